@@ -1,0 +1,33 @@
+# Two commands: `make demo` and `make test`. Each sets up uv and the virtualenv when missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+# uv runs as a module of the system Python, so a fresh `pip install uv` needs no PATH change.
+UV := $(PYTHON) -m uv
+
+.PHONY: setup uv demo test browser bench clean
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(MAKE) --no-print-directory uv
+	@$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+# Debian's Chromium renders the HTML report headless in the browser test.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+demo: setup
+	.venv/bin/ektp demo
+
+test: setup browser
+	.venv/bin/python -m pytest
+
+bench: setup
+	.venv/bin/python -m bench.run
+
+clean:
+	rm -rf data/demo .pytest_cache

@@ -1,0 +1,63 @@
+"""`ektp demo`: build the April 2018 landing folder, run the nightly over it, write the reports."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+
+from ektp.errors import UsageError
+from ektp.settings import DATA_DIR, Settings
+
+DEMO_DIR = DATA_DIR / "demo"
+MARKER = ".ektp-demo"
+LAST_DAY = date(2018, 4, 30)
+STORY_DAYS = (date(2018, 3, 31), date(2018, 4, 12), LAST_DAY)
+
+
+def demo(settings: Settings, landing_given: bool, warehouse_given: bool) -> int:
+    """Runs on its own folders (data/demo/) unless told otherwise, so real data is never touched."""
+    import os
+
+    from ektp import demo as demo_data
+    from ektp.cli import _export, _print
+    from flows.nightly import nightly
+    from reports.daily import write_report
+
+    settings = replace(
+        settings,
+        landing=settings.landing if landing_given else DEMO_DIR / "landing",
+        warehouse=settings.warehouse if warehouse_given else DEMO_DIR / "warehouse.duckdb",
+        min_age_seconds=0,
+    )
+    _fresh(settings)
+    print(f"Membangun folder landing demo di {settings.landing} ...", flush=True)
+    truth = demo_data.build_landing(settings.landing)
+    print(f"{len(list(settings.landing.rglob('*.*')))} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30.", flush=True)
+    _export(settings)
+    os.environ["EKTP_MIN_AGE_SECONDS"] = "0"
+    print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
+    _print(nightly(tanggal=LAST_DAY))
+    for day in STORY_DAYS[:-1]:
+        paths = write_report(settings.warehouse, day, settings.reports, settings.target)
+        print(f"Laporan {day}: {paths.html}")
+    print(f"\nCoba: .venv/bin/duckdb -readonly {settings.warehouse} \"select * from progres_provinsi where tanggal = '2018-03-31'\"")
+    return 0 if truth.height else 1
+
+
+def _fresh(settings: Settings) -> None:
+    """Start from nothing, but only ever delete what an earlier demo made (marked beside it)."""
+    landing, warehouse = settings.landing, settings.warehouse
+    for folder in (landing.parent, warehouse.parent):
+        folder.mkdir(parents=True, exist_ok=True)
+    if landing.exists() and any(landing.iterdir()):
+        if not (landing.parent / MARKER).exists():
+            raise UsageError(f"folder landing {landing} berisi data yang bukan buatan demo; pilih folder lain")
+        shutil.rmtree(landing)
+    if warehouse.exists():
+        if not (warehouse.parent / MARKER).exists():
+            raise UsageError(f"gudang data {warehouse} bukan buatan demo; pilih berkas lain")
+        warehouse.unlink()
+    for folder in (landing.parent, warehouse.parent):
+        (folder / MARKER).write_text("dibuat oleh `ektp demo`; isi folder ini boleh dihapus\n")
+    landing.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,32 @@
+"""Error classes that carry their context; the CLI turns them into one clear line."""
+
+
+class EktpError(Exception):
+    """A run could not complete; `context` says where."""
+
+    def __init__(self, message: str, **context: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+    def __str__(self) -> str:
+        if not self.context:
+            return self.message
+        where = ", ".join(f"{k}={v}" for k, v in self.context.items())
+        return f"{self.message} ({where})"
+
+
+class UsageError(EktpError):
+    """Bad arguments or settings: the operator must change the command."""
+
+
+class WarehouseError(EktpError):
+    """The warehouse could not be opened, migrated or written."""
+
+
+class TransientError(EktpError):
+    """Worth retrying: I/O that may succeed a moment later."""
+
+
+class UnreadableFile(EktpError):
+    """An upload whose bytes are not a table we can read (not a run failure: the file is rejected)."""

@@ -1,0 +1,83 @@
+"""The landing folder: one inbox per kabupaten, never modified, replayed by backfills."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ektp.errors import TransientError, UsageError
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One file as found in the landing folder (stat only, no bytes read yet)."""
+
+    file: str  # path relative to the landing folder, '/'-separated: unggahan.file
+    kode_kabupaten: str | None  # the inbox folder's name; None for a file directly in landing
+    path: Path
+    size: int
+    mtime_ns: int
+    # Why the file cannot be taken at all (unknown inbox, symlink): rejected without reading.
+    problem: str | None = None
+
+    @property
+    def order_key(self) -> tuple[int, str]:
+        """Within one district and date: modification time, then path in code-point order."""
+        return (self.mtime_ns, self.file)
+
+
+def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
+    """Every file under `landing`, with the reason it cannot be taken where there is one."""
+    if not landing.is_dir():
+        raise UsageError(f"folder landing tidak ada: {landing}")
+    found: list[LandingFile] = []
+    for entry in sorted(os.scandir(landing), key=lambda e: e.name):
+        if entry.is_symlink():
+            found.append(_refused(landing, entry, None, "tautan simbolik tidak diikuti"))
+        elif entry.is_dir():
+            kode = entry.name
+            problem = None if kode in inboxes else f"folder {kode} bukan kode kabupaten/kota dalam cakupan"
+            found.extend(_walk_inbox(landing, Path(entry.path), kode, problem))
+        elif entry.is_file():
+            found.append(
+                _refused(landing, entry, None, "berkas langsung di folder landing, bukan di folder kabupaten")
+            )
+    return found
+
+
+def _walk_inbox(landing: Path, inbox: Path, kode: str, problem: str | None) -> list[LandingFile]:
+    out = []
+    for root, dirs, files in os.walk(inbox, followlinks=False):
+        dirs.sort()
+        names = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        for name in names:
+            entry = Path(root) / name
+            why = problem
+            if entry.is_symlink():
+                why = "tautan simbolik tidak diikuti"
+            out.append(_entry(landing, entry, kode, why))
+    return out
+
+
+def _entry(landing: Path, path: Path, kode: str | None, problem: str | None) -> LandingFile:
+    st = path.lstat()
+    rel = path.relative_to(landing).as_posix()
+    return LandingFile(rel, kode, path, st.st_size, st.st_mtime_ns, problem)
+
+
+def _refused(landing: Path, entry: os.DirEntry, kode: str | None, problem: str) -> LandingFile:
+    return _entry(landing, Path(entry.path), kode, problem)
+
+
+def read_bytes(f: LandingFile) -> bytes:
+    """The file's bytes; a failed read is transient (the uploader may still hold it)."""
+    try:
+        return f.path.read_bytes()
+    except OSError as exc:
+        raise TransientError("berkas tidak dapat dibaca", file=f.file, reason=exc.strerror) from exc
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

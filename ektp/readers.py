@@ -1,0 +1,199 @@
+"""Read one upload's bytes into a raw cell table: `baris` (1-based line of the file, or sheet
+row as Excel shows it) plus text columns `c0..cN`, with blank rows dropped.
+
+CSV goes through Python's `csv` module (per-file overhead matters at 15,000 files a night);
+XLSX through calamine (fastexcel), every cell read as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+
+import fastexcel
+import polars as pl
+
+from ektp.errors import UnreadableFile
+from transforms.uploads import MAX_TITLE_LINES, count_known_columns
+
+FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
+DELIMITERS = (",", ";", "\t")
+MAX_COLUMNS = 256  # an upload has about ten; more means garbage, which must not eat memory
+SAMPLE_LINES = 40  # enough for 10 title lines, the header and some data rows
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or a password-protected .xlsx
+# A well-formed UTF-8 multi-byte sequence: seen in a file that is not valid UTF-8, it means
+# mixed encodings, which cp1252 would turn into mojibake without a word.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# calamine renders date cells as `2018-04-12 00:00:00[.fff]`; the contract wants the date.
+_EXCEL_DATETIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$"
+
+
+def read_cells(name: str, data: bytes) -> pl.DataFrame:
+    """One row per non-blank record of the upload: `baris` plus text columns `c0..cN`."""
+    kind = file_format(name)
+    if not data:
+        raise UnreadableFile("berkas kosong (0 byte)", file=name)
+    try:
+        cells = read_xlsx(data) if kind == "xlsx" else read_csv(decode_text(data))
+    except UnreadableFile as exc:
+        exc.context.setdefault("file", name)
+        raise
+    cells = _drop_blank_rows(cells)
+    if cells.height == 0:
+        where = "lembar pertama" if kind == "xlsx" else "berkas"
+        raise UnreadableFile(f"{where} kosong: tidak ada sel yang terisi", file=name)
+    return cells
+
+
+def file_format(name: str) -> str:
+    """One format (`csv` or `xlsx`) per file name, from its extension in any case."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    extension = "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if extension not in FORMATS:
+        shown = extension or "tanpa ekstensi"
+        raise UnreadableFile(f"jenis berkas {shown} tidak diterima; kirim .csv, .txt atau .xlsx", file=name)
+    return FORMATS[extension]
+
+
+def decode_text(data: bytes) -> str:
+    """One text per CSV upload: strict UTF-8 (BOM stripped), else strict Windows-1252."""
+    if data.startswith(_UTF16_BOMS):
+        raise UnreadableFile("berkas ber-encoding UTF-16; simpan ulang sebagai CSV UTF-8 atau CSV biasa")
+    if b"\x00" in data:
+        hint = " (berkas xlsx/zip yang diberi nama .csv?)" if data.startswith(_ZIP_MAGIC) else ""
+        raise UnreadableFile(f"berkas berisi data biner, bukan teks CSV{hint}")
+    data = data.removeprefix(_UTF8_BOM)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    if _UTF8_SEQUENCE.search(data):
+        raise UnreadableFile(
+            f"encoding campuran: sebagian UTF-8, tetapi byte ke-{bad_at + 1} bukan UTF-8; "
+            "simpan ulang seluruh berkas sebagai CSV UTF-8"
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"berkas bukan teks UTF-8 maupun Windows-1252 (byte ke-{exc.start + 1} tidak dikenal)"
+        ) from None
+
+
+def read_csv(text: str) -> pl.DataFrame:
+    """One row per CSV record, `baris` being the physical line where the record starts."""
+    delimiter = detect_delimiter(text)
+    # newline="" lets csv see \r\n, \r and \n itself, so quoted line breaks stay in their cell
+    # and `line_num` counts physical lines (blank ones included).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    starts: list[int] = []
+    records: list[list[str]] = []
+    line = 1
+    try:
+        for record in reader:
+            starts.append(line)
+            records.append(record)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        # Strict: a quote opened and never closed swallows every later line into one cell,
+        # silently losing kecamatan rows; rejecting names the line to fix instead.
+        raise UnreadableFile(f"format CSV rusak mulai baris {line}: {_csv_problem(exc)}") from None
+    return _records_frame(starts, records)
+
+
+def detect_delimiter(text: str) -> str:
+    """One delimiter per CSV text: the one that splits a header row into the most known columns.
+
+    Counting characters is not enough: `12.345` is common in `;` files and `"12,345"` in `,`
+    files, and title lines may hold commas. Field counts across the sample break ties.
+    """
+    sample = "".join(itertools.islice(io.StringIO(text, newline=""), SAMPLE_LINES))
+    return max(DELIMITERS, key=lambda d: _delimiter_score(sample, d))
+
+
+def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int, int]:
+    """One score per candidate delimiter: (known header names, rows of the usual width, width)."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error:
+        return (-1, 0, 0)
+    header = max((count_known_columns(row) for row in rows[: MAX_TITLE_LINES + 1]), default=0)
+    widths = [len(row) for row in rows if len(row) > 1]
+    if not widths:
+        return (header, 0, 1)
+    usual = max(set(widths), key=widths.count)
+    return (header, widths.count(usual), usual)
+
+
+def _records_frame(starts: list[int], records: list[list[str]]) -> pl.DataFrame:
+    """One row per record, ragged records padded with nulls."""
+    width = max(map(len, records), default=0)
+    if width > MAX_COLUMNS:
+        records = [_trim_blank_tail(r) for r in records]
+        width = max(map(len, records), default=0)
+        if width > MAX_COLUMNS:
+            line = starts[next(i for i, r in enumerate(records) if len(r) == width)]
+            raise UnreadableFile(f"baris {line} berisi {width} kolom; paling banyak {MAX_COLUMNS}")
+    cells = pl.Series("cells", records, dtype=pl.List(pl.String))
+    columns = [cells.list.get(i, null_on_oob=True).alias(f"c{i}") for i in range(width)]
+    frame = pl.DataFrame([pl.Series("baris", starts, dtype=pl.Int64), *columns])
+    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns[1:])
+
+
+def _trim_blank_tail(record: list[str]) -> list[str]:
+    """One record without its trailing empty cells (Excel exports pad rows with delimiters)."""
+    end = len(record)
+    while end and not record[end - 1].strip():
+        end -= 1
+    return record[:end]
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """One Indonesian phrase per csv module error."""
+    message = str(exc)
+    if "unexpected end of data" in message:
+        return 'tanda kutip (") dibuka tetapi tidak pernah ditutup'
+    if "expected after" in message:
+        return 'setelah tanda kutip (") penutup harus langsung ada pemisah kolom'
+    if "field larger than field limit" in message:
+        return "isi satu sel terlalu panjang"
+    return message
+
+
+def read_xlsx(data: bytes) -> pl.DataFrame:
+    """One row per row of the first sheet (empty rows included), every cell as text."""
+    if data.startswith(_OLE_MAGIC):
+        raise UnreadableFile(
+            "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang sebagai .xlsx tanpa kata sandi"
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise UnreadableFile("bukan berkas xlsx yang sah")
+    try:
+        workbook = fastexcel.read_excel(data)
+        # header_row=None + skip_rows=0 keeps the sheet's leading empty rows, so row i of
+        # the frame is sheet row i + 1 (the default would drop them and shift every number).
+        sheet = workbook.load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
+        frame = sheet.to_polars()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine panics surface as pyo3's PanicException (a BaseException)
+        raise UnreadableFile("berkas xlsx rusak atau tidak dapat dibuka") from exc
+    frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+    dates = [pl.col(c).str.replace(_EXCEL_DATETIME, "${1}") for c in frame.columns]
+    return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("baris"), *dates)
+
+
+def _drop_blank_rows(cells: pl.DataFrame) -> pl.DataFrame:
+    """One row per record with at least one cell holding more than spaces."""
+    columns = [c for c in cells.columns if c != "baris"]
+    if not columns:
+        return cells.clear()
+    filled = [pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in columns]
+    return cells.filter(pl.any_horizontal(filled))

@@ -1,0 +1,135 @@
+"""The steps of a run, as plain functions: the Prefect flows wire them as tasks."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import polars as pl
+
+from ektp import batch as batches
+from ektp import landing
+from ektp.batch import Batch, Upload
+from ektp.landing import LandingFile
+from ektp.reference import Reference
+from ektp.settings import Settings
+from expectations.engine import Validator
+from transforms import ledger
+from transforms.decisions import decide
+from warehouse import store
+
+
+@dataclass
+class Plan:
+    """Which landing files a run reads, and what it leaves for later."""
+
+    to_read: list[LandingFile]
+    peers: dict[tuple[str, date], list[LandingFile]] = field(default_factory=dict)
+    still_uploading: list[str] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+
+
+def scan(settings: Settings, reference: Reference) -> tuple[list[LandingFile], list[str]]:
+    """Landing files old enough to take, and those still being written (left for the next run)."""
+    found = landing.discover(settings.landing, reference.kabupaten_codes)
+    cutoff = time.time_ns() - settings.min_age_seconds * 1_000_000_000
+    ready = [f for f in found if f.mtime_ns <= cutoff]
+    waiting = [f.file for f in found if f.mtime_ns > cutoff]
+    return ready, waiting
+
+
+def unseen(files: list[LandingFile], known: pl.DataFrame) -> list[LandingFile]:
+    """Files whose path, size and modification time match no decided file (cheap: no hashing)."""
+    seen = set(zip(known["file"].to_list(), known["ukuran"].to_list(), known["diubah_pada_ns"].to_list()))
+    return [f for f in files if (f.file, f.size, f.mtime_ns) not in seen]
+
+
+def new_uploads(uploads: list[Upload], known: pl.DataFrame) -> list[Upload]:
+    """Uploads whose path and bytes were never decided (a touched file is not new)."""
+    seen = set(zip(known["file"].to_list(), known["sha256"].to_list()))
+    return [u for u in uploads if (u.source.file, u.sha256) not in seen]
+
+
+def group_of(u: Upload) -> tuple[str, date] | None:
+    if u.source.kode_kabupaten is None or u.parsed.tanggal is None:
+        return None
+    return (u.source.kode_kabupaten, u.parsed.tanggal)
+
+
+def peers(files: list[LandingFile], known: pl.DataFrame, groups: set[tuple[str, date]], exclude: set[str]) -> list[LandingFile]:
+    """Already-decided landing files of the given districts and dates: they are re-decided too."""
+    if not groups:
+        return []
+    current = {
+        row["file"]: (row["kode_kabupaten"], row["tanggal"])
+        for row in known.select("file", "kode_kabupaten", "tanggal").iter_rows(named=True)
+    }
+    return [f for f in files if f.file not in exclude and current.get(f.file) in groups]
+
+
+def in_range(files: list[LandingFile], known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None) -> list[LandingFile]:
+    """For a backfill: files of the chosen districts that are new, or dated within the range."""
+    dated = {
+        row["file"]: row["tanggal"] for row in known.select("file", "tanggal").iter_rows(named=True)
+    }
+    fresh = {f.file for f in unseen(files, known)}
+    chosen = []
+    for f in files:
+        if kabupaten and f.kode_kabupaten not in kabupaten:
+            continue
+        when = dated.get(f.file)
+        if f.file in fresh or (when is not None and start <= when <= end):
+            chosen.append(f)
+    return chosen
+
+
+@dataclass
+class Outcome:
+    """What a run decided and wrote."""
+
+    files: pl.DataFrame  # FILE_SCHEMA + status
+    findings: pl.DataFrame
+    unggahan: pl.DataFrame
+    kualitas: pl.DataFrame
+    gx_runs: int
+
+
+def decide_batch(uploads: list[Upload], reference: Reference, validator: Validator) -> tuple[Batch, pl.DataFrame]:
+    """Validate every upload in one GX run and decide each file's status."""
+    checked = batches.validate(batches.assemble(uploads), reference, validator)
+    errors = batches.error_files(checked).with_columns(has_error=pl.lit(True))
+    files = checked.files.join(errors, on="file_id", how="left").with_columns(pl.col("has_error").fill_null(False))
+    return checked, decide(files)
+
+
+def write(
+    session: store.WriteSession,
+    checked: Batch,
+    files: pl.DataFrame,
+    reference: Reference,
+    validator: Validator,
+    run_id: str,
+) -> Outcome:
+    """Load the decisions, history warnings and figures in one transaction; refresh the marts."""
+    now = datetime.now(timezone.utc)
+    con = session.con
+    con.execute("begin")
+    store.load_reference(con, reference)
+    valid = files.filter(pl.col("status").is_in(["loaded", "superseded"]))
+    current = checked.rows.join(files.filter(pl.col("status") == "loaded").select("file_id"), on="file_id")
+    before = store.loaded_reports(con, files)
+    loaded = pl.concat([before, current.select(before.columns)], how="vertical_relaxed")
+    history = batches.history_findings(checked.rows.join(valid.select("file_id"), on="file_id"), loaded, validator)
+    findings = pl.concat([checked.findings, history])
+    unggahan = ledger.unggahan(files, findings, run_id, now)
+    kualitas = ledger.kualitas_data(files, findings, run_id)
+    riwayat = ledger.riwayat(files, checked.rows, run_id, now)
+    store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+    store.refresh_marts(con)
+    con.execute("commit")
+    return Outcome(files, findings, unggahan, kualitas, validator.runs)

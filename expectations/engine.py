@@ -1,0 +1,189 @@
+"""Runs rule suites through Great Expectations on a whole batch and attributes failures to rows.
+
+GX decides which expectations fail, on every row of every file of the batch at once (one
+checkpoint run, about half a second, whatever the number of files). GX results are kept to
+SUMMARY, whose cost does not grow with the number of failing rows; the failing rows of a failed
+expectation are then located by the rule's own Polars predicate, and the two counts must agree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ektp.errors import EktpError
+from ektp.schema import RULES
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One CONTRACT §2 rule: a GX expectation and the same predicate in Polars."""
+
+    aturan: str
+    kolom: str
+    kind: str  # a class of great_expectations.expectations
+    kwargs: dict[str, Any]
+    failing: pl.Expr  # true on the rows that break the rule, as GX counts them
+    pesan: Callable[[dict], str]  # the operator's sentence for one failing row
+    nilai: Callable[[dict], str]
+
+    @property
+    def tingkat(self) -> str:
+        return RULES[self.aturan]
+
+    @property
+    def key(self) -> str:
+        return f"{self.aturan}:{self.kolom}"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        k = self.kwargs
+        return tuple(k.get("column_list", ())) + tuple(
+            k[c] for c in ("column", "column_A", "column_B") if c in k
+        )
+
+    def expectation(self):
+        """The GX expectation, tagged with the rule so results map back without guessing."""
+        import great_expectations.expectations as gxe
+
+        return getattr(gxe, self.kind)(meta={"rule": self.key}, **self.kwargs)
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    rules: tuple[Rule, ...]
+
+
+FINDING_COLUMNS = ("row_id", "baris", "kode_kecamatan", "kolom", "nilai", "aturan", "tingkat", "pesan")
+
+
+class ValidationMismatch(EktpError):
+    """GX and the Polars predicate of a rule disagree: a bug in the rule, never in the data."""
+
+
+def _quiet_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+@cache
+def _context(data_docs: str | None):
+    _quiet_gx()
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    if data_docs:
+        ctx.add_data_docs_site(
+            "ektp",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": data_docs},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    asset = ctx.data_sources.add_pandas("unggahan").add_dataframe_asset("baris")
+    return ctx, asset.add_batch_definition_whole_dataframe("batch")
+
+
+class Validator:
+    """A GX context for one run; counts the checkpoint runs it made."""
+
+    def __init__(self, data_docs: Path | None = None) -> None:
+        self.data_docs = data_docs
+        self.runs = 0
+        self._checkpoints: dict[str, Any] = {}
+
+    def _checkpoint(self, name: str, suites: tuple[Suite, ...]):
+        if name in self._checkpoints:
+            return self._checkpoints[name]
+        import great_expectations as gx
+        from great_expectations.checkpoint import UpdateDataDocsAction
+
+        ctx, batch = _context(str(self.data_docs) if self.data_docs else None)
+        definitions = []
+        for suite in suites:
+            gx_suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=suite.name))
+            for rule in suite.rules:
+                gx_suite.add_expectation(rule.expectation())
+            definitions.append(
+                ctx.validation_definitions.add_or_update(
+                    gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+                )
+            )
+        actions = [UpdateDataDocsAction(name="data_docs", site_names=["ektp"])] if self.data_docs else []
+        checkpoint = ctx.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=definitions,
+                actions=actions,
+                result_format={"result_format": "SUMMARY"},
+            )
+        )
+        self._checkpoints[name] = checkpoint
+        return checkpoint
+
+    def validate(self, name: str, suites: tuple[Suite, ...], frame: pl.DataFrame) -> pl.DataFrame:
+        """Findings (FINDING_COLUMNS) of every rule of `suites` on every row of `frame`."""
+        if frame.is_empty():
+            return pl.DataFrame(schema=_finding_schema())
+        columns = sorted({"row_id", *(c for s in suites for r in s.rules for c in r.columns)})
+        pdf = frame.select(columns).to_pandas(use_pyarrow_extension_array=True)
+        result = self._checkpoint(name, suites).run(batch_parameters={"dataframe": pdf})
+        self.runs += 1
+        counts = _unexpected_counts(result)
+        found = [
+            _locate(rule, frame, counts[(suite.name, rule.key)])
+            for suite in suites
+            for rule in suite.rules
+            if counts[(suite.name, rule.key)]
+        ]
+        return pl.concat(found) if found else pl.DataFrame(schema=_finding_schema())
+
+
+def _unexpected_counts(result) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for validation in result.run_results.values():
+        suite_name = validation.suite_name
+        for res in validation.results:
+            if res.exception_info and res.exception_info.get("raised_exception"):
+                raise EktpError("GX gagal menjalankan ekspektasi", suite=suite_name,
+                                detail=res.exception_info.get("exception_message"))
+            meta = res.expectation_config.meta or {}
+            counts[(suite_name, meta["rule"])] = 0 if res.success else int(res.result.get("unexpected_count") or 0)
+    return counts
+
+
+def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
+    bad = frame.filter(rule.failing)
+    if bad.height != gx_count:
+        raise ValidationMismatch(
+            "GX dan Polars tidak sepakat", aturan=rule.aturan, gx=gx_count, polars=bad.height
+        )
+    rows = bad.to_dicts()
+    return pl.DataFrame(
+        {
+            "row_id": bad["row_id"],
+            "baris": bad["baris"],
+            "kode_kecamatan": bad["kode_kecamatan"],
+            "kolom": [rule.kolom] * len(rows),
+            "nilai": [rule.nilai(r) for r in rows],
+            "aturan": [rule.aturan] * len(rows),
+            "tingkat": [rule.tingkat] * len(rows),
+            "pesan": [rule.pesan(r) for r in rows],
+        },
+        schema=_finding_schema(),
+    )
+
+
+def _finding_schema() -> dict[str, pl.DataType]:
+    from ektp.schema import FINDING_SCHEMA
+
+    return {"row_id": pl.Int64, **FINDING_SCHEMA}

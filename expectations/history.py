@@ -1,0 +1,75 @@
+"""Warnings of CONTRACT §2 that compare a report with the kecamatan's previous loaded report.
+
+The frame is transforms.history.with_previous(): upload rows with the previous report's figures.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ektp.schema import format_count as n
+from expectations.engine import Rule, Suite
+
+
+def _where(r: dict) -> str:
+    return f"baris {r['baris']} ({r['kode_kecamatan']})"
+
+
+def _persen(r: dict) -> str:
+    change = 100 * (r["wajib_ktp"] - r["prev_wajib_ktp"]) / max(r["prev_wajib_ktp"], 1)
+    return f"{change:+.1f}".replace(".", ",") + " %"
+
+
+RIWAYAT = Suite(
+    "unggahan_riwayat",
+    (
+        Rule(
+            aturan="rekam_menurun",
+            kolom="sudah_rekam",
+            kind="ExpectColumnPairValuesAToBeGreaterThanB",
+            kwargs={
+                "column_A": "sudah_rekam",
+                "column_B": "prev_sudah_rekam",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+            failing=pl.col("sudah_rekam") < pl.col("prev_sudah_rekam"),
+            nilai=lambda r: str(r["sudah_rekam"]),
+            pesan=lambda r: (
+                f"{_where(r)}: sudah_rekam {n(r['sudah_rekam'])} turun dari {n(r['prev_sudah_rekam'])}"
+                f" pada laporan {r['prev_tanggal']}"
+            ),
+        ),
+        Rule(
+            aturan="rekam_harian_tidak_sesuai",
+            kolom="rekam_hari_ini",
+            kind="ExpectColumnPairValuesToBeEqual",
+            kwargs={
+                "column_A": "rekam_hari_ini",
+                "column_B": "kenaikan_kemarin",
+                "ignore_row_if": "either_value_is_missing",
+            },
+            failing=pl.col("rekam_hari_ini") != pl.col("kenaikan_kemarin"),
+            nilai=lambda r: str(r["rekam_hari_ini"]),
+            pesan=lambda r: (
+                f"{_where(r)}: rekam_hari_ini {n(r['rekam_hari_ini'])} bukan kenaikan sudah_rekam"
+                f" sejak kemarin ({n(r['kenaikan_kemarin'])})"
+            ),
+        ),
+        Rule(
+            aturan="wajib_ktp_melonjak",
+            kolom="wajib_ktp",
+            kind="ExpectColumnValuesToBeBetween",
+            # 20·|change| > previous  <=>  the change is more than 5 %, in whole numbers.
+            kwargs={"column": "wajib_ktp_lonjakan", "max_value": 0},
+            failing=pl.col("wajib_ktp_lonjakan") > 0,
+            nilai=lambda r: str(r["wajib_ktp"]),
+            pesan=lambda r: (
+                f"{_where(r)}: wajib_ktp {n(r['wajib_ktp'])} berubah {_persen(r)} dari"
+                f" {n(r['prev_wajib_ktp'])} pada laporan {r['prev_tanggal']}"
+            ),
+        ),
+    ),
+)
+
+SUITES = (RIWAYAT,)

@@ -1,0 +1,41 @@
+"""The nightly run: take every new landing file dated on or before D."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+
+from ektp import reference as references
+from ektp import runs, settings as settings_mod
+from flows import common, tasks
+from warehouse import store
+
+
+@flow(name="nightly", log_prints=False)
+def nightly(tanggal: date | None = None, landing: str | None = None, warehouse: str | None = None) -> dict:
+    """Process new uploads dated on or before `tanggal` (default: yesterday, Asia/Makassar)."""
+    settings = settings_mod.from_env().with_flags(landing=landing and _p(landing), warehouse=warehouse and _p(warehouse))
+    report_date = tanggal or settings.yesterday
+    ref = references.load(settings.provinsi)
+    ctx = common.start(settings, ref)
+    with store.writing(settings.warehouse) as session:
+        known = store.known_files(session.con)
+        ready, uploading = runs.scan(settings, ref)
+        uploads = runs.new_uploads(tasks.read_all(runs.unseen(ready, known), settings.today, settings.batch_files), known)
+        # Dated after D but not after today: a later run takes it (after today: rejected now).
+        later = [report_date < u.parsed.tanggal <= settings.today if u.parsed.tanggal else False for u in uploads]
+        waiting = [u for u, wait in zip(uploads, later) if wait]
+        take = [u for u, wait in zip(uploads, later) if not wait]
+        groups = {g for u in take if (g := runs.group_of(u))}
+        peers = runs.peers(ready, known, groups, exclude={u.source.file for u in uploads})
+        take += tasks.read_all(peers, settings.today, settings.batch_files)
+        outcome = common.decide_and_load(ctx, session, take) if take else None
+    extra = {"menunggu_tanggal": [u.source.file for u in waiting], "masih_diunggah": uploading}
+    return common.finish(ctx, outcome, report_date, extra).to_dict()
+
+
+def _p(value: str):
+    from pathlib import Path
+
+    return Path(value)

@@ -1,0 +1,46 @@
+"""Prefect tasks: one per step and batch, never per file or row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from ektp import batch as batches
+from ektp import runs
+from ektp.batch import Upload
+from ektp.errors import TransientError
+from ektp.landing import LandingFile
+
+
+def _only_transient(task, task_run, state) -> bool:
+    """Retry I/O hiccups; a rule failure or a bug is never retried."""
+    try:
+        state.result()
+    except TransientError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+
+
+@task(name="baca-berkas", retries=3, retry_delay_seconds=[1, 5, 15], retry_condition_fn=_only_transient, **TASK)
+def read_batch(files: list[LandingFile], today: date) -> list[Upload]:
+    return batches.read_uploads(files, today)
+
+
+def read_all(files: list[LandingFile], today: date, batch_files: int) -> list[Upload]:
+    """Read and parse `files` in batches of `batch_files`, in parallel where the runner allows."""
+    if not files:
+        return []
+    chunks = [files[i : i + batch_files] for i in range(0, len(files), batch_files)]
+    futures = [read_batch.submit(chunk, today) for chunk in chunks]
+    return [u for f in futures for u in f.result()]
+
+
+decide_batch = task(name="validasi-dan-putuskan", **TASK)(runs.decide_batch)
+write = task(name="muat-gudang-data", **TASK)(runs.write)

@@ -1,0 +1,144 @@
+"""The report's charts: Altair specs rendered offline to inline SVG by vl-convert."""
+
+import re
+from datetime import date, timedelta
+
+import altair as alt
+import vl_convert as vlc
+
+from reports import fmt
+from reports.data import Laporan
+from reports.forecast import Status
+
+FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
+WIDTH = 640
+NAVY, ORANGE, GREEN, RED, GREY = "#1f3b73", "#d9822b", "#2e7d32", "#c62828", "#9e9e9e"
+
+# d3 locales: vl-convert ships no Indonesian one.
+NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+TIME_LOCALE = {
+    "dateTime": "%A, %e %B %Y %X",
+    "date": "%d/%m/%Y",
+    "time": "%H.%M.%S",
+    "periods": ["AM", "PM"],
+    "days": ["Minggu", *fmt.HARI[:6]],
+    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+    "months": list(fmt.BULAN),
+    "shortMonths": [b[:3] for b in fmt.BULAN],
+}
+
+SERIES = ("Realisasi", "Proyeksi laju 7 hari", "Jalur yang dibutuhkan")
+
+
+def to_svg(chart: alt.TopLevelMixin, prefix: str) -> str:
+    """Render offline; ids get a prefix so two charts on one page never share a clip path."""
+    svg = vlc.vegalite_to_svg(
+        chart.to_dict(),
+        format_locale=NUMBER_LOCALE,
+        time_format_locale=TIME_LOCALE,
+        allowed_base_urls=[],
+    )
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+
+
+def iso(d: date) -> str:
+    return d.isoformat()
+
+
+def projection(laporan: Laporan) -> list[dict]:
+    """The province's path from D at its 7-day pace, up to completion or the target."""
+    f = laporan.prakiraan_provinsi
+    if f is None or f.pace is None or f.status is Status.SELESAI or laporan.sisa_hari <= 0:
+        return []
+    end = min(f.completion or f.target, f.target)
+    # The same rest as the page's text; a stalled or falling pace stays flat or rises.
+    left = f.left_at_target if f.left_at_target is not None else f.belum_rekam - f.pace.per_day * laporan.sisa_hari
+    left = 0 if end < f.target else left
+    return [
+        {"tanggal": iso(f.tanggal), "nilai": f.belum_rekam, "seri": SERIES[1]},
+        {"tanggal": iso(end), "nilai": left, "seri": SERIES[1]},
+    ]
+
+
+def needed_path(laporan: Laporan) -> list[dict]:
+    """The straight line from D's rest to zero on the target date."""
+    f = laporan.prakiraan_provinsi
+    if f is None or f.status is Status.SELESAI or laporan.sisa_hari <= 0:
+        return []
+    return [
+        {"tanggal": iso(f.tanggal), "nilai": f.belum_rekam, "seri": SERIES[2]},
+        {"tanggal": iso(f.target), "nilai": 0, "seri": SERIES[2]},
+    ]
+
+
+def projection_label(laporan: Laporan, x: alt.X, y: alt.Y) -> list[alt.Chart]:
+    """'sisa ± N' where the projection meets the target, when something would be left."""
+    path = projection(laporan)
+    if not path or path[-1]["nilai"] <= 0:
+        return []
+    end = {**path[-1], "label": f"sisa ± {fmt.angka(path[-1]['nilai'])}"}
+    text = alt.Chart(alt.Data(values=[end])).mark_text(align="right", baseline="bottom", dx=-8, dy=-12, color=ORANGE,
+                                                       fontWeight="bold")
+    return [text.encode(x=x, y=y, text="label:N")]
+
+
+def progress_chart(laporan: Laporan) -> str:
+    """Belum rekam over time, with the projection, the needed path and the target date."""
+    actual = [{"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat]
+    lines = alt.Data(values=actual + projection(laporan) + needed_path(laporan))
+    start = laporan.riwayat[0]["tanggal"]
+    end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
+    x = alt.X("tanggal:T", title=None, scale=alt.Scale(domain=[iso(start), iso(end)]),
+              axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount=8, grid=False))
+    y = alt.Y("nilai:Q", title="Belum rekam (orang)", scale=alt.Scale(zero=True),
+              axis=alt.Axis(format=",d", tickCount=5))
+    series = alt.Chart(lines).mark_line(strokeWidth=2.5, point=False).encode(
+        x=x, y=y,
+        color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=list(SERIES), range=[NAVY, ORANGE, GREEN]),
+                        legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke")),
+        strokeDash=alt.StrokeDash("seri:N", scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [7, 4], [2, 3]]),
+                                  legend=None),
+    )
+    marks = alt.Chart(alt.Data(values=actual)).mark_circle(size=28, color=NAVY).encode(x=x, y=y)
+    target = alt.Data(values=[{"tanggal": iso(laporan.target), "label": f"Target {fmt.tanggal_pendek(laporan.target)}"}])
+    rule = alt.Chart(target).mark_rule(color=RED, strokeWidth=1.5, strokeDash=[4, 3]).encode(x="tanggal:T")
+    label = alt.Chart(target).mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold").encode(
+        x="tanggal:T", y=alt.value(0), text="label:N")
+    layers = [series, marks, rule, label, *projection_label(laporan, x, y)]
+    chart = alt.layer(*layers).properties(width=WIDTH, height=230)
+    return to_svg(configure(chart), "grafik-sisa")
+
+
+def district_chart(laporan: Laporan) -> str:
+    """Belum rekam per district, coloured by whether it finishes by the target."""
+    values = [
+        {"nama": k["nama_kabupaten"], "belum": k["belum_rekam"], "status": fmt.status(k["prakiraan"])}
+        for k in laporan.kabupaten
+        if k["belum_rekam"] is not None
+    ]
+    colours = {"Tidak tercapai": RED, "Sesuai target": GREEN, "Selesai": GREEN, "Laju belum ada": GREY}
+    present = [s for s in colours if any(v["status"] == s for v in values)]
+    base = alt.Chart(alt.Data(values=values)).encode(
+        y=alt.Y("nama:N", title=None, sort=alt.EncodingSortField("belum", order="descending"),
+                axis=alt.Axis(labelLimit=220)),
+        x=alt.X("belum:Q", title="Belum rekam (orang)", axis=alt.Axis(format=",d", tickCount=5)),
+    )
+    bars = base.mark_bar(height=14).encode(
+        color=alt.Color("status:N", title="Pada laju 7 hari:",
+                        scale=alt.Scale(domain=present, range=[colours[s] for s in present]),
+                        legend=alt.Legend(orient="top", direction="horizontal")),
+    )
+    text = base.mark_text(align="left", dx=4, color="#333").encode(text=alt.Text("belum:Q", format=",d"))
+    chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(60, 22 * len(values)))
+    return to_svg(configure(chart), "grafik-kabupaten")
+
+
+def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """One quiet style for every chart."""
+    return (
+        chart.configure(font=FONT, background="white", padding=6)
+        .configure_view(stroke=None)
+        .configure_axis(labelColor="#333", titleColor="#333", gridColor="#e6e6e6", labelFontSize=11, titleFontSize=11)
+        .configure_legend(labelFontSize=11, titleFontSize=11, labelColor="#333", titleColor="#333")
+    )

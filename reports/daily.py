@@ -1,0 +1,50 @@
+"""The daily report: `write_report` turns the warehouse into an HTML page and a workbook for D."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reports import data, html, xlsx
+from reports.errors import ReportError
+
+DEFAULT_TARGET = date(2018, 6, 1)
+
+__all__ = ["DEFAULT_TARGET", "ReportError", "ReportPaths", "write_report"]
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """The two files of one report."""
+
+    html: Path
+    xlsx: Path
+
+
+def paths_for(out_dir: Path, tanggal: date) -> ReportPaths:
+    """laporan-ektp-2018-04-12.html / .xlsx in `out_dir`."""
+    stem = out_dir / f"laporan-ektp-{tanggal.isoformat()}"
+    return ReportPaths(html=stem.with_suffix(".html"), xlsx=stem.with_suffix(".xlsx"))
+
+
+def write_report(warehouse: Path, tanggal: date, out_dir: Path, target: date = DEFAULT_TARGET) -> ReportPaths:
+    """Write the report for `tanggal`; ReportError when the warehouse is missing or has no data for it."""
+    laporan = data.load(Path(warehouse), tanggal, target)
+    paths = paths_for(Path(out_dir), tanggal)
+    try:
+        paths.html.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside and rename, so a reader never opens half a report.
+        write_atomically(paths.html, lambda tmp: tmp.write_text(html.render(laporan), encoding="utf-8"))
+        write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
+    except OSError as e:
+        raise ReportError(f"cannot write the report: {e.strerror or e}", out_dir=out_dir) from e
+    return paths
+
+
+def write_atomically(path: Path, write) -> None:
+    """Run `write` on a temporary sibling, then replace `path` with it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

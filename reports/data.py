@@ -1,0 +1,139 @@
+"""Read one day's report content from the warehouse's CONTRACT §4 relations."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from reports.errors import ReportError
+from reports.forecast import WINDOW_DAYS, Day, Forecast, forecast
+
+SQL_DIR = Path(__file__).parent / "sql"
+TOP_KECAMATAN = 10
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Laporan:
+    """Everything the HTML page and the workbook show for one date."""
+
+    tanggal: date
+    target: date
+    provinsi: Row
+    prakiraan_provinsi: Forecast | None
+    riwayat: list[Row]
+    kabupaten: list[Row]  # each with a "prakiraan" Forecast (None when never reported)
+    kecamatan_terbanyak: list[Row]
+    kabupaten_tidak_lapor: list[Row]
+    kecamatan_tidak_lapor: list[Row]
+    berkas_ditolak: list[Row]
+    peringatan: list[Row]
+    asal: Row
+
+    @property
+    def jumlah_peringatan(self) -> int:
+        """Warnings found in D's files, all rules together."""
+        return sum(r["jumlah"] for r in self.peringatan)
+
+    @property
+    def sisa_hari(self) -> int:
+        """Days from D to the target."""
+        return (self.target - self.tanggal).days
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of reports/sql/<name>.sql."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Row]:
+    """Run a named query with `$name` parameters; rows as dicts."""
+    try:
+        result = con.execute(sql(name), params)
+        columns = [c[0] for c in result.description]
+        return [dict(zip(columns, r)) for r in result.fetchall()]
+    except duckdb.Error as e:
+        raise ReportError(f"warehouse query failed: {e}", query=f"{name}.sql") from e
+
+
+@contextmanager
+def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, or a ReportError saying why the file cannot be used."""
+    if not path.is_file():
+        raise ReportError("warehouse not found; run `ektp nightly` first", warehouse=path)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as e:
+        raise ReportError(f"cannot open the warehouse read-only: {e}", warehouse=path) from e
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def province(con: duckdb.DuckDBPyConnection, tanggal: date, warehouse: Path) -> Row:
+    """The province's row for D, or a ReportError naming the dates that do have data."""
+    found = rows(con, "provinsi", tanggal=tanggal)
+    if found:
+        return found[0]
+    span = rows(con, "rentang_tanggal")[0]
+    if span["pertama"] is None:
+        raise ReportError("the warehouse holds no loaded reports yet", warehouse=warehouse)
+    raise ReportError(
+        f"no data for {tanggal}: the warehouse covers {span['pertama']} to {span['terakhir']}",
+        warehouse=warehouse,
+    )
+
+
+def series(points: list[Row]) -> list[Day]:
+    """Warehouse rows as a forecast series."""
+    return [Day(p["tanggal"], p["sudah_rekam"], p["belum_rekam"]) for p in points]
+
+
+def districts(con: duckdb.DuckDBPyConnection, tanggal: date, target: date) -> list[Row]:
+    """Districts ranked by belum_rekam, each with its forecast."""
+    window = rows(con, "riwayat_kabupaten", dari=tanggal - timedelta(days=WINDOW_DAYS), tanggal=tanggal)
+    by_district: dict[str, list[Row]] = defaultdict(list)
+    for point in window:
+        by_district[point["kode_kabupaten"]].append(point)
+    return [
+        {**k, "prakiraan": forecast(series(by_district[k["kode_kabupaten"]]), tanggal, target)}
+        for k in rows(con, "kabupaten", tanggal=tanggal)
+    ]
+
+
+def reasons_as_text(row: Row) -> Row:
+    """`alasan` as one string, whether the warehouse stores text or a list of reasons."""
+    alasan = row["alasan"]
+    if isinstance(alasan, list | tuple):
+        alasan = "\n".join(str(a) for a in alasan)
+    return {**row, "alasan": alasan or ""}
+
+
+def load(warehouse: Path, tanggal: date, target: date) -> Laporan:
+    """Read the report for `tanggal` from the warehouse file."""
+    with open_warehouse(warehouse) as con:
+        provinsi = province(con, tanggal, warehouse)
+        riwayat = rows(con, "riwayat_provinsi", tanggal=tanggal)
+        return Laporan(
+            tanggal=tanggal,
+            target=target,
+            provinsi=provinsi,
+            prakiraan_provinsi=forecast(series(riwayat), tanggal, target),
+            riwayat=riwayat,
+            kabupaten=districts(con, tanggal, target),
+            kecamatan_terbanyak=rows(con, "kecamatan_terbanyak", tanggal=tanggal, batas=TOP_KECAMATAN),
+            kabupaten_tidak_lapor=rows(con, "kabupaten_tidak_lapor", tanggal=tanggal),
+            kecamatan_tidak_lapor=rows(con, "kecamatan_tidak_lapor", tanggal=tanggal),
+            berkas_ditolak=[reasons_as_text(r) for r in rows(con, "berkas_ditolak", tanggal=tanggal)],
+            peringatan=rows(con, "peringatan", tanggal=tanggal),
+            asal=rows(con, "asal_data")[0],
+        )

@@ -1,0 +1,57 @@
+-- Every kabupaten in scope with its carried-forward figures for $tanggal, most left first.
+-- A kabupaten that has never reported has no progres_kabupaten row and keeps null figures.
+with
+
+wilayah_kabupaten as (
+    select kode_kabupaten, nama from wilayah_kabupaten
+),
+
+progres_kabupaten as (
+    select
+        tanggal, kode_kabupaten, wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini,
+        persen_rekam, kecamatan_lapor, kecamatan_total
+    from progres_kabupaten
+),
+
+progres_kecamatan as (
+    select tanggal, kode_kabupaten from progres_kecamatan
+),
+
+kecamatan_total as (
+    select kode_kabupaten, count(*) as kecamatan_total
+    from wilayah_kecamatan
+    group by kode_kabupaten
+),
+
+terakhir_lapor as (
+    select kode_kabupaten, max(tanggal) as terakhir_lapor
+    from progres_kecamatan
+    where tanggal <= $tanggal
+    group by kode_kabupaten
+),
+
+hari_ini as (
+    select * from progres_kabupaten where tanggal = $tanggal
+),
+
+final as (
+    select
+        wilayah_kabupaten.kode_kabupaten,
+        wilayah_kabupaten.nama as nama_kabupaten,
+        hari_ini.wajib_ktp,
+        hari_ini.sudah_rekam,
+        hari_ini.belum_rekam,
+        hari_ini.rekam_hari_ini,
+        hari_ini.persen_rekam,
+        coalesce(hari_ini.kecamatan_lapor, 0) as kecamatan_lapor,
+        coalesce(hari_ini.kecamatan_total, kecamatan_total.kecamatan_total, 0) as kecamatan_total,
+        terakhir_lapor.terakhir_lapor,
+        coalesce(terakhir_lapor.terakhir_lapor = $tanggal, false) as lapor_hari_ini
+    from wilayah_kabupaten
+    left join hari_ini using (kode_kabupaten)
+    left join kecamatan_total using (kode_kabupaten)
+    left join terakhir_lapor using (kode_kabupaten)
+    order by hari_ini.belum_rekam desc nulls last, wilayah_kabupaten.kode_kabupaten
+)
+
+select * from final

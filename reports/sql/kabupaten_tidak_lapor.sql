@@ -1,0 +1,48 @@
+-- Kabupaten in scope with no kecamatan report at all for $tanggal, with their last report date.
+with
+
+wilayah_kabupaten as (
+    select kode_kabupaten, nama from wilayah_kabupaten
+),
+
+wilayah_kecamatan as (
+    select kode_kecamatan, kode_kabupaten from wilayah_kecamatan
+),
+
+progres_kecamatan as (
+    select tanggal, kode_kabupaten from progres_kecamatan
+),
+
+lapor_hari_ini as (
+    select distinct kode_kabupaten
+    from progres_kecamatan
+    where tanggal = $tanggal
+),
+
+terakhir_lapor as (
+    select kode_kabupaten, max(tanggal) as terakhir_lapor
+    from progres_kecamatan
+    where tanggal < $tanggal
+    group by kode_kabupaten
+),
+
+kecamatan_total as (
+    select kode_kabupaten, count(*) as kecamatan_total
+    from wilayah_kecamatan
+    group by kode_kabupaten
+),
+
+final as (
+    select
+        wilayah_kabupaten.kode_kabupaten,
+        wilayah_kabupaten.nama as nama_kabupaten,
+        coalesce(kecamatan_total.kecamatan_total, 0) as kecamatan_total,
+        terakhir_lapor.terakhir_lapor
+    from wilayah_kabupaten
+    left join kecamatan_total using (kode_kabupaten)
+    left join terakhir_lapor using (kode_kabupaten)
+    where kode_kabupaten not in (select kode_kabupaten from lapor_hari_ini)
+    order by wilayah_kabupaten.kode_kabupaten
+)
+
+select * from final

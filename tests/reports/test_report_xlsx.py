@@ -1,0 +1,93 @@
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from reports.daily import write_report
+
+D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
+SHEETS = [
+    "Ringkasan", "Kabupaten", "Kecamatan Terbanyak", "Kabupaten Tidak Lapor",
+    "Kecamatan Tidak Lapor", "Berkas Ditolak", "Peringatan", "Riwayat Provinsi",
+]
+
+
+@pytest.fixture(scope="module")
+def book(warehouse, tmp_path_factory):
+    return openpyxl.load_workbook(write_report(warehouse, D, tmp_path_factory.mktemp("xlsx")).xlsx)
+
+
+def records(ws) -> list[dict]:
+    """Rows of a sheet keyed by its header."""
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def cells(ws, header: str) -> list:
+    """The cells of one column below the header."""
+    col = [c.value for c in ws[1]].index(header) + 1
+    return [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+
+
+def test_one_sheet_per_table_with_frozen_headers(book):
+    # Every sheet keeps its Indonesian header row in view.
+    assert book.sheetnames == SHEETS
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert all(isinstance(c.value, str) and c.value for c in ws[1])
+
+
+def test_district_figures_equal_the_warehouse(book, query):
+    # Same counts as progres_kabupaten for D, ranked by belum_rekam.
+    expected = query("select kode_kabupaten, wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini "
+                     "from progres_kabupaten where tanggal = ? order by belum_rekam desc", D)
+    got = [(r["Kode"], r["Wajib KTP"], r["Sudah rekam"], r["Belum rekam"], r["Rekam hari ini"])
+           for r in records(book["Kabupaten"])]
+    assert got == expected
+
+
+def test_counts_are_numbers_with_thousands_format(book):
+    # Counts are numeric cells shown as #,##0, never text.
+    for cell in cells(book["Kabupaten"], "Belum rekam"):
+        assert cell.data_type == "n" and cell.number_format == "#,##0"
+
+
+def test_province_summary_equals_the_warehouse(book, query):
+    # The Ringkasan sheet's figures are progres_provinsi's for D.
+    (wajib, sudah, belum), = query(
+        "select wajib_ktp, sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", D)
+    summary = {r["Uraian"]: r["Nilai"] for r in records(book["Ringkasan"])}
+    assert (summary["Wajib KTP"], summary["Sudah rekam"], summary["Belum rekam"]) == (wajib, sudah, belum)
+    assert summary["Tanggal laporan"] == datetime(2018, 4, 12)
+    assert summary["Peringatan kualitas data"] == 2
+
+
+def test_forecast_edge_cases_are_words(book):
+    # Stalled Lombok Utara: no date, "tidak terhitung"; on-track Lombok Barat: a real date.
+    rows = {r["Kode"]: r for r in records(book["Kabupaten"])}
+    assert rows["5208"]["Perkiraan selesai"] == "tidak terhitung"
+    assert rows["5208"]["Laju 7 hari (/hari)"] == 0
+    assert isinstance(rows["5201"]["Perkiraan selesai"], datetime)
+
+
+def test_formula_like_text_stays_text(book, story):
+    # A reason beginning with "=" is a string cell, not a formula.
+    reason = cells(book["Berkas Ditolak"], "Alasan")[0]
+    assert reason.value == story.formula_reason and reason.data_type == "s"
+
+
+def test_hostile_names_are_plain_text(book, story):
+    # The <script> kecamatan is stored as the literal name.
+    assert story.script_name in [r["Kecamatan"] for r in records(book["Kecamatan Terbanyak"])]
+
+
+def test_missing_reports_match_the_page(book):
+    # One district missing whole, one kecamatan missing in a reporting district.
+    assert [r["Kabupaten/kota"] for r in records(book["Kabupaten Tidak Lapor"])] == ["Kabupaten Lombok Utara"]
+    assert [r["Kecamatan"] for r in records(book["Kecamatan Tidak Lapor"])] == ["Narmada"]
+
+
+def test_columns_are_wide_enough_for_names(book):
+    # Names are not cut to Excel's default 8.43 characters.
+    ws = book["Kabupaten"]
+    assert ws.column_dimensions["C"].width >= len("Kabupaten Lombok Utara")

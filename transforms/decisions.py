@@ -1,0 +1,33 @@
+"""Which file of a district and date is current (CONTRACT §2)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+GROUP = ["kode_kabupaten", "tanggal"]
+
+
+def decide(files: pl.DataFrame) -> pl.DataFrame:
+    """One row per file with its status: loaded, superseded, rejected or duplicate.
+
+    `files` has file, sha256, kode_kabupaten, tanggal, mtime_ns and has_error.
+    """
+    ordered = files.sort("tanggal", "mtime_ns", "file", nulls_last=True).with_columns(
+        # Byte-identical to an earlier file of the same district and date, whatever its status;
+        # a file whose date cannot be read is never a duplicate.
+        duplicate=pl.col("tanggal").is_not_null() & (pl.int_range(pl.len()).over([*GROUP, "sha256"]) > 0),
+    )
+    valid = ~pl.col("has_error") & ~pl.col("duplicate")
+    ranked = ordered.with_columns(
+        # Among the valid ones the latest (mtime, then path) is current.
+        last_valid=valid & (pl.col("file") == pl.col("file").filter(valid).last().over(GROUP)),
+    )
+    return ranked.with_columns(
+        status=pl.when(pl.col("duplicate"))
+        .then(pl.lit("duplicate"))
+        .when(pl.col("has_error"))
+        .then(pl.lit("rejected"))
+        .when(pl.col("last_valid"))
+        .then(pl.lit("loaded"))
+        .otherwise(pl.lit("superseded"))
+    ).drop("duplicate", "last_valid")

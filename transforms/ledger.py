@@ -1,0 +1,75 @@
+"""What a run writes: the file ledger, the findings and the figures of every valid file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+# Reasons stay short enough to read in a receipt or a table cell.
+MAX_REASONS = 5
+
+
+def alasan(findings: pl.DataFrame, files: pl.DataFrame) -> pl.DataFrame:
+    """One row per file: its errors (or, when loaded, its warnings) as one short sentence."""
+    ranked = findings.with_columns(
+        rank=pl.when(pl.col("tingkat") == "error").then(0).otherwise(1),
+    ).sort("file_id", "rank", "baris", nulls_last=True)
+    # A file's reason lists its errors when it has any, otherwise its warnings.
+    worst = ranked.filter(pl.col("rank") == pl.col("rank").min().over("file_id"))
+    summary = worst.group_by("file_id", maintain_order=True).agg(
+        pl.col("pesan").head(MAX_REASONS).str.join("; ").alias("pesan"),
+        pl.len().alias("n"),
+        pl.col("tingkat").first(),
+    )
+    text = pl.col("pesan") + pl.when(pl.col("n") > MAX_REASONS).then(
+        pl.format(" (dan {} temuan lain)", pl.col("n") - MAX_REASONS)
+    ).otherwise(pl.lit(""))
+    prefixed = pl.when(pl.col("tingkat") == "warning").then(pl.lit("peringatan: ") + text).otherwise(text)
+    return files.select("file_id").join(summary.select("file_id", prefixed.alias("alasan")), on="file_id", how="left")
+
+
+def unggahan(files: pl.DataFrame, findings: pl.DataFrame, run_id: str, now: datetime) -> pl.DataFrame:
+    """One row per decided file, as the `unggahan` table holds it."""
+    reasons = alasan(findings, files)
+    return (
+        files.join(reasons, on="file_id", how="left")
+        .with_columns(
+            alasan=pl.when(pl.col("status") == "duplicate")
+            .then(pl.lit("salinan persis berkas sebelumnya; diabaikan"))
+            .when(pl.col("status") == "superseded")
+            .then(pl.lit("digantikan oleh berkas yang lebih baru untuk tanggal yang sama"))
+            .otherwise(pl.col("alasan")),
+            diproses_pada=pl.lit(now),
+            run_id=pl.lit(run_id),
+            diubah_pada=pl.from_epoch(pl.col("mtime_ns"), time_unit="ns").dt.replace_time_zone("UTC"),
+        )
+        .select(
+            "file", "sha256", "kode_kabupaten", "tanggal", "status", "alasan",
+            pl.col("baris").cast(pl.Int32), "diproses_pada", "run_id", "ukuran", "diubah_pada",
+            pl.col("mtime_ns").alias("diubah_pada_ns"),
+        )
+    )
+
+
+def kualitas_data(files: pl.DataFrame, findings: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """One row per finding of the decided files (duplicates carry none: they are ignored)."""
+    return (
+        findings.join(files.filter(pl.col("status") != "duplicate").select("file_id", "file", "sha256", "kode_kabupaten", "tanggal"), on="file_id")
+        .with_columns(run_id=pl.lit(run_id), baris=pl.col("baris").cast(pl.Int32))
+        .select("file", "sha256", "kode_kabupaten", "tanggal", "kode_kecamatan", "aturan", "tingkat", "pesan",
+                "baris", "kolom", "nilai", "run_id")
+        .sort("file", "baris", "aturan", nulls_last=True)
+    )
+
+
+def riwayat(files: pl.DataFrame, rows: pl.DataFrame, run_id: str, now: datetime) -> pl.DataFrame:
+    """One row per kecamatan row of every valid file, loaded or superseded."""
+    valid = files.filter(pl.col("status").is_in(["loaded", "superseded"])).select("file_id", "sha256")
+    return rows.join(valid, on="file_id").select(
+        "file", "sha256", "tanggal", "kode_kabupaten", "kode_kecamatan", "nama_kecamatan",
+        "wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_keliling", "sudah_cetak",
+        pl.col("baris").cast(pl.Int32),
+        pl.lit(now).alias("diproses_pada"),
+        pl.lit(run_id).alias("run_id"),
+    )

@@ -1,0 +1,575 @@
+"""Turn one district upload's raw cell table into canonical kecamatan rows and parse-level
+findings (CONTRACT §1 and the parse-level rules of §2). Pure: no file I/O, no Prefect.
+
+The raw table is what `ektp.readers.read_cells` returns: `baris` (1-based line or sheet row)
+plus text columns `c0..cN`, blank rows already dropped.
+
+Per-file overhead matters (15,000 files a night), and with Polars it grows with the number
+of expression nodes rather than with rows, so the row expressions below are built once at
+import and count columns are checked in long form (one expression for all six).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from ektp.schema import ALIASES, COUNT_COLUMNS, FINDING_SCHEMA, REQUIRED_COUNTS, ROW_SCHEMA, RULES
+
+EARLIEST_DATE = date(2011, 1, 1)  # start of the e-KTP programme
+MAX_TITLE_LINES = 10
+REQUIRED_COLUMNS = ("kode_kecamatan", *REQUIRED_COUNTS)
+
+# Normalised header spelling -> canonical column.
+HEADER_LOOKUP: dict[str, str] = {
+    alias: canonical for canonical, aliases in ALIASES.items() for alias in aliases
+}
+_SEPARATORS = re.compile(r"[\s._\-]+")
+
+MONTHS: dict[str, int] = {
+    **dict.fromkeys(("januari", "january", "jan"), 1),
+    **dict.fromkeys(("februari", "pebruari", "february", "feb", "peb"), 2),
+    **dict.fromkeys(("maret", "march", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mei", "may"), 5),
+    **dict.fromkeys(("juni", "june", "jun"), 6),
+    **dict.fromkeys(("juli", "july", "jul"), 7),
+    **dict.fromkeys(("agustus", "august", "agu", "agt", "ags", "agus", "aug"), 8),
+    **dict.fromkeys(("september", "sep", "sept"), 9),
+    **dict.fromkeys(("oktober", "october", "okt", "oct"), 10),
+    **dict.fromkeys(("november", "nopember", "nov", "nop"), 11),
+    **dict.fromkeys(("desember", "december", "des", "dec"), 12),
+}
+
+# Dates inside free text (title lines, file names). The year is limited to 19xx/20xx so that
+# a kabupaten code such as `5203-12-04` in a name is not read as the year 5203.
+_YEAR = r"(?:19|20)[0-9]{2}"
+_TEXT_ISO = re.compile(rf"(?<![0-9])({_YEAR})-([0-9]{{1,2}})-([0-9]{{1,2}})(?![0-9])")
+_TEXT_DMY = re.compile(rf"(?<![0-9])([0-9]{{1,2}})[/-]([0-9]{{1,2}})[/-]({_YEAR})(?![0-9])")
+_TEXT_NAMED = re.compile(rf"(?<![0-9])([0-9]{{1,2}})[\s-]+([A-Za-z]+)\.?[\s-]+({_YEAR})(?![0-9])")
+_NAME_ISO = re.compile(rf"(?<![0-9])({_YEAR})-([0-9]{{2}})-([0-9]{{2}})(?![0-9])")
+_NAME_COMPACT = re.compile(rf"(?<![0-9])({_YEAR})([0-9]{{2}})([0-9]{{2}})(?![0-9])")
+_NAME_DMY = re.compile(rf"(?<![0-9])([0-9]{{2}})-([0-9]{{2}})-({_YEAR})(?![0-9])")
+
+# Dates in cells (whole cell, after stripping); day first.
+_CELL_ISO = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
+_CELL_DMY = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})$"
+_CELL_NAMED = r"^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})$"
+
+# Whole counts: plain digits, or thousands groups of exactly 3 digits with one kind of separator.
+_COUNT = r"^(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:,[0-9]{3})+)$"
+_DOTTED_CODE = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
+_SIX_DIGITS = r"^[0-9]{6}$"
+
+
+@dataclass(frozen=True)
+class ParsedUpload:
+    """One parsed upload: its report date, its kecamatan rows and its parse-level findings."""
+
+    tanggal: date | None
+    rows: pl.DataFrame  # exactly ROW_SCHEMA columns
+    findings: pl.DataFrame  # exactly FINDING_SCHEMA columns
+
+
+def normalise_name(text: str) -> str:
+    """One normalised spelling per header cell: `KODE KEC.` -> `kode_kec`."""
+    return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
+
+
+def canonical_column(text: object) -> str | None:
+    """One canonical column (or None) per header cell."""
+    return HEADER_LOOKUP.get(normalise_name(text)) if isinstance(text, str) else None
+
+
+def count_known_columns(cells: Iterable[object]) -> int:
+    """One number per candidate header row: how many distinct canonical columns it names."""
+    return len({c for c in map(canonical_column, cells) if c})
+
+
+def parse_upload(raw: pl.DataFrame, file_name: str, today: date) -> ParsedUpload:
+    """One parsed upload per raw cell table of a district file."""
+    header_at = find_header_row(raw)
+    if header_at is None:
+        reason = (
+            f"baris judul kolom tidak ditemukan di {MAX_TITLE_LINES + 1} baris pertama yang terisi; "
+            "harus ada kolom kode_kecamatan, wajib_ktp dan sudah_rekam"
+        )
+        return unreadable_upload(file_name, reason)
+
+    header = raw.row(header_at, named=True)
+    columns, findings = map_columns(header, header["baris"])
+    date_findings: list[dict] = []
+    title_date = _single_date(dates_in_titles(raw.head(header_at)), "baris judul", date_findings)
+    name_date = _single_date(dates_in_file_name(file_name), "nama berkas", date_findings)
+
+    rows, row_findings = pl.DataFrame(schema=ROW_SCHEMA), [_findings_frame([])]
+    cell_date, cell_findings = None, _findings_frame([])
+    # Without a code column (or with two) no row can be told to be a kecamatan.
+    if "kode_kecamatan" in columns and "kolom_ganda" not in {f["aturan"] for f in findings}:
+        wide = analyse_rows(raw.slice(header_at + 1), columns)
+        if "tanggal" in columns:
+            cell_date = agreed_cell_date(wide)
+            if wide.height and (wide.item(0, "_tanggal_beda") > 1 or wide.item(0, "_tanggal_salah")):
+                cell_findings = collect_findings(wide, _DATE_FINDINGS)
+        if not findings:  # counts of a file missing a column would only bury the real reason
+            counts = analyse_counts(wide)
+            rows = kecamatan_rows(wide, counts)
+            # Most files are clean: build messages only when something is wrong.
+            if (wide.get_column("_jenis") == "tanpa_kode").any():
+                row_findings.append(collect_findings(wide, _ROW_FINDINGS))
+            if counts.get_column("masalah").any():
+                problems = counts.filter(pl.col("masalah"))
+                row_findings.append(collect_findings(problems, _COUNT_FINDINGS))
+            if rows.height == 0:
+                pesan = f"tidak ada baris kecamatan di bawah baris judul kolom (baris {header['baris']})"
+                findings.append(_finding("berkas_tidak_terbaca", pesan))
+
+    reported = bool(date_findings) or cell_findings.height > 0
+    tanggal, resolved = resolve_date(cell_date, title_date, name_date, today, reported)
+    head = _findings_frame(findings + date_findings + resolved)
+    return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, cell_findings, *row_findings])))
+
+
+def unreadable_upload(file_name: str, reason: str) -> ParsedUpload:
+    """One rejected upload per unreadable file, dated from its name when possible."""
+    dates = set(dates_in_file_name(file_name))
+    tanggal = dates.pop() if len(dates) == 1 else None
+    finding = _finding("berkas_tidak_terbaca", reason)
+    return ParsedUpload(tanggal, pl.DataFrame(schema=ROW_SCHEMA), _findings_frame([finding]))
+
+
+def find_header_row(raw: pl.DataFrame) -> int | None:
+    """One position (or None) per upload: the row among the first 11 naming the most columns."""
+    cells = raw.head(MAX_TITLE_LINES + 1).drop("baris").rows()
+    scores = [count_known_columns(row) for row in cells]
+    best = max(scores, default=0)
+    # Two known names make a header; one alone may be a title word such as "Kecamatan".
+    return scores.index(best) if best >= 2 else None
+
+
+def map_columns(header: dict[str, object], line: int) -> tuple[dict[str, str], list[dict]]:
+    """One raw column per canonical column of the header row, plus column-level findings."""
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for raw_col, text in header.items():
+        canonical = canonical_column(text) if raw_col != "baris" else None
+        if canonical:
+            seen.setdefault(canonical, []).append((raw_col, str(text).strip()))
+    findings = []
+    for canonical, hits in seen.items():
+        if len(hits) > 1 and canonical != "nama_kecamatan":  # a repeated name column: first used
+            names = " dan ".join(f'"{text}"' for _, text in hits)
+            pesan = f"kolom {names} sama-sama berarti {canonical}; hapus salah satu"
+            findings.append(_finding("kolom_ganda", pesan, line, kolom=canonical, nilai=names))
+    for canonical in REQUIRED_COLUMNS:
+        if canonical not in seen:
+            pesan = f"kolom {canonical} tidak ada"
+            findings.append(_finding("kolom_hilang", pesan, line, kolom=canonical))
+    return {canonical: hits[0][0] for canonical, hits in seen.items()}, findings
+
+
+def analyse_rows(body: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """One row per row below the header: canonical raw text, its kind (`_jenis`), code and date."""
+    known = set(columns.values())
+    others = [c for c in body.columns if c != "baris" and c not in known]
+    canonical = [
+        pl.col(columns[name]).alias(name) if name in columns else pl.lit(None, pl.String).alias(name)
+        for name in ALIASES
+    ]
+    # A merged JUMLAH cell spanning No/Kode/Nama keeps its text in the leftmost (ignored) cell.
+    label = pl.any_horizontal(_is_total_word(pl.col(c)) for c in others) if others else pl.lit(False)
+    # Parsing dates costs as much as the rest of the classification: only when there are some.
+    dates = _DATE_SUMMARY if "tanggal" in columns else []
+    return (
+        body.lazy()
+        .select("baris", *canonical, label.alias("_label_jumlah"))
+        .with_columns(*_CLASSIFY, _PARSED_DATE if dates else _NO_DATE)
+        .with_columns(dates)
+        .collect()
+    )
+
+
+def analyse_counts(wide: pl.DataFrame) -> pl.DataFrame:
+    """One row per (row, count column): raw text, parsed value and the column's sums."""
+    return (
+        wide.lazy()
+        .unpivot(COUNT_COLUMNS, index=["baris", "_kode", "_jenis"], variable_name="kolom", value_name="mentah")
+        .with_columns(pl.col("mentah").str.strip_chars().fill_null(""))
+        .with_columns(parse_count(pl.col("mentah")).alias("nilai"))
+        .with_columns(((pl.col("mentah") != "") & pl.col("nilai").is_null()).alias("salah"))
+        .with_columns(
+            pl.col("nilai").filter(_IS_COUNTED).sum().over("kolom").alias("jumlah"),
+            pl.col("salah").filter(_IS_COUNTED).any().over("kolom").alias("ada_salah"),
+        )
+        .with_columns(_COUNT_PROBLEM.alias("masalah"))
+        .collect()
+    )
+
+
+def kecamatan_rows(wide: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
+    """One canonical row (ROW_SCHEMA) per kecamatan row; invalid counts are null."""
+    kecamatan = wide.filter(_IS_KECAMATAN)
+    if kecamatan.height == 0:
+        return pl.DataFrame(schema=ROW_SCHEMA)
+    values = counts.filter(_IS_KECAMATAN).pivot(on="kolom", index="baris", values="nilai")
+    rows = kecamatan.select(
+        "baris",
+        pl.col("_kode").alias("kode_kecamatan"),
+        _text(pl.col("nama_kecamatan")).alias("nama_kecamatan"),
+    )
+    return rows.join(values, on="baris", how="left").select(list(ROW_SCHEMA)).cast(ROW_SCHEMA)
+
+
+def collect_findings(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """One finding per (row, rule) where one of the finding expressions is not null."""
+    six_digit = pl.col("_kode").str.contains(_SIX_DIGITS).fill_null(False)
+    return (
+        frame.lazy()
+        .select(
+            pl.col("baris").cast(pl.Int64),
+            pl.when(six_digit).then(pl.col("_kode")).alias("kode_kecamatan"),
+            pl.concat_list(exprs).alias("_temuan"),
+        )
+        .explode("_temuan")
+        .filter(pl.col("_temuan").is_not_null())
+        .unnest("_temuan")
+        .select(list(FINDING_SCHEMA))
+        .collect()
+    )
+
+
+def agreed_cell_date(wide: pl.DataFrame) -> date | None:
+    """One date (or None) per upload: the date every dated kecamatan row carries."""
+    if wide.height == 0 or wide.item(0, "_tanggal_beda") != 1:
+        return None
+    return wide.item(0, "_tanggal_umum")
+
+
+def normalise_code(code: pl.Expr) -> pl.Expr:
+    """One code per cell: `52.03.01` -> `520301`; any other text kept stripped (null when empty)."""
+    code = _text(code)
+    undotted = code.str.replace_all(".", "", literal=True)
+    return pl.when(code.str.contains(_DOTTED_CODE)).then(undotted).otherwise(code)
+
+
+def parse_count(cell: pl.Expr) -> pl.Expr:
+    """One whole count (or null) per cell: `12345`, `12.345`, `12,345`; anything else is null."""
+    text = cell.str.strip_chars()
+    digits = text.str.replace_all(r"[.,]", "").cast(pl.Int64, strict=False)
+    return pl.when(text.str.contains(_COUNT)).then(digits)
+
+
+def parse_date(cell: pl.Expr) -> pl.Expr:
+    """One date (or null) per cell: `2018-04-12`, `12/04/2018`, `12-04-2018`, `12 April 2018`."""
+    text = cell.str.strip_chars()
+    iso = text.str.extract_groups(_CELL_ISO)
+    dmy = text.str.extract_groups(_CELL_DMY)
+    named = text.str.extract_groups(_CELL_NAMED)
+    month_name = named.struct.field("2").str.to_lowercase()
+    months = {name: str(number) for name, number in MONTHS.items()}
+    named_month = month_name.replace_strict(months, default=None, return_dtype=pl.String)
+    year = pl.coalesce(iso.struct.field("1"), dmy.struct.field("3"), named.struct.field("3"))
+    month = pl.coalesce(iso.struct.field("2"), dmy.struct.field("2"), named_month)
+    day = pl.coalesce(iso.struct.field("3"), dmy.struct.field("1"), named.struct.field("1"))
+    iso_text = pl.format("{}-{}-{}", year, month.str.zfill(2), day.str.zfill(2))
+    return iso_text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def format_count_expr(count: pl.Expr) -> pl.Expr:
+    """One text per non-negative count, exactly as schema.format_count writes it: `12.410`."""
+    # Vectorised twin of format_count (a test pins them together): group digits from the right.
+    reversed_digits = count.cast(pl.String).str.reverse()
+    grouped = reversed_digits.str.replace_all(r"([0-9]{3})", "${1}.").str.strip_chars_end(".")
+    return grouped.str.reverse()
+
+
+def dates_in_text(text: str) -> list[date]:
+    """One date per date written in a piece of free text (a title line), in order."""
+    found: list[tuple[int, date]] = []
+    for pattern, order in ((_TEXT_ISO, "ymd"), (_TEXT_DMY, "dmy"), (_TEXT_NAMED, "dMy")):
+        found += _matches(pattern, order, text)
+    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+
+
+def dates_in_file_name(file_name: str) -> list[date]:
+    """One date per date written in the file name: `2018-04-12`, `20180412`, `12-04-2018`."""
+    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    found: list[tuple[int, date]] = []
+    for pattern, order in ((_NAME_ISO, "ymd"), (_NAME_COMPACT, "ymd"), (_NAME_DMY, "dmy")):
+        found += _matches(pattern, order, base)
+    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+
+
+def dates_in_titles(titles: pl.DataFrame) -> list[date]:
+    """One date per date written in the title lines above the header, in order."""
+    dates: list[date] = []
+    for row in titles.drop("baris").rows():
+        dates += dates_in_text(" ".join(cell for cell in row if cell))
+    return dates
+
+
+def resolve_date(
+    cell: date | None,
+    title: date | None,
+    name: date | None,
+    today: date,
+    already_reported: bool,
+) -> tuple[date | None, list[dict]]:
+    """One report date per upload (cell, else title, else file name) and its date findings."""
+    named_sources = (("isi berkas", cell), ("baris judul", title), ("nama berkas", name))
+    sources = [(where, d) for where, d in named_sources if d]
+    if not sources:
+        if already_reported:  # unreadable or conflicting dates were already named
+            return None, []
+        pesan = (
+            "tanggal laporan tidak ditemukan; isi kolom tanggal, tulis "
+            '"Per tanggal 12 April 2018" di judul, atau beri nama berkas seperti 2018-04-12.csv'
+        )
+        return None, [_finding("tanggal_tidak_valid", pesan, kolom="tanggal")]
+    (first_where, tanggal), findings = sources[0], []
+    for where, other in sources[1:]:
+        if other != tanggal:
+            pesan = f"tanggal {tanggal} di {first_where} berbeda dengan {where} {other}"
+            findings.append(_date_finding(pesan, other))
+    if tanggal < EARLIEST_DATE:
+        findings.append(_date_finding(f"tanggal {tanggal} sebelum {EARLIEST_DATE} (awal program e-KTP)", tanggal))
+    if tanggal > today:
+        findings.append(_date_finding(f"tanggal {tanggal} melewati hari ini ({today})", tanggal))
+    return tanggal, findings
+
+
+def _filled(text: pl.Expr) -> pl.Expr:
+    """One flag per cell: it holds something other than spaces."""
+    return text.str.strip_chars().str.len_chars().fill_null(0) > 0
+
+
+def _text(cell: pl.Expr) -> pl.Expr:
+    """One stripped text (null when blank) per cell."""
+    text = cell.str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text)
+
+
+def _is_total_word(text: pl.Expr) -> pl.Expr:
+    """One flag per cell: it reads JUMLAH or TOTAL (any case, stray `:` or `.` allowed)."""
+    word = text.str.strip_chars().str.strip_chars(":. ").str.to_lowercase()
+    return ((word == "jumlah") | (word == "total")).fill_null(False)
+
+
+def _row_kind() -> pl.Expr:
+    """One kind per row below the header: kecamatan, jumlah, tanpa_kode or abaikan."""
+    code = pl.col("kode_kecamatan")
+    has_figures = _filled(pl.concat_str(COUNT_COLUMNS, ignore_nulls=True))
+    has_code = _filled(code) & ~_is_total_word(code)
+    total_label = _is_total_word(code) | _is_total_word(pl.col("nama_kecamatan")) | pl.col("_label_jumlah")
+    # Text without digits and without figures in the code column is a note or a signature line.
+    return (
+        pl.when(has_code & (has_figures | code.str.contains("[0-9]")))
+        .then(pl.lit("kecamatan"))
+        .when(~has_code & total_label)
+        .then(pl.lit("jumlah"))
+        .when(~_filled(code) & has_figures)
+        .then(pl.lit("tanpa_kode"))
+        .otherwise(pl.lit("abaikan"))
+    )
+
+
+_IS_KECAMATAN = pl.col("_jenis") == "kecamatan"
+_IS_TOTAL = pl.col("_jenis") == "jumlah"
+# Rows a JUMLAH row adds up: kecamatan rows and rows that lack only their code.
+_IS_COUNTED = _IS_KECAMATAN | (pl.col("_jenis") == "tanpa_kode")
+
+
+def _usual_date() -> pl.Expr:
+    """One date per upload: the most common date of the kecamatan rows (ties: the earliest row)."""
+    dated = _IS_KECAMATAN & pl.col("_tanggal").is_not_null()
+    same = dated.cast(pl.Int64).sum().over("_tanggal")
+    order = [same.filter(dated), pl.col("baris").filter(dated)]
+    return pl.col("_tanggal").filter(dated).sort_by(order, descending=[True, False]).first()
+
+
+_CLASSIFY = [normalise_code(pl.col("kode_kecamatan")).alias("_kode"), _row_kind().alias("_jenis")]
+_PARSED_DATE = parse_date(pl.col("tanggal")).alias("_tanggal")
+_NO_DATE = pl.lit(None, pl.Date).alias("_tanggal")
+_DATE_SUMMARY = [
+    _usual_date().alias("_tanggal_umum"),
+    pl.col("_tanggal").filter(_IS_KECAMATAN).drop_nulls().n_unique().alias("_tanggal_beda"),
+    (_IS_KECAMATAN & _filled(pl.col("tanggal")) & pl.col("_tanggal").is_null()).any().alias("_tanggal_salah"),
+]
+
+
+def _where() -> pl.Expr:
+    """One location phrase per row: `baris 7 (520304)`, or `baris 7` without a readable code."""
+    with_code = pl.format("baris {} ({})", pl.col("baris"), pl.col("_kode"))
+    return pl.when(pl.col("_kode").str.contains(_SIX_DIGITS)).then(with_code).otherwise(_line())
+
+
+def _line() -> pl.Expr:
+    """One `baris N` phrase per row."""
+    return pl.format("baris {}", pl.col("baris"))
+
+
+def _finding_expr(when: pl.Expr, aturan: str, kolom: pl.Expr, pesan: pl.Expr, nilai: pl.Expr) -> pl.Expr:
+    """One finding struct (or null) per row: set where `when` holds."""
+    fields = {
+        "kolom": kolom.cast(pl.String),
+        "nilai": nilai.cast(pl.String),
+        "aturan": pl.lit(aturan, pl.String),
+        "tingkat": pl.lit(RULES[aturan], pl.String),
+        "pesan": pesan.cast(pl.String),
+    }
+    return pl.when(when.fill_null(False)).then(pl.struct(**fields))
+
+
+def _count_problem() -> pl.Expr:
+    """One phrase per bad count cell saying what is wrong with it."""
+    raw = pl.col("mentah")
+    return (
+        pl.when(raw == "")
+        .then(pl.lit("kosong; isi dengan bilangan bulat"))
+        .when(raw.str.starts_with("-"))
+        .then(pl.format('"{}" negatif; isi dengan bilangan bulat >= 0', raw))
+        .otherwise(pl.format('"{}" bukan bilangan bulat', raw))
+    )
+
+
+def _count_conditions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Over the long count table: a bad kecamatan cell, a bad JUMLAH cell, a JUMLAH not the sum."""
+    kolom, value = pl.col("kolom"), pl.col("nilai")
+    required = (kolom == REQUIRED_COUNTS[0]) | (kolom == REQUIRED_COUNTS[1])
+    bad_kecamatan = _IS_KECAMATAN & (pl.col("salah") | (required & (pl.col("mentah") == "")))
+    # An invalid kecamatan cell is already an error, and a sum over it would mean nothing.
+    not_sum = _IS_TOTAL & value.is_not_null() & (value != pl.col("jumlah")) & ~pl.col("ada_salah")
+    return bad_kecamatan, _IS_TOTAL & pl.col("salah"), not_sum
+
+
+def _count_findings() -> list[pl.Expr]:
+    """Over the long count table: angka_tidak_valid for kecamatan and JUMLAH cells, jumlah_tidak_sesuai."""
+    kolom, value, total = pl.col("kolom"), pl.col("nilai"), pl.col("jumlah")
+    bad_kecamatan, bad_total, not_sum = _count_conditions()
+    kecamatan = _finding_expr(
+        bad_kecamatan,
+        "angka_tidak_valid",
+        kolom,
+        pl.format("{}: {} {}", _where(), kolom, _count_problem()),
+        pl.col("mentah"),
+    )
+    total_cell = _finding_expr(
+        bad_total,
+        "angka_tidak_valid",
+        kolom,
+        pl.format("{}: JUMLAH {} {}", _line(), kolom, _count_problem()),
+        pl.col("mentah"),
+    )
+    mismatch = _finding_expr(
+        not_sum,
+        "jumlah_tidak_sesuai",
+        kolom,
+        pl.format(
+            "{}: JUMLAH {} {} tidak sama dengan jumlah baris kecamatan {}",
+            _line(),
+            kolom,
+            format_count_expr(value),
+            format_count_expr(total),
+        ),
+        pl.col("mentah"),
+    )
+    return [kecamatan, total_cell, mismatch]
+
+
+def _missing_code_finding() -> pl.Expr:
+    """Over the wide table: kecamatan_tidak_dikenal for a row with figures but no kecamatan code."""
+    name = _text(pl.col("nama_kecamatan"))
+    pesan = pl.format("{}: baris berisi angka tetapi kode_kecamatan kosong", _line())
+    pesan = pl.when(name.is_not_null()).then(pl.format('{} (nama "{}")', pesan, name)).otherwise(pesan)
+    is_missing = pl.col("_jenis") == "tanpa_kode"
+    return _finding_expr(is_missing, "kecamatan_tidak_dikenal", pl.lit("kode_kecamatan"), pesan, pl.lit(""))
+
+
+def _date_findings() -> list[pl.Expr]:
+    """Over the wide table: tanggal_tidak_valid for an unreadable date cell or an odd one out."""
+    raw = pl.col("tanggal").str.strip_chars().fill_null("")
+    unreadable = _finding_expr(
+        _IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
+        "tanggal_tidak_valid",
+        pl.lit("tanggal"),
+        pl.format('{}: tanggal "{}" tidak terbaca; tulis seperti 12/04/2018 atau 2018-04-12', _where(), raw),
+        raw,
+    )
+    usual = pl.col("_tanggal_umum")
+    # Rows are compared with the most common date, so the finding points at the odd rows out.
+    differs = _finding_expr(
+        _IS_KECAMATAN & (pl.col("_tanggal") != usual),
+        "tanggal_tidak_valid",
+        pl.lit("tanggal"),
+        pl.format(
+            "{}: tanggal {} berbeda dengan tanggal baris lain {}",
+            _where(),
+            pl.col("_tanggal").cast(pl.String),
+            usual.cast(pl.String),
+        ),
+        raw,
+    )
+    return [unreadable, differs]
+
+
+_COUNT_FINDINGS = _count_findings()
+_COUNT_PROBLEM = pl.any_horizontal(_count_conditions())
+_ROW_FINDINGS = [_missing_code_finding()]
+_DATE_FINDINGS = _date_findings()
+
+
+def _single_date(dates: list[date], where: str, findings: list[dict]) -> date | None:
+    """One date (or None) per source; several different dates in one source are a finding."""
+    distinct = sorted(set(dates))
+    if len(distinct) > 1:
+        listed = ", ".join(d.isoformat() for d in distinct)
+        findings.append(_date_finding(f"{where} memuat beberapa tanggal berbeda: {listed}", listed))
+        return None
+    return distinct[0] if distinct else None
+
+
+def _matches(pattern: re.Pattern[str], order: str, text: str) -> list[tuple[int, date]]:
+    """One (position, date) per valid calendar date the pattern finds in the text."""
+    found = []
+    for match in pattern.finditer(text):
+        parts = dict(zip(order, match.groups()))
+        month = MONTHS.get(parts["M"].lower(), 0) if "M" in parts else int(parts["m"])
+        try:
+            found.append((match.start(), date(int(parts["y"]), month, int(parts["d"]))))
+        except ValueError:  # not a calendar date (or not a month name): not a date at all
+            continue
+    return found
+
+
+def _finding(
+    aturan: str, pesan: str, baris: int | None = None, kolom: str | None = None, nilai: str | None = None
+) -> dict:
+    """One file-level (or header-level) finding as a row of FINDING_SCHEMA."""
+    return {
+        "baris": baris,
+        "kode_kecamatan": None,
+        "kolom": kolom,
+        "nilai": nilai,
+        "aturan": aturan,
+        "tingkat": RULES[aturan],
+        "pesan": pesan,
+    }
+
+
+def _date_finding(pesan: str, value: object) -> dict:
+    """One file-level tanggal_tidak_valid finding."""
+    nilai = value.isoformat() if isinstance(value, date) else str(value)
+    return _finding("tanggal_tidak_valid", pesan, kolom="tanggal", nilai=nilai)
+
+
+def _findings_frame(findings: list[dict]) -> pl.DataFrame:
+    """One row per finding dict."""
+    return pl.DataFrame(findings, schema=FINDING_SCHEMA)
+
+
+def _sorted(findings: pl.DataFrame) -> pl.DataFrame:
+    """File-level findings first, then by line, keeping the order rules were checked in."""
+    return findings.sort("baris", nulls_last=False, maintain_order=True)

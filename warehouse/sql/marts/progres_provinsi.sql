@@ -1,0 +1,58 @@
+-- One row per province and date, from the first to the latest date of any loaded report.
+with
+
+kabupaten_days as (
+    select * from progres_kabupaten
+),
+
+kabupaten as (
+    select kode_kabupaten, kode_provinsi from wilayah_kabupaten
+),
+
+bounds as (
+    select min(tanggal) as pertama, max(tanggal) as terakhir from kabupaten_days
+),
+
+provinces as (
+    select distinct kabupaten.kode_provinsi
+    from kabupaten_days
+    inner join kabupaten using (kode_kabupaten)
+),
+
+spine as (
+    select
+        provinces.kode_provinsi,
+        unnest(generate_series(bounds.pertama, bounds.terakhir, interval 1 day))::date as tanggal
+    from provinces
+    cross join bounds
+),
+
+summed as (
+    select
+        kabupaten.kode_provinsi,
+        kabupaten_days.tanggal,
+        sum(kabupaten_days.wajib_ktp)::bigint as wajib_ktp,
+        sum(kabupaten_days.sudah_rekam)::bigint as sudah_rekam,
+        sum(kabupaten_days.rekam_hari_ini)::bigint as rekam_hari_ini,
+        count(*) filter (where kabupaten_days.kecamatan_lapor > 0)::integer as kabupaten_lapor
+    from kabupaten_days
+    inner join kabupaten using (kode_kabupaten)
+    group by kabupaten.kode_provinsi, kabupaten_days.tanggal
+),
+
+final as (
+    select
+        spine.tanggal,
+        spine.kode_provinsi,
+        coalesce(summed.wajib_ktp, 0)::bigint as wajib_ktp,
+        coalesce(summed.sudah_rekam, 0)::bigint as sudah_rekam,
+        coalesce(summed.wajib_ktp - summed.sudah_rekam, 0)::bigint as belum_rekam,
+        coalesce(summed.rekam_hari_ini, 0)::bigint as rekam_hari_ini,
+        round(100 * summed.sudah_rekam / nullif(summed.wajib_ktp, 0), 2)::decimal(6, 2) as persen_rekam,
+        coalesce(summed.kabupaten_lapor, 0)::integer as kabupaten_lapor
+    from spine
+    left join summed using (kode_provinsi, tanggal)
+)
+
+select * from final
+order by tanggal, kode_provinsi

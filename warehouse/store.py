@@ -1,0 +1,198 @@
+"""The DuckDB warehouse: migrations, loads and marts, written to a private copy and published whole.
+
+DuckDB's file lock works both ways: a writer locks analysts out, and an analyst's open read-only
+connection makes a writer fail. So a run never writes the analysts' file. It copies it, writes the
+copy, CHECKPOINTs and closes it, and then os.replace() swaps it in. Open readers keep the old
+snapshot, new readers see the new file, and a run killed at any point leaves the old file whole.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ektp.errors import WarehouseError
+from ektp.reference import Reference
+
+SQL = Path(__file__).resolve().parent / "sql"
+MARTS = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi")
+# Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
+STORAGE_VERSION = "v1.4.0"
+
+
+def sql(name: str) -> str:
+    return (SQL / f"{name}.sql").read_text()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every numbered migration, in order."""
+    found = []
+    for path in sorted((SQL / "migrations").glob("*.sql")):
+        version = int(path.name.split("_", 1)[0])
+        found.append((version, path.stem, path.read_text()))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations this file has not recorded yet; returns their names."""
+    con.execute(
+        "create table if not exists schema_migrations"
+        " (versi integer not null, nama varchar not null, diterapkan_pada timestamptz not null)"
+    )
+    done = {v for (v,) in con.execute("select versi from schema_migrations").fetchall()}
+    applied = []
+    for version, name, text in migrations():
+        if version in done:
+            continue
+        con.execute("begin")
+        con.execute(text)
+        con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
+        con.execute("commit")
+        applied.append(name)
+    return applied
+
+
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """One writer at a time: a second run waits for the first instead of interleaving."""
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Menunggu proses lain yang sedang menulis {path.name} ...", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class WriteSession:
+    """A private, migrated copy of the warehouse; `publish()` makes it the analysts' file."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, work: Path) -> None:
+        self.path = path
+        self.con = con
+        self.work = work
+        self.published = False
+
+    def publish(self) -> None:
+        self.con.execute("checkpoint")
+        self.con.close()
+        _fsync(self.work)
+        os.replace(self.work, self.path)
+        _fsync(self.path.parent)
+        self.published = True
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[WriteSession]:
+    """Lock, copy, migrate; the copy is dropped unless the caller publishes it."""
+    path = path.resolve()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError("folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
+    with _lock(path):
+        work = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        _remove_stale(path)
+        session = None
+        try:
+            if path.exists():
+                shutil.copyfile(path, work)
+            con = duckdb.connect()
+            con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
+            con.execute("use gudang")
+            migrate(con)
+            session = WriteSession(path, con, work)
+            yield session
+        except duckdb.Error as exc:
+            raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=str(exc).splitlines()[0]) from exc
+        finally:
+            if session is None or not session.published:
+                try:
+                    (session.con if session else None) and session.con.close()
+                except duckdb.Error:
+                    pass
+                for leftover in (work, work.with_name(work.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+
+
+def _remove_stale(path: Path) -> None:
+    """Copies left by a run that was killed: only the lock holder may remove them."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp*"):
+        stale.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+    """Replace the region tables with the reference in scope."""
+    kabupaten = reference.kabupaten.select("kode_kabupaten", "kode_provinsi", "nama")
+    kecamatan = reference.kecamatan.select("kode_kecamatan", "kode_kabupaten", "nama")
+    for table, frame in (("wilayah_kabupaten", kabupaten), ("wilayah_kecamatan", kecamatan)):
+        con.register("seed", frame)
+        con.execute(f"delete from {table}")  # table: our constant
+        con.execute(f"insert into {table} by name select * from seed")
+        con.unregister("seed")
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per file version already decided: its stat, hash, date and status."""
+    return con.sql("select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns from unggahan").pl()
+
+
+def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
+    """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
+    con.register("except_groups", except_groups.select("kode_kabupaten", "tanggal"))
+    try:
+        return con.sql(sql("queries/loaded_reports")).pl()
+    finally:
+        con.unregister("except_groups")
+
+
+def replace_files(
+    con: duckdb.DuckDBPyConnection,
+    cleared: pl.DataFrame,
+    unggahan: pl.DataFrame,
+    kualitas: pl.DataFrame,
+    riwayat: pl.DataFrame,
+) -> None:
+    """Swap the ledger, findings and figures of the re-decided files (caller holds the transaction)."""
+    frames = {"cleared": cleared.select("file", "sha256", "kode_kabupaten", "tanggal"), "unggahan_df": unggahan, "kualitas_df": kualitas, "riwayat_df": riwayat}
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        for table in ("unggahan", "kualitas_data", "riwayat_kecamatan"):  # our constants
+            con.execute(f"delete from {table} where (file, sha256) in (select (file, sha256) from cleared)")
+        # An older version of a re-decided file (same path, other bytes) is no longer current.
+        con.execute(sql("queries/retire_replaced"))
+        con.execute("insert into unggahan by name select * from unggahan_df")
+        con.execute("insert into kualitas_data by name select * from kualitas_df")
+        con.execute("insert into riwayat_kecamatan by name select * from riwayat_df")
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the analysts' relations from the loaded figures."""
+    for mart in MARTS:
+        con.execute(f"create or replace table {mart} as {sql('marts/' + mart)}")  # mart: our constant
