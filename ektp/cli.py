@@ -25,6 +25,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--provinsi", help="cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52)")
 
 
+def _running(p: argparse.ArgumentParser) -> None:
+    """Flags of the commands that run the pipeline (issue 5)."""
+    p.add_argument("--runner", help="tempat tugas baca/validasi: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER; bawaan local)")
+    p.add_argument("--notify", metavar="URL", help="kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL)")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="ektp", description="Pipeline harian perekaman e-KTP Dukcapil NTB.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -32,12 +38,14 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("nightly", help="proses semua berkas baru bertanggal <= D")
     _common(p)
     p.add_argument("--date", type=_date, help="tanggal laporan D (bawaan: kemarin, WITA)")
+    _running(p)
 
     p = sub.add_parser("backfill", help="proses ulang berkas bertanggal dalam rentang")
     _common(p)
     p.add_argument("--from", dest="start", type=_date, required=True)
     p.add_argument("--to", dest="end", type=_date, required=True)
     p.add_argument("--kabupaten", help="daftar kode kabupaten berkoma, mis. 5201,5203")
+    _running(p)
 
     p = sub.add_parser("check", help="uji satu berkas tanpa menulis apa pun")
     _common(p)
@@ -53,9 +61,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect")
     _common(p)
+    _running(p)
 
     p = sub.add_parser("demo", help="bangun data demo April 2018, jalankan pipeline, tulis laporan")
     _common(p)
+    _running(p)
     return root
 
 
@@ -65,6 +75,7 @@ def settings_for(args: argparse.Namespace):
     return from_env().with_flags(
         landing=args.landing, warehouse=args.warehouse, provinsi=getattr(args, "provinsi", None),
         target=getattr(args, "target", None), report_dir=getattr(args, "out", None),
+        runner=getattr(args, "runner", None), notify_url=getattr(args, "notify", None),
     )
 
 
@@ -74,6 +85,9 @@ def _export(settings) -> None:
     os.environ["EKTP_WAREHOUSE"] = str(settings.warehouse)
     os.environ["EKTP_PROVINSI"] = settings.provinsi
     os.environ["EKTP_TARGET"] = settings.target.isoformat()
+    os.environ["EKTP_RUNNER"] = settings.runner
+    if settings.notify_url:
+        os.environ["EKTP_NOTIFY_URL"] = settings.notify_url
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,14 +104,16 @@ def run(args: argparse.Namespace) -> int:
         return 0
     _export(settings)
     if args.command == "nightly":
+        from flows import runner
         from flows.nightly import nightly
 
-        return _print(nightly(tanggal=args.date))
+        return _print(runner.run(nightly, settings.runner, tanggal=args.date))
     if args.command == "backfill":
+        from flows import runner
         from flows.backfill import backfill
 
         kab = [k.strip() for k in args.kabupaten.split(",") if k.strip()] if args.kabupaten else None
-        return _print(backfill(start=args.start, end=args.end, kabupaten=kab))
+        return _print(runner.run(backfill, settings.runner, start=args.start, end=args.end, kabupaten=kab))
     if args.command == "serve":
         from flows.serve import serve
 

@@ -21,6 +21,7 @@ def demo(settings: Settings, landing_given: bool, warehouse_given: bool) -> int:
 
     from ektp import demo as demo_data
     from ektp.cli import _export, _print
+    from flows import runner
     from flows.nightly import nightly
     from reports.daily import write_report
 
@@ -37,7 +38,7 @@ def demo(settings: Settings, landing_given: bool, warehouse_given: bool) -> int:
     _export(settings)
     os.environ["EKTP_MIN_AGE_SECONDS"] = "0"
     print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
-    _print(nightly(tanggal=LAST_DAY))
+    _print(runner.run(nightly, settings.runner, tanggal=LAST_DAY))
     for day in STORY_DAYS[:-1]:
         paths = write_report(settings.warehouse, day, settings.reports, settings.target)
         print(f"Laporan {day}: {paths.html}")

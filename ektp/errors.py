@@ -15,6 +15,14 @@ class EktpError(Exception):
         where = ", ".join(f"{k}={v}" for k, v in self.context.items())
         return f"{self.message} ({where})"
 
+    def __reduce__(self):
+        # Dask sends a task's exception back pickled: keep the context, not only the message.
+        return (_rebuild, (type(self), self.message, self.context))
+
+
+def _rebuild(cls: type, message: str, context: dict) -> EktpError:
+    return cls(message, **context)
+
 
 class UsageError(EktpError):
     """Bad arguments or settings: the operator must change the command."""
@@ -30,3 +38,7 @@ class TransientError(EktpError):
 
 class UnreadableFile(EktpError):
     """An upload whose bytes are not a table we can read (not a run failure: the file is rejected)."""
+
+
+class PrefectServerError(EktpError):
+    """The Prefect server `ektp serve` needs could not be started or reached."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from ektp.settings import DATA_DIR
@@ -24,6 +25,8 @@ DEFAULTS = {
 
 def configure() -> None:
     """Set the defaults above unless the operator already chose otherwise."""
+    # GX announces its temporary docs folder at INFO on every context.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     os.environ.setdefault("PREFECT_HOME", str(DATA_DIR / "prefect"))
     os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
     for key, value in DEFAULTS.items():

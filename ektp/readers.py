@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Sequence
 
 import fastexcel
 import polars as pl
@@ -92,8 +93,13 @@ def read_csv(text: str) -> pl.DataFrame:
     # newline="" lets csv see \r\n, \r and \n itself, so quoted line breaks stay in their cell
     # and `line_num` counts physical lines (blank ones included).
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    if '"' not in text:
+        # Without quotes no record spans lines: record i starts on line i + 1 (blank lines
+        # come back as empty records), and tracking `line_num` would cost a third of the read.
+        records = list(reader)
+        return _records_frame(range(1, len(records) + 1), records)
     starts: list[int] = []
-    records: list[list[str]] = []
+    records = []
     line = 1
     try:
         for record in reader:
@@ -121,10 +127,12 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int, int]:
     """One score per candidate delimiter: (known header names, rows of the usual width, width)."""
     reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
     try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        rows = list(reader)
     except csv.Error:
         return (-1, 0, 0)
-    header = max((count_known_columns(row) for row in rows[: MAX_TITLE_LINES + 1]), default=0)
+    filled = [row for row in rows if any(cell.strip() for cell in row)]
+    header = max((count_known_columns(row) for row in filled[: MAX_TITLE_LINES + 1]), default=0)
+    # Rows of bare delimiters (Excel padding) are evidence too, so widths count every row.
     widths = [len(row) for row in rows if len(row) > 1]
     if not widths:
         return (header, 0, 1)
@@ -132,8 +140,8 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int, int]:
     return (header, widths.count(usual), usual)
 
 
-def _records_frame(starts: list[int], records: list[list[str]]) -> pl.DataFrame:
-    """One row per record, ragged records padded with nulls."""
+def _records_frame(starts: Sequence[int], records: list[list[str]]) -> pl.DataFrame:
+    """One row per record, short records padded with empty cells, empty cells as null."""
     width = max(map(len, records), default=0)
     if width > MAX_COLUMNS:
         records = [_trim_blank_tail(r) for r in records]
@@ -141,10 +149,11 @@ def _records_frame(starts: list[int], records: list[list[str]]) -> pl.DataFrame:
         if width > MAX_COLUMNS:
             line = starts[next(i for i, r in enumerate(records) if len(r) == width)]
             raise UnreadableFile(f"baris {line} berisi {width} kolom; paling banyak {MAX_COLUMNS}")
-    cells = pl.Series("cells", records, dtype=pl.List(pl.String))
-    columns = [cells.list.get(i, null_on_oob=True).alias(f"c{i}") for i in range(width)]
-    frame = pl.DataFrame([pl.Series("baris", starts, dtype=pl.Int64), *columns])
-    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns[1:])
+    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
+    names = [f"c{i}" for i in range(width)]
+    frame = pl.DataFrame(dict(zip(names, zip(*padded))), schema=dict.fromkeys(names, pl.String))
+    cells = pl.when(pl.col(names) != "").then(pl.col(names)).name.keep() if names else []
+    return frame.select(pl.Series("baris", starts, dtype=pl.Int64), cells)
 
 
 def _trim_blank_tail(record: list[str]) -> list[str]:
@@ -195,5 +204,5 @@ def _drop_blank_rows(cells: pl.DataFrame) -> pl.DataFrame:
     columns = [c for c in cells.columns if c != "baris"]
     if not columns:
         return cells.clear()
-    filled = [pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in columns]
-    return cells.filter(pl.any_horizontal(filled))
+    text = pl.concat_str(columns, ignore_nulls=True).str.strip_chars()
+    return cells.filter(text.str.len_chars().fill_null(0) > 0)

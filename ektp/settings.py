@@ -35,6 +35,8 @@ class Settings:
     batch_files: int = 2000
     runner: str = "local"
     notify_url: str | None = None
+    # `ektp serve` without PREFECT_API_URL starts its own Prefect server on 127.0.0.1 here.
+    prefect_port: int = 4200
 
     @property
     def out_dir(self) -> Path:
@@ -99,4 +101,6 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         values["runner"] = v
     if v := env.get("EKTP_NOTIFY_URL"):
         values["notify_url"] = v
+    if v := env.get("EKTP_PREFECT_PORT"):
+        values["prefect_port"] = _parse_int("EKTP_PREFECT_PORT", v)
     return replace(s, **values)

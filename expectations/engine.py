@@ -100,12 +100,12 @@ class Validator:
         self.data_docs = data_docs
         self.runs = 0
         self._checkpoints: dict[str, Any] = {}
+        self._results: list[Any] = []
 
     def _checkpoint(self, name: str, suites: tuple[Suite, ...]):
         if name in self._checkpoints:
             return self._checkpoints[name]
         import great_expectations as gx
-        from great_expectations.checkpoint import UpdateDataDocsAction
 
         ctx, batch = _context(str(self.data_docs) if self.data_docs else None)
         definitions = []
@@ -118,12 +118,11 @@ class Validator:
                     gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
                 )
             )
-        actions = [UpdateDataDocsAction(name="data_docs", site_names=["ektp"])] if self.data_docs else []
         checkpoint = ctx.checkpoints.add_or_update(
             gx.Checkpoint(
                 name=name,
                 validation_definitions=definitions,
-                actions=actions,
+                actions=[],  # Data Docs are built once per run, not once per checkpoint
                 result_format={"result_format": "SUMMARY"},
             )
         )
@@ -138,6 +137,7 @@ class Validator:
         pdf = frame.select(columns).to_pandas(use_pyarrow_extension_array=True)
         result = self._checkpoint(name, suites).run(batch_parameters={"dataframe": pdf})
         self.runs += 1
+        self._results.extend(result.run_results.keys())
         counts = _unexpected_counts(result)
         found = [
             _locate(rule, frame, counts[(suite.name, rule.key)])
@@ -146,6 +146,15 @@ class Validator:
             if counts[(suite.name, rule.key)]
         ]
         return pl.concat(found) if found else pl.DataFrame(schema=_finding_schema())
+
+
+    def build_docs(self) -> Path | None:
+        """Render this run's validations into the Data Docs site; returns its index page."""
+        if not self.data_docs or not self._results:
+            return None
+        ctx, _ = _context(str(self.data_docs))
+        ctx.build_data_docs(site_names=["ektp"], resource_identifiers=self._results)
+        return self.data_docs / "index.html"
 
 
 def _unexpected_counts(result) -> dict[tuple[str, str], int]:

@@ -18,7 +18,7 @@ from warehouse import store
 def backfill(
     start: date,
     end: date,
-    kabupaten: list[str] | None = None,
+    kabupaten: list[str] | str | int | None = None,
     landing: str | None = None,
     warehouse: str | None = None,
 ) -> dict:
@@ -28,12 +28,16 @@ def backfill(
     )
     if end < start:
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
+    # `prefect deployment run 'backfill/backfill' -p kabupaten=5201,5203` passes one string,
+    # and `-p kabupaten=5201` a number (the Prefect CLI reads values as JSON first).
+    if isinstance(kabupaten, (str, int)):
+        kabupaten = [k.strip() for k in str(kabupaten).split(",") if k.strip()]
     ref = references.load(settings.provinsi)
     unknown = sorted(set(kabupaten or ()) - ref.kabupaten_codes)
     if unknown:
         raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
     ctx = common.start(settings, ref)
-    with store.writing(settings.warehouse) as session:
+    with common.warehouse_slot(), store.writing(settings.warehouse) as session:
         known = store.known_files(session.con)
         ready, uploading = runs.scan(settings, ref)
         chosen = runs.in_range(ready, known, start, end, set(kabupaten or ()) or None)
@@ -41,4 +45,4 @@ def backfill(
         take = [u for u in uploads if u.parsed.tanggal and start <= u.parsed.tanggal <= end]
         outcome = common.decide_and_load(ctx, session, take) if take else None
     extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading}
-    return common.finish(ctx, outcome, end, extra).to_dict()
+    return common.finish(ctx, outcome, end, extra, kind="backfill").to_dict()

@@ -19,7 +19,7 @@ def nightly(tanggal: date | None = None, landing: str | None = None, warehouse: 
     report_date = tanggal or settings.yesterday
     ref = references.load(settings.provinsi)
     ctx = common.start(settings, ref)
-    with store.writing(settings.warehouse) as session:
+    with common.warehouse_slot(), store.writing(settings.warehouse) as session:
         known = store.known_files(session.con)
         ready, uploading = runs.scan(settings, ref)
         uploads = runs.new_uploads(tasks.read_all(runs.unseen(ready, known), settings.today, settings.batch_files), known)
@@ -32,7 +32,7 @@ def nightly(tanggal: date | None = None, landing: str | None = None, warehouse: 
         take += tasks.read_all(peers, settings.today, settings.batch_files)
         outcome = common.decide_and_load(ctx, session, take) if take else None
     extra = {"menunggu_tanggal": [u.source.file for u in waiting], "masih_diunggah": uploading}
-    return common.finish(ctx, outcome, report_date, extra).to_dict()
+    return common.finish(ctx, outcome, report_date, extra, kind="nightly").to_dict()
 
 
 def _p(value: str):

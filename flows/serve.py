@@ -1,1 +1,222 @@
-"""Placeholder replaced below."""
+"""`ektp serve`: the nightly on its schedule and the backfill on demand, as Prefect deployments.
+
+Schedules only run against a persistent Prefect server. With PREFECT_API_URL set, serve uses that
+server. Without it, serve starts `prefect server start` itself on 127.0.0.1 (state under
+$PREFECT_HOME/server, i.e. data/prefect/server by default) and stops it on exit.
+
+Flow runs are started by this process in child processes that inherit its environment: the
+EKTP_* settings (landing, warehouse, runner, webhook) of the serve process are the runs' settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ektp.errors import PrefectServerError
+from ektp.settings import DATA_DIR, Settings
+
+CRON = "0 2 * * *"
+TIMEZONE = "Asia/Makassar"
+TAGS = ["ektp"]
+# A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
+STARTUP_TIMEOUT = 120.0
+STOP_TIMEOUT = 20.0
+
+
+def serve(settings: Settings) -> int:
+    """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM)."""
+    with prefect_api(settings) as url:
+        from flows.common import WAREHOUSE_LIMIT, ensure_limit
+
+        ensure_limit(WAREHOUSE_LIMIT)
+        runner = build_runner(settings)
+        _announce(url, settings)
+        try:
+            asyncio.run(runner.start())
+        except KeyboardInterrupt:
+            pass
+    print("ektp serve: berhenti.", flush=True)
+    return 0
+
+
+def build_runner(settings: Settings):
+    """A Prefect Runner holding both deployments (registered on the server as it adds them)."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.runner import Runner
+    from prefect.schedules import Cron
+
+    from flows.backfill import backfill
+    from flows.nightly import nightly
+    from flows.runner import with_runner
+
+    # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
+    one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+    runner = Runner(name="ektp", pause_on_shutdown=True)
+    runner.add_flow(
+        with_runner(nightly, settings.runner), name="nightly", paused=False,
+        schedules=[Cron(CRON, timezone=TIMEZONE)], concurrency_limit=one, tags=TAGS,
+        description="Setiap hari 02:00 WITA: proses semua berkas baru bertanggal sampai kemarin.",
+    )
+    runner.add_flow(
+        with_runner(backfill, settings.runner), name="backfill", paused=False,
+        concurrency_limit=one, tags=TAGS,
+        description="Proses ulang berkas bertanggal start..end (parameter kabupaten: 5201,5203).",
+    )
+    return runner
+
+
+@contextmanager
+def prefect_api(settings: Settings) -> Iterator[str]:
+    """The API URL of a persistent Prefect server: the configured one, or one we start and stop."""
+    from prefect.settings import PREFECT_API_URL
+
+    if url := PREFECT_API_URL.value():
+        wait_healthy(url, timeout=10.0)
+        yield url
+        return
+    with local_server(server_home(), settings.prefect_port) as url, _api_url(url):
+        yield url
+
+
+def server_home() -> Path:
+    """Where the started server keeps its database: apart from the ephemeral runs' state."""
+    return Path(os.environ.get("PREFECT_HOME") or DATA_DIR / "prefect") / "server"
+
+
+@contextmanager
+def local_server(home: Path, port: int) -> Iterator[str]:
+    """Run `prefect server start` on 127.0.0.1:`port` until the block ends."""
+    if not port_free(port):
+        raise PrefectServerError(
+            "port sudah dipakai; pilih port lain (EKTP_PREFECT_PORT) atau arahkan PREFECT_API_URL"
+            " ke server Prefect yang sudah berjalan", port=port,
+        )
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "server.log"
+    process = _start_server(home, port, log_path)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_healthy(url, STARTUP_TIMEOUT, process, log_path)
+        yield url
+    finally:
+        stop(process)
+
+
+def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
+    env = {**os.environ, "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with open(log_path, "ab") as log:
+        # Own process group: a Ctrl-C in the terminal must reach us first, so that the runner can
+        # pause the schedules on the server before we stop it.
+        return subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=_die_with_parent,
+        )
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if `ektp serve` dies without cleaning up (kill -9)."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except Exception:  # not Linux: stop() on exit is all we have
+        pass
+
+
+def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
+    """Return once `url`/health answers; a clear error if the server died or never answered."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise PrefectServerError(
+                "server Prefect berhenti saat dinyalakan", kode_keluar=process.returncode, log=_last_line(log_path)
+            )
+        if _healthy(url):
+            return
+        if time.monotonic() > deadline:
+            where = {"log": str(log_path)} if log_path else {}
+            raise PrefectServerError(f"server Prefect tidak menjawab dalam {timeout:.0f} detik", url=url, **where)
+        time.sleep(0.25)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM the server's whole process group, then SIGKILL what is left."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, STOP_TIMEOUT), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def _api_url(url: str) -> Iterator[None]:
+    """Point this process, and the flow-run processes it starts, at the server."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+
+
+def _last_line(path: Path | None) -> str:
+    if path is None or not path.exists():
+        return "-"
+    lines = [line.strip() for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "-"
+
+
+def _announce(url: str, settings: Settings) -> None:
+    ui = url.removesuffix("/api")
+    print(
+        f"ektp serve: server Prefect {ui} (UI di alamat yang sama)\n"
+        f"  deployment 'nightly/nightly': setiap hari 02:00 WITA ({TIMEZONE})\n"
+        f"  deployment 'backfill/backfill': prefect deployment run 'backfill/backfill' -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
+        f"  landing {settings.landing}, gudang data {settings.warehouse}, runner {settings.runner}\n"
+        f"  Ctrl-C untuk berhenti.",
+        flush=True,
+    )

@@ -44,3 +44,8 @@ def read_all(files: list[LandingFile], today: date, batch_files: int) -> list[Up
 
 decide_batch = task(name="validasi-dan-putuskan", **TASK)(runs.decide_batch)
 write = task(name="muat-gudang-data", **TASK)(runs.write)
+
+
+@task(name="data-docs", **TASK)
+def data_docs(validator):
+    return validator.build_docs()

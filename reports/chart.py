@@ -38,7 +38,7 @@ def to_svg(chart: alt.TopLevelMixin, prefix: str) -> str:
         time_format_locale=TIME_LOCALE,
         allowed_base_urls=[],
     )
-    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r'(\s)id="([^"]+)"', rf'\1id="{prefix}-\2"', svg)
     return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
 
 
@@ -61,6 +61,14 @@ def projection(laporan: Laporan) -> list[dict]:
     ]
 
 
+def legend_names(laporan: Laporan) -> list[str]:
+    """The series names, the projection's with what it leaves at the target (a label on the line would collide)."""
+    path = projection(laporan)
+    if path and path[-1]["nilai"] > 0:
+        return [SERIES[0], f"{SERIES[1]} (sisa ± {fmt.angka(path[-1]['nilai'])} pada target)", SERIES[2]]
+    return list(SERIES)
+
+
 def needed_path(laporan: Laporan) -> list[dict]:
     """The straight line from D's rest to zero on the target date."""
     f = laporan.prakiraan_provinsi
@@ -72,41 +80,33 @@ def needed_path(laporan: Laporan) -> list[dict]:
     ]
 
 
-def projection_label(laporan: Laporan, x: alt.X, y: alt.Y) -> list[alt.Chart]:
-    """'sisa ± N' where the projection meets the target, when something would be left."""
-    path = projection(laporan)
-    if not path or path[-1]["nilai"] <= 0:
-        return []
-    end = {**path[-1], "label": f"sisa ± {fmt.angka(path[-1]['nilai'])}"}
-    text = alt.Chart(alt.Data(values=[end])).mark_text(align="right", baseline="bottom", dx=-8, dy=-12, color=ORANGE,
-                                                       fontWeight="bold")
-    return [text.encode(x=x, y=y, text="label:N")]
-
-
 def progress_chart(laporan: Laporan) -> str:
     """Belum rekam over time, with the projection, the needed path and the target date."""
     actual = [{"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat]
-    lines = alt.Data(values=actual + projection(laporan) + needed_path(laporan))
+    names = legend_names(laporan)
+    rename = dict(zip(SERIES, names))
+    points = [{**p, "seri": rename[p["seri"]]} for p in actual + projection(laporan) + needed_path(laporan)]
     start = laporan.riwayat[0]["tanggal"]
     end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
     x = alt.X("tanggal:T", title=None, scale=alt.Scale(domain=[iso(start), iso(end)]),
               axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount=8, grid=False))
     y = alt.Y("nilai:Q", title="Belum rekam (orang)", scale=alt.Scale(zero=True),
               axis=alt.Axis(format=",d", tickCount=5))
-    series = alt.Chart(lines).mark_line(strokeWidth=2.5, point=False).encode(
+    series = alt.Chart(alt.Data(values=points)).mark_line(strokeWidth=2.5, point=False).encode(
         x=x, y=y,
-        color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=list(SERIES), range=[NAVY, ORANGE, GREEN]),
-                        legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke")),
-        strokeDash=alt.StrokeDash("seri:N", scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [7, 4], [2, 3]]),
+        color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=names, range=[NAVY, ORANGE, GREEN]),
+                        legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", labelLimit=400)),
+        strokeDash=alt.StrokeDash("seri:N", scale=alt.Scale(domain=names, range=[[1, 0], [7, 4], [2, 3]]),
                                   legend=None),
     )
-    marks = alt.Chart(alt.Data(values=actual)).mark_circle(size=28, color=NAVY).encode(x=x, y=y)
+    # Daily dots help a short series; on months of history they only thicken the line.
+    dots = actual if len(actual) <= 45 else []
+    marks = alt.Chart(alt.Data(values=dots)).mark_circle(size=28, color=NAVY).encode(x=x, y=y)
     target = alt.Data(values=[{"tanggal": iso(laporan.target), "label": f"Target {fmt.tanggal_pendek(laporan.target)}"}])
     rule = alt.Chart(target).mark_rule(color=RED, strokeWidth=1.5, strokeDash=[4, 3]).encode(x="tanggal:T")
     label = alt.Chart(target).mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold").encode(
         x="tanggal:T", y=alt.value(0), text="label:N")
-    layers = [series, marks, rule, label, *projection_label(laporan, x, y)]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=230)
+    chart = alt.layer(series, marks, rule, label).properties(width=WIDTH, height=230)
     return to_svg(configure(chart), "grafik-sisa")
 
 
@@ -120,7 +120,8 @@ def district_chart(laporan: Laporan) -> str:
     colours = {"Tidak tercapai": RED, "Sesuai target": GREEN, "Selesai": GREEN, "Laju belum ada": GREY}
     present = [s for s in colours if any(v["status"] == s for v in values)]
     base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y("nama:N", title=None, sort=alt.EncodingSortField("belum", order="descending"),
+        # An explicit order: layered charts drop field sorts. The rows are already ranked.
+        y=alt.Y("nama:N", title=None, sort=[v["nama"] for v in values],
                 axis=alt.Axis(labelLimit=220)),
         x=alt.X("belum:Q", title="Belum rekam (orang)", axis=alt.Axis(format=",d", tickCount=5)),
     )

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import xlsxwriter.exceptions
+
 from reports import data, html, xlsx
 from reports.errors import ReportError
 
@@ -35,8 +37,8 @@ def write_report(warehouse: Path, tanggal: date, out_dir: Path, target: date = D
         # Write beside and rename, so a reader never opens half a report.
         write_atomically(paths.html, lambda tmp: tmp.write_text(html.render(laporan), encoding="utf-8"))
         write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
-    except OSError as e:
-        raise ReportError(f"cannot write the report: {e.strerror or e}", out_dir=out_dir) from e
+    except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
+        raise ReportError(f"cannot write the report: {e}", out_dir=out_dir) from e
     return paths
 
 

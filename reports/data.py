@@ -82,6 +82,9 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def province(con: duckdb.DuckDBPyConnection, tanggal: date, warehouse: Path) -> Row:
     """The province's row for D, or a ReportError naming the dates that do have data."""
     found = rows(con, "provinsi", tanggal=tanggal)
+    if len(found) > 1:
+        # A scope wider than one province: this page and its forecast are for one province.
+        raise ReportError("the warehouse holds several provinces; the daily report covers one", warehouse=warehouse)
     if found:
         return found[0]
     span = rows(con, "rentang_tanggal")[0]

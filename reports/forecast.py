@@ -79,8 +79,10 @@ class Forecast:
 
     @property
     def misses_target(self) -> bool:
-        """True when the region will not finish by the target at its pace."""
-        return self.status in (Status.TERLAMBAT, Status.TIDAK_TERHITUNG)
+        """True when the region will not finish by the target at its pace (unknown pace: not said)."""
+        if self.status is Status.TIDAK_TERHITUNG:
+            return self.pace is not None
+        return self.status is Status.TERLAMBAT
 
 
 def value_on(series: Iterable[Day], when: date) -> Day | None:

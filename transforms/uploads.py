@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import polars as pl
 
@@ -105,33 +106,54 @@ def parse_upload(raw: pl.DataFrame, file_name: str, today: date) -> ParsedUpload
     date_findings: list[dict] = []
     title_date = _single_date(dates_in_titles(raw.head(header_at)), "baris judul", date_findings)
     name_date = _single_date(dates_in_file_name(file_name), "nama berkas", date_findings)
+    body = check_body(raw.slice(header_at + 1), columns, findings, header["baris"])
 
-    rows, row_findings = pl.DataFrame(schema=ROW_SCHEMA), [_findings_frame([])]
-    cell_date, cell_findings = None, _findings_frame([])
+    reported = bool(date_findings) or body.date_findings.height > 0
+    tanggal, resolved = resolve_date(body.cell_date, title_date, name_date, today, reported)
+    head = _findings_frame(findings + body.file_findings + date_findings + resolved)
+    all_findings = pl.concat([head, body.date_findings, body.row_findings])
+    return ParsedUpload(tanggal, body.rows, _sorted(all_findings))
+
+
+class BodyCheck(NamedTuple):
+    """What the rows below the header yield: kecamatan rows, their date and their findings."""
+
+    rows: pl.DataFrame
+    cell_date: date | None
+    date_findings: pl.DataFrame
+    row_findings: pl.DataFrame
+    file_findings: list[dict]
+
+
+def check_body(
+    body: pl.DataFrame, columns: dict[str, str], column_findings: list[dict], header_line: int
+) -> BodyCheck:
+    """One check per upload of the rows below its header row."""
+    empty = _findings_frame([])
     # Without a code column (or with two) no row can be told to be a kecamatan.
-    if "kode_kecamatan" in columns and "kolom_ganda" not in {f["aturan"] for f in findings}:
-        wide = analyse_rows(raw.slice(header_at + 1), columns)
-        if "tanggal" in columns:
-            cell_date = agreed_cell_date(wide)
-            if wide.height and (wide.item(0, "_tanggal_beda") > 1 or wide.item(0, "_tanggal_salah")):
-                cell_findings = collect_findings(wide, _DATE_FINDINGS)
-        if not findings:  # counts of a file missing a column would only bury the real reason
-            counts = analyse_counts(wide)
-            rows = kecamatan_rows(wide, counts)
-            # Most files are clean: build messages only when something is wrong.
-            if (wide.get_column("_jenis") == "tanpa_kode").any():
-                row_findings.append(collect_findings(wide, _ROW_FINDINGS))
-            if counts.get_column("masalah").any():
-                problems = counts.filter(pl.col("masalah"))
-                row_findings.append(collect_findings(problems, _COUNT_FINDINGS))
-            if rows.height == 0:
-                pesan = f"tidak ada baris kecamatan di bawah baris judul kolom (baris {header['baris']})"
-                findings.append(_finding("berkas_tidak_terbaca", pesan))
-
-    reported = bool(date_findings) or cell_findings.height > 0
-    tanggal, resolved = resolve_date(cell_date, title_date, name_date, today, reported)
-    head = _findings_frame(findings + date_findings + resolved)
-    return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, cell_findings, *row_findings])))
+    if "kode_kecamatan" not in columns or "kolom_ganda" in {f["aturan"] for f in column_findings}:
+        return BodyCheck(pl.DataFrame(schema=ROW_SCHEMA), None, empty, empty, [])
+    wide = analyse_rows(body, columns)
+    cell_date, date_findings = None, empty
+    if "tanggal" in columns:
+        cell_date = agreed_cell_date(wide)
+        if wide.height and (wide.item(0, "_tanggal_beda") > 1 or wide.item(0, "_tanggal_salah")):
+            date_findings = collect_findings(wide, _DATE_FINDINGS)
+    if column_findings:  # counts of a file missing a column would only bury the real reason
+        return BodyCheck(pl.DataFrame(schema=ROW_SCHEMA), cell_date, date_findings, empty, [])
+    counts = analyse_counts(wide)
+    rows = kecamatan_rows(wide, counts)
+    # Most files are clean: messages are built only when something is wrong.
+    row_findings = [empty]
+    if (wide.get_column("_jenis") == "tanpa_kode").any():
+        row_findings.append(collect_findings(wide, _ROW_FINDINGS))
+    if counts.get_column("masalah").any():
+        row_findings.append(collect_findings(counts.filter(pl.col("masalah")), _COUNT_FINDINGS))
+    file_findings = []
+    if rows.height == 0:
+        pesan = f"tidak ada baris kecamatan di bawah baris judul kolom (baris {header_line})"
+        file_findings.append(_finding("berkas_tidak_terbaca", pesan))
+    return BodyCheck(rows, cell_date, date_findings, pl.concat(row_findings), file_findings)
 
 
 def unreadable_upload(file_name: str, reason: str) -> ParsedUpload:
@@ -184,29 +206,16 @@ def analyse_rows(body: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
     # Parsing dates costs as much as the rest of the classification: only when there are some.
     dates = _DATE_SUMMARY if "tanggal" in columns else []
     return (
-        body.lazy()
-        .select("baris", *canonical, label.alias("_label_jumlah"))
+        body.select("baris", *canonical, label.alias("_label_jumlah"))
         .with_columns(*_CLASSIFY, _PARSED_DATE if dates else _NO_DATE)
         .with_columns(dates)
-        .collect()
     )
 
 
 def analyse_counts(wide: pl.DataFrame) -> pl.DataFrame:
     """One row per (row, count column): raw text, parsed value and the column's sums."""
-    return (
-        wide.lazy()
-        .unpivot(COUNT_COLUMNS, index=["baris", "_kode", "_jenis"], variable_name="kolom", value_name="mentah")
-        .with_columns(pl.col("mentah").str.strip_chars().fill_null(""))
-        .with_columns(parse_count(pl.col("mentah")).alias("nilai"))
-        .with_columns(((pl.col("mentah") != "") & pl.col("nilai").is_null()).alias("salah"))
-        .with_columns(
-            pl.col("nilai").filter(_IS_COUNTED).sum().over("kolom").alias("jumlah"),
-            pl.col("salah").filter(_IS_COUNTED).any().over("kolom").alias("ada_salah"),
-        )
-        .with_columns(_COUNT_PROBLEM.alias("masalah"))
-        .collect()
-    )
+    long = wide.unpivot(COUNT_COLUMNS, index=["baris", "_kode", "_jenis"], variable_name="kolom", value_name="mentah")
+    return long.with_columns(_RAW_COUNT).with_columns(_PARSED_COUNT).with_columns(_COUNT_SUMS).with_columns(_COUNT_PROBLEM)
 
 
 def kecamatan_rows(wide: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
@@ -215,30 +224,14 @@ def kecamatan_rows(wide: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
     if kecamatan.height == 0:
         return pl.DataFrame(schema=ROW_SCHEMA)
     values = counts.filter(_IS_KECAMATAN).pivot(on="kolom", index="baris", values="nilai")
-    rows = kecamatan.select(
-        "baris",
-        pl.col("_kode").alias("kode_kecamatan"),
-        _text(pl.col("nama_kecamatan")).alias("nama_kecamatan"),
-    )
-    return rows.join(values, on="baris", how="left").select(list(ROW_SCHEMA)).cast(ROW_SCHEMA)
+    rows = kecamatan.select(_ROW_IDENTITY)
+    return rows.join(values, on="baris", how="left").select(_ROW_COLUMNS)
 
 
-def collect_findings(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
-    """One finding per (row, rule) where one of the finding expressions is not null."""
-    six_digit = pl.col("_kode").str.contains(_SIX_DIGITS).fill_null(False)
-    return (
-        frame.lazy()
-        .select(
-            pl.col("baris").cast(pl.Int64),
-            pl.when(six_digit).then(pl.col("_kode")).alias("kode_kecamatan"),
-            pl.concat_list(exprs).alias("_temuan"),
-        )
-        .explode("_temuan")
-        .filter(pl.col("_temuan").is_not_null())
-        .unnest("_temuan")
-        .select(list(FINDING_SCHEMA))
-        .collect()
-    )
+def collect_findings(frame: pl.DataFrame, rules: list[RowRule]) -> pl.DataFrame:
+    """One finding per (row, rule) where the rule's condition holds."""
+    # Messages are built only for the rows that fail, so a garbage file stays cheap.
+    return pl.concat([frame.filter(rule.when).select(rule.finding) for rule in rules])
 
 
 def agreed_cell_date(wide: pl.DataFrame) -> date | None:
@@ -411,16 +404,27 @@ def _line() -> pl.Expr:
     return pl.format("baris {}", pl.col("baris"))
 
 
-def _finding_expr(when: pl.Expr, aturan: str, kolom: pl.Expr, pesan: pl.Expr, nilai: pl.Expr) -> pl.Expr:
-    """One finding struct (or null) per row: set where `when` holds."""
-    fields = {
-        "kolom": kolom.cast(pl.String),
-        "nilai": nilai.cast(pl.String),
-        "aturan": pl.lit(aturan, pl.String),
-        "tingkat": pl.lit(RULES[aturan], pl.String),
-        "pesan": pesan.cast(pl.String),
-    }
-    return pl.when(when.fill_null(False)).then(pl.struct(**fields))
+@dataclass(frozen=True)
+class RowRule:
+    """A row-level rule: where it fails, and the FINDING_SCHEMA columns of its finding."""
+
+    when: pl.Expr
+    finding: list[pl.Expr]
+
+
+def _rule(when: pl.Expr, aturan: str, kolom: pl.Expr, pesan: pl.Expr, nilai: pl.Expr) -> RowRule:
+    """One row rule: the finding (FINDING_SCHEMA columns) of each row where `when` holds."""
+    six_digit = pl.col("_kode").str.contains(_SIX_DIGITS).fill_null(False)
+    finding = [
+        pl.col("baris").cast(pl.Int64),
+        pl.when(six_digit).then(pl.col("_kode")).alias("kode_kecamatan"),
+        kolom.cast(pl.String).alias("kolom"),
+        nilai.cast(pl.String).alias("nilai"),
+        pl.lit(aturan, pl.String).alias("aturan"),
+        pl.lit(RULES[aturan], pl.String).alias("tingkat"),
+        pesan.cast(pl.String).alias("pesan"),
+    ]
+    return RowRule(when.fill_null(False), finding)
 
 
 def _count_problem() -> pl.Expr:
@@ -445,25 +449,25 @@ def _count_conditions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return bad_kecamatan, _IS_TOTAL & pl.col("salah"), not_sum
 
 
-def _count_findings() -> list[pl.Expr]:
+def _count_findings() -> list[RowRule]:
     """Over the long count table: angka_tidak_valid for kecamatan and JUMLAH cells, jumlah_tidak_sesuai."""
     kolom, value, total = pl.col("kolom"), pl.col("nilai"), pl.col("jumlah")
     bad_kecamatan, bad_total, not_sum = _count_conditions()
-    kecamatan = _finding_expr(
+    kecamatan = _rule(
         bad_kecamatan,
         "angka_tidak_valid",
         kolom,
         pl.format("{}: {} {}", _where(), kolom, _count_problem()),
         pl.col("mentah"),
     )
-    total_cell = _finding_expr(
+    total_cell = _rule(
         bad_total,
         "angka_tidak_valid",
         kolom,
         pl.format("{}: JUMLAH {} {}", _line(), kolom, _count_problem()),
         pl.col("mentah"),
     )
-    mismatch = _finding_expr(
+    mismatch = _rule(
         not_sum,
         "jumlah_tidak_sesuai",
         kolom,
@@ -479,19 +483,19 @@ def _count_findings() -> list[pl.Expr]:
     return [kecamatan, total_cell, mismatch]
 
 
-def _missing_code_finding() -> pl.Expr:
+def _missing_code_finding() -> RowRule:
     """Over the wide table: kecamatan_tidak_dikenal for a row with figures but no kecamatan code."""
     name = _text(pl.col("nama_kecamatan"))
     pesan = pl.format("{}: baris berisi angka tetapi kode_kecamatan kosong", _line())
     pesan = pl.when(name.is_not_null()).then(pl.format('{} (nama "{}")', pesan, name)).otherwise(pesan)
     is_missing = pl.col("_jenis") == "tanpa_kode"
-    return _finding_expr(is_missing, "kecamatan_tidak_dikenal", pl.lit("kode_kecamatan"), pesan, pl.lit(""))
+    return _rule(is_missing, "kecamatan_tidak_dikenal", pl.lit("kode_kecamatan"), pesan, pl.lit(""))
 
 
-def _date_findings() -> list[pl.Expr]:
+def _date_findings() -> list[RowRule]:
     """Over the wide table: tanggal_tidak_valid for an unreadable date cell or an odd one out."""
     raw = pl.col("tanggal").str.strip_chars().fill_null("")
-    unreadable = _finding_expr(
+    unreadable = _rule(
         _IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
@@ -500,7 +504,7 @@ def _date_findings() -> list[pl.Expr]:
     )
     usual = pl.col("_tanggal_umum")
     # Rows are compared with the most common date, so the finding points at the odd rows out.
-    differs = _finding_expr(
+    differs = _rule(
         _IS_KECAMATAN & (pl.col("_tanggal") != usual),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
@@ -516,7 +520,22 @@ def _date_findings() -> list[pl.Expr]:
 
 
 _COUNT_FINDINGS = _count_findings()
-_COUNT_PROBLEM = pl.any_horizontal(_count_conditions())
+_RAW_COUNT = pl.col("mentah").str.strip_chars().fill_null("")
+_PARSED_COUNT = [
+    parse_count(pl.col("mentah")).alias("nilai"),
+    ((pl.col("mentah") != "") & parse_count(pl.col("mentah")).is_null()).alias("salah"),
+]
+_COUNT_SUMS = [
+    pl.col("nilai").filter(_IS_COUNTED).sum().over("kolom").alias("jumlah"),
+    pl.col("salah").filter(_IS_COUNTED).any().over("kolom").alias("ada_salah"),
+]
+_COUNT_PROBLEM = pl.any_horizontal(_count_conditions()).alias("masalah")
+_ROW_IDENTITY = [
+    pl.col("baris").cast(pl.Int64),
+    pl.col("_kode").alias("kode_kecamatan"),
+    _text(pl.col("nama_kecamatan")).alias("nama_kecamatan"),
+]
+_ROW_COLUMNS = [pl.col(name).cast(dtype) for name, dtype in ROW_SCHEMA.items()]
 _ROW_FINDINGS = [_missing_code_finding()]
 _DATE_FINDINGS = _date_findings()
 

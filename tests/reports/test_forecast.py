@@ -50,6 +50,7 @@ def test_single_point_has_no_pace_and_no_date():
     # Only D itself: nothing to measure against.
     f = forecast([Day(D, 10, 90)], D, TARGET)
     assert f.pace is None and f.completion is None and f.status is Status.TIDAK_TERHITUNG
+    assert not f.misses_target  # unknown, not late
     assert f.needed_pace == 2  # ceil(90 / 50)
 
 

@@ -2,8 +2,10 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+import xlsxwriter
 
 from reports.daily import write_report
+from reports.xlsx import Col, Writer
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 SHEETS = [
@@ -91,3 +93,13 @@ def test_columns_are_wide_enough_for_names(book):
     # Names are not cut to Excel's default 8.43 characters.
     ws = book["Kabupaten"]
     assert ws.column_dimensions["C"].width >= len("Kabupaten Lombok Utara")
+
+
+def test_every_formula_prefix_is_written_as_text(tmp_path):
+    # =, +, - and @ would start a formula if typed into Excel; here they stay strings.
+    texts = ["=1+1", "+62 812", "-5", "@SUM(A1)"]
+    book = xlsxwriter.Workbook(tmp_path / "t.xlsx", {"strings_to_formulas": False})
+    Writer(book).sheet("Uji", [Col("Teks", lambda r: r["t"])], [{"t": t} for t in texts])
+    book.close()
+    got = [(c.value, c.data_type) for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["Uji"]["A"][1:]]
+    assert got == [(t, "s") for t in texts]

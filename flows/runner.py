@@ -1,0 +1,99 @@
+"""Where parse and validation batches run: threads in the flow process, or a Dask cluster.
+
+`--runner local` (the default) keeps everything in one process. `--runner dask` starts a
+`distributed.LocalCluster` of two worker processes for the run; `--runner dask://HOST:PORT` uses an
+existing scheduler. Only the read and validation tasks are submitted; the DuckDB load is called
+directly in the flow process, which stays the warehouse's single writer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ektp.errors import UsageError
+
+LOCAL = "local"
+DASK = "dask"
+# Two single-threaded worker processes: GX and Polars release the GIL unevenly, processes don't care.
+LOCAL_CLUSTER = {
+    "n_workers": 2,
+    "processes": True,
+    "threads_per_worker": 1,
+    "host": "127.0.0.1",
+    "dashboard_address": None,  # no web dashboard on a random port of a production machine
+}
+_ADDRESS = re.compile(r"^dask://(?P<host>[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})$")
+
+
+def task_runner(spec: str | None):
+    """The Prefect task runner for `--runner` (local, dask, dask://HOST:PORT)."""
+    kind = (spec or LOCAL).strip()
+    if kind == LOCAL:
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner()
+    from prefect_dask import DaskTaskRunner
+
+    if kind == DASK:
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=dict(LOCAL_CLUSTER))
+    return DaskTaskRunner(address=scheduler_address(kind))
+
+
+def scheduler_address(spec: str) -> str:
+    """`dask://HOST:PORT` as the scheduler's tcp:// address."""
+    match = _ADDRESS.match(spec)
+    if not match or not 0 < int(match["port"]) < 65536:
+        raise UsageError(f"--runner harus 'local', 'dask' atau 'dask://HOST:PORT', bukan {spec!r}")
+    return f"tcp://{match['host']}:{match['port']}"
+
+
+def with_runner(flow, spec: str | None):
+    """`flow` with the task runner `spec` asks for (the flow object is otherwise unchanged)."""
+    return flow.with_options(task_runner=task_runner(spec))
+
+
+def run(flow, spec: str | None, **parameters: Any):
+    """Run `flow` once with the chosen runner; Dask workers report to the same Prefect API."""
+    runner = with_runner(flow, spec)
+    if (spec or LOCAL).strip() == LOCAL:
+        return runner(**parameters)
+    with shared_api():
+        return runner(**parameters)
+
+
+@contextmanager
+def shared_api() -> Iterator[str]:
+    """A Prefect API URL that this process and its worker processes all use.
+
+    Without PREFECT_API_URL every process starts its own temporary server: a Dask worker would
+    spend ~10 s starting one and report its task runs to it. So the flow process starts the
+    temporary server first and hands its address to the workers through the environment.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the same one get_client() would start; stopped at exit
+        server.start()
+        url = server.api_url
+    with temporary_settings(updates={PREFECT_API_URL: url}), _env("PREFECT_API_URL", url):
+        yield url
+
+
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before

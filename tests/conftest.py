@@ -1,0 +1,26 @@
+"""Test-wide environment: offline, quiet, Prefect state in a temporary home, one test server."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before Prefect or GX is imported anywhere: a private PREFECT_HOME, no telemetry.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ektp-prefect-home-")
+os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
+os.environ.pop("PREFECT_API_URL", None)
+
+from ektp import quiet  # noqa: E402
+
+quiet.configure()
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One Prefect test server for the session (≈15 s once); flows in tests report to it."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield os.environ.get("PREFECT_API_URL")

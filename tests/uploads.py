@@ -1,0 +1,53 @@
+"""Tiny district uploads for tests, written the way a district office writes them."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+HEADER = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_rekam,sudah_cetak"
+# Kota Bima (5272) has five kecamatan; Lombok Utara (5208) too: small, real districts.
+KOTA_BIMA = ["527201", "527202", "527203", "527204", "527205"]
+LOMBOK_UTARA = ["520801", "520802", "520803", "520804", "520805"]
+WITA = timezone(timedelta(hours=8))
+
+
+def row(day: date, kode: str, wajib: int, sudah: int, cetak: int | None = None) -> str:
+    cetak = sudah if cetak is None else cetak
+    return f"{day.isoformat()},{kode},,{wajib},{sudah},{wajib - sudah},{cetak}"
+
+
+def write(landing: Path, kab: str, name: str, lines: list[str], when: datetime | None = None, header: str = HEADER) -> Path:
+    """Write one CSV upload into the inbox of `kab`, with a chosen modification time."""
+    path = landing / kab / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *lines]) + "\n")
+    stamp = (when or datetime(2018, 4, 20, 8, 0, tzinfo=WITA)).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def day_file(landing: Path, kab: str, codes: list[str], day: date, base: int, step: int,
+             name: str | None = None, when: datetime | None = None, skip: tuple[str, ...] = ()) -> Path:
+    """A valid report of `kab` for `day`: sudah_rekam rises by `step` a day from `base`."""
+    n = (day - date(2018, 4, 1)).days
+    lines = [row(day, k, 10_000 + 100 * i, base + i + step * n) for i, k in enumerate(codes) if k not in skip]
+    stamp = when or datetime.combine(day + timedelta(days=1), time(8), tzinfo=WITA)
+    return write(landing, kab, name or f"lap_{day.isoformat()}.csv", lines, stamp)
+
+
+def dump(warehouse: Path, table: str, drop: tuple[str, ...] = ("run_id", "diproses_pada")) -> pl.DataFrame:
+    """The whole table, sorted, without the columns that name the run."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        frame = con.sql(f"select * from {table}").pl()
+    frame = frame.drop([c for c in drop if c in frame.columns])
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+def one(warehouse: Path, query: str, params: list | None = None):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()
