@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 
 from ektp.settings import DATA_DIR
 
@@ -27,6 +28,9 @@ def configure() -> None:
     """Set the defaults above unless the operator already chose otherwise."""
     # GX announces its temporary docs folder at INFO on every context.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # Libraries' deprecation notices are for us, not for the operator reading the summary.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
     os.environ.setdefault("PREFECT_HOME", str(DATA_DIR / "prefect"))
     os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
     for key, value in DEFAULTS.items():

@@ -22,7 +22,7 @@ from transforms.uploads import MAX_TITLE_LINES, count_known_columns
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 DELIMITERS = (",", ";", "\t")
 MAX_COLUMNS = 256  # an upload has about ten; more means garbage, which must not eat memory
-SAMPLE_LINES = 40  # enough for 10 title lines, the header and some data rows
+SAMPLE_LINES = 40  # non-blank lines: 10 title lines, the header and some data rows
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -32,6 +32,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or a password-p
 # mixed encodings, which cp1252 would turn into mojibake without a word.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # calamine renders date cells as `2018-04-12 00:00:00[.fff]`; the contract wants the date.
+# (Text typed exactly like that is read as that date too: nothing else looks like it.)
 _EXCEL_DATETIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$"
 
 
@@ -93,33 +94,55 @@ def read_csv(text: str) -> pl.DataFrame:
     # newline="" lets csv see \r\n, \r and \n itself, so quoted line breaks stay in their cell
     # and `line_num` counts physical lines (blank ones included).
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    if '"' not in text:
-        # Without quotes no record spans lines: record i starts on line i + 1 (blank lines
-        # come back as empty records), and tracking `line_num` would cost a third of the read.
-        records = list(reader)
-        return _records_frame(range(1, len(records) + 1), records)
     starts: list[int] = []
-    records = []
-    line = 1
+    records: list[list[str]] = []
+    line, quoted = 1, '"' in text
     try:
-        for record in reader:
-            starts.append(line)
-            records.append(record)
-            line = reader.line_num + 1
+        if quoted:
+            for record in reader:
+                starts.append(line)
+                records.append(record)
+                line = reader.line_num + 1
+        else:
+            # Without quotes no record spans lines: record i starts on line i + 1 (blank lines
+            # come back as empty records), and tracking `line_num` costs a third of the read.
+            records = list(reader)
+            starts = range(1, len(records) + 1)
     except csv.Error as exc:
         # Strict: a quote opened and never closed swallows every later line into one cell,
-        # silently losing kecamatan rows; rejecting names the line to fix instead.
-        raise UnreadableFile(f"format CSV rusak mulai baris {line}: {_csv_problem(exc)}") from None
+        # silently losing kecamatan rows; refusing names the line to fix instead.
+        at = line if quoted else reader.line_num
+        raise UnreadableFile(f"format CSV rusak mulai baris {at}: {_csv_problem(exc)}") from None
+    if delimiter == "," and (wide := _wider_than_header(records)) is not None:
+        # Unquoted `12,345` in a comma file splits one count into two plausible ones.
+        raise UnreadableFile(
+            f"baris {starts[wide]} berisi lebih banyak kolom daripada baris judul kolom; di CSV "
+            'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
+        )
     return _records_frame(starts, records)
 
 
-def detect_delimiter(text: str) -> str:
-    """One delimiter per CSV text: the one that splits a header row into the most known columns.
+def _wider_than_header(records: list[list[str]]) -> int | None:
+    """One position (or None) per CSV: the first record with filled cells beyond the header's."""
+    filled = [i for i, record in enumerate(records[:SAMPLE_LINES]) if any(c.strip() for c in record)]
+    candidates = filled[: MAX_TITLE_LINES + 1]
+    scores = [count_known_columns(records[i]) for i in candidates]
+    if not scores or max(scores) < 2:
+        return None
+    header_at = candidates[scores.index(max(scores))]
+    width = len(_trim_blank_tail(records[header_at]))
+    for i in range(header_at + 1, len(records)):
+        if len(records[i]) > width and len(_trim_blank_tail(records[i])) > width:
+            return i
+    return None
 
-    Counting characters is not enough: `12.345` is common in `;` files and `"12,345"` in `,`
-    files, and title lines may hold commas. Field counts across the sample break ties.
-    """
-    sample = "".join(itertools.islice(io.StringIO(text, newline=""), SAMPLE_LINES))
+
+def detect_delimiter(text: str) -> str:
+    """One delimiter per CSV text: the one that splits a header row into the most known columns."""
+    # Counting characters is not enough: `12,345` is common in `;` files, `"12,345"` in `,`
+    # files, and title lines hold commas. Field counts across the sample break ties.
+    lines = (line for line in io.StringIO(text, newline="") if line.strip())
+    sample = "".join(itertools.islice(lines, SAMPLE_LINES))
     return max(DELIMITERS, key=lambda d: _delimiter_score(sample, d))
 
 
@@ -151,9 +174,9 @@ def _records_frame(starts: Sequence[int], records: list[list[str]]) -> pl.DataFr
             raise UnreadableFile(f"baris {line} berisi {width} kolom; paling banyak {MAX_COLUMNS}")
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
     names = [f"c{i}" for i in range(width)]
-    frame = pl.DataFrame(dict(zip(names, zip(*padded))), schema=dict.fromkeys(names, pl.String))
-    cells = pl.when(pl.col(names) != "").then(pl.col(names)).name.keep() if names else []
-    return frame.select(pl.Series("baris", starts, dtype=pl.Int64), cells)
+    frame = pl.DataFrame(padded, schema=dict.fromkeys(names, pl.String), orient="row")
+    cells = [pl.when(pl.col(names) != "").then(pl.col(names)).name.keep()] if names else []
+    return frame.select(pl.Series("baris", starts, dtype=pl.Int64), *cells)
 
 
 def _trim_blank_tail(record: list[str]) -> list[str]:
@@ -180,7 +203,8 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
     """One row per row of the first sheet (empty rows included), every cell as text."""
     if data.startswith(_OLE_MAGIC):
         raise UnreadableFile(
-            "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang sebagai .xlsx tanpa kata sandi"
+            "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; "
+            "simpan ulang sebagai .xlsx tanpa kata sandi"
         )
     if not data.startswith(_ZIP_MAGIC):
         raise UnreadableFile("bukan berkas xlsx yang sah")

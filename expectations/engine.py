@@ -78,6 +78,9 @@ def _context(data_docs: str | None):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    import logging
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # GX resets it on import
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     if data_docs:

@@ -1,6 +1,7 @@
 """A backfill: re-decide every landing file dated within a range, as if it had just arrived."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: `ektp serve` hands this flow to its run processes
+# pickled by value, and Prefect must still resolve the parameter types there (issue 5).
 
 from datetime import date
 from pathlib import Path

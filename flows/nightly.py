@@ -1,6 +1,7 @@
 """The nightly run: take every new landing file dated on or before D."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: `ektp serve` hands this flow to its run processes
+# pickled by value, and Prefect must still resolve the parameter types there (issue 5).
 
 from datetime import date
 

@@ -11,6 +11,7 @@ import and count columns are checked in long form (one expression for all six).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def normalise_name(text: str) -> str:
     return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
 
 
+@functools.lru_cache(maxsize=4096)  # header search sees the same few cells in every file
 def canonical_column(text: object) -> str | None:
     """One canonical column (or None) per header cell."""
     return HEADER_LOOKUP.get(normalise_name(text)) if isinstance(text, str) else None
@@ -214,8 +216,16 @@ def analyse_rows(body: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
 
 def analyse_counts(wide: pl.DataFrame) -> pl.DataFrame:
     """One row per (row, count column): raw text, parsed value and the column's sums."""
-    long = wide.unpivot(COUNT_COLUMNS, index=["baris", "_kode", "_jenis"], variable_name="kolom", value_name="mentah")
-    return long.with_columns(_RAW_COUNT).with_columns(_PARSED_COUNT).with_columns(_COUNT_SUMS).with_columns(_COUNT_PROBLEM)
+    # Eager steps: for a 20-row file the lazy optimiser costs more than it saves.
+    long = wide.unpivot(
+        COUNT_COLUMNS, index=["baris", "_kode", "_jenis"], variable_name="kolom", value_name="mentah"
+    )
+    return (
+        long.with_columns(_RAW_COUNT)
+        .with_columns(_PARSED_COUNT)
+        .with_columns(_COUNT_SUMS)
+        .with_columns(_COUNT_PROBLEM)
+    )
 
 
 def kecamatan_rows(wide: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
@@ -328,7 +338,8 @@ def resolve_date(
             pesan = f"tanggal {tanggal} di {first_where} berbeda dengan {where} {other}"
             findings.append(_date_finding(pesan, other))
     if tanggal < EARLIEST_DATE:
-        findings.append(_date_finding(f"tanggal {tanggal} sebelum {EARLIEST_DATE} (awal program e-KTP)", tanggal))
+        pesan = f"tanggal {tanggal} sebelum {EARLIEST_DATE} (awal program e-KTP)"
+        findings.append(_date_finding(pesan, tanggal))
     if tanggal > today:
         findings.append(_date_finding(f"tanggal {tanggal} melewati hari ini ({today})", tanggal))
     return tanggal, findings
@@ -586,7 +597,12 @@ def _date_finding(pesan: str, value: object) -> dict:
 
 def _findings_frame(findings: list[dict]) -> pl.DataFrame:
     """One row per finding dict."""
-    return pl.DataFrame(findings, schema=FINDING_SCHEMA)
+    if not findings:  # the usual case, and building even an empty frame is not free
+        return _NO_FINDINGS
+    return pl.DataFrame({name: [f[name] for f in findings] for name in FINDING_SCHEMA}, schema=FINDING_SCHEMA)
+
+
+_NO_FINDINGS = pl.DataFrame(schema=FINDING_SCHEMA)
 
 
 def _sorted(findings: pl.DataFrame) -> pl.DataFrame:

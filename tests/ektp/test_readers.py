@@ -95,6 +95,12 @@ def test_comma_file_with_quoted_thousands():
     assert cells(read_cells("a.csv", text.encode()))[1] == (2, "520301", "Praya", "12,345", "1,000")
 
 
+def test_comma_file_with_unquoted_thousands_is_refused():
+    # unquoted 12,345 in a `,` file would silently become the two counts 12 and 345
+    text = "kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam\n520301,Praya,10,5,,\n520302,Jonggat,12,345,12,000\n"
+    assert unreadable("a.csv", text.encode()).startswith("baris 3 berisi lebih banyak kolom daripada baris judul kolom")
+
+
 def test_tab_file_with_title_line_full_of_commas():
     # a title with commas does not outvote a tab-separated header
     text = "Laporan, Dukcapil, NTB, 2018\n" + HEADER.replace(";", "\t") + "\n520301\tPraya\t10\t5\n"
@@ -155,6 +161,12 @@ def test_text_after_closing_quote_is_refused():
     assert "baris 2" in unreadable("a.csv", text.encode())
 
 
+def test_overlong_cell_is_refused_with_its_line():
+    # a 200 kB line (garbage, or a runaway paste) exceeds csv's cell limit: refuse, naming it
+    text = f"{HEADER}\n\n" + "x" * 200_000 + "\n"
+    assert unreadable("a.csv", text.encode()) == "format CSV rusak mulai baris 3: isi satu sel terlalu panjang"
+
+
 def test_too_many_columns_is_refused():
     # a garbage line with thousands of cells must not become thousands of columns
     text = f"{HEADER}\n" + "x;" * 5000 + "x\n"
@@ -182,7 +194,7 @@ def test_extension_case_does_not_matter(name):
     assert read_cells(name, f"{HEADER}\n520301;Praya;10;5\n".encode()).height == 2
 
 
-@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\n  \n", b";;;\n"])
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n", b"\n\n  \n", b";;;\n"])
 def test_empty_csv_is_refused(data):
     # 0 bytes, a bare BOM, or only blank lines
     assert "kosong" in unreadable("a.csv", data)

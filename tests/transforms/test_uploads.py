@@ -19,8 +19,7 @@ HEADER = "kode_kecamatan;nama_kecamatan;wajib_ktp;sudah_rekam"
 
 
 def raw(text: str) -> pl.DataFrame:
-    """A raw cell table from `;`-separated lines, as read_cells gives it: blank lines
-    dropped but counted, empty cells null."""
+    """A raw cell table from `;`-separated lines as read_cells gives it (blank lines counted, empty cells null)."""
     lines = textwrap.dedent(text).strip("\n").split("\n")
     rows = [(n, line.split(";")) for n, line in enumerate(lines, 1) if line.strip(" ;")]
     width = max(len(cells) for _, cells in rows)
