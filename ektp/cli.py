@@ -27,7 +27,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _running(p: argparse.ArgumentParser) -> None:
     """Flags of the commands that run the pipeline (issue 5)."""
-    p.add_argument("--runner", help="tempat tugas baca/validasi: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER; bawaan local)")
+    p.add_argument("--runner", help="tempat tugas baca berkas: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER; bawaan local)")
     p.add_argument("--notify", metavar="URL", help="kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL)")
 
 

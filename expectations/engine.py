@@ -173,6 +173,17 @@ def _unexpected_counts(result) -> dict[tuple[str, str], int]:
     return counts
 
 
+def is_code(kode: object) -> bool:
+    """A kecamatan code in its 6-digit form (what findings may carry as `kode_kecamatan`)."""
+    return isinstance(kode, str) and len(kode) == 6 and kode.isascii() and kode.isdigit()
+
+
+def where(r: dict) -> str:
+    """Where a failing row is, for its message: `baris 7 (520304)`, or `baris 7` without a 6-digit code."""
+    kode = r["kode_kecamatan"]
+    return f"baris {r['baris']} ({kode})" if is_code(kode) else f"baris {r['baris']}"
+
+
 def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
     bad = frame.filter(rule.failing)
     if bad.height != gx_count:
@@ -184,7 +195,8 @@ def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
         {
             "row_id": bad["row_id"],
             "baris": bad["baris"],
-            "kode_kecamatan": bad["kode_kecamatan"],
+            # An unreadable code (`5272O1`) stays in `nilai` and the message, never in the code column.
+            "kode_kecamatan": [r["kode_kecamatan"] if is_code(r["kode_kecamatan"]) else None for r in rows],
             "kolom": [rule.kolom] * len(rows),
             "nilai": [rule.nilai(r) for r in rows],
             "aturan": [rule.aturan] * len(rows),

@@ -9,15 +9,13 @@ import polars as pl
 
 from ektp.schema import format_count as n
 from expectations.engine import Rule, Suite
-
-
-def _where(r: dict) -> str:
-    return f"baris {r['baris']} ({r['kode_kecamatan']})"
+from expectations.engine import where as _where
 
 
 def _persen(r: dict) -> str:
     change = 100 * (r["wajib_ktp"] - r["prev_wajib_ktp"]) / max(r["prev_wajib_ktp"], 1)
-    return f"{change:+.1f}".replace(".", ",") + " %"
+    # Two decimals: 10.000 -> 10.501 is "+5,01 %", never a "+5,0 %" that seems within the 5 %.
+    return f"{change:+.2f}".replace(".", ",") + " %"
 
 
 RIWAYAT = Suite(
@@ -52,8 +50,9 @@ RIWAYAT = Suite(
             failing=pl.col("rekam_hari_ini") != pl.col("kenaikan_kemarin"),
             nilai=lambda r: str(r["rekam_hari_ini"]),
             pesan=lambda r: (
-                f"{_where(r)}: rekam_hari_ini {n(r['rekam_hari_ini'])} bukan kenaikan sudah_rekam"
-                f" sejak kemarin ({n(r['kenaikan_kemarin'])})"
+                f"{_where(r)}: rekam_hari_ini {n(r['rekam_hari_ini'])} tidak sama dengan kenaikan sudah_rekam"
+                f" sejak laporan {r['prev_tanggal']}: {n(r['prev_sudah_rekam'])} menjadi {n(r['sudah_rekam'])}"
+                f" = {n(r['kenaikan_kemarin'])}"
             ),
         ),
         Rule(

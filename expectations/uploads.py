@@ -9,10 +9,7 @@ import polars as pl
 
 from ektp.schema import format_count as n
 from expectations.engine import Rule, Suite
-
-
-def _where(r: dict) -> str:
-    return f"baris {r['baris']} ({r['kode_kecamatan']})"
+from expectations.engine import where as _where
 
 
 def _pair_greater(aturan: str, a: str, b: str, kata: str) -> Rule:
@@ -38,7 +35,7 @@ WILAYAH = Suite(
             kwargs={"column": "kabupaten_referensi"},
             failing=pl.col("kabupaten_referensi").is_null(),
             nilai=lambda r: r["kode_kecamatan"],
-            pesan=lambda r: f"{_where(r)}: kode kecamatan {r['kode_kecamatan']} tidak ada dalam daftar Kemendagri",
+            pesan=lambda r: f"{_where(r)}: kode kecamatan \"{r['kode_kecamatan']}\" tidak ada dalam daftar Kemendagri",
         ),
         Rule(
             aturan="kecamatan_kabupaten_lain",
@@ -52,7 +49,7 @@ WILAYAH = Suite(
             failing=pl.col("kabupaten_referensi") != pl.col("kode_kabupaten"),
             nilai=lambda r: r["kode_kecamatan"],
             pesan=lambda r: (
-                f"{_where(r)}: kecamatan {r['kode_kecamatan']} milik kabupaten {r['kabupaten_referensi']},"
+                f"{_where(r)}: kecamatan {r['nama_referensi']} milik kabupaten {r['kabupaten_referensi']},"
                 f" bukan {r['kode_kabupaten']}"
             ),
         ),
@@ -80,8 +77,8 @@ ANGKA = Suite(
             failing=pl.col("belum_rekam") != pl.col("belum_hitung"),
             nilai=lambda r: str(r["belum_rekam"]),
             pesan=lambda r: (
-                f"{_where(r)}: belum_rekam {n(r['belum_rekam'])} bukan wajib_ktp - sudah_rekam"
-                f" = {n(r['belum_hitung'])}"
+                f"{_where(r)}: belum_rekam {n(r['belum_rekam'])} tidak sama dengan wajib_ktp - sudah_rekam"
+                f" = {n(r['wajib_ktp'])} - {n(r['sudah_rekam'])} = {n(r['belum_hitung'])}"
             ),
         ),
         _pair_greater("cetak_melebihi_rekam", "sudah_rekam", "sudah_cetak", "lebih besar dari"),

@@ -38,7 +38,7 @@ def backfill(
     if unknown:
         raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
     ctx = common.start(settings, ref)
-    with common.warehouse_slot(), store.writing(settings.warehouse) as session:
+    with store.writing(settings.warehouse) as session:
         known = store.known_files(session.con)
         ready, uploading = runs.scan(settings, ref)
         chosen = runs.in_range(ready, known, start, end, set(kabupaten or ()) or None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ektp import notify, receipts, runs, summary
@@ -13,10 +11,6 @@ from ektp.settings import Settings
 from expectations.engine import Validator
 from flows import artifacts, tasks
 from warehouse import store
-
-# Prefect global concurrency limit shared by every warehouse writer (nightly and backfill).
-WAREHOUSE_LIMIT = "gudang-data"
-
 
 @dataclass
 class RunContext:
@@ -47,40 +41,3 @@ def finish(ctx: RunContext, outcome: runs.Outcome | None, report_date, extra: di
     notify.send_summary(s, ctx.settings.notify_url, kind)
     artifacts.publish(s, kind)
     return s
-
-
-@contextmanager
-def warehouse_slot() -> Iterator[None]:
-    """One warehouse writer at a time across runs and deployments; a second run waits here.
-
-    With a Prefect server this is the global concurrency limit WAREHOUSE_LIMIT (one slot),
-    visible in the UI under Concurrency. Without one (ephemeral mode) each process has its own
-    temporary server, so a limit there guards nothing: the writer's file lock in
-    warehouse/store.py is what makes a second process wait, in every mode.
-    """
-    from prefect.settings import PREFECT_API_URL
-
-    if not PREFECT_API_URL.value():
-        yield
-        return
-    from prefect.concurrency.sync import concurrency
-
-    ensure_limit(WAREHOUSE_LIMIT)
-    with concurrency(WAREHOUSE_LIMIT, occupy=1):
-        yield
-
-
-def ensure_limit(name: str, limit: int = 1) -> None:
-    """Create the global concurrency limit if missing (an operator's changed limit is kept)."""
-    from prefect import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=limit))
-            except ObjectAlreadyExists:  # another run created it a moment ago
-                pass

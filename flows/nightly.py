@@ -20,7 +20,7 @@ def nightly(tanggal: date | None = None, landing: str | None = None, warehouse: 
     report_date = tanggal or settings.yesterday
     ref = references.load(settings.provinsi)
     ctx = common.start(settings, ref)
-    with common.warehouse_slot(), store.writing(settings.warehouse) as session:
+    with store.writing(settings.warehouse) as session:
         known = store.known_files(session.con)
         ready, uploading = runs.scan(settings, ref)
         uploads = runs.new_uploads(tasks.read_all(runs.unseen(ready, known), settings.today, settings.batch_files), known)

@@ -1,9 +1,11 @@
-"""Where parse and validation batches run: threads in the flow process, or a Dask cluster.
+"""Where parse batches run: threads in the flow process, or a Dask cluster through prefect-dask.
 
 `--runner local` (the default) keeps everything in one process. `--runner dask` starts a
 `distributed.LocalCluster` of two worker processes for the run; `--runner dask://HOST:PORT` uses an
-existing scheduler. Only the read and validation tasks are submitted; the DuckDB load is called
-directly in the flow process, which stays the warehouse's single writer.
+existing scheduler. The parse tasks (`read_batch`, one per EKTP_BATCH_FILES files) are submitted and
+run on the workers. Validation is one GX run over the whole batch and stays in the flow process with
+the run's GX context (its Data Docs and run count); the DuckDB load is called directly there too,
+so the flow process stays the warehouse's single writer.
 """
 
 from __future__ import annotations
@@ -24,23 +26,32 @@ LOCAL_CLUSTER = {
     "processes": True,
     "threads_per_worker": 1,
     "host": "127.0.0.1",
-    "dashboard_address": None,  # no web dashboard on a random port of a production machine
+    "dashboard_address": None,  # no dashboard; the scheduler's own HTTP endpoint stays on loopback
 }
 _ADDRESS = re.compile(r"^dask://(?P<host>[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})$")
 
 
+def check(spec: str | None) -> str:
+    """The runner kind `spec` names; a UsageError before anything starts if it names none."""
+    kind = (spec or LOCAL).strip()
+    if kind not in (LOCAL, DASK):
+        scheduler_address(kind)
+    return kind
+
+
 def task_runner(spec: str | None):
     """The Prefect task runner for `--runner` (local, dask, dask://HOST:PORT)."""
-    kind = (spec or LOCAL).strip()
+    kind = check(spec)
     if kind == LOCAL:
         from prefect.task_runners import ThreadPoolTaskRunner
 
         return ThreadPoolTaskRunner()
-    from prefect_dask import DaskTaskRunner
+    address = None if kind == DASK else scheduler_address(kind)
+    from flows.dask_runner import QuietDaskTaskRunner  # imports distributed (~3 s): only when asked
 
-    if kind == DASK:
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=dict(LOCAL_CLUSTER))
-    return DaskTaskRunner(address=scheduler_address(kind))
+    if address is None:
+        return QuietDaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=dict(LOCAL_CLUSTER))
+    return QuietDaskTaskRunner(address=address)
 
 
 def scheduler_address(spec: str) -> str:
@@ -59,7 +70,7 @@ def with_runner(flow, spec: str | None):
 def run(flow, spec: str | None, **parameters: Any):
     """Run `flow` once with the chosen runner; Dask workers report to the same Prefect API."""
     runner = with_runner(flow, spec)
-    if (spec or LOCAL).strip() == LOCAL:
+    if check(spec) == LOCAL:
         return runner(**parameters)
     with shared_api():
         return runner(**parameters)

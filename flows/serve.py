@@ -31,15 +31,17 @@ TIMEZONE = "Asia/Makassar"
 TAGS = ["ektp"]
 # A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
 STARTUP_TIMEOUT = 120.0
+# A configured server is already up: it answers at once or it is not there.
+REMOTE_TIMEOUT = 10.0
 STOP_TIMEOUT = 20.0
 
 
 def serve(settings: Settings) -> int:
     """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM)."""
-    with prefect_api(settings) as url:
-        from flows.common import WAREHOUSE_LIMIT, ensure_limit
+    from flows.runner import check
 
-        ensure_limit(WAREHOUSE_LIMIT)
+    check(settings.runner)  # a bad --runner fails now, not after a server has started
+    with prefect_api(settings) as url:
         runner = build_runner(settings)
         _announce(url, settings)
         try:
@@ -82,7 +84,7 @@ def prefect_api(settings: Settings) -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL
 
     if url := PREFECT_API_URL.value():
-        wait_healthy(url, timeout=10.0)
+        wait_healthy(url, timeout=REMOTE_TIMEOUT)
         yield url
         return
     with local_server(server_home(), settings.prefect_port) as url, _api_url(url):

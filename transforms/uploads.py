@@ -443,9 +443,9 @@ def _count_problem() -> pl.Expr:
     raw = pl.col("mentah")
     return (
         pl.when(raw == "")
-        .then(pl.lit("kosong; isi dengan bilangan bulat"))
+        .then(pl.lit("kosong, harus diisi bilangan bulat"))
         .when(raw.str.starts_with("-"))
-        .then(pl.format('"{}" negatif; isi dengan bilangan bulat >= 0', raw))
+        .then(pl.format('"{}" negatif, harus bilangan bulat >= 0', raw))
         .otherwise(pl.format('"{}" bukan bilangan bulat', raw))
     )
 
@@ -510,7 +510,7 @@ def _date_findings() -> list[RowRule]:
         _IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
-        pl.format('{}: tanggal "{}" tidak terbaca; tulis seperti 12/04/2018 atau 2018-04-12', _where(), raw),
+        pl.format('{}: tanggal "{}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12', _where(), raw),
         raw,
     )
     usual = pl.col("_tanggal_umum")

@@ -41,8 +41,8 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations this file has not recorded yet; returns their names."""
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[str]:
+    """Apply the migrations this file has not recorded yet (up to `upto`); returns their names."""
     con.execute(
         "create table if not exists schema_migrations"
         " (versi integer not null, nama varchar not null, diterapkan_pada timestamptz not null)"
@@ -50,7 +50,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     done = {v for (v,) in con.execute("select versi from schema_migrations").fetchall()}
     applied = []
     for version, name, text in migrations():
-        if version in done:
+        if version in done or (upto is not None and version > upto):
             continue
         con.execute("begin")
         con.execute(text)
@@ -112,6 +112,8 @@ def writing(path: Path) -> Iterator[WriteSession]:
             if path.exists():
                 shutil.copyfile(path, work)
             con = duckdb.connect()
+            # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
+            con.execute("set enable_progress_bar = false")
             con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
             con.execute("use gudang")
             migrate(con)

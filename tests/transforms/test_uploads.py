@@ -192,7 +192,7 @@ def test_accepted_number_spellings(cell, value):
         ("12 345", '"12 345" bukan bilangan bulat'),
         ("12.41O", '"12.41O" bukan bilangan bulat'),
         ("sepuluh", '"sepuluh" bukan bilangan bulat'),
-        ("-5", '"-5" negatif; isi dengan bilangan bulat >= 0'),
+        ("-5", '"-5" negatif, harus bilangan bulat >= 0'),
         ("99999999999999999999", '"99999999999999999999" bukan bilangan bulat'),
     ],
 )
@@ -217,7 +217,7 @@ def test_empty_required_count():
         (2, "520301", "wajib_ktp", "", "angka_tidak_valid"),
         (3, "520302", "sudah_rekam", "", "angka_tidak_valid"),
     ]
-    assert messages(parsed)[0] == "baris 2 (520301): wajib_ktp kosong; isi dengan bilangan bulat"
+    assert messages(parsed)[0] == "baris 2 (520301): wajib_ktp kosong, harus diisi bilangan bulat"
 
 
 def test_code_with_no_figures_is_a_kecamatan_with_empty_counts():
@@ -343,7 +343,7 @@ def test_unparseable_date_cell(cell):
     # a date cell that cannot be read is a finding on its row
     parsed = parse(f"tanggal;{HEADER}\n{cell};520301;Praya;10;5", name="2018-04-12.csv")
     assert rules(parsed) == [(2, "520301", "tanggal", cell, "tanggal_tidak_valid")]
-    assert messages(parsed) == [f'baris 2 (520301): tanggal "{cell}" tidak terbaca; tulis seperti 12/04/2018 atau 2018-04-12']
+    assert messages(parsed) == [f'baris 2 (520301): tanggal "{cell}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12']
     assert parsed.tanggal == date(2018, 4, 12)  # from the name: the file is rejected anyway
 
 

@@ -1,0 +1,1 @@
+"""The national benchmark of issue 7: `python -m bench.run` (or `make bench`); see docs/bench.md."""

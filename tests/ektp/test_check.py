@@ -1,0 +1,135 @@
+"""`ektp check FILE --kabupaten K`: the receipt of every corpus file, exit 0/1, nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pytest
+
+from ektp.cli import main
+from tests.corpus import corpus
+
+EXPECTED = corpus.expected()
+BY_FILE = {e.file: e for e in EXPECTED}
+FINDING = re.compile(r"^  - \[(error|warning)\] ([a-z_]+): ", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, prefect_server):
+    """The corpus after its nightly: check compares with that warehouse, read-only."""
+    return corpus.nightly_over_corpus(tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setenv("EKTP_TODAY", corpus.TODAY.isoformat())
+
+
+def check(capsys, path, kabupaten, warehouse, *flags) -> tuple[int, str]:
+    """Exit status and stdout of `ektp check`, run in-process."""
+    code = main(["check", str(path), "--kabupaten", kabupaten, "--warehouse", str(warehouse), *flags])
+    return code, capsys.readouterr().out
+
+
+def fingerprint(folder) -> dict:
+    """Every entry under `folder` with its size, mtime and (files) hash."""
+    out = {}
+    for p in folder.rglob("*"):
+        st = p.lstat()
+        digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None
+        out[p.relative_to(folder).as_posix()] = (st.st_size, st.st_mtime_ns, digest)
+    return out
+
+
+@pytest.mark.parametrize("e", EXPECTED, ids=[e.file for e in EXPECTED])
+def test_check_gives_the_verdict_of_the_nightly(run, capsys, e):
+    # against the nightly's warehouse: exit 0 unless rejected, and exactly the table's aturan
+    # (history warnings included: check compares with the published earlier reports)
+    before, landing_before = fingerprint(run.warehouse.parent), corpus.snapshot(run.landing)
+    code, out = check(capsys, run.landing / e.file, e.inbox, run.warehouse)
+    assert code == (1 if e.status == "rejected" else 0), out
+    assert {a for _, a in FINDING.findall(out)} == e.aturan, out
+    # a file checked on its own has no newer copy or correction: it would be loaded
+    assert ("Status: DITOLAK" in out) == (e.status == "rejected"), out
+    # a dry run: the warehouse folder (DuckDB file, receipts, Data Docs) and the landing folder
+    # (the archive: same files, bytes and modification times) are untouched
+    assert fingerprint(run.warehouse.parent) == before
+    assert corpus.snapshot(run.landing) == landing_before
+
+
+# Without a warehouse: the files with history warnings, and one of each other kind.
+WITHOUT_WAREHOUSE = [
+    "5272/rekap_2018-04-07.csv",
+    "5208/rekap_2018-04-06.csv",
+    "5271/rekap_2018-04-05.csv",
+    "5271/rekap_2018-04-04.csv",
+    "5271/rekap_2018-04-04 revisi (1).csv",
+    "5207/rekap_2018-04-03.xlsx",
+    "5208/lebih_2018-04-12.csv",
+    "5299/rekap_2018-04-12.csv",
+    corpus.SYMLINK,
+]
+
+
+def test_check_without_a_warehouse_writes_nothing(run, capsys, tmp_path):
+    # no warehouse yet: the same verdicts without history warnings, and no warehouse is created
+    landing_before = corpus.snapshot(run.landing)
+    warehouse = tmp_path / "belum_ada" / "ektp.duckdb"
+    for e in (BY_FILE[f] for f in WITHOUT_WAREHOUSE):
+        code, out = check(capsys, run.landing / e.file, e.inbox, warehouse)
+        assert code == (1 if e.status == "rejected" else 0), (e.file, out)
+        assert {a for _, a in FINDING.findall(out)} == e.aturan - corpus.HISTORY_RULES, (e.file, out)
+    assert not warehouse.parent.exists()
+    assert list(tmp_path.iterdir()) == []
+    # the landing folder is the archive: same files, bytes and modification times
+    assert corpus.snapshot(run.landing) == landing_before
+
+
+def test_check_prints_every_finding_with_its_place(run, capsys):
+    # the receipt names line, kecamatan, column and value of each finding, in text and JSON
+    path = run.landing / "5208" / "angka_salah_2018-04-11.csv"
+    code, out = check(capsys, path, "5208", run.warehouse)
+    assert code == 1
+    assert out.splitlines() == [
+        "Tanda terima berkas: 5208/angka_salah_2018-04-11.csv",
+        "Kabupaten/kota: 5208   Tanggal laporan: 2018-04-11",
+        "Status: DITOLAK",
+        "Baris kecamatan: 5   Kesalahan: 3   Peringatan: 0",
+        "Temuan:",
+        '  - [error] angka_tidak_valid: baris 2 (520801): wajib_ktp "9876,5" bukan bilangan bulat',
+        '  - [error] angka_tidak_valid: baris 3 (520802): sudah_cetak "-12" negatif, harus bilangan bulat >= 0',
+        "  - [error] angka_tidak_valid: baris 4 (520803): sudah_rekam kosong, harus diisi bilangan bulat",
+        "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang dimuat dari berkas ini.",
+    ]
+    code, out = check(capsys, path, "5208", run.warehouse, "--json")
+    receipt = json.loads(out)
+    assert code == 1 and receipt["status"] == "rejected"
+    assert [(f["baris"], f["kode_kecamatan"], f["kolom"], f["nilai"]) for f in receipt["temuan"]] == [
+        (2, "520801", "wajib_ktp", "9876,5"),
+        (3, "520802", "sudah_cetak", "-12"),
+        (4, "520803", "sudah_rekam", ""),
+    ]
+
+
+def test_check_of_a_file_with_a_history_warning(run, capsys):
+    # loaded (exit 0) with the warning against the published report of the day before
+    code, out = check(capsys, run.landing / "5272" / "rekap_2018-04-07.csv", "5272", run.warehouse)
+    assert code == 0
+    assert "Status: DITERIMA (dimuat)" in out
+    assert "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834 pada laporan 2018-04-06" in out
+
+
+def test_check_under_another_kabupaten(run, capsys):
+    # the same valid Kota Bima file checked as if Kota Mataram had sent it: every row is foreign
+    code, out = check(capsys, run.landing / "5272" / "rekap_2018-04-01.csv", "5271", run.warehouse)
+    assert code == 1
+    assert {a for _, a in FINDING.findall(out)} == {"kecamatan_kabupaten_lain", "kecamatan_tidak_lapor"}
+
+
+def test_check_of_a_missing_file_is_a_usage_error(run, capsys, tmp_path):
+    # not a verdict: exit 2 with a clear line on stderr
+    code = main(["check", str(tmp_path / "tidak_ada.csv"), "--kabupaten", "5272", "--warehouse", str(run.warehouse)])
+    err = capsys.readouterr().err
+    assert code == 2 and "berkas tidak ada" in err

@@ -1,0 +1,115 @@
+"""Landing discovery: inboxes, stray files, unknown folders and symlinks (CONTRACT §1, §2)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from ektp import landing
+from ektp.batch import read_upload
+from ektp.errors import UsageError
+
+INBOXES = frozenset({"5208", "5272"})
+CSV = "tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n2018-04-12,527201,100,90\n"
+
+
+def put(path, text: str = CSV, mtime: int = 1_523_500_000):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def found(root) -> dict[str, tuple[str | None, str | None]]:
+    """file -> (kode_kabupaten, problem) of every discovered entry."""
+    return {f.file: (f.kode_kabupaten, f.problem) for f in landing.discover(root, INBOXES)}
+
+
+def test_files_of_an_inbox_are_taken(tmp_path):
+    # a file in a kabupaten's folder: its inbox is the folder name, nothing stands in its way
+    put(tmp_path / "5272" / "rekap 12 april.csv")
+    (f,) = landing.discover(tmp_path, INBOXES)
+    assert (f.file, f.kode_kabupaten, f.problem, f.size) == ("5272/rekap 12 april.csv", "5272", None, len(CSV))
+    assert f.mtime_ns == 1_523_500_000 * 10**9
+
+
+def test_unknown_inbox_is_refused_file_by_file(tmp_path):
+    # every file of a folder that is not a kabupaten in scope is refused, with the folder named
+    put(tmp_path / "5299" / "a.csv")
+    put(tmp_path / "kota bima" / "b.csv")
+    assert found(tmp_path) == {
+        "5299/a.csv": ("5299", "folder 5299 bukan kode kabupaten/kota dalam cakupan"),
+        "kota bima/b.csv": ("kota bima", "folder kota bima bukan kode kabupaten/kota dalam cakupan"),
+    }
+
+
+def test_file_directly_in_landing_is_refused(tmp_path):
+    # no inbox, no uploader: refused, and no kabupaten is assumed
+    put(tmp_path / "rekap_2018-04-12.csv")
+    assert found(tmp_path) == {
+        "rekap_2018-04-12.csv": (None, "berkas langsung di folder landing, bukan di folder kabupaten"),
+    }
+
+
+def test_symlinked_file_is_refused_and_not_followed(tmp_path):
+    # a link in an inbox to a file elsewhere: listed with the link's own size, never read
+    outside = put(tmp_path / "luar" / "rahasia.csv", CSV * 50)
+    link = tmp_path / "landing" / "5272" / "tautan_2018-04-12.csv"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    (f,) = landing.discover(tmp_path / "landing", INBOXES)
+    assert (f.file, f.kode_kabupaten, f.problem) == ("5272/tautan_2018-04-12.csv", "5272", "tautan simbolik tidak diikuti")
+    assert f.size == link.lstat().st_size != outside.stat().st_size
+    # reading it refuses it without opening the target: dated from its name, hashed by its target
+    upload = read_upload(f, date(2018, 4, 21))
+    assert upload.parsed.rows.height == 0 and upload.parsed.tanggal == date(2018, 4, 12)
+    assert upload.parsed.findings.select("aturan", "pesan").rows() == [("berkas_tidak_terbaca", "tautan simbolik tidak diikuti")]
+    assert upload.sha256 == landing.sha256(b"symlink:" + os.fsencode(str(outside)))
+
+
+def test_symlinked_folder_is_refused_and_not_entered(tmp_path):
+    # a linked folder, inside an inbox or as an inbox itself: one refused entry, its files unseen
+    put(tmp_path / "luar" / "a.csv")
+    put(tmp_path / "luar" / "b.csv")
+    (tmp_path / "landing" / "5208").mkdir(parents=True)
+    (tmp_path / "landing" / "5208" / "arsip").symlink_to(tmp_path / "luar")
+    (tmp_path / "landing" / "5272").symlink_to(tmp_path / "luar")
+    assert found(tmp_path / "landing") == {
+        "5208/arsip": ("5208", "tautan simbolik tidak diikuti"),
+        "5272": (None, "tautan simbolik tidak diikuti"),
+    }
+
+
+def test_links_and_empty_files_hash_apart(tmp_path):
+    # links are hashed by their targets: two links to different files differ, and neither
+    # looks like a 0-byte file of the same date
+    for name in ("a.csv", "b.csv"):
+        put(tmp_path / "luar" / name)
+        (tmp_path / "landing" / "5272").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "landing" / "5272" / f"{name}_2018-04-12.csv").symlink_to(tmp_path / "luar" / name)
+    put(tmp_path / "landing" / "5272" / "kosong_2018-04-12.csv", "")
+    hashes = {read_upload(f, date(2018, 4, 21)).sha256 for f in landing.discover(tmp_path / "landing", INBOXES)}
+    assert len(hashes) == 3
+
+
+def test_subfolder_of_an_inbox_belongs_to_it(tmp_path):
+    # the inbox is the first folder under landing, however deep the file sits
+    for name in ("5272/b.csv", "5272/arsip/april/c.csv", "5208/z.csv"):
+        put(tmp_path / name)
+    assert found(tmp_path) == {"5272/b.csv": ("5272", None), "5272/arsip/april/c.csv": ("5272", None), "5208/z.csv": ("5208", None)}
+
+
+def test_discovery_reads_and_changes_nothing(tmp_path):
+    # the landing folder is the archive: discovery leaves every byte and time as it was
+    path = put(tmp_path / "5272" / "a.csv")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    landing.discover(tmp_path, INBOXES)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_missing_landing_folder_is_a_usage_error(tmp_path):
+    # the run cannot start: a clear reason, not a crash
+    with pytest.raises(UsageError, match="folder landing tidak ada"):
+        landing.discover(tmp_path / "tidak_ada", INBOXES)

@@ -1,0 +1,60 @@
+"""`--runner dask`: parse batches run on Dask workers, the load stays in the flow; same warehouse."""
+
+from __future__ import annotations
+
+import pytest
+
+from ektp.errors import UsageError
+from flows import runner
+from flows.nightly import nightly
+from tests.flows.support import D3, table, tiny_landing
+
+TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "unggahan", "kualitas_data")
+PER_RUN = ("run_id", "diproses_pada")
+
+
+def test_runner_specs():
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    assert isinstance(runner.task_runner(None), ThreadPoolTaskRunner)
+    own = runner.task_runner("dask")
+    assert isinstance(own, DaskTaskRunner) and own.address is None
+    assert own.cluster_class == "distributed.LocalCluster"
+    assert own.cluster_kwargs | {} == {"n_workers": 2, "processes": True, "threads_per_worker": 1,
+                                       "host": "127.0.0.1", "dashboard_address": None}
+    assert runner.task_runner("dask://10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
+    for bad in ("thread", "dask://", "dask://host", "dask://host:99999", "tcp://host:8786"):
+        with pytest.raises(UsageError, match="--runner"):
+            runner.task_runner(bad)
+
+
+@pytest.fixture(scope="module")
+def cluster(prefect_server):
+    """A real LocalCluster, two single-threaded worker processes reporting to the test server."""
+    from distributed import Client, LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PREFECT_API_URL", PREFECT_API_URL.value())  # the workers inherit it when spawned
+    try:
+        with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                          dashboard_address=None) as c, Client(c) as client:
+            yield c, client
+    finally:
+        mp.undo()
+
+
+def test_dask_gives_the_same_warehouse(cluster, tmp_path, monkeypatch):
+    c, client = cluster
+    landing = str(tiny_landing(tmp_path / "landing"))
+    monkeypatch.setenv("EKTP_BATCH_FILES", "2")  # 7 files: four parse tasks to share out
+    local = nightly(tanggal=D3, landing=landing, warehouse=str(tmp_path / "a" / "ektp.duckdb"))
+    spec = c.scheduler_address.replace("tcp://", "dask://")
+    dask = runner.run(nightly, spec, tanggal=D3, landing=landing, warehouse=str(tmp_path / "b" / "ektp.duckdb"))
+    for name in TABLES:
+        assert table(tmp_path / "a" / "ektp.duckdb", name, PER_RUN) == table(tmp_path / "b" / "ektp.duckdb", name, PER_RUN), name
+    assert dask["per_kabupaten"] == local["per_kabupaten"] and dask["provinsi"] == local["provinsi"]
+    # Both workers parsed: the batches really left the flow process.
+    executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
+    assert len(executed) == 2 and all(n > 0 for n in executed.values()), executed

@@ -1,0 +1,121 @@
+"""`ektp serve` against a real `prefect server start`: deployments, a nightly run, its artifact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from ektp.errors import PrefectServerError
+from ektp.settings import Settings
+from flows import serve as serve_mod
+from tests.flows.support import D3, Webhook, free_port, table, tiny_landing
+
+STARTUP = 120  # a fresh server home migrates its database first
+
+
+def test_configured_but_unreachable_server_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(serve_mod, "REMOTE_TIMEOUT", 0.5)
+    dead = f"http://127.0.0.1:{free_port()}/api"
+    with temporary_settings(updates={PREFECT_API_URL: dead}), pytest.raises(PrefectServerError, match="tidak menjawab") as err:
+        serve_mod.serve(Settings())
+    assert dead in str(err.value)
+
+
+def test_a_busy_port_is_one_clear_error(tmp_path):
+    with socket.socket() as busy, temporary_settings(restore_defaults={PREFECT_API_URL}):
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(PrefectServerError, match="port sudah dipakai"):
+            serve_mod.serve(Settings(prefect_port=busy.getsockname()[1]))
+
+
+@contextmanager
+def serving(env: dict, log_path):
+    """`ektp serve` in its own process group; always stopped, killed if it will not stop."""
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "ektp.cli", "serve"], env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(40)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+
+def wait_until(check, timeout: float, proc, log_path, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"ektp serve exited {proc.returncode}:\n{log_path.read_text()[-3000:]}"
+        if result := check():
+            return result
+        time.sleep(0.5)
+    raise AssertionError(f"{what} not within {timeout} s:\n{log_path.read_text()[-3000:]}")
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+    from prefect.deployments import run_deployment
+
+    port = free_port()
+    warehouse = tmp_path / "gudang" / "ektp.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect"), "EKTP_PREFECT_PORT": str(port),
+        "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")), "EKTP_WAREHOUSE": str(warehouse),
+        "EKTP_MIN_AGE_SECONDS": "0", "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    url = f"http://127.0.0.1:{port}/api"
+    log_path = tmp_path / "serve.log"
+    with Webhook().running() as hook, serving(env | {"EKTP_NOTIFY_URL": hook.url}, log_path) as proc, \
+            temporary_settings(updates={PREFECT_API_URL: url}), get_client(sync_client=True) as client:
+
+        def deployment(name):
+            try:
+                return client.read_deployment_by_name(name)
+            except Exception:  # not registered yet, or the server still starting
+                return None
+
+        nightly = wait_until(lambda: deployment("nightly/nightly"), STARTUP, proc, log_path, "nightly deployment")
+        backfill = wait_until(lambda: deployment("backfill/backfill"), 30, proc, log_path, "backfill deployment")
+        # The server keeps its state beside the other Prefect state, not in ~/.prefect.
+        assert (tmp_path / "prefect" / "server" / "prefect.db").exists()
+        ((schedule),) = nightly.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == ("0 2 * * *", "Asia/Makassar", True)
+        assert backfill.schedules == []
+        for d in (nightly, backfill):
+            limit = d.global_concurrency_limit
+            assert (limit.limit, str(d.concurrency_options.collision_strategy.value)) == (1, "ENQUEUE")
+        assert set(backfill.parameter_openapi_schema["required"]) == {"start", "end"}
+
+        run = run_deployment("nightly/nightly", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1)
+        assert run.state.is_completed(), log_path.read_text()[-3000:]
+        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["ringkasan-nightly"]), flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]),
+        ))
+        assert "| 5272 | Kota Bima | 3 | 0 | 0 | 0 |" in artifact.data
+        # The run inherited the serve process's settings: its warehouse, its webhook.
+        assert ("5272/lap_2018-04-03.csv", "loaded") in [r[:1] + r[4:5] for r in table(warehouse, "unggahan")]
+        assert [h["json"]["tanggal_laporan"] for h in hook.received] == ["2018-04-03"]
+
+        os.killpg(proc.pid, signal.SIGTERM)  # what systemd or Ctrl-C does
+        assert proc.wait(40) == 0
+    assert not listening(port), "the server serve started must stop with it"

@@ -1,0 +1,146 @@
+"""Analysts are never locked out or shown half a run; a killed run leaves the old warehouse whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from polars.testing import assert_frame_equal
+
+from flows.backfill import backfill
+from flows.nightly import nightly
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump
+
+START = date(2018, 4, 1)
+DAYS = [START + timedelta(days=i) for i in range(30)]
+
+READER = r"""
+import json, sys, time, duckdb
+path, seconds = sys.argv[1], float(sys.argv[2])
+held = duckdb.connect(path, read_only=True)  # an analyst's idle connection, open all along
+held.execute("select count(*) from progres_provinsi").fetchall()
+reads = errors = mismatches = 0
+end = time.time() + seconds
+while time.time() < end:
+    try:
+        con = duckdb.connect(path, read_only=True)
+        bad = con.execute(
+            "select count(*) from progres_provinsi p join (select tanggal, sum(sudah_rekam) s, sum(wajib_ktp) w"
+            " from progres_kabupaten group by 1) k using (tanggal) where p.sudah_rekam <> k.s or p.wajib_ktp <> k.w"
+        ).fetchone()[0]
+        con.close()
+        reads += 1
+        mismatches += bad
+    except Exception as exc:
+        errors += 1
+        print(repr(exc), file=sys.stderr)
+    time.sleep(0.02)
+held.close()
+print(json.dumps({"reads": reads, "errors": errors, "mismatches": mismatches}))
+"""
+
+
+@pytest.fixture
+def landing(tmp_path, prefect_server):
+    land = tmp_path / "landing"
+    for d in DAYS:
+        day_file(land, "5272", KOTA_BIMA, d, base=5_000, step=10)
+        day_file(land, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
+    return land
+
+
+def test_readers_during_a_backfill(landing, tmp_path):
+    wh = tmp_path / "w.duckdb"
+    nightly(tanggal=DAYS[-1], landing=str(landing), warehouse=str(wh))
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), "12"], stdout=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # the reader is connected before the writer starts
+    # Twice, so that the writer swaps the file under the reader's open connection more than once.
+    for _ in range(2):
+        backfill(start=DAYS[0], end=DAYS[-1], landing=str(landing), warehouse=str(wh))
+    out, _ = reader.communicate(timeout=60)
+    result = json.loads(out.strip().splitlines()[-1])
+    # Every read succeeded and saw a complete state: the province equals the sum of its districts.
+    assert result["reads"] > 20 and result["errors"] == 0 and result["mismatches"] == 0
+
+
+def _state(wh):
+    return {t: dump(wh, t) for t in ("unggahan", "progres_provinsi", "progres_kecamatan")}
+
+
+def _same(a, b) -> bool:
+    try:
+        for t in a:
+            assert_frame_equal(a[t], b[t])
+    except AssertionError:
+        return False
+    return True
+
+
+class Zygote:
+    """A process that imported the stack once and forks a fresh `ektp` run per request."""
+
+    def __init__(self, env: dict) -> None:
+        script = Path(__file__).with_name("zygote.py")
+        self.proc = subprocess.Popen([sys.executable, str(script)], env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+
+    def run(self, args: list[str], wait: bool) -> dict:
+        self.proc.stdin.write(json.dumps({"args": args, "wait": wait}) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+@pytest.mark.timeout(400)
+def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env):
+    wh = tmp_path / "w.duckdb"
+    env = {**cli_env, "EKTP_LANDING": str(landing), "EKTP_WAREHOUSE": str(wh)}
+    args = ["nightly", "--date", DAYS[-1].isoformat()]
+    nightly(tanggal=DAYS[14], landing=str(landing), warehouse=str(wh))
+    before_file = tmp_path / "before.duckdb"
+    shutil.copyfile(wh, before_file)
+    before = _state(wh)
+    zygote = Zygote(env)
+    try:
+        started = time.time()
+        assert zygote.run(args, wait=True)["status"] == 0
+        duration = time.time() - started
+        after = _state(wh)
+        outcomes = []
+        for i in range(1, 11):  # ten kill points spread over a whole run (imports aside)
+            shutil.copyfile(before_file, wh)
+            pid = zygote.run(args, wait=False)["pid"]
+            time.sleep(duration * i / 11)
+            os.kill(pid, signal.SIGKILL)
+            while not _gone(pid):
+                time.sleep(0.05)
+            now = _state(wh)
+            outcomes.append("before" if _same(now, before) else "after" if _same(now, after) else "torn")
+        print(f"run {duration:.1f} s; outcomes {outcomes}", file=sys.stderr)
+        assert "torn" not in outcomes, outcomes
+        assert "before" in outcomes  # the kills did land inside runs
+        # The next run completes and the figures are right.
+        assert zygote.run(args, wait=True)["status"] == 0
+    finally:
+        zygote.close()
+    assert _same(_state(wh), after)
+    assert not [p for p in wh.parent.iterdir() if p.name.endswith(".tmp")]

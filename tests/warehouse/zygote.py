@@ -1,0 +1,51 @@
+"""Pays the stack's imports once, then forks one `ektp` run per request (a fork server).
+
+The crash test kills runs at ten points; importing Prefect and GX afresh for each would cost
+~20 s a run here. Requests on stdin are JSON argument lists; the reply is the child's pid, or with
+{"wait": true} the pid and exit status once it is done.
+"""
+
+import json
+import os
+import sys
+
+from ektp import quiet
+
+quiet.configure()
+
+import great_expectations  # noqa: E402,F401
+import prefect  # noqa: E402,F401
+
+import ektp.cli  # noqa: E402
+import flows.nightly  # noqa: E402,F401
+
+
+def main() -> None:
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            if not os.environ.get("ZYGOTE_DEBUG"):
+                os.dup2(devnull, 2)
+            os._exit(ektp.cli.main(request["args"]))
+        if request.get("wait"):
+            _, status = os.waitpid(pid, 0)
+            print(json.dumps({"pid": pid, "status": os.waitstatus_to_exitcode(status)}), flush=True)
+        else:
+            # The test kills it and waits until it is a zombie; it is reaped on the next request.
+            print(json.dumps({"pid": pid}), flush=True)
+        _reap()
+
+
+def _reap() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+
+
+if __name__ == "__main__":
+    main()
