@@ -16,8 +16,11 @@ quiet.configure()
 import great_expectations  # noqa: E402,F401
 import prefect  # noqa: E402,F401
 
+import ektp.check  # noqa: E402,F401
 import ektp.cli  # noqa: E402
+import flows.backfill  # noqa: E402,F401
 import flows.nightly  # noqa: E402,F401
+import reports.daily  # noqa: E402,F401
 
 
 def main() -> None:
