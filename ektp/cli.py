@@ -103,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Laporan: {paths.html}\nLaporan: {paths.xlsx}")
         return 0
     _export(settings)
+    if args.command in ("nightly", "backfill"):
+        _preflight(settings, args)
     if args.command == "nightly":
         from flows import runner
         from flows.nightly import nightly
@@ -123,6 +125,33 @@ def run(args: argparse.Namespace) -> int:
 
         return demo(settings, landing_given=args.landing is not None, warehouse_given=args.warehouse is not None)
     raise UsageError(f"perintah tidak dikenal: {args.command}")
+
+
+def _preflight(settings, args: argparse.Namespace) -> None:
+    """Refuse bad arguments here, with one line, before a flow run starts (and logs a traceback)."""
+    from ektp import reference
+
+    from ektp.settings import DATA_DIR
+
+    ref = reference.load(settings.provinsi)
+    if args.command == "backfill" and args.end < args.start:
+        raise UsageError(f"--to {args.end} lebih awal dari --from {args.start}")
+    if settings.landing == DATA_DIR / "landing":
+        settings.landing.mkdir(parents=True, exist_ok=True)  # the default inbox root, on a fresh clone
+    if not settings.landing.is_dir():
+        raise UsageError(f"folder landing tidak ada: {settings.landing}")
+    if args.command == "backfill":
+        wanted = {k.strip() for k in (args.kabupaten or "").split(",") if k.strip()}
+        if unknown := sorted(wanted - ref.kabupaten_codes):
+            raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
+    # Failures past this point are reported by main() in one line; Prefect's own traceback log
+    # of a failed run is for the server's UI, not for this terminal.
+    import logging
+
+    import prefect  # noqa: F401  (configures Prefect's loggers first, so ours below stick)
+
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _print(result: dict) -> int:

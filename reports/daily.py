@@ -38,7 +38,7 @@ def write_report(warehouse: Path, tanggal: date, out_dir: Path, target: date = D
         write_atomically(paths.html, lambda tmp: tmp.write_text(html.render(laporan), encoding="utf-8"))
         write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
-        raise ReportError(f"cannot write the report: {e}", out_dir=out_dir) from e
+        raise ReportError(f"laporan tidak dapat ditulis: {e}", out_dir=out_dir) from e
     return paths
 
 

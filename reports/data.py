@@ -61,18 +61,18 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Ro
         columns = [c[0] for c in result.description]
         return [dict(zip(columns, r)) for r in result.fetchall()]
     except duckdb.Error as e:
-        raise ReportError(f"warehouse query failed: {e}", query=f"{name}.sql") from e
+        raise ReportError(f"kueri gudang data gagal: {e}", query=f"{name}.sql") from e
 
 
 @contextmanager
 def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, or a ReportError saying why the file cannot be used."""
     if not path.is_file():
-        raise ReportError("warehouse not found; run `ektp nightly` first", warehouse=path)
+        raise ReportError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as e:
-        raise ReportError(f"cannot open the warehouse read-only: {e}", warehouse=path) from e
+        raise ReportError(f"gudang data tidak dapat dibuka read-only: {e}", warehouse=path) from e
     try:
         yield con
     finally:
@@ -84,14 +84,14 @@ def province(con: duckdb.DuckDBPyConnection, tanggal: date, warehouse: Path) -> 
     found = rows(con, "provinsi", tanggal=tanggal)
     if len(found) > 1:
         # A scope wider than one province: this page and its forecast are for one province.
-        raise ReportError("the warehouse holds several provinces; the daily report covers one", warehouse=warehouse)
+        raise ReportError("gudang data berisi beberapa provinsi; laporan harian untuk satu provinsi", warehouse=warehouse)
     if found:
         return found[0]
     span = rows(con, "rentang_tanggal")[0]
     if span["pertama"] is None:
-        raise ReportError("the warehouse holds no loaded reports yet", warehouse=warehouse)
+        raise ReportError("gudang data belum berisi laporan yang dimuat", warehouse=warehouse)
     raise ReportError(
-        f"no data for {tanggal}: the warehouse covers {span['pertama']} to {span['terakhir']}",
+        f"tidak ada data untuk {tanggal}: gudang data mencakup {span['pertama']} s.d. {span['terakhir']}",
         warehouse=warehouse,
     )
 

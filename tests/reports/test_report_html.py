@@ -205,7 +205,7 @@ def test_readers_may_hold_the_warehouse_open(warehouse, tmp_path):
 
 def test_missing_warehouse_is_a_report_error(tmp_path):
     # A clear error, of the project's error family, naming the file.
-    with pytest.raises(ReportError, match="warehouse not found") as raised:
+    with pytest.raises(ReportError, match="gudang data belum ada") as raised:
         write_report(tmp_path / "nope.duckdb", D, tmp_path)
     assert isinstance(raised.value, EktpError) and "nope.duckdb" in str(raised.value)
 
@@ -213,7 +213,7 @@ def test_missing_warehouse_is_a_report_error(tmp_path):
 @pytest.mark.parametrize("when", [D + timedelta(days=1), D - timedelta(days=30)])
 def test_date_without_data_is_a_report_error(warehouse, tmp_path, when):
     # After the last or before the first loaded date: the error names the covered range.
-    with pytest.raises(ReportError, match="covers 2018-04-03 to 2018-04-12"):
+    with pytest.raises(ReportError, match="mencakup 2018-04-03 s.d. 2018-04-12"):
         write_report(warehouse, when, tmp_path)
     assert not list(tmp_path.glob("laporan-*"))
 
