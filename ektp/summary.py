@@ -50,7 +50,7 @@ def per_district(unggahan: pl.DataFrame, kualitas: pl.DataFrame, kabupaten: pl.D
     return (
         counts.join(warnings, on="kode_kabupaten", how="left")
         .join(kabupaten.select("kode_kabupaten", "nama"), on="kode_kabupaten", how="left")
-        .with_columns(pl.col("peringatan").fill_null(0), pl.col("nama").fill_null("(bukan kabupaten dalam cakupan)"))
+        .with_columns(pl.col("peringatan").fill_null(0), pl.col("nama").fill_null("(di luar cakupan)"))
         .sort("kode_kabupaten", nulls_last=True)
     )
 

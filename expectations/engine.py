@@ -80,7 +80,9 @@ def _context(data_docs: str | None):
 
     import logging
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # GX resets it on import
+    # GX pins this module's logger to INFO, which announces a temporary docs folder on every run.
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     if data_docs:
