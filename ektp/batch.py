@@ -31,6 +31,8 @@ FILE_SCHEMA = {
     "baris": pl.Int32,
 }
 FINDINGS = {"file_id": pl.Int64, **FINDING_SCHEMA}
+# Row columns the history rules and their messages read (expectations/history.py).
+HISTORY_COLUMNS = ("row_id", "file_id", "baris", "kode_kecamatan", "tanggal", "wajib_ktp", "sudah_rekam", "rekam_hari_ini")
 # Shared by every upload without rows or findings (frames are never changed in place).
 _NO_ROWS = pl.DataFrame(schema=ROW_SCHEMA)
 _NO_FINDINGS = pl.DataFrame(schema=FINDING_SCHEMA)
@@ -139,10 +141,10 @@ def assemble(uploads: list[Upload]) -> Batch:
                 "file": u.source.file,
                 "sha256": u.sha256,
                 "kode_kabupaten": u.source.kode_kabupaten,
-                "tanggal": u.parsed.tanggal,
+                "tanggal": u.tanggal,
                 "mtime_ns": u.source.mtime_ns,
                 "ukuran": u.source.size,
-                "baris": u.parsed.rows.height,
+                "baris": u._height,
             }
             for i, u in enumerate(uploads)
         ],
@@ -150,8 +152,8 @@ def assemble(uploads: list[Upload]) -> Batch:
     )
     # One concat per frame kind, keys gathered from `files` by position: a Polars call per file
     # costs more than the rows themselves at national scale (23,000 files a backfill).
-    rows = _stacked([u.parsed.rows for u in uploads], files.select("file_id", "file", "kode_kabupaten", "tanggal"))
-    findings = _stacked([u.parsed.findings for u in uploads], files.select("file_id"))
+    rows = _stacked(_row_runs(uploads), files.select("file_id", "file", "kode_kabupaten", "tanggal"))
+    findings = _stacked([([i] * u._findings.height, u._findings) for i, u in enumerate(uploads)], files.select("file_id"))
     return Batch(
         files=files,
         rows=rows if rows is not None else batch_transforms.empty_rows(),
@@ -159,13 +161,37 @@ def assemble(uploads: list[Upload]) -> Batch:
     )
 
 
-def _stacked(frames: list[pl.DataFrame], keys: pl.DataFrame) -> pl.DataFrame | None:
-    """The non-empty frames stacked, each row prefixed with its file's row of `keys` (None if all empty)."""
-    used = [(i, f) for i, f in enumerate(frames) if f.height]
+def _row_runs(uploads: list[Upload]) -> list[tuple[list[int], pl.DataFrame]]:
+    """The uploads' rows in as few slices as possible, each with the upload position of its rows.
+
+    Consecutive uploads whose rows lie end to end in one packed frame make one slice: a slice per
+    file would weigh ~8 KB each (190 MB at 23,000 files).
+    """
+    runs: list[tuple[list[int], pl.DataFrame]] = []
+    positions: list[int] = []
+    frame, start, end = None, 0, 0
+    for i, u in enumerate(uploads):
+        if not u._height:
+            continue
+        if not (u._rows is frame and u._offset == end):
+            if positions:
+                runs.append((positions, frame.slice(start, end - start)))
+            positions, frame, start, end = [], u._rows, u._offset, u._offset
+        positions += [i] * u._height
+        end += u._height
+    if positions:
+        runs.append((positions, frame.slice(start, end - start)))
+    return runs
+
+
+def _stacked(parts: list[tuple[list[int], pl.DataFrame]], keys: pl.DataFrame) -> pl.DataFrame | None:
+    """The frames stacked, each row prefixed with its row of `keys` (the position given for it);
+    None when every frame is empty."""
+    used = [(at, f) for at, f in parts if f.height]
     if not used:
         return None
     body = pl.concat([f for _, f in used], how="vertical", rechunk=True)
-    at = pl.Series("at", [i for i, f in used for _ in range(f.height)], dtype=pl.UInt32)
+    at = pl.Series("at", [i for positions, _ in used for i in positions], dtype=pl.UInt32)
     return pl.concat([keys[at], body], how="horizontal")
 
 
@@ -200,5 +226,9 @@ def history_findings(rows: pl.DataFrame, loaded: pl.DataFrame, validator: Valida
     """Warnings of the given rows against the kecamatan's previous loaded reports (one GX run)."""
     if rows.is_empty():
         return pl.DataFrame(schema=FINDINGS)
+    # Only what the comparison, the rules and their messages read: the batch's wide rows (file
+    # names, kecamatan names) copied through the as-of join and sorts cost ~110 MB at 23,000 files.
+    wanted = {*HISTORY_COLUMNS, *(c for s in history_suites.SUITES for r in s.rules for c in r.columns)}
+    rows = rows.select([c for c in rows.columns if c in wanted])
     found = validator.validate("riwayat", history_suites.SUITES, with_previous(rows, loaded))
     return found.join(rows.select("row_id", "file_id"), on="row_id").select(FINDINGS.keys())

@@ -55,6 +55,12 @@ def new_uploads(uploads: list[Upload], known: pl.DataFrame) -> list[Upload]:
     return [u for u in uploads if (u.source.file, u.sha256) not in seen]
 
 
+def known_date(known: pl.DataFrame, file: str) -> date | None:
+    """The report date the ledger holds for an already-decided file."""
+    dates = known.filter(pl.col("file") == file)["tanggal"]
+    return dates[0] if dates.len() else None
+
+
 def group_of(u: Upload) -> tuple[str, date] | None:
     if u.source.kode_kabupaten is None or u.parsed.tanggal is None:
         return None

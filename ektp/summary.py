@@ -118,6 +118,8 @@ def render(s: Summary) -> str:
     for key, label in (("menunggu_tanggal", "Menunggu tanggalnya"), ("masih_diunggah", "Masih diunggah (proses berikut)")):
         if s.extra.get(key):
             lines.append(f"{label}: {len(s.extra[key])} berkas")
+    if s.extra.get("tidak_terbaca"):
+        lines.append("Tidak dapat dibaca sekarang, dicoba lagi pada proses berikut: " + ", ".join(s.extra["tidak_terbaca"]))
     lines.extend(s.catatan)
     lines.append(f"Gudang data: {s.gudang_data}")
     for path in s.laporan:

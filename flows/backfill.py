@@ -42,8 +42,14 @@ def backfill(
         known = store.known_files(session.con)
         ready, uploading = runs.scan(settings, ref)
         chosen = runs.in_range(ready, known, start, end, set(kabupaten or ()) or None)
-        uploads = tasks.read_all(chosen, settings.today, settings.batch_files)
+        unreadable: list[str] = []
+        uploads = tasks.read_all(chosen, settings.today, settings.batch_files, unreadable)
+        # A district and date with a file that cannot be read now keeps its figures until a rerun.
+        held = {(f.kode_kabupaten, d) for f in chosen if f.file in unreadable and (d := runs.known_date(known, f.file))}
+        uploads = [u for u in uploads if runs.group_of(u) not in held]
         take = [u for u in uploads if u.parsed.tanggal and start <= u.parsed.tanggal <= end]
         outcome = common.decide_and_load(ctx, session, take) if take else None
-    extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading}
+    extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,
+             "tidak_terbaca": unreadable}
     return common.finish(ctx, outcome, end, extra, kind="backfill").to_dict()
+

@@ -33,13 +33,33 @@ def read_batch(files: list[LandingFile], today: date) -> list[Upload]:
     return batches.read_uploads(files, today)
 
 
-def read_all(files: list[LandingFile], today: date, batch_files: int) -> list[Upload]:
-    """Read and parse `files` in batches of `batch_files`, in parallel where the runner allows."""
+def read_all(files: list[LandingFile], today: date, batch_files: int, unreadable: list[str] | None = None) -> list[Upload]:
+    """Read and parse `files` in batches of `batch_files`, in parallel where the runner allows.
+
+    A batch that still fails after its retries is read file by file, so one file that cannot
+    be read (gone, locked) is left for the next run, named in `unreadable`, and never stops the rest.
+    """
     if not files:
         return []
     chunks = [files[i : i + batch_files] for i in range(0, len(files), batch_files)]
     futures = [read_batch.submit(chunk, today) for chunk in chunks]
-    return [u for f in futures for u in f.result()]
+    uploads = []
+    for chunk, future in zip(chunks, futures):
+        try:
+            uploads += future.result()
+        except TransientError:
+            uploads += _one_by_one(chunk, today, unreadable if unreadable is not None else [])
+    return uploads
+
+
+def _one_by_one(files: list[LandingFile], today: date, unreadable: list[str]) -> list[Upload]:
+    uploads = []
+    for f in files:
+        try:
+            uploads.append(batches.read_upload(f, today))
+        except TransientError:
+            unreadable.append(f.file)
+    return uploads
 
 
 decide_batch = task(name="validasi-dan-putuskan", **TASK)(runs.decide_batch)

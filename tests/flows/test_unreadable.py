@@ -1,0 +1,35 @@
+"""A file that cannot be read at all (gone, locked) is left for the next run; the rest load."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+
+from ektp import landing
+from ektp.reference import load
+from flows import tasks
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file
+
+D1 = date(2018, 4, 1)
+
+
+def test_a_vanished_file_is_named_and_the_others_are_read(tmp_path, prefect_server, monkeypatch):
+    # The production retry policy, without its 1 + 5 + 15 s of waiting.
+    monkeypatch.setattr(tasks, "read_batch", tasks.read_batch.with_options(retry_delay_seconds=0))
+    land = tmp_path / "landing"
+    day_file(land, "5272", KOTA_BIMA, D1, base=5_000, step=10)
+    gone = day_file(land, "5208", LOMBOK_UTARA, D1, base=7_000, step=20)
+    files = landing.discover(land, load("52").kabupaten_codes)
+    gone.unlink()  # the district removed it between discovery and reading
+
+    @flow(name="uji-tidak-terbaca")
+    def reading():
+        unreadable: list[str] = []
+        # The batch fails for good after its retries; then each file is tried alone.
+        uploads = tasks.read_all(files, D1, 10, unreadable)
+        return [u.source.file for u in uploads], unreadable
+
+    read, unreadable = reading()
+    assert read == ["5272/lap_2018-04-01.csv"]
+    assert unreadable == ["5208/lap_2018-04-01.csv"]
