@@ -70,11 +70,18 @@ def build(settings: Settings, run_id: str, outcome, report_date: date, extra: di
         s.catatan.append("gudang data belum ada: belum ada berkas yang diproses")
         return s
     s.provinsi = read.province_on(settings.warehouse, report_date).to_dicts()
-    missing = read.not_reported(settings.warehouse, report_date)
-    s.kabupaten_tidak_lapor = missing.filter(pl.col("tingkat") == "kabupaten").select("kode_kabupaten", "nama").to_dicts()
-    s.kecamatan_tidak_lapor = missing.filter(pl.col("tingkat") == "kecamatan").select(
-        "kode_kabupaten", "kode_kecamatan", "nama"
-    ).to_dicts()
+    # The same lists as the report's "tidak lapor" section, from the same queries.
+    from reports.data import open_warehouse, rows
+
+    with open_warehouse(settings.warehouse) as con:
+        s.kabupaten_tidak_lapor = [
+            {"kode_kabupaten": r["kode_kabupaten"], "nama": r["nama_kabupaten"]}
+            for r in rows(con, "kabupaten_tidak_lapor", tanggal=report_date)
+        ]
+        s.kecamatan_tidak_lapor = [
+            {"kode_kabupaten": r["kode_kabupaten"], "kode_kecamatan": r["kode_kecamatan"], "nama": r["nama_kecamatan"]}
+            for r in rows(con, "kecamatan_tidak_lapor", tanggal=report_date)
+        ]
     s.laporan = _report(settings, report_date, s)
     return s
 

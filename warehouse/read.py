@@ -34,9 +34,5 @@ def query(path: Path, name: str, **params: object) -> pl.DataFrame:
         return con.sql(sql(f"queries/{name}"), params=params).pl()
 
 
-def not_reported(path: Path, tanggal: date) -> pl.DataFrame:
-    return query(path, "not_reported", tanggal=tanggal)
-
-
 def province_on(path: Path, tanggal: date) -> pl.DataFrame:
     return query(path, "province_on", tanggal=tanggal)
