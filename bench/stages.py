@@ -32,11 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     times: dict[str, float] = {}
 
+    memory: dict[str, float] = {}
+
     @contextmanager
     def step(name: str):
         t = time.perf_counter()
         yield
         times[name] = round(times.get(name, 0.0) + time.perf_counter() - t, 3)
+        # Peak so far after each step: where the process's high-water mark was reached.
+        memory[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
     with step("import"):
         import polars as pl  # noqa: F401
@@ -107,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     times["files"] = len(take)
     times["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(times))
+    print(json.dumps({"peak_mb_after": memory}))
     return 0
 
 
