@@ -2,8 +2,8 @@
 
 `python -m bench.queries WAREHOUSE [--date D] [--kecamatan K]` prints one JSON line: the seconds
 to open the file and, per query, the first run and the median of five more, plus its row count.
-The queries are the README's (```sql blocks under "Contoh kueri"/"Example queries", when present)
-and always the ones below, which say the same things; `$tanggal` and `$kecamatan` are bound.
+The queries are the ones below (`$tanggal` and `$kecamatan` are bound) and every statement of the
+README's ```sql blocks, as written there (their dates and codes fall inside the generated year).
 """
 
 from __future__ import annotations
@@ -61,17 +61,19 @@ _SQL_BLOCK = re.compile(r"```sql\s*\n(.*?)```", re.S)
 
 
 def readme_queries(path: Path = README) -> dict[str, str]:
-    """Every ```sql block of the README, in order, as `readme_1`, `readme_2`, ..."""
+    """Every statement of the README's ```sql blocks, named by the `-- comment` line above it."""
     if not path.exists():
         return {}
-    blocks = [b.strip() for b in _SQL_BLOCK.findall(path.read_text(encoding="utf-8")) if b.strip()]
-    # One statement per block; dot-commands and comments of the duckdb CLI are left out.
-    found = {}
-    for i, block in enumerate(blocks, 1):
-        lines = [ln for ln in block.splitlines() if not ln.lstrip().startswith(".")]
-        text = "\n".join(lines).strip().rstrip(";")
-        if text and ";" not in text and re.match(r"(?is)^\s*(--[^\n]*\n\s*)*(select|with|from)\b", text):
-            found[f"readme_{i}"] = text
+    found: dict[str, str] = {}
+    for block in _SQL_BLOCK.findall(path.read_text(encoding="utf-8")):
+        for statement in block.split(";"):
+            lines = [ln for ln in statement.strip().splitlines() if not ln.lstrip().startswith(".")]
+            comments = [ln.strip().lstrip("-").strip() for ln in lines if ln.lstrip().startswith("--")]
+            text = "\n".join(ln for ln in lines if not ln.lstrip().startswith("--")).strip()
+            if not re.match(r"(?is)^(select|with|from)\b", text):
+                continue
+            label = re.sub(r"[^a-z0-9]+", "_", (comments[0] if comments else "").lower()).strip("_")
+            found[f"readme_{len(found) + 1}" + (f"_{label}" if label else "")] = text
     return found
 
 
