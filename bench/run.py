@@ -298,8 +298,8 @@ def table(fig: dict) -> str:
     out += ["", "| method | " + " | ".join(f"N={x['days']} ({x['files']} files) wall s / tree RSS MB" for x in fig["sizes"])
             + " | intercept s | slope s per 1,000 files |",
             "|---|" + "---|" * (len(fig["sizes"]) + 2)]
-    for method, name in (("pipeline", "1. pipeline (`ektp backfill --provinsi all`)"), ("floor", "2. floor (Python csv)"),
-                         ("peer", "3. peer (DuckDB read_csv union_by_name)")):
+    for method, name in (("pipeline", "1. pipeline (`ektp backfill --provinsi all`)"), ("floor", "2. floor (Python csv), faster of 2 runs"),
+                         ("peer", "3. peer (DuckDB read_csv union_by_name), faster of 2 runs")):
         cells = [f"{x[method]['wall_s']:.2f} / {x[method]['tree_rss_mb']:.0f}"
                  + (f" ({x[method]['peer_files']} files)" if x[method].get("peer_files", x["files"]) != x["files"] else "")
                  for x in fig["sizes"]]
@@ -353,7 +353,9 @@ def table(fig: dict) -> str:
         out += ["", f"Year of national data: the N={fig['sizes'][-1]['days']} warehouse plus "
                 f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files loaded directly "
                 f"(bench/year.py), file {e['file_mb']} MB; marts rebuilt by warehouse.store.refresh_marts in "
-                f"{e['refresh_marts_s']} s. Read-only open: {y['open_ms']} ms.", "",
+                f"{e['refresh_marts_s']} s. Read-only open: {y['open_ms']} ms"
+                + (f" (queries re-timed {y['retimed']} with `--queries-only`, after the national nightly below "
+                   "had added its day)" if y.get("retimed") else "") + ".", "",
                 "| query | first run ms | median of 5 ms | rows |", "|---|---|---|---|"]
         for name, q in y["queries"].items():
             if "error" in q:
@@ -363,7 +365,8 @@ def table(fig: dict) -> str:
         if y.get("national_nightly"):
             n = y["national_nightly"]
             out += ["", f"National nightly on top of the year ({n['files']} new files, one per kabupaten): "
-                    f"{n['wall_s']:.1f} s, tree RSS {n['tree_rss_mb']:.0f} MB."]
+                    f"{n['wall_s']:.1f} s, tree RSS {n['tree_rss_mb']:.0f} MB (sampled), largest process "
+                    f"{n['max_rss_mb']:.0f} MB."]
     return "\n".join(out)
 
 
@@ -389,6 +392,7 @@ def queries_only(args: argparse.Namespace) -> int:
     kecamatan = "520101" if "5201" in kabupaten else gen.region().kecamatan[kabupaten[0]][0][0]
     command = [PY, "-m", "bench.queries", str(target), "--date", "2018-06-30", "--kecamatan", kecamatan]
     fig["year"].update(checked(measure.run("queries", command, env=environment(out), cwd=PROJECT)).json_line())
+    fig["year"]["retimed"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     fig["summary"] = summarise(fig)
     text = table(fig)
     (out / "results.json").write_text(json.dumps(fig, indent=2, default=str))
@@ -461,8 +465,11 @@ def main(argv: list[str] | None = None) -> int:
         files = sum(1 for p_ in landings[d].rglob("*") if p_.is_file())
         log(f"N={d}: {files} files: floor, peer, pipeline")
         size = {"days": d, "files": files}
-        size["floor"] = floor(env, landings[d])
-        size["peer"] = peer_within_limit(env, landings, largest, d, len(kabupaten), out)
+        # The floor and the peer are cheap enough to run twice: the faster run is kept (other
+        # processes on a shared machine only ever add time). The pipeline runs once per size.
+        size["floor"] = min((floor(env, landings[d]) for _ in range(2)), key=lambda r: r["wall_s"])
+        size["peer"] = min((peer_within_limit(env, landings, largest, d, len(kabupaten), out) for _ in range(2)),
+                           key=lambda r: r["wall_s"])
         size["pipeline"] = pipeline(env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d)
         log(f"N={d}: pipeline {size['pipeline']['wall_s']:.1f} s, floor {size['floor']['wall_s']:.2f} s, "
             f"peer {size['peer']['wall_s']:.1f} s")
