@@ -98,21 +98,40 @@ def _context(data_docs: str | None):
     return ctx, asset.add_batch_definition_whole_dataframe("batch")
 
 
+@dataclass(frozen=True)
+class Validations:
+    """What a Validator ran in another process (a Dask worker): its run count and GX results."""
+
+    runs: int
+    results: dict[Any, Any]  # ValidationResultIdentifier -> ExpectationSuiteValidationResult (picklable)
+
+
+# GX checkpoints by Data Docs folder, name and rules: built once per process, shared by its Validators.
+_CHECKPOINTS: dict[tuple, Any] = {}
+
+
 class Validator:
     """A GX context for one run; counts the checkpoint runs it made."""
 
     def __init__(self, data_docs: Path | None = None) -> None:
         self.data_docs = data_docs
         self.runs = 0
-        self._checkpoints: dict[str, Any] = {}
         self._results: list[Any] = []
 
+    def _context(self):
+        return _context(str(self.data_docs) if self.data_docs else None)
+
     def _checkpoint(self, name: str, suites: tuple[Suite, ...]):
-        if name in self._checkpoints:
-            return self._checkpoints[name]
+        rules = tuple((s.name, tuple(r.key for r in s.rules)) for s in suites)
+        key = (str(self.data_docs) if self.data_docs else None, name, rules)
+        if key not in _CHECKPOINTS:
+            _CHECKPOINTS[key] = self._new_checkpoint(name, suites)
+        return _CHECKPOINTS[key]
+
+    def _new_checkpoint(self, name: str, suites: tuple[Suite, ...]):
         import great_expectations as gx
 
-        ctx, batch = _context(str(self.data_docs) if self.data_docs else None)
+        ctx, batch = self._context()
         definitions = []
         for suite in suites:
             gx_suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=suite.name))
@@ -131,7 +150,6 @@ class Validator:
                 result_format={"result_format": "SUMMARY"},
             )
         )
-        self._checkpoints[name] = checkpoint
         return checkpoint
 
     def validate(self, name: str, suites: tuple[Suite, ...], frame: pl.DataFrame) -> pl.DataFrame:
@@ -152,12 +170,24 @@ class Validator:
         ]
         return pl.concat(found) if found else pl.DataFrame(schema=_finding_schema())
 
+    def record(self) -> Validations:
+        """This validator's runs and results, to ship back to the run's own Validator."""
+        store = self._context()[0].validation_results_store
+        return Validations(self.runs, {key: store.get(key) for key in self._results})
+
+    def absorb(self, other: Validations) -> None:
+        """Count runs made elsewhere and keep their results for this run's Data Docs."""
+        store = self._context()[0].validation_results_store
+        for key, result in other.results.items():
+            store.set(key, result)
+        self.runs += other.runs
+        self._results.extend(k for k in other.results if k not in self._results)
 
     def build_docs(self) -> Path | None:
         """Render this run's validations into the Data Docs site; returns its index page."""
         if not self.data_docs or not self._results:
             return None
-        ctx, _ = _context(str(self.data_docs))
+        ctx, _ = self._context()
         ctx.build_data_docs(site_names=["ektp"], resource_identifiers=self._results)
         return self.data_docs / "index.html"
 

@@ -2,10 +2,11 @@
 
 `--runner local` (the default) keeps everything in one process. `--runner dask` starts a
 `distributed.LocalCluster` of two worker processes for the run; `--runner dask://HOST:PORT` uses an
-existing scheduler. The parse tasks (`read_batch`, one per EKTP_BATCH_FILES files) are submitted and
-run on the workers. Validation is one GX run over the whole batch and stays in the flow process with
-the run's GX context (its Data Docs and run count); the DuckDB load is called directly there too,
-so the flow process stays the warehouse's single writer.
+existing scheduler. The parse tasks (`read_batch`, one per EKTP_BATCH_FILES files) and the
+validation task (`decide_batch`, one GX run over the whole batch) are submitted and run on the
+workers; the GX results travel back with the decisions, and the run's own Validator counts them and
+builds the Data Docs. The DuckDB load (and its history check) is called directly in the flow
+process, so the flow process stays the warehouse's single writer.
 """
 
 from __future__ import annotations

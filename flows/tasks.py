@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+
+import polars as pl
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from ektp import batch as batches
 from ektp import runs
-from ektp.batch import Upload
+from ektp.batch import Batch, Upload
 from ektp.errors import TransientError
 from ektp.landing import LandingFile
+from ektp.reference import Reference
+from expectations.engine import Validations, Validator
 
 
 def _only_transient(task, task_run, state) -> bool:
@@ -62,7 +67,15 @@ def _one_by_one(files: list[LandingFile], today: date, unreadable: list[str]) ->
     return uploads
 
 
-decide_batch = task(name="validasi-dan-putuskan", **TASK)(runs.decide_batch)
+@task(name="validasi-dan-putuskan", **TASK)
+def decide_batch(uploads: list[Upload], reference: Reference, data_docs: Path | None) -> tuple[Batch, pl.DataFrame, Validations]:
+    """Validate and decide wherever the runner puts it (a Dask worker too): the GX results go
+    back with the decisions, so the run's own Validator builds the Data Docs and counts the run."""
+    validator = Validator(data_docs)
+    checked, files = runs.decide_batch(uploads, reference, validator)
+    return checked, files, validator.record()
+
+
 write = task(name="muat-gudang-data", **TASK)(runs.write)
 
 

@@ -1,4 +1,4 @@
-"""`--runner dask`: parse batches run on Dask workers, the load stays in the flow; same warehouse."""
+"""`--runner dask`: parse and validation run on Dask workers, the load stays in the flow; same warehouse."""
 
 from __future__ import annotations
 
@@ -46,15 +46,26 @@ def cluster(prefect_server):
 
 
 def test_dask_gives_the_same_warehouse(cluster, tmp_path, monkeypatch):
+    from distributed import get_task_stream
+
     c, client = cluster
     landing = str(tiny_landing(tmp_path / "landing"))
     monkeypatch.setenv("EKTP_BATCH_FILES", "2")  # 7 files: four parse tasks to share out
     local = nightly(tanggal=D3, landing=landing, warehouse=str(tmp_path / "a" / "ektp.duckdb"))
     spec = c.scheduler_address.replace("tcp://", "dask://")
-    dask = runner.run(nightly, spec, tanggal=D3, landing=landing, warehouse=str(tmp_path / "b" / "ektp.duckdb"))
+    with get_task_stream(client) as stream:
+        dask = runner.run(nightly, spec, tanggal=D3, landing=landing, warehouse=str(tmp_path / "b" / "ektp.duckdb"))
     for name in TABLES:
         assert table(tmp_path / "a" / "ektp.duckdb", name, PER_RUN) == table(tmp_path / "b" / "ektp.duckdb", name, PER_RUN), name
     assert dask["per_kabupaten"] == local["per_kabupaten"] and dask["provinsi"] == local["provinsi"]
     # Both workers parsed: the batches really left the flow process.
     executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert len(executed) == 2 and all(n > 0 for n in executed.values()), executed
+    # Parsing (4 batches) and validation (one GX run on the whole batch) ran on the workers.
+    ran = [(t["key"].rsplit("-", 1)[0], t["worker"]) for t in stream.data]
+    assert sorted(name for name, _ in ran) == ["decide_batch"] + ["read_batch"] * 4, ran
+    assert all(worker in executed for _, worker in ran), ran
+    # Its GX results came back: counted once, and rendered into the flow's own Data Docs.
+    assert dask["gx_runs"] == local["gx_runs"] == 2
+    pages = {p.parent.parent.parent.name for p in (tmp_path / "b").rglob("validations/*/*/*/*.html")}
+    assert {"unggahan_wilayah", "unggahan_angka", "unggahan_nama"} <= pages, pages
