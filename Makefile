@@ -11,7 +11,9 @@ uv:
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(MAKE) --no-print-directory uv
-	@$(UV) sync --frozen --quiet
+	@# Bytecode compiled once here: this machine sets PYTHONDONTWRITEBYTECODE=1, and without
+	@# .pyc files every ektp process recompiles the stack (start-up 30 s instead of 15 s).
+	@$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 setup: .venv/.synced

@@ -10,7 +10,7 @@ import polars as pl
 
 from ektp import landing
 from ektp.landing import LandingFile
-from ektp.parsing import parse_file
+from ektp.parsing import parse_files
 from ektp.reference import Reference
 from ektp.schema import FINDING_SCHEMA, ROW_SCHEMA, RULES
 from expectations import history as history_suites
@@ -70,32 +70,44 @@ class Upload:
 
 
 def read_upload(f: LandingFile, today: date) -> Upload:
-    """Hash and parse one file. A symlink is never read; a file refused for where it lies
-    (unknown inbox, directly in landing) is read for its date, and its rows are dropped."""
-    if f.path.is_symlink():
-        # Never read through the link. Its identity is its target, not the empty bytes it was
-        # hashed as (which made a second link, or a 0-byte file, of that date a "duplicate");
-        # its date is the one in its name, as for any file whose contents give none.
-        target = os.fsencode(os.readlink(f.path))
-        refused = unreadable_upload(f.path.name, f.problem or "tautan simbolik tidak diikuti")
-        return Upload(f, landing.sha256(b"symlink:" + target), refused)
-    data = landing.read_bytes(f)
-    parsed = parse_file(f.path.name, data, today)
-    if f.problem is not None:
-        parsed = ParsedUpload(parsed.tanggal, parsed.rows.clear(), pl.concat([_refused(f.problem).findings, parsed.findings]))
-    return Upload(f, landing.sha256(data), parsed)
+    """Hash and parse one file (see read_uploads)."""
+    return read_uploads([f], today)[0]
 
 
-# Files parsed before their rows are packed into one frame (see _packed).
-PACK_FILES = 200
+# Files parsed together, their rows then packed into one frame (see _packed).
+PACK_FILES = 500
 
 
 def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
-    """One Upload per file, in the given order."""
+    """One Upload per file, in the given order, parsed PACK_FILES at a time.
+
+    A symlink is never read; a file refused for where it lies (unknown inbox, directly in
+    landing) is read for its date, and its rows are dropped.
+    """
     uploads: list[Upload] = []
     for start in range(0, len(files), PACK_FILES):
-        uploads += _packed([read_upload(f, today) for f in files[start : start + PACK_FILES]])
+        chunk = files[start : start + PACK_FILES]
+        links = {i: _symlink(f) for i, f in enumerate(chunk) if f.path.is_symlink()}
+        data = {i: landing.read_bytes(f) for i, f in enumerate(chunk) if i not in links}
+        parsed = iter(parse_files([(chunk[i].path.name, b) for i, b in data.items()], today))
+        read = [links[i] if i in links else _upload(f, data[i], next(parsed)) for i, f in enumerate(chunk)]
+        uploads += _packed(read)
     return uploads
+
+
+def _symlink(f: LandingFile) -> Upload:
+    # Never read through the link. Its identity is its target, not the empty bytes it was
+    # hashed as (which made a second link, or a 0-byte file, of that date a "duplicate");
+    # its date is the one in its name, as for any file whose contents give none.
+    target = os.fsencode(os.readlink(f.path))
+    refused = unreadable_upload(f.path.name, f.problem or "tautan simbolik tidak diikuti")
+    return Upload(f, landing.sha256(b"symlink:" + target), refused)
+
+
+def _upload(f: LandingFile, data: bytes, parsed: ParsedUpload) -> Upload:
+    if f.problem is not None:
+        parsed = ParsedUpload(parsed.tanggal, parsed.rows.clear(), pl.concat([_refused(f.problem).findings, parsed.findings]))
+    return Upload(f, landing.sha256(data), parsed)
 
 
 def _packed(uploads: list[Upload]) -> list[Upload]:

@@ -17,7 +17,7 @@ import fastexcel
 import polars as pl
 
 from ektp.errors import UnreadableFile
-from transforms.uploads import MAX_TITLE_LINES, count_known_columns
+from transforms.uploads import MAX_TITLE_LINES, Records, count_known_columns, records_of
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 DELIMITERS = (",", ";", "\t")
@@ -38,19 +38,28 @@ _EXCEL_DATETIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\
 
 def read_cells(name: str, data: bytes) -> pl.DataFrame:
     """One row per non-blank record of the upload: `baris` plus text columns `c0..cN`."""
+    records = read_records(name, data)
+    return _records_frame([line for line, _ in records], [list(cells) for _, cells in records])
+
+
+def read_records(name: str, data: bytes) -> Records:
+    """One (baris, cells) per non-blank record of the upload, what the batch parser takes."""
     kind = file_format(name)
     if not data:
         raise UnreadableFile("berkas kosong (0 byte)", file=name)
     try:
-        cells = read_xlsx(data) if kind == "xlsx" else read_csv(decode_text(data))
+        if kind == "xlsx":
+            records = records_of(_drop_blank_rows(read_xlsx(data)))
+        else:
+            starts, rows = csv_records(decode_text(data))
+            records = [(line, cells) for line, cells in zip(starts, rows) if any(c.strip() for c in cells)]
     except UnreadableFile as exc:
         exc.context.setdefault("file", name)
         raise
-    cells = _drop_blank_rows(cells)
-    if cells.height == 0:
+    if not records:
         where = "lembar pertama" if kind == "xlsx" else "berkas"
         raise UnreadableFile(f"{where} kosong: tidak ada sel yang terisi", file=name)
-    return cells
+    return records
 
 
 def file_format(name: str) -> str:
@@ -90,6 +99,11 @@ def decode_text(data: bytes) -> str:
 
 def read_csv(text: str) -> pl.DataFrame:
     """One row per CSV record, `baris` being the physical line where the record starts."""
+    return _records_frame(*csv_records(text))
+
+
+def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
+    """The CSV's records and the physical line each starts on; too wide a file is refused."""
     delimiter = detect_delimiter(text)
     # newline="" lets csv see \r\n, \r and \n itself, so quoted line breaks stay in their cell
     # and `line_num` counts physical lines (blank ones included).
@@ -119,7 +133,7 @@ def read_csv(text: str) -> pl.DataFrame:
             f"baris {starts[wide]} berisi lebih banyak kolom daripada baris judul kolom; di CSV "
             'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
         )
-    return _records_frame(starts, records)
+    return starts, _narrow(starts, records)
 
 
 def _wider_than_header(records: list[list[str]]) -> int | None:
@@ -143,6 +157,11 @@ def detect_delimiter(text: str) -> str:
     # files, and title lines hold commas. Field counts across the sample break ties.
     lines = (line for line in io.StringIO(text, newline="") if line.strip())
     sample = "".join(itertools.islice(lines, SAMPLE_LINES))
+    present = [d for d in DELIMITERS if d in sample]
+    if len(present) == 1:
+        # The usual file: scoring would pick it anyway unless no delimiter finds a header,
+        # and then the file is refused for that whichever is picked.
+        return present[0]
     return max(DELIMITERS, key=lambda d: _delimiter_score(sample, d))
 
 
@@ -163,8 +182,8 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int, int]:
     return (header, widths.count(usual), usual)
 
 
-def _records_frame(starts: Sequence[int], records: list[list[str]]) -> pl.DataFrame:
-    """One row per record, short records padded with empty cells, empty cells as null."""
+def _narrow(starts: Sequence[int], records: list[list[str]]) -> list[list[str]]:
+    """The records, refused when one holds more than MAX_COLUMNS cells (blank tails aside)."""
     width = max(map(len, records), default=0)
     if width > MAX_COLUMNS:
         records = [_trim_blank_tail(r) for r in records]
@@ -172,6 +191,12 @@ def _records_frame(starts: Sequence[int], records: list[list[str]]) -> pl.DataFr
         if width > MAX_COLUMNS:
             line = starts[next(i for i, r in enumerate(records) if len(r) == width)]
             raise UnreadableFile(f"baris {line} berisi {width} kolom; paling banyak {MAX_COLUMNS}")
+    return records
+
+
+def _records_frame(starts: Sequence[int], records: list[list[str | None]]) -> pl.DataFrame:
+    """One row per record, short records padded with empty cells, empty cells as null."""
+    width = max(map(len, records), default=0)
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
     names = [f"c{i}" for i in range(width)]
     frame = pl.DataFrame(padded, schema=dict.fromkeys(names, pl.String), orient="row")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from ektp.schema import FINDING_SCHEMA, ROW_SCHEMA, format_count
-from transforms.uploads import ParsedUpload, format_count_expr, parse_upload, unreadable_upload
+from transforms.uploads import ParsedUpload, format_count_expr, parse_upload, parse_uploads, records_of, unreadable_upload
 
 TODAY = date(2018, 4, 20)
 HEADER = "kode_kecamatan;nama_kecamatan;wajib_ktp;sudah_rekam"
@@ -470,3 +470,33 @@ def test_vectorised_count_format_matches_schema_format_count(values):
     # messages format numbers in Polars; they must read exactly like schema.format_count
     formatted = pl.select(format_count_expr(pl.Series(values, dtype=pl.Int64))).to_series().to_list()
     assert formatted == [format_count(v) for v in values]
+
+
+# --- many files parsed together -----------------------------------------------------------------
+
+
+def test_files_parsed_together_are_parsed_as_alone():
+    # parse_uploads runs one pass over all the files' rows: sums, date agreement and row order
+    # stay per file (a JUMLAH row adds only its own file's kecamatan, a date only its file's rows)
+    texts = {
+        "a.csv": f"tanggal;{HEADER}\n2018-04-12;520301;Praya;10;5\n2018-04-12;520302;Jonggat;20;6\n;JUMLAH;;30;11",
+        "b.csv": f"tanggal;{HEADER}\n2018-04-11;527201;Rasanae Barat;7;1\n12/04/2018;527202;Mpunda;8;2\n;JUMLAH;;15;4",
+        "c.csv": "no header here\n1;2;3",  # unreadable, between the others
+        "d.csv": f"{HEADER}\n520301;Praya;10;x",  # a bad count; its date comes from nowhere
+        "e.csv": f"{HEADER}\nJUMLAH;;0;0",  # no kecamatan row at all
+    }
+    together = parse_uploads([(name, records_of(raw(text))) for name, text in texts.items()], TODAY)
+    for (name, text), batch in zip(texts.items(), together):
+        alone = parse(text, name=name)
+        assert batch.tanggal == alone.tanggal, name
+        assert_frame_equal(batch.rows, alone.rows)
+        assert_frame_equal(batch.findings, alone.findings)
+    a, b, c, d, e = together
+    assert a.findings.is_empty() and counts(a) == [10, 20]
+    assert a.tanggal == date(2018, 4, 12)
+    assert rules(b) == [(3, "527202", "tanggal", "12/04/2018", "tanggal_tidak_valid"),
+                        (4, None, "sudah_rekam", "4", "jumlah_tidak_sesuai")]
+    assert messages(b)[1] == "baris 4: JUMLAH sudah_rekam 4 tidak sama dengan jumlah baris kecamatan 3"
+    assert [r[4] for r in rules(c)] == ["berkas_tidak_terbaca"]
+    assert rules(d)[1] == (2, "520301", "sudah_rekam", "x", "angka_tidak_valid") and counts(d, "sudah_rekam") == [None]
+    assert [r[4] for r in rules(e)] == ["berkas_tidak_terbaca", "tanggal_tidak_valid"]
