@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             session.publish()
     outcome = runs.Outcome(files, findings, unggahan, kualitas, validator.runs)
     with step("receipts"):
-        receipts.write_all(settings.receipts, outcome)
+        receipts.write_all(settings.receipts, outcome, "bench")
     with step("data_docs"):
         validator.build_docs()
     times["files"] = len(take)

@@ -52,7 +52,7 @@ def read_records(name: str, data: bytes) -> Records:
             records = records_of(_drop_blank_rows(read_xlsx(data)))
         else:
             starts, rows = csv_records(decode_text(data))
-            records = [(line, cells) for line, cells in zip(starts, rows) if any(c.strip() for c in cells)]
+            records = [(line, cells) for line, cells in zip(starts, rows) if "".join(cells).strip()]
     except UnreadableFile as exc:
         exc.context.setdefault("file", name)
         raise
@@ -138,8 +138,8 @@ def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
 
 def _wider_than_header(records: list[list[str]]) -> int | None:
     """One position (or None) per CSV: the first record with filled cells beyond the header's."""
-    filled = [i for i, record in enumerate(records[:SAMPLE_LINES]) if any(c.strip() for c in record)]
-    candidates = filled[: MAX_TITLE_LINES + 1]
+    filled = (i for i, record in enumerate(records[:SAMPLE_LINES]) if "".join(record).strip())
+    candidates = list(itertools.islice(filled, MAX_TITLE_LINES + 1))
     scores = [count_known_columns(records[i]) for i in candidates]
     if not scores or max(scores) < 2:
         return None

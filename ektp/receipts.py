@@ -1,4 +1,4 @@
-"""Receipts: what each district office is told about each file it sent (JSON and plain text)."""
+"""Receipts: what each district office is told about the files it sent (JSON and plain text)."""
 
 from __future__ import annotations
 
@@ -60,19 +60,37 @@ def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame) -> list[dict]:
     return [receipt(row, by_file.get((row["file"], row["sha256"]), [])) for row in unggahan.iter_rows(named=True)]
 
 
-def write_all(folder: Path, outcome) -> None:
-    """receipts/<kabupaten>/<file name>.<sha8>.{json,txt}, so each office can be sent its own."""
-    # Two files per decided file: at national scale (23,000 files a backfill) creating them is
-    # what costs, so each folder is made once and the bytes go out with one os.write each.
-    made: set[str] = set()
+def write_all(folder: Path, outcome, run_id: str) -> list[str]:
+    """receipts/<kabupaten>/<run id>.{json,txt}: one pair per district office and run, listing
+    every file of that district the run decided (a nightly: usually one; a backfill: many).
+
+    One pair per district, not per file: creating 46,000 files is most of what receipts cost
+    at national scale (23,000 files a backfill). Returns the paths written.
+    """
+    by_kabupaten: dict[str, list[dict]] = {}
     for r in receipts(outcome.unggahan, outcome.kualitas):
-        target = os.path.join(folder, r["kode_kabupaten"] or "_landing")
-        if target not in made:
-            os.makedirs(target, exist_ok=True)
-            made.add(target)
-        stem = os.path.join(target, r["berkas"].split("/", 1)[-1].replace("/", "__") + "." + r["sha256"][:8])
-        _write(stem + ".json", json.dumps(r, ensure_ascii=False, indent=2, default=str))
-        _write(stem + ".txt", text(r))
+        by_kabupaten.setdefault(r["kode_kabupaten"] or "_landing", []).append(r)
+    written = []
+    for kabupaten, files in sorted(by_kabupaten.items()):
+        files.sort(key=lambda r: r["berkas"])
+        target = os.path.join(folder, kabupaten)
+        os.makedirs(target, exist_ok=True)
+        stem = os.path.join(target, run_id)
+        document = {"run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": len(files), "berkas": files}
+        _write(stem + ".json", json.dumps(document, ensure_ascii=False, indent=1, default=str))
+        _write(stem + ".txt", letter(run_id, kabupaten, files))
+        written.append(stem + ".json")
+    return written
+
+
+def letter(run_id: str, kabupaten: str, files: list[dict]) -> str:
+    """One district's receipts of a run as one letter: a line per file, then each file's details."""
+    rejected = sum(r["status"] == "rejected" for r in files)
+    lines = [
+        f"Tanda terima proses {run_id} untuk kabupaten/kota {kabupaten}: {len(files)} berkas, {rejected} ditolak.",
+        *(f"  {r['keterangan']}: {r['berkas']}" for r in files),
+    ]
+    return "\n".join(lines) + "\n\n" + "\n".join(text(r) for r in files)
 
 
 def _write(path: str, content: str) -> None:

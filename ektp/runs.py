@@ -62,9 +62,9 @@ def known_date(known: pl.DataFrame, file: str) -> date | None:
 
 
 def group_of(u: Upload) -> tuple[str, date] | None:
-    if u.source.kode_kabupaten is None or u.parsed.tanggal is None:
+    if u.source.kode_kabupaten is None or u.tanggal is None:
         return None
-    return (u.source.kode_kabupaten, u.parsed.tanggal)
+    return (u.source.kode_kabupaten, u.tanggal)
 
 
 def peers(files: list[LandingFile], known: pl.DataFrame, groups: set[tuple[str, date]], exclude: set[str]) -> list[LandingFile]:

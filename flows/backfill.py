@@ -47,7 +47,7 @@ def backfill(
         # A district and date with a file that cannot be read now keeps its figures until a rerun.
         held = {(f.kode_kabupaten, d) for f in chosen if f.file in unreadable and (d := runs.known_date(known, f.file))}
         uploads = [u for u in uploads if runs.group_of(u) not in held]
-        take = [u for u in uploads if u.parsed.tanggal and start <= u.parsed.tanggal <= end]
+        take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
         outcome = common.decide_and_load(ctx, session, take) if take else None
     extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,
              "tidak_terbaca": unreadable}

@@ -26,11 +26,11 @@ def start(settings: Settings, reference: Reference) -> RunContext:
 
 def decide_and_load(ctx: RunContext, session: store.WriteSession, uploads: list[Upload]) -> runs.Outcome:
     """One GX run for the uploads, their statuses, one transaction, then publish the warehouse."""
-    checked, files, validations = tasks.decide_batch.submit(uploads, ctx.reference, ctx.validator.data_docs).result()
+    checked, files, validations = tasks.decide_batch.submit(tasks.Parcel(uploads), ctx.reference, ctx.validator.data_docs).result()
     ctx.validator.absorb(validations)
     outcome = tasks.write(session, checked, files, ctx.reference, ctx.validator, ctx.run_id)
     session.publish()
-    receipts.write_all(ctx.settings.receipts, outcome)
+    receipts.write_all(ctx.settings.receipts, outcome, ctx.run_id)
     tasks.data_docs(ctx.validator)
     return outcome
 

@@ -27,7 +27,7 @@ def nightly(tanggal: date | None = None, landing: str | None = None, warehouse: 
         fresh = tasks.read_all(runs.unseen(ready, known), settings.today, settings.batch_files, unreadable)
         uploads = runs.new_uploads(fresh, known)
         # Dated after D but not after today: a later run takes it (after today: rejected now).
-        later = [report_date < u.parsed.tanggal <= settings.today if u.parsed.tanggal else False for u in uploads]
+        later = [report_date < u.tanggal <= settings.today if u.tanggal else False for u in uploads]
         waiting = [u for u, wait in zip(uploads, later) if wait]
         take = [u for u, wait in zip(uploads, later) if not wait]
         groups = {g for u in take if (g := runs.group_of(u))}

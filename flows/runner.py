@@ -46,7 +46,9 @@ def task_runner(spec: str | None):
     if kind == LOCAL:
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner()
+        # One thread per CPU: parsing holds the GIL most of the time, so more threads only hold
+        # more batches in memory at once (Prefect's default pool has no bound).
+        return ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1)
     address = None if kind == DASK else scheduler_address(kind)
     from flows.dask_runner import QuietDaskTaskRunner  # imports distributed (~3 s): only when asked
 

@@ -12,6 +12,7 @@ import and count columns are checked in long form (one expression for all six).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,7 +100,10 @@ def _canonical_name(text: str) -> str | None:
 
 def count_known_columns(cells: Iterable[object]) -> int:
     """One number per candidate header row: how many distinct canonical columns it names."""
-    return len({c for c in map(canonical_column, cells) if c})
+    # canonical_column inlined: this runs on every cell of a file's first rows.
+    names = {_canonical_name(c) for c in cells if c and isinstance(c, str) and not c[0].isdigit()}
+    names.discard(None)
+    return len(names)
 
 
 # One upload's records as the reader gives them: (baris, cells), blank records already dropped;
@@ -151,23 +155,26 @@ class _Sink:
         self.columns: dict[str, list] = {c: [] for c in ("_file", "baris", *CANONICAL, "_label_jumlah", "_counted")}
 
     def add(self, file_id: int, body: Records, columns: dict[str, int], counted: bool) -> None:
-        mapped = set(columns.values())
-        positions = [columns.get(c) for c in CANONICAL]
-        sinks = [self.columns[c] for c in CANONICAL]
-        out = self.columns
-        for baris, cells in body:
-            width = len(cells)
-            for sink, j in zip(sinks, positions):
-                sink.append((cells[j] or None) if j is not None and j < width else None)
-            # A merged JUMLAH cell spanning No/Kode/Nama keeps its text in the leftmost (ignored) cell.
-            out["_label_jumlah"].append(any(c and j not in mapped and _total_word(c) for j, c in enumerate(cells)))
-        n = len(body)
-        out["_file"] += [file_id] * n
-        out["baris"] += [baris for baris, _ in body]
-        out["_counted"] += [counted] * n
+        if not body:
+            return
+        # Column-wise, in C: transpose the body once, then take whole columns ("" becomes null in frame()).
+        transposed = list(itertools.zip_longest(*(cells for _, cells in body)))
+        n, width = len(body), len(transposed)
+        blank = (None,) * n
+        for name in CANONICAL:
+            j = columns.get(name)
+            self.columns[name] += transposed[j] if j is not None and j < width else blank
+        # A merged JUMLAH cell spanning No/Kode/Nama keeps its text in the leftmost (ignored) cell.
+        others = [transposed[j] for j in range(width) if j not in columns.values()]
+        labels = [any(c and _total_word(c) for c in row) for row in zip(*others)] if others else [False] * n
+        self.columns["_label_jumlah"] += labels
+        self.columns["_file"] += [file_id] * n
+        self.columns["baris"] += [baris for baris, _ in body]
+        self.columns["_counted"] += [counted] * n
 
     def frame(self) -> pl.DataFrame:
-        return pl.DataFrame(self.columns, schema=_SINK_SCHEMA)
+        cells = pl.DataFrame(self.columns, schema=_SINK_SCHEMA)
+        return cells.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).name.keep() for c in CANONICAL)
 
 
 _SINK_SCHEMA = {"_file": pl.Int64, "baris": pl.Int64, **dict.fromkeys(CANONICAL, pl.String),

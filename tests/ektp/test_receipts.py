@@ -1,4 +1,4 @@
-"""Receipts after the corpus nightly: one JSON and one text per file, in its district's folder."""
+"""Receipts after the corpus nightly: per district, one JSON and one text listing every decided file."""
 
 from __future__ import annotations
 
@@ -26,17 +26,26 @@ def run(tmp_path_factory, prefect_server):
 
 @pytest.fixture(scope="module")
 def receipts(run) -> dict[str, tuple[dict, str]]:
-    """file -> (JSON receipt, text receipt), read from <warehouse dir>/tanda_terima/<kab>/."""
+    """file -> (its JSON receipt, its district's letter), from <warehouse dir>/tanda_terima/<kab>/<run id>.*"""
     folder = run.warehouse.parent / "tanda_terima"
     found = {}
     for path in folder.rglob("*.json"):
-        data = json.loads(path.read_text())
-        text = path.with_suffix(".txt").read_text()
-        # the district's own folder (stray files of the landing folder itself: `_landing`)
-        assert path.parent.name == (data["kode_kabupaten"] or "_landing")
-        assert data["berkas"] not in found
-        found[data["berkas"]] = (data, text)
+        document = json.loads(path.read_text())
+        letter = path.with_suffix(".txt").read_text()
+        # the district's own folder (stray files of the landing folder itself: `_landing`), named by run
+        assert path.parent.name == document["kode_kabupaten"] and path.stem == document["run_id"]
+        assert document["jumlah_berkas"] == len(document["berkas"])
+        for data in document["berkas"]:
+            assert (data["kode_kabupaten"] or "_landing") == document["kode_kabupaten"]
+            assert data["berkas"] not in found
+            found[data["berkas"]] = (data, letter)
     return found
+
+
+def _own_part(letter: str, berkas: str) -> str:
+    """The part of a district's letter about one file (each starts with `Tanda terima berkas:`)."""
+    parts = letter.split("Tanda terima berkas: ")
+    return "Tanda terima berkas: " + next(p for p in parts[1:] if p.startswith(berkas + "\n"))
 
 
 def test_every_corpus_file_has_a_receipt(receipts):
@@ -47,7 +56,10 @@ def test_every_corpus_file_has_a_receipt(receipts):
 @pytest.mark.parametrize("e", EXPECTED, ids=[e.file for e in EXPECTED])
 def test_receipt_carries_status_and_findings(receipts, run, e):
     # the JSON has the status and the findings of kualitas_data; the text says the same
-    data, text = receipts[e.file]
+    data, letter = receipts[e.file]
+    text = _own_part(letter, e.file)
+    # the letter's summary lists the file with its status
+    assert f"  {data['keterangan']}: {e.file}\n" in letter
     assert data["status"] == e.status
     assert {f["aturan"] for f in data["temuan"]} == e.aturan
     assert data["kesalahan"] == sum(f["tingkat"] == "error" for f in data["temuan"])
@@ -65,7 +77,8 @@ def test_receipt_carries_status_and_findings(receipts, run, e):
 
 def test_receipt_of_a_row_error_names_the_place(receipts):
     # line, 6-digit kecamatan code, column and value, as the district needs them to fix the file
-    data, text = receipts["5208/lebih_2018-04-12.csv"]
+    data, letter = receipts["5208/lebih_2018-04-12.csv"]
+    text = _own_part(letter, "5208/lebih_2018-04-12.csv")
     assert data["temuan"] == [
         {
             "baris": 4,
@@ -83,16 +96,18 @@ def test_receipt_of_a_row_error_names_the_place(receipts):
 
 def test_receipt_of_an_unreadable_file(receipts):
     # a file read as nothing still gets a receipt that says why
-    data, text = receipts["5272/bukan_excel.xlsx"]
+    data, letter = receipts["5272/bukan_excel.xlsx"]
+    text = _own_part(letter, "5272/bukan_excel.xlsx")
     assert data["tanggal"] is None and data["baris_kecamatan"] == 0
     assert "Tanggal laporan: tidak terbaca" in text
     assert "berkas xlsx rusak atau tidak dapat dibuka" in text
 
 
 def test_receipts_of_two_files_with_the_same_name(receipts, run):
-    # the stray file in the landing folder and the one in 5299 share a name: each has its own receipt
+    # the stray file in the landing folder and the one in 5299 share a name: each is in its own folder's receipt
     folder = run.warehouse.parent / "tanda_terima"
     assert receipts["rekap_2018-04-12.csv"][0]["kode_kabupaten"] is None
     assert receipts["5299/rekap_2018-04-12.csv"][0]["kode_kabupaten"] == "5299"
-    assert len(list((folder / "_landing").glob("rekap_2018-04-12.csv.*.json"))) == 1
-    assert len(list((folder / "5299").glob("rekap_2018-04-12.csv.*.json"))) == 1
+    for kabupaten, berkas in (("_landing", "rekap_2018-04-12.csv"), ("5299", "5299/rekap_2018-04-12.csv")):
+        (path,) = (folder / kabupaten).glob("*.json")
+        assert berkas in [r["berkas"] for r in json.loads(path.read_text())["berkas"]]

@@ -22,3 +22,24 @@ def test_results_travel_to_the_run_validator(tmp_path):
     assert run.build_docs() == tmp_path / "docs" / "index.html"
     pages = {p.parent.parent.parent.name for p in (tmp_path / "docs").rglob("validations/*/*/*/*.html")}
     assert pages == {s.name for s in uploads.SUITES}
+
+
+def test_a_run_keeps_no_copy_of_the_rows(monkeypatch):
+    # GX caches the last batch (a pandas copy of every row) on its engine; the Validator drops it
+    import gc
+    import weakref
+
+    import polars as pl
+
+    copies = []
+    to_pandas = pl.DataFrame.to_pandas
+
+    def spy(self, *args, **kwargs):
+        frame = to_pandas(self, *args, **kwargs)
+        copies.append(weakref.ref(frame))
+        return frame
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", spy)  # a spy: the real conversion still runs
+    Validator().validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))
+    gc.collect()
+    assert len(copies) == 1 and copies[0]() is None

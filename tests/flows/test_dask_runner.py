@@ -17,7 +17,11 @@ def test_runner_specs():
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
 
-    assert isinstance(runner.task_runner(None), ThreadPoolTaskRunner)
+    import os
+
+    local = runner.task_runner(None)
+    # one thread per CPU: more only holds more parse batches in memory at once
+    assert isinstance(local, ThreadPoolTaskRunner) and local._max_workers == os.cpu_count()
     own = runner.task_runner("dask")
     assert isinstance(own, DaskTaskRunner) and own.address is None
     assert own.cluster_class == "distributed.LocalCluster"

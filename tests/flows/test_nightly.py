@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import date
 
 import pytest
@@ -118,9 +120,12 @@ def test_ledger_findings_and_receipts(dirs):
     rows = dump(wh, "unggahan").select("file", "kode_kabupaten", "tanggal", "status", "baris").rows()
     assert rows == [("5272/catatan.docx", "5272", None, "rejected", 0), ("5272/lap_2018-04-01.csv", "5272", D1, "loaded", 5)]
     assert one(wh, "select aturan from kualitas_data where file = '5272/catatan.docx'") == [("berkas_tidak_terbaca",)]
-    # Every decided file has a receipt in its district's folder, in JSON and in text.
-    receipts = sorted(p.name for p in (wh.parent / "tanda_terima" / "5272").iterdir())
-    assert len(receipts) == 4 and receipts[0].startswith("catatan.docx.")
+    # The district gets one receipt for the run, in JSON and in text, naming both files.
+    receipts = sorted((wh.parent / "tanda_terima" / "5272").iterdir())
+    assert [p.name for p in receipts] == [f"{result['run_id']}.json", f"{result['run_id']}.txt"]
+    listed = json.loads(receipts[0].read_text())["berkas"]
+    assert sorted((r["berkas"], r["status"]) for r in listed) == [("5272/catatan.docx", "rejected"), ("5272/lap_2018-04-01.csv", "loaded")]
+    assert receipts[1].read_text().startswith(f"Tanda terima proses {result['run_id']} untuk kabupaten/kota 5272: 2 berkas, 1 ditolak.")
     # The summary counts per district and names what did not report.
     assert result["per_kabupaten"][0]["loaded"] == 1 and result["per_kabupaten"][0]["rejected"] == 1
     assert {k["kode_kabupaten"] for k in result["kabupaten_tidak_lapor"]} == {

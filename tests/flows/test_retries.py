@@ -33,7 +33,7 @@ def read_uploads(monkeypatch):
 @flow(name="uji-baca")
 def reading():
     """The production task with its retry policy, without its waiting, inside a flow run."""
-    return tasks.read_batch.with_options(retry_delay_seconds=0)([], date(2018, 4, 2))
+    return tasks.read_batch.with_options(retry_delay_seconds=0)(tasks.Parcel([]), date(2018, 4, 2)).items
 
 
 def test_policy_is_three_retries_with_backoff():
