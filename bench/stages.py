@@ -85,11 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         with step("load_reference"):
             store.load_reference(con, ref)
         with step("history_gx"):
-            valid = files.filter(pl.col("status").is_in(["loaded", "superseded"]))
-            current = checked.rows.join(files.filter(pl.col("status") == "loaded").select("file_id"), on="file_id")
-            before = store.loaded_reports(con, files)
-            loaded = pl.concat([before, current.select(before.columns)], how="vertical_relaxed")
-            history = batches.history_findings(checked.rows.join(valid.select("file_id"), on="file_id"), loaded, validator)
+            history = runs.history_warnings(con, checked, files, validator)
         with step("ledger"):
             findings = pl.concat([checked.findings, history])
             now = datetime.now(timezone.utc)
