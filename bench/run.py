@@ -162,6 +162,16 @@ def pipeline(env: dict[str, str], landing: Path, warehouse: Path, days: int) -> 
     return row(m, decided=decided, **verify(warehouse, days))
 
 
+def twice(measured) -> dict:
+    """The faster of two runs, with the larger peak memory of the two."""
+    first, second = measured(), measured()
+    best = dict(min(first, second, key=lambda r: r["wall_s"]))
+    for key in ("tree_rss_mb", "max_rss_mb"):
+        best[key] = max(first[key], second[key])
+    best["walls_s"] = [first["wall_s"], second["wall_s"]]
+    return best
+
+
 def verify(warehouse: Path, days: int) -> dict:
     """What the pipeline left: statuses, and the marts' shape at national scope."""
     import duckdb
@@ -280,6 +290,7 @@ def summarise(fig: dict) -> dict:
         "pipeline slope <= 0.2x peer slope": ratios["pipeline_vs_peer_slope"] is not None
         and ratios["pipeline_vs_peer_slope"] <= TARGET_PEER_RATIO,
         "10-file NTB nightly <= 1.3x bare start-up": ratios["nightly_vs_bare"] <= TARGET_NIGHTLY_RATIO,
+        "peak RSS (flow process) at the largest size <= 1 GB": last["max_rss_mb"] <= TARGET_RSS_MB,
         "peak RSS (process tree) at the largest size <= 1 GB": last["tree_rss_mb"] <= TARGET_RSS_MB,
         "every analyst query < 100 ms on a year": worst is not None and worst < TARGET_QUERY_MS,
     }
@@ -329,8 +340,11 @@ def table(fig: dict) -> str:
         f"{_yes(s['targets']['pipeline slope <= 0.2x peer slope'])} |",
         f"| NTB nightly / bare start-up | {s['ratios']['nightly_vs_bare']}x | <= 1.3x | "
         f"{_yes(s['targets']['10-file NTB nightly <= 1.3x bare start-up'])} |",
-        f"| peak RSS at N={fig['sizes'][-1]['days']} (process tree; largest process) | "
-        f"{s['ratios']['peak_tree_rss_mb_at_largest']:.0f} MB; {s['ratios']['peak_max_rss_mb_at_largest']:.0f} MB | <= 1024 MB | "
+        f"| peak RSS at N={fig['sizes'][-1]['days']}, the flow process | "
+        f"{s['ratios']['peak_max_rss_mb_at_largest']:.0f} MB | <= 1024 MB | "
+        f"{_yes(s['targets']['peak RSS (flow process) at the largest size <= 1 GB'])} |",
+        f"| peak RSS at N={fig['sizes'][-1]['days']}, process tree (flow + Prefect's ephemeral server) | "
+        f"{s['ratios']['peak_tree_rss_mb_at_largest']:.0f} MB | <= 1024 MB | "
         f"{_yes(s['targets']['peak RSS (process tree) at the largest size <= 1 GB'])} |",
         f"| slowest analyst query, year of data (first run) | {s['ratios']['slowest_query_first_ms']} ms | < 100 ms | "
         f"{_yes(s['targets']['every analyst query < 100 ms on a year'])} |",
@@ -465,12 +479,12 @@ def main(argv: list[str] | None = None) -> int:
         files = sum(1 for p_ in landings[d].rglob("*") if p_.is_file())
         log(f"N={d}: {files} files: floor, peer, pipeline")
         size = {"days": d, "files": files}
-        # The floor and the peer are cheap enough to run twice: the faster run is kept (other
-        # processes on a shared machine only ever add time). The pipeline runs once per size.
+        # Every method runs twice and the faster run is kept (other processes on a shared machine
+        # only ever add time); the pipeline's memory is the larger of its two runs.
         size["floor"] = min((floor(env, landings[d]) for _ in range(2)), key=lambda r: r["wall_s"])
         size["peer"] = min((peer_within_limit(env, landings, largest, d, len(kabupaten), out) for _ in range(2)),
                            key=lambda r: r["wall_s"])
-        size["pipeline"] = pipeline(env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d)
+        size["pipeline"] = twice(lambda: pipeline(env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d))
         log(f"N={d}: pipeline {size['pipeline']['wall_s']:.1f} s, floor {size['floor']['wall_s']:.2f} s, "
             f"peer {size['peer']['wall_s']:.1f} s")
         fig["sizes"].append(size)

@@ -72,3 +72,27 @@ def test_published_file_opens_in_the_duckdb_1_x_cli(tmp_path):
     out = subprocess.run([str(cli), "-readonly", "-csv", str(path), "select count(*) from schema_migrations"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["count_star()", str(len(store.migrations()))]
+
+
+def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
+    # a batch of 5201 on 10 and 12 Jan: its history needs 5201's reports from 10 Jan to before 12 Jan
+    # and the latest one before 10 Jan; not 5201's older ones, not 5202, not the re-decided dates
+    import datetime as dt
+
+    import polars as pl
+
+    day = lambda d: dt.date(2018, 1, d)  # noqa: E731
+    reports = [("5201", "520101", d) for d in (3, 5, 10, 11, 12, 13)] + [("5201", "520102", 2)] + [("5202", "520201", 9)]
+    with store.writing(tmp_path / "w.duckdb") as session:
+        con = session.con
+        for kab, kec, d in reports:
+            f = f"{kab}/{kec}-{d}.csv"
+            con.execute("insert into unggahan by name select ? as file, 'x' as sha256, ? as kode_kabupaten, ? as tanggal,"
+                        " 'loaded' as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran, now() as diubah_pada,"
+                        " 1 as diubah_pada_ns", [f, kab, day(d)])
+            con.execute("insert into riwayat_kecamatan by name select ? as file, 'x' as sha256, ? as tanggal,"
+                        " ? as kode_kabupaten, ? as kode_kecamatan, 100 as wajib_ktp, ? as sudah_rekam, 2 as baris,"
+                        " now() as diproses_pada, 'r' as run_id", [f, day(d), kab, kec, d])
+        batch = pl.DataFrame({"kode_kabupaten": ["5201", "5201"], "tanggal": [day(10), day(12)]})
+        got = store.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
+    assert got.select("kode_kecamatan", "tanggal").rows() == [("520101", day(5)), ("520101", day(11)), ("520102", day(2))]

@@ -1,5 +1,8 @@
--- One row per kecamatan and date: the current figures, leaving out the districts and dates
--- being re-decided (the run supplies their new current figures itself).
+-- One row per kecamatan and date: the current figures the history check of a batch needs, that
+-- is, in the batch's districts, every report from the batch's first date to its last and the
+-- latest one before its first date; leaving out the districts and dates being re-decided (the
+-- run supplies their new current figures itself). A national nightly thus reads ~7,000 rows,
+-- not every figure ever loaded.
 with
 
 unggahan as (
@@ -14,11 +17,33 @@ redecided as (
     select distinct kode_kabupaten, tanggal from except_groups
 ),
 
-final as (
-    select riwayat.kode_kecamatan, riwayat.tanggal, riwayat.sudah_rekam, riwayat.wajib_ktp
+scope as (
+    select kode_kabupaten, min(tanggal) as dari, max(tanggal) as sampai
+    from except_groups
+    where kode_kabupaten is not null and tanggal is not null
+    group by kode_kabupaten
+),
+
+current_reports as (
+    select riwayat.kode_kecamatan, riwayat.tanggal, riwayat.sudah_rekam, riwayat.wajib_ktp, scope.dari
     from riwayat
     inner join unggahan using (file, sha256)
+    inner join scope using (kode_kabupaten)
     anti join redecided using (kode_kabupaten, tanggal)
+    where riwayat.tanggal < scope.sampai
+),
+
+latest_before as (
+    select
+        *,
+        max(tanggal) filter (where tanggal < dari) over (partition by kode_kecamatan) as terakhir_sebelum
+    from current_reports
+),
+
+final as (
+    select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp
+    from latest_before
+    where tanggal >= dari or tanggal = terakhir_sebelum
 )
 
 select * from final
