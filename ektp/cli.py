@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "report":
         from reports.daily import write_report
 
-        paths = write_report(settings.warehouse, args.date, settings.reports, settings.target)
+        paths = write_report(settings.warehouse, args.date, settings.reports, settings.target, settings.report_provinsi)
         print(f"Laporan: {paths.html}\nLaporan: {paths.xlsx}")
         return 0
     _export(settings)

@@ -40,7 +40,7 @@ def demo(settings: Settings, landing_given: bool, warehouse_given: bool) -> int:
     print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
     _print(runner.run(nightly, settings.runner, tanggal=LAST_DAY))
     for day in STORY_DAYS[:-1]:
-        paths = write_report(settings.warehouse, day, settings.reports, settings.target)
+        paths = write_report(settings.warehouse, day, settings.reports, settings.target, settings.report_provinsi)
         print(f"Laporan {day}: {paths.html}")
     print(f"\nCoba: .venv/bin/duckdb -readonly {settings.warehouse} \"select * from progres_provinsi where tanggal = '2018-03-31'\"")
     return 0 if truth.height else 1

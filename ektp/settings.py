@@ -55,6 +55,12 @@ class Settings:
         return self.out_dir / "data_docs"
 
     @property
+    def report_provinsi(self) -> str | None:
+        """The province the daily report covers: the scope's one province, or None (all of them)."""
+        codes = [c.strip() for c in self.provinsi.split(",") if c.strip()]
+        return codes[0] if len(codes) == 1 and codes[0].lower() != "all" else None
+
+    @property
     def yesterday(self) -> date:
         return self.today - timedelta(days=1)
 

@@ -75,11 +75,11 @@ def build(settings: Settings, run_id: str, outcome, report_date: date, extra: di
     with open_warehouse(settings.warehouse) as con:
         s.kabupaten_tidak_lapor = [
             {"kode_kabupaten": r["kode_kabupaten"], "nama": r["nama_kabupaten"]}
-            for r in rows(con, "kabupaten_tidak_lapor", tanggal=report_date)
+            for r in rows(con, "kabupaten_tidak_lapor", tanggal=report_date, provinsi=settings.report_provinsi)
         ]
         s.kecamatan_tidak_lapor = [
             {"kode_kabupaten": r["kode_kabupaten"], "kode_kecamatan": r["kode_kecamatan"], "nama": r["nama_kecamatan"]}
-            for r in rows(con, "kecamatan_tidak_lapor", tanggal=report_date)
+            for r in rows(con, "kecamatan_tidak_lapor", tanggal=report_date, provinsi=settings.report_provinsi)
         ]
     s.laporan = _report(settings, report_date, s)
     return s
@@ -89,7 +89,7 @@ def _report(settings: Settings, report_date: date, s: Summary) -> list[str]:
     from reports.daily import write_report
 
     try:
-        paths = write_report(settings.warehouse, report_date, settings.reports, settings.target)
+        paths = write_report(settings.warehouse, report_date, settings.reports, settings.target, settings.report_provinsi)
     except EktpError as exc:
         s.catatan.append(f"laporan tidak dibuat: {exc}")
         return []
@@ -115,8 +115,9 @@ def render(s: Summary) -> str:
             f" kabupaten lapor {p['kabupaten_lapor']}"
         )
     if s.kabupaten_tidak_lapor:
-        names = ", ".join(f"{k['kode_kabupaten']} {k['nama']}" for k in s.kabupaten_tidak_lapor)
-        lines.append(f"Tidak lapor {s.tanggal_laporan}: {names}")
+        names = ", ".join(f"{k['kode_kabupaten']} {k['nama']}" for k in s.kabupaten_tidak_lapor[:20])
+        more = len(s.kabupaten_tidak_lapor) - 20  # at national scope, hundreds: the report lists them all
+        lines.append(f"Tidak lapor {s.tanggal_laporan}: {names}" + (f" dan {more} lainnya" if more > 0 else ""))
     if s.kecamatan_tidak_lapor:
         codes = ", ".join(k["kode_kecamatan"] for k in s.kecamatan_tidak_lapor[:12])
         more = len(s.kecamatan_tidak_lapor) - 12

@@ -28,9 +28,12 @@ def paths_for(out_dir: Path, tanggal: date) -> ReportPaths:
     return ReportPaths(html=stem.with_suffix(".html"), xlsx=stem.with_suffix(".xlsx"))
 
 
-def write_report(warehouse: Path, tanggal: date, out_dir: Path, target: date = DEFAULT_TARGET) -> ReportPaths:
-    """Write the report for `tanggal`; ReportError when the warehouse is missing or has no data for it."""
-    laporan = data.load(Path(warehouse), tanggal, target)
+def write_report(
+    warehouse: Path, tanggal: date, out_dir: Path, target: date = DEFAULT_TARGET, provinsi: str | None = None
+) -> ReportPaths:
+    """Write the report for `tanggal` of province `provinsi` (None: every province in the warehouse,
+    the nation at national scope); ReportError when the warehouse is missing or has no data for it."""
+    laporan = data.load(Path(warehouse), tanggal, target, provinsi)
     paths = paths_for(Path(out_dir), tanggal)
     try:
         paths.html.parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 """Read one day's report content from the warehouse's CONTRACT §4 relations."""
 
+import csv
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from reports.errors import ReportError
 from reports.forecast import WINDOW_DAYS, Day, Forecast, forecast
 
 SQL_DIR = Path(__file__).parent / "sql"
+PROVINCE_SEED = Path(__file__).parent.parent / "warehouse" / "seeds" / "provinsi.csv"
 TOP_KECAMATAN = 10
 
 Row = dict[str, Any]
@@ -36,6 +38,8 @@ class Laporan:
     berkas_ditolak: list[Row]
     peringatan: list[Row]
     asal: Row
+    wilayah: str = "Provinsi Nusa Tenggara Barat"  # the scope's name, for titles
+    tingkat: str = "provinsi"  # "provinsi", or "nasional" for more than one province
 
     @property
     def jumlah_peringatan(self) -> int:
@@ -79,21 +83,40 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def province(con: duckdb.DuckDBPyConnection, tanggal: date, warehouse: Path) -> Row:
-    """The province's row for D, or a ReportError naming the dates that do have data."""
-    found = rows(con, "provinsi", tanggal=tanggal)
-    if len(found) > 1:
-        # A scope wider than one province: this page and its forecast are for one province.
-        raise ReportError("gudang data berisi beberapa provinsi; laporan harian untuk satu provinsi", warehouse=warehouse)
+def province(con: duckdb.DuckDBPyConnection, tanggal: date, warehouse: Path, provinsi: str | None) -> Row:
+    """The scope's row for D, or a ReportError naming the dates that do have data."""
+    found = rows(con, "provinsi", tanggal=tanggal, provinsi=provinsi)
     if found:
         return found[0]
-    span = rows(con, "rentang_tanggal")[0]
+    span = rows(con, "rentang_tanggal", provinsi=provinsi)[0]
     if span["pertama"] is None:
-        raise ReportError("gudang data belum berisi laporan yang dimuat", warehouse=warehouse)
+        raise ReportError("gudang data belum berisi laporan yang dimuat", warehouse=warehouse, provinsi=provinsi)
     raise ReportError(
         f"tidak ada data untuk {tanggal}: gudang data mencakup {span['pertama']} s.d. {span['terakhir']}",
         warehouse=warehouse,
     )
+
+
+def scope(con: duckdb.DuckDBPyConnection, provinsi: str | None) -> tuple[str, str]:
+    """(name, level) of the report's scope: one province, or every province the warehouse covers."""
+    names = province_names()
+    if provinsi is None:
+        codes = [c for (c,) in con.execute("select distinct left(kode_kabupaten, 2) from wilayah_kabupaten order by 1").fetchall()]
+        if len(codes) != 1:
+            if set(codes) >= set(names):
+                return "Indonesia", "nasional"
+            return f"{len(codes)} provinsi ({', '.join(names.get(c, c) for c in codes)})", "nasional"
+        provinsi = codes[0]
+    if provinsi not in names:
+        raise ReportError(f"kode provinsi tidak dikenal: {provinsi!r}", provinsi=provinsi)
+    return f"Provinsi {names[provinsi]}", "provinsi"
+
+
+@cache
+def province_names() -> dict[str, str]:
+    """Kemendagri province codes and names, from the project's seeds (warehouse/seeds/provinsi.csv)."""
+    with open(PROVINCE_SEED, encoding="utf-8", newline="") as f:
+        return {row["kode_provinsi"]: row["nama"] for row in csv.DictReader(f)}
 
 
 def series(points: list[Row]) -> list[Day]:
@@ -101,15 +124,15 @@ def series(points: list[Row]) -> list[Day]:
     return [Day(p["tanggal"], p["sudah_rekam"], p["belum_rekam"]) for p in points]
 
 
-def districts(con: duckdb.DuckDBPyConnection, tanggal: date, target: date) -> list[Row]:
+def districts(con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provinsi: str | None) -> list[Row]:
     """Districts ranked by belum_rekam, each with its forecast."""
-    window = rows(con, "riwayat_kabupaten", dari=tanggal - timedelta(days=WINDOW_DAYS), tanggal=tanggal)
+    window = rows(con, "riwayat_kabupaten", dari=tanggal - timedelta(days=WINDOW_DAYS), tanggal=tanggal, provinsi=provinsi)
     by_district: dict[str, list[Row]] = defaultdict(list)
     for point in window:
         by_district[point["kode_kabupaten"]].append(point)
     return [
         {**k, "prakiraan": forecast(series(by_district[k["kode_kabupaten"]]), tanggal, target)}
-        for k in rows(con, "kabupaten", tanggal=tanggal)
+        for k in rows(con, "kabupaten", tanggal=tanggal, provinsi=provinsi)
     ]
 
 
@@ -121,22 +144,26 @@ def reasons_as_text(row: Row) -> Row:
     return {**row, "alasan": alasan or ""}
 
 
-def load(warehouse: Path, tanggal: date, target: date) -> Laporan:
-    """Read the report for `tanggal` from the warehouse file."""
+def load(warehouse: Path, tanggal: date, target: date, provinsi: str | None = None) -> Laporan:
+    """Read the report for `tanggal` from the warehouse file: for province `provinsi`, or for
+    every province the warehouse covers (the nation, at national scope) when it is None."""
     with open_warehouse(warehouse) as con:
-        provinsi = province(con, tanggal, warehouse)
-        riwayat = rows(con, "riwayat_provinsi", tanggal=tanggal)
+        wilayah, tingkat = scope(con, provinsi)
+        headline = province(con, tanggal, warehouse, provinsi)
+        riwayat = rows(con, "riwayat_provinsi", tanggal=tanggal, provinsi=provinsi)
         return Laporan(
             tanggal=tanggal,
             target=target,
-            provinsi=provinsi,
+            provinsi=headline,
             prakiraan_provinsi=forecast(series(riwayat), tanggal, target),
             riwayat=riwayat,
-            kabupaten=districts(con, tanggal, target),
-            kecamatan_terbanyak=rows(con, "kecamatan_terbanyak", tanggal=tanggal, batas=TOP_KECAMATAN),
-            kabupaten_tidak_lapor=rows(con, "kabupaten_tidak_lapor", tanggal=tanggal),
-            kecamatan_tidak_lapor=rows(con, "kecamatan_tidak_lapor", tanggal=tanggal),
-            berkas_ditolak=[reasons_as_text(r) for r in rows(con, "berkas_ditolak", tanggal=tanggal)],
-            peringatan=rows(con, "peringatan", tanggal=tanggal),
+            kabupaten=districts(con, tanggal, target, provinsi),
+            kecamatan_terbanyak=rows(con, "kecamatan_terbanyak", tanggal=tanggal, batas=TOP_KECAMATAN, provinsi=provinsi),
+            kabupaten_tidak_lapor=rows(con, "kabupaten_tidak_lapor", tanggal=tanggal, provinsi=provinsi),
+            kecamatan_tidak_lapor=rows(con, "kecamatan_tidak_lapor", tanggal=tanggal, provinsi=provinsi),
+            berkas_ditolak=[reasons_as_text(r) for r in rows(con, "berkas_ditolak", tanggal=tanggal, provinsi=provinsi)],
+            peringatan=rows(con, "peringatan", tanggal=tanggal, provinsi=provinsi),
             asal=rows(con, "asal_data")[0],
+            wilayah=wilayah,
+            tingkat=tingkat,
         )

@@ -10,7 +10,6 @@ from reports import chart, fmt
 from reports.data import Laporan
 from reports.forecast import Forecast
 
-PROVINSI = "Nusa Tenggara Barat"
 TEMPLATES = Path(__file__).parent / "templates"
 
 BADGE_CLASS = {
@@ -56,7 +55,6 @@ def render(laporan: Laporan) -> str:
     """The page for one report."""
     return environment().get_template("laporan.html.j2").render(
         l=laporan,
-        provinsi_nama=PROVINSI,
         # Trusted markup: vl-convert escapes every label it draws (see test_chart_labels_are_escaped).
         grafik_sisa=Markup(chart.progress_chart(laporan)),
         grafik_kabupaten=Markup(chart.district_chart(laporan)),

@@ -169,7 +169,7 @@ def sheets(laporan: Laporan) -> list[tuple[str, list[Col], list[Row]]]:
         ("Kecamatan Tidak Lapor", KECAMATAN_TIDAK_LAPOR, laporan.kecamatan_tidak_lapor),
         ("Berkas Ditolak", BERKAS_DITOLAK, laporan.berkas_ditolak),
         ("Peringatan", PERINGATAN, laporan.peringatan),
-        ("Riwayat Provinsi", RIWAYAT, laporan.riwayat),
+        ("Riwayat Provinsi" if laporan.tingkat == "provinsi" else "Riwayat Nasional", RIWAYAT, laporan.riwayat),
     ]
 
 

@@ -4,6 +4,8 @@ with
 unggahan as (
     select file, kode_kabupaten, tanggal, status, alasan, diproses_pada
     from unggahan
+    -- Files of an unknown inbox folder have no kabupaten: every report lists them.
+    where kode_kabupaten is null or $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
 wilayah_kabupaten as (

@@ -1,9 +1,10 @@
--- Every kabupaten in scope with its carried-forward figures for $tanggal, most left first.
+-- Every kabupaten in scope ($provinsi, or all when null) with its carried-forward figures for $tanggal, most left first.
 -- A kabupaten that has never reported has no progres_kabupaten row and keeps null figures.
 with
 
 wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
+    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
 progres_kabupaten as (

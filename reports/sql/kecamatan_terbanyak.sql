@@ -7,6 +7,7 @@ progres_kecamatan as (
         tanggal, kode_kabupaten, kode_kecamatan, nama_kecamatan,
         wajib_ktp, sudah_rekam, belum_rekam, persen_rekam
     from progres_kecamatan
+    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
 wilayah_kecamatan as (

@@ -4,6 +4,7 @@ with
 
 wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
+    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
 wilayah_kecamatan as (

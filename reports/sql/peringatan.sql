@@ -3,6 +3,7 @@ with
 
 kualitas_data as (
     select tanggal, aturan, tingkat from kualitas_data
+    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
 final as (

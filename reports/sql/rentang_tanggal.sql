@@ -1,8 +1,9 @@
--- First and last date of the province's series: named in the error when $tanggal has no data.
+-- First and last date of the scope's series: named in the error when $tanggal has no data.
 with
 
 progres_provinsi as (
     select tanggal from progres_provinsi
+    where $provinsi is null or kode_provinsi = $provinsi
 ),
 
 final as (

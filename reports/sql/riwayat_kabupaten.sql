@@ -4,6 +4,7 @@ with
 progres_kabupaten as (
     select tanggal, kode_kabupaten, sudah_rekam, belum_rekam
     from progres_kabupaten
+    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
 final as (

@@ -50,7 +50,7 @@ create table progres_kabupaten (
     sudah_rekam bigint, belum_rekam bigint, rekam_hari_ini bigint, persen_rekam decimal(5, 2),
     kecamatan_lapor integer, kecamatan_total integer);
 create table progres_provinsi (
-    tanggal date, wajib_ktp bigint, sudah_rekam bigint, belum_rekam bigint,
+    tanggal date, kode_provinsi varchar, wajib_ktp bigint, sudah_rekam bigint, belum_rekam bigint,
     rekam_hari_ini bigint, persen_rekam decimal(5, 2), kabupaten_lapor integer);
 create table unggahan (
     file varchar, sha256 varchar, kode_kabupaten varchar, tanggal date, status varchar,
@@ -101,10 +101,10 @@ group by stok.tanggal, stok.kode_kabupaten;
 
 insert into progres_provinsi
 select
-    tanggal, sum(wajib_ktp), sum(sudah_rekam), sum(belum_rekam), sum(rekam_hari_ini),
+    tanggal, left(kode_kabupaten, 2), sum(wajib_ktp), sum(sudah_rekam), sum(belum_rekam), sum(rekam_hari_ini),
     round(100 * sum(sudah_rekam) / sum(wajib_ktp), 2), count(*) filter (kecamatan_lapor > 0)
 from progres_kabupaten
-group by tanggal;
+group by tanggal, left(kode_kabupaten, 2);
 """
 
 

@@ -31,3 +31,34 @@ def test_nightly_writes_the_report_with_the_warehouse_figures(tmp_path, prefect_
     sheet = openpyxl.load_workbook(xlsx_path)["Ringkasan"]
     values = {r[0].value: r[1].value for r in sheet.iter_rows(min_row=2)}
     assert (values["Wajib KTP"], values["Sudah rekam"], values["Belum rekam"]) == (wajib, sudah, belum)
+
+
+KOTA_KUPANG = ["537101", "537102", "537103", "537104", "537105", "537106"]  # province 53 (NTT)
+
+
+def test_report_at_national_scope_and_for_one_province(tmp_path, prefect_server, monkeypatch):
+    # EKTP_PROVINSI=all: one nightly over NTB and NTT files; the report covers the nation, and a
+    # report asked for one province (52) on the same warehouse shows only that province
+    from reports.daily import write_report
+
+    monkeypatch.setenv("EKTP_PROVINSI", "all")
+    landing, wh = tmp_path / "landing", tmp_path / "gudang" / "ektp.duckdb"
+    day_file(landing, "5272", KOTA_BIMA, D1, base=5_000, step=10)
+    day_file(landing, "5371", KOTA_KUPANG, D1, base=3_000, step=10)
+    result = nightly(tanggal=D1, landing=str(landing), warehouse=str(wh))
+    assert not any("laporan tidak dibuat" in c for c in result["catatan"]), result["catatan"]
+    by_province = dict(((p, (w, s)) for p, w, s in one(
+        wh, "select kode_provinsi, wajib_ktp, sudah_rekam from progres_provinsi where tanggal = ?", [D1])))
+    assert set(by_province) == {"52", "53"}
+    nation = openpyxl.load_workbook(result["laporan"][1])
+    summary = {r[0].value: r[1].value for r in nation["Ringkasan"].iter_rows(min_row=2)}
+    assert (summary["Wajib KTP"], summary["Sudah rekam"]) == tuple(map(sum, zip(*by_province.values())))
+    assert "Riwayat Nasional" in nation.sheetnames
+    html = Path(result["laporan"][0]).read_text()
+    assert "<title>Laporan Perekaman e-KTP Indonesia" in html and "Kota Kupang" in html and "Kota Bima" in html
+    # one province of the same warehouse: its own figures and districts only
+    ntb = write_report(wh, D1, tmp_path / "ntb", provinsi="52")
+    summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(ntb.xlsx)["Ringkasan"].iter_rows(min_row=2)}
+    assert (summary["Wajib KTP"], summary["Sudah rekam"]) == by_province["52"]
+    html = ntb.html.read_text()
+    assert "Provinsi Nusa Tenggara Barat" in html and "Kota Bima" in html and "Kota Kupang" not in html

@@ -1,0 +1,22 @@
+"""The run summary as the terminal shows it (ektp/summary.py)."""
+
+from __future__ import annotations
+
+from ektp.settings import Settings
+from ektp.summary import Summary, render
+
+
+def test_missing_districts_line_stays_short_at_national_scope():
+    # 25 districts did not report: 20 are named, the rest counted (the report lists them all)
+    missing = [{"kode_kabupaten": f"{1100 + i}", "nama": f"Kabupaten {i}"} for i in range(25)]
+    line = next(l for l in render(Summary("r", "2018-01-01", kabupaten_tidak_lapor=missing)).splitlines()
+                if l.startswith("Tidak lapor"))
+    assert line.endswith("1119 Kabupaten 19 dan 5 lainnya") and "1120" not in line
+
+
+def test_report_covers_the_scope_province_or_all():
+    # one province code: its report; several, or all: every province in the warehouse
+    assert Settings(provinsi="52").report_provinsi == "52"
+    assert Settings(provinsi=" 53 ").report_provinsi == "53"
+    assert Settings(provinsi="all").report_provinsi is None
+    assert Settings(provinsi="52,53").report_provinsi is None
