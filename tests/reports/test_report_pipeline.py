@@ -55,7 +55,8 @@ def test_report_at_national_scope_and_for_one_province(tmp_path, prefect_server,
     assert (summary["Wajib KTP"], summary["Sudah rekam"]) == tuple(map(sum, zip(*by_province.values())))
     assert "Riwayat Nasional" in nation.sheetnames
     html = Path(result["laporan"][0]).read_text()
-    assert "<title>Laporan Perekaman e-KTP Indonesia" in html and "Kota Kupang" in html and "Kota Bima" in html
+    assert "<title>Laporan Perekaman e-KTP Indonesia" in html  # the scope is every province, not just those with data
+    assert "Direktorat Jenderal Kependudukan" in html and "Kota Kupang" in html and "Kota Bima" in html
     # one province of the same warehouse: its own figures and districts only
     ntb = write_report(wh, D1, tmp_path / "ntb", provinsi="52")
     summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(ntb.xlsx)["Ringkasan"].iter_rows(min_row=2)}
