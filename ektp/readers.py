@@ -52,7 +52,9 @@ def read_records(name: str, data: bytes) -> Records:
             records = records_of(_drop_blank_rows(read_xlsx(data)))
         else:
             starts, rows = csv_records(decode_text(data))
-            records = [(line, cells) for line, cells in zip(starts, rows) if "".join(cells).strip()]
+            # A filled first cell settles most records without joining the rest.
+            records = [(line, cells) for line, cells in zip(starts, rows)
+                       if (cells and cells[0].strip()) or "".join(cells).strip()]
     except UnreadableFile as exc:
         exc.context.setdefault("file", name)
         raise
