@@ -86,6 +86,8 @@ def write_all(folder: Path, outcome, run_id: str) -> list[str]:
 def letter(run_id: str, kabupaten: str, files: list[dict]) -> str:
     """One district's receipts of a run as one letter: a line per file, then each file's details."""
     rejected = sum(r["status"] == "rejected" for r in files)
+    # Rejected files first: they are what the office has to act on.
+    files = sorted(files, key=lambda r: r["status"] != "rejected")
     lines = [
         f"Tanda terima proses {run_id} untuk kabupaten/kota {kabupaten}: {len(files)} berkas, {rejected} ditolak.",
         *(f"  {r['keterangan']}: {r['berkas']}" for r in files),

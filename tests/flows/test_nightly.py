@@ -125,7 +125,9 @@ def test_ledger_findings_and_receipts(dirs):
     assert [p.name for p in receipts] == [f"{result['run_id']}.json", f"{result['run_id']}.txt"]
     listed = json.loads(receipts[0].read_text())["berkas"]
     assert sorted((r["berkas"], r["status"]) for r in listed) == [("5272/catatan.docx", "rejected"), ("5272/lap_2018-04-01.csv", "loaded")]
-    assert receipts[1].read_text().startswith(f"Tanda terima proses {result['run_id']} untuk kabupaten/kota 5272: 2 berkas, 1 ditolak.")
+    letter = receipts[1].read_text().splitlines()
+    assert letter[0] == f"Tanda terima proses {result['run_id']} untuk kabupaten/kota 5272: 2 berkas, 1 ditolak."
+    assert letter[1] == "  DITOLAK: 5272/catatan.docx"  # what the office must act on comes first
     # The summary counts per district and names what did not report.
     assert result["per_kabupaten"][0]["loaded"] == 1 and result["per_kabupaten"][0]["rejected"] == 1
     assert {k["kode_kabupaten"] for k in result["kabupaten_tidak_lapor"]} == {
