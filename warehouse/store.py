@@ -94,6 +94,10 @@ class WriteSession:
         self.published = True
 
 
+# The writer's DuckDB memory: enough for a national backfill's insert and marts without spilling.
+WRITER_MEMORY_LIMIT = "512MB"
+
+
 @contextmanager
 def writing(path: Path) -> Iterator[WriteSession]:
     """Lock, copy, migrate; the copy is dropped unless the caller publishes it."""
@@ -106,12 +110,16 @@ def writing(path: Path) -> Iterator[WriteSession]:
         raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
     with _lock(path):
         work = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        spill = path.with_name(f".{path.name}.spill")
         _remove_stale(path)
         session = None
         try:
             if path.exists():
                 shutil.copyfile(path, work)
-            con = duckdb.connect()
+            # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it touched: a national
+            # nightly on a year of data (marts rebuilt over 2.6 million rows) held 1.77 GB; bounded,
+            # the process peaks near 1 GB in the same time, spilling beside the warehouse if needed.
+            con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT, "temp_directory": str(spill)})
             # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
             con.execute("set enable_progress_bar = false")
             con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
@@ -129,6 +137,7 @@ def writing(path: Path) -> Iterator[WriteSession]:
                     pass
                 for leftover in (work, work.with_name(work.name + ".wal")):
                     leftover.unlink(missing_ok=True)
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def _remove_stale(path: Path) -> None:

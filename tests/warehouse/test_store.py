@@ -96,3 +96,19 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
         batch = pl.DataFrame({"kode_kabupaten": ["5201", "5201"], "tanggal": [day(10), day(12)]})
         got = store.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
     assert got.select("kode_kecamatan", "tanggal").rows() == [("520101", day(5)), ("520101", day(11)), ("520102", day(2))]
+
+
+def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
+    # DuckDB would otherwise keep up to 80 % of RAM; what it spills stays in the warehouse folder
+    # and is gone when the session ends
+    path = tmp_path / "w.duckdb"
+    with store.writing(path) as session:
+        limit, spill = session.con.execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+        assert limit == "488.2 MiB"  # store.WRITER_MEMORY_LIMIT, 512 MB
+        assert spill == str(tmp_path / ".w.duckdb.spill")
+        # a sort larger than the limit completes by spilling
+        big = "select range as i, repeat('x', 200) || range as s from range(4000000) order by random()"
+        assert session.con.execute(f"select count(*), count(distinct s) from ({big})").fetchone() == (4_000_000, 4_000_000)
+        session.publish()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
