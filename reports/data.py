@@ -83,11 +83,12 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def province(con: duckdb.DuckDBPyConnection, tanggal: date, warehouse: Path, provinsi: str | None) -> Row:
-    """The scope's row for D, or a ReportError naming the dates that do have data."""
-    found = rows(con, "provinsi", tanggal=tanggal, provinsi=provinsi)
-    if found:
-        return found[0]
+def province(
+    con: duckdb.DuckDBPyConnection, riwayat: list[Row], tanggal: date, warehouse: Path, provinsi: str | None
+) -> Row:
+    """The scope's row for D (the last of its series), or a ReportError naming the dates that do have data."""
+    if riwayat and riwayat[-1]["tanggal"] == tanggal:
+        return {**riwayat[-1], **rows(con, "kabupaten_total", provinsi=provinsi)[0]}
     span = rows(con, "rentang_tanggal", provinsi=provinsi)[0]
     if span["pertama"] is None:
         raise ReportError("gudang data belum berisi laporan yang dimuat", warehouse=warehouse, provinsi=provinsi)
@@ -149,8 +150,8 @@ def load(warehouse: Path, tanggal: date, target: date, provinsi: str | None = No
     every province the warehouse covers (the nation, at national scope) when it is None."""
     with open_warehouse(warehouse) as con:
         wilayah, tingkat = scope(con, provinsi)
-        headline = province(con, tanggal, warehouse, provinsi)
         riwayat = rows(con, "riwayat_provinsi", tanggal=tanggal, provinsi=provinsi)
+        headline = province(con, riwayat, tanggal, warehouse, provinsi)
         return Laporan(
             tanggal=tanggal,
             target=target,

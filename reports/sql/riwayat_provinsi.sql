@@ -1,4 +1,4 @@
--- The daily series of the report's scope up to $tanggal: the chart and its pace.
+-- The daily series of the report's scope up to $tanggal: the headline (its last row), the chart and its pace.
 with
 
 progres_provinsi as (
