@@ -1,5 +1,5 @@
-"""Read one upload's bytes into a raw cell table: `baris` (1-based line of the file, or sheet
-row as Excel shows it) plus text columns `c0..cN`, with blank rows dropped.
+"""Read one upload's bytes into its records: (baris, cells) per non-blank record, `baris` being
+the 1-based line of the file, or the sheet row as Excel shows it.
 
 CSV goes through Python's `csv` module (per-file overhead matters at 15,000 files a night);
 XLSX through calamine (fastexcel), every cell read as text.
@@ -37,7 +37,9 @@ _EXCEL_DATETIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\
 
 
 def read_cells(name: str, data: bytes) -> pl.DataFrame:
-    """One row per non-blank record of the upload: `baris` plus text columns `c0..cN`."""
+    """One row per non-blank record of the upload: `baris` plus text columns `c0..cN`.
+
+    The table view of read_records, for reading a file by eye (and in the readers' tests)."""
     records = read_records(name, data)
     return _records_frame([line for line, _ in records], [list(cells) for _, cells in records])
 
@@ -97,11 +99,6 @@ def decode_text(data: bytes) -> str:
         raise UnreadableFile(
             f"berkas bukan teks UTF-8 maupun Windows-1252 (byte ke-{exc.start + 1} tidak dikenal)"
         ) from None
-
-
-def read_csv(text: str) -> pl.DataFrame:
-    """One row per CSV record, `baris` being the physical line where the record starts."""
-    return _records_frame(*csv_records(text))
 
 
 def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
