@@ -60,17 +60,16 @@ def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame) -> list[dict]:
     return [receipt(row, by_file.get((row["file"], row["sha256"]), [])) for row in unggahan.iter_rows(named=True)]
 
 
-def write_all(folder: Path, outcome, run_id: str) -> list[str]:
+def write_all(folder: Path, outcome, run_id: str) -> None:
     """receipts/<kabupaten>/<run id>.{json,txt}: one pair per district office and run, listing
     every file of that district the run decided (a nightly: usually one; a backfill: many).
 
     One pair per district, not per file: creating 46,000 files is most of what receipts cost
-    at national scale (23,000 files a backfill). Returns the paths written.
+    at national scale (23,000 files a backfill).
     """
     by_kabupaten: dict[str, list[dict]] = {}
     for r in receipts(outcome.unggahan, outcome.kualitas):
         by_kabupaten.setdefault(r["kode_kabupaten"] or "_landing", []).append(r)
-    written = []
     for kabupaten, files in sorted(by_kabupaten.items()):
         files.sort(key=lambda r: r["berkas"])
         target = os.path.join(folder, kabupaten)
@@ -79,8 +78,6 @@ def write_all(folder: Path, outcome, run_id: str) -> list[str]:
         document = {"run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": len(files), "berkas": files}
         _write(stem + ".json", json.dumps(document, ensure_ascii=False, indent=1, default=str))
         _write(stem + ".txt", letter(run_id, kabupaten, files))
-        written.append(stem + ".json")
-    return written
 
 
 def letter(run_id: str, kabupaten: str, files: list[dict]) -> str:
