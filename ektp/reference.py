@@ -18,6 +18,12 @@ def _seed(name: str) -> pl.DataFrame:
     return pl.read_csv(SEEDS / f"{name}.csv", infer_schema=False)
 
 
+def province_names() -> dict[str, str]:
+    """Every province of Indonesia: its two-digit code and its name."""
+    seed = _seed("provinsi")
+    return dict(zip(seed["kode_provinsi"].to_list(), seed["nama"].to_list()))
+
+
 @dataclass(frozen=True)
 class Reference:
     """Kabupaten and kecamatan in scope; codes are digit strings."""
@@ -36,7 +42,7 @@ def load(provinsi: str = "52") -> Reference:
     kabupaten = _seed("kabupaten")
     if provinsi.strip().lower() != "all":
         wanted = [p.strip() for p in provinsi.split(",") if p.strip()]
-        known = set(_seed("provinsi")["kode_provinsi"].to_list())
+        known = province_names().keys()
         unknown = [p for p in wanted if p not in known]
         if unknown or not wanted:
             raise UsageError(

@@ -1,6 +1,5 @@
 """Read one day's report content from the warehouse's CONTRACT §4 relations."""
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,11 +11,11 @@ from typing import Any
 
 import duckdb
 
+from ektp.reference import province_names
 from reports.errors import ReportError
 from reports.forecast import WINDOW_DAYS, Day, Forecast, forecast
 
 SQL_DIR = Path(__file__).parent / "sql"
-PROVINCE_SEED = Path(__file__).parent.parent / "warehouse" / "seeds" / "provinsi.csv"
 TOP_KECAMATAN = 10
 
 Row = dict[str, Any]
@@ -102,7 +101,7 @@ def scope(con: duckdb.DuckDBPyConnection, provinsi: str | None) -> tuple[str, st
     """(name, level) of the report's scope: one province, or every province the warehouse covers."""
     names = province_names()
     if provinsi is None:
-        codes = [c for (c,) in con.execute("select distinct left(kode_kabupaten, 2) from wilayah_kabupaten order by 1").fetchall()]
+        codes = [r["kode_provinsi"] for r in rows(con, "provinsi_cakupan")]
         if len(codes) != 1:
             if set(codes) >= set(names):
                 return "Indonesia", "nasional"
@@ -111,13 +110,6 @@ def scope(con: duckdb.DuckDBPyConnection, provinsi: str | None) -> tuple[str, st
     if provinsi not in names:
         raise ReportError(f"kode provinsi tidak dikenal: {provinsi!r}", provinsi=provinsi)
     return f"Provinsi {names[provinsi]}", "provinsi"
-
-
-@cache
-def province_names() -> dict[str, str]:
-    """Kemendagri province codes and names, from the project's seeds (warehouse/seeds/provinsi.csv)."""
-    with open(PROVINCE_SEED, encoding="utf-8", newline="") as f:
-        return {row["kode_provinsi"]: row["nama"] for row in csv.DictReader(f)}
 
 
 def series(points: list[Row]) -> list[Day]:
