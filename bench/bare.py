@@ -12,7 +12,7 @@ import time
 
 T0 = time.perf_counter()
 
-from ektp import quiet  # noqa: E402  (the pipeline's own environment: offline, quiet)
+from flows import environment as quiet  # noqa: E402  (the pipeline's own environment: offline, quiet)
 
 quiet.configure()
 

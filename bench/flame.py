@@ -16,7 +16,7 @@ from pathlib import Path
 
 # A frame as py-spy writes it: `function (path/to/file.py:line)`.
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
-PROJECT = ("ektp/", "flows/", "transforms/", "expectations/", "warehouse/", "reports/", "bench/")
+PROJECT = ("contract/", "landing/", "transforms/", "expectations/", "warehouse/", "reports/", "pipeline/", "flows/", "ektp/", "bench/")
 
 
 def parse(path: Path) -> list[tuple[list[str], int]]:
@@ -34,7 +34,7 @@ def parse(path: Path) -> list[tuple[list[str], int]]:
 
 
 def label(frame: str) -> str:
-    """`ektp/batch.py:read_upload` for the project's frames, `polars:select` for a library's."""
+    """`pipeline/batch.py:read_upload` for the project's frames, `polars:select` for a library's."""
     m = _FRAME.match(frame.strip())
     if not m:
         return frame.strip()

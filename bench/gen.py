@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-SEEDS = Path(__file__).resolve().parents[1] / "warehouse" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "contract" / "seeds"
 START = date(2018, 1, 1)  # day 0 of every generated series
 WITA = timezone(timedelta(hours=8))
 

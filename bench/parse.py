@@ -14,8 +14,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from ektp.batch import PACK_FILES
-from ektp.readers import read_records
+from landing.records import read_records
+from pipeline.batch import PACK_FILES
 from transforms.uploads import parse_uploads
 
 

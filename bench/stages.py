@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from ektp import quiet
+from flows import environment as quiet
 
 quiet.configure()
 
@@ -45,25 +45,26 @@ def main(argv: list[str] | None = None) -> int:
     with step("import"):
         import polars as pl  # noqa: F401
 
-        from ektp import batch as batches
-        from ektp import receipts, runs
-        from ektp import reference as references
-        from ektp.settings import from_env
+        from contract import regions as references
+        from contract.settings import Settings
         from expectations.engine import Validator
-        from warehouse import store
+        from pipeline import batch as batches
+        from pipeline import runs
+        from reports import receipts
+        from warehouse import marts, read, store
 
-    settings = from_env().with_flags(landing=args.landing, warehouse=args.warehouse, provinsi=args.provinsi,
-                                     min_age_seconds=0)
+    settings = Settings.load(landing=args.landing, warehouse=args.warehouse, provinsi=args.provinsi,
+                             min_age_seconds=0)
     with step("reference"):
         ref = references.load(settings.provinsi)
     validator = Validator(settings.data_docs)
     with store.writing(settings.warehouse) as session:
         with step("scan"):
-            known = store.known_files(session.con)
+            known = read.known_files(session.con)
             ready, _ = runs.scan(settings, ref)
             chosen = runs.in_range(ready, known, args.start, args.end, None)
         with step("read_parse"):
-            uploads = batches.read_uploads(chosen, settings.today)
+            uploads = batches.read_uploads(chosen, settings.hari_ini)
         take = [u for u in uploads if u.parsed.tanggal and args.start <= u.parsed.tanggal <= args.end]
         with step("assemble"):
             assembled = batches.assemble(take)
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         with step("duckdb_load"):
             store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
         with step("marts"):
-            store.refresh_marts(con)
+            marts.refresh(con)
         with step("commit_publish"):
             con.execute("commit")
             session.publish()

@@ -1,182 +1,251 @@
-"""`ektp`: the command-line program of CONTRACT §3."""
+"""`ektp`: the command-line program of CONTRACT §3 (Typer).
+
+Every command builds one Settings (defaults, EKTP_* environment, its flags) and hands it on as a
+parameter. Exit status: 0 when the command did its work (rejected files included), 1 for `check`
+on a rejected file, 2 with one line when it could not (bad arguments, unusable warehouse, ...),
+3 with one line for a bug (EKTP_DEBUG=1 shows the traceback).
+"""
 
 from __future__ import annotations
 
-import argparse
-import os
+import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Optional
 
-from ektp import quiet
-from ektp.errors import EktpError, UsageError
+import typer
+
+from contract.errors import EktpError, UsageError
+
+app = typer.Typer(
+    name="ektp",
+    help="Pipeline harian perekaman e-KTP Dukcapil NTB: unggahan kabupaten → gudang data → laporan.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
-def _date(value: str) -> date:
+def _date(value: str | date) -> date:
+    if isinstance(value, date):
+        return value
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"bukan tanggal YYYY-MM-DD: {value!r}") from None
+        raise typer.BadParameter(f"bukan tanggal YYYY-MM-DD: {value!r}") from None
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--landing", type=Path, help="folder landing (env EKTP_LANDING; bawaan data/landing)")
-    p.add_argument("--warehouse", type=Path, help="berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb)")
-    p.add_argument("--provinsi", help="cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52)")
+Landing = Annotated[Optional[Path], typer.Option(help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False)]
+Warehouse = Annotated[Optional[Path], typer.Option(help="Berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb).", show_default=False)]
+Provinsi = Annotated[Optional[str], typer.Option(help="Cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52).", show_default=False)]
+Runner = Annotated[Optional[str], typer.Option(help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).", show_default=False)]
+Notify = Annotated[Optional[str], typer.Option("--notify", metavar="URL", help="Kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL).", show_default=False)]
 
 
-def _running(p: argparse.ArgumentParser) -> None:
-    """Flags of the commands that run the pipeline (issue 5)."""
-    p.add_argument("--runner", help="tempat tugas baca berkas: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER; bawaan local)")
-    p.add_argument("--notify", metavar="URL", help="kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL)")
+def _examples(*lines: str) -> str:
+    return "[bold]Contoh[/bold]\n\n" + "\n\n".join(f"  [cyan]{line}[/cyan]" for line in lines)
 
 
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="ektp", description="Pipeline harian perekaman e-KTP Dukcapil NTB.")
-    sub = root.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("nightly", help="proses semua berkas baru bertanggal <= D")
-    _common(p)
-    p.add_argument("--date", type=_date, help="tanggal laporan D (bawaan: kemarin, WITA)")
-    _running(p)
-
-    p = sub.add_parser("backfill", help="proses ulang berkas bertanggal dalam rentang")
-    _common(p)
-    p.add_argument("--from", dest="start", type=_date, required=True)
-    p.add_argument("--to", dest="end", type=_date, required=True)
-    p.add_argument("--kabupaten", help="daftar kode kabupaten berkoma, mis. 5201,5203")
-    _running(p)
-
-    p = sub.add_parser("check", help="uji satu berkas tanpa menulis apa pun")
-    _common(p)
-    p.add_argument("file", type=Path)
-    p.add_argument("--kabupaten", required=True)
-    p.add_argument("--json", action="store_true", help="cetak tanda terima sebagai JSON")
-
-    p = sub.add_parser("report", help="tulis laporan harian (HTML dan XLSX)")
-    _common(p)
-    p.add_argument("--date", type=_date, required=True)
-    p.add_argument("--out", type=Path, help="folder keluaran (bawaan: laporan/ di samping gudang data)")
-    p.add_argument("--target", type=_date, help="tanggal target selesai (env EKTP_TARGET; bawaan 2018-06-01)")
-
-    p = sub.add_parser("serve", help="jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect")
-    _common(p)
-    _running(p)
-
-    p = sub.add_parser("demo", help="bangun data demo April 2018, jalankan pipeline, tulis laporan")
-    _common(p)
-    _running(p)
-    return root
+_VERBOSITY = 0  # -1 quiet, 0 normal, 1 and 2 verbose: set once per invocation by the root options
 
 
-def settings_for(args: argparse.Namespace):
-    from ektp.settings import from_env
-
-    return from_env().with_flags(
-        landing=args.landing, warehouse=args.warehouse, provinsi=getattr(args, "provinsi", None),
-        target=getattr(args, "target", None), report_dir=getattr(args, "out", None),
-        runner=getattr(args, "runner", None), notify_url=getattr(args, "notify", None),
-    )
-
-
-def _export(settings) -> None:
-    """Flows read their settings from the environment: hand them the flags too."""
-    os.environ["EKTP_LANDING"] = str(settings.landing)
-    os.environ["EKTP_WAREHOUSE"] = str(settings.warehouse)
-    os.environ["EKTP_PROVINSI"] = settings.provinsi
-    os.environ["EKTP_TARGET"] = settings.target.isoformat()
-    os.environ["EKTP_RUNNER"] = settings.runner
-    if settings.notify_url:
-        os.environ["EKTP_NOTIFY_URL"] = settings.notify_url
+@app.callback()
+def _root(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Hanya galat; tanpa bilah kemajuan.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Lebih banyak catatan (-vv: rinci).")] = 0,
+) -> None:
+    """Pipeline harian perekaman e-KTP Dukcapil NTB."""
+    global _VERBOSITY
+    _VERBOSITY = -1 if quiet else verbose
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = settings_for(args)
-    if args.command == "check":
-        from ektp.check import check
+def _settings(**flags: object):
+    from contract.settings import Settings
 
-        return check(settings, args.file, args.kabupaten, as_json=args.json)
-    if args.command == "report":
-        from reports.daily import write_report
-
-        paths = write_report(settings.warehouse, args.date, settings.reports, settings.target, settings.report_provinsi)
-        print(f"Laporan: {paths.html}\nLaporan: {paths.xlsx}")
-        return 0
-    _export(settings)
-    if args.command in ("nightly", "backfill"):
-        _preflight(settings, args)
-    if args.command == "nightly":
-        from flows import runner
-        from flows.nightly import nightly
-
-        return _print(runner.run(nightly, settings.runner, tanggal=args.date))
-    if args.command == "backfill":
-        from flows import runner
-        from flows.backfill import backfill
-
-        kab = [k.strip() for k in args.kabupaten.split(",") if k.strip()] if args.kabupaten else None
-        return _print(runner.run(backfill, settings.runner, start=args.start, end=args.end, kabupaten=kab))
-    if args.command == "serve":
-        from flows.serve import serve
-
-        return serve(settings)
-    if args.command == "demo":
-        from ektp.demo_run import demo
-
-        return demo(settings, landing_given=args.landing is not None, warehouse_given=args.warehouse is not None)
-    raise UsageError(f"perintah tidak dikenal: {args.command}")
+    return Settings.load(**flags)
 
 
-def _preflight(settings, args: argparse.Namespace) -> None:
-    """Refuse bad arguments here, with one line, before a flow run starts (and logs a traceback)."""
-    from ektp import reference
-
-    from ektp.settings import DATA_DIR
-
-    ref = reference.load(settings.provinsi)
-    if args.command == "backfill" and args.end < args.start:
-        raise UsageError(f"--to {args.end} lebih awal dari --from {args.start}")
-    if settings.landing == DATA_DIR / "landing":
-        settings.landing.mkdir(parents=True, exist_ok=True)  # the default inbox root, on a fresh clone
-    if not settings.landing.is_dir():
-        raise UsageError(f"folder landing tidak ada: {settings.landing}")
-    if args.command == "backfill":
-        wanted = {k.strip() for k in (args.kabupaten or "").split(",") if k.strip()}
-        if unknown := sorted(wanted - ref.kabupaten_codes):
-            raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
-    # Failures past this point are reported by main() in one line; Prefect's own traceback log
-    # of a failed run is for the server's UI, not for this terminal.
-    import logging
-
-    import prefect  # noqa: F401  (configures Prefect's loggers first, so ours below stick)
-
-    for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+def _verbosity() -> int:
+    return _VERBOSITY
 
 
-def _print(result: dict) -> int:
-    from ektp.summary import Summary, render
+def _console(settings) -> None:
+    from ektp import console
 
+    console.setup(_verbosity(), settings.debug)
+
+
+def _run_flow(settings, which: str, **parameters: object) -> int:
+    """Run the nightly or the backfill here, with progress bars, and print its summary."""
+    from ektp import console
+    from flows import runner
+    from reports.summary import Summary, render
+
+    _console(settings)
+    if which == "nightly":
+        from flows.nightly import nightly as flow
+    else:
+        from flows.backfill import backfill as flow
+    with console.bars(_verbosity() >= 0):
+        result = runner.run(flow, settings.runner, settings=settings, **parameters)
     print(render(Summary(**result)))
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    quiet.configure()
-    args = parser().parse_args(argv)
+def _preflight(settings, kabupaten: set[str] | None = None) -> None:
+    """Refuse bad arguments here, with one line, before a flow run starts."""
+    from contract import regions
+    from contract.settings import DATA_DIR
+    from flows.runner import check
+
+    reference = regions.load(settings.provinsi)
+    check(settings.runner)
+    if settings.landing == DATA_DIR / "landing":
+        settings.landing.mkdir(parents=True, exist_ok=True)  # the default inbox root, on a fresh clone
+    if not settings.landing.is_dir():
+        raise UsageError(f"folder landing tidak ada: {settings.landing}")
+    if unknown := sorted((kabupaten or set()) - reference.kabupaten_codes):
+        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
+
+
+@app.command(epilog=_examples("ektp nightly", "ektp nightly --date 2018-04-12", "ektp -q nightly --warehouse /srv/ektp/gudang.duckdb"))
+def nightly(
+    tanggal: Annotated[Optional[date], typer.Option(
+        "--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan D (bawaan: kemarin, WITA).", show_default=False,
+    )] = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    runner: Runner = None, notify: Notify = None,
+) -> int:
+    """Proses semua berkas baru bertanggal <= D, tulis laporan D, cetak ringkasan."""
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    _preflight(settings)
+    return _run_flow(settings, "nightly", tanggal=tanggal)
+
+
+@app.command(epilog=_examples(
+    "ektp backfill --from 2018-04-01 --to 2018-04-30",
+    "ektp backfill --from 2018-04-10 --to 2018-04-12 --kabupaten 5203",
+))
+def backfill(
+    start: Annotated[date, typer.Option("--from", parser=_date, metavar="YYYY-MM-DD", help="Tanggal pertama.", show_default=False)],
+    end: Annotated[date, typer.Option("--to", parser=_date, metavar="YYYY-MM-DD", help="Tanggal terakhir.", show_default=False)],
+    kabupaten: Annotated[Optional[str], typer.Option(help="Daftar kode kabupaten berkoma, mis. 5201,5203.", show_default=False)] = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    runner: Runner = None, notify: Notify = None,
+) -> int:
+    """Proses ulang setiap berkas bertanggal dalam rentang, seolah baru tiba (idempoten)."""
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    if end < start:
+        raise UsageError(f"--to {end} lebih awal dari --from {start}")
+    codes = sorted({k.strip() for k in (kabupaten or "").split(",") if k.strip()})
+    _preflight(settings, set(codes))
+    return _run_flow(settings, "backfill", start=start, end=end, kabupaten=codes or None)
+
+
+@app.command(epilog=_examples("ektp check 'rekap 12 april.xlsx' --kabupaten 5203", "ektp check rekap.csv --kabupaten 5208 --json"))
+def check(
+    file: Annotated[Path, typer.Argument(help="Berkas yang diuji.", show_default=False)],
+    kabupaten: Annotated[str, typer.Option(help="Kode kabupaten pengirim, mis. 5203.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak tanda terima sebagai JSON.")] = False,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+) -> int:
+    """Uji satu berkas tanpa menulis apa pun: cetak tanda terimanya (keluar 0 diterima, 1 ditolak)."""
+    from pipeline.check import receipt
+    from reports.receipts import text
+
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi)
+    _console(settings)
+    r = receipt(settings, file, kabupaten)
+    print(json.dumps(r, ensure_ascii=False, indent=2, default=str) if as_json else text(r), end="")
+    return 0 if r["status"] != "rejected" else 1
+
+
+@app.command(epilog=_examples("ektp report --date 2018-04-12", "ektp report --date 2018-04-12 --out /srv/laporan --target 2018-06-01"))
+def report(
+    tanggal: Annotated[date, typer.Option("--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan.", show_default=False)],
+    out: Annotated[Optional[Path], typer.Option(help="Folder keluaran (bawaan: laporan/ di samping gudang data).", show_default=False)] = None,
+    target: Annotated[Optional[date], typer.Option(
+        parser=_date, metavar="YYYY-MM-DD", help="Tanggal target selesai (env EKTP_TARGET; bawaan 2018-06-01).", show_default=False,
+    )] = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+) -> int:
+    """Tulis laporan harian D (HTML dan XLSX)."""
+    from reports.daily import write_report
+
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, target=target, report_dir=out)
+    paths = write_report(settings.warehouse, tanggal, settings.reports, settings.target, settings.report_provinsi)
+    print(f"Laporan: {paths.html}\nLaporan: {paths.xlsx}")
+    return 0
+
+
+@app.command(epilog=_examples("ektp serve", "PREFECT_API_URL=http://127.0.0.1:4200/api ektp serve"))
+def serve(
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    runner: Runner = None, notify: Notify = None,
+) -> int:
+    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, sampai dihentikan."""
+    from flows.serve import serve as serve_deployments
+
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    _console(settings)
+    serve_deployments(settings, say=lambda text: print(text, flush=True))
+    return 0
+
+
+@app.command(epilog=_examples("ektp demo", "ektp demo --landing /tmp/demo/landing --warehouse /tmp/demo/gudang.duckdb"))
+def demo(
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    runner: Runner = None, notify: Notify = None,
+) -> int:
+    """Bangun data demo Januari–April 2018, jalankan pipeline, tulis laporan."""
+    from ektp import console
+    from ektp.demo import run_demo
+
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    _console(settings)
+    return run_demo(settings, landing_given=landing is not None, warehouse_given=warehouse is not None,
+                    show_progress=_verbosity() >= 0, bars=console.bars)
+
+
+def _debug() -> bool:
+    """EKTP_DEBUG, also when the settings themselves were what failed."""
     try:
-        return run(args)
+        return _settings().debug
+    except EktpError:
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    from flows import environment
+
+    environment.configure()
+    try:
+        command = typer.main.get_command(app)
+        code = command.main(args=argv, prog_name="ektp", standalone_mode=False)
+    except typer.Exit as exc:  # --help
+        return exc.exit_code
+    except typer.Abort:
+        print("ektp: dihentikan", file=sys.stderr)
+        return 130
+    except typer.TyperException as exc:  # bad arguments: the usage line and what is wrong
+        exc.show()
+        return exc.exit_code
     except EktpError as exc:
+        if _debug():
+            raise
         print(f"ektp: galat: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ektp: dihentikan", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: one clear line, the traceback only on request
-        if os.environ.get("EKTP_DEBUG"):
+        if _debug():
             raise
         print(f"ektp: galat internal ({type(exc).__name__}): {exc}. Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.", file=sys.stderr)
         return 3
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

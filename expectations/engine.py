@@ -17,8 +17,10 @@ from typing import Any
 
 import polars as pl
 
-from ektp.errors import EktpError
-from ektp.schema import RULES
+from contract import rules
+from contract.columns import FINDING_SCHEMA
+from contract.errors import EktpError
+from contract.formats import angka
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Rule:
 
     @property
     def tingkat(self) -> str:
-        return RULES[self.aturan]
+        return rules.level(self.aturan)
 
     @property
     def key(self) -> str:
@@ -59,9 +61,6 @@ class Rule:
 class Suite:
     name: str
     rules: tuple[Rule, ...]
-
-
-FINDING_COLUMNS = ("row_id", "baris", "kode_kecamatan", "kolom", "nilai", "aturan", "tingkat", "pesan")
 
 
 class ValidationMismatch(EktpError):
@@ -225,10 +224,15 @@ def is_code(kode: object) -> bool:
     return isinstance(kode, str) and len(kode) == 6 and kode.isascii() and kode.isdigit()
 
 
+def n(value: int | None) -> str:
+    """A count in a message: `12.410`."""
+    return angka(value, empty="kosong")
+
+
 def where(r: dict) -> str:
     """Where a failing row is, for its message: `baris 7 (520304)`, or `baris 7` without a 6-digit code."""
     kode = r["kode_kecamatan"]
-    return f"baris {r['baris']} ({kode})" if is_code(kode) else f"baris {r['baris']}"
+    return rules.WHERE_CODE.format(baris=r["baris"], kode=kode) if is_code(kode) else rules.WHERE_LINE.format(baris=r["baris"])
 
 
 def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
@@ -255,6 +259,4 @@ def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
 
 
 def _finding_schema() -> dict[str, pl.DataType]:
-    from ektp.schema import FINDING_SCHEMA
-
     return {"row_id": pl.Int64, **FINDING_SCHEMA}

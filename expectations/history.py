@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ektp.schema import format_count as n
-from expectations.engine import Rule, Suite
-from expectations.engine import where as _where
+from contract import rules
+from expectations.engine import Rule, Suite, n, where
 
 
 def _persen(r: dict) -> str:
@@ -18,8 +17,13 @@ def _persen(r: dict) -> str:
     return f"{change:+.2f}".replace(".", ",") + " %"
 
 
+def _earlier(r: dict) -> dict:
+    """The fields every history message names: where, and the previous report."""
+    return {"where": where(r), "tanggal_sebelumnya": r["prev_tanggal"]}
+
+
 RIWAYAT = Suite(
-    "unggahan_riwayat",
+    rules.HISTORY,
     (
         Rule(
             aturan="rekam_menurun",
@@ -33,9 +37,9 @@ RIWAYAT = Suite(
             },
             failing=pl.col("sudah_rekam") < pl.col("prev_sudah_rekam"),
             nilai=lambda r: str(r["sudah_rekam"]),
-            pesan=lambda r: (
-                f"{_where(r)}: sudah_rekam {n(r['sudah_rekam'])} turun dari {n(r['prev_sudah_rekam'])}"
-                f" pada laporan {r['prev_tanggal']}"
+            pesan=lambda r: rules.message(
+                "rekam_menurun", "baris", **_earlier(r),
+                sudah_rekam=n(r["sudah_rekam"]), sebelumnya=n(r["prev_sudah_rekam"]),
             ),
         ),
         Rule(
@@ -49,10 +53,9 @@ RIWAYAT = Suite(
             },
             failing=pl.col("rekam_hari_ini") != pl.col("kenaikan_kemarin"),
             nilai=lambda r: str(r["rekam_hari_ini"]),
-            pesan=lambda r: (
-                f"{_where(r)}: rekam_hari_ini {n(r['rekam_hari_ini'])} tidak sama dengan kenaikan sudah_rekam"
-                f" sejak laporan {r['prev_tanggal']}: {n(r['prev_sudah_rekam'])} menjadi {n(r['sudah_rekam'])}"
-                f" = {n(r['kenaikan_kemarin'])}"
+            pesan=lambda r: rules.message(
+                "rekam_harian_tidak_sesuai", "baris", **_earlier(r), rekam_hari_ini=n(r["rekam_hari_ini"]),
+                sebelumnya=n(r["prev_sudah_rekam"]), sudah_rekam=n(r["sudah_rekam"]), kenaikan=n(r["kenaikan_kemarin"]),
             ),
         ),
         Rule(
@@ -63,9 +66,9 @@ RIWAYAT = Suite(
             kwargs={"column": "wajib_ktp_lonjakan", "max_value": 0},
             failing=pl.col("wajib_ktp_lonjakan") > 0,
             nilai=lambda r: str(r["wajib_ktp"]),
-            pesan=lambda r: (
-                f"{_where(r)}: wajib_ktp {n(r['wajib_ktp'])} berubah {_persen(r)} dari"
-                f" {n(r['prev_wajib_ktp'])} pada laporan {r['prev_tanggal']}"
+            pesan=lambda r: rules.message(
+                "wajib_ktp_melonjak", "baris", **_earlier(r),
+                wajib_ktp=n(r["wajib_ktp"]), persen=_persen(r), sebelumnya=n(r["prev_wajib_ktp"]),
             ),
         ),
     ),

@@ -1,18 +1,19 @@
 """Row rules of CONTRACT §2 on upload rows: the suites every batch of uploads goes through.
 
 The frame is transforms.batch.batch_rows(): one row per kecamatan row of every file of the batch.
+Each rule's level and wording come from contract.rules; a suite holds its GX expectation and the
+same predicate in Polars.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from ektp.schema import format_count as n
-from expectations.engine import Rule, Suite
-from expectations.engine import where as _where
+from contract import rules
+from expectations.engine import Rule, Suite, n, where
 
 
-def _pair_greater(aturan: str, a: str, b: str, kata: str) -> Rule:
+def _pair_greater(aturan: str, a: str, b: str) -> Rule:
     """`b` may not exceed `a` (both given)."""
     return Rule(
         aturan=aturan,
@@ -21,12 +22,21 @@ def _pair_greater(aturan: str, a: str, b: str, kata: str) -> Rule:
         kwargs={"column_A": a, "column_B": b, "or_equal": True, "ignore_row_if": "either_value_is_missing"},
         failing=pl.col(b) > pl.col(a),
         nilai=lambda r: str(r[b]),
-        pesan=lambda r: f"{_where(r)}: {b} {n(r[b])} {kata} {a} {n(r[a])}",
+        pesan=lambda r: rules.message(aturan, "baris", where=where(r), **{a: n(r[a]), b: n(r[b])}),
     )
 
 
+def _unknown(r: dict) -> str:
+    """An unknown code, or a row with figures and no code at all (named when it has a name)."""
+    if r["kode_kecamatan"] is not None:
+        return rules.message("kecamatan_tidak_dikenal", "kode", where=where(r), kode=r["kode_kecamatan"])
+    if r["nama_kecamatan"] is not None:
+        return rules.message("kecamatan_tidak_dikenal", "tanpa_kode_bernama", where=where(r), nama=r["nama_kecamatan"])
+    return rules.message("kecamatan_tidak_dikenal", "tanpa_kode", where=where(r))
+
+
 WILAYAH = Suite(
-    "unggahan_wilayah",
+    rules.WILAYAH,
     (
         Rule(
             aturan="kecamatan_tidak_dikenal",
@@ -34,8 +44,8 @@ WILAYAH = Suite(
             kind="ExpectColumnValuesToNotBeNull",
             kwargs={"column": "kabupaten_referensi"},
             failing=pl.col("kabupaten_referensi").is_null(),
-            nilai=lambda r: r["kode_kecamatan"],
-            pesan=lambda r: f"{_where(r)}: kode kecamatan \"{r['kode_kecamatan']}\" tidak ada dalam daftar Kemendagri",
+            nilai=lambda r: r["kode_kecamatan"] or "",
+            pesan=_unknown,
         ),
         Rule(
             aturan="kecamatan_kabupaten_lain",
@@ -48,27 +58,28 @@ WILAYAH = Suite(
             },
             failing=pl.col("kabupaten_referensi") != pl.col("kode_kabupaten"),
             nilai=lambda r: r["kode_kecamatan"],
-            pesan=lambda r: (
-                f"{_where(r)}: kecamatan {r['nama_referensi']} milik kabupaten {r['kabupaten_referensi']},"
-                f" bukan {r['kode_kabupaten']}"
+            pesan=lambda r: rules.message(
+                "kecamatan_kabupaten_lain", "kode", where=where(r), nama_referensi=r["nama_referensi"],
+                kabupaten_referensi=r["kabupaten_referensi"], kabupaten=r["kode_kabupaten"],
             ),
         ),
         Rule(
             aturan="kecamatan_ganda",
             kolom="kode_kecamatan",
             kind="ExpectCompoundColumnsToBeUnique",
-            kwargs={"column_list": ["file_id", "kode_kecamatan"]},
-            failing=pl.len().over("file_id", "kode_kecamatan") > 1,
+            # Rows without a code are unknown (above), not twins of each other.
+            kwargs={"column_list": ["file_id", "kode_kecamatan"], "ignore_row_if": "any_value_is_missing"},
+            failing=(pl.len().over("file_id", "kode_kecamatan") > 1) & pl.col("kode_kecamatan").is_not_null(),
             nilai=lambda r: r["kode_kecamatan"],
-            pesan=lambda r: f"{_where(r)}: kecamatan {r['kode_kecamatan']} muncul lebih dari sekali",
+            pesan=lambda r: rules.message("kecamatan_ganda", "kode", where=where(r), kode=r["kode_kecamatan"]),
         ),
     ),
 )
 
 ANGKA = Suite(
-    "unggahan_angka",
+    rules.ANGKA,
     (
-        _pair_greater("rekam_melebihi_wajib", "wajib_ktp", "sudah_rekam", "lebih besar dari"),
+        _pair_greater("rekam_melebihi_wajib", "wajib_ktp", "sudah_rekam"),
         Rule(
             aturan="belum_rekam_tidak_sesuai",
             kolom="belum_rekam",
@@ -76,18 +87,18 @@ ANGKA = Suite(
             kwargs={"column_A": "belum_rekam", "column_B": "belum_hitung", "ignore_row_if": "either_value_is_missing"},
             failing=pl.col("belum_rekam") != pl.col("belum_hitung"),
             nilai=lambda r: str(r["belum_rekam"]),
-            pesan=lambda r: (
-                f"{_where(r)}: belum_rekam {n(r['belum_rekam'])} tidak sama dengan wajib_ktp - sudah_rekam"
-                f" = {n(r['wajib_ktp'])} - {n(r['sudah_rekam'])} = {n(r['belum_hitung'])}"
+            pesan=lambda r: rules.message(
+                "belum_rekam_tidak_sesuai", "baris", where=where(r), belum_rekam=n(r["belum_rekam"]),
+                wajib_ktp=n(r["wajib_ktp"]), sudah_rekam=n(r["sudah_rekam"]), belum_hitung=n(r["belum_hitung"]),
             ),
         ),
-        _pair_greater("cetak_melebihi_rekam", "sudah_rekam", "sudah_cetak", "lebih besar dari"),
-        _pair_greater("keliling_melebihi_harian", "rekam_hari_ini", "rekam_keliling", "lebih besar dari"),
+        _pair_greater("cetak_melebihi_rekam", "sudah_rekam", "sudah_cetak"),
+        _pair_greater("keliling_melebihi_harian", "rekam_hari_ini", "rekam_keliling"),
     ),
 )
 
 NAMA = Suite(
-    "unggahan_nama",
+    rules.NAMA,
     (
         Rule(
             aturan="nama_tidak_sesuai",
@@ -96,9 +107,8 @@ NAMA = Suite(
             kwargs={"column_A": "nama_norm", "column_B": "nama_referensi_norm", "ignore_row_if": "either_value_is_missing"},
             failing=pl.col("nama_norm") != pl.col("nama_referensi_norm"),
             nilai=lambda r: r["nama_kecamatan"],
-            pesan=lambda r: (
-                f"{_where(r)}: nama kecamatan \"{r['nama_kecamatan']}\" berbeda dengan nama Kemendagri"
-                f" \"{r['nama_referensi']}\""
+            pesan=lambda r: rules.message(
+                "nama_tidak_sesuai", "baris", where=where(r), nama=r["nama_kecamatan"], nama_referensi=r["nama_referensi"]
             ),
         ),
     ),

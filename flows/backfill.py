@@ -4,52 +4,51 @@
 # pickled by value, and Prefect must still resolve the parameter types there (issue 5).
 
 from datetime import date
-from pathlib import Path
 
 from prefect import flow
 
-from ektp import reference as references
-from ektp import runs, settings as settings_mod
-from ektp.errors import UsageError
-from flows import common, tasks
-from warehouse import store
+from contract.errors import UsageError
+from contract.settings import Settings
+from flows import steps, tasks
+from pipeline import runs
+from warehouse import read, store
 
 
 @flow(name="backfill", log_prints=False)
-def backfill(
-    start: date,
-    end: date,
-    kabupaten: list[str] | str | int | None = None,
-    landing: str | None = None,
-    warehouse: str | None = None,
-) -> dict:
+def backfill(settings: Settings, start: date, end: date, kabupaten: list[str] | str | int | None = None) -> dict:
     """Reprocess the files of `kabupaten` (default: all in scope) dated from `start` to `end`."""
-    settings = settings_mod.from_env().with_flags(
-        landing=landing and Path(landing), warehouse=warehouse and Path(warehouse)
-    )
+    run = steps.start(settings)
+    settings = run.settings
+    chosen_kabupaten = districts(kabupaten, run.reference.kabupaten_codes)
     if end < start:
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
-    # `prefect deployment run 'backfill/backfill' -p kabupaten=5201,5203` passes one string,
-    # and `-p kabupaten=5201` a number (the Prefect CLI reads values as JSON first).
-    if isinstance(kabupaten, (str, int)):
-        kabupaten = [k.strip() for k in str(kabupaten).split(",") if k.strip()]
-    ref = references.load(settings.provinsi)
-    unknown = sorted(set(kabupaten or ()) - ref.kabupaten_codes)
-    if unknown:
-        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
-    ctx = common.start(settings, ref)
+    unreadable: list[str] = []
     with store.writing(settings.warehouse) as session:
-        known = store.known_files(session.con)
-        ready, uploading = runs.scan(settings, ref)
-        chosen = runs.in_range(ready, known, start, end, set(kabupaten or ()) or None)
-        unreadable: list[str] = []
-        uploads = tasks.read_all(chosen, settings.today, settings.batch_files, unreadable)
+        known = read.known_files(session.con)
+        ready, uploading = runs.scan(settings, run.reference)
+        chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
+        uploads = tasks.read_all(chosen, settings.hari_ini, settings.batch_files, unreadable)
         # A district and date with a file that cannot be read now keeps its figures until a rerun.
-        held = {(f.kode_kabupaten, d) for f in chosen if f.file in unreadable and (d := runs.known_date(known, f.file))}
-        uploads = [u for u in uploads if runs.group_of(u) not in held]
+        uploads = runs.without(uploads, runs.held(chosen, unreadable, known))
         take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
-        outcome = common.decide_and_load(ctx, session, take) if take else None
+        outcome = steps.load(run, session, take)
+    reports = steps.report(run, end)
+    steps.tell_districts(run, outcome)
     extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,
              "tidak_terbaca": unreadable}
-    return common.finish(ctx, outcome, end, extra, kind="backfill").to_dict()
+    s = steps.summarise(run, outcome, end, reports, extra)
+    steps.tell(run, s, "backfill")
+    return s.to_dict()
 
+
+def districts(kabupaten: list[str] | str | int | None, in_scope: frozenset[str]) -> set[str]:
+    """The `kabupaten` parameter as a set of codes, refused when one is out of scope.
+
+    `prefect deployment run 'backfill/backfill' -p kabupaten=5201,5203` passes one string, and
+    `-p kabupaten=5201` a number (the Prefect CLI reads values as JSON first)."""
+    if isinstance(kabupaten, (str, int)):
+        kabupaten = [k.strip() for k in str(kabupaten).split(",") if k.strip()]
+    chosen = set(kabupaten or ())
+    if unknown := sorted(chosen - in_scope):
+        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
+    return chosen

@@ -7,43 +7,35 @@ from datetime import date
 
 from prefect import flow
 
-from ektp import reference as references
-from ektp import runs, settings as settings_mod
-from flows import common, tasks
-from warehouse import store
+from contract.settings import Settings
+from flows import steps, tasks
+from pipeline import runs
+from warehouse import read, store
 
 
 @flow(name="nightly", log_prints=False)
-def nightly(tanggal: date | None = None, landing: str | None = None, warehouse: str | None = None) -> dict:
+def nightly(settings: Settings, tanggal: date | None = None) -> dict:
     """Process new uploads dated on or before `tanggal` (default: yesterday, Asia/Makassar)."""
-    settings = settings_mod.from_env().with_flags(landing=landing and _p(landing), warehouse=warehouse and _p(warehouse))
+    run = steps.start(settings)
+    settings = run.settings
     report_date = tanggal or settings.yesterday
-    ref = references.load(settings.provinsi)
-    ctx = common.start(settings, ref)
+    unreadable: list[str] = []
     with store.writing(settings.warehouse) as session:
-        known = store.known_files(session.con)
-        ready, uploading = runs.scan(settings, ref)
-        unreadable: list[str] = []
-        fresh = tasks.read_all(runs.unseen(ready, known), settings.today, settings.batch_files, unreadable)
+        known = read.known_files(session.con)
+        ready, uploading = runs.scan(settings, run.reference)
+        fresh = tasks.read_all(runs.unseen(ready, known), settings.hari_ini, settings.batch_files, unreadable)
         uploads = runs.new_uploads(fresh, known)
-        # Dated after D but not after today: a later run takes it (after today: rejected now).
-        later = [report_date < u.tanggal <= settings.today if u.tanggal else False for u in uploads]
-        waiting = [u for u, wait in zip(uploads, later) if wait]
-        take = [u for u, wait in zip(uploads, later) if not wait]
-        groups = {g for u in take if (g := runs.group_of(u))}
-        peers = runs.peers(ready, known, groups, exclude={u.source.file for u in uploads})
+        take, waiting = runs.due(uploads, report_date, settings.hari_ini)
+        # Every file already decided for a district and date that got a new one is re-decided.
+        peers = runs.peers(ready, known, runs.groups(take), exclude={u.source.file for u in uploads})
         blocked = len(unreadable)
-        take += tasks.read_all(peers, settings.today, settings.batch_files, unreadable)
-        # A district and date whose earlier file cannot be read now is re-decided next run, whole.
-        held = {g for f in peers if f.file in unreadable[blocked:] and (g := (f.kode_kabupaten, runs.known_date(known, f.file)))}
-        take = [u for u in take if runs.group_of(u) not in held]
-        outcome = common.decide_and_load(ctx, session, take) if take else None
+        take += tasks.read_all(peers, settings.hari_ini, settings.batch_files, unreadable)
+        take = runs.without(take, runs.held(peers, unreadable[blocked:], known))
+        outcome = steps.load(run, session, take)
+    reports = steps.report(run, report_date)
+    steps.tell_districts(run, outcome)
     extra = {"menunggu_tanggal": [u.source.file for u in waiting], "masih_diunggah": uploading,
              "tidak_terbaca": unreadable}
-    return common.finish(ctx, outcome, report_date, extra, kind="nightly").to_dict()
-
-
-def _p(value: str):
-    from pathlib import Path
-
-    return Path(value)
+    s = steps.summarise(run, outcome, report_date, reports, extra)
+    steps.tell(run, s, "nightly")
+    return s.to_dict()

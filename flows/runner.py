@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ektp.errors import UsageError
+from contract.errors import UsageError
 
 LOCAL = "local"
 DASK = "dask"

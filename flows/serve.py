@@ -4,8 +4,9 @@ Schedules only run against a persistent Prefect server. With PREFECT_API_URL set
 server. Without it, serve starts `prefect server start` itself on 127.0.0.1 (state under
 $PREFECT_HOME/server, i.e. data/prefect/server by default) and stops it on exit.
 
-Flow runs are started by this process in child processes that inherit its environment: the
-EKTP_* settings (landing, warehouse, runner, webhook) of the serve process are the runs' settings.
+Both deployments carry the serve process's settings (landing, warehouse, scope, runner, webhook)
+as their default `settings` parameter, so every run they start uses the settings `ektp serve` was
+given; a run started from the UI or `prefect deployment run` may override them.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ektp.errors import PrefectServerError
-from ektp.settings import DATA_DIR, Settings
+from contract.dates import NIGHTLY_CRON, TIMEZONE
+from contract.errors import PrefectServerError
+from contract.settings import DATA_DIR, Settings
 
-CRON = "0 2 * * *"
-TIMEZONE = "Asia/Makassar"
 TAGS = ["ektp"]
 # A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
 STARTUP_TIMEOUT = 120.0
@@ -36,20 +36,20 @@ REMOTE_TIMEOUT = 10.0
 STOP_TIMEOUT = 20.0
 
 
-def serve(settings: Settings) -> int:
-    """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM)."""
+def serve(settings: Settings, say: Callable[[str], None]) -> None:
+    """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM);
+    `say` tells the operator where the server is."""
     from flows.runner import check
 
     check(settings.runner)  # a bad --runner fails now, not after a server has started
     with prefect_api(settings) as url:
         runner = build_runner(settings)
-        _announce(url, settings)
+        say(announcement(url, settings))
         try:
             asyncio.run(runner.start())
         except KeyboardInterrupt:
             pass
-    print("ektp serve: berhenti.", flush=True)
-    return 0
+    say("ektp serve: berhenti.")
 
 
 def build_runner(settings: Settings):
@@ -65,14 +65,16 @@ def build_runner(settings: Settings):
     # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     runner = Runner(name="ektp", pause_on_shutdown=True)
+    parameters = {"settings": settings.model_dump(mode="json")}
     runner.add_flow(
         with_runner(nightly, settings.runner), name="nightly", paused=False,
-        schedules=[Cron(CRON, timezone=TIMEZONE)], concurrency_limit=one, tags=TAGS,
+        schedules=[Cron(NIGHTLY_CRON, timezone=TIMEZONE)], concurrency_limit=one, tags=TAGS,
+        parameters=parameters,
         description="Setiap hari 02:00 WITA: proses semua berkas baru bertanggal sampai kemarin.",
     )
     runner.add_flow(
         with_runner(backfill, settings.runner), name="backfill", paused=False,
-        concurrency_limit=one, tags=TAGS,
+        concurrency_limit=one, tags=TAGS, parameters=parameters,
         description="Proses ulang berkas bertanggal start..end (parameter kabupaten: 5201,5203).",
     )
     return runner
@@ -214,13 +216,12 @@ def _last_line(path: Path | None) -> str:
     return lines[-1][:300] if lines else "-"
 
 
-def _announce(url: str, settings: Settings) -> None:
+def announcement(url: str, settings: Settings) -> str:
     ui = url.removesuffix("/api")
-    print(
+    return (
         f"ektp serve: server Prefect {ui} (UI di alamat yang sama)\n"
         f"  deployment 'nightly/nightly': setiap hari 02:00 WITA ({TIMEZONE})\n"
         f"  deployment 'backfill/backfill': prefect deployment run 'backfill/backfill' -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
         f"  landing {settings.landing}, gudang data {settings.warehouse}, runner {settings.runner}\n"
-        f"  Ctrl-C untuk berhenti.",
-        flush=True,
+        f"  Ctrl-C untuk berhenti."
     )

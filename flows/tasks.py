@@ -6,17 +6,17 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from ektp import batch as batches
-from ektp import runs
-from ektp.batch import Batch, Upload
-from ektp.errors import TransientError
-from ektp.landing import LandingFile
-from ektp.reference import Reference
+from contract import progress
+from contract.errors import TransientError
+from contract.regions import Reference
 from expectations.engine import Validations, Validator
+from landing.inbox import LandingFile
+from pipeline import batch as batches
+from pipeline import runs
+from pipeline.batch import Batch, Upload
 
 
 def _only_transient(task, task_run, state) -> bool:
@@ -51,7 +51,7 @@ def read_batch(files: Parcel, today: date) -> Parcel:
     return Parcel(batches.read_uploads(files.items, today))
 
 
-def read_all(files: list[LandingFile], today: date, batch_files: int, unreadable: list[str] | None = None) -> list[Upload]:
+def read_all(files: list[LandingFile], today: date, batch_files: int, unreadable: list[str]) -> list[Upload]:
     """Read and parse `files` in batches of `batch_files`, in parallel where the runner allows.
 
     A batch that still fails after its retries is read file by file, so one file that cannot
@@ -59,6 +59,7 @@ def read_all(files: list[LandingFile], today: date, batch_files: int, unreadable
     """
     if not files:
         return []
+    progress.expect("baca", len(files))
     chunks = [files[i : i + batch_files] for i in range(0, len(files), batch_files)]
     futures = [read_batch.submit(Parcel(chunk), today) for chunk in chunks]
     uploads = []
@@ -66,7 +67,8 @@ def read_all(files: list[LandingFile], today: date, batch_files: int, unreadable
         try:
             uploads += future.result().items
         except TransientError:
-            uploads += _one_by_one(chunk, today, unreadable if unreadable is not None else [])
+            uploads += _one_by_one(chunk, today, unreadable)
+        progress.advance("baca", len(chunk))
     return uploads
 
 
@@ -93,5 +95,5 @@ write = task(name="muat-gudang-data", **TASK)(runs.write)
 
 
 @task(name="data-docs", **TASK)
-def data_docs(validator):
+def data_docs(validator: Validator) -> Path | None:
     return validator.build_docs()

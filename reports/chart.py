@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import altair as alt
 import vl_convert as vlc
 
+from contract import formats
+from contract.dates import BULAN, HARI
 from reports import fmt
 from reports.data import Laporan
 from reports.forecast import Status
@@ -21,10 +23,10 @@ TIME_LOCALE = {
     "date": "%d/%m/%Y",
     "time": "%H.%M.%S",
     "periods": ["AM", "PM"],
-    "days": ["Minggu", *fmt.HARI[:6]],
+    "days": ["Minggu", *HARI[:6]],
     "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
-    "months": list(fmt.BULAN),
-    "shortMonths": [b[:3] for b in fmt.BULAN],
+    "months": list(BULAN),
+    "shortMonths": [b[:3] for b in BULAN],
 }
 
 SERIES = ("Realisasi", "Proyeksi laju 7 hari", "Jalur yang dibutuhkan")
@@ -65,7 +67,7 @@ def legend_names(laporan: Laporan) -> list[str]:
     """The series names, the projection's with what it leaves at the target (a label on the line would collide)."""
     path = projection(laporan)
     if path and path[-1]["nilai"] > 0:
-        return [SERIES[0], f"{SERIES[1]} (sisa ± {fmt.angka(path[-1]['nilai'])} pada target)", SERIES[2]]
+        return [SERIES[0], f"{SERIES[1]} (sisa ± {formats.angka(path[-1]['nilai'])} pada target)", SERIES[2]]
     return list(SERIES)
 
 
@@ -102,7 +104,7 @@ def progress_chart(laporan: Laporan) -> str:
     # Daily dots help a short series; on months of history they only thicken the line.
     dots = actual if len(actual) <= 45 else []
     marks = alt.Chart(alt.Data(values=dots)).mark_circle(size=28, color=NAVY).encode(x=x, y=y)
-    target = alt.Data(values=[{"tanggal": iso(laporan.target), "label": f"Target {fmt.tanggal_pendek(laporan.target)}"}])
+    target = alt.Data(values=[{"tanggal": iso(laporan.target), "label": f"Target {formats.tanggal_pendek(laporan.target)}"}])
     rule = alt.Chart(target).mark_rule(color=RED, strokeWidth=1.5, strokeDash=[4, 3]).encode(x="tanggal:T")
     label = alt.Chart(target).mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold").encode(
         x="tanggal:T", y=alt.value(0), text="label:N")

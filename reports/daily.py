@@ -6,12 +6,9 @@ from pathlib import Path
 
 import xlsxwriter.exceptions
 
+from contract.dates import DEFAULT_TARGET
+from contract.errors import ReportError
 from reports import data, html, xlsx
-from reports.errors import ReportError
-
-DEFAULT_TARGET = date(2018, 6, 1)
-
-__all__ = ["DEFAULT_TARGET", "ReportError", "ReportPaths", "write_report"]
 
 
 @dataclass(frozen=True)

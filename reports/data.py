@@ -1,24 +1,18 @@
 """Read one day's report content from the warehouse's CONTRACT §4 relations."""
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
-from ektp.reference import province_names
-from reports.errors import ReportError
+from contract.errors import ReportError
+from contract.regions import province_names
 from reports.forecast import WINDOW_DAYS, Day, Forecast, forecast
+from warehouse.read import Row, connect, rows
 
-SQL_DIR = Path(__file__).parent / "sql"
 TOP_KECAMATAN = 10
-
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -49,37 +43,6 @@ class Laporan:
     def sisa_hari(self) -> int:
         """Days from D to the target."""
         return (self.target - self.tanggal).days
-
-
-@cache
-def sql(name: str) -> str:
-    """The text of reports/sql/<name>.sql."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Row]:
-    """Run a named query with `$name` parameters; rows as dicts."""
-    try:
-        result = con.execute(sql(name), params)
-        columns = [c[0] for c in result.description]
-        return [dict(zip(columns, r)) for r in result.fetchall()]
-    except duckdb.Error as e:
-        raise ReportError(f"kueri gudang data gagal: {e}", query=f"{name}.sql") from e
-
-
-@contextmanager
-def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, or a ReportError saying why the file cannot be used."""
-    if not path.is_file():
-        raise ReportError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as e:
-        raise ReportError(f"gudang data tidak dapat dibuka read-only: {e}", warehouse=path) from e
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def province(
@@ -140,7 +103,7 @@ def reasons_as_text(row: Row) -> Row:
 def load(warehouse: Path, tanggal: date, target: date, provinsi: str | None = None) -> Laporan:
     """Read the report for `tanggal` from the warehouse file: for province `provinsi`, or for
     every province the warehouse covers (the nation, at national scope) when it is None."""
-    with open_warehouse(warehouse) as con:
+    with connect(warehouse) as con:
         wilayah, tingkat = scope(con, provinsi)
         riwayat = rows(con, "riwayat_provinsi", tanggal=tanggal, provinsi=provinsi)
         headline = province(con, riwayat, tanggal, warehouse, provinsi)

@@ -6,6 +6,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from contract import formats
 from reports import chart, fmt
 from reports.data import Laporan
 from reports.forecast import Forecast
@@ -36,13 +37,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        angka=fmt.angka,
-        desimal=fmt.desimal,
-        persen=fmt.persen,
-        tanggal=fmt.tanggal,
-        tanggal_pendek=fmt.tanggal_pendek,
-        hari_tanggal=fmt.hari_tanggal,
-        waktu=fmt.waktu,
+        angka=formats.angka,
+        desimal=formats.desimal,
+        persen=formats.persen,
+        tanggal=formats.tanggal,
+        tanggal_pendek=formats.tanggal_pendek,
+        hari_tanggal=formats.hari_tanggal,
+        waktu=formats.waktu,
         laju=fmt.laju,
         selesai=fmt.selesai,
         dibutuhkan=fmt.dibutuhkan,

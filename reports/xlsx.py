@@ -10,6 +10,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from contract import formats
 from reports import fmt
 from reports.data import Laporan, Row
 from reports.forecast import Forecast, Status
@@ -106,7 +107,7 @@ BERKAS_DITOLAK = [
     Col("Kabupaten/kota", key("nama_kabupaten")),
     Col("Berkas", key("file")),
     Col("Alasan", key("alasan"), wrap=True),
-    Col("Diproses pada", lambda r: fmt.waktu_wita(r["diproses_pada"]), "datetime"),
+    Col("Diproses pada", lambda r: formats.waktu_wita(r["diproses_pada"]), "datetime"),
 ]
 
 PERINGATAN = [
@@ -149,7 +150,7 @@ def summary(laporan: Laporan) -> list[Row]:
         ("Status", fmt.status(f), "text"),
         ("Peringatan kualitas data", laporan.jumlah_peringatan, "count"),
         ("Berkas ditolak", len(laporan.berkas_ditolak), "count"),
-        ("Data diproses terakhir", fmt.waktu_wita(laporan.asal["diproses_pada"]), "datetime"),
+        ("Data diproses terakhir", formats.waktu_wita(laporan.asal["diproses_pada"]), "datetime"),
         ("Run", laporan.asal["run_id"], "text"),
     ]
     return [{"uraian": u, "nilai": v, "kind": k} for u, v, k in items]
@@ -223,7 +224,7 @@ def shown(value: Any) -> str:
     if isinstance(value, date):
         return "00/00/0000"
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return fmt.desimal(value, 1) if isinstance(value, float) else fmt.angka(value)
+        return formats.desimal(value, 1) if isinstance(value, float) else formats.angka(value)
     return "" if value is None else str(value)
 
 

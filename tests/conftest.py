@@ -10,9 +10,9 @@ os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ektp-prefect-home-")
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
 os.environ.pop("PREFECT_API_URL", None)
 
-from ektp import quiet  # noqa: E402
+from flows import environment  # noqa: E402
 
-quiet.configure()
+environment.configure()
 
 import pytest  # noqa: E402
 

@@ -9,6 +9,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract.settings import Settings
+from landing.records import read_records
+from pipeline.batch import parse_files
+from transforms.uploads import ParsedUpload
+
 HEADER = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_rekam,sudah_cetak"
 # Kota Bima (5272) has five kecamatan; Lombok Utara (5208) too: small, real districts.
 KOTA_BIMA = ["527201", "527202", "527203", "527204", "527205"]
@@ -51,3 +56,25 @@ def dump(warehouse: Path, table: str, drop: tuple[str, ...] = ("run_id", "dipros
 def one(warehouse: Path, query: str, params: list | None = None):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(query, params or []).fetchall()
+
+
+def run_settings(landing: Path, warehouse: Path, **flags: object) -> Settings:
+    """The settings a run gets from the CLI: the environment (EKTP_TODAY, ...) and these flags."""
+    return Settings.load(landing=Path(landing), warehouse=Path(warehouse), **flags)
+
+
+def parse_file(name: str, data: bytes, today: date) -> ParsedUpload:
+    """One upload read and parsed exactly as a run does (alone in its batch)."""
+    return parse_files([(name, data)], today)[0]
+
+
+def read_cells(name: str, data: bytes) -> pl.DataFrame:
+    """The records of an upload as a table to read by eye: `baris` plus text columns `c0..cN`
+    (short records padded, empty cells null)."""
+    records = read_records(name, data)
+    width = max((len(cells) for _, cells in records), default=0)
+    padded = [list(cells) + [None] * (width - len(cells)) for _, cells in records]
+    names = [f"c{i}" for i in range(width)]
+    frame = pl.DataFrame(padded, schema=dict.fromkeys(names, pl.String), orient="row")
+    cells = [pl.when(pl.col(names) != "").then(pl.col(names)).name.keep()] if names else []
+    return frame.select(pl.Series("baris", [line for line, _ in records], dtype=pl.Int64), *cells)

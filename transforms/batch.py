@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from ektp.schema import ROW_SCHEMA
+from contract import rules
+from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 
+FINDINGS = {"file_id": pl.Int64, **FINDING_SCHEMA}  # a finding of the batch, by file
 BATCH_KEYS = {"file_id": pl.Int64, "file": pl.String, "kode_kabupaten": pl.String, "tanggal": pl.Date}
 
 
@@ -38,10 +40,18 @@ def empty_rows() -> pl.DataFrame:
 
 
 def missing_kecamatan(rows: pl.DataFrame, files: pl.DataFrame, kecamatan: pl.DataFrame) -> pl.DataFrame:
-    """One row per file and kecamatan of its kabupaten that the file does not report."""
+    """One kecamatan_tidak_lapor finding per file and kecamatan of its kabupaten the file does not report."""
     expected = files.select("file_id", "kode_kabupaten").join(
         kecamatan.select("kode_kecamatan", "kode_kabupaten", "nama"), on="kode_kabupaten"
     )
-    return expected.join(rows.select("file_id", "kode_kecamatan"), on=["file_id", "kode_kecamatan"], how="anti").sort(
-        "file_id", "kode_kecamatan"
+    missing = expected.join(rows.select("file_id", "kode_kecamatan"), on=["file_id", "kode_kecamatan"], how="anti")
+    return missing.sort("file_id", "kode_kecamatan").select(
+        "file_id",
+        pl.lit(None, pl.Int64).alias("baris"),
+        "kode_kecamatan",
+        pl.lit("kode_kecamatan").alias("kolom"),
+        pl.lit(None, pl.String).alias("nilai"),
+        pl.lit("kecamatan_tidak_lapor").alias("aturan"),
+        pl.lit(rules.level("kecamatan_tidak_lapor")).alias("tingkat"),
+        rules.message_expr("kecamatan_tidak_lapor", "kode", kode=pl.col("kode_kecamatan"), nama=pl.col("nama")).alias("pesan"),
     )

@@ -1,7 +1,7 @@
 """Turn district uploads' records into canonical kecamatan rows and parse-level findings
 (CONTRACT §1 and the parse-level rules of §2). Pure: no file I/O, no Prefect.
 
-Records are what `ektp.readers.read_records` returns: (baris, cells) per non-blank record, baris
+Records are what `landing.records.read_records` returns: (baris, cells) per non-blank record, baris
 being the 1-based line or sheet row.
 
 Per-file overhead matters (23,000 files a national backfill), and a Polars call costs about the
@@ -11,42 +11,29 @@ the cells), and every cell-level expression, built once at import, runs once per
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 import polars as pl
 
-from ektp.schema import ALIASES, COUNT_COLUMNS, FINDING_SCHEMA, REQUIRED_COUNTS, ROW_SCHEMA, RULES
-
-EARLIEST_DATE = date(2011, 1, 1)  # start of the e-KTP programme
-MAX_TITLE_LINES = 10
-REQUIRED_COLUMNS = ("kode_kecamatan", *REQUIRED_COUNTS)
-
-# Normalised header spelling -> canonical column.
-HEADER_LOOKUP: dict[str, str] = {
-    alias: canonical for canonical, aliases in ALIASES.items() for alias in aliases
-}
-_SEPARATORS = re.compile(r"[\s._\-]+")
-
-MONTHS: dict[str, int] = {
-    **dict.fromkeys(("januari", "january", "jan"), 1),
-    **dict.fromkeys(("februari", "pebruari", "february", "feb", "peb"), 2),
-    **dict.fromkeys(("maret", "march", "mar"), 3),
-    **dict.fromkeys(("april", "apr"), 4),
-    **dict.fromkeys(("mei", "may"), 5),
-    **dict.fromkeys(("juni", "june", "jun"), 6),
-    **dict.fromkeys(("juli", "july", "jul"), 7),
-    **dict.fromkeys(("agustus", "august", "agu", "agt", "ags", "agus", "aug"), 8),
-    **dict.fromkeys(("september", "sep", "sept"), 9),
-    **dict.fromkeys(("oktober", "october", "okt", "oct"), 10),
-    **dict.fromkeys(("november", "nopember", "nov", "nop"), 11),
-    **dict.fromkeys(("desember", "december", "des", "dec"), 12),
-}
+from contract import rules
+from contract.columns import (
+    CANONICAL,
+    COUNT_COLUMNS,
+    FINDING_SCHEMA,
+    MAX_TITLE_LINES,
+    REQUIRED_COLUMNS,
+    REQUIRED_COUNTS,
+    ROW_SCHEMA,
+    canonical_column,
+    count_known_columns,
+)
+from contract.dates import EARLIEST_DATE, MONTHS
+from landing.records import Records
 
 # Dates inside free text (title lines, file names). The year is limited to 19xx/20xx so that
 # a kabupaten code such as `5203-12-04` in a name is not read as the year 5203.
@@ -76,50 +63,13 @@ class ParsedUpload:
     tanggal: date | None
     rows: pl.DataFrame  # exactly ROW_SCHEMA columns
     findings: pl.DataFrame  # exactly FINDING_SCHEMA columns
+    # Rows with a kecamatan code. `rows` also holds rows with figures but no code (their counts
+    # null), only so that the suites find them unknown; they are not kecamatan rows.
+    coded: int | None = None
 
-
-def normalise_name(text: str) -> str:
-    """One normalised spelling per header cell: `KODE KEC.` -> `kode_kec`."""
-    return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
-
-
-def canonical_column(text: object) -> str | None:
-    """One canonical column (or None) per header cell."""
-    if not isinstance(text, str):
-        return None
-    first = text.lstrip()[:1]
-    # Header search and delimiter scoring see every cell of a file's first rows: figures and
-    # codes (no column name starts with a digit) answer at once, names hit the cache.
-    return None if not first or first.isdigit() else _canonical_name(text)
-
-
-@functools.lru_cache(maxsize=65536)  # the same few header cells in every file; 7,285 kecamatan names
-def _canonical_name(text: str) -> str | None:
-    return HEADER_LOOKUP.get(normalise_name(text))
-
-
-def count_known_columns(cells: Iterable[object]) -> int:
-    """One number per candidate header row: how many distinct canonical columns it names."""
-    # canonical_column inlined: this runs on every cell of a file's first rows.
-    names = {_canonical_name(c) for c in cells if c and isinstance(c, str) and not c[0].isdigit()}
-    names.discard(None)
-    return len(names)
-
-
-# One upload's records as the reader gives them: (baris, cells), blank records already dropped;
-# an empty cell is "" or None.
-Records = list[tuple[int, Sequence[str | None]]]
-CANONICAL = tuple(ALIASES)  # tanggal, kode_kecamatan, nama_kecamatan and the six counts
-
-
-def records_of(raw: pl.DataFrame) -> Records:
-    """The records of a raw cell table (`baris`, `c0..cN`)."""
-    return [(row[0], row[1:]) for row in raw.select("baris", pl.exclude("baris")).rows()]
-
-
-def parse_upload(raw: pl.DataFrame, file_name: str, today: date) -> ParsedUpload:
-    """One parsed upload per raw cell table of a district file."""
-    return parse_uploads([(file_name, records_of(raw))], today)[0]
+    @property
+    def kecamatan_rows(self) -> int:
+        return self.rows.height if self.coded is None else self.coded
 
 
 def parse_uploads(uploads: list[tuple[str, Records]], today: date) -> list[ParsedUpload]:
@@ -190,10 +140,7 @@ def _front(file_id: int, file_name: str, records: Records, sink: _Sink) -> _Fron
     """The per-file pass: header, columns, dates outside the cells; body rows go to `sink`."""
     header_at = find_header_row(records)
     if header_at is None:
-        reason = (
-            f"baris judul kolom tidak ditemukan di {MAX_TITLE_LINES + 1} baris pertama yang terisi; "
-            "harus ada kolom kode_kecamatan, wajib_ktp dan sudah_rekam"
-        )
+        reason = rules.message("berkas_tidak_terbaca", "tanpa_judul_kolom", batas=MAX_TITLE_LINES + 1)
         return unreadable_upload(file_name, reason)
     line, header = records[header_at]
     columns, findings = map_columns(header, line)
@@ -213,7 +160,7 @@ class _Body(NamedTuple):
     """What the batch pass found, by file: rows, agreed cell dates, findings."""
 
     rows: pl.DataFrame  # ROW_SCHEMA, the files' rows end to end in file order
-    offsets: dict[int, tuple[int, int]]  # file -> (first row, number of rows)
+    offsets: dict[int, tuple[int, int, int]]  # file -> (first row, number of rows, rows with a code)
     cell_dates: dict[int, date]
     dated_findings: set[int]  # files with a date finding from their cells
     findings: dict[int, pl.DataFrame]  # FINDING_SCHEMA, only for files with some
@@ -239,16 +186,14 @@ def _analyse(cells: pl.DataFrame) -> _Body:
         .with_columns(_COUNT_PROBLEM)
     )
     # Most files are clean: messages are built only for the rows that fail.
-    found = pl.concat([
-        date_findings,
-        collect_findings(counted.filter(pl.col("_jenis") == "tanpa_kode"), _ROW_FINDINGS),
-        collect_findings(long.filter(pl.col("masalah")), _COUNT_FINDINGS),
-    ])
-    rows = counted.filter(_IS_KECAMATAN).select("_file", *_ROW_IDENTITY, *_ROW_COUNTS)
-    sizes = rows.group_by("_file", maintain_order=True).len().rows()
+    found = pl.concat([date_findings, collect_findings(long.filter(pl.col("masalah")), _COUNT_FINDINGS)])
+    # A row with figures but no code goes on to the suites too, which find it unknown
+    # (kecamatan_tidak_dikenal has one home); its counts stay out of the count rules.
+    rows = counted.filter(_IS_COUNTED).select("_file", *_ROW_IDENTITY, *_ROW_COUNTS)
+    sizes = rows.group_by("_file", maintain_order=True).agg(pl.len(), pl.col("kode_kecamatan").is_not_null().sum())
     offsets, start = {}, 0
-    for file_id, n in sizes:
-        offsets[file_id] = (start, n)
+    for file_id, n, coded in sizes.rows():
+        offsets[file_id] = (start, n, coded)
         start += n
     by_file = found.partition_by("_file", as_dict=True, maintain_order=True, include_key=False) if found.height else {}
     return _Body(
@@ -262,11 +207,11 @@ def _analyse(cells: pl.DataFrame) -> _Body:
 
 def _finish(front: _Front, body: _Body, today: date) -> ParsedUpload:
     """One parsed upload from its per-file facts and its part of the batch pass."""
-    start, n = body.offsets.get(front.file_id, (0, 0))
+    start, n, coded = body.offsets.get(front.file_id, (0, 0, 0))
     file_findings = []
-    if front.counted and n == 0:
-        pesan = f"tidak ada baris kecamatan di bawah baris judul kolom (baris {front.header_line})"
-        file_findings.append(_finding("berkas_tidak_terbaca", pesan))
+    if front.counted and coded == 0:
+        pesan = rules.message("berkas_tidak_terbaca", "tanpa_kecamatan", baris=front.header_line)
+        file_findings.append(rules.finding("berkas_tidak_terbaca", pesan))
     reported = front.date_findings or front.file_id in body.dated_findings
     cell_date = body.cell_dates.get(front.file_id)
     tanggal, resolved = resolve_date(cell_date, front.title_date, front.name_date, today, reported)
@@ -274,15 +219,15 @@ def _finish(front: _Front, body: _Body, today: date) -> ParsedUpload:
     rows = body.rows.slice(start, n) if n else _NO_ROWS
     found = body.findings.get(front.file_id)
     if found is None:
-        return ParsedUpload(tanggal, rows, head if head.height <= 1 else _sorted(head))
-    return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, found])))
+        return ParsedUpload(tanggal, rows, head if head.height <= 1 else _sorted(head), coded)
+    return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, found])), coded)
 
 
 def unreadable_upload(file_name: str, reason: str) -> ParsedUpload:
     """One rejected upload per unreadable file, dated from its name when possible."""
     dates = set(dates_in_file_name(file_name))
     tanggal = dates.pop() if len(dates) == 1 else None
-    finding = _finding("berkas_tidak_terbaca", reason)
+    finding = rules.finding("berkas_tidak_terbaca", reason)
     return ParsedUpload(tanggal, pl.DataFrame(schema=ROW_SCHEMA), _findings_frame([finding]))
 
 
@@ -305,12 +250,12 @@ def map_columns(header: Sequence[str | None], line: int) -> tuple[dict[str, int]
     for canonical, hits in seen.items():
         if len(hits) > 1 and canonical != "nama_kecamatan":  # a repeated name column: first used
             names = " dan ".join(f'"{text}"' for _, text in hits)
-            pesan = f"kolom {names} sama-sama berarti {canonical}; hapus salah satu"
-            findings.append(_finding("kolom_ganda", pesan, line, kolom=canonical, nilai=names))
+            pesan = rules.message("kolom_ganda", "kolom", nama=names, kolom=canonical)
+            findings.append(rules.finding("kolom_ganda", pesan, line, kolom=canonical, nilai=names))
     for canonical in REQUIRED_COLUMNS:
         if canonical not in seen:
-            pesan = f"kolom {canonical} tidak ada"
-            findings.append(_finding("kolom_hilang", pesan, line, kolom=canonical))
+            pesan = rules.message("kolom_hilang", "kolom", kolom=canonical)
+            findings.append(rules.finding("kolom_hilang", pesan, line, kolom=canonical))
     return {canonical: hits[0][0] for canonical, hits in seen.items()}, findings
 
 
@@ -351,8 +296,8 @@ def parse_date(cell: pl.Expr) -> pl.Expr:
 
 
 def format_count_expr(count: pl.Expr) -> pl.Expr:
-    """One text per non-negative count, exactly as schema.format_count writes it: `12.410`."""
-    # Vectorised twin of format_count (a test pins them together): group digits from the right.
+    """One text per non-negative count, exactly as contract.formats.angka writes it: `12.410`."""
+    # Vectorised twin of angka (a test pins them together): group digits from the right.
     reversed_digits = count.cast(pl.String).str.reverse()
     grouped = reversed_digits.str.replace_all(r"([0-9]{3})", "${1}.").str.strip_chars_end(".")
     return grouped.str.reverse()
@@ -396,21 +341,22 @@ def resolve_date(
     if not sources:
         if already_reported:  # unreadable or conflicting dates were already named
             return None, []
-        pesan = (
-            "tanggal laporan tidak ditemukan; isi kolom tanggal, tulis "
-            '"Per tanggal 12 April 2018" di judul, atau beri nama berkas seperti 2018-04-12.csv'
-        )
-        return None, [_finding("tanggal_tidak_valid", pesan, kolom="tanggal")]
+        pesan = rules.message("tanggal_tidak_valid", "tidak_ada")
+        return None, [rules.finding("tanggal_tidak_valid", pesan, kolom="tanggal")]
     (first_where, tanggal), findings = sources[0], []
     for where, other in sources[1:]:
         if other != tanggal:
-            pesan = f"tanggal {tanggal} di {first_where} berbeda dengan {where} {other}"
+            pesan = rules.message(
+                "tanggal_tidak_valid", "sumber_berbeda",
+                tanggal=tanggal, sumber=first_where, sumber_lain=where, tanggal_lain=other,
+            )
             findings.append(_date_finding(pesan, other))
     if tanggal < EARLIEST_DATE:
-        pesan = f"tanggal {tanggal} sebelum {EARLIEST_DATE} (awal program e-KTP)"
+        pesan = rules.message("tanggal_tidak_valid", "sebelum_program", tanggal=tanggal, awal=EARLIEST_DATE)
         findings.append(_date_finding(pesan, tanggal))
     if tanggal > today:
-        findings.append(_date_finding(f"tanggal {tanggal} melewati hari ini ({today})", tanggal))
+        pesan = rules.message("tanggal_tidak_valid", "setelah_hari_ini", tanggal=tanggal, hari_ini=today)
+        findings.append(_date_finding(pesan, tanggal))
     return tanggal, findings
 
 
@@ -477,13 +423,18 @@ _DATE_SUMMARY = [
 
 def _where() -> pl.Expr:
     """One location phrase per row: `baris 7 (520304)`, or `baris 7` without a readable code."""
-    with_code = pl.format("baris {} ({})", pl.col("baris"), pl.col("_kode"))
+    with_code = _phrase(rules.WHERE_CODE, baris=pl.col("baris"), kode=pl.col("_kode"))
     return pl.when(pl.col("_kode").str.contains(_SIX_DIGITS)).then(with_code).otherwise(_line())
 
 
 def _line() -> pl.Expr:
     """One `baris N` phrase per row."""
-    return pl.format("baris {}", pl.col("baris"))
+    return _phrase(rules.WHERE_LINE, baris=pl.col("baris"))
+
+
+def _phrase(template: str, **fields: pl.Expr) -> pl.Expr:
+    """A template of the rule registry filled with expressions, outside any one rule."""
+    return pl.format(template.replace("{baris}", "{}").replace("{kode}", "{}"), *fields.values())
 
 
 @dataclass(frozen=True)
@@ -503,7 +454,7 @@ def _rule(when: pl.Expr, aturan: str, kolom: pl.Expr, pesan: pl.Expr, nilai: pl.
         kolom.cast(pl.String).alias("kolom"),
         nilai.cast(pl.String).alias("nilai"),
         pl.lit(aturan, pl.String).alias("aturan"),
-        pl.lit(RULES[aturan], pl.String).alias("tingkat"),
+        pl.lit(rules.level(aturan), pl.String).alias("tingkat"),
         pesan.cast(pl.String).alias("pesan"),
     ]
     return RowRule(when.fill_null(False), finding)
@@ -514,10 +465,10 @@ def _count_problem() -> pl.Expr:
     raw = pl.col("mentah")
     return (
         pl.when(raw == "")
-        .then(pl.lit("kosong, harus diisi bilangan bulat"))
+        .then(rules.message_expr("angka_tidak_valid", "kosong"))
         .when(raw.str.starts_with("-"))
-        .then(pl.format('"{}" negatif, harus bilangan bulat >= 0', raw))
-        .otherwise(pl.format('"{}" bukan bilangan bulat', raw))
+        .then(rules.message_expr("angka_tidak_valid", "negatif", nilai=raw))
+        .otherwise(rules.message_expr("angka_tidak_valid", "bukan_bulat", nilai=raw))
     )
 
 
@@ -535,43 +486,17 @@ def _count_findings() -> list[RowRule]:
     """Over the long count table: angka_tidak_valid for kecamatan and JUMLAH cells, jumlah_tidak_sesuai."""
     kolom, value, total = pl.col("kolom"), pl.col("nilai"), pl.col("jumlah")
     bad_kecamatan, bad_total, not_sum = _count_conditions()
-    kecamatan = _rule(
-        bad_kecamatan,
-        "angka_tidak_valid",
-        kolom,
-        pl.format("{}: {} {}", _where(), kolom, _count_problem()),
-        pl.col("mentah"),
+    raw = pl.col("mentah")
+    # A bad cell in a kecamatan row is located by line and code, one in the JUMLAH row by line.
+    cell = [
+        _rule(when, "angka_tidak_valid", kolom, rules.message_expr(
+            "angka_tidak_valid", case, where=where, kolom=kolom, masalah=_count_problem()), raw)
+        for when, case, where in ((bad_kecamatan, "sel", _where()), (bad_total, "jumlah", _line()))
+    ]
+    sentence = rules.message_expr(
+        "jumlah_tidak_sesuai", "kolom", where=_line(), kolom=kolom, nilai=format_count_expr(value), jumlah=format_count_expr(total)
     )
-    total_cell = _rule(
-        bad_total,
-        "angka_tidak_valid",
-        kolom,
-        pl.format("{}: JUMLAH {} {}", _line(), kolom, _count_problem()),
-        pl.col("mentah"),
-    )
-    mismatch = _rule(
-        not_sum,
-        "jumlah_tidak_sesuai",
-        kolom,
-        pl.format(
-            "{}: JUMLAH {} {} tidak sama dengan jumlah baris kecamatan {}",
-            _line(),
-            kolom,
-            format_count_expr(value),
-            format_count_expr(total),
-        ),
-        pl.col("mentah"),
-    )
-    return [kecamatan, total_cell, mismatch]
-
-
-def _missing_code_finding() -> RowRule:
-    """Over the wide table: kecamatan_tidak_dikenal for a row with figures but no kecamatan code."""
-    name = _text(pl.col("nama_kecamatan"))
-    pesan = pl.format("{}: baris berisi angka tetapi kode_kecamatan kosong", _line())
-    pesan = pl.when(name.is_not_null()).then(pl.format('{} (nama "{}")', pesan, name)).otherwise(pesan)
-    is_missing = pl.col("_jenis") == "tanpa_kode"
-    return _rule(is_missing, "kecamatan_tidak_dikenal", pl.lit("kode_kecamatan"), pesan, pl.lit(""))
+    return [*cell, _rule(not_sum, "jumlah_tidak_sesuai", kolom, sentence, raw)]
 
 
 def _date_findings() -> list[RowRule]:
@@ -581,7 +506,7 @@ def _date_findings() -> list[RowRule]:
         _IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
-        pl.format('{}: tanggal "{}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12', _where(), raw),
+        rules.message_expr("tanggal_tidak_valid", "sel", where=_where(), nilai=raw),
         raw,
     )
     usual = pl.col("_tanggal_umum")
@@ -590,11 +515,9 @@ def _date_findings() -> list[RowRule]:
         _IS_KECAMATAN & (pl.col("_tanggal") != usual),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
-        pl.format(
-            "{}: tanggal {} berbeda dengan tanggal baris lain {}",
-            _where(),
-            pl.col("_tanggal").cast(pl.String),
-            usual.cast(pl.String),
+        rules.message_expr(
+            "tanggal_tidak_valid", "baris_berbeda",
+            where=_where(), tanggal=pl.col("_tanggal").cast(pl.String), tanggal_umum=usual.cast(pl.String),
         ),
         raw,
     )
@@ -617,9 +540,8 @@ _ROW_IDENTITY = [
     pl.col("_kode").alias("kode_kecamatan"),
     _text(pl.col("nama_kecamatan")).alias("nama_kecamatan"),
 ]
-_ROW_COUNTS = [parse_count(pl.col(name)).alias(name) for name in COUNT_COLUMNS]
+_ROW_COUNTS = [pl.when(_IS_KECAMATAN).then(parse_count(pl.col(name))).alias(name) for name in COUNT_COLUMNS]
 _ROW_COLUMNS = [pl.col(name).cast(dtype) for name, dtype in ROW_SCHEMA.items()]
-_ROW_FINDINGS = [_missing_code_finding()]
 _DATE_FINDINGS = _date_findings()
 
 
@@ -628,7 +550,8 @@ def _single_date(dates: list[date], where: str, findings: list[dict]) -> date | 
     distinct = sorted(set(dates))
     if len(distinct) > 1:
         listed = ", ".join(d.isoformat() for d in distinct)
-        findings.append(_date_finding(f"{where} memuat beberapa tanggal berbeda: {listed}", listed))
+        pesan = rules.message("tanggal_tidak_valid", "beberapa", sumber=where, daftar=listed)
+        findings.append(_date_finding(pesan, listed))
         return None
     return distinct[0] if distinct else None
 
@@ -646,25 +569,10 @@ def _matches(pattern: re.Pattern[str], order: str, text: str) -> list[tuple[int,
     return found
 
 
-def _finding(
-    aturan: str, pesan: str, baris: int | None = None, kolom: str | None = None, nilai: str | None = None
-) -> dict:
-    """One file-level (or header-level) finding as a row of FINDING_SCHEMA."""
-    return {
-        "baris": baris,
-        "kode_kecamatan": None,
-        "kolom": kolom,
-        "nilai": nilai,
-        "aturan": aturan,
-        "tingkat": RULES[aturan],
-        "pesan": pesan,
-    }
-
-
 def _date_finding(pesan: str, value: object) -> dict:
     """One file-level tanggal_tidak_valid finding."""
     nilai = value.isoformat() if isinstance(value, date) else str(value)
-    return _finding("tanggal_tidak_valid", pesan, kolom="tanggal", nilai=nilai)
+    return rules.finding("tanggal_tidak_valid", pesan, kolom="tanggal", nilai=nilai)
 
 
 def _findings_frame(findings: list[dict]) -> pl.DataFrame:

@@ -1,38 +1,70 @@
-"""Read-only queries on the published warehouse, as an analyst would run them."""
+"""Reading the warehouse: the SQL files, and the one read-only connection that reports, the run
+summary, `ektp check` and the portal use. A read-only connection never blocks a run and is never
+blocked by one (see warehouse.store)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
-from ektp.errors import WarehouseError
-from warehouse.store import sql
+from contract.errors import WarehouseError
+
+SQL = Path(__file__).resolve().parent / "sql"
+
+Row = dict[str, Any]
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of warehouse/sql/<name>.sql (`marts/progres_kabupaten`, `queries/kabupaten`, ...)."""
+    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @contextmanager
-def connect(path: Path):
-    """A read-only connection; never blocks a run, never blocked by one (see warehouse.store)."""
-    if not path.exists():
-        raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", path=path)
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published warehouse, or a WarehouseError saying why not."""
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise WarehouseError("gudang data tidak dapat dibuka", path=path, reason=str(exc).splitlines()[0]) from exc
+        raise WarehouseError("gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)) from exc
     try:
         yield con
     finally:
         con.close()
 
 
-def query(path: Path, name: str, **params: object) -> pl.DataFrame:
-    """Run warehouse/sql/queries/<name>.sql with named parameters."""
-    with connect(path) as con:
-        return con.sql(sql(f"queries/{name}"), params=params).pl()
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Row]:
+    """Run warehouse/sql/queries/<name>.sql with `$name` parameters; rows as dicts."""
+    try:
+        result = con.execute(sql(f"queries/{name}"), params)
+        columns = [c[0] for c in result.description]
+        return [dict(zip(columns, r)) for r in result.fetchall()]
+    except duckdb.Error as exc:
+        raise WarehouseError("kueri gudang data gagal", query=f"{name}.sql", reason=_first_line(exc)) from exc
 
 
-def province_on(path: Path, tanggal: date) -> pl.DataFrame:
-    return query(path, "province_on", tanggal=tanggal)
+def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per file version already decided: its stat, hash, date and status."""
+    return con.sql("select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns from unggahan").pl()
+
+
+def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
+    """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
+    con.register("except_groups", except_groups.select("kode_kabupaten", "tanggal"))
+    try:
+        return con.sql(sql("queries/loaded_reports")).pl()
+    finally:
+        con.unregister("except_groups")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

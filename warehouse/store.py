@@ -9,9 +9,9 @@ snapshot, new readers see the new file, and a run killed at any point leaves the
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,17 +19,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ektp.errors import WarehouseError
-from ektp.reference import Reference
+from contract.errors import WarehouseError
+from contract.regions import Reference
+from warehouse.read import SQL, sql
 
-SQL = Path(__file__).resolve().parent / "sql"
-MARTS = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi")
+log = logging.getLogger(__name__)
 # Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
 STORAGE_VERSION = "v1.4.0"
-
-
-def sql(name: str) -> str:
-    return (SQL / f"{name}.sql").read_text()
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -68,7 +64,7 @@ def _lock(path: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"Menunggu proses lain yang sedang menulis {path.name} ...", file=sys.stderr, flush=True)
+            log.warning("Menunggu proses lain yang sedang menulis %s ...", path.name)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -165,20 +161,6 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None
         con.unregister("seed")
 
 
-def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """One row per file version already decided: its stat, hash, date and status."""
-    return con.sql("select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns from unggahan").pl()
-
-
-def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
-    """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
-    con.register("except_groups", except_groups.select("kode_kabupaten", "tanggal"))
-    try:
-        return con.sql(sql("queries/loaded_reports")).pl()
-    finally:
-        con.unregister("except_groups")
-
-
 def replace_files(
     con: duckdb.DuckDBPyConnection,
     cleared: pl.DataFrame,
@@ -201,9 +183,3 @@ def replace_files(
     finally:
         for name in frames:
             con.unregister(name)
-
-
-def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the analysts' relations from the loaded figures."""
-    for mart in MARTS:
-        con.execute(f"create or replace table {mart} as {sql('marts/' + mart)}")  # mart: our constant

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 
 from bench import gen, run, year
-from ektp.parsing import parse_file
+from tests.uploads import parse_file
 
 TODAY = date(2026, 1, 1)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import make_xlsx
+from tests.uploads import run_settings
 
 CORPUS = Path(__file__).resolve().parent
 # "Today" is pinned (EKTP_TODAY) so that "after today" is a fixed date of the corpus.
@@ -138,7 +139,7 @@ def nightly_over_corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("EKTP_TODAY", TODAY.isoformat())
             start = time.perf_counter()
-            summary = nightly(tanggal=REPORT_DATE, landing=str(landing), warehouse=str(warehouse))
+            summary = nightly(tanggal=REPORT_DATE, settings=run_settings(landing, warehouse))
             seconds = time.perf_counter() - start
         _RUN = CorpusRun(landing, warehouse, summary, seconds)
     return _RUN

@@ -7,8 +7,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from ektp import reference
-from ektp.schema import COUNT_COLUMNS
+from contract import regions as reference
+from contract.columns import COUNT_COLUMNS
 from expectations import history
 from expectations.engine import Validator
 from transforms.batch import batch_rows

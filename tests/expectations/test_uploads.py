@@ -7,8 +7,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from ektp import reference
-from ektp.schema import COUNT_COLUMNS, FINDING_SCHEMA
+from contract import regions as reference
+from contract.columns import COUNT_COLUMNS, FINDING_SCHEMA
 from expectations import uploads
 from expectations.engine import Rule, Suite, ValidationMismatch, Validator
 from transforms.batch import batch_rows
@@ -86,6 +86,22 @@ def test_unreadable_code_is_named_in_the_message_not_in_the_code_column(validato
     assert findings(validator, ok("5272O1")) == [
         ("kecamatan_tidak_dikenal", "error", 2, None, "kode_kecamatan", "5272O1",
          'baris 2: kode kecamatan "5272O1" tidak ada dalam daftar Kemendagri'),
+    ]
+
+
+def test_row_with_figures_but_no_code_is_unknown(validator):
+    # the parser hands such rows on without code or counts: unknown, named when it has a name,
+    # never twins of each other, never checked by the count rules
+    rows = [
+        ok("527201"),
+        {"kode_kecamatan": None, "nama_kecamatan": "Praya Barat Daya"},
+        {"kode_kecamatan": None},
+    ]
+    assert findings(validator, *rows) == [
+        ("kecamatan_tidak_dikenal", "error", 3, None, "kode_kecamatan", "",
+         'baris 3: baris berisi angka tetapi kode_kecamatan kosong (nama "Praya Barat Daya")'),
+        ("kecamatan_tidak_dikenal", "error", 4, None, "kode_kecamatan", "",
+         "baris 4: baris berisi angka tetapi kode_kecamatan kosong"),
     ]
 
 

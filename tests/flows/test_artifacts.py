@@ -6,10 +6,11 @@ import prefect.artifacts
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-from ektp.summary import Summary
+from reports.summary import Summary
 from flows import artifacts
 from flows.backfill import backfill
 from flows.nightly import nightly
+from tests.uploads import run_settings
 from tests.flows.support import D1, D3, tiny_landing
 
 
@@ -63,12 +64,12 @@ def artifact_of(state, key: str):
 def test_nightly_and_backfill_attach_their_summary(prefect_server, tmp_path):
     landing = str(tiny_landing(tmp_path / "landing"))
     warehouse = str(tmp_path / "gudang" / "ektp.duckdb")
-    state = nightly(tanggal=D3, landing=landing, warehouse=warehouse, return_state=True)
+    state = nightly(tanggal=D3, settings=run_settings(landing, warehouse), return_state=True)
     assert state.is_completed()
     art = artifact_of(state, "ringkasan-nightly")
     assert art.type == "markdown"
     assert "| 5208 | Kabupaten Lombok Utara | 3 | 1 | 0 | 0 |" in art.data
     assert "## Provinsi per 2018-04-03" in art.data and warehouse in art.data
-    state = backfill(start=D1, end=D3, kabupaten="5272", landing=landing, warehouse=warehouse, return_state=True)
+    state = backfill(start=D1, end=D3, kabupaten="5272", settings=run_settings(landing, warehouse), return_state=True)
     assert state.is_completed()
     assert "| 5272 | Kota Bima | 3 | 0 | 0 | 0 |" in artifact_of(state, "ringkasan-backfill").data

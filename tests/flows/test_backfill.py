@@ -12,6 +12,7 @@ from polars.testing import assert_frame_equal
 from flows.backfill import backfill
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, row, write
+from tests.uploads import run_settings
 
 DAYS = [date(2018, 4, d) for d in range(1, 6)]
 TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "riwayat_kecamatan", "kualitas_data")
@@ -44,7 +45,7 @@ def landing(tmp_path, prefect_server):
 
 
 def run_nightly(landing, wh, day=DAYS[-1]):
-    return nightly(tanggal=day, landing=str(landing), warehouse=str(wh))
+    return nightly(tanggal=day, settings=run_settings(landing, wh))
 
 
 def test_nightly_twice_changes_nothing(landing, tmp_path):
@@ -61,7 +62,7 @@ def test_backfill_of_a_loaded_range_changes_nothing(landing, tmp_path):
     wh = tmp_path / "a.duckdb"
     run_nightly(landing, wh)
     before = snapshot(wh)
-    result = backfill(start=DAYS[0], end=DAYS[-1], landing=str(landing), warehouse=str(wh))
+    result = backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, wh))
     assert result["berkas_diproses"] == 9
     assert_same(snapshot(wh), before)
 
@@ -70,13 +71,13 @@ def test_backfill_into_empty_warehouse_equals_nightly_runs(landing, tmp_path):
     nightly_wh, backfill_wh = tmp_path / "n.duckdb", tmp_path / "b.duckdb"
     for d in DAYS:  # one nightly per day, as the schedule would
         run_nightly(landing, nightly_wh, d)
-    backfill(start=DAYS[0], end=DAYS[-1], landing=str(landing), warehouse=str(backfill_wh))
+    backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, backfill_wh))
     assert_same(snapshot(backfill_wh), snapshot(nightly_wh))
 
 
 def test_backfill_by_kabupaten_touches_only_those(landing, tmp_path):
     wh = tmp_path / "a.duckdb"
-    backfill(start=DAYS[0], end=DAYS[-1], kabupaten=["5272"], landing=str(landing), warehouse=str(wh))
+    backfill(start=DAYS[0], end=DAYS[-1], kabupaten=["5272"], settings=run_settings(landing, wh))
     assert one(wh, "select distinct kode_kabupaten from unggahan") == [("5272",)]
 
 
@@ -97,7 +98,7 @@ def test_late_correction_recomputes_what_it_affects(landing, tmp_path):
                " and tanggal in (?, ?) order by 1", DAYS[1:3]) == [(DAYS[1], 510), (DAYS[2], -490)]
     # The same figures as a backfill of everything into an empty warehouse.
     other = tmp_path / "b.duckdb"
-    backfill(start=DAYS[0], end=DAYS[-1], landing=str(landing), warehouse=str(other))
+    backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, other))
     for t in ("progres_kecamatan", "progres_kabupaten", "progres_provinsi"):
         assert_frame_equal(dump(other, t), dump(wh, t))
 

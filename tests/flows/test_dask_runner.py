@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ektp.errors import UsageError
+from contract.errors import UsageError
 from flows import runner
 from flows.nightly import nightly
+from tests.uploads import run_settings
 from tests.flows.support import D3, table, tiny_landing
 
 TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "unggahan", "kualitas_data")
@@ -55,10 +56,10 @@ def test_dask_gives_the_same_warehouse(cluster, tmp_path, monkeypatch):
     c, client = cluster
     landing = str(tiny_landing(tmp_path / "landing"))
     monkeypatch.setenv("EKTP_BATCH_FILES", "2")  # 7 files: four parse tasks to share out
-    local = nightly(tanggal=D3, landing=landing, warehouse=str(tmp_path / "a" / "ektp.duckdb"))
+    local = nightly(tanggal=D3, settings=run_settings(landing, tmp_path / "a" / "ektp.duckdb"))
     spec = c.scheduler_address.replace("tcp://", "dask://")
     with get_task_stream(client) as stream:
-        dask = runner.run(nightly, spec, tanggal=D3, landing=landing, warehouse=str(tmp_path / "b" / "ektp.duckdb"))
+        dask = runner.run(nightly, spec, tanggal=D3, settings=run_settings(landing, tmp_path / "b" / "ektp.duckdb"))
     for name in TABLES:
         assert table(tmp_path / "a" / "ektp.duckdb", name, PER_RUN) == table(tmp_path / "b" / "ektp.duckdb", name, PER_RUN), name
     assert dask["per_kabupaten"] == local["per_kabupaten"] and dask["provinsi"] == local["provinsi"]

@@ -10,6 +10,7 @@ import pytest
 
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, one, row, write
+from tests.uploads import run_settings
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -21,7 +22,7 @@ def dirs(tmp_path, prefect_server):
 
 def run(dirs, day):
     landing, warehouse = dirs
-    return nightly(tanggal=day, landing=str(landing), warehouse=str(warehouse))
+    return nightly(tanggal=day, settings=run_settings(landing, warehouse))
 
 
 def test_carry_forward_over_a_missed_day(dirs):

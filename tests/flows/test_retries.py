@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from prefect import flow
 
-from ektp.errors import EktpError, TransientError, UnreadableFile
+from contract.errors import EktpError, TransientError, UnreadableFile
 from flows import tasks
 
 

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from ektp.errors import PrefectServerError
-from ektp.settings import Settings
+from contract.errors import PrefectServerError
+from contract.settings import Settings
 from flows import serve as serve_mod
 from tests.flows.support import D3, Webhook, free_port, table, tiny_landing
 
@@ -25,7 +25,7 @@ def test_configured_but_unreachable_server_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(serve_mod, "REMOTE_TIMEOUT", 0.5)
     dead = f"http://127.0.0.1:{free_port()}/api"
     with temporary_settings(updates={PREFECT_API_URL: dead}), pytest.raises(PrefectServerError, match="tidak menjawab") as err:
-        serve_mod.serve(Settings())
+        serve_mod.serve(Settings(), say=print)
     assert dead in str(err.value)
 
 
@@ -34,7 +34,7 @@ def test_a_busy_port_is_one_clear_error(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         with pytest.raises(PrefectServerError, match="port sudah dipakai"):
-            serve_mod.serve(Settings(prefect_port=busy.getsockname()[1]))
+            serve_mod.serve(Settings(prefect_port=busy.getsockname()[1]), say=print)
 
 
 @contextmanager
@@ -104,7 +104,10 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         for d in (nightly, backfill):
             limit = d.global_concurrency_limit
             assert (limit.limit, str(d.concurrency_options.collision_strategy.value)) == (1, "ENQUEUE")
-        assert set(backfill.parameter_openapi_schema["required"]) == {"start", "end"}
+        assert set(backfill.parameter_openapi_schema["required"]) == {"settings", "start", "end"}
+        # Both carry serve's settings as their default parameter (not the environment of a run).
+        for d in (nightly, backfill):
+            assert d.parameters["settings"]["warehouse"] == str(warehouse)
 
         run = run_deployment("nightly/nightly", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1)
         assert run.state.is_completed(), log_path.read_text()[-3000:]

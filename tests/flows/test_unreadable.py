@@ -6,8 +6,8 @@ from datetime import date
 
 from prefect import flow
 
-from ektp import landing
-from ektp.reference import load
+from landing import inbox as landing
+from contract.regions import load
 from flows import tasks
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file
 

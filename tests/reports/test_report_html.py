@@ -8,9 +8,10 @@ import altair as alt
 import duckdb
 import pytest
 
-from ektp.errors import EktpError
+from contract.errors import EktpError
 from reports.chart import to_svg
-from reports.daily import ReportError, write_report
+from contract.errors import ReportError, WarehouseError
+from reports.daily import write_report
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus"]
@@ -203,9 +204,9 @@ def test_readers_may_hold_the_warehouse_open(warehouse, tmp_path):
         analyst.close()
 
 
-def test_missing_warehouse_is_a_report_error(tmp_path):
+def test_missing_warehouse_is_a_warehouse_error(tmp_path):
     # A clear error, of the project's error family, naming the file.
-    with pytest.raises(ReportError, match="gudang data belum ada") as raised:
+    with pytest.raises(WarehouseError, match="gudang data belum ada") as raised:
         write_report(tmp_path / "nope.duckdb", D, tmp_path)
     assert isinstance(raised.value, EktpError) and "nope.duckdb" in str(raised.value)
 
@@ -218,9 +219,9 @@ def test_date_without_data_is_a_report_error(warehouse, tmp_path, when):
     assert not list(tmp_path.glob("laporan-*"))
 
 
-def test_a_file_that_is_not_a_warehouse_is_a_report_error(tmp_path):
-    # Garbage bytes: ReportError, not a DuckDB traceback.
+def test_a_file_that_is_not_a_warehouse_is_a_warehouse_error(tmp_path):
+    # Garbage bytes: WarehouseError naming the file, not a DuckDB traceback.
     bad = tmp_path / "bad.duckdb"
     bad.write_bytes(b"not a database" * 100)
-    with pytest.raises(ReportError):
+    with pytest.raises(WarehouseError, match="bad.duckdb"):
         write_report(bad, D, tmp_path)

@@ -9,6 +9,7 @@ import openpyxl
 
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, row, write
+from tests.uploads import run_settings
 
 D1, D2 = date(2018, 4, 1), date(2018, 4, 2)
 
@@ -19,7 +20,7 @@ def test_nightly_writes_the_report_with_the_warehouse_figures(tmp_path, prefect_
         day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
     day_file(landing, "5208", LOMBOK_UTARA, D1, base=7_000, step=20)
     write(landing, "5208", "lap_2018-04-02.csv", [row(D2, "520801", 100, 90, cetak=95)])  # cetak > rekam
-    result = nightly(tanggal=D2, landing=str(landing), warehouse=str(wh))
+    result = nightly(tanggal=D2, settings=run_settings(landing, wh))
     html_path, xlsx_path = map(Path, result["laporan"])
     assert html_path.name == "laporan-ektp-2018-04-02.html" and xlsx_path.name == "laporan-ektp-2018-04-02.xlsx"
     html = html_path.read_text()
@@ -45,7 +46,7 @@ def test_report_at_national_scope_and_for_one_province(tmp_path, prefect_server,
     landing, wh = tmp_path / "landing", tmp_path / "gudang" / "ektp.duckdb"
     day_file(landing, "5272", KOTA_BIMA, D1, base=5_000, step=10)
     day_file(landing, "5371", KOTA_KUPANG, D1, base=3_000, step=10)
-    result = nightly(tanggal=D1, landing=str(landing), warehouse=str(wh))
+    result = nightly(tanggal=D1, settings=run_settings(landing, wh))
     assert not any("laporan tidak dibuat" in c for c in result["catatan"]), result["catatan"]
     by_province = dict(((p, (w, s)) for p, w, s in one(
         wh, "select kode_provinsi, wajib_ktp, sudah_rekam from progres_provinsi where tanggal = ?", [D1])))

@@ -17,7 +17,7 @@ from polars.testing import assert_frame_equal
 
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, run_settings
 
 START = date(2018, 4, 1)
 DAYS = [START + timedelta(days=i) for i in range(30)]
@@ -59,12 +59,12 @@ def landing(tmp_path, prefect_server):
 
 def test_readers_during_a_backfill(landing, tmp_path):
     wh = tmp_path / "w.duckdb"
-    nightly(tanggal=DAYS[-1], landing=str(landing), warehouse=str(wh))
+    nightly(tanggal=DAYS[-1], settings=run_settings(landing, wh))
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), "12"], stdout=subprocess.PIPE, text=True)
     time.sleep(1.5)  # the reader is connected before the writer starts
     # Twice, so that the writer swaps the file under the reader's open connection more than once.
     for _ in range(2):
-        backfill(start=DAYS[0], end=DAYS[-1], landing=str(landing), warehouse=str(wh))
+        backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, wh))
     out, _ = reader.communicate(timeout=60)
     result = json.loads(out.strip().splitlines()[-1])
     # Every read succeeded and saw a complete state: the province equals the sum of its districts.
@@ -115,7 +115,7 @@ def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env)
     wh = tmp_path / "w.duckdb"
     env = {**cli_env, "EKTP_LANDING": str(landing), "EKTP_WAREHOUSE": str(wh)}
     args = ["nightly", "--date", DAYS[-1].isoformat()]
-    nightly(tanggal=DAYS[14], landing=str(landing), warehouse=str(wh))
+    nightly(tanggal=DAYS[14], settings=run_settings(landing, wh))
     before_file = tmp_path / "before.duckdb"
     shutil.copyfile(wh, before_file)
     before = _state(wh)

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ektp.errors import WarehouseError
-from warehouse import store
+from contract.errors import WarehouseError
+from warehouse import read, store
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -94,7 +94,7 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
                         " ? as kode_kabupaten, ? as kode_kecamatan, 100 as wajib_ktp, ? as sudah_rekam, 2 as baris,"
                         " now() as diproses_pada, 'r' as run_id", [f, day(d), kab, kec, d])
         batch = pl.DataFrame({"kode_kabupaten": ["5201", "5201"], "tanggal": [day(10), day(12)]})
-        got = store.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
+        got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
     assert got.select("kode_kecamatan", "tanggal").rows() == [("520101", day(5)), ("520101", day(11)), ("520102", day(2))]
 
 

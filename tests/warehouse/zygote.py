@@ -9,14 +9,14 @@ import json
 import os
 import sys
 
-from ektp import quiet
+from flows import environment as quiet
 
 quiet.configure()
 
 import great_expectations  # noqa: E402,F401
 import prefect  # noqa: E402,F401
 
-import ektp.check  # noqa: E402,F401
+import pipeline.check  # noqa: E402,F401
 import ektp.cli  # noqa: E402
 import flows.backfill  # noqa: E402,F401
 import flows.nightly  # noqa: E402,F401

@@ -8,7 +8,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ektp.errors import TransientError, UsageError
+from contract import rules
+from contract.errors import TransientError, UsageError
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,6 @@ class LandingFile:
     # Why the file cannot be taken at all (unknown inbox, symlink): rejected without reading.
     problem: str | None = None
 
-    @property
-    def order_key(self) -> tuple[int, str]:
-        """Within one district and date: modification time, then path in code-point order."""
-        return (self.mtime_ns, self.file)
-
 
 def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
     """Every file under `landing`, with the reason it cannot be taken where there is one."""
@@ -36,15 +32,13 @@ def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
     found: list[LandingFile] = []
     for entry in sorted(os.scandir(landing), key=lambda e: e.name):
         if entry.is_symlink():
-            found.append(_refused(landing, entry, None, "tautan simbolik tidak diikuti"))
+            found.append(_refused(landing, entry, _unreadable("tautan")))
         elif entry.is_dir():
             kode = entry.name
-            problem = None if kode in inboxes else f"folder {kode} bukan kode kabupaten/kota dalam cakupan"
+            problem = None if kode in inboxes else _unreadable("folder_asing", folder=kode)
             found.extend(_walk_inbox(landing, Path(entry.path), kode, problem))
         elif entry.is_file():
-            found.append(
-                _refused(landing, entry, None, "berkas langsung di folder landing, bukan di folder kabupaten")
-            )
+            found.append(_refused(landing, entry, _unreadable("di_landing")))
     return found
 
 
@@ -59,19 +53,20 @@ def _walk_inbox(landing: Path, inbox: Path, kode: str, problem: str | None) -> l
         for name in names:
             full = os.path.join(root, name)
             st = os.lstat(full)
-            why = "tautan simbolik tidak diikuti" if stat.S_ISLNK(st.st_mode) else problem
+            why = _unreadable("tautan") if stat.S_ISLNK(st.st_mode) else problem
             out.append(LandingFile(prefix + name, kode, Path(full), st.st_size, st.st_mtime_ns, why))
     return out
 
 
-def _entry(landing: Path, path: Path, kode: str | None, problem: str | None) -> LandingFile:
+def _refused(landing: Path, entry: os.DirEntry, problem: str) -> LandingFile:
+    """A file directly in the landing folder: no inbox, so no kabupaten."""
+    path = Path(entry.path)
     st = path.lstat()
-    rel = path.relative_to(landing).as_posix()
-    return LandingFile(rel, kode, path, st.st_size, st.st_mtime_ns, problem)
+    return LandingFile(path.relative_to(landing).as_posix(), None, path, st.st_size, st.st_mtime_ns, problem)
 
 
-def _refused(landing: Path, entry: os.DirEntry, kode: str | None, problem: str) -> LandingFile:
-    return _entry(landing, Path(entry.path), kode, problem)
+def _unreadable(case: str, **fields: object) -> str:
+    return rules.message("berkas_tidak_terbaca", case, **fields)
 
 
 def read_bytes(f: LandingFile) -> bytes:

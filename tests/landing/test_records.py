@@ -13,10 +13,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ektp.errors import UnreadableFile
-from ektp.parsing import parse_file
-from ektp.readers import read_cells
-from ektp.schema import FINDING_SCHEMA, ROW_SCHEMA
+from contract.errors import UnreadableFile
+from tests.uploads import parse_file, read_cells
+from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 
 TODAY = dt.date(2018, 4, 20)
 HEADER = "kode_kecamatan;nama_kecamatan;wajib_ktp;sudah_rekam"

@@ -16,10 +16,13 @@ from collections.abc import Sequence
 import fastexcel
 import polars as pl
 
-from ektp.errors import UnreadableFile
-from transforms.uploads import MAX_TITLE_LINES, Records, count_known_columns, records_of
+from contract import rules
+from contract.columns import MAX_TITLE_LINES, count_known_columns
+from contract.errors import UnreadableFile
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
+# One upload's records: (baris, cells), blank records dropped; an empty cell is "" or None.
+Records = list[tuple[int, Sequence[str | None]]]
 DELIMITERS = (",", ";", "\t")
 MAX_COLUMNS = 256  # an upload has about ten; more means garbage, which must not eat memory
 SAMPLE_LINES = 40  # non-blank lines: 10 title lines, the header and some data rows
@@ -36,19 +39,22 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 _EXCEL_DATETIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$"
 
 
-def read_cells(name: str, data: bytes) -> pl.DataFrame:
-    """One row per non-blank record of the upload: `baris` plus text columns `c0..cN`.
+def unreadable(case: str, file: str | None = None, **fields: object) -> UnreadableFile:
+    """The berkas_tidak_terbaca finding of one case, as the exception that rejects the file."""
+    context = {"file": file} if file is not None else {}
+    return UnreadableFile(rules.message("berkas_tidak_terbaca", case, **fields), **context)
 
-    The table view of read_records, for reading a file by eye (and in the readers' tests)."""
-    records = read_records(name, data)
-    return _records_frame([line for line, _ in records], [list(cells) for _, cells in records])
+
+def records_of(raw: pl.DataFrame) -> Records:
+    """The records of a raw cell table (`baris`, `c0..cN`)."""
+    return [(row[0], row[1:]) for row in raw.select("baris", pl.exclude("baris")).rows()]
 
 
 def read_records(name: str, data: bytes) -> Records:
     """One (baris, cells) per non-blank record of the upload, what the batch parser takes."""
     kind = file_format(name)
     if not data:
-        raise UnreadableFile("berkas kosong (0 byte)", file=name)
+        raise unreadable("kosong", file=name)
     try:
         if kind == "xlsx":
             records = records_of(_drop_blank_rows(read_xlsx(data)))
@@ -62,7 +68,7 @@ def read_records(name: str, data: bytes) -> Records:
         raise
     if not records:
         where = "lembar pertama" if kind == "xlsx" else "berkas"
-        raise UnreadableFile(f"{where} kosong: tidak ada sel yang terisi", file=name)
+        raise unreadable("tanpa_sel", file=name, bagian=where)
     return records
 
 
@@ -72,33 +78,28 @@ def file_format(name: str) -> str:
     extension = "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
     if extension not in FORMATS:
         shown = extension or "tanpa ekstensi"
-        raise UnreadableFile(f"jenis berkas {shown} tidak diterima; kirim .csv, .txt atau .xlsx", file=name)
+        raise unreadable("jenis", file=name, ekstensi=shown)
     return FORMATS[extension]
 
 
 def decode_text(data: bytes) -> str:
     """One text per CSV upload: strict UTF-8 (BOM stripped), else strict Windows-1252."""
     if data.startswith(_UTF16_BOMS):
-        raise UnreadableFile("berkas ber-encoding UTF-16; simpan ulang sebagai CSV UTF-8 atau CSV biasa")
+        raise unreadable("utf16")
     if b"\x00" in data:
         hint = " (berkas xlsx/zip yang diberi nama .csv?)" if data.startswith(_ZIP_MAGIC) else ""
-        raise UnreadableFile(f"berkas berisi data biner, bukan teks CSV{hint}")
+        raise unreadable("biner", petunjuk=hint)
     data = data.removeprefix(_UTF8_BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_at = exc.start
     if _UTF8_SEQUENCE.search(data):
-        raise UnreadableFile(
-            f"encoding campuran: sebagian UTF-8, tetapi byte ke-{bad_at + 1} bukan UTF-8; "
-            "simpan ulang seluruh berkas sebagai CSV UTF-8"
-        )
+        raise unreadable("encoding_campuran", posisi=bad_at + 1)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"berkas bukan teks UTF-8 maupun Windows-1252 (byte ke-{exc.start + 1} tidak dikenal)"
-        ) from None
+        raise unreadable("encoding", posisi=exc.start + 1) from None
 
 
 def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
@@ -125,13 +126,10 @@ def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
         # Strict: a quote opened and never closed swallows every later line into one cell,
         # silently losing kecamatan rows; refusing names the line to fix instead.
         at = line if quoted else reader.line_num
-        raise UnreadableFile(f"format CSV rusak mulai baris {at}: {_csv_problem(exc)}") from None
+        raise unreadable("csv_rusak", baris=at, masalah=_csv_problem(exc)) from None
     if delimiter == "," and (wide := _wider_than_header(records)) is not None:
         # Unquoted `12,345` in a comma file splits one count into two plausible ones.
-        raise UnreadableFile(
-            f"baris {starts[wide]} berisi lebih banyak kolom daripada baris judul kolom; di CSV "
-            'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
-        )
+        raise unreadable("lebih_lebar", baris=starts[wide])
     return starts, _narrow(starts, records)
 
 
@@ -189,18 +187,8 @@ def _narrow(starts: Sequence[int], records: list[list[str]]) -> list[list[str]]:
         width = max(map(len, records), default=0)
         if width > MAX_COLUMNS:
             line = starts[next(i for i, r in enumerate(records) if len(r) == width)]
-            raise UnreadableFile(f"baris {line} berisi {width} kolom; paling banyak {MAX_COLUMNS}")
+            raise unreadable("terlalu_lebar", baris=line, lebar=width, batas=MAX_COLUMNS)
     return records
-
-
-def _records_frame(starts: Sequence[int], records: list[list[str | None]]) -> pl.DataFrame:
-    """One row per record, short records padded with empty cells, empty cells as null."""
-    width = max(map(len, records), default=0)
-    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
-    names = [f"c{i}" for i in range(width)]
-    frame = pl.DataFrame(padded, schema=dict.fromkeys(names, pl.String), orient="row")
-    cells = [pl.when(pl.col(names) != "").then(pl.col(names)).name.keep()] if names else []
-    return frame.select(pl.Series("baris", starts, dtype=pl.Int64), *cells)
 
 
 def _trim_blank_tail(record: list[str]) -> list[str]:
@@ -226,12 +214,9 @@ def _csv_problem(exc: csv.Error) -> str:
 def read_xlsx(data: bytes) -> pl.DataFrame:
     """One row per row of the first sheet (empty rows included), every cell as text."""
     if data.startswith(_OLE_MAGIC):
-        raise UnreadableFile(
-            "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; "
-            "simpan ulang sebagai .xlsx tanpa kata sandi"
-        )
+        raise unreadable("xls")
     if not data.startswith(_ZIP_MAGIC):
-        raise UnreadableFile("bukan berkas xlsx yang sah")
+        raise unreadable("bukan_xlsx")
     try:
         workbook = fastexcel.read_excel(data)
         # header_row=None + skip_rows=0 keeps the sheet's leading empty rows, so row i of
@@ -241,7 +226,7 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine panics surface as pyo3's PanicException (a BaseException)
-        raise UnreadableFile("berkas xlsx rusak atau tidak dapat dibuka") from exc
+        raise unreadable("xlsx_rusak") from exc
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
     dates = [pl.col(c).str.replace(_EXCEL_DATETIME, "${1}") for c in frame.columns]
     return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("baris"), *dates)

@@ -10,7 +10,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from ektp.demo import SEEDS, build_landing
+from contract.regions import seed
+from demo.landing import build_landing
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_pace_picks_up_in_april(built):
 
 def test_codes_in_reference(built):
     # Every kecamatan is in the reference under its own kabupaten, and all 117 of NTB report.
-    ref = pl.read_csv(SEEDS / "kecamatan.csv", infer_schema=False).filter(pl.col("kode_kabupaten").str.starts_with("52"))
+    ref = seed("kecamatan").filter(pl.col("kode_kabupaten").str.starts_with("52"))
     pairs = built[1].select("kode_kecamatan", "kode_kabupaten").unique()
     assert pairs.join(ref, on=["kode_kecamatan", "kode_kabupaten"], how="anti").is_empty()
     assert pairs.height == ref.height == 117
@@ -144,7 +145,7 @@ def test_bad_files_present(built):
     # Each bad upload exists, shows its one defect and is not what the truth loads.
     landing, truth = built
     loaded = set(truth["file"])
-    known = set(pl.read_csv(SEEDS / "kecamatan.csv", infer_schema=False)["kode_kecamatan"])
+    known = set(seed("kecamatan")["kode_kecamatan"])
     over = csv_rows(landing / "5207/KSB_ektp_20-02-2018.csv")[1:]
     assert any(int(r[3].replace(",", "")) > int(r[2].replace(",", "")) for r in over)
     assert any(r[1] not in known for r in csv_rows(landing / "5201/ektp_5201_2018-03-07.csv")[1:])

@@ -1,9 +1,8 @@
-"""The run summary as the terminal shows it (ektp/summary.py)."""
+"""The run summary as the terminal shows it (reports/summary.py)."""
 
 from __future__ import annotations
 
-from ektp.settings import Settings
-from ektp.summary import Summary, render
+from reports.summary import Summary, render
 
 
 def test_missing_districts_line_stays_short_at_national_scope():
@@ -12,11 +11,3 @@ def test_missing_districts_line_stays_short_at_national_scope():
     line = next(l for l in render(Summary("r", "2018-01-01", kabupaten_tidak_lapor=missing)).splitlines()
                 if l.startswith("Tidak lapor"))
     assert line.endswith("1119 Kabupaten 19 dan 5 lainnya") and "1120" not in line
-
-
-def test_report_covers_the_scope_province_or_all():
-    # one province code: its report; several, or all: every province in the warehouse
-    assert Settings(provinsi="52").report_provinsi == "52"
-    assert Settings(provinsi=" 53 ").report_provinsi == "53"
-    assert Settings(provinsi="all").report_provinsi is None
-    assert Settings(provinsi="52,53").report_provinsi is None

@@ -1,33 +1,28 @@
-"""The steps of a run, as plain functions: the Prefect flows wire them as tasks."""
+"""The steps of a run, as plain functions: which files to take, their decisions, the load.
+
+The Prefect flows wire them as tasks; `ektp check` calls the same decision and history steps.
+"""
 
 from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+import duckdb
 import polars as pl
 
-from ektp import batch as batches
-from ektp import landing
-from ektp.batch import Batch, Upload
-from ektp.landing import LandingFile
-from ektp.reference import Reference
-from ektp.settings import Settings
+from contract.regions import Reference
+from contract.settings import Settings
 from expectations.engine import Validator
+from landing import inbox
+from landing.inbox import LandingFile
+from pipeline import batch as batches
+from pipeline.batch import Batch, Upload
 from transforms import ledger
 from transforms.decisions import decide
-from warehouse import store
-
-
-@dataclass
-class Plan:
-    """Which landing files a run reads, and what it leaves for later."""
-
-    to_read: list[LandingFile]
-    peers: dict[tuple[str, date], list[LandingFile]] = field(default_factory=dict)
-    still_uploading: list[str] = field(default_factory=list)
+from warehouse import marts, read, store
 
 
 def new_run_id() -> str:
@@ -36,7 +31,7 @@ def new_run_id() -> str:
 
 def scan(settings: Settings, reference: Reference) -> tuple[list[LandingFile], list[str]]:
     """Landing files old enough to take, and those still being written (left for the next run)."""
-    found = landing.discover(settings.landing, reference.kabupaten_codes)
+    found = inbox.discover(settings.landing, reference.kabupaten_codes)
     cutoff = time.time_ns() - settings.min_age_seconds * 1_000_000_000
     ready = [f for f in found if f.mtime_ns <= cutoff]
     waiting = [f.file for f in found if f.mtime_ns > cutoff]
@@ -75,6 +70,30 @@ def peers(files: list[LandingFile], known: pl.DataFrame, groups: set[tuple[str, 
     # after a year at national scale), and a dict per row costs a second a run.
     current = dict(zip(known["file"].to_list(), zip(known["kode_kabupaten"].to_list(), known["tanggal"].to_list())))
     return [f for f in files if f.file not in exclude and current.get(f.file) in groups]
+
+
+def due(uploads: list[Upload], report_date: date, today: date) -> tuple[list[Upload], list[Upload]]:
+    """(to take now, waiting): a file dated after D but not after today waits for a later run; one
+    dated after today is taken now, to be rejected."""
+    waiting = [u for u in uploads if u.tanggal is not None and report_date < u.tanggal <= today]
+    parked = {id(u) for u in waiting}
+    return [u for u in uploads if id(u) not in parked], waiting
+
+
+def groups(uploads: list[Upload]) -> set[tuple[str, date]]:
+    """The districts and dates the uploads belong to."""
+    return {g for u in uploads if (g := group_of(u))}
+
+
+def held(files: list[LandingFile], unreadable: list[str], known: pl.DataFrame) -> set[tuple[str, date]]:
+    """Districts and dates of already-decided files that cannot be read now: they keep their
+    figures and are re-decided whole by a later run."""
+    missing = set(unreadable)
+    return {(f.kode_kabupaten, d) for f in files if f.file in missing and (d := known_date(known, f.file))}
+
+
+def without(uploads: list[Upload], groups_: set[tuple[str, date]]) -> list[Upload]:
+    return [u for u in uploads if group_of(u) not in groups_]
 
 
 def in_range(files: list[LandingFile], known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None) -> list[LandingFile]:
@@ -129,12 +148,12 @@ def write(
     kualitas = ledger.kualitas_data(files, findings, run_id)
     riwayat = ledger.riwayat(files, checked.rows, run_id, now)
     store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
-    store.refresh_marts(con)
+    marts.refresh(con)
     con.execute("commit")
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
 
-def history_warnings(con, checked: Batch, files: pl.DataFrame, validator: Validator) -> pl.DataFrame:
+def history_warnings(con: duckdb.DuckDBPyConnection, checked: Batch, files: pl.DataFrame, validator: Validator) -> pl.DataFrame:
     """Warnings of the valid files' rows against each kecamatan's previous loaded report.
 
     A function of its own so that its frames (every loaded report, ~60 MB at 23,000 files) are
@@ -142,6 +161,6 @@ def history_warnings(con, checked: Batch, files: pl.DataFrame, validator: Valida
     """
     valid = files.filter(pl.col("status").is_in(["loaded", "superseded"]))
     current = checked.rows.join(files.filter(pl.col("status") == "loaded").select("file_id"), on="file_id")
-    before = store.loaded_reports(con, files)
+    before = read.loaded_reports(con, files)
     loaded = pl.concat([before, current.select(before.columns)], how="vertical_relaxed")
     return batches.history_findings(checked.rows.join(valid.select("file_id"), on="file_id"), loaded, validator)

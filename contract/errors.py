@@ -1,4 +1,4 @@
-"""Error classes that carry their context; the CLI turns them into one clear line."""
+"""Error classes that carry their context; the CLI and the portal turn them into one clear line."""
 
 
 class EktpError(Exception):
@@ -30,6 +30,10 @@ class UsageError(EktpError):
 
 class WarehouseError(EktpError):
     """The warehouse could not be opened, migrated or written."""
+
+
+class ReportError(EktpError):
+    """The report could not be written: no warehouse, no data for the date, or an unusable file."""
 
 
 class TransientError(EktpError):

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from ektp import landing
-from ektp.batch import read_upload
-from ektp.errors import UsageError
+from landing import inbox as landing
+from pipeline.batch import read_upload
+from contract.errors import UsageError
 
 INBOXES = frozenset({"5208", "5272"})
 CSV = "tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n2018-04-12,527201,100,90\n"

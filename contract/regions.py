@@ -1,4 +1,4 @@
-"""The Kemendagri region lists shipped in warehouse/seeds, cut to the provinces in scope."""
+"""The Kemendagri region lists shipped in contract/seeds (see its SOURCE.md), cut to the provinces in scope."""
 
 from __future__ import annotations
 
@@ -8,20 +8,21 @@ from pathlib import Path
 
 import polars as pl
 
-from ektp.errors import UsageError
+from contract.errors import UsageError
 
-SEEDS = Path(__file__).resolve().parents[1] / "warehouse" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 @cache
-def _seed(name: str) -> pl.DataFrame:
+def seed(name: str) -> pl.DataFrame:
+    """One seed table (provinsi, kabupaten, kecamatan), every column as text."""
     return pl.read_csv(SEEDS / f"{name}.csv", infer_schema=False)
 
 
 def province_names() -> dict[str, str]:
     """Every province of Indonesia: its two-digit code and its name."""
-    seed = _seed("provinsi")
-    return dict(zip(seed["kode_provinsi"].to_list(), seed["nama"].to_list()))
+    rows = seed("provinsi")
+    return dict(zip(rows["kode_provinsi"].to_list(), rows["nama"].to_list()))
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Reference:
 @cache
 def load(provinsi: str = "52") -> Reference:
     """Reference rows for `provinsi`: one code, a comma list, or 'all'."""
-    kabupaten = _seed("kabupaten")
+    kabupaten = seed("kabupaten")
     if provinsi.strip().lower() != "all":
         wanted = [p.strip() for p in provinsi.split(",") if p.strip()]
         known = province_names().keys()
@@ -50,7 +51,7 @@ def load(provinsi: str = "52") -> Reference:
                 " (gunakan kode dua digit, mis. 52, atau 'all')"
             )
         kabupaten = kabupaten.filter(pl.col("kode_provinsi").is_in(wanted))
-    kecamatan = _seed("kecamatan").join(
+    kecamatan = seed("kecamatan").join(
         kabupaten.select("kode_kabupaten"), on="kode_kabupaten", how="semi"
     )
     return Reference(kabupaten=kabupaten, kecamatan=kecamatan)

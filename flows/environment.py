@@ -1,12 +1,17 @@
-"""Environment for Prefect and GX before either is imported: offline, quiet, state in the project."""
+"""The process environment Prefect and GX read before either is imported: offline, quiet, state
+in the project. Library configuration only: the program's own settings travel as parameters."""
 
 from __future__ import annotations
 
 import logging
 import os
 import warnings
+from pathlib import Path
 
-from ektp.settings import DATA_DIR
+from contract.settings import DATA_DIR
+
+# Prefect's logging configuration with the console filter below (see the file's header).
+LOGGING_CONFIG = Path(__file__).resolve().with_name("logging.yml")
 
 DEFAULTS = {
     # No telemetry: the machines running this have no internet, and the office wants none.
@@ -21,7 +26,22 @@ DEFAULTS = {
     "PREFECT_LOGGING_LOG_PRINTS": "false",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
     "TQDM_DISABLE": "1",
+    "PREFECT_LOGGING_SETTINGS_PATH": str(LOGGING_CONFIG),
 }
+# EKTP_DEBUG=1: the CLI sets this, and the terminal shows failed runs' tracebacks again.
+SHOW_RUN_TRACEBACKS = False
+
+
+class RunTracebacks(logging.Filter):
+    """Keeps Prefect's records of a failed run, and any record with a traceback, off the terminal:
+    the program names the failure in one line; the run's log on the Prefect server keeps them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if SHOW_RUN_TRACEBACKS or not record.name.startswith("prefect"):
+            return True
+        if record.exc_info:
+            return False
+        return not (record.levelno >= logging.ERROR and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")))
 
 
 def configure() -> None:

@@ -1,4 +1,8 @@
-"""A batch of uploads: read, parsed, validated in one GX run, with findings attributed to files."""
+"""A batch of uploads: read, parsed, validated in one GX run, with findings attributed to files.
+
+Reading and parsing go file by file only as far as they must (bytes, header, dates); every rule
+over cells and rows runs once over the whole batch (see transforms.uploads, expectations.engine).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,20 @@ from datetime import date
 
 import polars as pl
 
-from ektp import landing
-from ektp.landing import LandingFile
-from ektp.parsing import parse_files
-from ektp.reference import Reference
-from ektp.schema import FINDING_SCHEMA, ROW_SCHEMA, RULES
+from contract import rules
+from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
+from contract.errors import UnreadableFile
+from contract.regions import Reference
 from expectations import history as history_suites
 from expectations import uploads as upload_suites
 from expectations.engine import Validator
+from landing import inbox
+from landing.inbox import LandingFile
+from landing.records import read_records
 from transforms import batch as batch_transforms
+from transforms.batch import FINDINGS
 from transforms.history import with_previous
-from transforms.uploads import ParsedUpload, unreadable_upload
+from transforms.uploads import ParsedUpload, parse_uploads, unreadable_upload
 
 FILE_SCHEMA = {
     "file_id": pl.Int64,
@@ -30,7 +37,6 @@ FILE_SCHEMA = {
     "ukuran": pl.Int64,
     "baris": pl.Int32,
 }
-FINDINGS = {"file_id": pl.Int64, **FINDING_SCHEMA}
 # Row columns the history rules and their messages read (expectations/history.py).
 HISTORY_COLUMNS = ("row_id", "file_id", "baris", "kode_kecamatan", "tanggal", "wajib_ktp", "sudah_rekam", "rekam_hari_ini")
 # Shared by every upload without rows or findings (frames are never changed in place).
@@ -47,12 +53,13 @@ class Upload:
     and a shared frame with per-file offsets ~1 KB a file.
     """
 
-    __slots__ = ("source", "sha256", "tanggal", "_rows", "_offset", "_height", "_findings")
+    __slots__ = ("source", "sha256", "tanggal", "kecamatan", "_rows", "_offset", "_height", "_findings")
 
     def __init__(self, source: LandingFile, sha256: str, parsed: ParsedUpload) -> None:
         self.source = source
         self.sha256 = sha256
         self.tanggal = parsed.tanggal
+        self.kecamatan = parsed.kecamatan_rows
         self._rows = parsed.rows
         self._offset = 0
         self._height = parsed.rows.height
@@ -63,10 +70,27 @@ class Upload:
         rows = self._rows
         if self._offset or self._height != rows.height:
             rows = rows.slice(self._offset, self._height)
-        return ParsedUpload(self.tanggal, rows, self._findings)
+        return ParsedUpload(self.tanggal, rows, self._findings, self.kecamatan)
 
     def __repr__(self) -> str:
         return f"Upload({self.source.file!r}, {self.sha256[:8]}, {self.tanggal}, {self._height} rows)"
+
+
+def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUpload]:
+    """One parsed upload per (name, bytes), in order, parsed together (see parse_uploads);
+    bad input becomes findings, never an exception."""
+    readable: list[tuple[int, str, list]] = []
+    parsed: list[ParsedUpload | None] = []
+    for name, data in files:
+        try:
+            readable.append((len(parsed), name, read_records(name, data)))
+            parsed.append(None)
+        except UnreadableFile as exc:
+            parsed.append(unreadable_upload(name, exc.message))
+    together = parse_uploads([(name, records) for _, name, records in readable], today)
+    for (at, _, _), upload in zip(readable, together):
+        parsed[at] = upload
+    return parsed
 
 
 def read_upload(f: LandingFile, today: date) -> Upload:
@@ -88,7 +112,7 @@ def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
     for start in range(0, len(files), PACK_FILES):
         chunk = files[start : start + PACK_FILES]
         links = {i: _symlink(f) for i, f in enumerate(chunk) if f.path.is_symlink()}
-        data = {i: landing.read_bytes(f) for i, f in enumerate(chunk) if i not in links}
+        data = {i: inbox.read_bytes(f) for i, f in enumerate(chunk) if i not in links}
         parsed = iter(parse_files([(chunk[i].path.name, b) for i, b in data.items()], today))
         read = [links[i] if i in links else _upload(f, data[i], next(parsed)) for i, f in enumerate(chunk)]
         uploads += _packed(read)
@@ -100,14 +124,14 @@ def _symlink(f: LandingFile) -> Upload:
     # hashed as (which made a second link, or a 0-byte file, of that date a "duplicate");
     # its date is the one in its name, as for any file whose contents give none.
     target = os.fsencode(os.readlink(f.path))
-    refused = unreadable_upload(f.path.name, f.problem or "tautan simbolik tidak diikuti")
-    return Upload(f, landing.sha256(b"symlink:" + target), refused)
+    refused = unreadable_upload(f.path.name, f.problem or rules.message("berkas_tidak_terbaca", "tautan"))
+    return Upload(f, inbox.sha256(b"symlink:" + target), refused)
 
 
 def _upload(f: LandingFile, data: bytes, parsed: ParsedUpload) -> Upload:
     if f.problem is not None:
         parsed = ParsedUpload(parsed.tanggal, parsed.rows.clear(), pl.concat([_refused(f.problem).findings, parsed.findings]))
-    return Upload(f, landing.sha256(data), parsed)
+    return Upload(f, inbox.sha256(data), parsed)
 
 
 def _packed(uploads: list[Upload]) -> list[Upload]:
@@ -127,11 +151,7 @@ def _packed(uploads: list[Upload]) -> list[Upload]:
 
 
 def _refused(problem: str) -> ParsedUpload:
-    finding = pl.DataFrame(
-        [{"baris": None, "kode_kecamatan": None, "kolom": None, "nilai": None,
-          "aturan": "berkas_tidak_terbaca", "tingkat": RULES["berkas_tidak_terbaca"], "pesan": problem}],
-        schema=FINDING_SCHEMA,
-    )
+    finding = pl.DataFrame([rules.finding("berkas_tidak_terbaca", problem)], schema=FINDING_SCHEMA)
     return ParsedUpload(None, pl.DataFrame(schema=ROW_SCHEMA), finding)
 
 
@@ -156,7 +176,7 @@ def assemble(uploads: list[Upload]) -> Batch:
                 "tanggal": u.tanggal,
                 "mtime_ns": u.source.mtime_ns,
                 "ukuran": u.source.size,
-                "baris": u._height,
+                "baris": u.kecamatan,
             }
             for i, u in enumerate(uploads)
         ],
@@ -215,17 +235,7 @@ def validate(batch: Batch, reference: Reference, validator: Validator) -> Batch:
     readable = batch.files.join(
         batch.findings.filter(pl.col("aturan") == "berkas_tidak_terbaca").select("file_id"), on="file_id", how="anti"
     ).filter(pl.col("baris") > 0)
-    missing = batch_transforms.missing_kecamatan(batch.rows, readable, reference.kecamatan)
-    not_reported = missing.select(
-        "file_id",
-        pl.lit(None, pl.Int64).alias("baris"),
-        "kode_kecamatan",
-        pl.lit("kode_kecamatan").alias("kolom"),
-        pl.lit(None, pl.String).alias("nilai"),
-        pl.lit("kecamatan_tidak_lapor").alias("aturan"),
-        pl.lit(RULES["kecamatan_tidak_lapor"]).alias("tingkat"),
-        pl.format("kecamatan {} ({}) tidak ada dalam berkas", "kode_kecamatan", "nama").alias("pesan"),
-    )
+    not_reported = batch_transforms.missing_kecamatan(batch.rows, readable, reference.kecamatan)
     return Batch(batch.files, rows, pl.concat([batch.findings, attributed, not_reported]))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
+import logging
 import urllib.error
 import urllib.request
 from datetime import date, datetime
@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
+log = logging.getLogger(__name__)
 # The data is already loaded when we notify: a slow receiver must not hold the run (or the
 # warehouse slot) for long.
 TIMEOUT_SECONDS = 10.0
@@ -24,7 +25,7 @@ def send_summary(summary, url: str | None, kind: str, timeout: float = TIMEOUT_S
     if problem is None:
         return True
     note = f"notifikasi ke {where(url)} gagal: {problem}"
-    print(f"ektp: peringatan: {note}", file=sys.stderr, flush=True)
+    log.warning(note)
     summary.catatan.append(note)
     return False
 

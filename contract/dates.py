@@ -1,0 +1,39 @@
+"""The calendar of the contract: the offices' time zone, the programme's first day, the target,
+the nightly's hour, and the Indonesian month and day names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+TIMEZONE = "Asia/Makassar"  # WITA, the wall clock of every NTB office
+WITA = ZoneInfo(TIMEZONE)
+EARLIEST_DATE = date(2011, 1, 1)  # start of the e-KTP programme
+DEFAULT_TARGET = date(2018, 6, 1)  # the election commission's deadline
+NIGHTLY_CRON = "0 2 * * *"  # the nightly runs every day at 02:00 WITA
+
+BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+# Month names as uploads write them (Indonesian and English, full and short) -> month number.
+MONTHS: dict[str, int] = {
+    **dict.fromkeys(("januari", "january", "jan"), 1),
+    **dict.fromkeys(("februari", "pebruari", "february", "feb", "peb"), 2),
+    **dict.fromkeys(("maret", "march", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mei", "may"), 5),
+    **dict.fromkeys(("juni", "june", "jun"), 6),
+    **dict.fromkeys(("juli", "july", "jul"), 7),
+    **dict.fromkeys(("agustus", "august", "agu", "agt", "ags", "agus", "aug"), 8),
+    **dict.fromkeys(("september", "sep", "sept"), 9),
+    **dict.fromkeys(("oktober", "october", "okt", "oct"), 10),
+    **dict.fromkeys(("november", "nopember", "nov", "nop"), 11),
+    **dict.fromkeys(("desember", "december", "des", "dec"), 12),
+}
+
+
+def today_wita() -> date:
+    return datetime.now(WITA).date()

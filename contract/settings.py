@@ -1,0 +1,114 @@
+"""One typed settings object: defaults, then the environment (EKTP_*), then command-line flags.
+
+Built once by the CLI (or the portal) and passed on as a parameter: to the flows, to the served
+deployments as their default parameters. Nothing reads EKTP_* anywhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contract.dates import DEFAULT_TARGET, today_wita
+from contract.errors import UsageError
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_DIR / "data"  # git-ignored: every generated file lives under it
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EKTP_", frozen=True, extra="ignore")
+
+    landing: Path = DATA_DIR / "landing"
+    warehouse: Path = DATA_DIR / "warehouse.duckdb"
+    # "52" (NTB), a comma list of province codes, or "all" for every province of Indonesia.
+    provinsi: str = "52"
+    target: date = DEFAULT_TARGET
+    # A file modified this recently may still be being written by the uploader: next run.
+    min_age_seconds: int = Field(60, ge=0)
+    # Only tests and replays pin "today"; otherwise it is the clock in Asia/Makassar.
+    today: date | None = None
+    report_dir: Path | None = None
+    # Files per Prefect parse task: task overhead is per batch, never per file or row.
+    batch_files: int = Field(2000, ge=1)
+    runner: str = "local"
+    notify_url: str | None = None
+    # `ektp serve` without PREFECT_API_URL starts its own Prefect server on 127.0.0.1 here.
+    prefect_port: int = Field(4200, ge=1, le=65535)
+    # Tracebacks for errors the program expects are shown only when asked.
+    debug: bool = False
+
+    @classmethod
+    def load(cls, **flags: object) -> Settings:
+        """Defaults, then EKTP_* of the environment, then the flags that were given (None: not given)."""
+        try:
+            return cls(**{k: v for k, v in flags.items() if v is not None})
+        except ValidationError as exc:
+            raise UsageError(_one_line(exc)) from None
+
+    def with_flags(self, **flags: object) -> Settings:
+        """These settings with the flags that were given (None means 'not given')."""
+        given = {k: v for k, v in flags.items() if v is not None}
+        try:
+            return type(self)(**{**self.model_dump(), **given})
+        except ValidationError as exc:
+            raise UsageError(_one_line(exc)) from None
+
+    def resolved(self) -> Settings:
+        """The same settings with "today" fixed, so a run that crosses midnight keeps one date."""
+        return self if self.today else self.with_flags(today=today_wita())
+
+    @property
+    def hari_ini(self) -> date:
+        return self.today or today_wita()
+
+    @property
+    def yesterday(self) -> date:
+        return self.hari_ini - timedelta(days=1)
+
+    @property
+    def out_dir(self) -> Path:
+        return self.warehouse.parent
+
+    @property
+    def reports(self) -> Path:
+        return self.report_dir or self.out_dir / "laporan"
+
+    @property
+    def receipts(self) -> Path:
+        return self.out_dir / "tanda_terima"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.out_dir / "data_docs"
+
+    @property
+    def report_provinsi(self) -> str | None:
+        """The province the daily report covers: the scope's one province, or None (all of them)."""
+        codes = [c.strip() for c in self.provinsi.split(",") if c.strip()]
+        return codes[0] if len(codes) == 1 and codes[0].lower() != "all" else None
+
+
+_WHAT = {
+    "int_parsing": "harus bilangan bulat",
+    "date_from_datetime_parsing": "harus tanggal YYYY-MM-DD",
+    "date_parsing": "harus tanggal YYYY-MM-DD",
+    "bool_parsing": "harus 1/0, true/false",
+}
+
+
+def _one_line(exc: ValidationError) -> str:
+    """The first bad setting as one Indonesian line naming its variable and value."""
+    error = exc.errors()[0]
+    name = f"EKTP_{str(error['loc'][0]).upper()}"
+    ctx = error.get("ctx") or {}
+    if "ge" in ctx:
+        what = f"harus >= {ctx['ge']}"
+    elif "le" in ctx:
+        what = f"harus <= {ctx['le']}"
+    else:
+        what = _WHAT.get(error["type"], error["msg"])
+    return f"{name} {what}, bukan {error['input']!r}"

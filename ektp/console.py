@@ -1,0 +1,94 @@
+"""What the program shows on a terminal besides a command's own output: log lines and progress.
+
+Log lines go to stderr, one per message, `ektp: ...` (warnings by default, more with --verbose,
+errors only with --quiet). Prefect's records of a failed flow run (its traceback) stay in the
+flow run's log on the Prefect server and are not repeated here: the program names the failure in
+one line itself (flows/environment.py filters them). EKTP_DEBUG=1 lets them through.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from contract import progress
+
+# The project's top-level packages: their loggers write through our handler.
+PACKAGES = ("contract", "landing", "demo", "transforms", "expectations", "warehouse", "reports",
+            "pipeline", "flows", "ektp", "portal")
+LEVELS = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
+
+
+class _Lines(logging.Formatter):
+    """`ektp: peringatan: ...`: the level in Indonesian where it matters, nothing else."""
+
+    WORDS = {logging.WARNING: "peringatan: ", logging.ERROR: "galat: ", logging.CRITICAL: "galat: "}
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"ektp: {self.WORDS.get(record.levelno, '')}{record.getMessage()}"
+
+
+def setup(verbosity: int, debug: bool) -> None:
+    """Log lines for this process: our packages at the chosen level, Prefect's without tracebacks."""
+    level = LEVELS[max(-1, min(2, verbosity))]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Lines())
+    for name in PACKAGES:
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level)
+        logger.propagate = False
+    import prefect  # noqa: F401  (configures Prefect's loggers first, so that ours below stick)
+
+    from flows import environment
+
+    if verbosity > 0:
+        logging.getLogger("prefect").setLevel(level)
+    environment.SHOW_RUN_TRACEBACKS = debug
+
+
+class Bars(progress.Reporter):
+    """Rich progress bars, one per stage of the run."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        )
+        self._tasks: dict[str, int] = {}
+
+    def expect(self, stage: str, amount: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(progress.STAGES.get(stage, stage), total=0)
+        self._progress.update(self._tasks[stage], total=self._progress.tasks[self._tasks[stage]].total + amount)
+
+    def advance(self, stage: str, amount: int) -> None:
+        if stage in self._tasks:
+            self._progress.advance(self._tasks[stage], amount)
+
+    def __enter__(self) -> Bars:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+
+class NoBars:
+    def __enter__(self) -> NoBars:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def bars(show: bool):
+    """Progress bars for a run when standard output is a terminal (and not --quiet)."""
+    if not (show and sys.stdout.isatty()):
+        return NoBars()
+    reporter = Bars(Console())
+    progress.install(reporter)
+    return reporter

@@ -1,0 +1,90 @@
+"""The `ektp` program as an operator meets it: help with examples, exit codes, one-line errors,
+progress bars only on a terminal, --quiet and --verbose."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+from rich.console import Console
+
+from contract import progress
+from ektp import cli, console
+from tests.flows.support import D3, tiny_landing
+
+COMMANDS = ("nightly", "backfill", "check", "report", "serve", "demo")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_of_every_command_shows_examples(command, capsys):
+    # `ektp <command> --help` exits 0 and ends with examples that start with `ektp <command>`
+    assert cli.main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Contoh" in out and f"ektp {command}" in out.split("Contoh", 1)[1]
+
+
+def test_a_bad_setting_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path):
+    # EKTP_BATCH_FILES=-1 once decided nothing silently; now the run does not start
+    monkeypatch.setenv("EKTP_BATCH_FILES", "-1")
+    code = cli.main(["nightly", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err
+    assert code == 2 and err == "ektp: galat: EKTP_BATCH_FILES harus >= 1, bukan '-1'\n"
+
+
+def test_a_bad_date_flag_is_a_usage_error(capsys):
+    assert cli.main(["report", "--date", "2018-13-01"]) == 2
+    assert "bukan tanggal YYYY-MM-DD: '2018-13-01'" in capsys.readouterr().err
+
+
+def test_a_failure_inside_the_flow_run_is_one_line_without_traceback(prefect_server, tmp_path, capsys):
+    # the warehouse path lies under a file: the flow run fails; the operator reads one line
+    # naming the path, and Prefect's traceback stays in the flow run's log on the server
+    landing = tiny_landing(tmp_path / "landing")
+    blocker = tmp_path / "berkas"
+    blocker.write_text("bukan folder")
+    code = cli.main(["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(blocker / "w.duckdb")])
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ektp: galat: folder gudang data tidak dapat dibuat"), captured.err
+    assert str(blocker) in lines[0] and "Traceback" not in captured.err + captured.out
+
+
+def test_no_progress_bars_when_output_is_not_a_terminal(prefect_server, tmp_path, capsys):
+    # a nightly into a pipe prints its summary and nothing else on stdout
+    landing = tiny_landing(tmp_path / "landing")
+    assert cli.main(["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Proses ") and "berkas dibaca" not in out and "\x1b[" not in out
+
+
+def test_progress_bars_count_files_per_stage():
+    # on a terminal the bars show read, validated and loaded files as the run reports them
+    screen = io.StringIO()
+    bars = console.Bars(Console(file=screen, force_terminal=True, width=100))
+    before = progress.install(bars)
+    try:
+        with bars:
+            progress.expect("baca", 7)
+            progress.advance("baca", 4)
+            progress.advance("baca", 3)
+            progress.expect("validasi", 7)
+            progress.advance("validasi", 7)
+            shown = {t.description.strip(): (t.completed, t.total) for t in bars._progress.tasks}
+    finally:
+        progress.install(before)
+    assert shown == {"berkas dibaca": (7, 7), "berkas divalidasi": (7, 7)}
+
+
+def test_quiet_and_verbose_set_the_log_level(capsys):
+    # warnings by default, errors only with -q, informational lines with -v
+    for verbosity, shown in ((-1, ["galat"]), (0, ["peringatan", "galat"]), (1, ["info", "peringatan", "galat"])):
+        console.setup(verbosity, debug=False)
+        log = logging.getLogger("pipeline.runs")
+        log.info("info")
+        log.warning("peringatan")
+        log.error("galat")
+        err = capsys.readouterr().err
+        assert [w for w in ("info", "peringatan", "galat") if f"{w}\n" in err] == shown
+    console.setup(0, debug=False)
