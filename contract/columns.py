@@ -21,6 +21,12 @@ REQUIRED_COUNTS = ("wajib_ktp", "sudah_rekam")
 REQUIRED_COLUMNS = ("kode_kecamatan", *REQUIRED_COUNTS)
 # The header row may follow up to this many non-blank title lines.
 MAX_TITLE_LINES = 10
+# No kecamatan has this many residents: a larger count is a typo (a NIK pasted into a count).
+MAX_COUNT = 10_000_000
+# Size limits (CONTRACT §1): an NTB district file is about 30 rows.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_SHEET_BYTES = 50 * 1024 * 1024  # the first visible sheet's XML, unpacked
+MAX_LINES = 100_000  # CSV lines, or rows of the first visible sheet
 
 # Canonical column -> accepted header spellings (after normalisation).
 ALIASES: dict[str, tuple[str, ...]] = {

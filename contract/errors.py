@@ -32,8 +32,16 @@ class WarehouseError(EktpError):
     """The warehouse could not be opened, migrated or written."""
 
 
+class IncompleteRun(EktpError):
+    """The run published its data, but a later step (report, receipts, Data Docs, ...) failed."""
+
+
 class ReportError(EktpError):
-    """The report could not be written: no warehouse, no data for the date, or an unusable file."""
+    """The warehouse cannot give the report: no data for the date, an unknown province."""
+
+
+class ReportNotWritten(ReportError):
+    """The report's files could not be written (disk full, a folder that cannot be written)."""
 
 
 class TransientError(EktpError):
@@ -41,7 +49,16 @@ class TransientError(EktpError):
 
 
 class UnreadableFile(EktpError):
-    """An upload whose bytes are not a table we can read (not a run failure: the file is rejected)."""
+    """An upload whose bytes are not a table we can read (not a run failure: the file is rejected
+    under `aturan`: berkas_tidak_terbaca, or berkas_terlalu_besar for one over a size limit)."""
+
+    aturan = "berkas_tidak_terbaca"
+
+
+class TooBig(UnreadableFile):
+    """An upload over a size limit: too many lines or rows, or a sheet that unpacks too large."""
+
+    aturan = "berkas_terlalu_besar"
 
 
 class PrefectServerError(EktpError):

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
 from contract.dates import BULAN, HARI, WITA
 
 EMPTY = "–"
+# Characters that must never reach a person raw: C0/C1 controls, DEL, and the bidirectional
+# overrides that make text read otherwise than it is stored ("Trojan source").
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_HIDDEN_NOT_SPACE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str, whitespace: bool = True) -> str:
+    """Uploaded text with every control character written as an escape: `a\\nb`, `\\x1b[31m`.
+
+    Idempotent (what it writes holds no control character), and the identity on ordinary text.
+    `whitespace=False` keeps tabs and line breaks (a cell's own, which parsing folds as spaces)."""
+    hidden = _HIDDEN if whitespace else _HIDDEN_NOT_SPACE
+    if not hidden.search(text):
+        return text
+    return hidden.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def path_text(name: str | bytes) -> str:
+    """A file or folder name as it is stored and shown: bytes that are not UTF-8 (an old Windows
+    client's `\\xe9`) and control characters written as escapes, never raw (CONTRACT §1)."""
+    raw = name if isinstance(name, bytes) else os.fsencode(name)
+    return visible(raw.decode("utf-8", "backslashreplace"))
 
 
 def angka(value: int | float | Decimal | None, empty: str = EMPTY) -> str:

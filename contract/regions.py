@@ -31,27 +31,36 @@ class Reference:
 
     kabupaten: pl.DataFrame  # kode_kabupaten, kode_provinsi, nama
     kecamatan: pl.DataFrame  # kode_kecamatan, kode_kabupaten, nama
+    scope: str = "52"  # canonical (see canonical())
 
     @property
     def kabupaten_codes(self) -> frozenset[str]:
         return frozenset(self.kabupaten["kode_kabupaten"].to_list())
 
 
+def canonical(provinsi: str) -> str:
+    """One spelling per scope: `all`, or the province codes sorted and comma-joined (`52,53`);
+    a UsageError for a code that is not a province."""
+    if provinsi.strip().lower() == "all":
+        return "all"
+    wanted = sorted({p.strip() for p in provinsi.split(",") if p.strip()})
+    unknown = [p for p in wanted if p not in province_names()]
+    if unknown or not wanted:
+        raise UsageError(
+            f"kode provinsi tidak dikenal: {', '.join(unknown) or provinsi!r}"
+            " (gunakan kode dua digit, mis. 52, atau 'all')"
+        )
+    return "all" if len(wanted) == len(province_names()) else ",".join(wanted)
+
+
 @cache
 def load(provinsi: str = "52") -> Reference:
     """Reference rows for `provinsi`: one code, a comma list, or 'all'."""
+    scope = canonical(provinsi)
     kabupaten = seed("kabupaten")
-    if provinsi.strip().lower() != "all":
-        wanted = [p.strip() for p in provinsi.split(",") if p.strip()]
-        known = province_names().keys()
-        unknown = [p for p in wanted if p not in known]
-        if unknown or not wanted:
-            raise UsageError(
-                f"kode provinsi tidak dikenal: {', '.join(unknown) or provinsi!r}"
-                " (gunakan kode dua digit, mis. 52, atau 'all')"
-            )
-        kabupaten = kabupaten.filter(pl.col("kode_provinsi").is_in(wanted))
+    if scope != "all":
+        kabupaten = kabupaten.filter(pl.col("kode_provinsi").is_in(scope.split(",")))
     kecamatan = seed("kecamatan").join(
         kabupaten.select("kode_kabupaten"), on="kode_kabupaten", how="semi"
     )
-    return Reference(kabupaten=kabupaten, kecamatan=kecamatan)
+    return Reference(kabupaten=kabupaten, kecamatan=kecamatan, scope=scope)

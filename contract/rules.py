@@ -30,6 +30,8 @@ SUITES = (WILAYAH, ANGKA, NAMA, HISTORY)
 # Location phrases that start a row finding.
 WHERE_CODE = "baris {baris} ({kode})"
 WHERE_LINE = "baris {baris}"
+# The row that stands for the findings of one rule in one file beyond the first ones kept.
+MORE_FINDINGS = "dan {jumlah} temuan lain untuk aturan ini di berkas ini ({batas} pertama dicantumkan)"
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,15 @@ RULES: dict[str, Rule] = _rules(
         ),
         "tanpa_kecamatan": "tidak ada baris kecamatan di bawah baris judul kolom (baris {baris})",
         "tautan": "tautan simbolik tidak diikuti",
+        "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas .csv, .txt atau .xlsx",
         "di_landing": "berkas langsung di folder landing, bukan di folder kabupaten",
         "folder_asing": "folder {folder} bukan kode kabupaten/kota dalam cakupan",
+    }),
+    Rule("berkas_terlalu_besar", ERROR, FILE, "berkas melebihi batas ukuran, jumlah baris, atau isi lembar", {
+        "ukuran": "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan satu kabupaten sekitar 30 baris",
+        "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
+        "lembar_ukuran": "lembar {lembar} berisi {ukuran} byte setelah dibuka, melebihi batas {batas} byte (50 MB)",
+        "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
     }),
     Rule("kolom_hilang", ERROR, FILE, "kolom wajib tidak ada", {
         "kolom": "kolom {kolom} tidak ada",
@@ -111,6 +120,9 @@ RULES: dict[str, Rule] = _rules(
         "kosong": "kosong, harus diisi bilangan bulat",
         "negatif": '"{nilai}" negatif, harus bilangan bulat >= 0',
         "bukan_bulat": '"{nilai}" bukan bilangan bulat',
+        "terlalu_besar": '"{nilai}" melebihi {batas}; tidak ada kecamatan sebesar itu (NIK tertempel?)',
+        "sel_galat": '"{nilai}" adalah sel galat Excel, bukan angka',
+        "rumus": "berisi rumus tanpa nilai tersimpan; simpan ulang berkas di Excel",
     }),
     Rule("rekam_melebihi_wajib", ERROR, ANGKA, "sudah_rekam lebih besar dari wajib_ktp", {
         "baris": "{where}: sudah_rekam {sudah_rekam} lebih besar dari wajib_ktp {wajib_ktp}",
@@ -162,7 +174,11 @@ def message(aturan: str, case: str, **fields: Any) -> str:
 
 def message_expr(aturan: str, case: str, **fields: pl.Expr) -> pl.Expr:
     """The same sentence as a Polars expression, one per row: the fields are expressions."""
-    template = RULES[aturan].pesan[case]
+    return fill_expr(RULES[aturan].pesan[case], **fields)
+
+
+def fill_expr(template: str, **fields: pl.Expr) -> pl.Expr:
+    """A template of this module filled with Polars expressions."""
     literals, values = [], []
     for literal, name, _, _ in string.Formatter().parse(template):
         literals.append(literal)

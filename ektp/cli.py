@@ -42,6 +42,7 @@ Warehouse = Annotated[Optional[Path], typer.Option(help="Berkas DuckDB (env EKTP
 Provinsi = Annotated[Optional[str], typer.Option(help="Cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52).", show_default=False)]
 Runner = Annotated[Optional[str], typer.Option(help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).", show_default=False)]
 Notify = Annotated[Optional[str], typer.Option("--notify", metavar="URL", help="Kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL).", show_default=False)]
+ChangeScope = Annotated[bool, typer.Option("--ubah-cakupan", help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; tanpanya perintah ditolak.")]
 
 
 def _examples(*lines: str) -> str:
@@ -116,12 +117,12 @@ def nightly(
         "--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan D (bawaan: kemarin, WITA).", show_default=False,
     )] = None,
     landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
-    runner: Runner = None, notify: Notify = None,
+    runner: Runner = None, notify: Notify = None, ubah_cakupan: ChangeScope = False,
 ) -> int:
     """Proses semua berkas baru bertanggal <= D, tulis laporan D, cetak ringkasan."""
     settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
     _preflight(settings)
-    return _run_flow(settings, "nightly", tanggal=tanggal)
+    return _run_flow(settings, "nightly", tanggal=tanggal, ubah_cakupan=ubah_cakupan)
 
 
 @app.command(epilog=_examples(
@@ -133,7 +134,7 @@ def backfill(
     end: Annotated[date, typer.Option("--to", parser=_date, metavar="YYYY-MM-DD", help="Tanggal terakhir.", show_default=False)],
     kabupaten: Annotated[Optional[str], typer.Option(help="Daftar kode kabupaten berkoma, mis. 5201,5203.", show_default=False)] = None,
     landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
-    runner: Runner = None, notify: Notify = None,
+    runner: Runner = None, notify: Notify = None, ubah_cakupan: ChangeScope = False,
 ) -> int:
     """Proses ulang setiap berkas bertanggal dalam rentang, seolah baru tiba (idempoten)."""
     settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
@@ -141,7 +142,7 @@ def backfill(
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
     codes = sorted({k.strip() for k in (kabupaten or "").split(",") if k.strip()})
     _preflight(settings, set(codes))
-    return _run_flow(settings, "backfill", start=start, end=end, kabupaten=codes or None)
+    return _run_flow(settings, "backfill", start=start, end=end, kabupaten=codes or None, ubah_cakupan=ubah_cakupan)
 
 
 @app.command(epilog=_examples("ektp check 'rekap 12 april.xlsx' --kabupaten 5203", "ektp check rekap.csv --kabupaten 5208 --json"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from contract import rules
+from contract.formats import visible
 from expectations.engine import Rule, Suite, n, where
 
 
@@ -29,9 +30,9 @@ def _pair_greater(aturan: str, a: str, b: str) -> Rule:
 def _unknown(r: dict) -> str:
     """An unknown code, or a row with figures and no code at all (named when it has a name)."""
     if r["kode_kecamatan"] is not None:
-        return rules.message("kecamatan_tidak_dikenal", "kode", where=where(r), kode=r["kode_kecamatan"])
+        return rules.message("kecamatan_tidak_dikenal", "kode", where=where(r), kode=visible(r["kode_kecamatan"]))
     if r["nama_kecamatan"] is not None:
-        return rules.message("kecamatan_tidak_dikenal", "tanpa_kode_bernama", where=where(r), nama=r["nama_kecamatan"])
+        return rules.message("kecamatan_tidak_dikenal", "tanpa_kode_bernama", where=where(r), nama=visible(r["nama_kecamatan"]))
     return rules.message("kecamatan_tidak_dikenal", "tanpa_kode", where=where(r))
 
 
@@ -108,7 +109,7 @@ NAMA = Suite(
             failing=pl.col("nama_norm") != pl.col("nama_referensi_norm"),
             nilai=lambda r: r["nama_kecamatan"],
             pesan=lambda r: rules.message(
-                "nama_tidak_sesuai", "baris", where=where(r), nama=r["nama_kecamatan"], nama_referensi=r["nama_referensi"]
+                "nama_tidak_sesuai", "baris", where=where(r), nama=visible(r["nama_kecamatan"]), nama_referensi=r["nama_referensi"]
             ),
         ),
     ),

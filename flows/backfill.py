@@ -15,7 +15,9 @@ from warehouse import read, store
 
 
 @flow(name="backfill", log_prints=False)
-def backfill(settings: Settings, start: date, end: date, kabupaten: list[str] | str | int | None = None) -> dict:
+def backfill(
+    settings: Settings, start: date, end: date, kabupaten: list[str] | str | int | None = None, ubah_cakupan: bool = False
+) -> dict:
     """Reprocess the files of `kabupaten` (default: all in scope) dated from `start` to `end`."""
     run = steps.start(settings)
     settings = run.settings
@@ -23,7 +25,7 @@ def backfill(settings: Settings, start: date, end: date, kabupaten: list[str] | 
     if end < start:
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
     unreadable: list[str] = []
-    with store.writing(settings.warehouse) as session:
+    with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
         known = read.known_files(session.con)
         ready, uploading = runs.scan(settings, run.reference)
         chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
@@ -31,13 +33,15 @@ def backfill(settings: Settings, start: date, end: date, kabupaten: list[str] | 
         # A district and date with a file that cannot be read now keeps its figures until a rerun.
         uploads = runs.without(uploads, runs.held(chosen, unreadable, known))
         take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
-        outcome = steps.load(run, session, take)
+        outcome = steps.load(run, session, take, runs.restated(uploads, known))
+    steps.data_docs(run)
     reports = steps.report(run, end)
     steps.tell_districts(run, outcome)
     extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,
              "tidak_terbaca": unreadable}
     s = steps.summarise(run, outcome, end, reports, extra)
     steps.tell(run, s, "backfill")
+    steps.finish(run)
     return s.to_dict()
 
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -73,8 +77,6 @@ def with_runner(flow, spec: str | None):
 def run(flow, spec: str | None, **parameters: Any):
     """Run `flow` once with the chosen runner; Dask workers report to the same Prefect API."""
     runner = with_runner(flow, spec)
-    if check(spec) == LOCAL:
-        return runner(**parameters)
     with shared_api():
         return runner(**parameters)
 
@@ -85,19 +87,63 @@ def shared_api() -> Iterator[str]:
 
     Without PREFECT_API_URL every process starts its own temporary server: a Dask worker would
     spend ~10 s starting one and report its task runs to it. So the flow process starts the
-    temporary server first and hands its address to the workers through the environment.
+    temporary server first, tied to its own life (a run killed with SIGKILL does not leave a
+    230 MB server behind), and hands its address to the workers through the environment.
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()
+    server = None
     if not url:
-        from prefect.server.api.server import SubprocessASGIServer
-
-        server = SubprocessASGIServer()  # the same one get_client() would start; stopped at exit
+        server = _tied_server()
         server.start()
         url = server.api_url
-    with temporary_settings(updates={PREFECT_API_URL: url}), _env("PREFECT_API_URL", url):
-        yield url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}), _env("PREFECT_API_URL", url):
+            yield url
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _tied_server():
+    """Prefect's temporary API server, started so that it dies with this process."""
+    import prefect
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    class TiedServer(SubprocessASGIServer):
+        def _run_uvicorn_command(self) -> subprocess.Popen:
+            # Prefect's own command (prefect 3.9.1, SubprocessASGIServer), plus die_with_parent.
+            command = [
+                sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
+                "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+                "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
+            ]
+            env = {
+                **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+                **get_current_settings().to_environment_variables(exclude_unset=True),
+            }
+            return subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+
+    return TiedServer(port=_free_port())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when the process (thread) that started it dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except Exception:  # not Linux: an orderly exit still stops it
+        pass
 
 
 @contextmanager

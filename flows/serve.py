@@ -118,7 +118,12 @@ def local_server(home: Path, port: int) -> Iterator[str]:
 
 
 def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "PREFECT_HOME": str(home)}
+    from flows.runner import die_with_parent
+
+    # The UI asks /ui-settings for its API address, which defaults to port 4200 unless the
+    # server is told its own port: without this the UI on another port shows no deployments.
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_API_PORT": str(port),
+           "PREFECT_SERVER_API_HOST": "127.0.0.1"}
     env.pop("PREFECT_API_URL", None)
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     with open(log_path, "ab") as log:
@@ -126,19 +131,8 @@ def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
         # pause the schedules on the server before we stop it.
         return subprocess.Popen(
             command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            start_new_session=True, preexec_fn=die_with_parent,
         )
-
-
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM if `ektp serve` dies without cleaning up (kill -9)."""
-    try:
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except Exception:  # not Linux: stop() on exit is all we have
-        pass
 
 
 def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None, log_path: Path | None = None) -> None:

@@ -1,15 +1,24 @@
 """The steps both flows take after choosing their files: validate and decide, load and publish,
-then the report, the receipts, the summary, and telling people. Each is one call in a flow body."""
+then the Data Docs, the report, the receipts, the summary, and telling people. Each is one call
+in a flow body.
+
+Once the warehouse is published, nothing a later step meets (a full disk, an unwritable folder)
+undoes it: each later step is attempted, and the run then ends with one line that says the data
+is published and what is missing (IncompleteRun).
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from contract import progress, regions
-from contract.errors import EktpError
+from contract.errors import EktpError, IncompleteRun, ReportNotWritten
 from contract.regions import Reference
 from contract.settings import Settings
 from expectations.engine import Validator
@@ -31,18 +40,23 @@ class Run:
     reference: Reference
     run_id: str
     validator: Validator
-    catatan: list[str]  # notes for the summary: what did not happen, and why
+    catatan: list[str] = field(default_factory=list)  # notes for the summary: what did not happen, and why
+    missing: list[str] = field(default_factory=list)  # steps that failed after the data was published
 
 
 def start(settings: Settings) -> Run:
     settings = settings.resolved()
     reference = regions.load(settings.provinsi)
-    return Run(settings, reference, runs.new_run_id(), Validator(settings.data_docs), [])
+    return Run(settings, reference, runs.new_run_id(), Validator(settings.data_docs))
 
 
-def load(run: Run, session: store.WriteSession, uploads: list[Upload]) -> runs.Outcome | None:
-    """Validate and decide every upload in one GX run, load them in one transaction, publish."""
+def load(run: Run, session: store.WriteSession, uploads: list[Upload], stats: pl.DataFrame) -> runs.Outcome | None:
+    """Validate and decide every upload in one GX run, load them in one transaction, publish.
+    With no upload to decide, only the stat of re-read unchanged files is recorded (if any)."""
     if not uploads:
+        if stats.height:
+            runs.restat(session, stats)
+            session.publish()
         return None
     progress.expect("validasi", len(uploads))
     checked, files, validations = tasks.decide_batch.submit(
@@ -51,41 +65,71 @@ def load(run: Run, session: store.WriteSession, uploads: list[Upload]) -> runs.O
     run.validator.absorb(validations)
     progress.advance("validasi", len(uploads))
     progress.expect("muat", len(uploads))
-    outcome = tasks.write(session, checked, files, run.reference, run.validator, run.run_id)
+    outcome = tasks.write(session, checked, files, run.reference, run.validator, run.run_id, stats)
     session.publish()
     progress.advance("muat", len(uploads))
-    tasks.data_docs(run.validator)
     return outcome
 
 
+def after_publish(run: Run, what: str, step: Callable[[], object]) -> object:
+    """Run a step that comes after the data is published; a failure is recorded, not raised."""
+    try:
+        return step()
+    except Exception as exc:  # disk full, a folder that cannot be written, ...: the data stays published
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        log.debug("langkah %s gagal", what, exc_info=True)
+        run.missing.append(f"{what} ({reason})")
+        return None
+
+
+def data_docs(run: Run) -> None:
+    after_publish(run, "Data Docs", lambda: tasks.data_docs(run.validator))
+
+
 def report(run: Run, report_date: date) -> list[Path]:
-    """The daily report of D; a report that cannot be written is a note, not a failed run."""
+    """The daily report of D. One the warehouse cannot give (no data) is a note; one that
+    cannot be written (a full disk) is missing."""
     settings = run.settings
+
+    def write() -> list[Path]:
+        try:
+            paths = write_report(settings.warehouse, report_date, settings.reports, settings.target, settings.report_provinsi)
+        except ReportNotWritten:
+            raise
+        except EktpError as exc:
+            run.catatan.append(f"laporan tidak dibuat: {exc}")
+            return []
+        return [paths.html, paths.xlsx]
+
     if not settings.warehouse.exists():
         return []
-    try:
-        paths = write_report(settings.warehouse, report_date, settings.reports, settings.target, settings.report_provinsi)
-    except EktpError as exc:
-        run.catatan.append(f"laporan tidak dibuat: {exc}")
-        return []
-    return [paths.html, paths.xlsx]
+    return after_publish(run, "laporan", write) or []
 
 
 def tell_districts(run: Run, outcome: runs.Outcome | None) -> None:
     """One receipt per district office that had files decided."""
     if outcome is not None:
-        receipts.write_all(run.settings.receipts, outcome, run.run_id)
+        after_publish(run, "tanda terima", lambda: receipts.write_all(run.settings.receipts, outcome, run.run_id))
 
 
 def summarise(run: Run, outcome: runs.Outcome | None, report_date: date, reports: list[Path], extra: dict) -> summary.Summary:
     settings = run.settings
     where = summary.Where(settings.warehouse, settings.data_docs, settings.receipts, reports)
-    return summary.build(
+    built = after_publish(run, "ringkasan", lambda: summary.build(
         run.run_id, outcome, report_date, run.reference, settings.report_provinsi, where, extra, run.catatan
-    )
+    ))
+    return built or summary.Summary(run_id=run.run_id, tanggal_laporan=report_date.isoformat(), catatan=run.catatan)
 
 
 def tell(run: Run, s: summary.Summary, kind: str) -> None:
     """The webhook and the Prefect artifact; neither can fail the run (a failure is a note)."""
     notify.send_summary(s, run.settings.notify_url, kind)
     artifacts.publish(s, kind)
+
+
+def finish(run: Run) -> None:
+    """End the run: one line naming what is missing when a step after publishing failed."""
+    if run.missing:
+        raise IncompleteRun(
+            f"data sudah diterbitkan di {run.settings.warehouse}, tetapi belum dibuat: {'; '.join(run.missing)}"
+        )

@@ -1,7 +1,14 @@
-"""The landing folder: one inbox per kabupaten, never modified, replayed by backfills."""
+"""The landing folder: one inbox per kabupaten, never modified, replayed by backfills.
+
+Names come from the operating system as bytes (an old Windows client writes Windows-1252 names):
+`path` keeps the real name for I/O, `file` and `kode_kabupaten` are the escaped text that is
+stored and shown. Only regular files are ever opened, without following links and without
+blocking (a FIFO in an inbox must not hang the run), and never one over the size limit.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -9,73 +16,141 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract import rules
+from contract.columns import MAX_FILE_BYTES
 from contract.errors import TransientError, UsageError
+from contract.formats import angka, path_text
+
+_KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "soket", stat.S_IFCHR: "perangkat", stat.S_IFBLK: "perangkat", stat.S_IFDIR: "folder"}
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
 class LandingFile:
-    """One file as found in the landing folder (stat only, no bytes read yet)."""
+    """One entry as found in the landing folder (stat only, no bytes read yet)."""
 
-    file: str  # path relative to the landing folder, '/'-separated: unggahan.file
-    kode_kabupaten: str | None  # the inbox folder's name; None for a file directly in landing
-    path: Path
+    file: str  # path relative to the landing folder, '/'-separated, escaped: unggahan.file
+    kode_kabupaten: str | None  # the inbox folder's name, escaped; None for a file directly in landing
+    path: Path  # the real path, for I/O
     size: int
     mtime_ns: int
-    # Why the file cannot be taken at all (unknown inbox, symlink): rejected without reading.
+    # Why the file cannot be taken where it lies (unknown inbox, landing root): it is read for
+    # its date only, and rejected.
     problem: str | None = None
+    ctime_ns: int = 0  # the inode's change time: a rewrite cannot preserve it, unlike mtime
+    inode: int = 0
+    mode: int = stat.S_IFREG
+
+    @property
+    def name(self) -> str:
+        """The escaped base name, what parsing reads dates and the format from."""
+        return self.file.rsplit("/", 1)[-1]
+
+
+class Refused(Exception):
+    """A landing entry that is never read: `aturan` and `pesan` of its one finding."""
+
+    def __init__(self, aturan: str, pesan: str) -> None:
+        super().__init__(pesan)
+        self.aturan, self.pesan = aturan, pesan
 
 
 def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
-    """Every file under `landing`, with the reason it cannot be taken where there is one."""
+    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where there is one."""
     if not landing.is_dir():
         raise UsageError(f"folder landing tidak ada: {landing}")
     found: list[LandingFile] = []
-    for entry in sorted(os.scandir(landing), key=lambda e: e.name):
-        if entry.is_symlink():
-            found.append(_refused(landing, entry, _unreadable("tautan")))
-        elif entry.is_dir():
-            kode = entry.name
-            problem = None if kode in inboxes else _unreadable("folder_asing", folder=kode)
-            found.extend(_walk_inbox(landing, Path(entry.path), kode, problem))
-        elif entry.is_file():
-            found.append(_refused(landing, entry, _unreadable("di_landing")))
+    root = os.fsencode(landing)
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        if entry.is_dir(follow_symlinks=False):
+            kode = path_text(entry.name)
+            problem = None if os.fsdecode(entry.name) in inboxes else _unreadable("folder_asing", folder=kode)
+            found.extend(_walk_inbox(root, entry.path, kode, problem))
+        else:
+            found.append(_entry(root, entry.path, None, _unreadable("di_landing")))
     return found
 
 
-def _walk_inbox(landing: Path, inbox: Path, kode: str, problem: str | None) -> list[LandingFile]:
-    # One lstat per file and string paths: at national scale (23,000 files) pathlib's
-    # relative_to and a second stat per file cost more than the walk itself.
+def _walk_inbox(root: bytes, inbox: bytes, kode: str, problem: str | None) -> list[LandingFile]:
+    # One lstat per entry and byte paths: at national scale (23,000 files) pathlib's relative_to
+    # and a second stat per file cost more than the walk itself.
     out = []
-    for root, dirs, files in os.walk(inbox, followlinks=False):
+    for folder, dirs, files in os.walk(inbox, followlinks=False):
         dirs.sort()
-        names = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]
-        prefix = os.path.relpath(root, landing).replace(os.sep, "/") + "/"
+        names = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]
         for name in names:
-            full = os.path.join(root, name)
-            st = os.lstat(full)
-            why = _unreadable("tautan") if stat.S_ISLNK(st.st_mode) else problem
-            out.append(LandingFile(prefix + name, kode, Path(full), st.st_size, st.st_mtime_ns, why))
+            out.append(_entry(root, os.path.join(folder, name), kode, problem))
     return out
 
 
-def _refused(landing: Path, entry: os.DirEntry, problem: str) -> LandingFile:
-    """A file directly in the landing folder: no inbox, so no kabupaten."""
-    path = Path(entry.path)
-    st = path.lstat()
-    return LandingFile(path.relative_to(landing).as_posix(), None, path, st.st_size, st.st_mtime_ns, problem)
+def _entry(root: bytes, full: bytes, kode: str | None, problem: str | None) -> LandingFile:
+    st = os.lstat(full)
+    rel = path_text(os.path.relpath(full, root).replace(os.sep.encode(), b"/"))
+    return LandingFile(rel, kode, Path(os.fsdecode(full)), st.st_size, st.st_mtime_ns, problem,
+                       st.st_ctime_ns, st.st_ino, stat.S_IFMT(st.st_mode))
 
 
-def _unreadable(case: str, **fields: object) -> str:
-    return rules.message("berkas_tidak_terbaca", case, **fields)
+def refusal(f: LandingFile) -> Refused | None:
+    """Why the entry must not be read at all (a link, not a regular file, over the size limit)."""
+    if f.mode == stat.S_IFLNK:
+        return Refused("berkas_tidak_terbaca", _unreadable("tautan"))
+    if f.mode != stat.S_IFREG:
+        return Refused("berkas_tidak_terbaca", _unreadable("bukan_berkas", jenis=_KINDS.get(f.mode, "lain")))
+    if f.size > MAX_FILE_BYTES:
+        return _too_big(f.size)
+    return None
+
+
+def identity(f: LandingFile) -> str:
+    """The sha256 of an entry that is never read: a regular file's bytes (streamed, never held
+    whole), a link's target, another entry's kind and name."""
+    if f.mode == stat.S_IFLNK:
+        return sha256(b"symlink:" + os.fsencode(os.readlink(f.path)))
+    if f.mode != stat.S_IFREG:
+        return sha256(b"special:%d:" % f.mode + os.fsencode(f.path.name))
+    digest = hashlib.sha256()
+    try:
+        with _open(f) as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except (Refused, TransientError):  # it changed under us: identified by where it lies
+        return sha256(b"unreadable:" + os.fsencode(f.path))
+    return digest.hexdigest()
 
 
 def read_bytes(f: LandingFile) -> bytes:
-    """The file's bytes; a failed read is transient (the uploader may still hold it)."""
+    """The file's bytes; a failed read is transient (the uploader may still hold it), a file that
+    turned into something else since it was listed is refused."""
+    with _open(f) as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(len(data))
+    return data
+
+
+def _open(f: LandingFile):
     try:
-        return f.path.read_bytes()
+        fd = os.open(f.path, _OPEN_FLAGS)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # it became a link since it was listed
+            raise Refused("berkas_tidak_terbaca", _unreadable("tautan")) from None
         raise TransientError("berkas tidak dapat dibaca", file=f.file, reason=exc.strerror) from exc
+    mode = stat.S_IFMT(os.fstat(fd).st_mode)
+    if mode != stat.S_IFREG:
+        os.close(fd)
+        raise Refused("berkas_tidak_terbaca", _unreadable("bukan_berkas", jenis=_KINDS.get(mode, "lain")))
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _too_big(size: int) -> Refused:
+    pesan = rules.message("berkas_terlalu_besar", "ukuran", ukuran=angka(size), batas=angka(MAX_FILE_BYTES))
+    return Refused("berkas_terlalu_besar", pesan)
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _unreadable(case: str, **fields: object) -> str:
+    return rules.message("berkas_tidak_terbaca", case, **fields)

@@ -17,8 +17,10 @@ import fastexcel
 import polars as pl
 
 from contract import rules
-from contract.columns import MAX_TITLE_LINES, count_known_columns
-from contract.errors import UnreadableFile
+from contract.columns import MAX_LINES, MAX_TITLE_LINES, count_known_columns
+from contract.errors import TooBig, UnreadableFile
+from contract.formats import angka, visible
+from landing.sheets import first_visible_sheet
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 # One upload's records: (baris, cells), blank records dropped; an empty cell is "" or None.
@@ -59,6 +61,7 @@ def read_records(name: str, data: bytes) -> Records:
         if kind == "xlsx":
             records = records_of(_drop_blank_rows(read_xlsx(data)))
         else:
+            _count_lines(data)
             starts, rows = csv_records(decode_text(data))
             # A filled first cell settles most records without joining the rest.
             records = [(line, cells) for line, cells in zip(starts, rows)
@@ -102,6 +105,17 @@ def decode_text(data: bytes) -> str:
         raise unreadable("encoding", posisi=exc.start + 1) from None
 
 
+def _count_lines(data: bytes) -> None:
+    """A CSV of more than MAX_LINES lines is refused before it is decoded or split."""
+    breaks = data.count(b"\n") or data.count(b"\r")
+    if breaks + (not data.endswith((b"\n", b"\r"))) > MAX_LINES:
+        raise TooBig(rules.message("berkas_terlalu_besar", "baris", batas=angka(MAX_LINES)))
+
+
+# Controls other than tab and line breaks: never shown raw (see contract.formats.visible).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
     """The CSV's records and the physical line each starts on; too wide a file is refused."""
     delimiter = detect_delimiter(text)
@@ -130,6 +144,8 @@ def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
     if delimiter == "," and (wide := _wider_than_header(records)) is not None:
         # Unquoted `12,345` in a comma file splits one count into two plausible ones.
         raise unreadable("lebih_lebar", baris=starts[wide])
+    if _CONTROLS.search(text):  # rare: escape them cell by cell, once, at the door
+        records = [[visible(cell, whitespace=False) for cell in record] for record in records]
     return starts, _narrow(starts, records)
 
 
@@ -212,24 +228,45 @@ def _csv_problem(exc: csv.Error) -> str:
 
 
 def read_xlsx(data: bytes) -> pl.DataFrame:
-    """One row per row of the first sheet (empty rows included), every cell as text."""
+    """One row per row of the first visible sheet (empty rows included), every cell as text.
+
+    The archive is inspected first (landing/sheets.py): a hidden sheet is never read, a sheet over
+    the limits is refused before it is loaded, and error cells and formulas without a cached value
+    show what they are instead of reading as empty."""
     if data.startswith(_OLE_MAGIC):
         raise unreadable("xls")
     if not data.startswith(_ZIP_MAGIC):
         raise unreadable("bukan_xlsx")
+    sheet = first_visible_sheet(data)
     try:
         workbook = fastexcel.read_excel(data)
         # header_row=None + skip_rows=0 keeps the sheet's leading empty rows, so row i of
         # the frame is sheet row i + 1 (the default would drop them and shift every number).
-        sheet = workbook.load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
-        frame = sheet.to_polars()
+        frame = workbook.load_sheet(sheet.name, header_row=None, skip_rows=0, dtypes="string").to_polars()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine panics surface as pyo3's PanicException (a BaseException)
         raise unreadable("xlsx_rusak") from exc
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+    if sheet.hidden_values:
+        frame = _with_hidden_values(frame, sheet.hidden_values, sheet.first_column)
+    # Rare: control characters in a column are escaped cell by cell, once, at the door.
+    hidden = [c for c in frame.columns if frame[c].str.contains(_CONTROLS.pattern).any()]
+    frame = frame.with_columns(pl.col(c).map_elements(lambda t: visible(t, whitespace=False), return_dtype=pl.String) for c in hidden)
     dates = [pl.col(c).str.replace(_EXCEL_DATETIME, "${1}") for c in frame.columns]
     return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("baris"), *dates)
+
+
+def _with_hidden_values(frame: pl.DataFrame, values: dict[tuple[int, int], str], first_column: int) -> pl.DataFrame:
+    """The sheet's cells with its error cells and valueless formulas written in (sheet row, column)."""
+    height = max(frame.height, max(row for row, _ in values))
+    width = max(frame.width, max(col - first_column + 1 for _, col in values))
+    rows = [list(r) + [None] * (width - frame.width) for r in frame.rows()]
+    rows += [[None] * width for _ in range(height - frame.height)]
+    for (row, col), text in values.items():
+        if col >= first_column:
+            rows[row - 1][col - first_column] = text
+    return pl.DataFrame(rows, schema=dict.fromkeys((f"c{i}" for i in range(width)), pl.String), orient="row")
 
 
 def _drop_blank_rows(cells: pl.DataFrame) -> pl.DataFrame:

@@ -6,7 +6,6 @@ over cells and rows runs once over the whole batch (see transforms.uploads, expe
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +33,8 @@ FILE_SCHEMA = {
     "kode_kabupaten": pl.String,
     "tanggal": pl.Date,
     "mtime_ns": pl.Int64,
+    "ctime_ns": pl.Int64,
+    "inode": pl.Int64,
     "ukuran": pl.Int64,
     "baris": pl.Int32,
 }
@@ -86,7 +87,7 @@ def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUploa
             readable.append((len(parsed), name, read_records(name, data)))
             parsed.append(None)
         except UnreadableFile as exc:
-            parsed.append(unreadable_upload(name, exc.message))
+            parsed.append(unreadable_upload(name, exc.message, exc.aturan))
     together = parse_uploads([(name, records) for _, name, records in readable], today)
     for (at, _, _), upload in zip(readable, together):
         parsed[at] = upload
@@ -105,27 +106,28 @@ PACK_FILES = 500
 def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
     """One Upload per file, in the given order, parsed PACK_FILES at a time.
 
-    A symlink is never read; a file refused for where it lies (unknown inbox, directly in
+    A link, a FIFO or other non-regular entry, or a file over the size limit is never read (its
+    date comes from its name); a file refused for where it lies (unknown inbox, directly in
     landing) is read for its date, and its rows are dropped.
     """
     uploads: list[Upload] = []
     for start in range(0, len(files), PACK_FILES):
         chunk = files[start : start + PACK_FILES]
-        links = {i: _symlink(f) for i, f in enumerate(chunk) if f.path.is_symlink()}
-        data = {i: inbox.read_bytes(f) for i, f in enumerate(chunk) if i not in links}
-        parsed = iter(parse_files([(chunk[i].path.name, b) for i, b in data.items()], today))
-        read = [links[i] if i in links else _upload(f, data[i], next(parsed)) for i, f in enumerate(chunk)]
+        refused: dict[int, Upload] = {}
+        data: dict[int, bytes] = {}
+        for i, f in enumerate(chunk):
+            why = inbox.refusal(f)
+            if why is None:
+                try:
+                    data[i] = inbox.read_bytes(f)
+                except inbox.Refused as exc:
+                    why = exc
+            if why is not None:
+                refused[i] = Upload(f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan))
+        parsed = iter(parse_files([(chunk[i].name, b) for i, b in data.items()], today))
+        read = [refused[i] if i in refused else _upload(f, data[i], next(parsed)) for i, f in enumerate(chunk)]
         uploads += _packed(read)
     return uploads
-
-
-def _symlink(f: LandingFile) -> Upload:
-    # Never read through the link. Its identity is its target, not the empty bytes it was
-    # hashed as (which made a second link, or a 0-byte file, of that date a "duplicate");
-    # its date is the one in its name, as for any file whose contents give none.
-    target = os.fsencode(os.readlink(f.path))
-    refused = unreadable_upload(f.path.name, f.problem or rules.message("berkas_tidak_terbaca", "tautan"))
-    return Upload(f, inbox.sha256(b"symlink:" + target), refused)
 
 
 def _upload(f: LandingFile, data: bytes, parsed: ParsedUpload) -> Upload:
@@ -175,6 +177,8 @@ def assemble(uploads: list[Upload]) -> Batch:
                 "kode_kabupaten": u.source.kode_kabupaten,
                 "tanggal": u.tanggal,
                 "mtime_ns": u.source.mtime_ns,
+                "ctime_ns": u.source.ctime_ns,
+                "inode": u.source.inode,
                 "ukuran": u.source.size,
                 "baris": u.kecamatan,
             }

@@ -4,6 +4,7 @@ nothing written."""
 
 from __future__ import annotations
 
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import polars as pl
 
 from contract import regions, rules
 from contract.errors import UsageError
+from contract.formats import path_text
 from contract.settings import Settings
 from expectations.engine import Validator
 from landing.inbox import LandingFile
@@ -24,14 +26,18 @@ from warehouse import read
 
 def receipt(settings: Settings, path: Path, kabupaten: str, name: str | None = None) -> dict:
     """The receipt of the file at `path` as if it lay in the inbox of `kabupaten` as `name`."""
-    if not path.is_file():
-        raise UsageError(f"berkas tidak ada: {path}")
+    if not (path.exists() or path.is_symlink()) or path.is_dir():
+        raise UsageError(f"berkas tidak ada: {path_text(str(path))}")
     reference = regions.load(settings.provinsi)
     st = path.lstat()
+    kode = path_text(kabupaten)
     problem = None if kabupaten in reference.kabupaten_codes else rules.message(
-        "berkas_tidak_terbaca", "folder_asing", folder=kabupaten
+        "berkas_tidak_terbaca", "folder_asing", folder=kode
     )
-    source = LandingFile(f"{kabupaten}/{name or path.name}", kabupaten, path, st.st_size, st.st_mtime_ns, problem)
+    source = LandingFile(
+        f"{kode}/{path_text(name or path.name)}", kode, path, st.st_size, st.st_mtime_ns, problem,
+        st.st_ctime_ns, st.st_ino, stat.S_IFMT(st.st_mode),
+    )
     validator = Validator(data_docs=None)
     checked, files = runs.decide_batch([batches.read_upload(source, settings.hari_ini)], reference, validator)
     findings = pl.concat([checked.findings, _history(settings.warehouse, checked, files, validator)])

@@ -29,19 +29,49 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
 
 
-def scan(settings: Settings, reference: Reference) -> tuple[list[LandingFile], list[str]]:
-    """Landing files old enough to take, and those still being written (left for the next run)."""
+# A client's clock may run a few minutes ahead of the server's.
+CLOCK_SKEW_NS = 5 * 60 * 1_000_000_000
+
+
+def scan(settings: Settings, reference: Reference, now_ns: int | None = None) -> tuple[list[LandingFile], list[str]]:
+    """Landing files to take, and those still being written (left for the next run, named).
+
+    A file is still being written while its modification time is recent (every write moves it;
+    a copy that preserves an old stamp sets it at the end). A modification time in the future (a
+    client's wrong clock) holds a file only within CLOCK_SKEW_NS of now, never for ever."""
     found = inbox.discover(settings.landing, reference.kabupaten_codes)
-    cutoff = time.time_ns() - settings.min_age_seconds * 1_000_000_000
-    ready = [f for f in found if f.mtime_ns <= cutoff]
-    waiting = [f.file for f in found if f.mtime_ns > cutoff]
-    return ready, waiting
+    now = time.time_ns() if now_ns is None else now_ns
+    cutoff = now - settings.min_age_seconds * 1_000_000_000
+
+    def uploading(f: LandingFile) -> bool:
+        return cutoff < f.mtime_ns <= now + CLOCK_SKEW_NS
+
+    waiting = {f.file for f in found if uploading(f)}
+    return [f for f in found if f.file not in waiting], sorted(waiting)
+
+
+def _stats(files: pl.DataFrame) -> set[tuple]:
+    columns = ("file", "ukuran", "diubah_pada_ns", "diubah_status_ns", "inode")
+    return set(zip(*(files[c].to_list() for c in columns)))
 
 
 def unseen(files: list[LandingFile], known: pl.DataFrame) -> list[LandingFile]:
-    """Files whose path, size and modification time match no decided file (cheap: no hashing)."""
-    seen = set(zip(known["file"].to_list(), known["ukuran"].to_list(), known["diubah_pada_ns"].to_list()))
-    return [f for f in files if (f.file, f.size, f.mtime_ns) not in seen]
+    """Files whose path and stat (size, modification and inode-change time, inode) match no
+    decided file (cheap: no hashing). A rewrite that keeps size and mtime changes the ctime."""
+    seen = _stats(known)
+    return [f for f in files if (f.file, f.size, f.mtime_ns, f.ctime_ns, f.inode) not in seen]
+
+
+def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
+    """Decided files read again because their stat changed though their bytes did not (touched,
+    restored from a backup): their new stat, so that the next run does not read them again."""
+    decided = set(zip(known["file"].to_list(), known["sha256"].to_list()))
+    same = [(u.source, u.sha256) for u in uploads if (u.source.file, u.sha256) in decided]
+    return pl.DataFrame(
+        [(f.file, sha, f.size, f.mtime_ns, f.ctime_ns, f.inode) for f, sha in same], orient="row",
+        schema={"file": pl.String, "sha256": pl.String, "ukuran": pl.Int64, "diubah_pada_ns": pl.Int64,
+                "diubah_status_ns": pl.Int64, "inode": pl.Int64},
+    )
 
 
 def new_uploads(uploads: list[Upload], known: pl.DataFrame) -> list[Upload]:
@@ -136,11 +166,15 @@ def write(
     reference: Reference,
     validator: Validator,
     run_id: str,
+    stats: pl.DataFrame | None = None,
 ) -> Outcome:
-    """Load the decisions, history warnings and figures in one transaction; refresh the marts."""
+    """Load the decisions, history warnings and figures in one transaction; refresh the marts.
+    `stats`: new stat of re-read files whose bytes did not change (runs.restated)."""
     now = datetime.now(timezone.utc)
     con = session.con
     con.execute("begin")
+    if stats is not None and stats.height:
+        store.restat(con, stats)
     store.load_reference(con, reference)
     history = history_warnings(con, checked, files, validator)
     findings = pl.concat([checked.findings, history])
@@ -151,6 +185,14 @@ def write(
     marts.refresh(con)
     con.execute("commit")
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
+
+
+def restat(session: store.WriteSession, stats: pl.DataFrame) -> None:
+    """Record the new stat of files whose bytes did not change (one transaction)."""
+    con = session.con
+    con.execute("begin")
+    store.restat(con, stats)
+    con.execute("commit")
 
 
 def history_warnings(con: duckdb.DuckDBPyConnection, checked: Batch, files: pl.DataFrame, validator: Validator) -> pl.DataFrame:

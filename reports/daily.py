@@ -7,7 +7,7 @@ from pathlib import Path
 import xlsxwriter.exceptions
 
 from contract.dates import DEFAULT_TARGET
-from contract.errors import ReportError
+from contract.errors import ReportNotWritten
 from reports import data, html, xlsx
 
 
@@ -38,7 +38,7 @@ def write_report(
         write_atomically(paths.html, lambda tmp: tmp.write_text(html.render(laporan), encoding="utf-8"))
         write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
-        raise ReportError(f"laporan tidak dapat ditulis: {e}", out_dir=out_dir) from e
+        raise ReportNotWritten(f"laporan tidak dapat ditulis: {getattr(e, 'strerror', None) or e}", out_dir=out_dir) from e
     return paths
 
 

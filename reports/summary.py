@@ -20,6 +20,7 @@ from warehouse import read
 
 STATUSES = ("loaded", "rejected", "superseded", "duplicate")
 MAX_KECAMATAN = 40  # in the artifact; the report lists them all
+MAX_NAMED = 10  # files named per line of the summary
 
 
 def n(value: int | None) -> str:
@@ -135,8 +136,10 @@ def render(s: Summary) -> str:
         more = len(s.kecamatan_tidak_lapor) - 12
         lines.append(f"Kecamatan tidak lapor: {codes}" + (f" dan {more} lainnya" if more > 0 else ""))
     for key, label in _WAITING:
-        if s.extra.get(key):
-            lines.append(f"{label}: {len(s.extra[key])} berkas")
+        if files := s.extra.get(key):
+            shown = ", ".join(files[:MAX_NAMED])
+            more = f" dan {len(files) - MAX_NAMED} lainnya" if len(files) > MAX_NAMED else ""
+            lines.append(f"{label}: {len(files)} berkas ({shown}{more})")
     if s.extra.get("tidak_terbaca"):
         lines.append("Tidak dapat dibaca sekarang, dicoba lagi pada proses berikut: " + ", ".join(s.extra["tidak_terbaca"]))
     lines.extend(s.catatan)

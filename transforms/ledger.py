@@ -6,8 +6,13 @@ from datetime import datetime
 
 import polars as pl
 
+from contract import rules
+
 # Reasons stay short enough to read in a receipt or a table cell.
 MAX_REASONS = 5
+# Findings kept per file and rule: a garbage file of 100,000 rows must not write half a million
+# rows and a receipt of hundreds of megabytes on every run; the rest is counted in one more row.
+MAX_FINDINGS_PER_RULE = 100
 
 
 def alasan(findings: pl.DataFrame, files: pl.DataFrame) -> pl.DataFrame:
@@ -48,14 +53,33 @@ def unggahan(files: pl.DataFrame, findings: pl.DataFrame, run_id: str, now: date
             "file", "sha256", "kode_kabupaten", "tanggal", "status", "alasan",
             pl.col("baris").cast(pl.Int32), "diproses_pada", "run_id", "ukuran", "diubah_pada",
             pl.col("mtime_ns").alias("diubah_pada_ns"),
+            pl.col("ctime_ns").alias("diubah_status_ns"),
+            "inode",
         )
     )
 
 
+def capped(findings: pl.DataFrame) -> pl.DataFrame:
+    """The findings, at most MAX_FINDINGS_PER_RULE per file and rule (by line), and for a rule
+    with more, one row saying how many more there are."""
+    ranked = findings.sort("file_id", "aturan", "baris", nulls_last=False, maintain_order=True).with_columns(
+        _n=pl.int_range(pl.len()).over("file_id", "aturan"), _total=pl.len().over("file_id", "aturan")
+    )
+    over = ranked.filter((pl.col("_n") == MAX_FINDINGS_PER_RULE))
+    more = over.with_columns(
+        baris=pl.lit(None, pl.Int64), kode_kecamatan=pl.lit(None, pl.String), nilai=pl.lit(None, pl.String),
+        pesan=rules.fill_expr(
+            rules.MORE_FINDINGS, jumlah=(pl.col("_total") - MAX_FINDINGS_PER_RULE).cast(pl.String), batas=pl.lit(str(MAX_FINDINGS_PER_RULE))
+        ),
+    )
+    return pl.concat([ranked.filter(pl.col("_n") < MAX_FINDINGS_PER_RULE), more]).drop("_n", "_total")
+
+
 def kualitas_data(files: pl.DataFrame, findings: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    """One row per finding of the decided files (duplicates carry none: they are ignored)."""
+    """One row per finding of the decided files (duplicates carry none: they are ignored), at
+    most MAX_FINDINGS_PER_RULE per file and rule."""
     return (
-        findings.join(files.filter(pl.col("status") != "duplicate").select("file_id", "file", "sha256", "kode_kabupaten", "tanggal"), on="file_id")
+        capped(findings).join(files.filter(pl.col("status") != "duplicate").select("file_id", "file", "sha256", "kode_kabupaten", "tanggal"), on="file_id")
         .with_columns(run_id=pl.lit(run_id), baris=pl.col("baris").cast(pl.Int32))
         .select("file", "sha256", "kode_kabupaten", "tanggal", "kode_kecamatan", "aturan", "tingkat", "pesan",
                 "baris", "kolom", "nilai", "run_id")

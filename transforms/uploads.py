@@ -25,6 +25,7 @@ from contract.columns import (
     CANONICAL,
     COUNT_COLUMNS,
     FINDING_SCHEMA,
+    MAX_COUNT,
     MAX_TITLE_LINES,
     REQUIRED_COLUMNS,
     REQUIRED_COUNTS,
@@ -33,6 +34,7 @@ from contract.columns import (
     count_known_columns,
 )
 from contract.dates import EARLIEST_DATE, MONTHS
+from contract.formats import angka, visible
 from landing.records import Records
 
 # Dates inside free text (title lines, file names). The year is limited to 19xx/20xx so that
@@ -223,11 +225,11 @@ def _finish(front: _Front, body: _Body, today: date) -> ParsedUpload:
     return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, found])), coded)
 
 
-def unreadable_upload(file_name: str, reason: str) -> ParsedUpload:
-    """One rejected upload per unreadable file, dated from its name when possible."""
+def unreadable_upload(file_name: str, reason: str, aturan: str = "berkas_tidak_terbaca") -> ParsedUpload:
+    """One rejected upload per file that could not be read as a table, dated from its name when possible."""
     dates = set(dates_in_file_name(file_name))
     tanggal = dates.pop() if len(dates) == 1 else None
-    finding = rules.finding("berkas_tidak_terbaca", reason)
+    finding = rules.finding(aturan, reason)
     return ParsedUpload(tanggal, pl.DataFrame(schema=ROW_SCHEMA), _findings_frame([finding]))
 
 
@@ -249,7 +251,7 @@ def map_columns(header: Sequence[str | None], line: int) -> tuple[dict[str, int]
     findings = []
     for canonical, hits in seen.items():
         if len(hits) > 1 and canonical != "nama_kecamatan":  # a repeated name column: first used
-            names = " dan ".join(f'"{text}"' for _, text in hits)
+            names = " dan ".join(f'"{visible(text)}"' for _, text in hits)
             pesan = rules.message("kolom_ganda", "kolom", nama=names, kolom=canonical)
             findings.append(rules.finding("kolom_ganda", pesan, line, kolom=canonical, nilai=names))
     for canonical in REQUIRED_COLUMNS:
@@ -273,10 +275,15 @@ def normalise_code(code: pl.Expr) -> pl.Expr:
 
 
 def parse_count(cell: pl.Expr) -> pl.Expr:
-    """One whole count (or null) per cell: `12345`, `12.345`, `12,345`; anything else is null."""
-    text = cell.str.strip_chars()
-    digits = text.str.replace_all(r"[.,]", "").cast(pl.Int64, strict=False)
-    return pl.when(text.str.contains(_COUNT)).then(digits)
+    """One whole count (or null) per cell: `12345`, `12.345`, `12,345` up to MAX_COUNT; anything
+    else is null (a figure no kecamatan can have is a typo, and must never reach the marts)."""
+    digits = _digits(cell)
+    return pl.when(cell.str.strip_chars().str.contains(_COUNT) & (digits <= MAX_COUNT)).then(digits)
+
+
+def _digits(cell: pl.Expr) -> pl.Expr:
+    """The cell's digits as a number; null when they overflow (a NIK has 16 digits, Int64 19)."""
+    return cell.str.strip_chars().str.replace_all(r"[.,]", "").cast(pl.Int64, strict=False)
 
 
 def parse_date(cell: pl.Expr) -> pl.Expr:
@@ -360,6 +367,12 @@ def resolve_date(
     return tanggal, findings
 
 
+def _shown(text: pl.Expr) -> pl.Expr:
+    """Cell text inside a sentence: its tabs and line breaks written as escapes (other control
+    characters were escaped when the file was read), so a message stays one line."""
+    return text.str.replace_all("\n", "\\n", literal=True).str.replace_all("\r", "\\r", literal=True).str.replace_all("\t", "\\t", literal=True)
+
+
 def _filled(text: pl.Expr) -> pl.Expr:
     """One flag per cell: it holds something other than spaces."""
     return text.str.strip_chars().str.len_chars().fill_null(0) > 0
@@ -423,18 +436,13 @@ _DATE_SUMMARY = [
 
 def _where() -> pl.Expr:
     """One location phrase per row: `baris 7 (520304)`, or `baris 7` without a readable code."""
-    with_code = _phrase(rules.WHERE_CODE, baris=pl.col("baris"), kode=pl.col("_kode"))
+    with_code = rules.fill_expr(rules.WHERE_CODE, baris=pl.col("baris"), kode=pl.col("_kode"))
     return pl.when(pl.col("_kode").str.contains(_SIX_DIGITS)).then(with_code).otherwise(_line())
 
 
 def _line() -> pl.Expr:
     """One `baris N` phrase per row."""
-    return _phrase(rules.WHERE_LINE, baris=pl.col("baris"))
-
-
-def _phrase(template: str, **fields: pl.Expr) -> pl.Expr:
-    """A template of the rule registry filled with expressions, outside any one rule."""
-    return pl.format(template.replace("{baris}", "{}").replace("{kode}", "{}"), *fields.values())
+    return rules.fill_expr(rules.WHERE_LINE, baris=pl.col("baris"))
 
 
 @dataclass(frozen=True)
@@ -467,8 +475,14 @@ def _count_problem() -> pl.Expr:
         pl.when(raw == "")
         .then(rules.message_expr("angka_tidak_valid", "kosong"))
         .when(raw.str.starts_with("-"))
-        .then(rules.message_expr("angka_tidak_valid", "negatif", nilai=raw))
-        .otherwise(rules.message_expr("angka_tidak_valid", "bukan_bulat", nilai=raw))
+        .then(rules.message_expr("angka_tidak_valid", "negatif", nilai=_shown(raw)))
+        .when(raw.str.contains(_COUNT))
+        .then(rules.message_expr("angka_tidak_valid", "terlalu_besar", nilai=_shown(raw), batas=pl.lit(angka(MAX_COUNT))))
+        .when(raw.str.starts_with("#"))
+        .then(rules.message_expr("angka_tidak_valid", "sel_galat", nilai=_shown(raw)))
+        .when(raw.str.starts_with("="))
+        .then(rules.message_expr("angka_tidak_valid", "rumus"))
+        .otherwise(rules.message_expr("angka_tidak_valid", "bukan_bulat", nilai=_shown(raw)))
     )
 
 
@@ -506,7 +520,7 @@ def _date_findings() -> list[RowRule]:
         _IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
-        rules.message_expr("tanggal_tidak_valid", "sel", where=_where(), nilai=raw),
+        rules.message_expr("tanggal_tidak_valid", "sel", where=_where(), nilai=_shown(raw)),
         raw,
     )
     usual = pl.col("_tanggal_umum")

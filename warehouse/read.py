@@ -54,7 +54,9 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Ro
 
 def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per file version already decided: its stat, hash, date and status."""
-    return con.sql("select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns from unggahan").pl()
+    return con.sql(
+        "select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns, diubah_status_ns, inode from unggahan"
+    ).pl()
 
 
 def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:

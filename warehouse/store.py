@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from contract.errors import WarehouseError
+from contract.errors import UsageError, WarehouseError
+from contract import regions
 from contract.regions import Reference
 from warehouse.read import SQL, sql
 
@@ -95,36 +96,29 @@ WRITER_MEMORY_LIMIT = "512MB"
 
 
 @contextmanager
-def writing(path: Path) -> Iterator[WriteSession]:
-    """Lock, copy, migrate; the copy is dropped unless the caller publishes it."""
+def writing(path: Path, scope: str | None = None, change_scope: bool = False) -> Iterator[WriteSession]:
+    """Lock, copy, migrate, check the scope; the copy is dropped unless the caller publishes it.
+
+    Every failure names the operator's file, never the private copy. `scope` is the run's
+    (canonical) scope: the warehouse remembers the first one, and a run with another one is
+    refused before anything changes, unless `change_scope` (CONTRACT §2)."""
     path = path.resolve()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WarehouseError("folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror) from exc
-    if not os.access(path.parent, os.W_OK):
-        raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
+    _check_target(path)
     with _lock(path):
         work = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         spill = path.with_name(f".{path.name}.spill")
         _remove_stale(path)
         session = None
         try:
-            if path.exists():
-                shutil.copyfile(path, work)
-            # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it touched: a national
-            # nightly on a year of data (marts rebuilt over 2.6 million rows) held 1.77 GB; bounded,
-            # the process peaks near 1 GB in the same time, spilling beside the warehouse if needed.
-            con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT, "temp_directory": str(spill)})
-            # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
-            con.execute("set enable_progress_bar = false")
-            con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
-            con.execute("use gudang")
-            migrate(con)
-            session = WriteSession(path, con, work)
+            session = WriteSession(path, _open_copy(path, work, spill), work)
+            if scope is not None:
+                bind_scope(session.con, scope, change_scope)
             yield session
         except duckdb.Error as exc:
-            raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=str(exc).splitlines()[0]) from exc
+            reason = str(exc).splitlines()[0].replace(str(work), str(path))
+            raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=reason) from exc
+        except OSError as exc:
+            raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=exc.strerror or str(exc)) from exc
         finally:
             if session is None or not session.published:
                 try:
@@ -134,6 +128,67 @@ def writing(path: Path) -> Iterator[WriteSession]:
                 for leftover in (work, work.with_name(work.name + ".wal")):
                     leftover.unlink(missing_ok=True)
             shutil.rmtree(spill, ignore_errors=True)
+
+
+def _check_target(path: Path) -> None:
+    """The warehouse must be a file in a folder this process can write."""
+    if path.is_dir():
+        raise WarehouseError("gudang data adalah sebuah folder, bukan berkas DuckDB", path=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError("folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
+
+
+def _open_copy(path: Path, work: Path, spill: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to a migrated private copy of the warehouse (a new one if there is none)."""
+    if path.exists():
+        shutil.copyfile(path, work)
+    # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it touched: a national
+    # nightly on a year of data (marts rebuilt over 2.6 million rows) held 1.77 GB; bounded,
+    # the process peaks near 1 GB in the same time, spilling beside the warehouse if needed.
+    con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT, "temp_directory": str(spill)})
+    try:
+        # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
+        con.execute("set enable_progress_bar = false")
+        con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
+        con.execute("use gudang")
+        migrate(con)
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
+
+
+def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> None:
+    """Record the warehouse's scope on its first run; refuse another one unless asked to change it."""
+    ((recorded,),) = con.execute("select max(provinsi) from cakupan").fetchall()
+    if recorded is None:  # a warehouse from before the scope was recorded: its regions tell
+        recorded = _scope_of_regions(con)
+    if recorded == scope:
+        _record_scope(con, scope)
+        return
+    if recorded is not None and not change:
+        raise UsageError(
+            f"gudang data ini berisi cakupan provinsi {recorded}, perintah ini memakai {scope}; "
+            "tidak ada yang diubah (tambahkan --ubah-cakupan bila cakupan memang hendak diganti)"
+        )
+    _record_scope(con, scope)
+
+
+def _record_scope(con: duckdb.DuckDBPyConnection, scope: str) -> None:
+    if con.execute("select count(*) from cakupan where provinsi = ?", [scope]).fetchall() == [(1,)]:
+        return
+    con.execute("delete from cakupan")
+    con.execute("insert into cakupan values (?, now())", [scope])
+
+
+def _scope_of_regions(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The canonical scope whose regions the warehouse holds (None when it holds none)."""
+    provinces = [p for (p,) in con.execute("select distinct kode_provinsi from wilayah_kabupaten order by 1").fetchall()]
+    return regions.canonical(",".join(provinces)) if provinces else None
 
 
 def _remove_stale(path: Path) -> None:
@@ -159,6 +214,15 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None
         con.execute(f"delete from {table}")  # table: our constant
         con.execute(f"insert into {table} by name select * from seed")
         con.unregister("seed")
+
+
+def restat(con: duckdb.DuckDBPyConnection, stats: pl.DataFrame) -> None:
+    """The stat last seen of files whose bytes did not change (caller holds the transaction)."""
+    con.register("stats_df", stats)
+    try:
+        con.execute(sql("queries/restat"))
+    finally:
+        con.unregister("stats_df")
 
 
 def replace_files(

@@ -13,7 +13,7 @@ from tests.corpus import corpus
 
 # CONTRACT §2, the table of `aturan` and levels, as the contract writes it.
 CONTRACT = {
-    "berkas_tidak_terbaca": "error", "kolom_hilang": "error",
+    "berkas_tidak_terbaca": "error", "berkas_terlalu_besar": "error", "kolom_hilang": "error",
     "kolom_ganda": "error", "tanggal_tidak_valid": "error", "kecamatan_tidak_dikenal": "error",
     "kecamatan_kabupaten_lain": "error", "kecamatan_ganda": "error", "angka_tidak_valid": "error",
     "rekam_melebihi_wajib": "error", "belum_rekam_tidak_sesuai": "error", "cetak_melebihi_rekam": "error",

@@ -31,8 +31,9 @@ TODAY = date(2018, 4, 21)
 REPORT_DATE = date(2018, 4, 20)
 HISTORY_RULES = frozenset({"rekam_menurun", "rekam_harian_tidak_sesuai", "wajib_ktp_melonjak"})
 BIG_FILE = "5208/besar_2018-04-19.csv"
+OVER_FILE = "5208/lebih_banyak_2018-04-19.csv"
 SYMLINK = "5272/tautan_2018-04-12.csv"
-BIG_LINES = 200_000
+BIG_LINES = 100_000  # the most a CSV may have (CONTRACT §1); OVER_FILE has one more
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def build(base: Path) -> Path:
     shutil.copytree(CORPUS / "landing", landing)
     make_xlsx.make(landing)
     write_big_file(landing / BIG_FILE)
+    write_big_file(landing / OVER_FILE, BIG_LINES + 1)
     outside = base / "luar" / "rekap_2018-04-12.csv"  # a valid report, outside the landing folder
     outside.parent.mkdir(parents=True)
     shutil.copyfile(CORPUS / "landing" / "5272" / "rekap_2018-04-01.csv", outside)
@@ -81,14 +83,14 @@ def build(base: Path) -> Path:
     return landing
 
 
-def write_big_file(path: Path) -> None:
-    """200,000 lines: header, 5 kecamatan rows, Excel padding, a wrong JUMLAH on the last line."""
+def write_big_file(path: Path, lines: int = BIG_LINES) -> None:
+    """`lines` lines: header, 5 kecamatan rows, Excel padding, a wrong JUMLAH on the last line."""
     rows = (CORPUS / "landing" / "5208" / "rekap_klu_2018-04-01.csv").read_text().splitlines()[-5:]
     rows = [r.replace("2018-04-01", "2018-04-19") for r in rows]
     sums = [sum(int(r.split(",")[c]) for r in rows) for c in range(3, 7)]
     sums[0] += 1  # wajib_ktp of JUMLAH one more than the column sum
     header = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_rekam,sudah_cetak"
-    padding = ",,,,,,\n" * (BIG_LINES - 2 - len(rows))
+    padding = ",,,,,,\n" * (lines - 2 - len(rows))
     total = ",,JUMLAH," + ",".join(map(str, sums))
     path.write_text(header + "\n" + "\n".join(rows) + "\n" + padding + total + "\n")
 

@@ -43,7 +43,7 @@ def test_nightly_command_on_part_of_the_corpus(tmp_path, cli_env):
     assert province.endswith("kabupaten lapor 1")
     (missing,) = [line for line in lines if line.startswith("Tidak lapor 2018-04-03:")]
     assert "5208 Kabupaten Lombok Utara" in missing and "5205" not in missing
-    assert "Menunggu tanggalnya: 1 berkas" in lines
+    assert "Menunggu tanggalnya: 1 berkas (5208/kutip_2018-04-18.csv)" in lines
     assert "Traceback" not in done.stdout + done.stderr
     # the warehouse agrees with the summary; the waiting file is not decided yet
     assert sorted(one(warehouse, "select file, status from unggahan")) == sorted(

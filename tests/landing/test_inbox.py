@@ -23,8 +23,13 @@ def put(path, text: str = CSV, mtime: int = 1_523_500_000):
 
 
 def found(root) -> dict[str, tuple[str | None, str | None]]:
-    """file -> (kode_kabupaten, problem) of every discovered entry."""
-    return {f.file: (f.kode_kabupaten, f.problem) for f in landing.discover(root, INBOXES)}
+    """file -> (kode_kabupaten, why it is refused: never read, or refused where it lies)."""
+    return {f.file: (f.kode_kabupaten, why(f)) for f in landing.discover(root, INBOXES)}
+
+
+def why(f) -> str | None:
+    refused = landing.refusal(f)
+    return refused.pesan if refused else f.problem
 
 
 def test_files_of_an_inbox_are_taken(tmp_path):
@@ -60,7 +65,7 @@ def test_symlinked_file_is_refused_and_not_followed(tmp_path):
     link.parent.mkdir(parents=True)
     link.symlink_to(outside)
     (f,) = landing.discover(tmp_path / "landing", INBOXES)
-    assert (f.file, f.kode_kabupaten, f.problem) == ("5272/tautan_2018-04-12.csv", "5272", "tautan simbolik tidak diikuti")
+    assert (f.file, f.kode_kabupaten, why(f)) == ("5272/tautan_2018-04-12.csv", "5272", "tautan simbolik tidak diikuti")
     assert f.size == link.lstat().st_size != outside.stat().st_size
     # reading it refuses it without opening the target: dated from its name, hashed by its target
     upload = read_upload(f, date(2018, 4, 21))

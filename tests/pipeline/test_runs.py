@@ -16,16 +16,17 @@ from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
 
-def lf(file: str, size: int = 10, mtime: int = 1) -> LandingFile:
-    return LandingFile(file, file.split("/")[0], Path("/nowhere") / file, size, mtime)
+def lf(file: str, size: int = 10, mtime: int = 1, ctime: int = 1, inode: int = 7) -> LandingFile:
+    return LandingFile(file, file.split("/")[0], Path("/nowhere") / file, size, mtime, None, ctime, inode)
 
 
 def known(*rows: tuple) -> pl.DataFrame:
-    """(file, sha256, tanggal, ukuran, diubah_pada_ns) per decided file."""
+    """(file, sha256, tanggal, ukuran, diubah_pada_ns) per decided file; ctime 1, inode 7."""
     return pl.DataFrame(
-        [(f, s, f.split("/")[0], d, "loaded", size, mtime) for f, s, d, size, mtime in rows], orient="row",
+        [(f, s, f.split("/")[0], d, "loaded", size, mtime, 1, 7) for f, s, d, size, mtime in rows], orient="row",
         schema={"file": pl.String, "sha256": pl.String, "kode_kabupaten": pl.String, "tanggal": pl.Date,
-                "status": pl.String, "ukuran": pl.Int64, "diubah_pada_ns": pl.Int64},
+                "status": pl.String, "ukuran": pl.Int64, "diubah_pada_ns": pl.Int64, "diubah_status_ns": pl.Int64,
+                "inode": pl.Int64},
     )
 
 
@@ -39,6 +40,40 @@ def test_unseen_files_are_those_whose_stat_changed():
     k = known(("5201/a.csv", "s", D1, 10, 1))
     files = [lf("5201/a.csv"), lf("5201/a.csv", size=11), lf("5201/b.csv")]
     assert runs.unseen(files, k) == files[1:]
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_still_read():
+    # the uploader's tool restored the old mtime: the inode change time (or a new inode) gives it away
+    k = known(("5201/a.csv", "s", D1, 10, 1))
+    assert runs.unseen([lf("5201/a.csv", ctime=2), lf("5201/a.csv", inode=8), lf("5201/a.csv")], k) == [
+        lf("5201/a.csv", ctime=2), lf("5201/a.csv", inode=8)
+    ]
+
+
+def test_a_re_read_file_with_the_same_bytes_keeps_its_decision_and_new_stat():
+    # touched, same bytes: not new, but its new stat is recorded so that it is not read again
+    k = known(("5201/a.csv", "s", D1, 10, 1))
+    touched = Upload(lf("5201/a.csv", ctime=9), "s", ParsedUpload(D1, pl.DataFrame(schema=ROW_SCHEMA), pl.DataFrame(schema=FINDING_SCHEMA)))
+    assert runs.new_uploads([touched], k) == []
+    assert runs.restated([touched], k).rows() == [("5201/a.csv", "s", 10, 1, 9, 7)]
+
+
+def test_still_uploading_is_a_recent_mtime_and_a_future_one_does_not_hold_for_ever(tmp_path):
+    # min age 60 s: written 10 s ago waits; an hour ahead (a wrong clock) is taken; 2 min ahead waits
+    import os
+    from contract.settings import Settings
+    from contract import regions
+
+    now = 1_700_000_000 * 10**9
+    for name, offset in (("baru", -10), ("depan", 3600), ("sedikit_depan", 120), ("lama", -3600)):
+        path = tmp_path / "5201" / f"{name}.csv"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("x")
+        os.utime(path, ns=(now + offset * 10**9, now + offset * 10**9))
+    settings = Settings(landing=tmp_path, min_age_seconds=60)
+    ready, waiting = runs.scan(settings, regions.load("52"), now_ns=now)
+    assert waiting == ["5201/baru.csv", "5201/sedikit_depan.csv"]
+    assert sorted(f.file for f in ready) == ["5201/depan.csv", "5201/lama.csv"]
 
 
 def test_a_touched_file_with_the_same_bytes_is_not_new():

@@ -195,7 +195,10 @@ def test_accepted_number_spellings(cell, value):
         ("12.41O", '"12.41O" bukan bilangan bulat'),
         ("sepuluh", '"sepuluh" bukan bilangan bulat'),
         ("-5", '"-5" negatif, harus bilangan bulat >= 0'),
-        ("99999999999999999999", '"99999999999999999999" bukan bilangan bulat'),
+        ("99999999999999999999", '"99999999999999999999" melebihi 10.000.000; tidak ada kecamatan sebesar itu (NIK tertempel?)'),
+        ("10.000.001", '"10.000.001" melebihi 10.000.000; tidak ada kecamatan sebesar itu (NIK tertempel?)'),
+        ("#DIV/0!", '"#DIV/0!" adalah sel galat Excel, bukan angka'),
+        ("=SUM(C2:C3)", "berisi rumus tanpa nilai tersimpan; simpan ulang berkas di Excel"),
     ],
 )
 def test_rejected_number_spellings(cell, problem):
