@@ -16,7 +16,13 @@ uv:
 	@$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
-setup: .venv/.synced
+# The Data Docs' scripts and styles, from the npm registry at their pinned hashes: the pages
+# then work offline (expectations/datadocs.py).
+.venv/.datadocs: .venv/.synced expectations/datadocs.py
+	@.venv/bin/python -m expectations.datadocs >/dev/null
+	@touch $@
+
+setup: .venv/.synced .venv/.datadocs
 
 # Debian's Chromium renders the HTML report headless in the browser test.
 browser:

@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = _rules(
         "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
         "lembar_ukuran": "lembar {lembar} berisi {ukuran} byte setelah dibuka, melebihi batas {batas} byte (50 MB)",
         "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
+        "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
     }),
     Rule("kolom_hilang", ERROR, FILE, "kolom wajib tidak ada", {
         "kolom": "kolom {kolom} tidak ada",

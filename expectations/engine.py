@@ -21,6 +21,7 @@ from contract import rules
 from contract.columns import FINDING_SCHEMA
 from contract.errors import EktpError
 from contract.formats import angka
+from expectations import datadocs
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class Validator:
         if frame.is_empty():
             return pl.DataFrame(schema=_finding_schema())
         columns = sorted({"row_id", *(c for s in suites for r in s.rules for c in r.columns)})
-        pdf = frame.select(columns).to_pandas(use_pyarrow_extension_array=True)
+        pdf = _inert(frame.select(columns)).to_pandas(use_pyarrow_extension_array=True)
         result = self._checkpoint(name, suites).run(batch_parameters={"dataframe": pdf})
         del pdf
         self._release()
@@ -198,12 +199,28 @@ class Validator:
         self._results.extend(k for k in other.results if k not in self._results)
 
     def build_docs(self) -> Path | None:
-        """Render this run's validations into the Data Docs site; returns its index page."""
+        """Render this run's validations into the Data Docs site, its assets served from the site
+        itself (expectations/datadocs.py); returns its index page."""
         if not self.data_docs or not self._results:
             return None
         ctx, _ = self._context()
         ctx.build_data_docs(site_names=["ektp"], resource_identifiers=self._results)
+        datadocs.localise(self.data_docs)
         return self.data_docs / "index.html"
+
+
+def _inert(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame GX sees, its text HTML-escaped: GX writes unexpected values into the Data Docs
+    unescaped, and an uploaded name `<img onerror=...>` ran in the browser. Escaping is one to one,
+    so every equality and null the rules compare is kept (and counts still agree with Polars)."""
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    escaped = pl.col(text)
+    for raw, entity in _ENTITIES:
+        escaped = escaped.str.replace_all(raw, entity, literal=True)
+    return frame.with_columns(escaped) if text else frame
+
+
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
 
 
 def _unexpected_counts(result) -> dict[tuple[str, str], int]:

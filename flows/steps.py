@@ -52,10 +52,11 @@ def start(settings: Settings) -> Run:
 
 def load(run: Run, session: store.WriteSession, uploads: list[Upload], stats: pl.DataFrame) -> runs.Outcome | None:
     """Validate and decide every upload in one GX run, load them in one transaction, publish.
-    With no upload to decide, only the stat of re-read unchanged files is recorded (if any)."""
+    With no upload to decide, only the stat of re-read unchanged files, or a scope the operator
+    changed, is recorded (if any)."""
     if not uploads:
-        if stats.height:
-            runs.restat(session, stats)
+        if stats.height or session.scope_changed:
+            runs.refresh(session, run.reference, stats)
             session.publish()
         return None
     progress.expect("validasi", len(uploads))

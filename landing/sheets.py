@@ -100,7 +100,8 @@ def _scan(stream, sheet: Sheet) -> None:
         sheet.first_column = 0
     width = sheet.last_column - sheet.first_column + 1
     if sheet.last_row * width > MAX_CELLS:
-        raise _too_many_rows(sheet.name)
+        raise TooBig(rules.message("berkas_terlalu_besar", "lembar_sel", lembar=sheet.name,
+                                   baris=angka(sheet.last_row), kolom=angka(width)))
 
 
 def _cell(c, sheet: Sheet) -> None:

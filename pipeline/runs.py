@@ -187,11 +187,14 @@ def write(
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
 
-def restat(session: store.WriteSession, stats: pl.DataFrame) -> None:
-    """Record the new stat of files whose bytes did not change (one transaction)."""
+def refresh(session: store.WriteSession, reference: Reference, stats: pl.DataFrame) -> None:
+    """With no file to decide: record the new stat of re-read unchanged files, the scope's
+    regions and the marts over them (one transaction)."""
     con = session.con
     con.execute("begin")
     store.restat(con, stats)
+    store.load_reference(con, reference)
+    marts.refresh(con)
     con.execute("commit")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import polars as pl
 
 from contract import rules
+from transforms.uploads import format_count_expr
 
 # Reasons stay short enough to read in a receipt or a table cell.
 MAX_REASONS = 5
@@ -69,7 +70,7 @@ def capped(findings: pl.DataFrame) -> pl.DataFrame:
     more = over.with_columns(
         baris=pl.lit(None, pl.Int64), kode_kecamatan=pl.lit(None, pl.String), nilai=pl.lit(None, pl.String),
         pesan=rules.fill_expr(
-            rules.MORE_FINDINGS, jumlah=(pl.col("_total") - MAX_FINDINGS_PER_RULE).cast(pl.String), batas=pl.lit(str(MAX_FINDINGS_PER_RULE))
+            rules.MORE_FINDINGS, jumlah=format_count_expr(pl.col("_total") - MAX_FINDINGS_PER_RULE), batas=pl.lit(str(MAX_FINDINGS_PER_RULE))
         ),
     )
     return pl.concat([ranked.filter(pl.col("_n") < MAX_FINDINGS_PER_RULE), more]).drop("_n", "_total")

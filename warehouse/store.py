@@ -81,6 +81,7 @@ class WriteSession:
         self.con = con
         self.work = work
         self.published = False
+        self.scope_changed = False  # the operator changed the scope on purpose: publish even with no file
 
     def publish(self) -> None:
         self.con.execute("checkpoint")
@@ -112,7 +113,7 @@ def writing(path: Path, scope: str | None = None, change_scope: bool = False) ->
         try:
             session = WriteSession(path, _open_copy(path, work, spill), work)
             if scope is not None:
-                bind_scope(session.con, scope, change_scope)
+                session.scope_changed = bind_scope(session.con, scope, change_scope)
             yield session
         except duckdb.Error as exc:
             reason = str(exc).splitlines()[0].replace(str(work), str(path))
@@ -162,20 +163,22 @@ def _open_copy(path: Path, work: Path, spill: Path) -> duckdb.DuckDBPyConnection
     return con
 
 
-def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> None:
-    """Record the warehouse's scope on its first run; refuse another one unless asked to change it."""
+def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> bool:
+    """Record the warehouse's scope on its first run; refuse another one unless asked to change
+    it. True when it was changed."""
     ((recorded,),) = con.execute("select max(provinsi) from cakupan").fetchall()
     if recorded is None:  # a warehouse from before the scope was recorded: its regions tell
         recorded = _scope_of_regions(con)
     if recorded == scope:
         _record_scope(con, scope)
-        return
+        return False
     if recorded is not None and not change:
         raise UsageError(
             f"gudang data ini berisi cakupan provinsi {recorded}, perintah ini memakai {scope}; "
             "tidak ada yang diubah (tambahkan --ubah-cakupan bila cakupan memang hendak diganti)"
         )
     _record_scope(con, scope)
+    return recorded is not None
 
 
 def _record_scope(con: duckdb.DuckDBPyConnection, scope: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 import signal
 import socket
 import subprocess
@@ -98,6 +100,9 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         backfill = wait_until(lambda: deployment("backfill/backfill"), 30, proc, log_path, "backfill deployment")
         # The server keeps its state beside the other Prefect state, not in ~/.prefect.
         assert (tmp_path / "prefect" / "server" / "prefect.db").exists()
+        # Its UI calls the API on the server's own port, not on 4200 (EKTP_PREFECT_PORT was ignored).
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=10) as answer:
+            assert json.loads(answer.read())["api_url"] == f"http://127.0.0.1:{port}/api"
         ((schedule),) = nightly.schedules
         assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == ("0 2 * * *", "Asia/Makassar", True)
         assert backfill.schedules == []

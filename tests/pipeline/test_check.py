@@ -133,3 +133,14 @@ def test_check_of_a_missing_file_is_a_usage_error(run, capsys, tmp_path):
     code = main(["check", str(tmp_path / "tidak_ada.csv"), "--kabupaten", "5272", "--warehouse", str(run.warehouse)])
     err = capsys.readouterr().err
     assert code == 2 and "berkas tidak ada" in err
+
+
+def test_check_of_a_file_whose_name_is_not_utf8(run, capsys, tmp_path):
+    # an old Windows client's name (\xe9): the receipt names it escaped; check once crashed on it
+    import os
+
+    name = os.fsdecode(b"rekap_revisi_\xe9_2018-04-01.csv")
+    path = tmp_path / name
+    path.write_bytes((corpus.CORPUS / "landing" / "5272" / "rekap_2018-04-01.csv").read_bytes())
+    code, out = check(capsys, path, "5272", run.warehouse)
+    assert code == 0 and "Tanda terima berkas: 5272/rekap_revisi_\\xe9_2018-04-01.csv" in out

@@ -1,33 +1,21 @@
 """The page in a real browser: Debian's headless Chromium, offline, no driver library."""
 
 import json
-import shutil
 import struct
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from reports.daily import write_report
+from tests.browser import chromium_path, run as browse
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--hide-scrollbars",
-    # Network off: every host name fails to resolve and any proxy connection is refused.
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-]
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if path is None:
-        pytest.fail("Chromium is missing: run `apt-get install -y chromium` (the Makefile installs it)")
-    return path
+    return chromium_path()
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +23,8 @@ def page(warehouse, tmp_path_factory) -> Path:
     return write_report(warehouse, D, tmp_path_factory.mktemp("page")).html
 
 
-def run(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    """One headless run with a fresh profile; stderr carries the page's console."""
-    return subprocess.run(
-        [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=180, check=True,
-    )
+def run(chromium: str, profile: Path, *args: str):
+    return browse(profile, *args)
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from polars.testing import assert_frame_equal
 from flows.backfill import backfill
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, run_settings
+from tests.warehouse.zygote_client import Zygote, gone
 
 START = date(2018, 4, 1)
 DAYS = [START + timedelta(days=i) for i in range(30)]
@@ -84,32 +85,6 @@ def _same(a, b) -> bool:
     return True
 
 
-class Zygote:
-    """A process that imported the stack once and forks a fresh `ektp` run per request."""
-
-    def __init__(self, env: dict) -> None:
-        script = Path(__file__).with_name("zygote.py")
-        self.proc = subprocess.Popen([sys.executable, str(script)], env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-
-    def run(self, args: list[str], wait: bool) -> dict:
-        self.proc.stdin.write(json.dumps({"args": args, "wait": wait}) + "\n")
-        self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(timeout=30)
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-
-
 @pytest.mark.timeout(400)
 def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env):
     wh = tmp_path / "w.duckdb"
@@ -135,7 +110,7 @@ def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env)
             pid = zygote.run(args, wait=False)["pid"]
             time.sleep(window * i / 10)
             os.kill(pid, signal.SIGKILL)
-            while not _gone(pid):
+            while not gone(pid):
                 time.sleep(0.05)
             now = _state(wh)
             outcomes.append("before" if _same(now, before) else "after" if _same(now, after) else "torn")
