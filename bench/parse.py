@@ -4,7 +4,7 @@
 
 Reads the files first (I/O is not counted), then times the reader (decode, delimiter, csv:
 `ektp.readers.read_records`) and the batch parser (`transforms.uploads.parse_uploads`, in
-chunks of `ektp.batch.PACK_FILES` files as the pipeline does), and prints ms per file.
+chunks of `pipeline.batch.PACK_FILES` files as the pipeline does), and prints ms per file.
 """
 
 from __future__ import annotations
