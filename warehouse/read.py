@@ -28,13 +28,22 @@ def sql(name: str) -> str:
 
 @contextmanager
 def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published warehouse, or a WarehouseError saying why not."""
+    """A read-only connection to the warehouse published now, or a WarehouseError saying why not.
+
+    The file is attached to a private in-memory database rather than opened with
+    `duckdb.connect(path)`: DuckDB keeps one instance per path and process, so in a long-running
+    process (the portal) a connection still open elsewhere would hand every new connection the
+    snapshot it was opened on, and a run's newly published file would never be seen.
+    """
     path = Path(path)
     if not path.is_file():
         raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
+    con = duckdb.connect(":memory:")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con.execute("attach ? as gudang (read_only)", [str(path)])
+        con.execute("use gudang")
     except duckdb.Error as exc:
+        con.close()
         raise WarehouseError("gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)) from exc
     try:
         yield con
