@@ -34,8 +34,8 @@ from contract import regions
 from contract.errors import EktpError
 from contract.settings import Settings
 from pipeline.check import Checked
-from portal import auth, db, deliver, names, pages, views
-from portal.accounts import Akun, verify
+from portal import accounts, auth, db, deliver, names, pages, views
+from portal.accounts import Akun
 from portal.checker import Checker
 from portal.security import BodyLimit, SecurityHeaders
 from portal.state import Portal
@@ -104,6 +104,8 @@ def guarded(allowed: Callable[[Akun, dict], bool]):
                 return RedirectResponse("/masuk", status_code=303)
             if not allowed(session.akun, request.path_params):
                 raise HTTPException(403, "Akun Anda tidak berhak membuka halaman ini.")
+            if "kode" in request.path_params and request.path_params["kode"] not in portal.kabupaten:
+                raise HTTPException(404, "Kabupaten/kota ini tidak ada dalam cakupan portal.")
             return await handler(request, session)
 
         endpoint.__name__ = handler.__name__
@@ -114,7 +116,10 @@ def guarded(allowed: Callable[[Akun, dict], bool]):
 
 async def checked_form(request: Request, session: auth.Session, **limits: int):
     """The POSTed form, once its CSRF token is the session's; 403 otherwise."""
-    form = await request.form(max_files=limits.get("max_files", 0), max_fields=20, max_part_size=64 * 1024)
+    try:
+        form = await request.form(max_files=limits.get("max_files", 0), max_fields=20, max_part_size=64 * 1024)
+    except HTTPException:  # the multipart parser's own limits, in English
+        raise HTTPException(400, f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus.") from None
     if not auth.same(session.csrf, _text(form.get("csrf"))):
         raise HTTPException(403, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
     return form
@@ -183,13 +188,15 @@ async def login(request: Request) -> Response:
     ip = _client(request)
     until = await run_in_threadpool(auth.locked_until, portal.db, nama, ip)
     if until is not None:
-        log.warning("masuk ditolak (terkunci): akun %r dari %s", nama, ip)
+        log.warning("masuk ditolak, terkunci sementara, dari %s", ip)
         jam = datetime.fromtimestamp(until, timezone.utc)
         return _login_form(request, portal, 429, f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {views.jam(jam)}.", nama)
-    akun = await run_in_threadpool(verify, portal.db, nama, sandi)
+    akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
     if akun is None:
         await run_in_threadpool(auth.failed, portal.db, nama, ip)
-        log.warning("masuk gagal: akun %r dari %s", nama, ip)
+        # a name that is no account may be a password typed in the wrong field: never logged
+        known = await run_in_threadpool(accounts.get, portal.db, nama)
+        log.warning("masuk gagal: %s dari %s", f"akun {nama}" if known else "nama akun tidak dikenal", ip)
         return _login_form(request, portal, 401, "Nama akun atau sandi salah.", nama)
     await run_in_threadpool(auth.succeeded, portal.db, nama, ip)
     token, _ = await run_in_threadpool(auth.start, portal.db, akun)
@@ -243,13 +250,13 @@ async def upload(request: Request, session: auth.Session) -> Response:
     kiriman = secrets.token_hex(8)
     received = [await _received(f, portal.settings.upload_max_bytes) for f in sent]
     landed = await run_in_threadpool(_land, portal, kode, received)
-    futures = portal.checker.submit([Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1])
-                                     for r in landed if r.berkas])
-    try:
-        found = await asyncio.wait_for(asyncio.wrap_future(futures), CHECK_TIMEOUT)
-        failure = None
-    except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
-        found, failure = [], f"pemeriksaan gagal: {exc}"
+    checked = [Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1]) for r in landed if r.berkas]
+    found, failure = [], None
+    if checked:
+        try:
+            found = await asyncio.wait_for(asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT)
+        except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
+            failure = f"pemeriksaan gagal: {exc}"
     await run_in_threadpool(_log, portal, session.akun, kode, kiriman, _client(request), landed, iter(found), failure)
     return RedirectResponse(f"/kabupaten/{kode}/kiriman/{kiriman}", status_code=303)
 

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from contract import formats
 from contract.dates import WITA
+from contract.errors import PrefectServerError
 from portal import auth, db, pages
 from portal.state import Portal
 from reports.receipts import STATUS_ID
@@ -163,8 +164,11 @@ def start_nightly(api_url: str) -> dict:
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        run = run_deployment("nightly/nightly", timeout=0)
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            run = run_deployment("nightly/nightly", timeout=0)
+    except Exception as exc:  # the server or the deployment is not there: one line on the page
+        raise PrefectServerError("proses malam tidak dapat dimulai", url=api_url, reason=str(exc).splitlines()[0]) from exc
     return {"id": str(run.id), "nama": run.name, "ui": f"{api_url.removesuffix('/api')}/runs/flow-run/{run.id}"}
 
 

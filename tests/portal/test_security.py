@@ -76,6 +76,11 @@ def test_a_post_without_the_right_csrf_token_does_nothing(world, base_url):
                         assert "Formulir kedaluwarsa" in response.text
                 assert sorted((world.landing / "5201").iterdir()) == landed
                 assert b.get("/").status_code == 303 and b.get("/").headers["location"] != "/masuk"  # still signed in
+                if url == serve_url:
+                    # with its token, the button reaches for the Prefect server; this one is not there
+                    b.get("/provinsi")
+                    refused = b.post("/provinsi/nightly")
+                    assert refused.status_code == 503 and "proses malam tidak dapat dimulai" in refused.text
 
 
 def test_the_login_form_needs_its_own_cookie_token(base_url):
@@ -179,6 +184,15 @@ def test_a_body_over_every_limit_is_refused_before_it_is_read(world, small):
         response = b.post("/kabupaten/5201/unggah", files=[("berkas", ("raksasa.csv", b"1" * 2_200_000, "text/csv"))])
     assert response.status_code == 413
     assert not (world.landing / "5201" / "raksasa.csv").exists()
+
+
+def test_more_files_than_a_form_takes_is_a_clear_message(world, base_url):
+    with Browser(base_url) as b:
+        b.login("lobar")
+        before = sorted((world.landing / "5201").iterdir())
+        response = b.post("/kabupaten/5201/unggah", files=[("berkas", (f"f{i}.csv", valid_report(D3), "text/csv")) for i in range(11)])
+    assert response.status_code == 400 and "paling banyak 10 berkas sekaligus" in response.text
+    assert sorted((world.landing / "5201").iterdir()) == before
 
 
 def test_an_empty_form_is_a_clear_message(base_url):
