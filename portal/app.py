@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -248,8 +249,10 @@ async def upload(request: Request, session: auth.Session) -> Response:
     if not sent:
         raise HTTPException(400, "Pilih sedikitnya satu berkas CSV atau XLSX untuk dikirim.")
     kiriman = secrets.token_hex(8)
+    times = [time.perf_counter()]
     received = [await _received(f, portal.settings.upload_max_bytes) for f in sent]
     landed = await run_in_threadpool(_land, portal, kode, received)
+    times.append(time.perf_counter())
     checked = [Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1]) for r in landed if r.berkas]
     found, failure = [], None
     if checked:
@@ -257,7 +260,11 @@ async def upload(request: Request, session: auth.Session) -> Response:
             found = await asyncio.wait_for(asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT)
         except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
             failure = f"pemeriksaan gagal: {exc}"
+    times.append(time.perf_counter())
     await run_in_threadpool(_log, portal, session.akun, kode, kiriman, _client(request), landed, iter(found), failure)
+    times.append(time.perf_counter())
+    log.debug("kiriman %s: %d berkas; terima+landing %.0f ms, periksa %.0f ms, catat %.0f ms", kiriman, len(sent),
+              *(1000 * (b - a) for a, b in zip(times, times[1:])))
     return RedirectResponse(f"/kabupaten/{kode}/kiriman/{kiriman}", status_code=303)
 
 
