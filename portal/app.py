@@ -2,8 +2,8 @@
 
 Who sees what (accounts.Akun): a kabupaten account reads and sends only under /kabupaten/<its
 code>/; provinsi reads every district and the province pages; admin also the account list and
-the whole upload log. Every route checks it; an upload or a receipt of another district is
-answered as if it did not exist.
+the whole upload log. Every route checks it (`guarded`): a route of a district the account may
+not see answers 403, and an upload of another district under one's own code, 404.
 
 Every POST carries the session's CSRF token (the login form: a token equal to its own cookie).
 """
@@ -16,7 +16,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -54,8 +54,8 @@ def build(settings: Settings, nightly_api: str | None = None) -> Starlette:
     staging = deliver.staging_of(path)
     deliver.prepare(settings.landing, staging)
     reference = regions.load(settings.provinsi)
-    names_ = dict(zip(reference.kabupaten["kode_kabupaten"].to_list(), reference.kabupaten["nama"].to_list()))
-    portal = Portal(settings, path, staging, Checker(settings, staging), nightly_api, names_)
+    districts = dict(zip(reference.kabupaten["kode_kabupaten"].to_list(), reference.kabupaten["nama"].to_list()))
+    portal = Portal(settings, path, staging, Checker(settings, staging), nightly_api, districts)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -115,10 +115,10 @@ def guarded(allowed: Callable[[Akun, dict], bool]):
     return wrap
 
 
-async def checked_form(request: Request, session: auth.Session, **limits: int):
+async def checked_form(request: Request, session: auth.Session, max_files: int = 0):
     """The POSTed form, once its CSRF token is the session's; 403 otherwise."""
     try:
-        form = await request.form(max_files=limits.get("max_files", 0), max_fields=20, max_part_size=64 * 1024)
+        form = await request.form(max_files=max_files, max_fields=20, max_part_size=64 * 1024)
     except HTTPException:  # the multipart parser's own limits, in English
         raise HTTPException(400, f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus.") from None
     if not auth.same(session.csrf, _text(form.get("csrf"))):
@@ -253,18 +253,13 @@ async def upload(request: Request, session: auth.Session) -> Response:
     received = [await _received(f, portal.settings.upload_max_bytes) for f in sent]
     landed = await run_in_threadpool(_land, portal, kode, received)
     times.append(time.perf_counter())
-    checked = [Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1]) for r in landed if r.berkas]
-    found, failure = [], None
-    if checked:
-        try:
-            found = await asyncio.wait_for(asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT)
-        except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
-            failure = f"pemeriksaan gagal: {exc}"
+    found, failure = await _check(portal, kode, landed)
     times.append(time.perf_counter())
     await run_in_threadpool(_log, portal, session.akun, kode, kiriman, _client(request), landed, iter(found), failure)
     times.append(time.perf_counter())
     log.debug("kiriman %s: %d berkas; terima+landing %.0f ms, periksa %.0f ms, catat %.0f ms", kiriman, len(sent),
               *(1000 * (b - a) for a, b in zip(times, times[1:])))
+    # Post, redirect, get: reloading the receipts page never sends the files again.
     return RedirectResponse(f"/kabupaten/{kode}/kiriman/{kiriman}", status_code=303)
 
 
@@ -280,8 +275,8 @@ class _Received:
 
 
 async def _received(f: UploadFile, limit: int) -> _Received:
-    """One sent file, hashed whole and judged by size, name and contents (of an oversize file
-    only the first `limit` bytes are kept)."""
+    """One sent file, hashed whole and judged by size, name and contents; its bytes are kept
+    only when it goes to the inbox."""
     original = f.filename or ""
     name = names.safe_name(original)
     digest, kept, size = hashlib.sha256(), bytearray(), 0
@@ -305,7 +300,20 @@ def _land(portal: Portal, kode: str, received: list[_Received]) -> list[_Receive
     return received
 
 
-def _log(portal: Portal, akun: Akun, kode: str, kiriman: str, ip: str, landed: list[_Received], found, failure) -> None:
+async def _check(portal: Portal, kode: str, landed: list[_Received]) -> tuple[list[dict], str | None]:
+    """The receipts of the files that landed, in order (from the warm checker), or why there are none."""
+    checked = [Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1]) for r in landed if r.berkas]
+    if not checked:
+        return [], None
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT), None
+    except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
+        log.error("pemeriksaan kiriman gagal: %s", exc)
+        return [], f"pemeriksaan gagal: {exc}"
+
+
+def _log(portal: Portal, akun: Akun, kode: str, kiriman: str, ip: str, landed: list[_Received],
+         found: Iterator[dict], failure: str | None) -> None:
     """One upload-log row per file of the submission, with what the check said."""
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     rows = []
