@@ -48,7 +48,7 @@ MAX_FILES = 10  # per form submission
 CHECK_TIMEOUT = 300.0
 
 
-def build(settings: Settings, nightly_api: str | None = None) -> Starlette:
+def build(settings: Settings, nightly_api: str | None = None) -> SecurityHeaders:
     """The portal application for these settings (its database and staging folder created)."""
     path = db.create(db.path_of(settings))
     staging = deliver.staging_of(path)
@@ -67,13 +67,13 @@ def build(settings: Settings, nightly_api: str | None = None) -> Starlette:
 
     app = Starlette(
         routes=ROUTES + [Mount("/static", StaticFiles(directory=STATIC), name="static")],
-        exception_handlers={HTTPException: _error_page, EktpError: _ektp_error},
+        exception_handlers={HTTPException: _error_page, EktpError: _ektp_error, Exception: _bug},
         lifespan=lifespan,
     )
     app.state.portal = portal
     app.add_middleware(BodyLimit, upload_limit=MAX_FILES * settings.upload_max_bytes + 1024 * 1024)
-    app.add_middleware(SecurityHeaders)
-    return app
+    # Outside Starlette's own error handling, so that a 500 page carries the headers too.
+    return SecurityHeaders(app)
 
 
 # --- sessions and guards ---------------------------------------------------------------------
@@ -467,6 +467,13 @@ async def _error_page(request: Request, exc: HTTPException) -> Response:
 async def _ektp_error(request: Request, exc: EktpError) -> Response:
     log.error("%s", exc)
     return views.render("galat.html.j2", request, None, status=503, kode=503, pesan=f"Portal tidak dapat melayani: {exc.message}")
+
+
+async def _bug(request: Request, exc: Exception) -> Response:
+    """A bug: the traceback goes to the log, the page says only that something went wrong."""
+    log.error("galat internal pada %s %s", request.method, request.url.path, exc_info=exc)
+    return views.render("galat.html.j2", request, None, status=500, kode=500,
+                        pesan="Terjadi galat di portal; sudah dicatat. Coba lagi sebentar lagi.")
 
 
 ROUTES = [

@@ -91,3 +91,23 @@ def test_reports_are_listed_and_served(base_url):
     assert f"/provinsi/laporan/laporan-ektp-{D3}.html" in listing and f"laporan-ektp-{D3}.xlsx" in listing
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK" and "attachment" in xlsx.headers["content-disposition"]
     assert missing.status_code == 404 and traversal.status_code == 404
+
+
+def test_the_portal_never_writes_the_warehouse(world, base_url):
+    # pages, uploads and checks read the published warehouse; its bytes stay what the run wrote
+    import hashlib
+
+    def fingerprint():
+        return hashlib.sha256(world.warehouse.read_bytes()).hexdigest(), world.warehouse.stat().st_mtime_ns
+
+    before = fingerprint()
+    with Browser(base_url) as b:
+        b.login("lobar")
+        b.upload("5201", ("baca saja.csv", valid_report(D3)))
+        b.get(f"/kabupaten/5201?tanggal={D3}")
+    with Browser(base_url) as b:
+        b.login("adm")
+        b.get("/provinsi")
+        b.get("/admin")
+    assert fingerprint() == before
+    assert not list(world.warehouse.parent.glob("*.wal"))

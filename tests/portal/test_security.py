@@ -200,3 +200,16 @@ def test_an_empty_form_is_a_clear_message(base_url):
         b.login("lobar")
         response = b.post("/kabupaten/5201/unggah", files=[("berkas", ("", b"", "application/octet-stream"))])
     assert response.status_code == 400 and "Pilih sedikitnya satu berkas" in response.text
+
+
+def test_a_bug_is_one_indonesian_page_without_its_details(base_url, monkeypatch):
+    def broken(portal):
+        raise RuntimeError("rahasia internal /srv/ektp")
+
+    monkeypatch.setattr("portal.views.admin", broken)
+    with Browser(base_url) as b:
+        b.login("adm")
+        response = b.get("/admin")
+    assert response.status_code == 500 and "Terjadi galat di portal" in response.text
+    assert "rahasia" not in response.text and "Traceback" not in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
