@@ -70,3 +70,16 @@ def test_serve_starts_the_portal_beside_the_schedule_unless_told_not_to(world, m
     monkeypatch.setattr("flows.serve.serve", lambda settings, say, beside=None: seen.update(beside=beside))
     assert cli.main(["serve", "--landing", str(world.landing), "--warehouse", str(world.warehouse), *flags]) == 0
     assert (seen["beside"] is not None) == with_portal
+
+
+def test_keep_alive_answers_do_not_wait_for_delayed_acks(base_url):
+    # a browser keeps its connection open; with Nagle on the server's side (TCP_NODELAY unset on
+    # accepted connections) every answer on it waited ~40 ms for the browser's delayed ACK
+    with httpx.Client(base_url=base_url) as client:
+        client.get("/sehat")
+        times = []
+        for _ in range(15):
+            started = time.perf_counter()
+            client.get("/sehat")
+            times.append(time.perf_counter() - started)
+    assert sorted(times)[len(times) // 2] < 0.03, times
