@@ -265,7 +265,7 @@ def table(results: dict[str, dict], info: dict, command: str) -> str:
         met = "yes" if f["p95_ms"] <= 500 else "**no**"
         lines.append(
             f"| {name} | {rows} | {f['uploads']} ({f['clients']}) | {f['p50_ms']} | {f['p95_ms']} | {f['max_ms']} | "
-            f"{f['per_second']} | {f['rounds']['files_median']} / {f['rounds']['ms_median']:.0f} | "
+            f"{f['per_second']} | {f['rounds']['files_median']:g} / {f['rounds']['ms_median']:.0f} | "
             f"{f['alone']['p50_ms']} / {f['alone']['p95_ms']} | {met} |"
         )
     return "\n".join(lines)
