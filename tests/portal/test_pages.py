@@ -111,3 +111,17 @@ def test_the_portal_never_writes_the_warehouse(world, base_url):
         b.get("/admin")
     assert fingerprint() == before
     assert not list(world.warehouse.parent.glob("*.wal"))
+
+
+def test_a_file_with_thousands_of_findings_shows_the_first_and_keeps_them_all(base_url):
+    # a pasted column of NIKs: every row rejected; the page stays readable, the download is whole
+    rows = [f"{D3},5201{i % 100:02d},,{10_000},{1_000_000_000 + i},0,0" for i in range(1, 1501)]
+    with Browser(base_url) as b:
+        b.login("lobar")
+        page = b.upload("5201", ("rusak.csv", csv_bytes(D3, rows))).text
+        (upload_id,) = re.findall(r'href="/kabupaten/5201/unggahan/(\d+)/tanda-terima.json"', page)
+        document = b.get(f"/kabupaten/5201/unggahan/{upload_id}/tanda-terima.json").json()
+    total = len(document["berkas"][0]["temuan"])
+    assert total > 200 and "DITOLAK" in page
+    assert f"Ditampilkan 200 dari {total} temuan" in page
+    assert page.count('<td data-label="Baris">') == 200
