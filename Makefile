@@ -4,7 +4,7 @@ PYTHON ?= python3
 # uv runs as a module of the system Python, so a fresh `pip install uv` needs no PATH change.
 UV := $(PYTHON) -m uv
 
-.PHONY: setup uv demo test browser bench clean
+.PHONY: setup uv demo test browser bench bench-portal clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -36,6 +36,10 @@ test: setup browser
 
 bench: setup
 	.venv/bin/python -m bench.run
+
+# The portal's receipt latency: 200 uploads from 10 concurrent clients (bench/RESULTS.md).
+bench-portal: setup
+	.venv/bin/python -m bench.portal
 
 clean:
 	rm -rf data/demo .pytest_cache

@@ -10,7 +10,8 @@ TIMEZONE = "Asia/Makassar"  # WITA, the wall clock of every NTB office
 WITA = ZoneInfo(TIMEZONE)
 EARLIEST_DATE = date(2011, 1, 1)  # start of the e-KTP programme
 DEFAULT_TARGET = date(2018, 6, 1)  # the election commission's deadline
-NIGHTLY_CRON = "0 2 * * *"  # the nightly runs every day at 02:00 WITA
+NIGHTLY_HOUR = 2  # the nightly runs every day at 02:00 WITA
+NIGHTLY_CRON = f"0 {NIGHTLY_HOUR} * * *"
 
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

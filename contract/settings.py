@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     prefect_port: int = Field(4200, ge=1, le=65535)
     # Tracebacks for errors the program expects are shown only when asked.
     debug: bool = False
+    # The district portal (`ektp portal`, and beside the schedule under `ektp serve`).
+    portal_host: str = "127.0.0.1"
+    portal_port: int = Field(8080, ge=1, le=65535)
+    # Its own state (accounts, sessions, upload log): never the warehouse, which runs replace.
+    portal_db: Path | None = None
+    # Largest file the portal takes; the contract's own limit (20 MB) still applies to any file.
+    upload_max_bytes: int = Field(5 * 1024 * 1024, ge=1)
+    # The Secure flag on the portal's cookies: on when it is served over HTTPS (a proxy in front).
+    secure_cookies: bool = False
 
     @classmethod
     def load(cls, **flags: object) -> Settings:
@@ -84,6 +93,11 @@ class Settings(BaseSettings):
     @property
     def data_docs(self) -> Path:
         return self.out_dir / "data_docs"
+
+    @property
+    def portal_database(self) -> Path:
+        """The portal's SQLite file: EKTP_PORTAL_DB, or portal.sqlite beside the warehouse."""
+        return self.portal_db or self.out_dir / "portal.sqlite"
 
     @property
     def report_provinsi(self) -> str | None:

@@ -43,6 +43,7 @@ Provinsi = Annotated[Optional[str], typer.Option(help="Cakupan: kode provinsi, d
 Runner = Annotated[Optional[str], typer.Option(help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).", show_default=False)]
 Notify = Annotated[Optional[str], typer.Option("--notify", metavar="URL", help="Kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL).", show_default=False)]
 ChangeScope = Annotated[bool, typer.Option("--ubah-cakupan", help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; tanpanya perintah ditolak.")]
+PortalDb = Annotated[Optional[Path], typer.Option(help="Basis data portal (env EKTP_PORTAL_DB; bawaan portal.sqlite di samping gudang data).", show_default=False)]
 
 
 def _examples(*lines: str) -> str:
@@ -181,17 +182,143 @@ def report(
     return 0
 
 
-@app.command(epilog=_examples("ektp serve", "PREFECT_API_URL=http://127.0.0.1:4200/api ektp serve"))
+@app.command(epilog=_examples("ektp serve", "ektp serve --portal-port 8081", "ektp serve --tanpa-portal",
+                              "PREFECT_API_URL=http://127.0.0.1:4200/api ektp serve"))
 def serve(
     landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
     runner: Runner = None, notify: Notify = None,
+    tanpa_portal: Annotated[bool, typer.Option("--tanpa-portal", help="Jangan jalankan portal kabupaten di samping jadwal.")] = False,
+    portal_host: Annotated[Optional[str], typer.Option(help="Alamat portal (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False)] = None,
+    portal_port: Annotated[Optional[int], typer.Option(help="Port portal (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False)] = None,
+    portal_db: PortalDb = None,
 ) -> int:
-    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, sampai dihentikan."""
+    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""
     from flows.serve import serve as serve_deployments
 
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify,
+                         portal_host=portal_host, portal_port=portal_port, portal_db=portal_db)
     _console(settings)
-    serve_deployments(settings, say=lambda text: print(text, flush=True))
+    say = lambda text: print(text, flush=True)  # noqa: E731
+    beside = None
+    if not tanpa_portal:
+        from portal.server import running
+
+        _preflight(settings)
+        beside = lambda api_url: running(settings, nightly_api=api_url, say=say)  # noqa: E731
+    serve_deployments(settings, say=say, beside=beside)
+    return 0
+
+
+@app.command(epilog=_examples("ektp portal", "ektp portal --host 0.0.0.0 --port 8080",
+                              "EKTP_WAREHOUSE=/srv/ektp/gudang/ektp.duckdb ektp portal"))
+def portal(
+    host: Annotated[Optional[str], typer.Option(help="Alamat yang didengarkan (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False)] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False)] = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+) -> int:
+    """Jalankan portal kabupaten: kantor mengirim berkas dari peramban dan langsung menerima tanda terima."""
+    from portal.server import serve_forever
+
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, portal_host=host, portal_port=port,
+                         portal_db=portal_db)
+    _console(settings)
+    _preflight(settings)
+    serve_forever(settings, say=lambda text: print(text, flush=True))
+    return 0
+
+
+akun_app = typer.Typer(
+    name="akun", help="Kelola akun portal: satu per kantor kabupaten/kota, provinsi, admin.",
+    no_args_is_help=True, rich_markup_mode="rich",
+)
+app.add_typer(akun_app, name="akun")
+
+SandiStdin = Annotated[bool, typer.Option("--sandi-stdin", help="Baca sandi dari satu baris masukan standar (untuk skrip).")]
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: one line of standard input, or typed twice without echo."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("masukan standar bukan terminal: berikan sandi dengan --sandi-stdin")
+    first = getpass.getpass("Sandi baru: ")
+    if getpass.getpass("Ulangi sandi: ") != first:
+        raise UsageError("kedua sandi tidak sama")
+    return first
+
+
+def _portal_db(warehouse, provinsi, portal_db):
+    from portal import db
+
+    settings = _settings(warehouse=warehouse, provinsi=provinsi, portal_db=portal_db)
+    return settings, db.create(db.path_of(settings))
+
+
+@akun_app.command("tambah", epilog=_examples(
+    "ektp akun tambah lombokbarat --peran kabupaten --kabupaten 5201",
+    "ektp akun tambah dinas-provinsi --peran provinsi",
+    "printf '%s\\n' \"$SANDI\" | ektp akun tambah admin --peran admin --sandi-stdin",
+))
+def akun_tambah(
+    nama: Annotated[str, typer.Argument(help="Nama akun: huruf kecil, angka, . _ -", show_default=False)],
+    peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
+    kabupaten: Annotated[Optional[str], typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)] = None,
+    sandi_stdin: SandiStdin = False,
+    warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+) -> int:
+    """Buat akun portal (sandi diketik tanpa gema, atau dari masukan standar)."""
+    from contract import regions
+    from portal import accounts
+
+    settings, path = _portal_db(warehouse, provinsi, portal_db)
+    akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
+    print(f"Akun {akun.nama} ({akun.peran}{' ' + akun.kode_kabupaten if akun.kode_kabupaten else ''}) dibuat di {path}")
+    return 0
+
+
+@akun_app.command("hapus", epilog=_examples("ektp akun hapus lombokbarat"))
+def akun_hapus(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+) -> int:
+    """Hapus akun portal dan akhiri sesinya (catatan unggahannya tetap)."""
+    from portal import accounts
+
+    _, path = _portal_db(warehouse, provinsi, portal_db)
+    accounts.remove(path, nama)
+    print(f"Akun {nama} dihapus.")
+    return 0
+
+
+@akun_app.command("sandi", epilog=_examples("ektp akun sandi lombokbarat", "ektp akun sandi lombokbarat --sandi-stdin < sandi.txt"))
+def akun_sandi(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    sandi_stdin: SandiStdin = False,
+    warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+) -> int:
+    """Ganti sandi akun portal; semua sesinya berakhir."""
+    from portal import accounts
+
+    _, path = _portal_db(warehouse, provinsi, portal_db)
+    accounts.set_password(path, nama, _password(sandi_stdin))
+    print(f"Sandi akun {nama} diganti.")
+    return 0
+
+
+@akun_app.command("daftar", epilog=_examples("ektp akun daftar"))
+def akun_daftar(warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None) -> int:
+    """Daftar akun portal."""
+    from portal import accounts
+
+    _, path = _portal_db(warehouse, provinsi, portal_db)
+    rows = accounts.listing(path)
+    print(f"{'nama':<24} {'peran':<10} {'kabupaten':<10} dibuat")
+    for r in rows:
+        print(f"{r['nama']:<24} {r['peran']:<10} {r['kode_kabupaten'] or '-':<10} {r['dibuat_pada']}")
+    print(f"{len(rows)} akun di {path}")
     return 0
 
 

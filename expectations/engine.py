@@ -9,6 +9,7 @@ expectation are then located by the rule's own Polars predicate, and the two cou
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -108,6 +109,10 @@ class Validations:
 
 # GX checkpoints by Data Docs folder, name and rules: built once per process, shared by its Validators.
 _CHECKPOINTS: dict[tuple, Any] = {}
+# GX contexts, checkpoints and execution engines are not made to be shared between threads: one
+# validation at a time per process (a run validates one batch at a time anyway; the portal's
+# checker thread and a flow run in the same process must not interleave).
+_GX_LOCK = threading.RLock()
 
 
 class Validator:
@@ -158,9 +163,10 @@ class Validator:
             return pl.DataFrame(schema=_finding_schema())
         columns = sorted({"row_id", *(c for s in suites for r in s.rules for c in r.columns)})
         pdf = _inert(frame.select(columns)).to_pandas(use_pyarrow_extension_array=True)
-        result = self._checkpoint(name, suites).run(batch_parameters={"dataframe": pdf})
-        del pdf
-        self._release()
+        with _GX_LOCK:
+            result = self._checkpoint(name, suites).run(batch_parameters={"dataframe": pdf})
+            del pdf
+            self._release()
         self.runs += 1
         self._results.extend(result.run_results.keys())
         counts = _unexpected_counts(result)

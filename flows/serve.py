@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from contract.dates import NIGHTLY_CRON, TIMEZONE
@@ -36,13 +36,17 @@ REMOTE_TIMEOUT = 10.0
 STOP_TIMEOUT = 20.0
 
 
-def serve(settings: Settings, say: Callable[[str], None]) -> None:
+def serve(
+    settings: Settings, say: Callable[[str], None],
+    beside: Callable[[str], AbstractContextManager] | None = None,
+) -> None:
     """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM);
-    `say` tells the operator where the server is."""
+    `say` tells the operator where the server is. `beside(api_url)`, when given, is a context
+    that runs alongside for as long as the deployments are served (the district portal)."""
     from flows.runner import check
 
     check(settings.runner)  # a bad --runner fails now, not after a server has started
-    with prefect_api(settings) as url:
+    with prefect_api(settings) as url, (beside(url) if beside else nullcontext()):
         runner = build_runner(settings)
         say(announcement(url, settings))
         try:

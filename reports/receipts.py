@@ -75,9 +75,14 @@ def write_all(folder: Path, outcome, run_id: str) -> None:
         target = os.path.join(folder, kabupaten)
         os.makedirs(target, exist_ok=True)
         stem = os.path.join(target, run_id)
-        document = {"run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": len(files), "berkas": files}
-        _write(stem + ".json", json.dumps(document, ensure_ascii=False, indent=1, default=str))
+        _write(stem + ".json", document_json(run_id, kabupaten, files))
         _write(stem + ".txt", letter(run_id, kabupaten, files))
+
+
+def document_json(run_id: str, kabupaten: str, files: list[dict]) -> str:
+    """One district's receipts of a run as the JSON document the office downloads."""
+    document = {"run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": len(files), "berkas": files}
+    return json.dumps(document, ensure_ascii=False, indent=1, default=str)
 
 
 def letter(run_id: str, kabupaten: str, files: list[dict]) -> str:

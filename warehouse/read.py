@@ -4,6 +4,9 @@ blocked by one (see warehouse.store)."""
 
 from __future__ import annotations
 
+import itertools
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -28,18 +31,48 @@ def sql(name: str) -> str:
 
 @contextmanager
 def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published warehouse, or a WarehouseError saying why not."""
+    """A read-only connection to the warehouse published now, or a WarehouseError saying why not.
+
+    Each connection attaches the file anew, under a name of its own, to one in-memory DuckDB
+    kept for the process, and detaches it when done. Not `duckdb.connect(path)`: DuckDB keeps one
+    instance per path and process, so in a long-running process (the portal) a connection still
+    open elsewhere would hand every new connection the snapshot it was opened on, and a run's
+    newly published file would never be seen. And not a new in-memory DuckDB each time: creating
+    one costs ~15 ms, attaching ~1 ms.
+    """
     path = Path(path)
     if not path.is_file():
         raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
+    alias = f"gudang_{next(_aliases)}"
+    con = _readers().cursor()
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con.execute(f"attach ? as {alias} (read_only)", [str(path)])  # alias: ours, digits only
+        con.execute(f"use {alias}")
     except duckdb.Error as exc:
+        con.close()
         raise WarehouseError("gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)) from exc
     try:
         yield con
     finally:
-        con.close()
+        try:
+            con.execute("use memory")
+            con.execute(f"detach {alias}")
+        finally:
+            con.close()
+
+
+_aliases = itertools.count()
+_instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
+_instance_lock = threading.Lock()
+
+
+def _readers() -> duckdb.DuckDBPyConnection:
+    """The process's in-memory DuckDB for reading (a new one in a forked child)."""
+    global _instance
+    with _instance_lock:
+        if _instance is None or _instance[0] != os.getpid():
+            _instance = (os.getpid(), duckdb.connect(":memory:"))
+        return _instance[1]
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Row]:

@@ -77,13 +77,19 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
     from prefect.deployments import run_deployment
 
-    port = free_port()
+    from contract import regions
+    from portal import accounts, db
+    from tests.portal.support import Browser
+
+    port, portal_port = free_port(), free_port()
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
+    # the portal's database beside the warehouse, with a province account
+    accounts.add(db.create(warehouse.parent / "portal.sqlite"), "prov", "provinsi", None, "sandi-prov-1234", regions.load("52"))
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
     env |= {
         "PREFECT_HOME": str(tmp_path / "prefect"), "EKTP_PREFECT_PORT": str(port),
         "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")), "EKTP_WAREHOUSE": str(warehouse),
-        "EKTP_MIN_AGE_SECONDS": "0", "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "EKTP_MIN_AGE_SECONDS": "0", "PREFECT_RUNNER_POLL_FREQUENCY": "1", "EKTP_PORTAL_PORT": str(portal_port),
     }
     url = f"http://127.0.0.1:{port}/api"
     log_path = tmp_path / "serve.log"
@@ -124,6 +130,21 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         assert ("5272/lap_2018-04-03.csv", "loaded") in [r[:1] + r[4:5] for r in table(warehouse, "unggahan")]
         assert [h["json"]["tanggal_laporan"] for h in hook.received] == ["2018-04-03"]
 
+        # the portal runs beside the schedule; its province page starts the nightly deployment
+        with Browser(f"http://127.0.0.1:{portal_port}") as office:
+            assert office.login("prov").status_code == 303
+            started = office.post("/provinsi/nightly")
+            assert started.status_code == 200 and "Proses malam dimulai" in started.text, started.text
+        run_id = started.text.split("(<code>", 1)[1].split("</code>", 1)[0]
+
+        def finished():
+            state = client.read_flow_run(run_id).state
+            return state if state.is_final() else None
+
+        state = wait_until(finished, 120, proc, log_path, "the nightly started from the portal")
+        assert state.is_completed() and client.read_flow_run(run_id).deployment_id == nightly.id
+
         os.killpg(proc.pid, signal.SIGTERM)  # what systemd or Ctrl-C does
         assert proc.wait(40) == 0
     assert not listening(port), "the server serve started must stop with it"
+    assert not listening(portal_port), "and so must the portal"

@@ -144,3 +144,19 @@ def test_check_of_a_file_whose_name_is_not_utf8(run, capsys, tmp_path):
     path.write_bytes((corpus.CORPUS / "landing" / "5272" / "rekap_2018-04-01.csv").read_bytes())
     code, out = check(capsys, path, "5272", run.warehouse)
     assert code == 0 and "Tanda terima berkas: 5272/rekap_revisi_\\xe9_2018-04-01.csv" in out
+
+
+def test_several_files_at_once_get_the_receipts_they_get_alone(run):
+    # the portal checks the uploads that arrive together in one call: each receipt must be the
+    # one `ektp check` gives the file alone, also for two files of one district and date
+    # (together in one round they would decide each other: superseded, duplicate)
+    from contract.settings import Settings
+    from pipeline.check import Checked, receipt, receipts
+
+    settings = Settings.load(warehouse=run.warehouse, landing=run.landing)
+    chosen = [BY_FILE[f] for f in WITHOUT_WAREHOUSE if f != corpus.SYMLINK]
+    chosen += [chosen[0], chosen[0]]  # the same file twice: alone, neither is a duplicate
+    files = [Checked(run.landing / e.file, e.inbox) for e in chosen]
+    together = receipts(settings, files)
+    assert together == [receipt(settings, f.path, f.kabupaten) for f in files]
+    assert [r["status"] for r in together[-2:]] == ["loaded", "loaded"]

@@ -54,6 +54,22 @@ def test_unpublished_session_leaves_the_file_untouched(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_a_new_reader_sees_the_new_file_while_an_old_reader_is_open(tmp_path):
+    # a long-running process (the portal) keeps reading connections open; each new one must see
+    # the file published now, not the snapshot of a connection opened before the run
+    path = tmp_path / "w.duckdb"
+    with store.writing(path) as session:
+        session.con.execute("create table t as select 1 as a")
+        session.publish()
+    with read.connect(path) as old:
+        with store.writing(path) as session:
+            session.con.execute("update t set a = 2")
+            session.publish()
+        with read.connect(path) as new:
+            assert new.execute("select a from t").fetchall() == [(2,)]
+        assert old.execute("select a from t").fetchall() == [(1,)]
+
+
 def test_unwritable_location_is_a_clear_error(tmp_path):
     blocker = tmp_path / "berkas"
     blocker.write_text("not a folder")

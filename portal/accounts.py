@@ -1,0 +1,139 @@
+"""Accounts: one per kabupaten office (bound to its code), `provinsi` (sees every district) and
+`admin` (what provinsi sees, plus the account list and the whole upload log). Only a kabupaten
+account sends files, and only into its own inbox: the inbox folder is the uploader's identity
+(CONTRACT §1). Passwords are stored as argon2id hashes; accounts are managed with `ektp akun`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from contract.errors import UsageError
+from contract.regions import Reference
+from portal import db
+
+ROLES = ("kabupaten", "provinsi", "admin")
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn CPU
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
+# Verified when the name is unknown, so that a wrong name costs as long as a wrong password.
+_DUMMY = _hasher.hash("bukan sandi siapa pun")
+
+
+@dataclass(frozen=True)
+class Akun:
+    """Who is signed in, and what that lets them do."""
+
+    nama: str
+    peran: str
+    kode_kabupaten: str | None
+
+    @property
+    def provinsi(self) -> bool:
+        """Sees every district and the province pages."""
+        return self.peran in ("provinsi", "admin")
+
+    @property
+    def admin(self) -> bool:
+        return self.peran == "admin"
+
+    def sees(self, kode: str) -> bool:
+        """May read the pages of kabupaten `kode`."""
+        return self.provinsi or self.kode_kabupaten == kode
+
+    def sends(self, kode: str) -> bool:
+        """May send files into the inbox of kabupaten `kode`."""
+        return self.peran == "kabupaten" and self.kode_kabupaten == kode
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def check_password(sandi: str) -> None:
+    if len(sandi) < MIN_PASSWORD:
+        raise UsageError(f"sandi terlalu pendek: minimal {MIN_PASSWORD} karakter")
+    if len(sandi) > MAX_PASSWORD:
+        raise UsageError(f"sandi terlalu panjang: maksimal {MAX_PASSWORD} karakter")
+
+
+def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, reference: Reference) -> Akun:
+    """A new account; a UsageError naming what is wrong (name, role, code, password, taken)."""
+    if not NAME.match(nama):
+        raise UsageError("nama akun harus 2-40 huruf kecil, angka, titik, garis bawah atau tanda minus, diawali huruf/angka", nama=nama)
+    if peran not in ROLES:
+        raise UsageError(f"peran harus salah satu dari {', '.join(ROLES)}", peran=peran)
+    if peran == "kabupaten" and kode not in reference.kabupaten_codes:
+        raise UsageError("akun kabupaten perlu --kabupaten berupa kode kabupaten dalam cakupan", kabupaten=kode)
+    if peran != "kabupaten" and kode is not None:
+        raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
+    check_password(sandi)
+    stamp = now_iso()
+    with db.connect(path) as con:
+        if con.execute("select 1 from akun where nama = ?", [nama]).fetchone():
+            raise UsageError("akun sudah ada", nama=nama)
+        con.execute(
+            "insert into akun values (?, ?, ?, ?, ?, ?)", [nama, peran, kode, _hasher.hash(sandi), stamp, stamp]
+        )
+    return Akun(nama, peran, kode)
+
+
+def remove(path: Path, nama: str) -> None:
+    """Delete the account and its sessions (its uploads stay in the log)."""
+    with db.connect(path) as con:
+        if con.execute("delete from akun where nama = ?", [nama]).rowcount == 0:
+            raise UsageError("akun tidak ada", nama=nama)
+
+
+def set_password(path: Path, nama: str, sandi: str) -> None:
+    """A new password; every open session of the account ends."""
+    check_password(sandi)
+    with db.connect(path) as con, db.transaction(con):
+        changed = con.execute(
+            "update akun set sandi_hash = ?, diubah_pada = ? where nama = ?", [_hasher.hash(sandi), now_iso(), nama]
+        ).rowcount
+        if not changed:
+            raise UsageError("akun tidak ada", nama=nama)
+        con.execute("delete from sesi where akun = ?", [nama])
+        con.execute("delete from gagal_masuk where akun = ?", [nama])
+
+
+def listing(path: Path) -> list[dict]:
+    """Every account (never its hash), by role then name."""
+    with db.connect(path) as con:
+        rows = con.execute(
+            "select nama, peran, kode_kabupaten, dibuat_pada, diubah_pada from akun"
+            " order by case peran when 'admin' then 0 when 'provinsi' then 1 else 2 end, kode_kabupaten, nama"
+        ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def verify(path: Path, nama: str, sandi: str) -> Akun | None:
+    """The account when the password is right, else None; as slow for an unknown name."""
+    with db.connect(path) as con:
+        row = con.execute("select nama, peran, kode_kabupaten, sandi_hash from akun where nama = ?", [nama]).fetchone()
+    usable = row is not None and len(sandi) <= MAX_PASSWORD
+    try:
+        _hasher.verify(row["sandi_hash"] if usable else _DUMMY, sandi if usable else "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if not usable:
+        return None
+    if _hasher.check_needs_rehash(row["sandi_hash"]):
+        with db.connect(path) as con:
+            con.execute("update akun set sandi_hash = ? where nama = ?", [_hasher.hash(sandi), nama])
+    return Akun(row["nama"], row["peran"], row["kode_kabupaten"])
+
+
+def get(path: Path, nama: str) -> Akun | None:
+    with db.connect(path) as con:
+        row = con.execute("select nama, peran, kode_kabupaten from akun where nama = ?", [nama]).fetchone()
+    return Akun(row["nama"], row["peran"], row["kode_kabupaten"]) if row else None

@@ -1,0 +1,116 @@
+"""The portal's own state: one SQLite file beside the warehouse, never the warehouse itself (a run
+replaces the warehouse file whole, and the portal must never open it for writing).
+
+SQLite, not DuckDB: the portal makes many tiny writes from several threads (a session touched per
+page, a failed login, an upload logged), which is what SQLite's WAL mode is for; DuckDB allows one
+writing process per file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from contract.errors import UsageError
+from contract.settings import Settings
+
+SCHEMA = """
+create table if not exists akun (
+    nama text primary key,
+    peran text not null check (peran in ('kabupaten', 'provinsi', 'admin')),
+    kode_kabupaten text,
+    sandi_hash text not null,               -- argon2id
+    dibuat_pada text not null,              -- ISO 8601, UTC
+    diubah_pada text not null,
+    check ((peran = 'kabupaten') = (kode_kabupaten is not null))
+);
+
+-- A session is known by the SHA-256 of its cookie token: the database never holds the token.
+create table if not exists sesi (
+    token_hash text primary key,
+    akun text not null references akun (nama) on delete cascade,
+    csrf text not null,
+    dibuat_pada real not null,              -- Unix seconds
+    dipakai_pada real not null
+);
+
+create table if not exists gagal_masuk (
+    akun text not null,                     -- the name typed, known or not
+    ip text not null,
+    pada real not null
+);
+create index if not exists gagal_masuk_akun on gagal_masuk (akun, pada);
+
+-- Every file sent through the portal: who, when, its bytes' hash and what the check said.
+create table if not exists unggahan (
+    id integer primary key,
+    kiriman text not null,                  -- one form submission (one or several files)
+    akun text not null,
+    kode_kabupaten text not null,
+    nama_asli text not null,                -- the name the browser sent (shown escaped)
+    berkas text,                            -- unggahan.file in the warehouse; null when refused
+    sha256 text not null,
+    ukuran integer not null,
+    diunggah_pada text not null,            -- ISO 8601, UTC
+    ip text,
+    hasil text not null,                    -- the check's status, 'ditolak_portal' or 'gagal_periksa'
+    alasan text,
+    kesalahan integer,
+    peringatan integer,
+    tanda_terima text                       -- the check's receipt as JSON
+);
+create index if not exists unggahan_kabupaten on unggahan (kode_kabupaten, id);
+create index if not exists unggahan_kiriman on unggahan (kiriman);
+"""
+
+
+def path_of(settings: Settings) -> Path:
+    """The portal database of these settings; refused when it would be the warehouse."""
+    path = settings.portal_database
+    if path.resolve() == settings.warehouse.resolve():
+        raise UsageError("EKTP_PORTAL_DB tidak boleh berkas gudang data", portal_db=path)
+    return path
+
+
+def create(path: Path) -> Path:
+    """Create the file (owner-only: it holds password hashes) and its tables if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    with connect(path) as con:
+        con.execute("pragma journal_mode = wal")  # readers never wait for a writer
+        con.executescript(SCHEMA)
+    return path
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection for one piece of work (one per call: threads never share one).
+
+    Autocommit; a change of several statements goes in `with transaction(con):`.
+    """
+    try:
+        con = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise UsageError("basis data portal tidak dapat dibuka", portal_db=path, reason=str(exc)) from exc
+    con.row_factory = sqlite3.Row
+    con.execute("pragma foreign_keys = on")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: sqlite3.Connection) -> Iterator[None]:
+    """Statements that stand or fall together; the write lock is taken at once."""
+    con.execute("begin immediate")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

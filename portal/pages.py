@@ -1,0 +1,105 @@
+"""What the pages read from the published warehouse, always read-only (warehouse.read), each page
+on its own connection: a run that publishes a new warehouse is seen by the next page.
+
+Before the first run there is no warehouse: the pages then say so instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from contract.dates import NIGHTLY_HOUR, WITA
+from contract.settings import Settings
+from warehouse import read
+
+GRID_DAYS = 14
+# Each state of the grid: the mark in its cell (fourteen words a row do not fit a phone) and its word.
+STATES = {
+    "dimuat": ("✓", "dimuat"),
+    "terlambat": ("±", "terlambat"),
+    "ditolak": ("✗", "ditolak"),
+    "tidak_ada": ("·", "tidak ada"),
+}
+REPORT_FILE = re.compile(r"^laporan-ektp-(\d{4}-\d{2}-\d{2})\.(html|xlsx)$")
+
+
+def _rows(settings: Settings, name: str, **params: object) -> list[dict] | None:
+    """The rows of a portal query, or None when there is no warehouse yet."""
+    if not settings.warehouse.is_file():
+        return None
+    with read.connect(settings.warehouse) as con:
+        return read.rows(con, name, **params)
+
+
+def on_time_seconds() -> int:
+    """Seconds from a date's midnight UTC to the nightly that reports it (02:00 WITA the next day)."""
+    offset = datetime(2018, 1, 1, tzinfo=WITA).utcoffset()
+    return int((timedelta(days=1, hours=NIGHTLY_HOUR) - offset).total_seconds())
+
+
+def kecamatan(settings: Settings, kabupaten: str, tanggal: date) -> list[dict] | None:
+    """Every kecamatan of the district with its report for `tanggal`, or its last report before."""
+    return _rows(settings, "portal_kecamatan", kabupaten=kabupaten, tanggal=tanggal)
+
+
+def decided(settings: Settings, kabupaten: str, tanggal: date | None = None, files: list[str] | None = None) -> list[dict]:
+    """The district's files the runs decided: dated `tanggal`, or named in `files`."""
+    return _rows(settings, "portal_berkas", kabupaten=kabupaten, tanggal=tanggal, berkas=files) or []
+
+
+def findings(settings: Settings, kabupaten: str, file: str, sha256: str) -> list[dict]:
+    """The findings of a file version's latest decision (kualitas_data)."""
+    return _rows(settings, "portal_temuan", kabupaten=kabupaten, berkas=file, sha256=sha256) or []
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Districts × days: for each kabupaten its name and one state per day."""
+
+    days: list[date]
+    rows: list[dict]  # kode_kabupaten, nama_kabupaten, keadaan: list[str]
+
+
+def grid(settings: Settings, until: date, days: int = GRID_DAYS) -> Grid | None:
+    """The province grid of the `days` days ending on `until` (see portal_kisi.sql for the states)."""
+    start = until - timedelta(days=days - 1)
+    rows = _rows(settings, "portal_kisi", provinsi=settings.report_provinsi, dari=start, sampai=until,
+                 batas_detik=on_time_seconds())
+    if rows is None:
+        return None
+    by_kabupaten: dict[str, dict] = {}
+    for r in rows:
+        entry = by_kabupaten.setdefault(r["kode_kabupaten"], {
+            "kode_kabupaten": r["kode_kabupaten"], "nama_kabupaten": r["nama_kabupaten"], "keadaan": []})
+        entry["keadaan"].append(r["keadaan"])
+    return Grid([start + timedelta(days=i) for i in range(days)], list(by_kabupaten.values()))
+
+
+def reports(settings: Settings) -> list[dict]:
+    """The daily reports written so far, newest first: date and which of HTML and XLSX exist."""
+    folder = settings.reports
+    found: dict[str, set[str]] = {}
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if (m := REPORT_FILE.match(path.name)) and path.is_file():
+                found.setdefault(m[1], set()).add(m[2])
+    return [{"tanggal": d, "html": "html" in kinds, "xlsx": "xlsx" in kinds} for d, kinds in sorted(found.items(), reverse=True)]
+
+
+def report_file(settings: Settings, name: str) -> Path | None:
+    """The report file of that exact name in the reports folder, or None (names are never paths)."""
+    if not REPORT_FILE.match(name):
+        return None
+    path = settings.reports / name
+    return path if path.is_file() else None
+
+
+def run_receipt(settings: Settings, kabupaten: str, run_id: str, kind: str) -> Path | None:
+    """The receipt a run wrote for the district, or None."""
+    if not re.fullmatch(r"[0-9A-Za-z-]{1,64}", run_id) or kind not in ("json", "txt"):
+        return None
+    path = settings.receipts / kabupaten / f"{run_id}.{kind}"
+    return path if path.is_file() else None

@@ -1,0 +1,21 @@
+"""What every request of one portal shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from contract.settings import Settings
+from portal.checker import Checker
+
+
+@dataclass
+class Portal:
+    """The settings, the portal database, the staging folder and the warm checker."""
+
+    settings: Settings
+    db: Path
+    staging: Path
+    checker: Checker
+    nightly_api: str | None  # the Prefect API of `ektp serve`: the nightly button; None hides it
+    kabupaten: dict[str, str]  # code -> name, the districts in scope

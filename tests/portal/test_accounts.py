@@ -1,0 +1,105 @@
+"""`ektp akun tambah|hapus|sandi|daftar`: accounts in the portal's own database, argon2 hashes,
+passwords typed without echo or read from standard input, never printed or stored."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import pytest
+
+from ektp import cli
+from portal import accounts, auth
+
+
+@pytest.fixture
+def where(tmp_path):
+    warehouse = tmp_path / "gudang" / "ektp.duckdb"
+    return ["--warehouse", str(warehouse)], warehouse.parent / "portal.sqlite"
+
+
+def akun(args, stdin="", monkeypatch=None):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return cli.main(["akun", *args])
+
+
+def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsys):
+    flags, db_path = where
+    assert akun(["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5201", "--sandi-stdin", *flags],
+                "sandi-lobar-123\n", monkeypatch) == 0
+    assert akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "Akun lobar (kabupaten 5201) dibuat" in out and "sandi-" not in out
+    # beside the warehouse, never in it, and readable only by its owner (it holds hashes)
+    assert db_path.exists() and oct(db_path.stat().st_mode & 0o777) == "0o600"
+    assert akun(["daftar", *flags], "", monkeypatch) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in listed[1:3]] == [["prov", "provinsi", "-"], ["lobar", "kabupaten", "5201"]]
+
+    # argon2id hashes, no password anywhere in the file
+    with sqlite3.connect(db_path) as con:
+        hashes = [h for (h,) in con.execute("select sandi_hash from akun")]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert b"sandi-lobar-123" not in db_path.read_bytes()
+    assert accounts.verify(db_path, "lobar", "sandi-lobar-123") == accounts.Akun("lobar", "kabupaten", "5201")
+    assert accounts.verify(db_path, "lobar", "salah-sandi-99") is None
+
+    # a new password ends the account's sessions
+    token, _ = auth.start(db_path, accounts.Akun("lobar", "kabupaten", "5201"))
+    assert auth.current(db_path, token) is not None
+    assert akun(["sandi", "lobar", "--sandi-stdin", *flags], "sandi-baru-4567\n", monkeypatch) == 0
+    assert auth.current(db_path, token) is None
+    assert accounts.verify(db_path, "lobar", "sandi-baru-4567") is not None
+
+    assert akun(["hapus", "lobar", *flags], "", monkeypatch) == 0
+    assert accounts.verify(db_path, "lobar", "sandi-baru-4567") is None
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5301"], "kode kabupaten dalam cakupan"),
+    (["tambah", "lobar", "--peran", "kabupaten"], "kode kabupaten dalam cakupan"),
+    (["tambah", "prov", "--peran", "provinsi", "--kabupaten", "5201"], "tidak terikat pada kabupaten"),
+    (["tambah", "prov", "--peran", "raja"], "peran harus salah satu dari kabupaten, provinsi, admin"),
+    (["tambah", "Lo Bar", "--peran", "provinsi"], "nama akun harus"),
+    (["tambah", "_x", "--peran", "provinsi"], "nama akun harus"),
+    (["hapus", "tidak-ada"], "akun tidak ada"),
+    (["sandi", "tidak-ada"], "akun tidak ada"),
+])
+def test_a_bad_account_command_is_one_line_and_exit_2(where, monkeypatch, capsys, args, message):
+    flags, _ = where
+    code = akun([*args, "--sandi-stdin", *flags] if args[0] != "hapus" else [*args, *flags], "sandi-panjang-123\n", monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("ektp: galat: ") and message in err, err
+    assert "sandi-panjang" not in err
+
+
+def test_short_and_repeated_passwords_and_taken_names(where, monkeypatch, capsys):
+    flags, _ = where
+    assert akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "pendek\n", monkeypatch) == 2
+    assert "sandi terlalu pendek" in capsys.readouterr().err
+    assert akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch) == 0
+    assert akun(["tambah", "prov", "--peran", "admin", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch) == 2
+    assert "akun sudah ada" in capsys.readouterr().err
+
+
+def test_a_password_is_typed_twice_without_echo(where, monkeypatch, capsys):
+    # on a terminal the password is asked twice through getpass (no echo); a mismatch adds nothing
+    flags, db_path = where
+    typed = iter(["sandi-admin-123", "sandi-admin-123", "sandi-admin-123", "lain-sandinya-9"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    assert cli.main(["akun", "tambah", "adm", "--peran", "admin", *flags]) == 0
+    assert cli.main(["akun", "tambah", "adm2", "--peran", "admin", *flags]) == 2
+    assert "kedua sandi tidak sama" in capsys.readouterr().err
+    assert [a["nama"] for a in accounts.listing(db_path)] == ["adm"]
+
+
+def test_without_a_terminal_the_password_must_come_from_stdin(where, monkeypatch, capsys):
+    flags, _ = where
+    assert akun(["tambah", "adm", "--peran", "admin", *flags], "sandi-admin-123\n", monkeypatch) == 2
+    assert "--sandi-stdin" in capsys.readouterr().err
