@@ -139,7 +139,8 @@ def bad_input(base: Path, env: dict[str, str]) -> dict[str, str]:
     common = ["--landing", str(landing), "--warehouse", str(warehouse)]
     env = {**env, "EKTP_TODAY": corpus.TODAY.isoformat(), "EKTP_MIN_AGE_SECONDS": "0"}
     _ektp(["nightly", "--date", corpus.REPORT_DATE.isoformat(), *common], env)
-    # D itself has no loaded report (the corpus's files of D are rejected): report its last day.
+    # No file of D is loaded (the corpus's files of D are rejected): the nightly's report of D carries
+    # the figures forward; the report of the last loaded day is taken too.
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (last,) = con.execute("select max(tanggal) from progres_provinsi").fetchone()
     _ektp(["report", "--date", last.isoformat(), *common], env)
