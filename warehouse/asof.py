@@ -47,9 +47,19 @@ def source(name: str) -> str:
     return sql(f"asof/{name}") if name in TABLES else sql(f"marts/{name}")
 
 
+def code(name: str) -> str:
+    """`source(name)` without its comments."""
+    return _COMMENT.sub("", source(name))
+
+
+def named(name: str) -> set[str]:
+    """Every relation or CTE `name`'s SQL reads from."""
+    return {m.lower() for _, m in _REFERENCE.findall(code(name))}
+
+
 def reads(name: str) -> set[str]:
     """The relations at T that `name`'s SQL reads; a table's own name there is the stored table."""
-    return {m.lower() for _, m in _REFERENCE.findall(source(name))} & set(names()) - {name}
+    return named(name) & set(names()) - {name}
 
 
 @cache
@@ -58,12 +68,24 @@ def order() -> list[str]:
     return list(TopologicalSorter({n: reads(n) for n in names()}).static_order())
 
 
+def ctes(name: str) -> set[str]:
+    """The names of the CTEs `name`'s SQL defines."""
+    return {c.lower() for c in _CTE.findall(code(name))}
+
+
+def tables_read() -> frozenset[str]:
+    """Every stored relation that some relation at T reads (what its SQL names and does not define)."""
+    return frozenset(r for n in names() for r in named(n) - ctes(n))
+
+
 def macro(name: str) -> str:
     """`create or replace macro <name>_per(waktu)`: `name` at T, reading the other relations at T."""
     text = source(name)
-    if clash := {c.lower() for c in _CTE.findall(text)} & (reads(name) | {name}):
-        # `from x` after a CTE named x means the CTE: the rewrite below would change its meaning.
-        raise WarehouseError("CTE bernama seperti relasi yang dibaca; ganti namanya", sql=name, cte=sorted(clash))
+    # A CTE named like a relation is refused: `from x` after it means the CTE, so the rewrite below
+    # would change the SQL's meaning; and DuckDB expands a macro inside its caller's CTE scope, so
+    # the macro of another relation reading table x would read the caller's CTE x instead.
+    if clash := ctes(name) & (tables_read() | set(names())):
+        raise WarehouseError("CTE bernama seperti relasi gudang data; ganti namanya", sql=name, cte=sorted(clash))
     reads_at_t = reads(name)
 
     def at_t(match: re.Match) -> str:
@@ -138,4 +160,4 @@ def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection
 
 def _params(name: str, t: datetime) -> dict:
     """DuckDB refuses a parameter the statement does not use: pass T only where the SQL reads it."""
-    return {"waktu": t} if "$waktu" in _COMMENT.sub("", source(name)) else {}
+    return {"waktu": t} if "$waktu" in code(name) else {}
