@@ -189,5 +189,6 @@ def load(
 
 
 def asof_time(known_on: datetime | str, asal: Row) -> datetime:
-    """The moment the report was rebuilt for: the time given, or the decision time of the run given."""
+    """The moment the report was rebuilt for: the time given, or the decision time of the run given,
+    which is the latest `diproses_pada` of the ledger as known right after that run."""
     return known_on if isinstance(known_on, datetime) else asal["diproses_pada"]
