@@ -371,7 +371,7 @@ def table(fig: dict) -> str:
         e = y["extend"]
         out += ["", f"Year of national data: the N={fig['sizes'][-1]['days']} warehouse plus "
                 f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files loaded directly "
-                f"(bench/year.py), file {e['file_mb']} MB; marts rebuilt by warehouse.store.refresh_marts in "
+                f"(bench/year.py), file {e['file_mb']} MB; marts rebuilt by warehouse.marts.refresh in "
                 f"{e['refresh_marts_s']} s. Read-only open: {y['open_ms']} ms"
                 + (f" (queries re-timed {y['retimed']} with `--queries-only`, after the national nightly below "
                    "had added its day)" if y.get("retimed") else "") + ".", "",

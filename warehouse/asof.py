@@ -9,7 +9,9 @@ unchanged. Two ways to use it:
   such relation is replaced by its state at T, so that the report's unchanged queries read the
   figures as known on T (`ektp report --as-known-on`);
 - table macros `<relation>_per(waktu)` stored in the warehouse for analysts, generated from the same
-  SQL files (`install`), e.g. `select * from progres_kabupaten_per(timestamptz '2018-04-13 03:00+08')`.
+  SQL files (`install`), e.g.
+  `select * from progres_kabupaten_per(timestamptz '2018-04-13 03:00:00+08')`.
+  DuckDB expands a macro inside its caller's CTE scope: no SQL here names a CTE like a stored relation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from contract.dates import WITA
 from contract.errors import ReportError, WarehouseError
 from contract.formats import waktu as as_text
 from warehouse import marts
@@ -134,7 +137,7 @@ def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:
 
 @contextmanager
 def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection whose relations are the warehouse as known on `t` (an aware time, or a run id)."""
+    """A connection whose relations are the warehouse as known on `t` (a time, WITA when naive; or a run id)."""
     con = _attach(path)
     try:
         start = journal_start(con)
@@ -145,6 +148,8 @@ def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection
             t = run_time(con, run)
             if t is None:
                 raise ReportError(f"run {run} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
+        elif t.tzinfo is None:
+            t = t.replace(tzinfo=WITA)  # a wall-clock time is the offices' (as on the command line)
         if t < start:
             raise ReportError(
                 f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "

@@ -29,6 +29,32 @@ awal as (
     select * from pertama where pertama <= tanggal_laporan::date
 ),
 
+-- The rows the definitions can read: D-28 to D, and the last one before D-28 that stands for it
+-- (carried forward; a national year would otherwise be joined whole, day by day).
+dekat as (
+    select tingkat, kode, tanggal, sudah_rekam, belum_rekam
+    from deret
+    where tanggal between tanggal_laporan::date - 28 and tanggal_laporan::date
+),
+
+sebelum as (
+    select
+        tingkat,
+        kode,
+        max(tanggal) as tanggal,
+        arg_max(sudah_rekam, tanggal) as sudah_rekam,
+        arg_max(belum_rekam, tanggal) as belum_rekam
+    from deret
+    where tanggal < tanggal_laporan::date - 28
+    group by tingkat, kode
+),
+
+terbaca as (
+    select * from dekat
+    union all
+    select * from sebelum
+),
+
 -- The carried-forward value of every day from D-28 to D (null before the first report).
 grid as (
     select tingkat, kode, pertama, unnest(generate_series(tanggal_laporan::date - 28, tanggal_laporan::date, interval 1 day))::date as hari
@@ -36,10 +62,10 @@ grid as (
 ),
 
 nilai as (
-    select grid.tingkat, grid.kode, grid.pertama, grid.hari, deret.sudah_rekam, deret.belum_rekam
+    select grid.tingkat, grid.kode, grid.pertama, grid.hari, terbaca.sudah_rekam, terbaca.belum_rekam
     from grid
-    asof left join deret
-        on grid.tingkat = deret.tingkat and grid.kode = deret.kode and grid.hari >= deret.tanggal
+    asof left join terbaca
+        on grid.tingkat = terbaca.tingkat and grid.kode = terbaca.kode and grid.hari >= terbaca.tanggal
 ),
 
 -- The 7-day pace at D: from D-7, or from the first report when the series starts after D-7.

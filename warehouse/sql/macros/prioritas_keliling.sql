@@ -21,32 +21,32 @@ kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
 ),
 
-terakhir as (
-    select * from laporan
-    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+-- One pass over the reports (a national year holds millions): each kecamatan's latest report, its
+-- latest on or before D-7 and its first after D-7.
+titik as (
+    select
+        kode_kecamatan,
+        max(tanggal) as terakhir_lapor,
+        arg_max(sudah_rekam, tanggal) as sudah_rekam,
+        arg_max(belum_rekam, tanggal) as belum_rekam,
+        max(tanggal) filter (where tanggal <= tanggal_laporan::date - 7) as tanggal_d7,
+        arg_max(sudah_rekam, tanggal) filter (where tanggal <= tanggal_laporan::date - 7) as sudah_d7,
+        min(tanggal) filter (where tanggal > tanggal_laporan::date - 7) as tanggal_pertama,
+        arg_min(sudah_rekam, tanggal) filter (where tanggal > tanggal_laporan::date - 7) as sudah_pertama
+    from laporan
+    group by kode_kecamatan
 ),
 
--- The value the pace starts from: the latest report on or before D-7, else the first report.
-mulai as (
-    select * from laporan
-    qualify row_number() over (
-        partition by kode_kecamatan
-        order by (tanggal <= tanggal_laporan::date - 7) desc,
-                 case when tanggal <= tanggal_laporan::date - 7 then tanggal end desc,
-                 tanggal
-    ) = 1
-),
-
+-- The 7-day pace starts from the value carried to D-7, or from the first report when it came later.
 laju as (
     select
-        terakhir.kode_kecamatan,
-        terakhir.tanggal as terakhir_lapor,
-        terakhir.belum_rekam,
-        terakhir.tanggal <= tanggal_laporan::date - 7 as berhenti_lapor,
-        terakhir.sudah_rekam - mulai.sudah_rekam as direkam,
-        (tanggal_laporan::date - greatest(mulai.tanggal, tanggal_laporan::date - 7))::integer as hari
-    from terakhir
-    inner join mulai using (kode_kecamatan)
+        kode_kecamatan,
+        terakhir_lapor,
+        belum_rekam,
+        terakhir_lapor <= tanggal_laporan::date - 7 as berhenti_lapor,
+        sudah_rekam - coalesce(sudah_d7, sudah_pertama) as direkam,
+        case when tanggal_d7 is not null then 7 else (tanggal_laporan::date - tanggal_pertama)::integer end as hari
+    from titik
 ),
 
 hitung as (
