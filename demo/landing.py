@@ -1,7 +1,8 @@
 """A demo landing folder that retells NTB's 2018 e-KTP push.
 
 `build_landing` writes the daily uploads of all ten NTB districts for 2018-01-01..2018-04-30,
-each district in the format it habitually sends, plus what a real inbox collects: missed days,
+each district in the format it habitually sends and at the hour it habitually uploads (most the
+same afternoon, two often the next morning), plus what a real inbox collects: missed days,
 a late correction, a duplicate copy and files that must be rejected. It returns the figures the
 pipeline should end up with. Everything follows from the seed; nothing reads the clock.
 
@@ -379,6 +380,19 @@ def stamp(day: date, minutes: int = 0) -> float:
     return datetime.combine(day, time(8), WITA).timestamp() + 60 * minutes
 
 
+# Most offices upload the day's report the same afternoon, well before the nightly run of 02:00
+# WITA; two are often late and send it the next morning (what the data-quality scorecard's
+# timeliness measures): Lombok Utara's weekend reports, and Lombok Timur's Monday report.
+LATE_DAYS = {"5208": {5, 6}, "5203": {0}}  # weekday numbers, Monday = 0
+
+
+def upload_time(kab: str, day: date, offset: int) -> float:
+    """When the district uploads its report of `day`: 16:00 WITA that day, or 08:00 the next."""
+    if day.weekday() in LATE_DAYS.get(kab, ()):
+        return stamp(day + timedelta(days=1), offset)
+    return stamp(day, 8 * 60 + offset)
+
+
 def renamed(name: str, suffix: str) -> str:
     stem, ext = name.rsplit(".", 1)
     return f"{stem}{suffix}.{ext}"
@@ -424,7 +438,7 @@ def day_uploads(kab: str, offset: int, kab_name: str, day: date, rows: list[dict
     """The files a district uploads for `day`, and which of them the truth loads (None if none)."""
     h = habit(kab, day)
     name = day.strftime(h.pattern)
-    at = stamp(day + timedelta(days=1), offset)
+    at = upload_time(kab, day, offset)
     event = EVENTS.get((kab, day))
     if missed:
         if event is None:

@@ -9,13 +9,15 @@ on a rejected file, 2 with one line when it could not (bad arguments, unusable w
 from __future__ import annotations
 
 import json
+import re
 import sys
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from contract.dates import WITA
 from contract.errors import EktpError, UsageError
 
 app = typer.Typer(
@@ -35,6 +37,32 @@ def _date(value: str | date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"bukan tanggal YYYY-MM-DD: {value!r}") from None
+
+
+_RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+
+
+def _known_on(value: str | datetime) -> datetime | str:
+    """--as-known-on: a run id, or a moment in WITA unless it names its offset. A moment means the
+    end of what it names, so that the time a report shows ("02.05") includes that minute's run:
+    a date is the end of that day, HH:MM the end of that minute, HH:MM:SS the end of that second."""
+    if isinstance(value, datetime):
+        return value
+    text = value.strip()
+    if _RUN_ID.fullmatch(text):
+        return text
+    try:
+        if len(text) == 10:  # YYYY-MM-DD
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max, WITA)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"bukan waktu (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], boleh dengan zona) atau id run: {value!r}") from None
+    clock = text[11:].split("+")[0].split("-")[0].rstrip("Z")
+    if "." not in clock:  # the end of the hour, minute or second it names
+        moment += (timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1))[clock.count(":")] - timedelta(microseconds=1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=WITA)
 
 
 Landing = Annotated[Optional[Path], typer.Option(help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False)]
@@ -164,12 +192,22 @@ def check(
     return 0 if r["status"] != "rejected" else 1
 
 
-@app.command(epilog=_examples("ektp report --date 2018-04-12", "ektp report --date 2018-04-12 --out /srv/laporan --target 2018-06-01"))
+@app.command(epilog=_examples(
+    "ektp report --date 2018-04-12",
+    "ektp report --date 2018-04-12 --out /srv/laporan --target 2018-06-01",
+    "ektp report --date 2018-04-12 --as-known-on 2018-04-13T02:05",
+    "ektp report --date 2018-04-12 --as-known-on 20180412T180533Z-1a2b3c",
+))
 def report(
     tanggal: Annotated[date, typer.Option("--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option(help="Folder keluaran (bawaan: laporan/ di samping gudang data).", show_default=False)] = None,
     target: Annotated[Optional[date], typer.Option(
         parser=_date, metavar="YYYY-MM-DD", help="Tanggal target selesai (env EKTP_TARGET; bawaan 2018-06-01).", show_default=False,
+    )] = None,
+    known_on: Annotated[Optional[datetime], typer.Option(
+        "--as-known-on", parser=_known_on, metavar="WAKTU|RUN",
+        help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini (WITA; tanggal saja = akhir hari itu) "
+             "atau sesudah run ini: hanya berkas yang sudah diputuskan saat itu.", show_default=False,
     )] = None,
     landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
 ) -> int:
@@ -177,7 +215,7 @@ def report(
     from reports.daily import write_report
 
     settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, target=target, report_dir=out)
-    paths = write_report(settings.warehouse, tanggal, settings.reports, settings.target, settings.report_provinsi)
+    paths = write_report(settings.warehouse, tanggal, settings.reports, settings.target, settings.report_provinsi, known_on)
     print(f"Laporan: {paths.html}\nLaporan: {paths.xlsx}")
     return 0
 

@@ -22,7 +22,7 @@ from pipeline import batch as batches
 from pipeline.batch import Batch, Upload
 from transforms import ledger
 from transforms.decisions import decide
-from warehouse import marts, read, store
+from warehouse import asof, journal, marts, read, store
 
 
 def new_run_id() -> str:
@@ -181,8 +181,12 @@ def write(
     unggahan = ledger.unggahan(files, findings, run_id, now)
     kualitas = ledger.kualitas_data(files, findings, run_id)
     riwayat = ledger.riwayat(files, checked.rows, run_id, now)
+    # Kept history: figures about to be dropped are archived first, the changed decisions logged after.
+    journal.keep_figures(con, files)
     store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+    journal.record(con, run_id, now)
     marts.refresh(con)
+    asof.install(con)
     con.execute("commit")
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 

@@ -82,6 +82,19 @@ def needed_path(laporan: Laporan) -> list[dict]:
     ]
 
 
+def band_area(laporan: Laporan) -> list[dict]:
+    """The province's range from D to the target: belum rekam at the band's fast and slow paces, a day apart."""
+    f = laporan.prakiraan_provinsi
+    if f is None or f.band is None or laporan.sisa_hari <= 0:
+        return []
+    fast, slow = float(f.band.fast), max(float(f.band.slow), 0.0)
+    return [
+        {"tanggal": iso(f.tanggal + timedelta(days=t)), "cepat": max(0.0, f.belum_rekam - fast * t),
+         "lambat": max(0.0, f.belum_rekam - slow * t)}
+        for t in range(laporan.sisa_hari + 1)
+    ]
+
+
 def progress_chart(laporan: Laporan) -> str:
     """Belum rekam over time, with the projection, the needed path and the target date."""
     actual = [{"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat]
@@ -108,7 +121,10 @@ def progress_chart(laporan: Laporan) -> str:
     rule = alt.Chart(target).mark_rule(color=RED, strokeWidth=1.5, strokeDash=[4, 3]).encode(x="tanggal:T")
     label = alt.Chart(target).mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold").encode(
         x="tanggal:T", y=alt.value(0), text="label:N")
-    chart = alt.layer(series, marks, rule, label).properties(width=WIDTH, height=230)
+    # The range behind the lines: between the fast and the slow end of the 28-day pace band.
+    band = alt.Chart(alt.Data(values=band_area(laporan))).mark_area(color=ORANGE, opacity=0.18).encode(
+        x=x, y=alt.Y("cepat:Q", title="Belum rekam (orang)"), y2="lambat:Q")
+    chart = alt.layer(band, series, marks, rule, label).properties(width=WIDTH, height=230)
     return to_svg(configure(chart), "grafik-sisa")
 
 

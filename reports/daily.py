@@ -1,12 +1,12 @@
 """The daily report: `write_report` turns the warehouse into an HTML page and a workbook for D."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter.exceptions
 
-from contract.dates import DEFAULT_TARGET
+from contract.dates import DEFAULT_TARGET, WITA
 from contract.errors import ReportNotWritten
 from reports import data, html, xlsx
 
@@ -19,19 +19,25 @@ class ReportPaths:
     xlsx: Path
 
 
-def paths_for(out_dir: Path, tanggal: date) -> ReportPaths:
-    """laporan-ektp-2018-04-12.html / .xlsx in `out_dir`."""
-    stem = out_dir / f"laporan-ektp-{tanggal.isoformat()}"
-    return ReportPaths(html=stem.with_suffix(".html"), xlsx=stem.with_suffix(".xlsx"))
+def paths_for(out_dir: Path, tanggal: date, known_on: datetime | None = None) -> ReportPaths:
+    """laporan-ektp-2018-04-12.html / .xlsx in `out_dir`; rebuilt as known on a moment,
+    laporan-ektp-2018-04-12-diketahui-20180413T020533.html (WITA), beside the one of that day."""
+    stem = f"laporan-ektp-{tanggal.isoformat()}"
+    if known_on is not None:
+        stem += f"-diketahui-{known_on.astimezone(WITA):%Y%m%dT%H%M%S}"
+    return ReportPaths(html=out_dir / f"{stem}.html", xlsx=out_dir / f"{stem}.xlsx")
 
 
 def write_report(
-    warehouse: Path, tanggal: date, out_dir: Path, target: date = DEFAULT_TARGET, provinsi: str | None = None
+    warehouse: Path, tanggal: date, out_dir: Path, target: date = DEFAULT_TARGET, provinsi: str | None = None,
+    known_on: datetime | str | None = None,
 ) -> ReportPaths:
     """Write the report for `tanggal` of province `provinsi` (None: every province in the warehouse,
-    the nation at national scope); ReportError when the warehouse is missing or has no data for it."""
-    laporan = data.load(Path(warehouse), tanggal, target, provinsi)
-    paths = paths_for(Path(out_dir), tanggal)
+    the nation at national scope); ReportError when the warehouse is missing or has no data for it.
+    With `known_on` (an aware time, or a run id), the report as it would have been written with the
+    files decided up to that moment (see warehouse.asof)."""
+    laporan = data.load(Path(warehouse), tanggal, target, provinsi, known_on)
+    paths = paths_for(Path(out_dir), tanggal, laporan.diketahui_pada)
     try:
         paths.html.parent.mkdir(parents=True, exist_ok=True)
         # Write beside and rename, so a reader never opens half a report.

@@ -1,5 +1,8 @@
 """Indonesian renderings of the report's forecast states (numbers and dates: contract.formats)."""
 
+from datetime import date
+from fractions import Fraction
+
 from contract.formats import EMPTY, angka, desimal, tanggal_pendek
 from reports.forecast import Forecast, Pace, Status
 
@@ -43,3 +46,49 @@ def status(f: Forecast | None) -> str:
     if f.pace is None and f.status is Status.TIDAK_TERHITUNG:
         return "Laju belum ada"
     return STATUS_LABEL[f.status]
+
+
+def per_hari(value: float | Fraction | None) -> str:
+    """A pace given as a number a day (the range's ends), written like `laju`."""
+    if value is None:
+        return EMPTY
+    return desimal(value, 1) if abs(value) < 10 else angka(value)
+
+
+def tanpa_rentang(f: Forecast | None) -> str | None:
+    """Why a forecast has no range, in the page's words; None when it has one."""
+    if f is None:
+        return EMPTY
+    if f.status is Status.SELESAI:
+        return "selesai"
+    if f.band is None:
+        return "belum dapat dihitung"
+    return None
+
+
+def selesai_pada(value: date | None) -> str:
+    """One end of the completion range."""
+    return tanggal_pendek(value) if value else "tidak terhitung"
+
+
+def rentang_selesai(f: Forecast | None) -> str:
+    """The completion range: 'earliest – latest', or why there is none."""
+    if (why := tanpa_rentang(f)) is not None:
+        return why
+    return f"{selesai_pada(f.band.early)} – {selesai_pada(f.band.late)}"
+
+
+def rentang_laju(f: Forecast | None) -> str:
+    """The pace band: 'slow – fast' a day, or why there is none."""
+    if (why := tanpa_rentang(f)) is not None:
+        return why
+    return f"{per_hari(f.band.slow)} – {per_hari(f.band.fast)}"
+
+
+def peluang(f: Forecast | None) -> str:
+    """The chance of finishing by the target, or why there is none."""
+    if (why := tanpa_rentang(f)) is not None:
+        return why
+    if f.band.chance is None:
+        return "tenggat lewat"
+    return f"{desimal(f.band.chance, 0)} % ({f.band.enough} dari {len(f.band.windows)})"

@@ -18,15 +18,41 @@ Definitions (all for a report date D, on a carried-forward daily series):
 - needed pace = ceil(belum_rekam(D) / (target - D).days): recording at least this many a day from
   D+1 clears the rest by the end of the target date. None when the target is not after D.
 - done: belum_rekam(D) <= 0; no completion date or needed pace is computed then.
+
+The range around the completion date (issue 14; docs/definitions.md says why this and not another):
+
+- window paces: the 7-day pace ending on each of the 22 days D-21 .. D, each (sudah(E) - sudah(E-7)) / 7
+  on the carried-forward series; together they cover the last 28 days. They exist only when the
+  series has a point on or before D-28 (every window whole); otherwise there is no range, and the
+  report says the range cannot be computed yet instead of inventing one.
+- pace band: from the 10th to the 90th percentile of the window paces, with linear interpolation
+  between the sorted values (Excel's PERCENTILE.INC; with 22 values: p10 = (9 r[2] + r[3]) / 70 and
+  p90 = (r[18] + 9 r[19]) / 70 for the sorted 7-day rises r[0..21]), widened to take in the current
+  7-day pace when it lies outside, so that the band always contains the forecast itself.
+- completion band: the completion date at the band's fast end (earliest) and at its slow end
+  (latest), D + ceil(belum_rekam(D) / pace) computed exactly; "tidak terhitung" for a pace <= 0 or a
+  date beyond `HORIZON_DAYS`, as for the forecast itself.
+- chance of finishing by the target: the share of the 22 window paces at which the rest would be
+  recorded by the end of the target date (rise x days left >= 7 x belum_rekam(D)): how often, in
+  the last 28 days, a week went fast enough. None when done, or when the target is not after D.
+
+The mobile-service ranking (`left_unrecorded`): what would still be unrecorded at the end of the
+target at the current 7-day pace, max(0, belum_rekam - pace x days left), where a pace that is
+unknown, zero or negative (a correction lowered sudah_rekam) counts as zero: nothing more recorded.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from fractions import Fraction
+from math import ceil
 
 WINDOW_DAYS = 7
 HORIZON_DAYS = 3650
+RANGE_DAYS = 28  # the range looks at the 7-day paces of the last 28 days
+RANGE_WINDOWS = RANGE_DAYS - WINDOW_DAYS + 1  # 22 windows of 7 days end within them
+BAND = (Fraction(1, 10), Fraction(9, 10))  # the 10th and 90th percentiles
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,23 @@ class Pace:
 
 
 @dataclass(frozen=True)
+class Range:
+    """How far the completion date may move, from how the 7-day pace varied over the last 28 days."""
+
+    windows: tuple[Pace, ...]  # the 22 window paces, the oldest first (the last is the current pace)
+    slow: Fraction  # the band's slow end, recorded per day
+    fast: Fraction  # its fast end
+    late: date | None  # completion at the slow end (None: tidak terhitung)
+    early: date | None  # completion at the fast end
+    enough: int | None  # windows fast enough to finish by the target (None: target not after D)
+
+    @property
+    def chance(self) -> float | None:
+        """Chance of finishing by the target, in percent."""
+        return None if self.enough is None else 100 * self.enough / len(self.windows)
+
+
+@dataclass(frozen=True)
 class Forecast:
     """A region's forecast for one report date and target."""
 
@@ -67,6 +110,7 @@ class Forecast:
     completion: date | None
     needed_pace: int | None
     left_at_target: int | None  # what would remain at the target at this pace
+    band: Range | None = None  # None: done, or fewer than 28 days of series
 
     @property
     def status(self) -> Status:
@@ -136,8 +180,71 @@ def left_at_target(belum_rekam: int, laju: Pace | None, tanggal: date, target: d
     return max(0, belum_rekam - (laju.recorded * days_left) // laju.days)
 
 
+def window_paces(series: Iterable[Day], tanggal: date) -> tuple[Pace, ...] | None:
+    """The 22 7-day paces ending D-21 .. D, oldest first; None unless the series reaches back to D-28."""
+    points = [d for d in series if d.tanggal <= tanggal]
+    if not points or min(d.tanggal for d in points) > tanggal - timedelta(days=RANGE_DAYS):
+        return None
+    ends = [tanggal - timedelta(days=back) for back in range(RANGE_WINDOWS - 1, -1, -1)]
+    return tuple(pace(points, end) for end in ends)
+
+
+def percentile(values: list[Fraction], q: Fraction) -> Fraction:
+    """The q-th quantile with linear interpolation between the sorted values (PERCENTILE.INC)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    below = int(position)  # floor: position is never negative
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def completion_at(belum_rekam: int, per_day: Fraction, tanggal: date) -> date | None:
+    """Like `completion_date`, for a pace that is a fraction rather than a rise over whole days."""
+    if belum_rekam <= 0 or per_day <= 0:
+        return None
+    days_needed = ceil(belum_rekam / per_day)  # Fraction: exact
+    return None if days_needed > HORIZON_DAYS else tanggal + timedelta(days=days_needed)
+
+
+def finishes_by(w: Pace, belum_rekam: int, tanggal: date, target: date) -> bool:
+    """Whether recording at pace `w` from D+1 clears `belum_rekam` by the end of the target."""
+    return w.recorded * (target - tanggal).days >= belum_rekam * w.days
+
+
+def band(series: Iterable[Day], belum_rekam: int, current: Pace | None, tanggal: date, target: date) -> Range | None:
+    """The forecast's range (see the module docstring); None when done or the series is too short."""
+    windows = window_paces(series, tanggal)
+    if belum_rekam <= 0 or windows is None or current is None:
+        return None
+    per_day = [Fraction(w.recorded, w.days) for w in windows]
+    now = Fraction(current.recorded, current.days)
+    slow, fast = min(percentile(per_day, BAND[0]), now), max(percentile(per_day, BAND[1]), now)
+    enough = None
+    if target > tanggal:
+        enough = sum(finishes_by(w, belum_rekam, tanggal, target) for w in windows)
+    return Range(
+        windows=windows,
+        slow=slow,
+        fast=fast,
+        late=completion_at(belum_rekam, slow, tanggal),
+        early=completion_at(belum_rekam, fast, tanggal),
+        enough=enough,
+    )
+
+
+def left_unrecorded(belum_rekam: int, laju: Pace | None, tanggal: date, target: date) -> int:
+    """What would still be unrecorded at the end of `target`: the mobile-service ranking's measure."""
+    days_left = max(0, (target - tanggal).days)
+    if laju is None or laju.recorded <= 0:
+        return max(0, belum_rekam)
+    return max(0, belum_rekam - (laju.recorded * days_left) // laju.days)
+
+
 def forecast(series: Iterable[Day], tanggal: date, target: date) -> Forecast | None:
-    """The region's forecast for `tanggal`; None when the series has no point on or before it."""
+    """The region's forecast for `tanggal`; None when the series has no point on or before it.
+
+    `series` holds every point from D-28 to D, and the latest one before D-28 (the range needs them all).
+    """
     points = list(series)
     today = value_on(points, tanggal)
     if today is None:
@@ -152,4 +259,5 @@ def forecast(series: Iterable[Day], tanggal: date, target: date) -> Forecast | N
         completion=completion_date(belum, laju, tanggal),
         needed_pace=needed_pace(belum, tanggal, target),
         left_at_target=left_at_target(belum, laju, tanggal, target),
+        band=band(points, belum, laju, tanggal, target),
     )

@@ -47,6 +47,9 @@ def environment() -> Environment:
         laju=fmt.laju,
         selesai=fmt.selesai,
         dibutuhkan=fmt.dibutuhkan,
+        rentang_laju=fmt.rentang_laju,
+        rentang_selesai=fmt.rentang_selesai,
+        peluang=fmt.peluang,
         tanda=badge,
     )
     return env

@@ -13,11 +13,13 @@ from xlsxwriter.worksheet import Worksheet
 from contract import formats
 from reports import fmt
 from reports.data import Laporan, Row
-from reports.forecast import Forecast, Status
+from reports.forecast import Forecast, Range, Status
 
 NUMBER_FORMATS = {
     "count": "#,##0",
     "percent": "0.00",
+    "percent1": "0.0",
+    "whole": "0",
     "pace": "#,##0.0",
     "date": "dd/mm/yyyy",
     "datetime": "dd/mm/yyyy hh:mm",
@@ -50,6 +52,23 @@ def completion(f: Forecast) -> date | str:
     return f.completion or fmt.selesai(f)
 
 
+def band_value(fn: Callable[[Range], Any]) -> Callable[[Forecast | None], Any]:
+    """A value of the forecast's range, or the page's words for why there is none."""
+    def value(f: Forecast | None) -> Any:
+        why = fmt.tanpa_rentang(f)
+        return (None if f is None else why) if why is not None else fn(f.band)
+    return value
+
+
+def end_of(when: date | None) -> date | str:
+    """One end of the completion range: a date cell, or the page's words."""
+    return when or "tidak terhitung"
+
+
+def chance(band: Range) -> float | str:
+    return "tenggat lewat" if band.chance is None else band.chance
+
+
 def needed(f: Forecast) -> int | str | None:
     """The needed pace, blank when done, or why there is none."""
     if f.needed_pace is not None or f.status is Status.SELESAI:
@@ -74,6 +93,82 @@ KABUPATEN = [
     Col("Perkiraan selesai", forecast_attr(completion), "date"),
     Col("Dibutuhkan (/hari)", forecast_attr(needed), "count"),
     Col("Status", lambda r: fmt.status(r["prakiraan"])),
+]
+
+# The range's columns, for a district row ("prakiraan") and for the province's summary.
+RANGE = (
+    ("Laju 28 hari p10 (/hari)", band_value(lambda b: float(b.slow)), "pace"),
+    ("Laju 28 hari p90 (/hari)", band_value(lambda b: float(b.fast)), "pace"),
+    ("Selesai paling cepat", band_value(lambda b: end_of(b.early)), "date"),
+    ("Selesai paling lambat", band_value(lambda b: end_of(b.late)), "date"),
+    ("Peluang selesai pada target (%)", band_value(chance), "whole"),
+    ("Laju 7 hari yang cukup", band_value(lambda b: b.enough), "count"),
+    ("Laju 7 hari dinilai", band_value(lambda b: len(b.windows)), "count"),
+)
+
+RENTANG = [
+    Col("Peringkat", key("peringkat"), "count"),
+    Col("Kode", key("kode_kabupaten")),
+    Col("Kabupaten/kota", key("nama_kabupaten")),
+    Col("Belum rekam", key("belum_rekam"), "count"),
+    Col("Laju 7 hari (/hari)", forecast_attr(lambda f: f.pace and f.pace.per_day), "pace"),
+    Col("Perkiraan selesai", forecast_attr(completion), "date"),
+    *(Col(header, (lambda fn: lambda row: fn(row["prakiraan"]))(fn), kind) for header, fn, kind in RANGE),
+]
+
+PRIORITAS_KELILING = [
+    Col("Peringkat", key("peringkat"), "count"),
+    Col("Kode", key("kode_kecamatan")),
+    Col("Kecamatan", key("nama_kecamatan")),
+    Col("Kabupaten/kota", key("nama_kabupaten")),
+    Col("Belum rekam", key("belum_rekam"), "count"),
+    Col("Laju 7 hari (/hari)", lambda r: r["laju"] and r["laju"].per_day, "pace"),
+    Col("Dibutuhkan (/hari)", key("dibutuhkan"), "count"),
+    Col("Sisa pada target", key("sisa_pada_target"), "count"),
+    Col("Terakhir lapor", lambda r: r["terakhir_lapor"] or "belum pernah", "date"),
+    Col("Berhenti lapor", lambda r: "Ya" if r["berhenti_lapor"] else "Tidak"),
+]
+
+MUTU = [
+    Col("Peringkat", key("peringkat"), "count"),
+    Col("Kode", key("kode_kabupaten")),
+    Col("Kabupaten/kota", key("nama_kabupaten")),
+    Col("Data per", key("tanggal"), "date"),
+    *(Col(f"{header} {n} hari{unit}", key(f"{name}_{n}"), kind)
+      for n in (7, 30)
+      for header, name, unit, kind in (
+          ("Lapor", "persen_lapor", " (%)", "percent1"),
+          ("Tepat waktu", "persen_tepat_waktu", " (%)", "percent1"),
+          ("Lengkap", "persen_lengkap", " (%)", "percent1"),
+          ("Ditolak", "persen_ditolak", " (%)", "percent1"),
+          ("Koreksi", "koreksi", "", "count"),
+          ("Terlambat", "terlambat", "", "count"),
+          ("Peringatan per laporan", "peringatan_per_laporan", "", "percent"),
+          ("Skor", "skor", "", "percent1"),
+      )),
+]
+
+MUTU_HARIAN = [
+    Col("Tanggal", key("tanggal"), "date"),
+    Col("Kode", key("kode_kabupaten")),
+    Col("Kabupaten/kota", key("nama_kabupaten")),
+    Col("Lapor", lambda r: "Ya" if r["lapor"] else "Tidak"),
+    Col("Tepat waktu", lambda r: "Ya" if r["tepat_waktu"] else "Tidak"),
+    Col("Pertama masuk", lambda r: formats.waktu_wita(r["pertama_masuk"]), "datetime"),
+    Col("Kecamatan lapor", key("kecamatan_lapor"), "count"),
+    Col("Kecamatan total", key("kecamatan_total"), "count"),
+    Col("Berkas", key("berkas"), "count"),
+    Col("Ditolak", key("berkas_ditolak"), "count"),
+    Col("Digantikan", key("berkas_diganti"), "count"),
+    Col("Terlambat", key("berkas_terlambat"), "count"),
+    Col("Peringatan", key("peringatan"), "count"),
+    Col("Lapor 7 hari (%)", key("persen_lapor_7"), "percent"),
+    Col("Tepat waktu 7 hari (%)", key("persen_tepat_waktu_7"), "percent"),
+    Col("Lapor 30 hari (%)", key("persen_lapor_30"), "percent"),
+    Col("Tepat waktu 30 hari (%)", key("persen_tepat_waktu_30"), "percent"),
+    Col("Lengkap 30 hari (%)", key("persen_lengkap_30"), "percent"),
+    Col("Ditolak 30 hari (%)", key("persen_ditolak_30"), "percent"),
+    Col("Skor 30 hari", key("skor_30"), "percent"),
 ]
 
 KECAMATAN_TERBANYAK = [
@@ -148,11 +243,14 @@ def summary(laporan: Laporan) -> list[Row]:
         ("Perkiraan selesai", completion(f), "date"),
         ("Dibutuhkan (/hari)", needed(f), "count"),
         ("Status", fmt.status(f), "text"),
+        *((header, fn(f), kind) for header, fn, kind in RANGE),
         ("Peringatan kualitas data", laporan.jumlah_peringatan, "count"),
         ("Berkas ditolak", len(laporan.berkas_ditolak), "count"),
         ("Data diproses terakhir", formats.waktu_wita(laporan.asal["diproses_pada"]), "datetime"),
         ("Run", laporan.asal["run_id"], "text"),
     ]
+    if laporan.diketahui_pada is not None:
+        items.append(("Sebagaimana diketahui pada", formats.waktu_wita(laporan.diketahui_pada), "datetime"))
     return [{"uraian": u, "nilai": v, "kind": k} for u, v, k in items]
 
 
@@ -165,6 +263,10 @@ def sheets(laporan: Laporan) -> list[tuple[str, list[Col], list[Row]]]:
     return [
         ("Ringkasan", RINGKASAN, summary(laporan)),
         ("Kabupaten", KABUPATEN, ranked(laporan.kabupaten)),
+        ("Rentang Perkiraan", RENTANG, ranked(laporan.kabupaten)),
+        ("Prioritas Keliling", PRIORITAS_KELILING, list(laporan.prioritas_keliling)),
+        ("Mutu Kabupaten", MUTU, ranked(list(laporan.mutu))),
+        ("Mutu Harian", MUTU_HARIAN, list(laporan.mutu_harian)),
         ("Kecamatan Terbanyak", KECAMATAN_TERBANYAK, ranked(laporan.kecamatan_terbanyak)),
         ("Kabupaten Tidak Lapor", KABUPATEN_TIDAK_LAPOR, laporan.kabupaten_tidak_lapor),
         ("Kecamatan Tidak Lapor", KECAMATAN_TIDAK_LAPOR, laporan.kecamatan_tidak_lapor),

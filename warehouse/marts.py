@@ -29,6 +29,9 @@ def order() -> list[str]:
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every mart from the loaded figures (the caller holds the transaction)."""
+    """Rebuild every mart from the loaded figures, then store the analysts' macros over them
+    (warehouse/sql/macros/; the caller holds the transaction)."""
     for mart in order():
         con.execute(f"create or replace table {mart} as {sql('marts/' + mart)}")  # mart: a file name of ours
+    for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
+        con.execute(sql(f"macros/{macro}"))

@@ -31,7 +31,8 @@ GOLDEN = Path(__file__).resolve().parent
 EKTP = Path(sys.executable).with_name("ektp")
 DEMO_REPORT_DATES = (date(2018, 3, 31), date(2018, 4, 12), date(2018, 4, 30))
 # Columns that name the run or the moment it ran.
-VOLATILE_COLUMNS = {"run_id", "diproses_pada", "diterapkan_pada", "mulai", "selesai", "ditetapkan_pada", "diubah_status_ns", "inode"}
+VOLATILE_COLUMNS = {"run_id", "diproses_pada", "diterapkan_pada", "mulai", "selesai", "berlaku_sejak",
+                    "ditetapkan_pada", "diubah_status_ns", "inode"}
 RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 # `30 November 2026 08.50 WITA`: the report's processing time (report dates carry no clock).
 WALL_TIME = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( WITA)?")
@@ -139,7 +140,8 @@ def bad_input(base: Path, env: dict[str, str]) -> dict[str, str]:
     common = ["--landing", str(landing), "--warehouse", str(warehouse)]
     env = {**env, "EKTP_TODAY": corpus.TODAY.isoformat(), "EKTP_MIN_AGE_SECONDS": "0"}
     _ektp(["nightly", "--date", corpus.REPORT_DATE.isoformat(), *common], env)
-    # D itself has no loaded report (the corpus's files of D are rejected): report its last day.
+    # No file of D is loaded (the corpus's files of D are rejected): the nightly's report of D carries
+    # the figures forward; the report of the last loaded day is taken too.
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (last,) = con.execute("select max(tanggal) from progres_provinsi").fetchone()
     _ektp(["report", "--date", last.isoformat(), *common], env)

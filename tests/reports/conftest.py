@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
+from warehouse.read import sql
+
 D = date(2018, 4, 12)
 FIRST = D - timedelta(days=9)
 WITA = ZoneInfo("Asia/Makassar")
@@ -56,8 +58,19 @@ create table unggahan (
     file varchar, sha256 varchar, kode_kabupaten varchar, tanggal date, status varchar,
     alasan varchar, baris integer, diproses_pada timestamptz, run_id varchar);
 create table kualitas_data (
-    file varchar, kode_kabupaten varchar, tanggal date, kode_kecamatan varchar,
+    file varchar, sha256 varchar, kode_kabupaten varchar, tanggal date, kode_kecamatan varchar,
     aturan varchar, tingkat varchar, pesan varchar);
+"""
+
+# The journal the scorecard reads: each file first seen 8 hours before its run (18:05 WITA on its
+# date, before the 02:00 deadline), except Lombok Timur's, sent the next morning at 08:00 (late).
+JOURNAL = """
+create table riwayat_unggahan as
+select
+    file, sha256, diproses_pada as berlaku_sejak, diproses_pada,
+    case when kode_kabupaten = '5203' then diproses_pada + interval 6 hour - interval 5 minute
+         else diproses_pada - interval 8 hour end as diubah_pada
+from unggahan;
 """
 
 # CONTRACT §4 derivations: carried-forward stocks, same-day flows, from each kabupaten's first
@@ -143,10 +156,10 @@ def unggahan_rows(progres: list[tuple]) -> list[tuple]:
 
 
 KUALITAS = [
-    ("5201/2018-04-12.csv", "5201", D, "520103", "kecamatan_tidak_lapor", "warning", "Narmada tidak ada"),
-    ("5203/2018-04-12.csv", "5203", D, "520302", "nama_tidak_sesuai", "warning", "nama berbeda"),
-    (REJECTED_FILE, "5208", D, "520801", "angka_tidak_valid", "error", FORMULA_REASON),
-    ("5203/2018-04-11.csv", "5203", D - timedelta(days=1), "520301", "rekam_menurun", "warning", "turun"),
+    ("5201/2018-04-12.csv", "sha-5201-2018-04-12", "5201", D, "520103", "kecamatan_tidak_lapor", "warning", "Narmada tidak ada"),
+    ("5203/2018-04-12.csv", "sha-5203-2018-04-12", "5203", D, "520302", "nama_tidak_sesuai", "warning", "nama berbeda"),
+    (REJECTED_FILE, "sha-bad", "5208", D, "520801", "angka_tidak_valid", "error", FORMULA_REASON),
+    ("5203/2018-04-11.csv", "sha-5203-2018-04-11", "5203", D - timedelta(days=1), "520301", "rekam_menurun", "warning", "turun"),
 ]
 
 
@@ -161,7 +174,10 @@ def build_warehouse(path: Path) -> Path:
         con.executemany("insert into progres_kecamatan values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", progres)
         con.execute(DERIVE)
         con.executemany("insert into unggahan values (?, ?, ?, ?, ?, ?, ?, ?, ?)", unggahan_rows(progres))
-        con.executemany("insert into kualitas_data values (?, ?, ?, ?, ?, ?, ?)", KUALITAS)
+        con.executemany("insert into kualitas_data values (?, ?, ?, ?, ?, ?, ?, ?)", KUALITAS)
+        con.execute(JOURNAL)
+        # The scorecard is a mart of the pipeline's: built by its own SQL over the tables above.
+        con.execute(f"create table mutu_kabupaten as {sql('marts/mutu_kabupaten')}")
         con.execute("checkpoint")
     finally:
         con.close()

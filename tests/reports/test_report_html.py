@@ -211,12 +211,26 @@ def test_missing_warehouse_is_a_warehouse_error(tmp_path):
     assert isinstance(raised.value, EktpError) and "nope.duckdb" in str(raised.value)
 
 
-@pytest.mark.parametrize("when", [D + timedelta(days=1), D - timedelta(days=30)])
-def test_date_without_data_is_a_report_error(warehouse, tmp_path, when):
-    # After the last or before the first loaded date: the error names the covered range.
+def test_date_before_the_data_is_a_report_error(warehouse, tmp_path):
+    # Before the first loaded date there is nothing to carry: the error names the covered range.
     with pytest.raises(ReportError, match="mencakup 2018-04-03 s.d. 2018-04-12"):
-        write_report(warehouse, when, tmp_path)
+        write_report(warehouse, D - timedelta(days=30), tmp_path)
     assert not list(tmp_path.glob("laporan-*"))
+
+
+def test_a_day_nobody_reported_is_still_a_report(warehouse, tmp_path, query):
+    # The day after the last loaded report: figures carried forward, nothing recorded, every
+    # district listed as not reporting, the pace measured over the carried series as any day
+    html = write_report(warehouse, D + timedelta(days=1), tmp_path).html.read_text()
+    page = parse(html)
+    assert "Jumat, 13 April 2018" in html
+    for name in ("Kabupaten Lombok Barat", "Kabupaten Lombok Timur", "Kabupaten Lombok Utara"):
+        assert name in page.text["tidak-lapor"]
+    assert "Semua kabupaten/kota melapor" not in page.text["tidak-lapor"]
+    assert "0 / 3" in page.text["ringkasan"] and "3 tidak lapor" in page.text["ringkasan"]
+    # the carried figures of 12 April; the 7-day pace is still a pace, not "belum ada"
+    (belum,) = query("select sum(belum_rekam) from progres_kabupaten where tanggal = ?", D)[0]
+    assert ribuan(belum) in page.text["ringkasan"] and "laju 7 hari belum ada" not in page.text["ringkasan"]
 
 
 def test_a_file_that_is_not_a_warehouse_is_a_warehouse_error(tmp_path):

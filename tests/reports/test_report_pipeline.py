@@ -64,3 +64,25 @@ def test_report_at_national_scope_and_for_one_province(tmp_path, prefect_server,
     assert (summary["Wajib KTP"], summary["Sudah rekam"]) == by_province["52"]
     html = ntb.html.read_text()
     assert "Provinsi Nusa Tenggara Barat" in html and "Kota Bima" in html and "Kota Kupang" not in html
+
+
+def test_a_night_without_any_file_for_its_date_still_writes_the_report(tmp_path, prefect_server):
+    # Nobody sent a file dated D2: the report of D2 is written all the same, with D1's figures carried
+    # forward, nothing recorded, and every district of the province listed as not reporting
+    landing, wh = tmp_path / "landing", tmp_path / "gudang" / "ektp.duckdb"
+    day_file(landing, "5272", KOTA_BIMA, D1, base=5_000, step=10)
+    day_file(landing, "5208", LOMBOK_UTARA, D1, base=7_000, step=20)
+    nightly(tanggal=D1, settings=run_settings(landing, wh))
+    result = nightly(tanggal=D2, settings=run_settings(landing, wh))
+    assert result["berkas_diproses"] == 0
+    assert not any("laporan tidak dibuat" in c for c in result["catatan"]), result["catatan"]
+    assert Path(result["laporan"][0]).name == "laporan-ektp-2018-04-02.html"
+    book = openpyxl.load_workbook(result["laporan"][1])
+    summary = {r[0].value: r[1].value for r in book["Ringkasan"].iter_rows(min_row=2)}
+    ((sudah, belum),) = one(wh, "select sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", [D1])
+    assert (summary["Sudah rekam"], summary["Belum rekam"]) == (sudah, belum)
+    assert (summary["Rekam hari ini"], summary["Kabupaten/kota lapor"], summary["Kabupaten/kota total"]) == (0, 0, 10)
+    missing = [r[0].value for r in book["Kabupaten Tidak Lapor"].iter_rows(min_row=2)]
+    assert missing == ["5201", "5202", "5203", "5204", "5205", "5206", "5207", "5208", "5271", "5272"]
+    # the run summary's province line is carried forward too
+    assert [(p["sudah_rekam"], p["kabupaten_lapor"]) for p in result["provinsi"]] == [(sudah, 0)]

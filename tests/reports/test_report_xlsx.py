@@ -9,7 +9,8 @@ from reports.xlsx import Col, Writer
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 SHEETS = [
-    "Ringkasan", "Kabupaten", "Kecamatan Terbanyak", "Kabupaten Tidak Lapor",
+    "Ringkasan", "Kabupaten", "Rentang Perkiraan", "Prioritas Keliling", "Mutu Kabupaten", "Mutu Harian",
+    "Kecamatan Terbanyak", "Kabupaten Tidak Lapor",
     "Kecamatan Tidak Lapor", "Berkas Ditolak", "Peringatan", "Riwayat Provinsi",
 ]
 

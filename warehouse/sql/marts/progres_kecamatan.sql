@@ -1,7 +1,7 @@
 -- One row per kecamatan and date it was reported, from the current (loaded) file.
 with
 
-unggahan as (
+loaded as (
     select file, sha256 from unggahan where status = 'loaded'
 ),
 
@@ -16,7 +16,7 @@ wilayah as (
 current_reports as (
     select riwayat.*
     from riwayat
-    inner join unggahan using (file, sha256)
+    inner join loaded using (file, sha256)
 ),
 
 derived as (

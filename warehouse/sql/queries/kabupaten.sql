@@ -31,8 +31,16 @@ terakhir_lapor as (
     group by kode_kabupaten
 ),
 
+-- Each kabupaten's row for $tanggal; after the last loaded report of any kabupaten (a day nobody
+-- reported) its last row, the stocks carried forward, with nothing recorded and nothing reported.
 hari_ini as (
-    select * from progres_kabupaten where tanggal = $tanggal
+    select * replace (
+        case when tanggal = $tanggal then rekam_hari_ini else 0 end as rekam_hari_ini,
+        case when tanggal = $tanggal then kecamatan_lapor else 0 end as kecamatan_lapor
+    )
+    from progres_kabupaten
+    where tanggal <= $tanggal
+    qualify row_number() over (partition by kode_kabupaten order by tanggal desc) = 1
 ),
 
 final as (

@@ -1,4 +1,6 @@
--- Each kabupaten's carried-forward series from $dari to $tanggal: the input of its 7-day pace.
+-- Each kabupaten's carried-forward series from $dari to $tanggal, the input of its pace: its rows
+-- in that range, and its latest row before $dari, which stands for $dari itself when the range has
+-- none (after the last loaded report, as on a day nobody reported, the range may hold no row at all).
 with
 
 progres_kabupaten as (
@@ -7,10 +9,21 @@ progres_kabupaten as (
     where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
 ),
 
-final as (
+dalam_rentang as (
+    select * from progres_kabupaten where tanggal between $dari and $tanggal
+),
+
+sebelum as (
     select *
     from progres_kabupaten
-    where tanggal between $dari and $tanggal
+    where tanggal < $dari
+    qualify row_number() over (partition by kode_kabupaten order by tanggal desc) = 1
+),
+
+final as (
+    select * from dalam_rentang
+    union all
+    select * from sebelum
     order by kode_kabupaten, tanggal
 )
 

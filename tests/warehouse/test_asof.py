@@ -1,0 +1,180 @@
+"""The journal and the figures as known on a moment: after every run of a story with a late
+correction, a path overwritten with other bytes and a copy that turns a loaded file into a
+duplicate, the relations rebuilt "as known on" that run's time equal the tables as they were then,
+row for row, run ids and times included; and the analysts' `_per` macros give the same rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date, datetime, time, timedelta, timezone
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from contract.errors import ReportError
+from flows.nightly import nightly
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, one, row, run_settings, write
+from warehouse import asof, store
+
+D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
+
+
+def state(wh, names=None) -> dict[str, pl.DataFrame]:
+    """Every relation that has a state at T, whole and sorted (run ids and times kept)."""
+    with duckdb.connect(str(wh), read_only=True) as con:
+        return {n: _sorted(con.sql(f"select * from {n}").pl()) for n in names or asof.names()}
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+def rebuilt(wh, t) -> dict[str, pl.DataFrame]:
+    with asof.connect(wh, t) as con:
+        return {n: _sorted(con.sql(f"select * from memory.main.{n}").pl()) for n in asof.names()}
+
+
+def by_macros(wh, t) -> dict[str, pl.DataFrame]:
+    """What an analyst gets from the stored `<relation>_per(waktu)` macros, in a plain connection."""
+    with duckdb.connect(str(wh), read_only=True) as con:
+        return {n: _sorted(con.sql(f"select * from {n}_per(?)", params=[t]).pl()) for n in asof.names()}
+
+
+def decided_at(wh, run_id: str) -> datetime:
+    return one(wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [run_id])[0][0]
+
+
+def assert_same(found: dict, expected: dict) -> None:
+    assert found.keys() == expected.keys()
+    for name in expected:
+        assert_frame_equal(found[name], expected[name], check_dtypes=False), name
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory, prefect_server):
+    """Four nightly runs; after each, the run id, its decision time and the tables as they were."""
+    base = tmp_path_factory.mktemp("asof")
+    landing, wh = base / "landing", base / "gudang" / "ektp.duckdb"
+    runs = []
+
+    def run(day):
+        result = nightly(tanggal=day, settings=run_settings(landing, wh))
+        runs.append((result["run_id"], decided_at(wh, result["run_id"]), state(wh)))
+
+    for d in (D1, D2):
+        day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
+        day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
+    run(D2)
+    # A late correction of 1 April (527201 had 500 more) and the files of 3 April.
+    lines = [row(D1, k, 10_000 + 100 * i, 5_000 + i + (500 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)]
+    write(landing, "5272", "lap_2018-04-01 revisi.csv", lines, datetime.combine(D3, time(9), tzinfo=WITA))
+    day_file(landing, "5272", KOTA_BIMA, D3, base=5_000, step=10)
+    run(D3)
+    # Lombok Utara overwrites its 2 April file with other figures, under the same name.
+    day_file(landing, "5208", LOMBOK_UTARA, D2, base=7_100, step=20, when=datetime.combine(D3, time(10), tzinfo=WITA))
+    run(D3)
+    # A copy of Lombok Utara's 1 April file with an older modification time (copied with `cp -p` from
+    # an earlier download): the copy comes first, so the file loaded until now becomes its duplicate.
+    original = landing / "5208" / "lap_2018-04-01.csv"
+    copy = original.with_name("salinan lap_2018-04-01.csv")
+    shutil.copy2(original, copy)
+    st = original.stat()
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns - 3600 * 10**9))
+    run(D3)
+    return wh, runs
+
+
+def test_the_story_exercises_every_kind_of_change(story):
+    wh, runs = story
+    assert len(runs) == 4
+    # the correction superseded the original, the overwritten path was retired, the copy turned the
+    # loaded file into a duplicate and its figures went to the archive
+    assert one(wh, "select file, status from unggahan where file like '%2018-04-01%' order by file") == [
+        ("5208/lap_2018-04-01.csv", "duplicate"),
+        ("5208/salinan lap_2018-04-01.csv", "loaded"),
+        ("5272/lap_2018-04-01 revisi.csv", "loaded"),
+        ("5272/lap_2018-04-01.csv", "superseded"),
+    ]
+    assert one(wh, "select count(*) from unggahan where file = '5208/lap_2018-04-02.csv'") == [(2,)]
+    assert one(wh, "select distinct file from arsip_riwayat_kecamatan") == [("5208/lap_2018-04-01.csv",)]
+    assert one(wh, "select count(*) from riwayat_kecamatan where file = '5208/lap_2018-04-01.csv'") == [(0,)]
+
+
+def test_each_run_s_tables_are_rebuilt_exactly_as_known_on_its_time(story):
+    wh, runs = story
+    for _, t, tables in runs:
+        assert_same(rebuilt(wh, t), tables)
+
+
+def test_a_moment_between_runs_sees_the_earlier_run(story):
+    wh, runs = story
+    (_, t1, first), (_, t2, _) = runs[0], runs[1]
+    assert_same(rebuilt(wh, t1 + (t2 - t1) / 2), first)
+
+
+def test_the_analysts_macros_give_the_same_rows(story):
+    wh, runs = story
+    for _, t, tables in (runs[0], runs[-1]):
+        assert_same(by_macros(wh, t), tables)
+
+
+def test_a_run_id_stands_for_its_decision_time(story):
+    wh, runs = story
+    run_id, _, tables = runs[1]
+    assert_same(rebuilt(wh, run_id), tables)
+    with pytest.raises(ReportError, match="tidak ada dalam riwayat"):
+        rebuilt(wh, "20180101T000000Z-abcdef")
+
+
+def test_the_journal_only_grows(story):
+    wh, runs = story
+    # every run appended what it changed and nothing else: the first run all 4 files, the second the
+    # correction, the superseded original and 3 April's file
+    counts = dict(one(wh, "select dicatat_oleh, count(*) from riwayat_unggahan group by 1"))
+    assert [counts[r] for r, _, _ in runs] == [4, 3, 2, 2]
+
+
+def test_a_warehouse_older_than_the_journal_is_seeded_and_refuses_earlier_moments(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect()
+    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
+    con.execute("use gudang")
+    store.migrate(con, upto=2)
+    decided = datetime(2018, 4, 2, 18, 5, tzinfo=timezone.utc)
+    con.execute("insert into unggahan values ('5272/a.csv', 'x', '5272', '2018-04-01', 'rejected', 'rusak', 0,"
+                " ?, 'r1', 1, ?, 1)", [decided, decided])
+    con.close()
+    with store.writing(path) as session:
+        session.publish()
+    with duckdb.connect(str(path), read_only=True) as con:
+        # the current decision is the journal's first entry, in force since it was made
+        assert con.execute("select file, status, berlaku_sejak, dicatat_oleh, ada from riwayat_unggahan").fetchall() == [
+            ("5272/a.csv", "rejected", decided, "r1", True)]
+        (start,) = con.execute("select diterapkan_pada from schema_migrations where versi = 4").fetchall()[0]
+    assert rebuilt(path, start + timedelta(seconds=1))["unggahan"]["file"].to_list() == ["5272/a.csv"]
+    # before the journal began, what was decided is not known: refused, not guessed
+    with pytest.raises(ReportError, match="baru dicatat sejak"):
+        rebuilt(path, start - timedelta(seconds=1))
+
+
+def test_a_warehouse_without_the_journal_is_a_clear_error(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect()
+    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
+    con.execute("use gudang")
+    store.migrate(con, upto=2)
+    con.close()
+    with pytest.raises(ReportError, match="belum mencatat riwayat keputusan"):
+        rebuilt(path, datetime.now(timezone.utc))
+
+
+def test_a_cte_named_like_a_relation_it_reads_is_refused(monkeypatch):
+    # `from unggahan` after a CTE named unggahan means the CTE: rewriting it would change the SQL
+    text = "with unggahan as (select * from unggahan where status = 'loaded') select * from unggahan"
+    monkeypatch.setattr(asof, "source", lambda name: text)
+    monkeypatch.setattr(asof, "reads", lambda name: {"unggahan"})
+    with pytest.raises(Exception, match="CTE"):
+        asof.macro("progres_kecamatan")

@@ -1,0 +1,168 @@
+"""Figures as known on a moment T: the warehouse's relations rebuilt from its journal.
+
+The journal (`warehouse.journal`) keeps every version of every `unggahan` row, every finding and
+the figures of every file version that was ever valid. From it, `warehouse/sql/asof/<name>.sql`
+gives a stored table as it stood at T; the marts are then built from those by their own SQL,
+unchanged. Two ways to use it:
+
+- `connect(path, t)`: an in-memory connection where the warehouse is attached read-only and every
+  such relation is replaced by its state at T, so that the report's unchanged queries read the
+  figures as known on T (`ektp report --as-known-on`);
+- table macros `<relation>_per(waktu)` stored in the warehouse for analysts, generated from the same
+  SQL files (`install`), e.g.
+  `select * from progres_kabupaten_per(timestamptz '2018-04-13 03:00:00+08')`.
+  DuckDB expands a macro inside its caller's CTE scope: no SQL here names a CTE like a stored relation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import cache
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from contract.dates import WITA
+from contract.errors import ReportError, WarehouseError
+from contract.formats import waktu as as_text
+from warehouse import marts
+from warehouse.read import sql
+
+# The stored tables that change with the decisions; the reference (wilayah_*) does not.
+TABLES = ("riwayat_unggahan", "unggahan", "kualitas_data", "riwayat_kecamatan")
+JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
+_REFERENCE = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+_COMMENT = re.compile(r"--[^\n]*")
+_CTE = re.compile(r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*\(", re.IGNORECASE | re.MULTILINE)
+
+
+def names() -> list[str]:
+    """Every relation that has a state at T: the journal-backed tables, then the marts."""
+    return [*TABLES, *marts.names()]
+
+
+def source(name: str) -> str:
+    """The SQL that gives `name` at T, over the other relations at T."""
+    return sql(f"asof/{name}") if name in TABLES else sql(f"marts/{name}")
+
+
+def code(name: str) -> str:
+    """`source(name)` without its comments."""
+    return _COMMENT.sub("", source(name))
+
+
+def named(name: str) -> set[str]:
+    """Every relation or CTE `name`'s SQL reads from."""
+    return {m.lower() for _, m in _REFERENCE.findall(code(name))}
+
+
+def reads(name: str) -> set[str]:
+    """The relations at T that `name`'s SQL reads; a table's own name there is the stored table."""
+    return named(name) & set(names()) - {name}
+
+
+@cache
+def order() -> list[str]:
+    """Every relation after the relations it reads."""
+    return list(TopologicalSorter({n: reads(n) for n in names()}).static_order())
+
+
+def ctes(name: str) -> set[str]:
+    """The names of the CTEs `name`'s SQL defines."""
+    return {c.lower() for c in _CTE.findall(code(name))}
+
+
+def tables_read() -> frozenset[str]:
+    """Every stored relation that some relation at T reads (what its SQL names and does not define)."""
+    return frozenset(r for n in names() for r in named(n) - ctes(n))
+
+
+def macro(name: str) -> str:
+    """`create or replace macro <name>_per(waktu)`: `name` at T, reading the other relations at T."""
+    text = source(name)
+    # A CTE named like a relation is refused: `from x` after it means the CTE, so the rewrite below
+    # would change the SQL's meaning; and DuckDB expands a macro inside its caller's CTE scope, so
+    # the macro of another relation reading table x would read the caller's CTE x instead.
+    if clash := ctes(name) & (tables_read() | set(names())):
+        raise WarehouseError("CTE bernama seperti relasi gudang data; ganti namanya", sql=name, cte=sorted(clash))
+    reads_at_t = reads(name)
+
+    def at_t(match: re.Match) -> str:
+        keyword, relation = match.groups()
+        return f"{keyword} {relation}_per(waktu)" if relation.lower() in reads_at_t else match.group(0)
+
+    body = _REFERENCE.sub(at_t, text).replace("$waktu", "waktu")
+    return f"create or replace macro {name}_per(waktu) as table\n{body}"
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the analysts' `<relation>_per(waktu)` macros (the writer, after the marts)."""
+    for name in order():
+        con.execute(macro(name))
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as gudang (read_only)", [str(path)])
+        # Unqualified names: this connection's own tables (the state at T) first, then the warehouse.
+        con.execute("set search_path = 'memory.main,gudang.main'")
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError("gudang data tidak dapat dibuka", warehouse=path, reason=str(exc).splitlines()[0]) from exc
+    return con
+
+
+def journal_start(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the journal began (migration 004 applied), or None for a warehouse without one."""
+    found = con.execute(
+        "select diterapkan_pada from gudang.schema_migrations where versi = ?", [JOURNAL_MIGRATION]
+    ).fetchall()
+    return found[0][0] if found else None
+
+
+def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:
+    """The decision time of run `run_id`, or None when the journal has no decision of it."""
+    return con.execute(
+        "select max(berlaku_sejak) from gudang.riwayat_unggahan where dicatat_oleh = ?", [run_id]
+    ).fetchall()[0][0]
+
+
+@contextmanager
+def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose relations are the warehouse as known on `t` (a time, WITA when naive; or a run id)."""
+    con = _attach(path)
+    try:
+        start = journal_start(con)
+        if start is None:
+            raise ReportError("gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali", warehouse=path)
+        if isinstance(t, str):
+            run = t
+            t = run_time(con, run)
+            if t is None:
+                raise ReportError(f"run {run} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
+        elif t.tzinfo is None:
+            t = t.replace(tzinfo=WITA)  # a wall-clock time is the offices' (as on the command line)
+        if t < start:
+            raise ReportError(
+                f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "
+                f"angka sebagaimana diketahui pada {as_text(t)} tidak dapat disusun ulang", warehouse=path)
+        for name in order():
+            con.execute(f"create table memory.main.{name} as {source(name)}", _params(name, t))  # name: ours
+        yield con
+    except duckdb.Error as exc:
+        raise WarehouseError("gudang data tidak dapat dibaca", warehouse=path, reason=str(exc).splitlines()[0]) from exc
+    finally:
+        con.close()
+
+
+def _params(name: str, t: datetime) -> dict:
+    """DuckDB refuses a parameter the statement does not use: pass T only where the SQL reads it."""
+    return {"waktu": t} if "$waktu" in code(name) else {}

@@ -1,0 +1,31 @@
+"""The warehouse's journal: every decision, finding and figure kept, so that the figures of any
+moment can be rebuilt (`warehouse.asof`). Written in the load's transaction, by the same writer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from warehouse.read import sql
+
+VALID = ("loaded", "superseded")
+
+
+def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
+    """Archive the figures of the decided files that stop being valid, before they are replaced."""
+    gone = files.filter(~pl.col("status").is_in(VALID)).select("file", "sha256")
+    if gone.is_empty():
+        return
+    con.register("berkas_gugur", gone)
+    try:
+        con.execute(sql("riwayat/arsipkan_angka"))
+    finally:
+        con.unregister("berkas_gugur")
+
+
+def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime) -> None:
+    """Append the ledger rows and findings this run changed to the history tables."""
+    con.execute(sql("riwayat/catat_unggahan"), {"waktu": decided_at, "run_id": run_id})
+    con.execute(sql("riwayat/catat_temuan"), {"run_id": run_id})

@@ -1,0 +1,218 @@
+-- One row per kabupaten and date, from the first date of any loaded report to the latest date any
+-- loaded report or any file with a valid date is for: how well the district office reported, over
+-- the 7 and the 30 days ending that date (docs/definitions.md). DHIS2's reporting rate and timeliness
+-- are the anchor: a day is expected from every kabupaten in scope.
+--
+-- A row for date D depends only on the files dated D-29 .. D (their current decisions, the first
+-- time each was seen and their findings), the loaded reports of those dates and the reference;
+-- nothing dated after D. The windows are cut at the first date (no day before it is expected).
+-- A file whose date is not valid (tanggal_tidak_valid) cannot be counted for a date, and a
+-- duplicate (a copy of an earlier file) is ignored, as the pipeline ignores it.
+with
+
+kabupaten as (
+    select kode_kabupaten, nama from wilayah_kabupaten
+),
+
+kecamatan as (
+    select kode_kabupaten from wilayah_kecamatan
+),
+
+laporan_kecamatan as (
+    select tanggal, kode_kabupaten from progres_kecamatan
+),
+
+berkas_tercatat as (
+    select file, sha256, kode_kabupaten, tanggal, status
+    from unggahan
+    where tanggal is not null and kode_kabupaten is not null and status <> 'duplicate'
+),
+
+temuan as (
+    select file, sha256, aturan, tingkat from kualitas_data
+),
+
+versi as (
+    select file, sha256, berlaku_sejak, diubah_pada, diproses_pada from riwayat_unggahan
+),
+
+kecamatan_total as (
+    select kode_kabupaten, count(*) as kecamatan_total
+    from kecamatan
+    group by kode_kabupaten
+),
+
+laporan as (
+    select tanggal, kode_kabupaten, count(*) as kecamatan_lapor
+    from laporan_kecamatan
+    group by tanggal, kode_kabupaten
+),
+
+-- A file version is first seen at its modification time when a run first decided it, or at that
+-- run's time if the file claims a later one: it cannot have arrived after the run that read it.
+pertama_terlihat as (
+    select file, sha256, arg_min(least(diubah_pada, diproses_pada), berlaku_sejak) as pertama_terlihat
+    from versi
+    group by file, sha256
+),
+
+berkas as (
+    select
+        berkas_tercatat.*,
+        pertama_terlihat.pertama_terlihat,
+        berkas_tercatat.status in ('loaded', 'superseded') as sah,
+        -- In the landing folder before the nightly run of 02:00 WITA the next day, that is before
+        -- 18:00 UTC on the report date (WITA is UTC+8 all year): epoch seconds, no time-zone tables.
+        epoch(pertama_terlihat.pertama_terlihat) <= epoch(berkas_tercatat.tanggal::timestamp) + 18 * 3600 as tepat
+    from berkas_tercatat
+    left join pertama_terlihat using (file, sha256)
+    anti join (select file, sha256 from temuan where aturan = 'tanggal_tidak_valid') as tanggal_salah
+        using (file, sha256)
+),
+
+berkas_harian as (
+    select
+        kode_kabupaten,
+        tanggal,
+        count(*) as berkas,
+        count(*) filter (where status = 'rejected') as berkas_ditolak,
+        count(*) filter (where status = 'superseded') as berkas_diganti,
+        count(*) filter (where sah and not tepat) as berkas_terlambat,
+        coalesce(bool_or(sah and tepat), false) as tepat_waktu,
+        min(pertama_terlihat) filter (where sah) as pertama_masuk
+    from berkas
+    group by kode_kabupaten, tanggal
+),
+
+peringatan as (
+    select berkas_tercatat.kode_kabupaten, berkas_tercatat.tanggal, count(*) as peringatan
+    from temuan
+    inner join berkas_tercatat using (file, sha256)
+    where temuan.tingkat = 'warning' and berkas_tercatat.status = 'loaded'
+    group by berkas_tercatat.kode_kabupaten, berkas_tercatat.tanggal
+),
+
+rentang as (
+    select
+        (select min(tanggal) from laporan) as pertama,
+        greatest((select max(tanggal) from laporan), (select max(tanggal) from berkas_harian)) as terakhir
+),
+
+spine as (
+    select
+        kabupaten.kode_kabupaten,
+        unnest(generate_series(rentang.pertama, rentang.terakhir, interval 1 day))::date as tanggal
+    from kabupaten
+    cross join rentang
+    where rentang.pertama is not null
+),
+
+harian as (
+    select
+        spine.tanggal,
+        spine.kode_kabupaten,
+        coalesce(laporan.kecamatan_lapor, 0) > 0 as lapor,
+        coalesce(berkas_harian.tepat_waktu, false) as tepat_waktu,
+        berkas_harian.pertama_masuk,
+        to_timestamp(epoch(spine.tanggal::timestamp) + 18 * 3600) as batas_waktu,
+        coalesce(laporan.kecamatan_lapor, 0) as kecamatan_lapor,
+        coalesce(kecamatan_total.kecamatan_total, 0) as kecamatan_total,
+        coalesce(berkas_harian.berkas, 0) as berkas,
+        coalesce(berkas_harian.berkas_ditolak, 0) as berkas_ditolak,
+        coalesce(berkas_harian.berkas_diganti, 0) as berkas_diganti,
+        coalesce(berkas_harian.berkas_terlambat, 0) as berkas_terlambat,
+        coalesce(peringatan.peringatan, 0) as peringatan
+    from spine
+    left join laporan using (kode_kabupaten, tanggal)
+    left join berkas_harian using (kode_kabupaten, tanggal)
+    left join peringatan using (kode_kabupaten, tanggal)
+    left join kecamatan_total using (kode_kabupaten)
+),
+
+-- The spine has a row for every day from the first date, so 7 rows are the 7 days ending the date.
+jendela as (
+    select
+        *,
+        count(*) over hari_7 as hari_7,
+        count(*) filter (where lapor) over hari_7 as lapor_7,
+        count(*) filter (where tepat_waktu) over hari_7 as tepat_7,
+        sum(kecamatan_lapor) over hari_7 as kecamatan_lapor_7,
+        sum(berkas) over hari_7 as berkas_7,
+        sum(berkas_ditolak) over hari_7 as ditolak_7,
+        sum(berkas_diganti) over hari_7 as diganti_7,
+        sum(berkas_terlambat) over hari_7 as terlambat_7,
+        sum(peringatan) over hari_7 as peringatan_7,
+        count(*) over hari_30 as hari_30,
+        count(*) filter (where lapor) over hari_30 as lapor_30,
+        count(*) filter (where tepat_waktu) over hari_30 as tepat_30,
+        sum(kecamatan_lapor) over hari_30 as kecamatan_lapor_30,
+        sum(berkas) over hari_30 as berkas_30,
+        sum(berkas_ditolak) over hari_30 as ditolak_30,
+        sum(berkas_diganti) over hari_30 as diganti_30,
+        sum(berkas_terlambat) over hari_30 as terlambat_30,
+        sum(peringatan) over hari_30 as peringatan_30
+    from harian
+    window
+        hari_7 as (partition by kode_kabupaten order by tanggal rows between 6 preceding and current row),
+        hari_30 as (partition by kode_kabupaten order by tanggal rows between 29 preceding and current row)
+),
+
+persen as (
+    select
+        *,
+        100.0 * lapor_7 / hari_7 as lapor_7_,
+        100.0 * tepat_7 / hari_7 as tepat_7_,
+        100.0 * kecamatan_lapor_7 / nullif(kecamatan_total * lapor_7, 0) as lengkap_7_,
+        100.0 * ditolak_7 / nullif(berkas_7, 0) as ditolak_7_,
+        100.0 * lapor_30 / hari_30 as lapor_30_,
+        100.0 * tepat_30 / hari_30 as tepat_30_,
+        100.0 * kecamatan_lapor_30 / nullif(kecamatan_total * lapor_30, 0) as lengkap_30_,
+        100.0 * ditolak_30 / nullif(berkas_30, 0) as ditolak_30_
+    from jendela
+),
+
+final as (
+    select
+        persen.tanggal,
+        persen.kode_kabupaten,
+        kabupaten.nama as nama_kabupaten,
+        -- the day itself
+        persen.lapor,
+        persen.tepat_waktu,
+        persen.pertama_masuk,
+        persen.batas_waktu,
+        persen.kecamatan_lapor::integer as kecamatan_lapor,
+        persen.kecamatan_total::integer as kecamatan_total,
+        persen.berkas::integer as berkas,
+        persen.berkas_ditolak::integer as berkas_ditolak,
+        persen.berkas_diganti::integer as berkas_diganti,
+        persen.berkas_terlambat::integer as berkas_terlambat,
+        persen.peringatan::integer as peringatan,
+        -- the 7 days ending it
+        persen.hari_7::integer as hari_7,
+        round(persen.lapor_7_, 2)::decimal(5, 2) as persen_lapor_7,
+        round(persen.tepat_7_, 2)::decimal(5, 2) as persen_tepat_waktu_7,
+        round(persen.lengkap_7_, 2)::decimal(5, 2) as persen_lengkap_7,
+        round(persen.ditolak_7_, 2)::decimal(5, 2) as persen_ditolak_7,
+        persen.diganti_7::integer as koreksi_7,
+        persen.terlambat_7::integer as terlambat_7,
+        round(persen.peringatan_7 / nullif(persen.lapor_7, 0), 2)::decimal(9, 2) as peringatan_per_laporan_7,
+        round((persen.lapor_7_ + persen.tepat_7_ + coalesce(persen.lengkap_7_, 0)
+               + 100 - coalesce(persen.ditolak_7_, 100)) / 4, 2)::decimal(5, 2) as skor_7,
+        -- the 30 days ending it
+        persen.hari_30::integer as hari_30,
+        round(persen.lapor_30_, 2)::decimal(5, 2) as persen_lapor_30,
+        round(persen.tepat_30_, 2)::decimal(5, 2) as persen_tepat_waktu_30,
+        round(persen.lengkap_30_, 2)::decimal(5, 2) as persen_lengkap_30,
+        round(persen.ditolak_30_, 2)::decimal(5, 2) as persen_ditolak_30,
+        persen.diganti_30::integer as koreksi_30,
+        persen.terlambat_30::integer as terlambat_30,
+        round(persen.peringatan_30 / nullif(persen.lapor_30, 0), 2)::decimal(9, 2) as peringatan_per_laporan_30,
+        round((persen.lapor_30_ + persen.tepat_30_ + coalesce(persen.lengkap_30_, 0)
+               + 100 - coalesce(persen.ditolak_30_, 100)) / 4, 2)::decimal(5, 2) as skor_30
+    from persen
+    left join kabupaten using (kode_kabupaten)
+)
+
+select * from final
+order by tanggal, kode_kabupaten

@@ -1,0 +1,21 @@
+-- Each kabupaten in scope with its data-quality scorecard for $tanggal, lowest 30-day score first.
+-- When nobody sent any file since an earlier date (the mart ends there), that date's scorecard.
+with
+
+mutu as (
+    select * from mutu_kabupaten
+    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+),
+
+hari as (
+    select max(tanggal) as tanggal from mutu where tanggal <= $tanggal
+),
+
+final as (
+    select mutu.*
+    from mutu
+    semi join hari using (tanggal)
+    order by mutu.skor_30, mutu.skor_7, mutu.kode_kabupaten
+)
+
+select * from final
