@@ -288,10 +288,10 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-def _portal_db(warehouse, provinsi, portal_db):
+def _portal_db(warehouse, provinsi, portal_db, landing=None):
     from portal import db
 
-    settings = _settings(warehouse=warehouse, provinsi=provinsi, portal_db=portal_db)
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, portal_db=portal_db)
     return settings, db.create(db.path_of(settings))
 
 
@@ -305,13 +305,13 @@ def akun_tambah(
     peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
     kabupaten: Annotated[Optional[str], typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)] = None,
     sandi_stdin: SandiStdin = False,
-    warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
 ) -> int:
     """Buat akun portal (sandi diketik tanpa gema, atau dari masukan standar)."""
     from contract import regions
     from portal import accounts
 
-    settings, path = _portal_db(warehouse, provinsi, portal_db)
+    settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
     akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
     print(f"Akun {akun.nama} ({akun.peran}{' ' + akun.kode_kabupaten if akun.kode_kabupaten else ''}) dibuat di {path}")
     return 0
@@ -320,12 +320,12 @@ def akun_tambah(
 @akun_app.command("hapus", epilog=_examples("ektp akun hapus lombokbarat"))
 def akun_hapus(
     nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
-    warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
 ) -> int:
     """Hapus akun portal dan akhiri sesinya (catatan unggahannya tetap)."""
     from portal import accounts
 
-    _, path = _portal_db(warehouse, provinsi, portal_db)
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
     accounts.remove(path, nama)
     print(f"Akun {nama} dihapus.")
     return 0
@@ -335,23 +335,25 @@ def akun_hapus(
 def akun_sandi(
     nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
     sandi_stdin: SandiStdin = False,
-    warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
 ) -> int:
     """Ganti sandi akun portal; semua sesinya berakhir."""
     from portal import accounts
 
-    _, path = _portal_db(warehouse, provinsi, portal_db)
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
     accounts.set_password(path, nama, _password(sandi_stdin))
     print(f"Sandi akun {nama} diganti.")
     return 0
 
 
 @akun_app.command("daftar", epilog=_examples("ektp akun daftar"))
-def akun_daftar(warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None) -> int:
+def akun_daftar(
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+) -> int:
     """Daftar akun portal."""
     from portal import accounts
 
-    _, path = _portal_db(warehouse, provinsi, portal_db)
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
     rows = accounts.listing(path)
     print(f"{'nama':<24} {'peran':<10} {'kabupaten':<10} dibuat")
     for r in rows:

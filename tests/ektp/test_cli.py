@@ -88,3 +88,12 @@ def test_quiet_and_verbose_set_the_log_level(capsys):
         err = capsys.readouterr().err
         assert [w for w in ("info", "peringatan", "galat") if f"{w}\n" in err] == shown
     console.setup(0, debug=False)
+
+
+@pytest.mark.parametrize("command", [["nightly"], ["backfill"], ["check"], ["report"], ["serve"], ["demo"], ["portal"],
+                                     ["akun", "tambah"], ["akun", "hapus"], ["akun", "sandi"], ["akun", "daftar"]])
+def test_every_command_takes_landing_and_warehouse(command, capsys):
+    # CONTRACT §3: every command takes --landing and --warehouse
+    assert cli.main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--landing" in out and "--warehouse" in out
