@@ -37,6 +37,10 @@ class Reference:
     def kabupaten_codes(self) -> frozenset[str]:
         return frozenset(self.kabupaten["kode_kabupaten"].to_list())
 
+    @property
+    def kabupaten_codes_sorted(self) -> list[str]:
+        return sorted(self.kabupaten_codes)
+
 
 def canonical(provinsi: str) -> str:
     """One spelling per scope: `all`, or the province codes sorted and comma-joined (`52,53`);

@@ -220,6 +220,27 @@ def report(
     return 0
 
 
+@app.command("rebuild-marts", epilog=_examples("ektp rebuild-marts", "ektp rebuild-marts --warehouse /srv/ektp/gudang.duckdb"))
+def rebuild_marts(
+    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+) -> int:
+    """Bangun ulang semua mart dari angka yang tersimpan (run biasa hanya memperbarui yang berubah)."""
+    from contract import regions
+    from pipeline import runs
+    from warehouse import store
+
+    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi)
+    _console(settings)
+    reference = regions.load(settings.provinsi)
+    if not settings.warehouse.exists():
+        raise UsageError(f"gudang data belum ada: {settings.warehouse}")
+    with store.writing(settings.warehouse, reference.scope) as session:
+        runs.rebuild_marts(session, reference)
+        session.publish()
+    print(f"Semua mart dibangun ulang: {settings.warehouse}")
+    return 0
+
+
 @app.command(epilog=_examples("ektp serve", "ektp serve --portal-port 8081", "ektp serve --tanpa-portal",
                               "PREFECT_API_URL=http://127.0.0.1:4200/api ektp serve"))
 def serve(

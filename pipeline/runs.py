@@ -168,37 +168,63 @@ def write(
     run_id: str,
     stats: pl.DataFrame | None = None,
 ) -> Outcome:
-    """Load the decisions, history warnings and figures in one transaction; refresh the marts.
-    `stats`: new stat of re-read files whose bytes did not change (runs.restated)."""
+    """Load the decisions, history warnings and figures in one transaction; bring the marts up to
+    date. `stats`: new stat of re-read files whose bytes did not change (runs.restated)."""
     now = datetime.now(timezone.utc)
     con = session.con
     con.execute("begin")
     if stats is not None and stats.height:
         store.restat(con, stats)
-    store.load_reference(con, reference)
-    history = history_warnings(con, checked, files, validator)
-    findings = pl.concat([checked.findings, history])
-    unggahan = ledger.unggahan(files, findings, run_id, now)
-    kualitas = ledger.kualitas_data(files, findings, run_id)
-    riwayat = ledger.riwayat(files, checked.rows, run_id, now)
-    # Kept history: figures about to be dropped are archived first, the changed decisions logged after.
-    journal.keep_figures(con, files)
-    store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
-    journal.record(con, run_id, now)
-    marts.refresh(con)
-    asof.install(con)
+    findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
+    unggahan, kualitas = store_decisions(con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed)
     con.execute("commit")
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
 
+def store_decisions(
+    con: duckdb.DuckDBPyConnection, files: pl.DataFrame, findings: pl.DataFrame, rows: pl.DataFrame,
+    reference: Reference, run_id: str, now: datetime, rebuild: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The ledger, findings, figures and journal of the decided files, and the marts' rows of the
+    districts and dates they touch (every row with `rebuild`); inside the caller's transaction."""
+    store.load_reference(con, reference)
+    before = marts.bounds(con)
+    unggahan = ledger.unggahan(files, findings, run_id, now)
+    kualitas = ledger.kualitas_data(files, findings, run_id)
+    riwayat = ledger.riwayat(files, rows, run_id, now)
+    # Kept history: figures about to be dropped are archived first, the changed decisions logged after.
+    journal.keep_figures(con, files)
+    store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+    journal.record(con, run_id, now)
+    # Only the marts' rows of the districts and dates decided now (and, when the run moved the
+    # spines' end, every district's new days); a scope changed on purpose rebuilds them all.
+    groups = files.select("kode_kabupaten", "tanggal")
+    perubahan = None if rebuild else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
+    marts.refresh(con, perubahan)
+    asof.install(con)
+    return unggahan, kualitas
+
+
 def refresh(session: store.WriteSession, reference: Reference, stats: pl.DataFrame) -> None:
-    """With no file to decide: record the new stat of re-read unchanged files, the scope's
-    regions and the marts over them (one transaction)."""
+    """With no file to decide: record the new stat of re-read unchanged files, and a scope the
+    operator changed (its regions, every mart rebuilt over them); one transaction."""
     con = session.con
     con.execute("begin")
     store.restat(con, stats)
+    if session.scope_changed:
+        store.load_reference(con, reference)
+        marts.refresh(con)
+        asof.install(con)
+    con.execute("commit")
+
+
+def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:
+    """Every mart rebuilt whole from the stored figures (`ektp rebuild-marts`); one transaction."""
+    con = session.con
+    con.execute("begin")
     store.load_reference(con, reference)
     marts.refresh(con)
+    asof.install(con)
     con.execute("commit")
 
 

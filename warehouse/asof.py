@@ -96,6 +96,8 @@ def macro(name: str) -> str:
         return f"{keyword} {relation}_per(waktu)" if relation.lower() in reads_at_t else match.group(0)
 
     body = _REFERENCE.sub(at_t, text).replace("$waktu", "waktu")
+    # A mart's SQL computes the rows `perubahan_mart` names: at T, all of them.
+    body = re.sub(rf"\b{marts.CHANGES}\b", marts.EVERYTHING, body)
     return f"create or replace macro {name}_per(waktu) as table\n{body}"
 
 
@@ -154,6 +156,7 @@ def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection
             raise ReportError(
                 f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "
                 f"angka sebagaimana diketahui pada {as_text(t)} tidak dapat disusun ulang", warehouse=path)
+        con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
         for name in order():
             con.execute(f"create table memory.main.{name} as {source(name)}", _params(name, t))  # name: ours
         yield con

@@ -6,9 +6,17 @@
 -- A row for date D depends only on the files dated D-29 .. D (their current decisions, the first
 -- time each was seen and their findings), the loaded reports of those dates and the reference;
 -- nothing dated after D. The windows are cut at the first date (no day before it is expected).
+--
+-- Brought up to date for the kabupaten and dates in perubahan_mart (kode_kabupaten, dari): the rows
+-- dated on or after dari, from the files and reports dated dari-29 on, within the first and latest
+-- dates of the whole warehouse.
 -- A file whose date is not valid (tanggal_tidak_valid) cannot be counted for a date, and a
 -- duplicate (a copy of an earlier file) is ignored, as the pipeline ignores it.
 with
+
+perubahan as (
+    select kode_kabupaten, dari, dari - 29 as sejak from perubahan_mart
+),
 
 kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
@@ -18,14 +26,28 @@ kecamatan as (
     select kode_kabupaten from wilayah_kecamatan
 ),
 
-laporan_kecamatan as (
+laporan_semua as (
     select tanggal, kode_kabupaten from progres_kecamatan
 ),
 
-berkas_tercatat as (
+laporan_kecamatan as (
+    select laporan_semua.tanggal, laporan_semua.kode_kabupaten
+    from laporan_semua
+    inner join perubahan using (kode_kabupaten)
+    where laporan_semua.tanggal >= perubahan.sejak
+),
+
+berkas_semua as (
     select file, sha256, kode_kabupaten, tanggal, status
     from unggahan
     where tanggal is not null and kode_kabupaten is not null and status <> 'duplicate'
+),
+
+berkas_tercatat as (
+    select berkas_semua.*
+    from berkas_semua
+    inner join perubahan using (kode_kabupaten)
+    where berkas_semua.tanggal >= perubahan.sejak
 ),
 
 temuan as (
@@ -33,7 +55,9 @@ temuan as (
 ),
 
 versi as (
-    select file, sha256, berlaku_sejak, diubah_pada, diproses_pada from riwayat_unggahan
+    select file, sha256, berlaku_sejak, diubah_pada, diproses_pada
+    from riwayat_unggahan
+    semi join berkas_tercatat using (file, sha256)
 ),
 
 kecamatan_total as (
@@ -92,17 +116,27 @@ peringatan as (
     group by berkas_tercatat.kode_kabupaten, berkas_tercatat.tanggal
 ),
 
+-- The whole warehouse's first and latest dates, not only those of the kabupaten brought up to date.
+berkas_bertanggal as (
+    select tanggal
+    from berkas_semua
+    anti join (select file, sha256 from temuan where aturan = 'tanggal_tidak_valid') as tanggal_salah
+        using (file, sha256)
+),
+
 rentang as (
     select
-        (select min(tanggal) from laporan) as pertama,
-        greatest((select max(tanggal) from laporan), (select max(tanggal) from berkas_harian)) as terakhir
+        (select min(tanggal) from laporan_semua) as pertama,
+        greatest((select max(tanggal) from laporan_semua), (select max(tanggal) from berkas_bertanggal)) as terakhir
 ),
 
 spine as (
     select
-        kabupaten.kode_kabupaten,
-        unnest(generate_series(rentang.pertama, rentang.terakhir, interval 1 day))::date as tanggal
-    from kabupaten
+        perubahan.kode_kabupaten,
+        perubahan.dari,
+        unnest(generate_series(greatest(rentang.pertama, perubahan.sejak), rentang.terakhir, interval 1 day))::date as tanggal
+    from perubahan
+    inner join kabupaten using (kode_kabupaten)
     cross join rentang
     where rentang.pertama is not null
 ),
@@ -111,6 +145,7 @@ harian as (
     select
         spine.tanggal,
         spine.kode_kabupaten,
+        spine.dari,
         coalesce(laporan.kecamatan_lapor, 0) > 0 as lapor,
         coalesce(berkas_harian.tepat_waktu, false) as tepat_waktu,
         berkas_harian.pertama_masuk,
@@ -212,6 +247,7 @@ final as (
                + 100 - coalesce(persen.ditolak_30_, 100)) / 4, 2)::decimal(5, 2) as skor_30
     from persen
     left join kabupaten using (kode_kabupaten)
+    where persen.tanggal >= persen.dari
 )
 
 select * from final

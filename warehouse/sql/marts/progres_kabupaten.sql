@@ -1,11 +1,25 @@
 -- One row per kabupaten and date, from its first loaded report to the latest date of any report.
 -- Stocks carry each kecamatan's latest report on or before the date forward. Computed as a running
--- sum of each kecamatan's change since its previous report (no kecamatan x date spine to as-of join:
--- 2.3x faster on a year of national figures, identical rows).
+-- sum of each kecamatan's change since its previous report (no kecamatan x date spine to as-of join).
+--
+-- Brought up to date for the kabupaten and dates in perubahan_mart (kode_kabupaten, dari): the rows
+-- dated on or after dari. Their stocks start from an opening balance on the day before dari: each
+-- kecamatan's latest report before it (what the running sum up to then adds up to). A row depends
+-- on the kabupaten's reports up to its date, and on the latest date of any report (the spine's end).
 with
 
+perubahan as (
+    select kode_kabupaten, dari from perubahan_mart
+),
+
 reports as (
-    select * from progres_kecamatan
+    select laporan.*, perubahan.dari
+    from progres_kecamatan as laporan
+    inner join perubahan using (kode_kabupaten)
+),
+
+all_reports as (
+    select tanggal from progres_kecamatan
 ),
 
 kabupaten as (
@@ -18,14 +32,32 @@ kecamatan_total as (
     group by kode_kabupaten
 ),
 
+sebelum_dari as (
+    select *
+    from reports
+    where tanggal < dari
+    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+),
+
+pembuka as (
+    select
+        dari - 1 as tanggal,
+        kode_kabupaten,
+        sum(wajib_ktp) as wajib_ktp,
+        sum(sudah_rekam) as sudah_rekam
+    from sebelum_dari
+    group by kode_kabupaten, dari
+),
+
 changes as (
     select
         tanggal,
         kode_kabupaten,
         wajib_ktp - coalesce(lag(wajib_ktp) over previous, 0) as wajib_ktp,
         sudah_rekam - coalesce(lag(sudah_rekam) over previous, 0) as sudah_rekam,
-        coalesce(rekam_hari_ini, 0) as rekam_hari_ini
-    from reports
+        coalesce(rekam_hari_ini, 0) as rekam_hari_ini,
+        tanggal >= dari as dihitung
+    from (select * from reports where tanggal >= dari union all select * from sebelum_dari)
     window previous as (partition by kode_kecamatan order by tanggal)
 ),
 
@@ -38,7 +70,10 @@ same_day as (
         sum(rekam_hari_ini)::bigint as rekam_hari_ini,
         count(*)::integer as kecamatan_lapor
     from changes
+    where dihitung
     group by tanggal, kode_kabupaten
+    union all
+    select tanggal, kode_kabupaten, wajib_ktp, sudah_rekam, 0, 0 from pembuka
 ),
 
 first_report as (
@@ -48,7 +83,7 @@ first_report as (
 ),
 
 last_date as (
-    select max(tanggal) as terakhir from same_day
+    select max(tanggal) as terakhir from all_reports
 ),
 
 spine as (
@@ -85,8 +120,10 @@ final as (
         stocks.kecamatan_lapor::integer as kecamatan_lapor,
         coalesce(kecamatan_total.kecamatan_total, 0)::integer as kecamatan_total
     from stocks
+    inner join perubahan using (kode_kabupaten)
     left join kabupaten using (kode_kabupaten)
     left join kecamatan_total using (kode_kabupaten)
+    where stocks.tanggal >= perubahan.dari
 )
 
 select * from final

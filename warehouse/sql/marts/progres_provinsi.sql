@@ -1,4 +1,8 @@
 -- One row per province and date, from the first to the latest date of any loaded report.
+--
+-- Brought up to date for the provinces of the kabupaten in perubahan_mart (kode_kabupaten, dari):
+-- the rows dated on or after the earliest dari of the province. A row depends on its kabupaten's
+-- rows of that date (progres_kabupaten), and on the first and latest dates of any report.
 with
 
 kabupaten_days as (
@@ -9,20 +13,32 @@ kabupaten as (
     select kode_kabupaten, kode_provinsi from wilayah_kabupaten
 ),
 
+perubahan_kabupaten as (
+    select kode_kabupaten, dari from perubahan_mart
+),
+
+perubahan as (
+    select kabupaten.kode_provinsi, min(perubahan_kabupaten.dari) as dari
+    from perubahan_kabupaten
+    inner join kabupaten using (kode_kabupaten)
+    group by kabupaten.kode_provinsi
+),
+
 bounds as (
     select min(tanggal) as pertama, max(tanggal) as terakhir from kabupaten_days
 ),
 
 provinces as (
-    select distinct kabupaten.kode_provinsi
+    select distinct kabupaten.kode_provinsi, perubahan.dari
     from kabupaten_days
     inner join kabupaten using (kode_kabupaten)
+    inner join perubahan using (kode_provinsi)
 ),
 
 spine as (
     select
         provinces.kode_provinsi,
-        unnest(generate_series(bounds.pertama, bounds.terakhir, interval 1 day))::date as tanggal
+        unnest(generate_series(greatest(bounds.pertama, provinces.dari), bounds.terakhir, interval 1 day))::date as tanggal
     from provinces
     cross join bounds
 ),
@@ -37,6 +53,8 @@ summed as (
         count(*) filter (where kabupaten_days.kecamatan_lapor > 0)::integer as kabupaten_lapor
     from kabupaten_days
     inner join kabupaten using (kode_kabupaten)
+    inner join perubahan using (kode_provinsi)
+    where kabupaten_days.tanggal >= perubahan.dari
     group by kabupaten.kode_provinsi, kabupaten_days.tanggal
 ),
 
