@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -238,6 +239,29 @@ def rebuild_marts(
         runs.rebuild_marts(session, reference)
         session.publish()
     print(f"Semua mart dibangun ulang: {settings.warehouse}")
+    return 0
+
+
+@app.command(epilog=_examples("ektp cadangan cadangan/ektp-2026-11-30.duckdb",
+                              "ektp cadangan /mnt/arsip/ektp.duckdb --warehouse /srv/ektp/gudang.duckdb"))
+def cadangan(
+    keluar: Annotated[Path, typer.Argument(metavar="BERKAS", help="Berkas DuckDB baru untuk cadangan (tidak menimpa).", show_default=False)],
+    landing: Landing = None, warehouse: Warehouse = None,
+) -> int:
+    """Tulis cadangan gudang data: satu berkas DuckDB utuh, aman selagi nightly dan analis bekerja."""
+    import logging
+
+    from warehouse import cadangan as backup
+
+    settings = _settings(landing=landing, warehouse=warehouse)
+    _console(settings)
+    log = logging.getLogger("ektp.cadangan")
+    copied = backup.write(settings.warehouse, keluar, progress=lambda table: log.info("Menyalin %s ...", table))
+    print(f"Cadangan {len(copied)} tabel: {keluar}")
+    # A rename, not a copy over the catalog: analysts may have it open.
+    src, new, dest = (shlex.quote(str(p)) for p in (keluar, f"{settings.warehouse}.baru", settings.warehouse))
+    print(f"Memulihkan (saat tidak ada proses berjalan): cp {src} {new} && mv {new} {dest}; "
+          "proses berikutnya menerbitkannya kembali.")
     return 0
 
 

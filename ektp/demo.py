@@ -7,6 +7,7 @@ from datetime import date
 
 from contract.errors import UsageError
 from contract.settings import DATA_DIR, Settings
+from warehouse import publish
 
 DEMO_DIR = DATA_DIR / "demo"
 MARKER = ".ektp-demo"
@@ -55,6 +56,10 @@ def fresh(settings: Settings) -> None:
         if not (warehouse.parent / MARKER).exists():
             raise UsageError(f"gudang data {warehouse} bukan buatan demo; pilih berkas lain")
         warehouse.unlink()
+    if publish.folder_of(warehouse).exists():  # its working file and partitions
+        if not (warehouse.parent / MARKER).exists():
+            raise UsageError(f"folder {publish.folder_of(warehouse)} bukan buatan demo; pilih berkas lain")
+        shutil.rmtree(publish.folder_of(warehouse))
     for folder in (landing.parent, warehouse.parent):
         (folder / MARKER).write_text("dibuat oleh `ektp demo`; isi folder ini boleh dihapus\n")
     landing.mkdir(parents=True, exist_ok=True)

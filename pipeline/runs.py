@@ -22,7 +22,7 @@ from pipeline import batch as batches
 from pipeline.batch import Batch, Upload
 from transforms import ledger
 from transforms.decisions import decide
-from warehouse import asof, journal, marts, read, store
+from warehouse import journal, marts, read, store
 
 
 def new_run_id() -> str:
@@ -201,7 +201,6 @@ def store_decisions(
     groups = files.select("kode_kabupaten", "tanggal")
     perubahan = None if rebuild else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
     marts.refresh(con, perubahan)
-    asof.install(con)
     return unggahan, kualitas
 
 
@@ -214,7 +213,6 @@ def refresh(session: store.WriteSession, reference: Reference, stats: pl.DataFra
     if session.scope_changed:
         store.load_reference(con, reference)
         marts.refresh(con)
-        asof.install(con)
     con.execute("commit")
 
 
@@ -224,7 +222,6 @@ def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:
     con.execute("begin")
     store.load_reference(con, reference)
     marts.refresh(con)
-    asof.install(con)
     con.execute("commit")
 
 

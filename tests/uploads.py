@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from contract.settings import Settings
 from landing.records import read_records
 from pipeline.batch import parse_files
 from transforms.uploads import ParsedUpload
+from warehouse import publish
 
 HEADER = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_rekam,sudah_cetak"
 # Kota Bima (5272) has five kecamatan; Lombok Utara (5208) too: small, real districts.
@@ -51,6 +53,20 @@ def dump(warehouse: Path, table: str, drop: tuple[str, ...] = ("run_id", "dipros
         frame = con.sql(f"select * from {table}").pl()
     frame = frame.drop([c for c in drop if c in frame.columns])
     return frame.sort(frame.columns, nulls_last=True)
+
+
+def snapshot(warehouse: Path, to: Path) -> None:
+    """Keep the whole warehouse (catalog, working file, partitions) to put back with `restore`."""
+    to.mkdir(parents=True)
+    shutil.copyfile(warehouse, to / "katalog")
+    shutil.copytree(publish.folder_of(warehouse), to / "bagian")
+
+
+def restore(kept: Path, warehouse: Path) -> None:
+    """Put back a warehouse kept by `snapshot` (at the same path: the catalog names its files)."""
+    shutil.rmtree(publish.folder_of(warehouse), ignore_errors=True)
+    shutil.copytree(kept / "bagian", publish.folder_of(warehouse))
+    shutil.copyfile(kept / "katalog", warehouse)
 
 
 def one(warehouse: Path, query: str, params: list | None = None):

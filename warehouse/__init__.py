@@ -1,2 +1,4 @@
-"""Floor 4: the DuckDB warehouse. `store` writes (private copy, atomic publish), `marts` builds
-the analysts' relations, `read` is the one read-only connection; SQL lives in sql/."""
+"""Floor 4: the DuckDB warehouse. `store` writes (the working file, migrations, loads), `publish`
+makes a run's changes what analysts open (monthly Parquet files and a catalog swapped in),
+`marts` brings the analysts' relations up to date, `read` is the one read-only connection,
+`cadangan` writes backups; SQL lives in sql/."""

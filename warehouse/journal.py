@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from warehouse import partitions
 from warehouse.read import sql
 
 VALID = ("loaded", "superseded")
@@ -23,9 +24,12 @@ def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
         con.execute(sql("riwayat/arsipkan_angka"))
     finally:
         con.unregister("berkas_gugur")
+    partitions.mark(con, ("arsip_riwayat_kecamatan",), partitions.months_of(files.filter(~pl.col("status").is_in(VALID))["tanggal"]))
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime) -> None:
     """Append the ledger rows and findings this run changed to the history tables."""
     con.execute(sql("riwayat/catat_unggahan"), {"waktu": decided_at, "run_id": run_id})
     con.execute(sql("riwayat/catat_temuan"), {"run_id": run_id})
+    partitions.mark_from(con, "riwayat_unggahan", "dicatat_oleh = ?", [run_id])
+    partitions.mark_from(con, "riwayat_temuan", "run_id = ?", [run_id])

@@ -18,6 +18,7 @@ from graphlib import TopologicalSorter
 import duckdb
 import polars as pl
 
+from warehouse import partitions
 from warehouse.read import SQL, sql
 
 _READS = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
@@ -93,12 +94,15 @@ def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = Non
         con.execute(f"insert into {CHANGES} select * from perubahan_df")
         con.unregister("perubahan_df")
     try:
+        since = None if full else perubahan["dari"].min()
         for mart in order():
             if full:
                 con.execute(f"create or replace table {mart} as {sql('marts/' + mart)}")  # mart: a file name of ours
             else:
                 con.execute(_delete(mart))
                 con.execute(f"insert into {mart} by name {sql('marts/' + mart)}")
+            if since is not None or full:
+                partitions.mark_table(con, mart, since)
     finally:
         con.execute(f"drop table if exists {CHANGES}")
     for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):

@@ -1,9 +1,11 @@
-"""The DuckDB warehouse: migrations, loads and marts, written to a private copy and published whole.
+"""The DuckDB warehouse's writer: its working file, migrations, the scope, and the loads.
 
 DuckDB's file lock works both ways: a writer locks analysts out, and an analyst's open read-only
-connection makes a writer fail. So a run never writes the analysts' file. It copies it, writes the
-copy, CHECKPOINTs and closes it, and then os.replace() swaps it in. Open readers keep the old
-snapshot, new readers see the new file, and a run killed at any point leaves the old file whole.
+connection makes a writer fail. So a run never writes what analysts open. It keeps the whole
+warehouse in a working file of its own (`<warehouse>.bagian/kerja.duckdb`), changes it in one
+transaction, and publishes (warehouse/publish.py): the months it changed as new Parquet files, and
+a small catalog renamed over the warehouse path. A run killed at any point leaves the published
+catalog whole; a run killed after its commit leaves its changes marked, published by the next run.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from contract.errors import UsageError, WarehouseError
 from contract import regions
+from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
+from warehouse import partitions, publish
+from warehouse.publish import STORAGE_VERSION
 from warehouse.read import SQL, sql
 
 log = logging.getLogger(__name__)
-# Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
-STORAGE_VERSION = "v1.4.0"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -74,22 +76,25 @@ def _lock(path: Path) -> Iterator[None]:
 
 
 class WriteSession:
-    """A private, migrated copy of the warehouse; `publish()` makes it the analysts' file."""
+    """The writer's working file, migrated; `publish()` makes its changes what analysts see."""
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
         self.path = path
         self.con = con
-        self.work = work
         self.published = False
         self.scope_changed = False  # the operator changed the scope on purpose: publish even with no file
 
     def publish(self) -> None:
         self.con.execute("checkpoint")
-        self.con.close()
-        _fsync(self.work)
-        os.replace(self.work, self.path)
-        _fsync(self.path.parent)
+        publish.publish(self.con, self.path)
         self.published = True
+
+    def pending(self) -> bool:
+        """Changes committed and not yet published (a run killed after its commit or before its
+        catalog was swapped in, a conversion)."""
+        if self.con.execute("select count(*) from bagian_kotor").fetchall() != [(0,)]:
+            return True
+        return publish.published_number(self.path) != publish.last_number(self.con) or publish.last_number(self.con) == 0
 
 
 # The writer's DuckDB memory: enough for a national backfill's insert and marts without spilling.
@@ -98,36 +103,38 @@ WRITER_MEMORY_LIMIT = "512MB"
 
 @contextmanager
 def writing(path: Path, scope: str | None = None, change_scope: bool = False) -> Iterator[WriteSession]:
-    """Lock, copy, migrate, check the scope; the copy is dropped unless the caller publishes it.
+    """Lock, open the working file (made from the warehouse when there is none), migrate, check
+    the scope. The caller changes it in a transaction and publishes; a change it did not commit is
+    rolled back.
 
-    Every failure names the operator's file, never the private copy. `scope` is the run's
-    (canonical) scope: the warehouse remembers the first one, and a run with another one is
-    refused before anything changes, unless `change_scope` (CONTRACT §2)."""
+    Every failure names the operator's file. `scope` is the run's (canonical) scope: the warehouse
+    remembers the first one, and a run with another one is refused before anything changes, unless
+    `change_scope` (CONTRACT §2)."""
     path = path.resolve()
     _check_target(path)
+    folder = publish.folder_of(path)
     with _lock(path):
-        work = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        spill = path.with_name(f".{path.name}.spill")
-        _remove_stale(path)
+        spill = folder / "spill"
         session = None
         try:
-            session = WriteSession(path, _open_copy(path, work, spill), work)
+            session = WriteSession(path, _open_work(path, folder, spill))
             if scope is not None:
                 session.scope_changed = bind_scope(session.con, scope, change_scope)
             yield session
+            if not session.published and session.pending():
+                session.publish()  # what an earlier run committed and could not publish
+            _compact_if_loose(session.con, folder / "kerja.duckdb")
         except duckdb.Error as exc:
-            reason = str(exc).splitlines()[0].replace(str(work), str(path))
+            reason = str(exc).splitlines()[0]
             raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=reason) from exc
         except OSError as exc:
             raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=exc.strerror or str(exc)) from exc
         finally:
-            if session is None or not session.published:
+            if session is not None:
                 try:
-                    (session.con if session else None) and session.con.close()
+                    session.con.close()
                 except duckdb.Error:
                     pass
-                for leftover in (work, work.with_name(work.name + ".wal")):
-                    leftover.unlink(missing_ok=True)
             shutil.rmtree(spill, ignore_errors=True)
 
 
@@ -143,49 +150,122 @@ def _check_target(path: Path) -> None:
         raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
 
 
-def _open_copy(path: Path, work: Path, spill: Path) -> duckdb.DuckDBPyConnection:
-    """A connection to a migrated private copy of the warehouse (a new one if there is none)."""
-    if path.exists():
-        shutil.copyfile(path, work)
+def _open_work(path: Path, folder: Path, spill: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to the migrated working file, attached as `gudang`.
+
+    Made from the warehouse when there is none: a whole DuckDB warehouse (one written before the
+    catalog, or restored from `ektp cadangan`) is copied; a catalog is read back from its files."""
+    work = folder / "kerja.duckdb"
+    folder.mkdir(parents=True, exist_ok=True)
+    kind = _kind(path)
+    _remove(work.with_name(work.name + ".baru"))  # a copy a killed run did not finish
+    if kind == "lengkap" or (kind == "katalog" and not work.exists()):
+        _remove(work)
+    if kind == "lengkap":
+        shutil.copyfile(path, work.with_name(work.name + ".baru"))
+        os.replace(work.with_name(work.name + ".baru"), work)
     # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it touched: a national
-    # nightly on a year of data (marts rebuilt over 2.6 million rows) held 1.77 GB; bounded,
-    # the process peaks near 1 GB in the same time, spilling beside the warehouse if needed.
+    # nightly on a year of data held 1.77 GB; bounded, the process stays near 1 GB, spilling
+    # beside the warehouse if needed.
     con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT, "temp_directory": str(spill)})
     try:
         # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
         con.execute("set enable_progress_bar = false")
+        fresh = not work.exists()
         con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
         con.execute("use gudang")
         migrate(con)
+        if fresh and kind == "katalog":
+            _restore(con, path)
+        if (kind is not None and (fresh or kind == "lengkap")) or (kind is None and not fresh):
+            con.execute("begin")
+            publish.continue_numbering(con, folder)
+            partitions.mark_all(con)
+            con.execute("commit")
     except duckdb.Error:
         con.close()
         raise
     return con
 
 
+# Rewrite the working file when this share of its blocks is free. DuckDB reuses freed blocks but
+# keeps a file's length, and a run deletes and rewrites the rows it re-decides and the marts' recent
+# dates: left alone, the file grew to 1.6x a fresh one over 20 NTB nights (docs/gudang-data.md).
+# The rewrite costs the whole file, so it comes once that much has churned, not every night.
+COMPACT_FREE_SHARE = 0.1
+
+
+def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    """Copy the working file into a new one without its free blocks, then swap it in (a run killed
+    during the copy leaves the old file whole and a `.baru` removed by the next run)."""
+    con.execute("checkpoint")
+    ((total, free),) = con.execute(
+        "select total_blocks, free_blocks from pragma_database_size() where database_name = 'gudang'").fetchall()
+    if total < 16 or free <= COMPACT_FREE_SHARE * total:
+        return
+    new = work.with_name(work.name + ".baru")
+    _remove(new)
+    log.info("Memadatkan berkas kerja gudang data (%d dari %d blok kosong) ...", free, total)
+    con.execute("attach ? as baru (storage_version ?)", [str(new), STORAGE_VERSION])
+    con.execute("copy from database gudang to baru")
+    con.execute("detach baru")
+    con.execute("use memory")
+    con.execute("detach gudang")
+    publish.fsync(new)
+    os.replace(new, work)
+
+
+def _kind(path: Path) -> str | None:
+    """What the warehouse path holds: a catalog (views over Parquet), a whole DuckDB warehouse
+    ('lengkap'), or nothing yet."""
+    if not path.exists():
+        return None
+    with publish.opened(path) as con:
+        views = {v for (v,) in con.execute("select view_name from duckdb_views() where database_name = 'katalog'").fetchall()}
+    return "katalog" if "unggahan" in views else "lengkap"
+
+
+def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A working file lost: read its tables back from the published catalog and its files (the
+    marts too, which the migrations do not make)."""
+    con.execute("attach ? as terbit (read_only)", [str(path)])
+    try:
+        published = {r for (r,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'terbit'"
+            " union select view_name from duckdb_views() where database_name = 'terbit'").fetchall()}
+        con.execute("begin")
+        for table in [*publish.CATALOG_TABLES, *partitions.PARTITIONED]:
+            if table == "schema_migrations" or table not in published:
+                continue
+            if partitions.exists(con, table):
+                con.execute(f"delete from {table}")  # table: ours
+                con.execute(f"insert into {table} by name select * from terbit.{table}")
+            else:
+                con.execute(f"create table {table} as select * from terbit.{table}")
+        con.execute("commit")
+    finally:
+        con.execute("detach terbit")
+
+
+def _remove(work: Path) -> None:
+    for leftover in (work, work.with_name(work.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
 def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> bool:
-    """Record the warehouse's scope on its first run; refuse another one unless asked to change
-    it. True when it was changed."""
+    """Refuse a scope other than the warehouse's unless asked to change it; True when it changes.
+    (The run records its scope with its regions: load_reference.)"""
     ((recorded,),) = con.execute("select max(provinsi) from cakupan").fetchall()
     if recorded is None:  # a warehouse from before the scope was recorded: its regions tell
         recorded = _scope_of_regions(con)
-    if recorded == scope:
-        _record_scope(con, scope)
+    if recorded is None or recorded == scope:
         return False
-    if recorded is not None and not change:
+    if not change:
         raise UsageError(
             f"gudang data ini berisi cakupan provinsi {recorded}, perintah ini memakai {scope}; "
             "tidak ada yang diubah (tambahkan --ubah-cakupan bila cakupan memang hendak diganti)"
         )
-    _record_scope(con, scope)
-    return recorded is not None
-
-
-def _record_scope(con: duckdb.DuckDBPyConnection, scope: str) -> None:
-    if con.execute("select count(*) from cakupan where provinsi = ?", [scope]).fetchall() == [(1,)]:
-        return
-    con.execute("delete from cakupan")
-    con.execute("insert into cakupan values (?, now())", [scope])
+    return True
 
 
 def _scope_of_regions(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -194,22 +274,9 @@ def _scope_of_regions(con: duckdb.DuckDBPyConnection) -> str | None:
     return regions.canonical(",".join(provinces)) if provinces else None
 
 
-def _remove_stale(path: Path) -> None:
-    """Copies left by a run that was killed: only the lock holder may remove them."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp*"):
-        stale.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
-    """Replace the region tables with the reference in scope."""
+    """Replace the region tables with the reference in scope, and record that scope (caller
+    holds the transaction)."""
     kabupaten = reference.kabupaten.select("kode_kabupaten", "kode_provinsi", "nama")
     kecamatan = reference.kecamatan.select("kode_kecamatan", "kode_kabupaten", "nama")
     for table, frame in (("wilayah_kabupaten", kabupaten), ("wilayah_kecamatan", kecamatan)):
@@ -217,6 +284,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None
         con.execute(f"delete from {table}")  # table: our constant
         con.execute(f"insert into {table} by name select * from seed")
         con.unregister("seed")
+    if con.execute("select count(*) from cakupan where provinsi = ?", [reference.scope]).fetchall() != [(1,)]:
+        con.execute("delete from cakupan")
+        con.execute("insert into cakupan values (?, now())", [reference.scope])
 
 
 def restat(con: duckdb.DuckDBPyConnection, stats: pl.DataFrame) -> None:
@@ -224,6 +294,7 @@ def restat(con: duckdb.DuckDBPyConnection, stats: pl.DataFrame) -> None:
     con.register("stats_df", stats)
     try:
         con.execute(sql("queries/restat"))
+        partitions.mark_from(con, "unggahan", "(file, sha256) in (select (file, sha256) from stats_df)")
     finally:
         con.unregister("stats_df")
 
@@ -247,6 +318,7 @@ def replace_files(
         con.execute("insert into unggahan by name select * from unggahan_df")
         con.execute("insert into kualitas_data by name select * from kualitas_df")
         con.execute("insert into riwayat_kecamatan by name select * from riwayat_df")
+        partitions.mark(con, ("unggahan", "kualitas_data", "riwayat_kecamatan"), partitions.months_of(cleared["tanggal"]))
     finally:
         for name in frames:
             con.unregister(name)

@@ -73,8 +73,9 @@ def test_a_failure_after_publishing_says_the_data_is_published_and_what_is_missi
 
 
 def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(landing, tmp_path, cli_env):
-    # the file-size limit of the process stands in for a full disk: the private copy cannot be
-    # written, the run stops with one line naming the warehouse, the published file is untouched
+    # the file-size limit of the process stands in for a full disk: the working file and the
+    # catalog cannot grow, the run stops with one line naming the warehouse, the published state
+    # is untouched, and the next run, with room again, publishes the correction
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
     assert nightly(landing, warehouse)[0] == 0
     before = dump(warehouse, "progres_provinsi")
@@ -91,7 +92,13 @@ def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(landi
     line = one_line(done.stderr)
     assert str(warehouse) in line and ".tmp" not in line and "File too large" in line
     assert dump(warehouse, "progres_provinsi").equals(before)
-    assert not [p for p in warehouse.parent.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in warehouse.parent.iterdir() if p.name.endswith(".katalog")]
+    assert nightly(landing, warehouse)[0] == 0
+    fresh = tmp_path / "baru" / "ektp.duckdb"
+    assert nightly(landing, fresh)[0] == 0
+    for table in ("unggahan", "progres_provinsi"):
+        assert dump(warehouse, table).equals(dump(fresh, table))
+    assert one(warehouse, "select count(*) from unggahan where file = '5272/koreksi_2018-04-03.csv'") == [(1,)]
 
 
 def test_another_scope_is_refused_and_changes_nothing(landing, tmp_path):

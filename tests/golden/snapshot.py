@@ -32,7 +32,7 @@ EKTP = Path(sys.executable).with_name("ektp")
 DEMO_REPORT_DATES = (date(2018, 3, 31), date(2018, 4, 12), date(2018, 4, 30))
 # Columns that name the run or the moment it ran.
 VOLATILE_COLUMNS = {"run_id", "diproses_pada", "diterapkan_pada", "mulai", "selesai", "berlaku_sejak",
-                    "ditetapkan_pada", "diubah_status_ns", "inode"}
+                    "ditetapkan_pada", "diubah_status_ns", "inode", "diterbitkan_pada"}
 RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 # `30 November 2026 08.50 WITA`: the report's processing time (report dates carry no clock).
 WALL_TIME = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( WITA)?")

@@ -58,7 +58,7 @@ def test_thirty_nights_with_hostile_files_and_kills(tmp_path, cli_env):
     finally:
         zygote.close()
     assert codes == [0] * len(codes) and kills >= 3
-    assert not [p for p in warehouse.parent.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in warehouse.parent.iterdir() if p.name.endswith(".katalog")]
     # every night's good files were decided and loaded, those of killed nights by the next night
     status = dict(one(warehouse, "select file, status from unggahan"))
     for day in NIGHTS:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from polars.testing import assert_frame_equal
 
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, run_settings
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, restore, run_settings, snapshot
 from tests.warehouse.zygote_client import Zygote, gone
 
 START = date(2018, 4, 1)
@@ -91,14 +90,14 @@ def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env)
     env = {**cli_env, "EKTP_LANDING": str(landing), "EKTP_WAREHOUSE": str(wh)}
     args = ["nightly", "--date", DAYS[-1].isoformat()]
     nightly(tanggal=DAYS[14], settings=run_settings(landing, wh))
-    before_file = tmp_path / "before.duckdb"
-    shutil.copyfile(wh, before_file)
+    kept = tmp_path / "before"
+    snapshot(wh, kept)
     before = _state(wh)
     zygote = Zygote(env)
     try:
         assert zygote.run(args, wait=True)["status"] == 0  # warms what the first run caches
         after = _state(wh)
-        shutil.copyfile(before_file, wh)
+        restore(kept, wh)
         started = time.time()
         assert zygote.run(args, wait=True)["status"] == 0
         # The run publishes the warehouse, then writes receipts, Data Docs and the report:
@@ -106,7 +105,7 @@ def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env)
         window = (wh.stat().st_mtime - started) * 1.1
         outcomes = []
         for i in range(1, 11):
-            shutil.copyfile(before_file, wh)
+            restore(kept, wh)
             pid = zygote.run(args, wait=False)["pid"]
             time.sleep(window * i / 10)
             os.kill(pid, signal.SIGKILL)
@@ -122,4 +121,4 @@ def test_sigkill_at_any_point_leaves_before_or_after(landing, tmp_path, cli_env)
     finally:
         zygote.close()
     assert _same(_state(wh), after)
-    assert not [p for p in wh.parent.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in wh.parent.iterdir() if p.name.endswith(".katalog")]

@@ -1,4 +1,4 @@
-"""The warehouse file: migrations, atomic publication, readable by older DuckDB clients."""
+"""The warehouse's writer: migrations, atomic publication, readable by older DuckDB clients."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from contract.errors import WarehouseError
-from warehouse import read, store
+from warehouse import partitions, read, store
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -39,19 +39,33 @@ def test_older_warehouse_is_upgraded_in_place(tmp_path):
         assert con.execute("select file, alasan from berkas_ditolak").fetchall() == [("5201/a.csv", "rusak")]
 
 
-def test_unpublished_session_leaves_the_file_untouched(tmp_path):
+def _decide(con: duckdb.DuckDBPyConnection, file: str, status: str) -> None:
+    """One upload of 5 Jan 2018 in the ledger, in its own transaction, marked for publishing."""
+    con.execute("begin")
+    con.execute("delete from unggahan where file = ?", [file])
+    con.execute("insert into unggahan by name select ? as file, 'x' as sha256, '5201' as kode_kabupaten,"
+                " date '2018-01-05' as tanggal, ? as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran,"
+                " now() as diubah_pada, 1 as diubah_pada_ns", [file, status])
+    partitions.mark(con, ["unggahan"], ["2018-01"])
+    con.execute("commit")
+
+
+def test_unpublished_session_leaves_the_warehouse_untouched(tmp_path):
     path = tmp_path / "w.duckdb"
     with store.writing(path) as session:
-        session.con.execute("create table t as select 1 as a")
+        _decide(session.con, "5201/a.csv", "loaded")
         session.publish()
     before = path.read_bytes()
     with pytest.raises(RuntimeError):
         with store.writing(path) as session:
-            session.con.execute("insert into t values (2)")
+            session.con.execute("begin")
+            session.con.execute("update unggahan set status = 'rejected'")
             raise RuntimeError("the run failed half way")
-    # Same bytes, and no private copy left behind.
+    # Same catalog, and the working file rolled back: nothing is pending
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    with store.writing(path) as session:
+        assert not session.pending()
+        assert session.con.execute("select status from unggahan").fetchall() == [("loaded",)]
 
 
 def test_a_new_reader_sees_the_new_file_while_an_old_reader_is_open(tmp_path):
@@ -59,15 +73,15 @@ def test_a_new_reader_sees_the_new_file_while_an_old_reader_is_open(tmp_path):
     # the file published now, not the snapshot of a connection opened before the run
     path = tmp_path / "w.duckdb"
     with store.writing(path) as session:
-        session.con.execute("create table t as select 1 as a")
+        _decide(session.con, "5201/a.csv", "loaded")
         session.publish()
     with read.connect(path) as old:
         with store.writing(path) as session:
-            session.con.execute("update t set a = 2")
+            _decide(session.con, "5201/a.csv", "rejected")
             session.publish()
         with read.connect(path) as new:
-            assert new.execute("select a from t").fetchall() == [(2,)]
-        assert old.execute("select a from t").fetchall() == [(1,)]
+            assert new.execute("select status from unggahan").fetchall() == [("rejected",)]
+        assert old.execute("select status from unggahan").fetchall() == [("loaded",)]
 
 
 def test_unwritable_location_is_a_clear_error(tmp_path):
@@ -88,6 +102,10 @@ def test_published_file_opens_in_the_duckdb_1_x_cli(tmp_path):
     out = subprocess.run([str(cli), "-readonly", "-csv", str(path), "select count(*) from schema_migrations"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["count_star()", str(len(store.migrations()))]
+    # A large table is a view over the Parquet files beside the catalog: the CLI reads it too.
+    out = subprocess.run([str(cli), "-readonly", "-csv", str(path), "select count(*) from unggahan"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["count_star()", "0"]
 
 
 def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
@@ -122,9 +140,28 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
         limit, spill = session.con.execute(
             "select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
         assert limit == "488.2 MiB"  # store.WRITER_MEMORY_LIMIT, 512 MB
-        assert spill == str(tmp_path / ".w.duckdb.spill")
+        assert spill == str(tmp_path / "w.duckdb.bagian" / "spill")
         # a sort larger than the limit completes by spilling
         big = "select range as i, repeat('x', 200) || range as s from range(4000000) order by random()"
         assert session.con.execute(f"select count(*), count(distinct s) from ({big})").fetchone() == (4_000_000, 4_000_000)
         session.publish()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.bagian", "w.duckdb.lock"]
+    assert not (tmp_path / "w.duckdb.bagian" / "spill").exists()
+
+
+def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
+    # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it, the
+    # session rewrites the file without them, and keeps every row
+    path = tmp_path / "w.duckdb"
+    work = tmp_path / "w.duckdb.bagian" / "kerja.duckdb"
+    with store.writing(path) as session:
+        _decide(session.con, "5201/a.csv", "loaded")
+        session.con.execute("create table sementara as select range as i, repeat('x', 100) || range as s from range(1000000)")
+    grown = work.stat().st_size
+    with store.writing(path) as session:
+        session.con.execute("drop table sementara")
+    assert work.stat().st_size < grown / 3
+    assert not work.with_name("kerja.duckdb.baru").exists()
+    with store.writing(path) as session:
+        assert session.con.execute("select file, status from unggahan").fetchall() == [("5201/a.csv", "loaded")]
+        assert session.con.execute("select count(*) from schema_migrations").fetchone() == (len(store.migrations()),)

@@ -1,0 +1,262 @@
+"""Publishing the warehouse without copying its history.
+
+The writer keeps the whole warehouse in a working DuckDB file of its own (`<warehouse>.bagian/
+kerja.duckdb`), which analysts never open. What analysts open, the warehouse path itself, is a
+small catalog: the region tables, the scope and the migrations as tables, and every large relation
+as a view over Parquet files, one per table and month (`<warehouse>.bagian/<table>/<month>.<n>.parquet`).
+
+A publication writes the partitions the run changed as new files (never rewriting a published one),
+writes a new catalog beside the old one, and renames it over the warehouse path. An analyst's open
+connection keeps reading the catalog and files it opened; a new one reads the new catalog; a run
+killed at any moment leaves the previous catalog and its files whole. So a night costs the months
+it touched, not the years behind them (docs/gudang-data.md has the measurements).
+
+A file a publication replaces is removed GRACE_HOURS after it was replaced, so that an analyst's
+connection opened before that publication keeps working for that long.
+
+The catalog also holds `terbitan` (nomor, diterbitkan_pada): which publication an analyst reads and
+when it was published; the writer compares it with its own to republish after a run killed between
+its commit and its catalog.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse import asof, marts
+from warehouse.partitions import PARTITIONED, condition
+from warehouse.read import SQL, sql
+
+log = logging.getLogger(__name__)
+# Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
+STORAGE_VERSION = "v1.4.0"
+# Small tables the catalog holds itself.
+CATALOG_TABLES = ("wilayah_kabupaten", "wilayah_kecamatan", "cakupan", "schema_migrations", "proses")
+GRACE_HOURS = 72
+SCHEMA = "_skema"  # a partition of no rows, so a table without data still has its columns
+
+
+def folder_of(warehouse: Path) -> Path:
+    """The folder beside the warehouse that holds its working file and its Parquet partitions."""
+    return warehouse.with_name(warehouse.name + ".bagian")
+
+
+def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
+    """Write the changed partitions and a new catalog, and swap it in; returns the publication's
+    number. `con` is the writer's connection to its working file (attached as `gudang`)."""
+    export_changes(con, folder_of(warehouse))
+    _write_catalog(con, warehouse, last_number(con))
+    collect_garbage(con, folder_of(warehouse))
+    return last_number(con)
+
+
+def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """The first half of a publication: the changed partitions as new files, listed in `bagian`
+    in one transaction with a new number. Until the catalog is swapped in, analysts see the last."""
+    if con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)] and last_number(con) > 0:
+        return  # nothing changed since the last publication (its catalog may still be missing)
+    number = last_number(con) + 1
+    con.execute("begin")
+    for table, month in con.execute("select tabel, bulan from bagian_kotor order by 1, 2").fetchall():
+        _export(con, folder, table, month, number)
+    for table in PARTITIONED:
+        if _table_exists(con, table):
+            _export_schema(con, folder, table, number)
+    con.execute("delete from bagian_kotor")
+    con.execute("insert into terbitan values (?, now())", [number])
+    con.execute("commit")
+
+
+def last_number(con: duckdb.DuckDBPyConnection) -> int:
+    """The writer's last publication (0 before the first)."""
+    ((last,),) = con.execute("select coalesce(max(nomor), 0) from gudang.main.terbitan").fetchall()
+    return last
+
+
+def published_number(warehouse: Path) -> int | None:
+    """The publication the catalog at `warehouse` holds; None when it is not a catalog, or when its
+    views name another folder's files (the warehouse was moved or copied: publish it again)."""
+    if not warehouse.is_file():
+        return None
+    with opened(warehouse) as con:
+        found = con.execute("select count(*) from duckdb_tables() where database_name = 'katalog' and table_name = 'terbitan'").fetchall()
+        if found != [(1,)]:
+            return None
+        views = con.execute("select sql from duckdb_views() where database_name = 'katalog' and view_name = 'unggahan'").fetchall()
+        if not views or f"'{folder_of(warehouse)}/" not in views[0][0].replace("''", "'"):
+            return None
+        ((number,),) = con.execute("select max(nomor) from katalog.main.terbitan").fetchall()
+        return number
+
+
+@contextmanager
+def opened(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file at the warehouse path, attached read-only as `katalog` to a DuckDB of its own (not
+    `duckdb.connect(path)`, which hands back an instance this process may hold open, and stale)."""
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as katalog (read_only)", [str(warehouse)])
+        yield con
+    finally:
+        con.close()
+
+
+def continue_numbering(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """A working file made anew (restored, converted) numbers its publications after every file
+    already in the folder: a published file is never written over while a catalog may name it."""
+    highest = max((int(p.name.split(".")[-2]) for p in folder.glob("*/*.parquet") if p.name.split(".")[-2].isdigit()), default=0)
+    if highest > last_number(con):
+        con.execute("insert into terbitan values (?, now())", [highest])
+
+
+def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str, number: int) -> None:
+    """One partition as a new file (none when it has no row any more), listed in `bagian`."""
+    _release(con, folder, table, month)
+    if not _table_exists(con, table):
+        return
+    target = folder / table / f"{month}.{number}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    query = f"select * from {table} where {condition(month)} order by {PARTITIONED[table]}"  # table, month: ours
+    ((rows,),) = con.execute(f"copy ({query}) to {_literal(target)} (format parquet, compression zstd)").fetchall()
+    if rows:
+        fsync(target)
+        con.execute("insert into bagian values (?, ?, ?)", [table, month, _relative(target, folder)])
+    else:
+        target.unlink(missing_ok=True)
+
+
+def _export_schema(con: duckdb.DuckDBPyConnection, folder: Path, table: str, number: int) -> None:
+    """A file of no rows, so that the view of a table with no data yet still has its columns."""
+    target = folder / table / f"{SCHEMA}.{number}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"copy (select * from {table} limit 0) to {_literal(target)} (format parquet)")  # table: ours
+    _release(con, folder, table, SCHEMA)
+    con.execute("insert into bagian values (?, ?, ?)", [table, SCHEMA, _relative(target, folder)])
+
+
+def _literal(path: Path | str) -> str:
+    """A path as a SQL string literal (COPY TO and a view's file list take no parameters; the
+    warehouse's folder is the operator's and may hold a quote)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """How `bagian` names a file: relative to the folder, so that a warehouse moved with its
+    folder still knows its files (the catalog names them by absolute path, written anew)."""
+    return path.relative_to(folder).as_posix()
+
+
+def _release(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str) -> None:
+    """Unlist a partition's published file; its time stamp now says when it was replaced, which
+    is when its grace starts (collect_garbage)."""
+    for (path,) in con.execute("select berkas from bagian where tabel = ? and bulan = ?", [table, month]).fetchall():
+        try:
+            os.utime(folder / path)
+        except FileNotFoundError:
+            pass
+    con.execute("delete from bagian where tabel = ? and bulan = ?", [table, month])
+
+
+def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int) -> None:
+    """The small file analysts open, written beside the warehouse, then renamed over it."""
+    temporary = warehouse.with_name(f".{warehouse.name}.{number}.katalog")
+    for leftover in warehouse.parent.glob(f".{glob.escape(warehouse.name)}.*.katalog*"):
+        leftover.unlink(missing_ok=True)  # a catalog a killed run did not finish
+    listing: dict[str, list[str]] = {}
+    folder = folder_of(warehouse)
+    for table, path in con.execute("select tabel, berkas from bagian order by tabel, bulan").fetchall():
+        listing.setdefault(table, []).append(str(folder / path))
+    views = [text for (text,) in con.execute(
+        "select sql from duckdb_views() where database_name = 'gudang' and not internal order by view_name").fetchall()]
+    con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
+    try:
+        for table in CATALOG_TABLES:
+            if _table_exists(con, table):
+                con.execute(f"create table katalog.main.{table} as select * from gudang.main.{table}")  # ours
+        con.execute("create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?", [number])
+        con.execute("use katalog")
+        for table, files in listing.items():
+            quoted = ", ".join(_literal(f) for f in files)
+            con.execute(f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)")
+        for text in views:
+            con.execute(text)
+        install_macros(con)
+        con.execute("checkpoint")
+    finally:
+        con.execute("use gudang")
+        con.execute("detach katalog")
+    fsync(temporary)
+    os.replace(temporary, warehouse)
+    fsync(warehouse.parent)
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The analysts' macros, in the catalog as in the working file (the default database is it)."""
+    if not set(marts.names()) <= _catalog_relations(con):
+        return  # a warehouse without marts yet: its macros would read nothing
+    for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
+        con.execute(sql(f"macros/{macro}"))
+    asof.install(con)
+
+
+def _catalog_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+        " union select view_name from duckdb_views() where database_name = current_database()"
+    ).fetchall()
+    return {r for (r,) in rows}
+
+
+def collect_garbage(con: duckdb.DuckDBPyConnection, folder: Path, grace_hours: float = GRACE_HOURS) -> list[Path]:
+    """Remove Parquet files the current catalog does not list, replaced longer ago than the grace."""
+    kept = {str(folder / path) for (path,) in con.execute("select berkas from bagian").fetchall()}
+    cutoff = time.time() - grace_hours * 3600
+    removed = []
+    for table in PARTITIONED:
+        for path in (folder / table).glob("*.parquet") if (folder / table).is_dir() else ():
+            if str(path) not in kept and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def footprint(warehouse: Path) -> dict[str, int]:
+    """Bytes on disk: the catalog, the writer's working file, the partition files the catalog
+    names, and the others (replaced ones waiting out their grace, or a killed run's)."""
+    folder = folder_of(warehouse)
+    with opened(warehouse) as con:
+        texts = " ".join(s for (s,) in con.execute(
+            "select sql from duckdb_views() where database_name = 'katalog' and not internal").fetchall())
+    named = {m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*\.parquet)'", texts)}
+    files = [p for p in folder.glob("*/*.parquet")]
+    work = [folder / "kerja.duckdb", folder / "kerja.duckdb.wal"]
+    return {
+        "katalog": warehouse.stat().st_size,
+        "kerja": sum(p.stat().st_size for p in work if p.exists()),
+        "bagian": sum(p.stat().st_size for p in files if str(p) in named),
+        "bagian_lama": sum(p.stat().st_size for p in files if str(p) not in named),
+    }
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'gudang' and table_name = ?", [table]
+    ).fetchall()
+    return found == [(1,)]
+
+
+def fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
