@@ -212,10 +212,12 @@ def ntb_setup(env: dict[str, str], out: Path) -> tuple[Path, Path]:
 
 
 def ntb_nightly(env: dict[str, str], landing: Path, base: Path) -> dict:
+    from bench import year as year_mod
+
     work = base.with_name("nightly.duckdb")
     for leftover in base.parent.glob("nightly.duckdb*"):
-        leftover.unlink()
-    shutil.copyfile(base, work)
+        shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+    year_mod.copy_warehouse(base, work)
     day = gen.START + timedelta(days=NTB_DAYS - 1)
     command = [PY, "-m", "ektp.cli", "nightly", "--date", day.isoformat(), "--landing", str(landing),
                "--warehouse", str(work)]
@@ -233,7 +235,7 @@ def year(env: dict[str, str], out: Path, built: Path, kabupaten: list[str], days
     target = out / "year" / "warehouse.duckdb"
     shutil.rmtree(target.parent, ignore_errors=True)
     target.parent.mkdir(parents=True)
-    shutil.copyfile(built, target)
+    year_mod.copy_warehouse(built, target)
     # In a spawned process: DuckDB leaves this process ~1.7 GB larger, and a child forked from it
     # starts with that RSS (ru_maxrss counts it before exec), which inflated the nightly's figure.
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -371,8 +373,9 @@ def table(fig: dict) -> str:
         e = y["extend"]
         out += ["", f"Year of national data: the N={fig['sizes'][-1]['days']} warehouse plus "
                 f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files loaded directly "
-                f"(bench/year.py), file {e['file_mb']} MB; marts rebuilt by warehouse.marts.refresh in "
-                f"{e['refresh_marts_s']} s. Read-only open: {y['open_ms']} ms"
+                f"(bench/year.py): catalog {e['katalog_mb']} MB, writer's working file {e['kerja_mb']} MB, Parquet "
+                f"partitions {e['bagian_mb']} MB; marts brought up to date (warehouse.marts.refresh) in "
+                f"{e['refresh_marts_s']} s, published in {e['publish_s']} s. Read-only open: {y['open_ms']} ms"
                 + (f" (queries re-timed {y['retimed']} with `--queries-only`, after the national nightly below "
                    "had added its day)" if y.get("retimed") else "") + ".", "",
                 "| query | first run ms | median of 5 ms | rows |", "|---|---|---|---|"]

@@ -5,14 +5,15 @@ adds days days..last_day directly: the figures `bench.gen.figures` gives for tho
 numbers the files would have held), one `unggahan` row per file as the pipeline would have
 written it, and, to give the rejected-file query something to find, one rejected upload (with its
 `kualitas_data` finding) for about one kabupaten in fifty each day. Then, exactly as a run would,
-the rows are entered in the journal (`warehouse.journal.record`), the marts rebuilt
-(`warehouse.marts.refresh`) and the analysts' macros stored (`warehouse.asof.install`), and the
-file is published with the pipeline's own writer (`warehouse.store.writing`).
+the rows are entered in the journal (`warehouse.journal.record`), the marts brought up to date
+(`warehouse.marts.refresh`), and the file is published with the pipeline's own writer
+(`warehouse.store.writing`), which stores the analysts' macros in the catalog.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +28,16 @@ COUNTS = ("wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_ke
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def copy_warehouse(source: Path, target: Path) -> None:
+    """The whole warehouse (catalog, working file, partitions) at another path; its first run
+    writes the catalog anew for the new folder."""
+    from warehouse import publish
+
+    shutil.rmtree(publish.folder_of(target), ignore_errors=True)
+    shutil.copytree(publish.folder_of(source), publish.folder_of(target))
+    shutil.copyfile(source, target)
 
 
 def frames(kabupaten: list[str], first_day: int, last_day: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -92,26 +103,30 @@ def frames(kabupaten: list[str], first_day: int, last_day: int) -> tuple[pl.Data
 
 def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int) -> dict[str, float]:
     """Add days first_day..last_day to `warehouse` and rebuild its marts; returns timings and sizes."""
-    from warehouse import asof, journal, marts, store
+    from warehouse import journal, marts, partitions, publish, store
 
     t = time.perf_counter()
     riwayat, unggahan, kualitas = frames(kabupaten, first_day, last_day)
     generated = time.perf_counter() - t
     with store.writing(warehouse) as session:
         con = session.con
+        before = marts.bounds(con)
         t = time.perf_counter()
         con.execute("begin")
         for table, frame in (("riwayat_kecamatan", riwayat), ("unggahan", unggahan), ("kualitas_data", kualitas)):
             con.register("tambahan", frame)
             con.execute(f"insert into {table} by name select * from tambahan")  # our constants
             con.unregister("tambahan")
+        partitions.mark(con, ("riwayat_kecamatan", "unggahan", "kualitas_data"), partitions.months_of(unggahan["tanggal"]))
         con.execute("commit")
         inserted = time.perf_counter() - t
         t = time.perf_counter()
         con.execute("begin")
         journal.record(con, "bench-year", datetime.now(timezone.utc))
-        marts.refresh(con)
-        asof.install(con)
+        # Only the new days, as a run would (a year of history behind them or not).
+        groups = unggahan.select("kode_kabupaten", "tanggal").unique()
+        in_scope = [k for (k,) in con.execute("select kode_kabupaten from wilayah_kabupaten order by 1").fetchall()]
+        marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope))
         con.execute("commit")
         refreshed = time.perf_counter() - t
         t = time.perf_counter()
@@ -124,5 +139,5 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         "publish_s": round(published, 3),
         "riwayat_rows_added": riwayat.height,
         "unggahan_rows_added": unggahan.height,
-        "file_mb": round(warehouse.stat().st_size / 2**20, 1),
+        **{f"{k}_mb": round(v / 2**20, 1) for k, v in publish.footprint(warehouse).items()},
     }
