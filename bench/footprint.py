@@ -21,7 +21,8 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.run import PROJECT, RESULTS, log
+from bench import run
+from bench.run import PROJECT, log
 
 BEGIN, END = "<!-- footprint:begin -->", "<!-- footprint:end -->"
 TARGET = 1.2
@@ -113,11 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(fig)
     print(text)
     if not args.no_write:
-        body = RESULTS.read_text(encoding="utf-8")
-        if BEGIN not in body:
-            body += f"\n## Housekeeping: the warehouse after 100 runs (issue 13)\n\n{BEGIN}\n{END}\n"
-        head, rest = body.split(BEGIN, 1)
-        RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{rest.split(END, 1)[1]}", encoding="utf-8")
+        run.write_results(text, BEGIN, END, "## Housekeeping: the warehouse after 100 runs (issue 13)")
     return 0
 
 

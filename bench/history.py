@@ -31,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench import gen, measure
+from bench import run
 from bench.run import PROJECT, PY, RESULTS, checked, environment, log, machine, row
 
 BEGIN, END = "<!-- history:begin -->", "<!-- history:end -->"
@@ -151,12 +152,7 @@ def table(fig: dict) -> str:
 
 
 def write_results(text: str) -> None:
-    body = RESULTS.read_text(encoding="utf-8")
-    if BEGIN not in body:
-        body += f"\n## A warehouse that lives for years (issue 13)\n\n{BEGIN}\n{END}\n"
-    head, rest = body.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
+    run.write_results(text, BEGIN, END, "## A warehouse that lives for years (issue 13)")
 
 
 def main(argv: list[str] | None = None) -> int:

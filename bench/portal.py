@@ -34,6 +34,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import run
 from bench.run import PROJECT, RESULTS, environment, log, machine
 
 PY = sys.executable
@@ -272,12 +273,7 @@ def table(results: dict[str, dict], info: dict, command: str) -> str:
 
 
 def write_results(text: str) -> None:
-    body = RESULTS.read_text(encoding="utf-8")
-    if BEGIN not in body:
-        body += f"\n## The portal's receipt latency (issue 12)\n\n{BEGIN}\n{END}\n"
-    head, rest = body.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
+    run.write_results(text, BEGIN, END, "## The portal's receipt latency (issue 12)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.publish import fsync as _fsync
+
 TABLES = {"progres_kecamatan": "kode_kecamatan, tanggal", "riwayat_kecamatan": "kode_kecamatan, tanggal"}
 
 
@@ -45,14 +47,6 @@ def make(days: int, out: Path) -> dict:
     con.execute("checkpoint")
     con.close()
     return {"days": days, "mb": round(out.stat().st_size / 2**20, 1)}
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def copy(src: Path, dst: Path) -> dict:

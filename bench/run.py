@@ -26,11 +26,10 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench import gen, measure
@@ -396,13 +395,14 @@ def _yes(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def write_results(text: str) -> None:
-    body = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else f"# Benchmark results\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in body or END not in body:
-        body += f"\n{BEGIN}\n{END}\n"
-    head, rest = body.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
+def write_results(text: str, begin: str = BEGIN, end: str = END, heading: str = "") -> None:
+    """Put `text` between the markers of bench/RESULTS.md, adding them (under `heading`) if missing."""
+    body = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if begin not in body or end not in body:
+        body += f"\n{heading}\n\n{begin}\n{end}\n" if heading else f"\n{begin}\n{end}\n"
+    head, rest = body.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    RESULTS.write_text(f"{head}{begin}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def queries_only(args: argparse.Namespace) -> int:

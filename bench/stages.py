@@ -80,11 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         from datetime import datetime, timezone
 
         from transforms import ledger
+        from warehouse import journal
 
         con = session.con
         con.execute("begin")
         with step("load_reference"):
             store.load_reference(con, ref)
+            before = marts.bounds(con)
         with step("history_gx"):
             history = runs.history_warnings(con, checked, files, validator)
         with step("ledger"):
@@ -94,11 +96,16 @@ def main(argv: list[str] | None = None) -> int:
             kualitas = ledger.kualitas_data(files, findings, "bench")
             riwayat = ledger.riwayat(files, checked.rows, "bench", now)
         with step("duckdb_load"):
+            journal.keep_figures(con, files)
             store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+        with step("journal"):
+            journal.record(con, "bench", now)
         with step("marts"):
-            marts.refresh(con)
-        with step("commit_publish"):
+            groups = files.select("kode_kabupaten", "tanggal")
+            marts.refresh(con, marts.changes(groups, before, marts.bounds(con), ref.kabupaten_codes_sorted))
+        with step("commit"):
             con.execute("commit")
+        with step("publish"):
             session.publish()
     outcome = runs.Outcome(files, findings, unggahan, kualitas, validator.runs)
     with step("receipts"):

@@ -37,7 +37,7 @@ TABLES = ("riwayat_unggahan", "unggahan", "kualitas_data", "riwayat_kecamatan")
 JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
 _REFERENCE = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"--[^\n]*")
-_CTE = re.compile(r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*\(", re.IGNORECASE | re.MULTILINE)
+_CTE = re.compile(r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*(?:(?:not\s+)?materialized\s*)?\(", re.IGNORECASE | re.MULTILINE)
 
 
 def names() -> list[str]:

@@ -66,12 +66,17 @@ _instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
 _instance_lock = threading.Lock()
 
 
+# DuckDB keeps what it read (the Parquet files too) up to its memory limit, 80 % of RAM by default:
+# bounded, so that a report or the portal over years of data stays a small process.
+READER_MEMORY_LIMIT = "256MB"
+
+
 def _readers() -> duckdb.DuckDBPyConnection:
     """The process's in-memory DuckDB for reading (a new one in a forked child)."""
     global _instance
     with _instance_lock:
         if _instance is None or _instance[0] != os.getpid():
-            _instance = (os.getpid(), duckdb.connect(":memory:"))
+            _instance = (os.getpid(), duckdb.connect(":memory:", config={"memory_limit": READER_MEMORY_LIMIT}))
         return _instance[1]
 
 

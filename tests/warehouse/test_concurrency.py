@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from polars.testing import assert_frame_equal

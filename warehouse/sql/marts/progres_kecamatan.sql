@@ -13,7 +13,7 @@ loaded as (
     select file, sha256 from unggahan where status = 'loaded'
 ),
 
-riwayat as (
+riwayat as not materialized (
     select * from riwayat_kecamatan
 ),
 
@@ -21,7 +21,9 @@ wilayah as (
     select kode_kecamatan, nama from wilayah_kecamatan
 ),
 
-current_reports as (
+-- Read twice below: not materialized, or DuckDB would first write out every column of the
+-- history of the districts named (2.3 s instead of 1.0 s for a nightly on three national years).
+current_reports as not materialized (
     select riwayat.*, perubahan.dari
     from riwayat
     inner join perubahan using (kode_kabupaten)
