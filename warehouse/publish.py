@@ -62,15 +62,15 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
 def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """The first half of a publication: the changed partitions as new files, listed in `bagian`
     in one transaction with a new number. Until the catalog is swapped in, analysts see the last."""
-    if con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)] and last_number(con) > 0:
+    stale = stale_schemas(con, folder)
+    if con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)] and not stale and last_number(con) > 0:
         return  # nothing changed since the last publication (its catalog may still be missing)
     number = last_number(con) + 1
     con.execute("begin")
     for table, month in con.execute("select tabel, bulan from bagian_kotor order by 1, 2").fetchall():
         _export(con, folder, table, month, number)
-    for table in PARTITIONED:
-        if _table_exists(con, table):
-            _export_schema(con, folder, table, number)
+    for table in stale:
+        _export_schema(con, folder, table, number)
     con.execute("delete from bagian_kotor")
     con.execute("insert into terbitan values (?, now())", [number])
     con.execute("commit")
@@ -132,6 +132,24 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
         con.execute("insert into bagian values (?, ?, ?)", [table, month, _relative(target, folder)])
     else:
         target.unlink(missing_ok=True)
+
+
+def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """The partitioned tables whose published schema file is missing or has other columns (new, or
+    changed by a migration): written again, not every publication."""
+    return [t for t in PARTITIONED if _table_exists(con, t) and not _schema_published(con, folder, t)]
+
+
+def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> bool:
+    """The table's published schema file has its columns now (a migration may have changed them)."""
+    listed = con.execute("select berkas from bagian where tabel = ? and bulan = ?", [table, SCHEMA]).fetchall()
+    if not listed or not (folder / listed[0][0]).is_file():
+        return False
+    now = con.execute(f"select column_name, column_type from (describe {table})").fetchall()  # table: ours
+    published = con.execute(
+        f"select column_name, column_type from (describe select * from read_parquet({_literal(folder / listed[0][0])}))"
+    ).fetchall()
+    return now == published
 
 
 def _export_schema(con: duckdb.DuckDBPyConnection, folder: Path, table: str, number: int) -> None:

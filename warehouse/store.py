@@ -91,9 +91,11 @@ class WriteSession:
 
     def pending(self) -> bool:
         """Changes committed and not yet published (a run killed after its commit or before its
-        catalog was swapped in, a conversion)."""
+        catalog was swapped in, a conversion, a migration)."""
         if self.con.execute("select count(*) from bagian_kotor").fetchall() != [(0,)]:
             return True
+        if publish.stale_schemas(self.con, publish.folder_of(self.path)):
+            return True  # a migration changed a table's columns
         return publish.published_number(self.path) != publish.last_number(self.con) or publish.last_number(self.con) == 0
 
 

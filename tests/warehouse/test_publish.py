@@ -71,6 +71,24 @@ def test_the_catalog_holds_what_analysts_read_and_not_the_writers_bookkeeping(bu
     assert number == [(1,)]
 
 
+def test_a_schema_file_is_written_again_only_when_the_columns_change(built):
+    # an unchanged table keeps its schema file; one a migration widened gets a new one, and its view the column
+    landing, warehouse = built
+    folder = publish.folder_of(warehouse)
+    before = {p.name for p in folder.glob("*/_skema.*.parquet")}
+    day_file(landing, "5272", KOTA_BIMA, APRIL[1], base=5_000, step=11, name="koreksi_2018-04-02.csv")
+    nightly(tanggal=APRIL[-1], settings=run_settings(landing, warehouse))
+    assert {p.name for p in folder.glob("*/_skema.*.parquet")} == before
+    with store.writing(warehouse) as session:  # as a migration would: published when the writer closes
+        session.con.execute("alter table kualitas_data add column catatan varchar")
+    schemas = sorted(p.name for p in (folder / "kualitas_data").glob("_skema.*.parquet"))
+    assert len(schemas) == 2
+    with duckdb.connect() as con:
+        con.execute("attach ? as w (read_only)", [str(warehouse)])
+        columns = [c for (c,) in con.execute("select column_name from (describe w.kualitas_data)").fetchall()]
+    assert columns[-1] == "catatan"
+
+
 def test_a_run_killed_between_its_files_and_its_catalog_is_published_by_the_next(built):
     # the state a SIGKILL leaves after the partitions' transaction and before the catalog's rename
     landing, warehouse = built
