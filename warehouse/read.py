@@ -76,7 +76,12 @@ def _readers() -> duckdb.DuckDBPyConnection:
     global _instance
     with _instance_lock:
         if _instance is None or _instance[0] != os.getpid():
-            _instance = (os.getpid(), duckdb.connect(":memory:", config={"memory_limit": READER_MEMORY_LIMIT}))
+            con = duckdb.connect(":memory:", config={"memory_limit": READER_MEMORY_LIMIT})
+            # The large relations are views over Parquet files that are never rewritten (a new
+            # publication writes new ones): their footers are read once per process, not per query
+            # (the portal's receipt with history warnings: ~90 ms less).
+            con.execute("set parquet_metadata_cache = true")
+            _instance = (os.getpid(), con)
         return _instance[1]
 
 
