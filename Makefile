@@ -32,7 +32,8 @@ demo: setup
 	.venv/bin/ektp demo
 
 test: setup browser
-	.venv/bin/python -m pytest
+	@# Two workers, whole files each (a file's tests share its fixtures): the suite in ~6 min instead of ~9.5.
+	.venv/bin/python -m pytest -n 2 --dist loadfile
 
 bench: setup
 	.venv/bin/python -m bench.run

@@ -50,8 +50,10 @@ def test_a_failing_webhook_is_a_note_and_a_warning(make, caplog):
     assert "rahasia" not in note + err and "token" not in note + err
 
 
-@pytest.mark.parametrize("url", [f"http://127.0.0.1:{free_port()}/x", "ftp://127.0.0.1/x", "bukan url"])
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/x", "ftp://127.0.0.1/x", "bukan url"])
 def test_unreachable_or_odd_addresses_do_not_raise(url):
+    # a closed port on loopback, an unsupported scheme, not an address at all
+    url = url.format(port=free_port())
     s = summary()
     assert notify.send_summary(s, url, "backfill", timeout=1) is False
     assert len(s.catatan) == 1
