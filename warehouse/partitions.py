@@ -27,6 +27,7 @@ PARTITIONED = {
     "mutu_kabupaten": "tanggal, kode_kabupaten",
 }
 NO_DATE = "tanpa-tanggal"
+SCHEMA = "_skema"  # a partition of no rows, so that a table without data still has its columns
 MONTH = f"coalesce(strftime(tanggal, '%Y-%m'), '{NO_DATE}')"
 
 
@@ -58,7 +59,7 @@ def mark_from(con: duckdb.DuckDBPyConnection, table: str, where: str = "true", p
     """Mark every partition of `table` that holds a row matching `where`."""
     con.execute(
         f"insert into bagian_kotor select distinct ?, {MONTH} from {table} where {where}"
-        f" except select * from bagian_kotor", ["" + table, *(params or [])],
+        f" except select * from bagian_kotor", [table, *(params or [])],
     )
 
 
@@ -68,8 +69,8 @@ def mark_table(con: duckdb.DuckDBPyConnection, table: str, since: date | None = 
     start = f"{since:%Y-%m}" if since is not None else ""
     mark_from(con, table, "tanggal >= ?" if since is not None else "true", [since] if since is not None else [])
     con.execute(
-        "insert into bagian_kotor select tabel, bulan from bagian where tabel = ? and bulan >= ? and bulan <> '_skema'"
-        " except select * from bagian_kotor", [table, start],
+        "insert into bagian_kotor select tabel, bulan from bagian where tabel = ? and bulan >= ? and bulan <> ?"
+        " except select * from bagian_kotor", [table, start, SCHEMA],
     )
 
 
@@ -79,7 +80,7 @@ def mark_all(con: duckdb.DuckDBPyConnection) -> None:
         if exists(con, table):
             mark_from(con, table)
     con.execute(
-        "insert into bagian_kotor select tabel, bulan from bagian where bulan <> '_skema' except select * from bagian_kotor"
+        "insert into bagian_kotor select tabel, bulan from bagian where bulan <> ? except select * from bagian_kotor", [SCHEMA]
     )
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import asof, marts
-from warehouse.partitions import PARTITIONED, condition
+from warehouse.partitions import PARTITIONED, SCHEMA, condition, exists
 from warehouse.read import SQL, sql
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,6 @@ STORAGE_VERSION = "v1.4.0"
 # Small tables the catalog holds itself.
 CATALOG_TABLES = ("wilayah_kabupaten", "wilayah_kecamatan", "cakupan", "schema_migrations", "proses")
 GRACE_HOURS = 72
-SCHEMA = "_skema"  # a partition of no rows, so a table without data still has its columns
 
 
 def folder_of(warehouse: Path) -> Path:
@@ -121,7 +120,7 @@ def continue_numbering(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str, number: int) -> None:
     """One partition as a new file (none when it has no row any more), listed in `bagian`."""
     _release(con, folder, table, month)
-    if not _table_exists(con, table):
+    if not exists(con, table):
         return
     target = folder / table / f"{month}.{number}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +136,7 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
 def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     """The partitioned tables whose published schema file is missing or has other columns (new, or
     changed by a migration): written again, not every publication."""
-    return [t for t in PARTITIONED if _table_exists(con, t) and not _schema_published(con, folder, t)]
+    return [t for t in PARTITIONED if exists(con, t) and not _schema_published(con, folder, t)]
 
 
 def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> bool:
@@ -198,7 +197,7 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
     con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
     try:
         for table in CATALOG_TABLES:
-            if _table_exists(con, table):
+            if exists(con, table):
                 con.execute(f"create table katalog.main.{table} as select * from gudang.main.{table}")  # ours
         con.execute("create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?", [number])
         con.execute("use katalog")
@@ -263,13 +262,6 @@ def footprint(warehouse: Path) -> dict[str, int]:
         "bagian": sum(p.stat().st_size for p in files if str(p) in named),
         "bagian_lama": sum(p.stat().st_size for p in files if str(p) not in named),
     }
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = 'gudang' and table_name = ?", [table]
-    ).fetchall()
-    return found == [(1,)]
 
 
 def fsync(path: Path) -> None:
