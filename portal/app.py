@@ -339,22 +339,23 @@ def _log(portal: Portal, akun: Akun, kode: str, kiriman: str, ip: str, landed: l
         )
 
 
+async def _district_item(request: Request, session: auth.Session, view: Callable, key: str, template: str,
+                         missing: str) -> Response:
+    """A page of one item of the district (`view` reads it, None when it is not the district's)."""
+    data = await run_in_threadpool(view, _portal(request), request.path_params["kode"], request.path_params[key])
+    if data is None:
+        raise HTTPException(404, missing)
+    return views.render(template, request, session, **data)
+
+
 @guarded(sees_district)
 async def submission(request: Request, session: auth.Session) -> Response:
-    portal, kode = _portal(request), request.path_params["kode"]
-    data = await run_in_threadpool(views.submission, portal, kode, request.path_params["kiriman"])
-    if data is None:
-        raise HTTPException(404, "Kiriman tidak ditemukan.")
-    return views.render("kiriman.html.j2", request, session, **data)
+    return await _district_item(request, session, views.submission, "kiriman", "kiriman.html.j2", "Kiriman tidak ditemukan.")
 
 
 @guarded(sees_district)
 async def upload_page(request: Request, session: auth.Session) -> Response:
-    portal, kode = _portal(request), request.path_params["kode"]
-    data = await run_in_threadpool(views.upload, portal, kode, request.path_params["id"])
-    if data is None:
-        raise HTTPException(404, "Unggahan tidak ditemukan.")
-    return views.render("unggahan.html.j2", request, session, **data)
+    return await _district_item(request, session, views.upload, "id", "unggahan.html.j2", "Unggahan tidak ditemukan.")
 
 
 @guarded(sees_district)
