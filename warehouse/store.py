@@ -181,7 +181,9 @@ def _open_work(path: Path, folder: Path, spill: Path) -> duckdb.DuckDBPyConnecti
         migrate(con)
         if fresh and kind == "katalog":
             _restore(con, path)
-        if (kind is not None and (fresh or kind == "lengkap")) or (kind is None and not fresh):
+        # The working file and the catalog do not come from each other (a whole warehouse copied
+        # in, a working file read back from the catalog, a catalog gone): publish everything anew.
+        if kind == "lengkap" or (kind == "katalog" and fresh) or (kind is None and not fresh):
             con.execute("begin")
             publish.continue_numbering(con, folder)
             partitions.mark_all(con)
