@@ -26,6 +26,7 @@ def backfill(
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
     unreadable: list[str] = []
     with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
+        steps.tell_districts(run, session)  # receipts an earlier run committed and did not write, first
         known = read.known_files(session.con)
         ready, uploading = runs.scan(settings, run.reference)
         chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
@@ -33,10 +34,12 @@ def backfill(
         # A district and date with a file that cannot be read now keeps its figures until a rerun.
         uploads = runs.without(uploads, runs.held(chosen, unreadable, known))
         take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
-        outcome = steps.load(run, session, take, runs.restated(uploads, known))
+        # New files outside the range are seen now: their arrival is kept for the run that takes them.
+        seen = runs.new_uploads([u for u in uploads if not (u.tanggal and start <= u.tanggal <= end)], known)
+        outcome = steps.load(run, session, take, runs.restated(uploads, known), seen)
+        steps.tell_districts(run, session)
     steps.data_docs(run)
     reports = steps.report(run, end)
-    steps.tell_districts(run, outcome)
     extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,
              "tidak_terbaca": unreadable}
     s = steps.summarise(run, outcome, end, reports, extra)

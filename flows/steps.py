@@ -25,9 +25,9 @@ from expectations.engine import Validator
 from flows import artifacts, notify, tasks
 from pipeline import runs
 from pipeline.batch import Upload
-from reports import receipts, summary
+from reports import summary
 from reports.daily import write_report
-from warehouse import store
+from warehouse import store, tercatat
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +50,18 @@ def start(settings: Settings) -> Run:
     return Run(settings, reference, runs.new_run_id(), Validator(settings.data_docs))
 
 
-def load(run: Run, session: store.WriteSession, uploads: list[Upload], stats: pl.DataFrame) -> runs.Outcome | None:
-    """Validate and decide every upload in one GX run, load them in one transaction, publish.
-    With no upload to decide, only the stat of re-read unchanged files, or a scope the operator
+def load(
+    run: Run, session: store.WriteSession, uploads: list[Upload], stats: pl.DataFrame, waiting: list[Upload] = ()
+) -> runs.Outcome | None:
+    """Validate and decide every upload in one GX run, load them in one transaction with the
+    receipts they owe and the arrival of the files that `wait`, publish. With no upload to decide,
+    only the stat of re-read unchanged files, the arrival of waiting ones, or a scope the operator
     changed, is recorded (if any)."""
+    runs.arrive([*uploads, *waiting], tercatat.arrivals(session.con))
     if not uploads:
+        if stats.height or session.scope_changed or waiting:
+            runs.refresh(session, run.reference, stats, list(waiting))
         if stats.height or session.scope_changed:
-            runs.refresh(session, run.reference, stats)
             session.publish()
         return None
     progress.expect("validasi", len(uploads))
@@ -66,7 +71,7 @@ def load(run: Run, session: store.WriteSession, uploads: list[Upload], stats: pl
     run.validator.absorb(validations)
     progress.advance("validasi", len(uploads))
     progress.expect("muat", len(uploads))
-    outcome = tasks.write(session, checked, files, run.reference, run.validator, run.run_id, stats)
+    outcome = tasks.write(session, checked, files, run.reference, run.validator, run.run_id, stats, list(waiting))
     session.publish()
     progress.advance("muat", len(uploads))
     return outcome
@@ -107,10 +112,10 @@ def report(run: Run, report_date: date) -> list[Path]:
     return after_publish(run, "laporan", write) or []
 
 
-def tell_districts(run: Run, outcome: runs.Outcome | None) -> None:
-    """One receipt per district office that had files decided."""
-    if outcome is not None:
-        after_publish(run, "tanda terima", lambda: receipts.write_all(run.settings.receipts, outcome, run.run_id))
+def tell_districts(run: Run, session: store.WriteSession) -> None:
+    """Write every receipt owed: one per district office and run that decided its files, this
+    run's and any an earlier run committed but could not write (disk full, killed)."""
+    after_publish(run, "tanda terima", lambda: runs.deliver_receipts(session.con, run.settings.receipts))
 
 
 def summarise(run: Run, outcome: runs.Outcome | None, report_date: date, reports: list[Path], extra: dict) -> summary.Summary:

@@ -6,6 +6,7 @@ over cells and rows runs once over the whole batch (see transforms.uploads, expe
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,7 @@ FILE_SCHEMA = {
     "kode_kabupaten": pl.String,
     "tanggal": pl.Date,
     "mtime_ns": pl.Int64,
+    "tiba_ns": pl.Int64,  # arrival (CONTRACT §2): the order of files and which one is current
     "ctime_ns": pl.Int64,
     "inode": pl.Int64,
     "ukuran": pl.Int64,
@@ -54,11 +56,15 @@ class Upload:
     and a shared frame with per-file offsets ~1 KB a file.
     """
 
-    __slots__ = ("source", "sha256", "tanggal", "kecamatan", "_rows", "_offset", "_height", "_findings")
+    __slots__ = ("source", "sha256", "tanggal", "kecamatan", "tiba_ns", "_rows", "_offset", "_height", "_findings")
 
     def __init__(self, source: LandingFile, sha256: str, parsed: ParsedUpload) -> None:
         self.source = source
         self.sha256 = sha256
+        # Arrival (CONTRACT §2): the earlier of its modification time and now, the moment it is
+        # seen; a run replaces it with the arrival recorded when the file was first seen. In whole
+        # microseconds, as the warehouse keeps it, so that a re-decision orders files the same way.
+        self.tiba_ns = min(source.mtime_ns, time.time_ns()) // 1000 * 1000
         self.tanggal = parsed.tanggal
         self.kecamatan = parsed.kecamatan_rows
         self._rows = parsed.rows
@@ -177,6 +183,7 @@ def assemble(uploads: list[Upload]) -> Batch:
                 "kode_kabupaten": u.source.kode_kabupaten,
                 "tanggal": u.tanggal,
                 "mtime_ns": u.source.mtime_ns,
+                "tiba_ns": u.tiba_ns,
                 "ctime_ns": u.source.ctime_ns,
                 "inode": u.source.inode,
                 "ukuran": u.source.size,

@@ -97,7 +97,10 @@ def _round(settings: Settings, reference: Reference, sources: list[LandingFile],
     uploads = batches.read_uploads(sources, settings.hari_ini)
     checked, files = runs.decide_batch(uploads, reference, validator)
     findings = pl.concat([checked.findings, _history(settings.warehouse, checked, files, validator)])
-    unggahan = ledger.unggahan(files, findings, "check", datetime.now(timezone.utc))
+    # A check is not an arrival: its receipt names none (the portal shows when it received the file).
+    unggahan = ledger.unggahan(files, findings, "check", datetime.now(timezone.utc)).with_columns(
+        tiba_pada=pl.lit(None, pl.Datetime("us", "UTC"))
+    )
     by_file = {r["berkas"]: r for r in receipt_docs.receipts(unggahan, ledger.kualitas_data(files, findings, "check"))}
     return [by_file[s.file] for s in sources]
 

@@ -9,6 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -22,7 +23,8 @@ from pipeline import batch as batches
 from pipeline.batch import Batch, Upload
 from transforms import ledger
 from transforms.decisions import decide
-from warehouse import journal, marts, read, store
+from reports import receipts as receipt_docs
+from warehouse import journal, marts, read, store, tercatat
 
 
 def new_run_id() -> str:
@@ -167,16 +169,20 @@ def write(
     validator: Validator,
     run_id: str,
     stats: pl.DataFrame | None = None,
+    waiting: list[Upload] = (),
 ) -> Outcome:
-    """Load the decisions, history warnings and figures in one transaction; bring the marts up to
-    date. `stats`: new stat of re-read files whose bytes did not change (runs.restated)."""
+    """Load the decisions, history warnings and figures in one transaction, with the receipts they
+    owe and the arrival of the files that wait; bring the marts up to date. `stats`: new stat of
+    re-read files whose bytes did not change (runs.restated)."""
     now = datetime.now(timezone.utc)
     con = session.con
     con.execute("begin")
     if stats is not None and stats.height:
         store.restat(con, stats)
     findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
-    unggahan, kualitas = store_decisions(con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed)
+    unggahan, kualitas, retired = store_decisions(con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed)
+    owe_receipts(con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now)
+    tercatat.remember_arrivals(con, arrivals_of(waiting), files)
     con.execute("commit")
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
@@ -184,9 +190,11 @@ def write(
 def store_decisions(
     con: duckdb.DuckDBPyConnection, files: pl.DataFrame, findings: pl.DataFrame, rows: pl.DataFrame,
     reference: Reference, run_id: str, now: datetime, rebuild: bool = False,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The ledger, findings, figures and journal of the decided files, and the marts' rows of the
-    districts and dates they touch (every row with `rebuild`); inside the caller's transaction."""
+    districts and dates they touch (every row with `rebuild`); inside the caller's transaction.
+    Returns the ledger rows and findings written, and the ledger rows of the loaded files this
+    retired (their path now holds other bytes)."""
     store.load_reference(con, reference)
     before = marts.bounds(con)
     unggahan = ledger.unggahan(files, findings, run_id, now)
@@ -194,22 +202,57 @@ def store_decisions(
     riwayat = ledger.riwayat(files, rows, run_id, now)
     # Kept history: figures about to be dropped are archived first, the changed decisions logged after.
     journal.keep_figures(con, files)
-    store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+    retired = store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
     journal.record(con, run_id, now)
     # Only the marts' rows of the districts and dates decided now (and, when the run moved the
     # spines' end, every district's new days); a scope changed on purpose rebuilds them all.
     groups = files.select("kode_kabupaten", "tanggal")
     perubahan = None if rebuild else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
     marts.refresh(con, perubahan)
-    return unggahan, kualitas
+    return unggahan, kualitas, read.ledger_rows(con, retired, unggahan.schema)
 
 
-def refresh(session: store.WriteSession, reference: Reference, stats: pl.DataFrame) -> None:
-    """With no file to decide: record the new stat of re-read unchanged files, and a scope the
-    operator changed (its regions, every mart rebuilt over them); one transaction."""
+def owe_receipts(con: duckdb.DuckDBPyConnection, unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str, now: datetime) -> None:
+    """The receipts of every file whose decision the run wrote, recorded as owed in the run's
+    transaction: committed with the decisions, written to files after (deliver_receipts)."""
+    owed = [tercatat.Owed(d.run_id, d.kode_kabupaten, d.json, d.letter) for d in receipt_docs.documents(unggahan, kualitas, run_id)]
+    tercatat.owe(con, owed, now)
+
+
+def deliver_receipts(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """Write every receipt owed (this run's and any an earlier run committed and did not write),
+    each atomically, and settle it once written; returns how many were written."""
+    owed = tercatat.owed(con)
+    for r in owed:
+        receipt_docs.write(folder, [receipt_docs.Document(r.run_id, r.kode_kabupaten, r.dokumen, r.surat)])
+        tercatat.settle(con, r)
+    return len(owed)
+
+
+def arrive(uploads: list[Upload], recorded: dict[tuple[str, str], int]) -> None:
+    """Each upload's arrival: the one recorded when its file version was first seen (decided
+    before, or seen waiting), else the one it was read with (the earlier of its modification
+    time and now). Recorded once, never moved (CONTRACT §2)."""
+    for u in uploads:
+        if (at := recorded.get((u.source.file, u.sha256))) is not None:
+            u.tiba_ns = at
+
+
+def arrivals_of(uploads: list[Upload]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(u.source.file, u.sha256, u.tiba_ns) for u in uploads], orient="row",
+        schema={"file": pl.String, "sha256": pl.String, "tiba_ns": pl.Int64},
+    )
+
+
+def refresh(session: store.WriteSession, reference: Reference, stats: pl.DataFrame, waiting: list[Upload] = ()) -> None:
+    """With no file to decide: record the new stat of re-read unchanged files, the arrival of the
+    files that wait, and a scope the operator changed (its regions, every mart rebuilt over them);
+    one transaction."""
     con = session.con
     con.execute("begin")
     store.restat(con, stats)
+    tercatat.remember_arrivals(con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String}))
     if session.scope_changed:
         store.load_reference(con, reference)
         marts.refresh(con)

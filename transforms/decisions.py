@@ -10,16 +10,17 @@ GROUP = ["kode_kabupaten", "tanggal"]
 def decide(files: pl.DataFrame) -> pl.DataFrame:
     """One row per file with its status: loaded, superseded, rejected or duplicate.
 
-    `files` has file, sha256, kode_kabupaten, tanggal, mtime_ns and has_error.
+    `files` has file, sha256, kode_kabupaten, tanggal, tiba_ns (arrival) and has_error. Files are
+    taken in order of report date, arrival, then path (plain code-point order).
     """
-    ordered = files.sort("tanggal", "mtime_ns", "file", nulls_last=True).with_columns(
+    ordered = files.sort("tanggal", "tiba_ns", "file", nulls_last=True).with_columns(
         # Byte-identical to an earlier file of the same district and date, whatever its status;
         # a file whose date cannot be read is never a duplicate.
         duplicate=pl.col("tanggal").is_not_null() & (pl.int_range(pl.len()).over([*GROUP, "sha256"]) > 0),
     )
     valid = ~pl.col("has_error") & ~pl.col("duplicate")
     ranked = ordered.with_columns(
-        # Among the valid ones the latest (mtime, then path) is current.
+        # Among the valid ones the latest (arrival, then path) is current.
         last_valid=valid & (pl.col("file") == pl.col("file").filter(valid).last().over(GROUP)),
     )
     return ranked.with_columns(

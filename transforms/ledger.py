@@ -49,13 +49,14 @@ def unggahan(files: pl.DataFrame, findings: pl.DataFrame, run_id: str, now: date
             diproses_pada=pl.lit(now),
             run_id=pl.lit(run_id),
             diubah_pada=pl.from_epoch(pl.col("mtime_ns"), time_unit="ns").dt.replace_time_zone("UTC"),
+            tiba_pada=pl.from_epoch(pl.col("tiba_ns"), time_unit="ns").dt.replace_time_zone("UTC"),
         )
         .select(
             "file", "sha256", "kode_kabupaten", "tanggal", "status", "alasan",
             pl.col("baris").cast(pl.Int32), "diproses_pada", "run_id", "ukuran", "diubah_pada",
             pl.col("mtime_ns").alias("diubah_pada_ns"),
             pl.col("ctime_ns").alias("diubah_status_ns"),
-            "inode",
+            "inode", "tiba_pada",
         )
     )
 

@@ -102,6 +102,17 @@ def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
+def ledger_rows(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], schema: pl.Schema) -> pl.DataFrame:
+    """The `unggahan` rows of the given (file, sha256), in the given schema (the run's frames')."""
+    wanted = pl.DataFrame(keys, schema={"file": pl.String, "sha256": pl.String}, orient="row")
+    con.register("baris_diminta", wanted)
+    try:
+        found = con.sql("select unggahan.* from unggahan semi join baris_diminta using (file, sha256)").pl()
+    finally:
+        con.unregister("baris_diminta")
+    return found.select(schema.names()).cast(dict(schema))
+
+
 def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
     """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
     con.register("except_groups", except_groups.select("kode_kabupaten", "tanggal"))

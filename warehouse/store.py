@@ -311,8 +311,9 @@ def replace_files(
     unggahan: pl.DataFrame,
     kualitas: pl.DataFrame,
     riwayat: pl.DataFrame,
-) -> None:
-    """Swap the ledger, findings and figures of the re-decided files (caller holds the transaction)."""
+) -> list[tuple[str, str]]:
+    """Swap the ledger, findings and figures of the re-decided files (caller holds the transaction);
+    returns (file, sha256) of the loaded files this retired (their path now holds other bytes)."""
     frames = {"cleared": cleared.select("file", "sha256", "kode_kabupaten", "tanggal"), "unggahan_df": unggahan, "kualitas_df": kualitas, "riwayat_df": riwayat}
     for name, frame in frames.items():
         con.register(name, frame)
@@ -320,11 +321,12 @@ def replace_files(
         for table in ("unggahan", "kualitas_data", "riwayat_kecamatan"):  # our constants
             con.execute(f"delete from {table} where (file, sha256) in (select (file, sha256) from cleared)")
         # An older version of a re-decided file (same path, other bytes) is no longer current.
-        con.execute(sql("queries/retire_replaced"))
+        retired = con.execute(sql("queries/retire_replaced")).fetchall()
         con.execute("insert into unggahan by name select * from unggahan_df")
         con.execute("insert into kualitas_data by name select * from kualitas_df")
         con.execute("insert into riwayat_kecamatan by name select * from riwayat_df")
         partitions.mark(con, ("unggahan", "kualitas_data", "riwayat_kecamatan"), partitions.months_of(cleared["tanggal"]))
+        return retired
     finally:
         for name in frames:
             con.unregister(name)

@@ -67,8 +67,8 @@ def test_a_failure_after_publishing_says_the_data_is_published_and_what_is_missi
     (warehouse.parent / "tanda_terima").write_text("bukan folder")
     code, _, err = nightly(landing, warehouse)
     line = one_line(err)
-    assert code == 2 and line.startswith(f"ektp: galat: data sudah diterbitkan di {warehouse}, tetapi belum dibuat: laporan (")
-    assert "tanda terima (" in line
+    assert code == 2 and line.startswith(f"ektp: galat: data sudah diterbitkan di {warehouse}, tetapi belum dibuat: ")
+    assert "tanda terima (" in line and "laporan (" in line
     assert one(warehouse, "select count(*) from unggahan where status = 'loaded'") == [(6,)]
 
 

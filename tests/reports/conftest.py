@@ -57,7 +57,7 @@ create table progres_provinsi (
     rekam_hari_ini bigint, persen_rekam decimal(5, 2), kabupaten_lapor integer);
 create table unggahan (
     file varchar, sha256 varchar, kode_kabupaten varchar, tanggal date, status varchar,
-    alasan varchar, baris integer, diproses_pada timestamptz, run_id varchar);
+    alasan varchar, baris integer, diproses_pada timestamptz, run_id varchar, tiba_pada timestamptz);
 create table kualitas_data (
     file varchar, sha256 varchar, kode_kabupaten varchar, tanggal date, kode_kecamatan varchar,
     aturan varchar, tingkat varchar, pesan varchar);
@@ -174,9 +174,12 @@ def build_warehouse(path: Path) -> Path:
         con.executemany("insert into wilayah_kecamatan values (?, ?, ?)", [k[:3] for k in KECAMATAN])
         con.executemany("insert into progres_kecamatan values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", progres)
         con.execute(DERIVE)
-        con.executemany("insert into unggahan values (?, ?, ?, ?, ?, ?, ?, ?, ?)", unggahan_rows(progres))
+        con.executemany("insert into unggahan values (?, ?, ?, ?, ?, ?, ?, ?, ?, null)", unggahan_rows(progres))
         con.executemany("insert into kualitas_data values (?, ?, ?, ?, ?, ?, ?, ?)", KUALITAS)
         con.execute(JOURNAL)
+        # Each file arrived when the journal says it was first seen (CONTRACT §2).
+        con.execute("update unggahan set tiba_pada = r.diubah_pada from riwayat_unggahan r"
+                    " where r.file = unggahan.file and r.sha256 = unggahan.sha256")
         # The scorecard is a mart of the pipeline's: built by its own SQL over the tables above, for
         # every kabupaten from the first day, as a full rebuild names them.
         con.execute(f"create temp table {marts.CHANGES} as select * from {marts.EVERYTHING}")

@@ -12,11 +12,11 @@ D, E = date(2018, 4, 12), date(2018, 4, 13)
 
 
 def files(*rows: tuple) -> pl.DataFrame:
-    """(file, sha256, kode_kabupaten, tanggal, mtime_ns, has_error) per file."""
+    """(file, sha256, kode_kabupaten, tanggal, tiba_ns (arrival), has_error) per file."""
     return pl.DataFrame(
         rows, orient="row",
         schema={"file": pl.String, "sha256": pl.String, "kode_kabupaten": pl.String, "tanggal": pl.Date,
-                "mtime_ns": pl.Int64, "has_error": pl.Boolean},
+                "tiba_ns": pl.Int64, "has_error": pl.Boolean},
     )
 
 
@@ -25,7 +25,7 @@ def statuses(frame: pl.DataFrame) -> dict[str, str]:
 
 
 def test_the_latest_valid_file_is_current_the_others_superseded():
-    # three valid files of one district and date: the last by modification time is loaded
+    # three valid files of one district and date: the last to arrive is loaded
     got = statuses(files(("a", "1", "5201", D, 10, False), ("b", "2", "5201", D, 30, False), ("c", "3", "5201", D, 20, False)))
     assert got == {"a": "superseded", "b": "loaded", "c": "superseded"}
 
@@ -36,8 +36,8 @@ def test_a_rejected_file_never_displaces_a_valid_one():
     assert got == {"a": "loaded", "b": "rejected"}
 
 
-def test_mtime_ties_are_broken_by_path_in_code_point_order():
-    # same modification time: the later path ("B" < "a" in code points) is current
+def test_arrival_ties_are_broken_by_path_in_code_point_order():
+    # same arrival: the later path ("B" < "a" in code points) is current
     got = statuses(files(("a", "1", "5201", D, 10, False), ("B", "2", "5201", D, 10, False)))
     assert got == {"B": "superseded", "a": "loaded"}
 

@@ -17,9 +17,9 @@ NOW = datetime(2018, 4, 13, 2, 0, tzinfo=timezone.utc)
 def files(*rows: tuple) -> pl.DataFrame:
     """(file_id, file, status) per file; the rest of the ledger columns fixed."""
     return pl.DataFrame(
-        [(i, f, f"sha-{i}", "5201", D, 1_523_500_000_000_000_000, 1, 7, 100, 2, s) for i, f, s in rows], orient="row",
+        [(i, f, f"sha-{i}", "5201", D, 1_523_500_000_000_000_000, 1_523_500_000_000_000_000, 1, 7, 100, 2, s) for i, f, s in rows], orient="row",
         schema={"file_id": pl.Int64, "file": pl.String, "sha256": pl.String, "kode_kabupaten": pl.String,
-                "tanggal": pl.Date, "mtime_ns": pl.Int64, "ctime_ns": pl.Int64, "inode": pl.Int64, "ukuran": pl.Int64,
+                "tanggal": pl.Date, "mtime_ns": pl.Int64, "tiba_ns": pl.Int64, "ctime_ns": pl.Int64, "inode": pl.Int64, "ukuran": pl.Int64,
                 "baris": pl.Int32, "status": pl.String},
     )
 

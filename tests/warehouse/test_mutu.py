@@ -27,8 +27,9 @@ def upload(con, file: str, day: date, status: str, seen: datetime, kecamatan=Non
     """One decided file; a valid one reports `kecamatan` (default: all of its district's)."""
     kab = file.split("/")[0]
     con.execute(
-        "insert into unggahan values (?, ?, ?, ?, ?, null, 3, ?, 'r1', 1, ?, 1, 1, 1)",
-        [file, f"sha {file}", kab, day, status, DECIDED, seen],
+        "insert into unggahan values (?, ?, ?, ?, ?, null, 3, ?, 'r1', 1, ?, 1, 1, 1, ?)",
+        # arrival: the earlier of the modification time and the run that first saw it (CONTRACT §2)
+        [file, f"sha {file}", kab, day, status, DECIDED, seen, min(seen, DECIDED)],
     )
     if status in ("loaded", "superseded"):
         for kec in kecamatan or KECAMATAN[kab]:

@@ -15,7 +15,7 @@ berlaku as (
 final as (
     select
         file, sha256, kode_kabupaten, tanggal, status, alasan, baris, diproses_pada, run_id, ukuran,
-        diubah_pada, diubah_pada_ns, diubah_status_ns, inode
+        diubah_pada, diubah_pada_ns, diubah_status_ns, inode, tiba_pada
     from berlaku
     where ada
 )

@@ -3,8 +3,8 @@
 -- the 7 and the 30 days ending that date (docs/definitions.md). DHIS2's reporting rate and timeliness
 -- are the anchor: a day is expected from every kabupaten in scope.
 --
--- A row for date D depends only on the files dated D-29 .. D (their current decisions, the first
--- time each was seen and their findings), the loaded reports of those dates and the reference;
+-- A row for date D depends only on the files dated D-29 .. D (their current decisions, their arrival
+-- and their findings), the loaded reports of those dates and the reference;
 -- nothing dated after D. The windows are cut at the first date (no day before it is expected).
 --
 -- Brought up to date for the kabupaten and dates in perubahan_mart (kode_kabupaten, dari): the rows
@@ -38,7 +38,7 @@ laporan_kecamatan as (
 ),
 
 berkas_semua as (
-    select file, sha256, kode_kabupaten, tanggal, status
+    select file, sha256, kode_kabupaten, tanggal, status, tiba_pada
     from unggahan
     where tanggal is not null and kode_kabupaten is not null and status <> 'duplicate'
 ),
@@ -54,12 +54,6 @@ temuan as (
     select file, sha256, aturan, tingkat from kualitas_data
 ),
 
-versi as (
-    select file, sha256, berlaku_sejak, diubah_pada, diproses_pada
-    from riwayat_unggahan
-    semi join berkas_tercatat using (file, sha256)
-),
-
 kecamatan_total as (
     select kode_kabupaten, count(*) as kecamatan_total
     from kecamatan
@@ -72,24 +66,17 @@ laporan as (
     group by tanggal, kode_kabupaten
 ),
 
--- A file version is first seen at its modification time when a run first decided it, or at that
--- run's time if the file claims a later one: it cannot have arrived after the run that read it.
-pertama_terlihat as (
-    select file, sha256, arg_min(least(diubah_pada, diproses_pada), berlaku_sejak) as pertama_terlihat
-    from versi
-    group by file, sha256
-),
-
 berkas as (
     select
         berkas_tercatat.*,
-        pertama_terlihat.pertama_terlihat,
+        -- A file arrives when it is first seen (CONTRACT §2: the earlier of its modification time
+        -- and the run that first saw it; recorded once).
+        berkas_tercatat.tiba_pada as pertama_terlihat,
         berkas_tercatat.status in ('loaded', 'superseded') as sah,
         -- In the landing folder before the nightly run of 02:00 WITA the next day, that is before
         -- 18:00 UTC on the report date (WITA is UTC+8 all year): epoch seconds, no time-zone tables.
-        epoch(pertama_terlihat.pertama_terlihat) <= epoch(berkas_tercatat.tanggal::timestamp) + 18 * 3600 as tepat
+        epoch(berkas_tercatat.tiba_pada) <= epoch(berkas_tercatat.tanggal::timestamp) + 18 * 3600 as tepat
     from berkas_tercatat
-    left join pertama_terlihat using (file, sha256)
     anti join (select file, sha256 from temuan where aturan = 'tanggal_tidak_valid') as tanggal_salah
         using (file, sha256)
 ),

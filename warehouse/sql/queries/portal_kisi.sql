@@ -1,5 +1,5 @@
 -- The province grid: every kabupaten in scope and date from $dari to $sampai, with the state of
--- its report (a file arrives when it lands in the inbox: unggahan.diubah_pada):
+-- its report (a file arrives when it is first seen: unggahan.tiba_pada, CONTRACT §2):
 --   dimuat     a file is loaded, and a valid file of that date arrived before the nightly that
 --              was due to take it: $batas_detik seconds after the date's midnight UTC (02:00 WITA
 --              of the next day)
@@ -14,7 +14,7 @@ wilayah_kabupaten as (
 ),
 
 unggahan as (
-    select kode_kabupaten, tanggal, status, diubah_pada_ns
+    select kode_kabupaten, tanggal, status, epoch_ns(tiba_pada) as tiba_ns
     from unggahan
     where tanggal between $dari and $sampai
 ),
@@ -29,7 +29,7 @@ per_hari as (
         tanggal,
         bool_or(status = 'loaded') as ada_dimuat,
         bool_or(status = 'rejected') as ada_ditolak,
-        min(diubah_pada_ns) filter (where status in ('loaded', 'superseded')) as tiba_pertama_ns,
+        min(tiba_ns) filter (where status in ('loaded', 'superseded')) as tiba_pertama_ns,
         count(*) as berkas
     from unggahan
     group by kode_kabupaten, tanggal

@@ -8,7 +8,7 @@ with
 unggahan_sekarang as (
     select
         file, sha256, kode_kabupaten, tanggal, status, alasan, baris, diproses_pada, run_id, ukuran,
-        diubah_pada, diubah_pada_ns, diubah_status_ns, inode
+        diubah_pada, diubah_pada_ns, diubah_status_ns, inode, tiba_pada
     from unggahan
 ),
 
@@ -23,7 +23,7 @@ berubah as (
     except
     select
         file, sha256, kode_kabupaten, tanggal, status, alasan, baris, diproses_pada, run_id, ukuran,
-        diubah_pada, diubah_pada_ns, diubah_status_ns, inode
+        diubah_pada, diubah_pada_ns, diubah_status_ns, inode, tiba_pada
     from versi_terakhir
     where ada
 ),
@@ -33,7 +33,7 @@ hilang as (
         versi_terakhir.file, versi_terakhir.sha256, versi_terakhir.kode_kabupaten, versi_terakhir.tanggal,
         versi_terakhir.status, versi_terakhir.alasan, versi_terakhir.baris, versi_terakhir.diproses_pada,
         versi_terakhir.run_id, versi_terakhir.ukuran, versi_terakhir.diubah_pada, versi_terakhir.diubah_pada_ns,
-        versi_terakhir.diubah_status_ns, versi_terakhir.inode
+        versi_terakhir.diubah_status_ns, versi_terakhir.inode, versi_terakhir.tiba_pada
     from versi_terakhir
     anti join unggahan_sekarang using (file, sha256)
     where versi_terakhir.ada

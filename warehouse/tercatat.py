@@ -1,0 +1,69 @@
+"""What the writer keeps for itself between runs (never published): the arrival of files seen and
+not decided yet, and the receipts a run committed and has not written yet (CONTRACT §2).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+import duckdb
+import polars as pl
+
+
+class Owed(NamedTuple):
+    """One district's receipt of one run, committed with the run's decisions."""
+
+    run_id: str
+    kode_kabupaten: str
+    dokumen: str  # JSON
+    surat: str  # the letter
+
+
+def arrivals(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """(file, sha256) -> arrival in ns since the epoch, of every file version whose arrival is
+    recorded: decided ones (unggahan) and those seen waiting (kedatangan)."""
+    found = con.execute(
+        "select file, sha256, epoch_ns(tiba_pada) from unggahan where tiba_pada is not null"
+        " union all select file, sha256, epoch_ns(tiba_pada) from kedatangan"
+    ).fetchall()
+    return {(file, sha): ns for file, sha, ns in found}
+
+
+def remember_arrivals(con: duckdb.DuckDBPyConnection, seen: pl.DataFrame, decided: pl.DataFrame) -> None:
+    """Record the arrival of file versions seen and not decided (`seen`: file, sha256, tiba_ns)
+    unless already recorded, and forget those now decided (their arrival is in unggahan). Inside
+    the caller's transaction."""
+    arrived = pl.from_epoch(pl.col("tiba_ns"), time_unit="ns").dt.replace_time_zone("UTC").alias("tiba_pada")
+    con.register("kedatangan_baru", seen.select("file", "sha256", arrived))
+    con.register("kedatangan_diputuskan", decided.select("file", "sha256"))
+    try:
+        con.execute("delete from kedatangan where (file, sha256) in (select (file, sha256) from kedatangan_diputuskan)")
+        con.execute(
+            "insert into kedatangan select file, sha256, tiba_pada from kedatangan_baru"
+            " where (file, sha256) not in (select (file, sha256) from kedatangan)"
+        )
+    finally:
+        con.unregister("kedatangan_baru")
+        con.unregister("kedatangan_diputuskan")
+
+
+def owe(con: duckdb.DuckDBPyConnection, receipts: list[Owed], now: datetime) -> None:
+    """Record the receipts a run owes, inside the transaction that commits its decisions."""
+    con.executemany(
+        "insert into tanda_terima_terutang values (?, ?, ?, ?, ?)",
+        [(r.run_id, r.kode_kabupaten, r.dokumen, r.surat, now) for r in receipts],
+    )
+
+
+def owed(con: duckdb.DuckDBPyConnection) -> list[Owed]:
+    """Every receipt committed and not written yet, oldest run first."""
+    rows = con.execute(
+        "select run_id, kode_kabupaten, dokumen, surat from tanda_terima_terutang order by dibuat_pada, run_id, kode_kabupaten"
+    ).fetchall()
+    return [Owed(*r) for r in rows]
+
+
+def settle(con: duckdb.DuckDBPyConnection, receipt: Owed) -> None:
+    """The receipt is written: it is no longer owed."""
+    con.execute("delete from tanda_terima_terutang where run_id = ? and kode_kabupaten = ?", [receipt.run_id, receipt.kode_kabupaten])
