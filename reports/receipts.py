@@ -116,13 +116,17 @@ def _current(unggahan: pl.DataFrame) -> dict[tuple[str | None, object], dict]:
     return {(r["kode_kabupaten"], r["tanggal"]): r for r in loaded.iter_rows(named=True)}
 
 
+def _findings_by_file(kualitas: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    by_file: dict[tuple[str, str], list[dict]] = {}
+    for f in kualitas.select("file", "sha256", *FINDING_KEYS).iter_rows(named=True):
+        by_file.setdefault((f["file"], f["sha256"]), []).append(f)
+    return by_file
+
+
 def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame) -> list[dict]:
     """One receipt per decided file. `unggahan` holds every file of the districts and dates the
     run decided (a run re-decides them whole), so each names the file current for its date."""
-    by_file: dict[tuple[str, str], list[dict]] = {}
-    # Only what a receipt shows: the file's own rows for one key at a time would be slower.
-    for f in kualitas.select("file", "sha256", *FINDING_KEYS).iter_rows(named=True):
-        by_file.setdefault((f["file"], f["sha256"]), []).append(f)
+    by_file = _findings_by_file(kualitas)
     current = _current(unggahan)
     return [
         receipt(row, by_file.get((row["file"], row["sha256"]), []), current.get((row["kode_kabupaten"], row["tanggal"])))
@@ -130,68 +134,88 @@ def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class Counted:
+    """The files of a receipt not listed in full: how many, per status, and a few names."""
+
+    jumlah: int
+    per_status: dict[str, int]
+    contoh: list[str]
+
+
+# Files whose receipts are built at a time while a district's budget lasts: a run of 50,000 files
+# builds a few thousand receipts, never one per file.
+_CHUNK = 256
+
+
 def documents(unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str) -> list[Document]:
     """One document per district office that had files decided: what the run owes them."""
-    by_kabupaten: dict[str, list[dict]] = {}
-    for r in receipts(unggahan, kualitas):
-        by_kabupaten.setdefault(r["kode_kabupaten"] or "_landing", []).append(r)
+    current = _current(unggahan)
+    ordered = unggahan.with_columns(
+        _inbox=pl.col("kode_kabupaten").fill_null("_landing"),
+        _priority=pl.col("status").replace_strict(PRIORITY, return_dtype=pl.Int8),
+    ).sort("_inbox", "_priority", "file", "sha256")
     found = []
-    for kabupaten, files in sorted(by_kabupaten.items()):
-        split = _detailed(files)
-        found.append(Document(run_id, kabupaten, document_json(run_id, kabupaten, files, split), letter(run_id, kabupaten, files, split)))
+    for (kabupaten,), files in ordered.partition_by("_inbox", as_dict=True, maintain_order=True).items():
+        shown, rest = _detailed(files, kualitas, current)
+        found.append(Document(
+            run_id, kabupaten,
+            document_json(run_id, kabupaten, shown, rest, files.height),
+            letter(run_id, kabupaten, shown, rest, files.height, int((files["status"] == "rejected").sum())),
+        ))
     return found
 
 
-def _detailed(files: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(listed in full, only counted): files in order of what the office acts on, in full while
-    their JSON and letter stay within DETAIL_BUDGET."""
-    ordered = sorted(files, key=lambda r: (PRIORITY[r["status"]], r["berkas"]))
+def _detailed(files: pl.DataFrame, kualitas: pl.DataFrame, current: dict) -> tuple[list[dict], Counted | None]:
+    """(listed in full, the rest counted): `files` in order of what the office acts on, in full
+    while their JSON and letter stay within DETAIL_BUDGET."""
+    shown: list[dict] = []
     size = 0
-    for i, r in enumerate(ordered):
-        size += max(len(json.dumps(r, ensure_ascii=False, default=str)), len(text(r))) + 64
-        if size > DETAIL_BUDGET:
-            return ordered[:i], ordered[i:]
-    return ordered, []
+    for start in range(0, files.height, _CHUNK):
+        chunk = files.slice(start, _CHUNK)
+        by_file = _findings_by_file(kualitas.join(chunk.select("file", "sha256"), on=["file", "sha256"], how="semi"))
+        for i, row in enumerate(chunk.iter_rows(named=True)):
+            r = receipt(row, by_file.get((row["file"], row["sha256"]), []), current.get((row["kode_kabupaten"], row["tanggal"])))
+            size += max(len(json.dumps(r, ensure_ascii=False, default=str)), len(text(r))) + 64
+            if size > DETAIL_BUDGET:
+                return shown, _counted(files.slice(start + i))
+            shown.append(r)
+    return shown, None
 
 
-def _counted(rest: list[dict]) -> dict | None:
-    """The files not listed in full: how many per status, and a few names."""
-    if not rest:
-        return None
-    per_status: dict[str, int] = {}
-    for r in rest:
-        per_status[r["status"]] = per_status.get(r["status"], 0) + 1
-    return {"jumlah": len(rest), "per_status": per_status, "contoh": [r["berkas"] for r in rest[:SAMPLE_NAMES]]}
+def _counted(rest: pl.DataFrame) -> Counted:
+    per_status = dict(rest.group_by("status").len().iter_rows())
+    order = sorted(per_status, key=lambda s: PRIORITY[s])
+    return Counted(rest.height, {s: per_status[s] for s in order}, rest["file"].head(SAMPLE_NAMES).to_list())
 
 
-Split = tuple[list[dict], list[dict]]
-
-
-def document_json(run_id: str, kabupaten: str, files: list[dict], split: Split | None = None) -> str:
-    """One district's receipts of a run as the JSON document the office downloads."""
-    shown, rest = split or _detailed(files)
-    document = {
-        "run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": len(files),
-        "berkas": sorted(shown, key=lambda r: r["berkas"]),
+def document_json(run_id: str, kabupaten: str, files: list[dict], rest: Counted | None = None, total: int | None = None) -> str:
+    """One district's receipts of a run as the JSON document the office downloads: `files` in
+    full, `rest` counted."""
+    document: dict = {
+        "run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": total if total is not None else len(files),
+        "berkas": sorted(files, key=lambda r: r["berkas"]),
     }
-    if counted := _counted(rest):
-        document["berkas_lain"] = counted
+    if rest is not None:
+        document["berkas_lain"] = {"jumlah": rest.jumlah, "per_status": rest.per_status, "contoh": rest.contoh}
     # Indented for a person while small; compact once large.
-    return json.dumps(document, ensure_ascii=False, indent=1 if not rest else None, default=str)
+    return json.dumps(document, ensure_ascii=False, indent=1 if rest is None else None, default=str)
 
 
-def letter(run_id: str, kabupaten: str, files: list[dict], split: Split | None = None) -> str:
-    """One district's receipts of a run as one letter: a line per file, then each file's details."""
-    rejected = sum(r["status"] == "rejected" for r in files)
-    shown, rest = split or _detailed(files)
-    shown = sorted(shown, key=lambda r: (r["status"] != "rejected", r["berkas"]))  # what the office acts on, first
+def letter(run_id: str, kabupaten: str, files: list[dict], rest: Counted | None = None, total: int | None = None,
+           rejected: int | None = None) -> str:
+    """One district's receipts of a run as one letter: a line per file, then each file's details
+    (rejected files first: they are what the office acts on)."""
+    total = total if total is not None else len(files)
+    rejected = rejected if rejected is not None else sum(r["status"] == "rejected" for r in files)
+    shown = sorted(files, key=lambda r: (r["status"] != "rejected", r["berkas"]))
     lines = [
-        f"Tanda terima proses {run_id} untuk kabupaten/kota {kabupaten}: {len(files)} berkas, {rejected} ditolak.",
+        f"Tanda terima proses {run_id} untuk kabupaten/kota {kabupaten}: {total} berkas, {rejected} ditolak.",
         *(f"  {r['keterangan']}: {r['berkas']}" for r in shown),
     ]
-    if counted := _counted(rest):
-        tally = ", ".join(f"{n} {STATUS_ID[s]}" for s, n in sorted(counted["per_status"].items(), key=lambda i: PRIORITY[i[0]]))
-        lines.append(f"  ... dan {counted['jumlah']} berkas lain ({tally}); daftar lengkap di gudang data, tabel unggahan.")
+    if rest is not None:
+        tally = ", ".join(f"{n} {STATUS_ID[s]}" for s, n in rest.per_status.items())
+        lines.append(f"  ... dan {rest.jumlah} berkas lain ({tally}); daftar lengkap di gudang data, tabel unggahan.")
     return "\n".join(lines) + "\n\n" + "\n".join(text(r) for r in shown)
 
 
