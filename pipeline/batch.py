@@ -13,7 +13,7 @@ import polars as pl
 
 from contract import rules
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
-from contract.errors import UnreadableFile
+from contract.errors import TransientError, UnreadableFile
 from contract.regions import Reference
 from expectations import history as history_suites
 from expectations import uploads as upload_suites
@@ -95,8 +95,12 @@ def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUploa
 
 
 def read_upload(f: LandingFile, today: date) -> Upload:
-    """Hash and parse one file (see read_uploads)."""
-    return read_uploads([f], today)[0]
+    """Hash and parse one file (see read_uploads); TransientError when it is gone since the scan, so
+    that a caller reading files one at a time leaves it for the next run like any file it cannot read."""
+    uploads = read_uploads([f], today)
+    if not uploads:
+        raise TransientError("berkas hilang sejak dipindai", file=f.file)
+    return uploads[0]
 
 
 # Files parsed together, their rows then packed into one frame (see _packed).
@@ -104,11 +108,12 @@ PACK_FILES = 500
 
 
 def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
-    """One Upload per file, in the given order, parsed PACK_FILES at a time.
+    """One Upload per file still there, in the given order, parsed PACK_FILES at a time.
 
     A link, a FIFO or other non-regular entry, or a file over the size limit is never read (its
     date comes from its name); a file refused for where it lies (unknown inbox, directly in
-    landing) is read for its date, and its rows are dropped.
+    landing) is read for its date, and its rows are dropped. A file renamed or deleted since the
+    scan is left out: it is not there this run (its new name is a new file for the next run).
     """
     uploads: list[Upload] = []
     for start in range(0, len(files), PACK_FILES):
@@ -116,16 +121,20 @@ def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
         refused: dict[int, Upload] = {}
         data: dict[int, bytes] = {}
         for i, f in enumerate(chunk):
-            why = inbox.refusal(f)
-            if why is None:
-                try:
-                    data[i] = inbox.read_bytes(f)
-                except inbox.Refused as exc:
-                    why = exc
-            if why is not None:
-                refused[i] = Upload(f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan))
+            try:
+                why = inbox.refusal(f)
+                if why is None:
+                    try:
+                        data[i] = inbox.read_bytes(f)
+                    except inbox.Refused as exc:
+                        why = exc
+                if why is not None:
+                    refused[i] = Upload(f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan))
+            except inbox.Gone:
+                continue
         parsed = iter(parse_files([(chunk[i].name, b) for i, b in data.items()], today))
-        read = [refused[i] if i in refused else _upload(f, data[i], next(parsed)) for i, f in enumerate(chunk)]
+        read = [refused[i] if i in refused else _upload(f, data[i], next(parsed))
+                for i, f in enumerate(chunk) if i in refused or i in data]
         uploads += _packed(read)
     return uploads
 
