@@ -20,7 +20,7 @@ from contract import rules
 from contract.columns import MAX_LINES, MAX_TITLE_LINES, count_known_columns
 from contract.errors import TooBig, UnreadableFile
 from contract.formats import angka, visible
-from landing.sheets import first_visible_sheet
+from landing.sheets import bounded_workbook, first_visible_sheet
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 # One upload's records: (baris, cells), blank records dropped; an empty cell is "" or None.
@@ -230,13 +230,15 @@ def _csv_problem(exc: csv.Error) -> str:
 def read_xlsx(data: bytes) -> pl.DataFrame:
     """One row per row of the first visible sheet (empty rows included), every cell as text.
 
-    The archive is inspected first (landing/sheets.py): a hidden sheet is never read, a sheet over
-    the limits is refused before it is loaded, and error cells and formulas without a cached value
-    show what they are instead of reading as empty."""
+    The archive is inspected first (landing/sheets.py): every part of it is counted within the size
+    limits and calamine reads the workbook rebuilt from those parts, a hidden sheet is never read,
+    a sheet over the row and cell limits is refused before it is loaded, and error cells and
+    formulas without a cached value show what they are instead of reading as empty."""
     if data.startswith(_OLE_MAGIC):
         raise unreadable("xls")
     if not data.startswith(_ZIP_MAGIC):
         raise unreadable("bukan_xlsx")
+    data = bounded_workbook(data)  # from here on, the workbook as its parts were counted
     sheet = first_visible_sheet(data)
     try:
         workbook = fastexcel.read_excel(data)

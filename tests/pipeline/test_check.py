@@ -160,3 +160,16 @@ def test_several_files_at_once_get_the_receipts_they_get_alone(run):
     together = receipts(settings, files)
     assert together == [receipt(settings, f.path, f.kabupaten) for f in files]
     assert [r["status"] for r in together[-2:]] == ["loaded", "loaded"]
+
+
+def test_check_bounds_every_part_of_a_workbook(capsys, tmp_path):
+    # not only the first sheet: a workbook whose shared strings unpack past 50 MB is refused by
+    # `ektp check` as by the nightly (the portal's checker runs this same code), naming the part
+    from tests.hostile.corpus import report_workbook, swollen
+
+    path = tmp_path / "teks_2018-04-02.xlsx"
+    path.write_bytes(swollen(report_workbook(), {"xl/sharedStrings.xml": 51 * 1024 * 1024}))
+    code, out = check(capsys, path, "5201", tmp_path / "belum_ada.duckdb")
+    assert code == 1
+    assert FINDING.findall(out) == [("error", "berkas_terlalu_besar")]
+    assert "bagian xl/sharedStrings.xml berisi lebih dari 52.428.800 byte setelah dibuka" in out
