@@ -19,7 +19,7 @@ import polars as pl
 from contract import rules
 from contract.columns import MAX_LINES, MAX_TITLE_LINES, count_known_columns
 from contract.errors import TooBig, UnreadableFile
-from contract.formats import angka, visible
+from contract.formats import HIDDEN_IN_CELL, angka, visible
 from landing.sheets import bounded_workbook, first_visible_sheet
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
@@ -112,8 +112,10 @@ def _count_lines(data: bytes) -> None:
         raise TooBig(rules.message("berkas_terlalu_besar", "baris", batas=angka(MAX_LINES)))
 
 
-# Controls other than tab and line breaks: never shown raw (see contract.formats.visible).
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Hidden characters a cell never keeps raw (contract.formats.visible): controls other than tab and
+# line breaks, format characters (zero-width, bidi, BOM), fillers. Its Unicode spaces (U+00A0, ...)
+# stay, for parsing folds them like spaces; they are escaped where a finding shows a value.
+_CONTROLS = HIDDEN_IN_CELL
 
 
 def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:

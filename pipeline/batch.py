@@ -14,6 +14,7 @@ import polars as pl
 from contract import rules
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from contract.errors import TransientError, UnreadableFile
+from contract.formats import HIDDEN, visible
 from contract.regions import Reference
 from expectations import history as history_suites
 from expectations import uploads as upload_suites
@@ -249,7 +250,20 @@ def validate(batch: Batch, reference: Reference, validator: Validator) -> Batch:
         batch.findings.filter(pl.col("aturan") == "berkas_tidak_terbaca").select("file_id"), on="file_id", how="anti"
     ).filter(pl.col("baris") > 0)
     not_reported = batch_transforms.missing_kecamatan(batch.rows, readable, reference.kecamatan)
-    return Batch(batch.files, rows, pl.concat([batch.findings, attributed, not_reported]))
+    return Batch(batch.files, rows, shown(pl.concat([batch.findings, attributed, not_reported])))
+
+
+def shown(findings: pl.DataFrame) -> pl.DataFrame:
+    """The findings with every hidden character of `nilai` and `pesan` escaped (contract.formats
+    .visible): a cell keeps its no-break spaces for parsing, but `12\\xa0345` must not be shown as
+    `12 345`. Every upload finding passes here, whichever step made it; rare, so only the values
+    that hold one are rewritten."""
+    for column in ("nilai", "pesan"):
+        values = findings[column]
+        if values.str.contains(HIDDEN.pattern).any():
+            escaped = [None if v is None else visible(v) for v in values.to_list()]
+            findings = findings.with_columns(pl.Series(column, escaped, dtype=pl.String))
+    return findings
 
 
 def error_files(batch: Batch) -> pl.DataFrame:
