@@ -25,7 +25,10 @@ MAX_TITLE_LINES = 10
 MAX_COUNT = 10_000_000
 # Size limits (CONTRACT §1): an NTB district file is about 30 rows.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_SHEET_BYTES = 50 * 1024 * 1024  # the first visible sheet's XML, unpacked
+# An XLSX is a zip: each of its parts (a sheet, the shared strings, the styles, any member), and
+# all of them together, unpacked.
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_LINES = 100_000  # CSV lines, or rows of the first visible sheet
 
 # Canonical column -> accepted header spellings (after normalisation).

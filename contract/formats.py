@@ -10,19 +10,39 @@ from decimal import Decimal
 from contract.dates import BULAN, HARI, WITA
 
 EMPTY = "–"
-# Characters that must never reach a person raw: C0/C1 controls, DEL, and the bidirectional
-# overrides that make text read otherwise than it is stored ("Trojan source").
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_HIDDEN_NOT_SPACE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Characters that must never reach a person raw, because they are invisible, pass for an ordinary
+# space, or change how the text around them reads:
+# - C0/C1 controls and DEL (tab and line breaks apart, see _LINES);
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# - the spaces that are not the ordinary one (no-break U+00A0, U+2000-U+200A, narrow no-break
+#   U+202F, ...) and the line and paragraph separators: `12\xa0345` must not read as `12 345`.
+#   Parsing treats these as spaces (stripped, or folded in names and dates), so a cell keeps them;
+#   they are escaped where a value is shown;
+_SPACES = "\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# - every format character (Unicode category Cf): the soft hyphen, zero-width space and joiners,
+#   the bidirectional marks, embeddings, overrides and isolates ("Trojan source"), the byte order
+#   mark, invisible operators, tags;
+_FORMAT = ("\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+           "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+           "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+# - fillers and variation selectors, which render as nothing.
+_BLANKS = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef"
+_LINES = "\t\n\r"
+# Every hidden character; and those a cell keeps when it is read (tabs, line breaks and spaces,
+# which parsing folds): the patterns are plain character classes, valid for Polars as well.
+HIDDEN = re.compile(f"[{_LINES}{_CONTROLS}{_SPACES}{_FORMAT}{_BLANKS}]")
+HIDDEN_IN_CELL = re.compile(f"[{_CONTROLS}{_FORMAT}{_BLANKS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def visible(text: str, whitespace: bool = True) -> str:
-    """Uploaded text with every control character written as an escape: `a\\nb`, `\\x1b[31m`.
+    """Uploaded text with every hidden character written as an escape: `a\\nb`, `\\x1b[31m`,
+    `12\\xa0345`, `\\u200b`.
 
-    Idempotent (what it writes holds no control character), and the identity on ordinary text.
-    `whitespace=False` keeps tabs and line breaks (a cell's own, which parsing folds as spaces)."""
-    hidden = _HIDDEN if whitespace else _HIDDEN_NOT_SPACE
+    Idempotent (what it writes holds no hidden character), and the identity on ordinary text.
+    `whitespace=False` keeps tabs, line breaks and Unicode spaces (a cell's own, which parsing
+    folds as spaces)."""
+    hidden = HIDDEN if whitespace else HIDDEN_IN_CELL
     if not hidden.search(text):
         return text
     return hidden.sub(_escape, text)
@@ -33,12 +53,15 @@ def _escape(match: re.Match[str]) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def path_text(name: str | bytes) -> str:
     """A file or folder name as it is stored and shown: bytes that are not UTF-8 (an old Windows
-    client's `\\xe9`) and control characters written as escapes, never raw (CONTRACT §1)."""
+    client's `\\xe9`), control characters and the other hidden characters of `visible` written as
+    escapes, never raw (CONTRACT §1)."""
     raw = name if isinstance(name, bytes) else os.fsencode(name)
     return visible(raw.decode("utf-8", "backslashreplace"))
 

@@ -81,7 +81,10 @@ RULES: dict[str, Rule] = _rules(
     Rule("berkas_terlalu_besar", ERROR, FILE, "berkas melebihi batas ukuran, jumlah baris, atau isi lembar", {
         "ukuran": "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan satu kabupaten sekitar 30 baris",
         "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
-        "lembar_ukuran": "lembar {lembar} berisi {ukuran} byte setelah dibuka, melebihi batas {batas} byte (50 MB)",
+        # {bagian}: `lembar Rekap` for a sheet, `bagian xl/sharedStrings.xml` for another part of the zip
+        "bagian_ukuran": "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 MB); laporan satu kabupaten sekitar 30 baris",
+        "isi_ukuran": "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} byte setelah dibuka (100 MB); terbesar {bagian}",
+        "daftar_isi": "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} byte; buku kerja laporan hanya berisi belasan bagian",
         "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
         "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
     }),

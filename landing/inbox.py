@@ -4,6 +4,10 @@ Names come from the operating system as bytes (an old Windows client writes Wind
 `path` keeps the real name for I/O, `file` and `kode_kabupaten` are the escaped text that is
 stored and shown. Only regular files are ever opened, without following links and without
 blocking (a FIFO in an inbox must not hang the run), and never one over the size limit.
+
+Uploads land while a run scans (SFTP and rsync write a temporary name, then rename it): an entry
+that vanishes between the listing, its stat, its hashing and its read is not there this run
+(`examine` gives None, reads raise Gone), and the next run lists it under its new name.
 """
 
 from __future__ import annotations
@@ -55,38 +59,75 @@ class Refused(Exception):
         self.aturan, self.pesan = aturan, pesan
 
 
+class Gone(Exception):
+    """A listed entry that no longer exists under its name (renamed or deleted since the scan).
+
+    Not an unreadable file and not worth retrying: the name will not come back, and a renamed
+    file is a new path that the next run lists. The caller leaves it out of this run."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(f"berkas hilang sejak dipindai: {file}")
+        self.file = file
+
+
 def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
-    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where there is one."""
+    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where there is one.
+
+    An entry that vanishes between the listing and its stat (an SFTP or rsync upload renamed from
+    its temporary name, a folder moved) is not there this run; its new name is seen by the next."""
+    return [f for name in listing(landing, inboxes) if (f := examine(name)) is not None]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A name as a folder listing gave it, not yet examined: it may be gone by then."""
+
+    root: bytes
+    full: bytes
+    kode: str | None  # the inbox folder's name, escaped; None for a file directly in landing
+    problem: str | None
+
+
+def listing(landing: Path, inboxes: frozenset[str]) -> list[Listed]:
+    """The names under `landing` that are not folders (a link to one is a name), in order."""
     if not landing.is_dir():
         raise UsageError(f"folder landing tidak ada: {landing}")
-    found: list[LandingFile] = []
     root = os.fsencode(landing)
-    for entry in sorted(os.scandir(root), key=lambda e: e.name):
-        if entry.is_dir(follow_symlinks=False):
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):  # gone since the check above
+        raise UsageError(f"folder landing tidak ada: {landing}") from None
+    found: list[Listed] = []
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):  # False for an entry gone since the listing
             kode = path_text(entry.name)
             problem = None if os.fsdecode(entry.name) in inboxes else _unreadable("folder_asing", folder=kode)
             found.extend(_walk_inbox(root, entry.path, kode, problem))
         else:
-            found.append(_entry(root, entry.path, None, _unreadable("di_landing")))
+            found.append(Listed(root, entry.path, None, _unreadable("di_landing")))
     return found
 
 
-def _walk_inbox(root: bytes, inbox: bytes, kode: str, problem: str | None) -> list[LandingFile]:
-    # One lstat per entry and byte paths: at national scale (23,000 files) pathlib's relative_to
-    # and a second stat per file cost more than the walk itself.
+def _walk_inbox(root: bytes, inbox: bytes, kode: str, problem: str | None) -> list[Listed]:
+    # Byte paths and one lstat per entry (in `examine`): at national scale (23,000 files)
+    # pathlib's relative_to and a second stat per file cost more than the walk itself. os.walk
+    # skips a folder that is gone before it is listed (its onerror is None).
     out = []
     for folder, dirs, files in os.walk(inbox, followlinks=False):
         dirs.sort()
         names = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        for name in names:
-            out.append(_entry(root, os.path.join(folder, name), kode, problem))
+        out += [Listed(root, os.path.join(folder, name), kode, problem) for name in names]
     return out
 
 
-def _entry(root: bytes, full: bytes, kode: str | None, problem: str | None) -> LandingFile:
-    st = os.lstat(full)
-    rel = path_text(os.path.relpath(full, root).replace(os.sep.encode(), b"/"))
-    return LandingFile(rel, kode, Path(os.fsdecode(full)), st.st_size, st.st_mtime_ns, problem,
+def examine(name: Listed) -> LandingFile | None:
+    """The listed entry as it is now (one lstat, never followed), or None when it is gone."""
+    try:
+        st = os.lstat(name.full)
+    except (FileNotFoundError, NotADirectoryError):  # renamed or deleted, or its folder was
+        return None
+    rel = path_text(os.path.relpath(name.full, name.root).replace(os.sep.encode(), b"/"))
+    return LandingFile(rel, name.kode, Path(os.fsdecode(name.full)), st.st_size, st.st_mtime_ns, name.problem,
                        st.st_ctime_ns, st.st_ino, stat.S_IFMT(st.st_mode))
 
 
@@ -103,10 +144,16 @@ def refusal(f: LandingFile) -> Refused | None:
 
 def identity(f: LandingFile) -> str:
     """The sha256 of an entry that is never read: a regular file's bytes (streamed, never held
-    whole), a link's target, another entry's kind and name."""
+    whole), a link's target, another entry's kind and name. Gone when it no longer exists."""
     if f.mode == stat.S_IFLNK:
-        return sha256(b"symlink:" + os.fsencode(os.readlink(f.path)))
+        try:
+            return sha256(b"symlink:" + os.fsencode(os.readlink(f.path)))
+        except (FileNotFoundError, NotADirectoryError):
+            raise Gone(f.file) from None
+        except OSError:  # no longer a link: it changed under us, identified by where it lies
+            return sha256(b"unreadable:" + os.fsencode(f.path))
     if f.mode != stat.S_IFREG:
+        _still_there(f)  # a FIFO or socket is never opened: only its name is asked for
         return sha256(b"special:%d:" % f.mode + os.fsencode(f.path.name))
     digest = hashlib.sha256()
     try:
@@ -120,7 +167,10 @@ def identity(f: LandingFile) -> str:
 
 def read_bytes(f: LandingFile) -> bytes:
     """The file's bytes; a failed read is transient (the uploader may still hold it), a file that
-    turned into something else since it was listed is refused."""
+    turned into something else since it was listed is refused, one that is gone is Gone.
+
+    Once open, the bytes read are those of the file as it was opened, even if it is renamed or
+    deleted meanwhile: what was there at the open is what this run decides."""
     with _open(f) as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -134,6 +184,8 @@ def _open(f: LandingFile):
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # it became a link since it was listed
             raise Refused("berkas_tidak_terbaca", _unreadable("tautan")) from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # renamed or deleted since it was listed
+            raise Gone(f.file) from None
         raise TransientError("berkas tidak dapat dibaca", file=f.file, reason=exc.strerror) from exc
     mode = stat.S_IFMT(os.fstat(fd).st_mode)
     if mode != stat.S_IFREG:
@@ -141,6 +193,13 @@ def _open(f: LandingFile):
         raise Refused("berkas_tidak_terbaca", _unreadable("bukan_berkas", jenis=_KINDS.get(mode, "lain")))
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+def _still_there(f: LandingFile) -> None:
+    try:
+        os.lstat(f.path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise Gone(f.file) from None
 
 
 def _too_big(size: int) -> Refused:

@@ -19,8 +19,8 @@ import polars as pl
 from contract import rules
 from contract.columns import MAX_LINES, MAX_TITLE_LINES, count_known_columns
 from contract.errors import TooBig, UnreadableFile
-from contract.formats import angka, visible
-from landing.sheets import first_visible_sheet
+from contract.formats import HIDDEN_IN_CELL, angka, visible
+from landing.sheets import bounded_workbook, first_visible_sheet
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 # One upload's records: (baris, cells), blank records dropped; an empty cell is "" or None.
@@ -112,8 +112,10 @@ def _count_lines(data: bytes) -> None:
         raise TooBig(rules.message("berkas_terlalu_besar", "baris", batas=angka(MAX_LINES)))
 
 
-# Controls other than tab and line breaks: never shown raw (see contract.formats.visible).
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Hidden characters a cell never keeps raw (contract.formats.visible): controls other than tab and
+# line breaks, format characters (zero-width, bidi, BOM), fillers. Its Unicode spaces (U+00A0, ...)
+# stay, for parsing folds them like spaces; they are escaped where a finding shows a value.
+_CONTROLS = HIDDEN_IN_CELL
 
 
 def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
@@ -230,13 +232,15 @@ def _csv_problem(exc: csv.Error) -> str:
 def read_xlsx(data: bytes) -> pl.DataFrame:
     """One row per row of the first visible sheet (empty rows included), every cell as text.
 
-    The archive is inspected first (landing/sheets.py): a hidden sheet is never read, a sheet over
-    the limits is refused before it is loaded, and error cells and formulas without a cached value
-    show what they are instead of reading as empty."""
+    The archive is inspected first (landing/sheets.py): every part of it is counted within the size
+    limits and calamine reads the workbook rebuilt from those parts, a hidden sheet is never read,
+    a sheet over the row and cell limits is refused before it is loaded, and error cells and
+    formulas without a cached value show what they are instead of reading as empty."""
     if data.startswith(_OLE_MAGIC):
         raise unreadable("xls")
     if not data.startswith(_ZIP_MAGIC):
         raise unreadable("bukan_xlsx")
+    data = bounded_workbook(data)  # from here on, the workbook as its parts were counted
     sheet = first_visible_sheet(data)
     try:
         workbook = fastexcel.read_excel(data)

@@ -14,7 +14,8 @@ import polars as pl
 
 from contract import rules
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
-from contract.errors import UnreadableFile
+from contract.errors import TransientError, UnreadableFile
+from contract.formats import HIDDEN, visible
 from contract.regions import Reference
 from expectations import history as history_suites
 from expectations import uploads as upload_suites
@@ -101,8 +102,12 @@ def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUploa
 
 
 def read_upload(f: LandingFile, today: date) -> Upload:
-    """Hash and parse one file (see read_uploads)."""
-    return read_uploads([f], today)[0]
+    """Hash and parse one file (see read_uploads); TransientError when it is gone since the scan, so
+    that a caller reading files one at a time leaves it for the next run like any file it cannot read."""
+    uploads = read_uploads([f], today)
+    if not uploads:
+        raise TransientError("berkas hilang sejak dipindai", file=f.file)
+    return uploads[0]
 
 
 # Files parsed together, their rows then packed into one frame (see _packed).
@@ -110,11 +115,12 @@ PACK_FILES = 500
 
 
 def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
-    """One Upload per file, in the given order, parsed PACK_FILES at a time.
+    """One Upload per file still there, in the given order, parsed PACK_FILES at a time.
 
     A link, a FIFO or other non-regular entry, or a file over the size limit is never read (its
     date comes from its name); a file refused for where it lies (unknown inbox, directly in
-    landing) is read for its date, and its rows are dropped.
+    landing) is read for its date, and its rows are dropped. A file renamed or deleted since the
+    scan is left out: it is not there this run (its new name is a new file for the next run).
     """
     uploads: list[Upload] = []
     for start in range(0, len(files), PACK_FILES):
@@ -122,16 +128,20 @@ def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
         refused: dict[int, Upload] = {}
         data: dict[int, bytes] = {}
         for i, f in enumerate(chunk):
-            why = inbox.refusal(f)
-            if why is None:
-                try:
-                    data[i] = inbox.read_bytes(f)
-                except inbox.Refused as exc:
-                    why = exc
-            if why is not None:
-                refused[i] = Upload(f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan))
+            try:
+                why = inbox.refusal(f)
+                if why is None:
+                    try:
+                        data[i] = inbox.read_bytes(f)
+                    except inbox.Refused as exc:
+                        why = exc
+                if why is not None:
+                    refused[i] = Upload(f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan))
+            except inbox.Gone:
+                continue
         parsed = iter(parse_files([(chunk[i].name, b) for i, b in data.items()], today))
-        read = [refused[i] if i in refused else _upload(f, data[i], next(parsed)) for i, f in enumerate(chunk)]
+        read = [refused[i] if i in refused else _upload(f, data[i], next(parsed))
+                for i, f in enumerate(chunk) if i in refused or i in data]
         uploads += _packed(read)
     return uploads
 
@@ -247,7 +257,20 @@ def validate(batch: Batch, reference: Reference, validator: Validator) -> Batch:
         batch.findings.filter(pl.col("aturan") == "berkas_tidak_terbaca").select("file_id"), on="file_id", how="anti"
     ).filter(pl.col("baris") > 0)
     not_reported = batch_transforms.missing_kecamatan(batch.rows, readable, reference.kecamatan)
-    return Batch(batch.files, rows, pl.concat([batch.findings, attributed, not_reported]))
+    return Batch(batch.files, rows, shown(pl.concat([batch.findings, attributed, not_reported])))
+
+
+def shown(findings: pl.DataFrame) -> pl.DataFrame:
+    """The findings with every hidden character of `nilai` and `pesan` escaped (contract.formats
+    .visible): a cell keeps its no-break spaces for parsing, but `12\\xa0345` must not be shown as
+    `12 345`. Every upload finding passes here, whichever step made it; rare, so only the values
+    that hold one are rewritten."""
+    for column in ("nilai", "pesan"):
+        values = findings[column]
+        if values.str.contains(HIDDEN.pattern).any():
+            escaped = [None if v is None else visible(v) for v in values.to_list()]
+            findings = findings.with_columns(pl.Series(column, escaped, dtype=pl.String))
+    return findings
 
 
 def error_files(batch: Batch) -> pl.DataFrame:

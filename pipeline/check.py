@@ -95,6 +95,10 @@ def _rounds(files: list[Checked]) -> list[list[int]]:
 def _round(settings: Settings, reference: Reference, sources: list[LandingFile], validator: Validator) -> list[dict]:
     """The receipts of files of distinct kabupaten, in the order given."""
     uploads = batches.read_uploads(sources, settings.hari_ini)
+    if len(uploads) < len(sources):  # deleted or renamed since it was found (read_uploads leaves it out)
+        kept = {u.source.file for u in uploads}
+        gone = next(s for s in sources if s.file not in kept)
+        raise UsageError(f"berkas tidak ada: {path_text(str(gone.path))}")
     checked, files = runs.decide_batch(uploads, reference, validator)
     findings = pl.concat([checked.findings, _history(settings.warehouse, checked, files, validator)])
     # A check is not an arrival: its receipt names none (the portal shows when it received the file).

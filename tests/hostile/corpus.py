@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import socket
+import struct
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,7 @@ GOOD_DAYS = (D1, D2, D3)
 # Hostile files go to Lombok Barat (5201), which has no good file: nothing of it may load.
 INBOX = "5201"
 LOMBOK_BARAT = ["520101", "520102", "520103", "520107", "520108", "520109", "520112", "520113", "520114", "520115"]
+_MB = 1024 * 1024
 PWNED = '<img src=x onerror="document.body.dataset.pwned=1"><script>document.title="PWNED"</script>'
 
 
@@ -115,6 +117,78 @@ def _zip_bomb(landing: Path, rel: str, rows: int = 2_000_000) -> None:
             else:
                 bomb.writestr(info, template.read(info.filename))
     os.utime(path, (_when(D2), _when(D2)))
+
+
+def report_workbook(day: date = D2) -> bytes:
+    """A valid Lombok Barat report written by xlsxwriter, whose text cells live in
+    xl/sharedStrings.xml, as Excel writes them (openpyxl writes no shared strings)."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    sheet = book.add_worksheet("Rekap")
+    for r, values in enumerate(_xlsx_rows(day)):
+        sheet.write_row(r, 0, values)
+    book.close()
+    return out.getvalue()
+
+
+# What a part is padded with: more strings for the shared strings, a comment in any other XML
+# part, zeros in a part the workbook did not have.
+_PADDING = {"xl/sharedStrings.xml": b"<si><t>" + b"A" * 1000 + b"</t></si>"}
+_COMMENT = b"<!--" + b"A" * 1000 + b"-->"
+
+
+def swollen(book: bytes, parts: dict[str, int], declared: dict[str, int] | None = None) -> bytes:
+    """`book` with each of `parts` padded to unpack to at least that many bytes (a new part when the
+    book has none of that name), streamed a 1 MB block at a time: a 1 GB part never exists whole.
+    `declared` patches the size the zip directory states for a part: a directory that lies."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        names = source.namelist()
+        for name in names + [p for p in parts if p not in names]:
+            original = source.read(name) if name in names else b""
+            if name not in parts:
+                z.writestr(name, original)
+                continue
+            unit = _PADDING.get(name, _COMMENT) if original else b"\0" * 1000
+            block = unit * ((1 << 20) // len(unit))
+            at = original.rindex(b"</") if original else 0  # before the closing tag of the root
+            with z.open(name, "w") as part:
+                part.write(original[:at])
+                for _ in range(parts[name] // len(block) + 1):
+                    part.write(block)
+                part.write(original[at:])
+    data = out.getvalue()
+    for name, size in (declared or {}).items():
+        data = _declare(data, name, size)
+    return data
+
+
+def _declare(data: bytes, name: str, size: int) -> bytes:
+    """The zip with the unpacked size of `name` stated as `size`, in its local header and in the
+    central directory (the CRC and the stream stay those of the real part)."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info, at = archive.getinfo(name), archive.start_dir
+    struct.pack_into("<I", patched, info.header_offset + 22, size)
+    while patched[at : at + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", patched, at + 28)
+        if bytes(patched[at + 46 : at + 46 + name_length]) == name.encode():
+            struct.pack_into("<I", patched, at + 24, size)
+        at += 46 + name_length + extra_length + comment_length
+    return bytes(patched)
+
+
+def crowded(book: bytes, parts: int) -> bytes:
+    """`book` with `parts` more empty members: a zip directory of megabytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for info in source.infolist():
+            z.writestr(info, source.read(info))
+        for i in range(parts):
+            z.writestr(f"customXml/item{i}.xml", b"")
+    return out.getvalue()
 
 
 def _big_csv(landing: Path, rel: str, lines: int) -> None:
@@ -226,6 +300,16 @@ CASES = [
          lambda l: _big_csv(l, f"{A}/seratus_ribu_2018-04-02.csv", 100_001)),
     Case("XLSX jarang: A1 dan XFD100000", f"{A}/jarang_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
          lambda l: _put(l, f"{A}/jarang_2018-04-02.xlsx", _sparse())),
+    Case("bom bagian XLSX: teks bersama 200 MB", f"{A}/teks_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
+         lambda l: _put(l, f"{A}/teks_2018-04-02.xlsx", swollen(report_workbook(), {"xl/sharedStrings.xml": 200 * _MB}))),
+    Case("bom bagian XLSX: gaya 60 MB", f"{A}/gaya_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
+         lambda l: _put(l, f"{A}/gaya_2018-04-02.xlsx", swollen(report_workbook(), {"xl/styles.xml": 60 * _MB}))),
+    Case("bom bagian XLSX: tiga bagian 40 MB, bersama 120 MB", f"{A}/tiga_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
+         lambda l: _put(l, f"{A}/tiga_2018-04-02.xlsx", swollen(report_workbook(), {f"xl/media/isi{i}.bin": 40 * _MB for i in range(3)}))),
+    Case("bom bagian XLSX: daftar isi menyebut 1.000 byte untuk 60 MB", f"{A}/bohong_2018-04-02.xlsx", "rejected",
+         _r("berkas_terlalu_besar"),
+         lambda l: _put(l, f"{A}/bohong_2018-04-02.xlsx", swollen(report_workbook(), {"xl/sharedStrings.xml": 60 * _MB},
+                                                                  declared={"xl/sharedStrings.xml": 1_000}))),
     Case("bom entitas XML (billion laughs)", f"{A}/tawa_2018-04-02.xlsx", "rejected", _r("berkas_tidak_terbaca"),
          lambda l: _put(l, f"{A}/tawa_2018-04-02.xlsx", _xml_bomb())),
     Case("FIFO di folder kabupaten", f"{A}/pipa_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),

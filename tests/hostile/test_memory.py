@@ -54,3 +54,24 @@ def _measured(args: list[str], env: dict[str, str]) -> tuple[int, float, str]:
     done = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "ektp.cli", *args],
                           env=env, capture_output=True, text=True, timeout=300)
     return done.returncode, float(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+# Not only the sheet: a 5 MB workbook whose shared strings unpack to 1 GB once took `ektp check`
+# to 1.5 GB and passed as valid. Refusing it must cost what refusing a small workbook costs: the
+# baseline is the same command, in the same test, on a small workbook also refused while it is
+# read (its only sheet with data is hidden), so both processes take the same path.
+MB = 1024 * 1024
+HEADROOM_MB = 50  # the bound holds 1 MB pieces; 50 MB is many times the noise between two runs
+
+
+def test_check_of_a_shared_strings_bomb_costs_what_a_small_refused_workbook_costs(tmp_path, cli_env):
+    small, bomb = tmp_path / "tersembunyi_2018-04-02.xlsx", tmp_path / "bom_teks_2018-04-02.xlsx"
+    small.write_bytes(corpus._xlsx([("lama", corpus._xlsx_rows(corpus.D2), True), ("Rekap", [["catatan saja"]], False)]))
+    bomb.write_bytes(corpus.swollen(corpus.report_workbook(), {"xl/sharedStrings.xml": 1024 * MB}))
+    warehouse = ["--warehouse", str(tmp_path / "belum_ada.duckdb")]
+    code, baseline, err = _measured(["check", str(small), "--kabupaten", corpus.INBOX, *warehouse], cli_env)
+    assert code == 1, err
+    code, peak, err = _measured(["check", str(bomb), "--kabupaten", corpus.INBOX, *warehouse], cli_env)
+    assert code == 1, err
+    assert peak < baseline + HEADROOM_MB, f"{peak:.0f} MB against {baseline:.0f} MB for the small workbook"
+    assert peak < LIMIT_MB, f"{peak:.0f} MB"

@@ -160,3 +160,40 @@ def test_several_files_at_once_get_the_receipts_they_get_alone(run):
     together = receipts(settings, files)
     assert together == [receipt(settings, f.path, f.kabupaten) for f in files]
     assert [r["status"] for r in together[-2:]] == ["loaded", "loaded"]
+
+
+def test_check_bounds_every_part_of_a_workbook(capsys, tmp_path):
+    # not only the first sheet: a workbook whose shared strings unpack past 50 MB is refused by
+    # `ektp check` as by the nightly (the portal's checker runs this same code), naming the part
+    from tests.hostile.corpus import report_workbook, swollen
+
+    path = tmp_path / "teks_2018-04-02.xlsx"
+    path.write_bytes(swollen(report_workbook(), {"xl/sharedStrings.xml": 51 * 1024 * 1024}))
+    code, out = check(capsys, path, "5201", tmp_path / "belum_ada.duckdb")
+    assert code == 1
+    assert FINDING.findall(out) == [("error", "berkas_terlalu_besar")]
+    assert "bagian xl/sharedStrings.xml berisi lebih dari 52.428.800 byte setelah dibuka" in out
+
+
+def test_check_shows_hidden_characters_of_values_escaped(capsys, tmp_path):
+    # a no-break space inside a count, a zero-width space in a code, a byte order mark in a name:
+    # each finding's value and sentence show them escaped, never as an ordinary space or nothing;
+    # a date written with no-break spaces still reads (parsing folds them like spaces)
+    path = tmp_path / "rekap_2018-04-02.csv"
+    path.write_text(
+        "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam\n"
+        "2018-04-02,520101,Gerung,12\xa0345,100\n"
+        "2018-04-02,520102\u200b,Kediri,9000,8000\n"
+        "2\xa0April\xa02018,520103,\ufeffNarmada,9000,8000\n",
+        encoding="utf-8",
+    )
+    code, out = check(capsys, path, "5201", tmp_path / "belum_ada.duckdb", "--json")
+    shown = {(f["aturan"], f["nilai"], f["pesan"]) for f in json.loads(out)["temuan"] if f["nilai"]}
+    assert shown == {
+        ("angka_tidak_valid", "12\\xa0345", 'baris 2 (520101): wajib_ktp "12\\xa0345" bukan bilangan bulat'),
+        ("kecamatan_tidak_dikenal", "520102\\u200b",
+         'baris 3: kode kecamatan "520102\\u200b" tidak ada dalam daftar Kemendagri'),
+        ("nama_tidak_sesuai", "\\ufeffNarmada",
+         'baris 4 (520103): nama kecamatan "\\ufeffNarmada" berbeda dengan nama Kemendagri "Narmada"'),
+    }
+    assert code == 1 and "tanggal_tidak_valid" not in out
