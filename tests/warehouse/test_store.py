@@ -165,3 +165,25 @@ def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
     with store.writing(path) as session:
         assert session.con.execute("select file, status from unggahan").fetchall() == [("5201/a.csv", "loaded")]
         assert session.con.execute("select count(*) from schema_migrations").fetchone() == (len(store.migrations()),)
+
+
+def test_reconnecting_while_a_connection_is_open_shows_the_old_publication_as_the_readme_says(tmp_path):
+    # DuckDB hands `connect(path)` the instance a connection in the same process still holds: an
+    # analyst who reconnects without closing keeps the old publication. The README tells them.
+    path = tmp_path / "w.duckdb"
+    with store.writing(path) as session:
+        _decide(session.con, "5201/a.csv", "loaded")
+        session.publish()
+    held = duckdb.connect(str(path), read_only=True)
+    with store.writing(path) as session:
+        _decide(session.con, "5201/a.csv", "rejected")
+        session.publish()
+    again = duckdb.connect(str(path), read_only=True)
+    assert again.execute("select status from unggahan").fetchall() == [("loaded",)]
+    again.close()
+    held.close()
+    with duckdb.connect(str(path), read_only=True) as fresh:
+        assert fresh.execute("select status from unggahan").fetchall() == [("rejected",)]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    analysts = readme[readme.index("## The warehouse (for analysts)"):]
+    assert "**Close every connection first**" in " ".join(analysts.split())
