@@ -150,16 +150,22 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
 
 
 def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
-    # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it, the
-    # session rewrites the file without them, and keeps every row
+    # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it and more
+    # than a night's own churn (store.COMPACT_MIN_FREE_BYTES), the session rewrites the file without
+    # them, and keeps every row
     path = tmp_path / "w.duckdb"
     work = tmp_path / "w.duckdb.bagian" / "kerja.duckdb"
     with store.writing(path) as session:
         _decide(session.con, "5201/a.csv", "loaded")
-        session.con.execute("create table sementara as select range as i, repeat('x', 100) || range as s from range(1000000)")
-    grown = work.stat().st_size
+        session.con.execute("create table sementara as select range as i, repeat('x', 100) || range as s from range(4000000)")
+        session.con.execute("checkpoint")
+        # written after it: the blocks freed below are not at the file's end, which DuckDB would cut off itself
+        session.con.execute("create table penahan as select 1 as i")
+    grown, inode = work.stat().st_size, work.stat().st_ino
     with store.writing(path) as session:
         session.con.execute("drop table sementara")
+    assert grown > 2 * store.COMPACT_MIN_FREE_BYTES
+    assert work.stat().st_ino != inode  # a new file renamed in
     assert work.stat().st_size < grown / 3
     assert not work.with_name("kerja.duckdb.baru").exists()
     with store.writing(path) as session:
