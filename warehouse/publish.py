@@ -28,10 +28,12 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from contract.formats import angka
 from warehouse import asof, marts
 from warehouse.partitions import PARTITIONED, SCHEMA, condition, exists
 from warehouse.read import SQL, sql
@@ -82,19 +84,93 @@ def last_number(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def published_number(warehouse: Path) -> int | None:
-    """The publication the catalog at `warehouse` holds; None when it is not a catalog, or when its
-    views name another folder's files (the warehouse was moved or copied: publish it again)."""
-    if not warehouse.is_file():
+    """The publication the catalog at `warehouse` holds; None when it is not a whole catalog, or
+    when any of its views names a file outside its own folder (the warehouse was moved or copied:
+    publish it again)."""
+    found = inspect(warehouse)
+    if found.kind != "katalog" or found.foreign(folder_of(warehouse)):
         return None
-    with opened(warehouse) as con:
-        found = con.execute("select count(*) from duckdb_tables() where database_name = 'katalog' and table_name = 'terbitan'").fetchall()
-        if found != [(1,)]:
-            return None
-        views = con.execute("select sql from duckdb_views() where database_name = 'katalog' and view_name = 'unggahan'").fetchall()
-        if not views or f"'{folder_of(warehouse)}/" not in views[0][0].replace("''", "'"):
-            return None
-        ((number,),) = con.execute("select max(nomor) from katalog.main.terbitan").fetchall()
-        return number
+    return found.number
+
+
+# DuckDB's file: three 4 KiB headers, then `total_blocks` blocks of `block_size` bytes (a file
+# DuckDB wrote and checkpointed is exactly that long; measured on catalogs and working files).
+DUCKDB_HEADERS = 3 * 4096
+# A Parquet file starts and ends with these bytes; the footer's length sits just before the end.
+PARQUET_MAGIC = b"PAR1"
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the warehouse path holds, read from its header and its views' text, never its data.
+
+    kind: None (nothing), "katalog", "lengkap" (a whole DuckDB warehouse: one from before the
+    catalog, or a backup put back) or "rusak" (`problem` says why: not DuckDB, or truncated)."""
+
+    kind: str | None
+    problem: str = ""
+    number: int | None = None  # the catalog's publication
+    files: tuple[Path, ...] = ()  # the Parquet files the catalog's views name
+
+    def foreign(self, folder: Path) -> list[Path]:
+        """The files it names outside `folder` (another warehouse's: a copy or a move)."""
+        return [f for f in self.files if not f.is_relative_to(folder)]
+
+
+def inspect(warehouse: Path) -> Found:
+    """Open the file at the warehouse path read-only and tell what it is, and whether it is whole."""
+    if not warehouse.exists():
+        return Found(None)
+    try:
+        with opened(warehouse) as con:
+            problem = _short(con, warehouse)
+            if problem:
+                return Found("rusak", problem)
+            views = dict(con.execute(
+                "select view_name, sql from duckdb_views() where database_name = 'katalog' and not internal").fetchall())
+            if "unggahan" not in views:
+                return Found("lengkap")
+            number = None
+            if con.execute("select count(*) from duckdb_tables() where database_name = 'katalog' and table_name = 'terbitan'").fetchall() == [(1,)]:
+                ((number,),) = con.execute("select max(nomor) from katalog.main.terbitan").fetchall()
+    except duckdb.Error as exc:
+        return Found("rusak", f"tidak terbaca sebagai berkas DuckDB: {str(exc).splitlines()[0]}")
+    return Found("katalog", number=number, files=tuple(named_files(" ".join(views.values()))))
+
+
+def _short(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
+    """Why the attached file is shorter than its header says ('' when it is whole). A file with a
+    write-ahead log beside it (an old whole warehouse) may count blocks the log holds: not judged."""
+    if warehouse.with_name(warehouse.name + ".wal").exists():
+        return ""
+    ((blocks, block_size),) = con.execute(
+        "select total_blocks, block_size from pragma_database_size() where database_name = 'katalog'").fetchall()
+    expected, actual = DUCKDB_HEADERS + blocks * block_size, warehouse.stat().st_size
+    return f"terpotong: {angka(actual)} dari {angka(expected)} bita" if actual < expected else ""
+
+
+def named_files(view_sql: str) -> list[Path]:
+    """The Parquet files a catalog's view definitions name (each a quoted absolute path)."""
+    return [Path(m.replace("''", "'")) for m in re.findall(r"'((?:[^']|'')*\.parquet)'", view_sql)]
+
+
+def flaw(path: Path) -> str:
+    """Why a published Parquet file cannot be read ('' when it looks whole): gone, or not whole
+    (its first and last bytes, and its footer's length; never its data)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            handle.seek(max(size - 8, 0))
+            tail = handle.read(8)
+    except FileNotFoundError:
+        return "hilang"
+    except OSError as exc:
+        return f"tidak terbaca ({exc.strerror or exc})"
+    footer = int.from_bytes(tail[:4], "little") if len(tail) == 8 else size
+    if size < 12 or head != PARQUET_MAGIC or tail[4:] != PARQUET_MAGIC or footer > size - 12:
+        return "tidak utuh"
+    return ""
 
 
 @contextmanager
@@ -250,10 +326,7 @@ def footprint(warehouse: Path) -> dict[str, int]:
     """Bytes on disk: the catalog, the writer's working file, the partition files the catalog
     names, and the others (replaced ones waiting out their grace, or a killed run's)."""
     folder = folder_of(warehouse)
-    with opened(warehouse) as con:
-        texts = " ".join(s for (s,) in con.execute(
-            "select sql from duckdb_views() where database_name = 'katalog' and not internal").fetchall())
-    named = {m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*\.parquet)'", texts)}
+    named = {str(f) for f in inspect(warehouse).files}
     files = [p for p in folder.glob("*/*.parquet")]
     work = [folder / "kerja.duckdb", folder / "kerja.duckdb.wal"]
     return {

@@ -24,7 +24,7 @@ import polars as pl
 from contract import regions
 from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
-from warehouse import partitions, publish
+from warehouse import partitions, publish, repair
 from warehouse.publish import STORAGE_VERSION
 from warehouse.read import SQL, sql
 
@@ -83,6 +83,9 @@ class WriteSession:
         self.con = con
         self.published = False
         self.scope_changed = False  # the operator changed the scope on purpose: publish even with no file
+        # What the writer found damaged in the publication and published again before the run's
+        # work (warehouse/repair.py): at most one line, for the run's summary.
+        self.repaired: list[str] = []
 
     def publish(self) -> None:
         self.con.execute("checkpoint")
@@ -121,9 +124,13 @@ def writing(path: Path, scope: str | None = None, change_scope: bool = False) ->
         spill = folder / "spill"
         session = None
         try:
-            session = WriteSession(path, _open_work(path, folder, spill))
+            found = publish.inspect(path)  # before the working file: a damaged catalog may need it
+            con, origin = _open_work(path, folder, spill, found)
+            session = WriteSession(path, con)
             if scope is not None:
                 session.scope_changed = bind_scope(session.con, scope, change_scope)
+            line = repair.repair(session.con, path, found, origin)
+            session.repaired = [line] if line else []
             yield session
             if not session.published and session.pending():
                 session.publish()  # what an earlier run committed and could not publish
@@ -154,14 +161,19 @@ def _check_target(path: Path) -> None:
         raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
 
 
-def _open_work(path: Path, folder: Path, spill: Path) -> duckdb.DuckDBPyConnection:
-    """A connection to the migrated working file, attached as `gudang`.
+def _open_work(path: Path, folder: Path, spill: Path, found: publish.Found) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A connection to the migrated working file, attached as `gudang`, and where that file came
+    from: "ada" (there already), "baru" (a new warehouse), "disalin" (a whole DuckDB warehouse
+    copied in), "dipulihkan" (lost, read back from the catalog).
 
     Made from the warehouse when there is none: a whole DuckDB warehouse (one written before the
-    catalog, or restored from `ektp cadangan`) is copied; a catalog is read back from its files."""
+    catalog, or restored from `ektp cadangan`) is copied; a catalog is read back from its files. A
+    damaged catalog, or one naming a damaged file, cannot be: nothing is changed (repair.lost)."""
     work = folder / "kerja.duckdb"
+    kind = found.kind
+    if not work.exists() and (error := repair.lost(path, found)):
+        raise error
     folder.mkdir(parents=True, exist_ok=True)
-    kind = _kind(path)
     _remove(work.with_name(work.name + ".baru"))  # a copy a killed run did not finish
     if kind == "lengkap" or (kind == "katalog" and not work.exists()):
         _remove(work)
@@ -172,42 +184,57 @@ def _open_work(path: Path, folder: Path, spill: Path) -> duckdb.DuckDBPyConnecti
     # nightly on a year of data held 1.77 GB; bounded, the process stays near 1 GB, spilling
     # beside the warehouse if needed.
     con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT, "temp_directory": str(spill)})
+    fresh = not work.exists()
     try:
         # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
         con.execute("set enable_progress_bar = false")
-        fresh = not work.exists()
         con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
         con.execute("use gudang")
         migrate(con)
         if fresh and kind == "katalog":
             _restore(con, path)
         # The working file and the catalog do not come from each other (a whole warehouse copied
-        # in, a working file read back from the catalog, a catalog gone): publish everything anew.
-        if kind == "lengkap" or (kind == "katalog" and fresh) or (kind is None and not fresh):
+        # in, a working file read back from the catalog): publish everything anew. A catalog gone
+        # or damaged beside a working file is written again from it (repair.repair), numbered
+        # after every file in the folder (one may be newer than the working file says).
+        if kind == "lengkap" or (kind == "katalog" and fresh):
             con.execute("begin")
             publish.continue_numbering(con, folder)
             partitions.mark_all(con)
             con.execute("commit")
+        elif kind in (None, "rusak") and not fresh:
+            publish.continue_numbering(con, folder)
     except duckdb.Error:
         con.close()
+        if fresh:
+            _remove(work)  # half made: the next run must not take it for the warehouse
         raise
-    return con
+    if not fresh:
+        return con, "disalin" if kind == "lengkap" else "ada"
+    return con, "dipulihkan" if kind == "katalog" else "baru"
 
 
-# Rewrite the working file when this share of its blocks is free. DuckDB reuses freed blocks but
-# keeps a file's length, and a run deletes and rewrites the rows it re-decides and the marts' recent
-# dates: left alone, the file grew to 1.6x a fresh one over 20 NTB nights (docs/gudang-data.md).
-# The rewrite costs the whole file, so it comes once that much has churned, not every night.
+# Rewrite the working file when this share of its blocks is free, and at least this many bytes.
+# DuckDB reuses freed blocks but keeps a file's length. A night rewrites the blocks it changed (the
+# re-decided rows, the marts' recent dates) and frees the old ones, which the next night reuses:
+# that churn stays in the file, which levels off at the live data plus about one night's churn
+# (40 NTB nights without compaction: 23 to 30 blocks, 6 to 12 of them free, 25-43 %; national
+# nights: 4 to 52 free blocks, at most 13 MiB: up to 41 % of a 30-day file, 1-6 % of a year's).
+# Rewriting it is undone by the next night, and the share alone rewrote small files on most nights
+# (NTB's every night, a 30-day national one on 2 nights of 4). The floor (about 2.5x the largest
+# night measured) keeps the rewrite, which costs the whole file, for real churn: a backfill over
+# months, `rebuild-marts`, a migration (docs/gudang-data.md).
 COMPACT_FREE_SHARE = 0.1
+COMPACT_MIN_FREE_BYTES = 32 * 2**20
 
 
 def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     """Copy the working file into a new one without its free blocks, then swap it in (a run killed
     during the copy leaves the old file whole and a `.baru` removed by the next run)."""
     con.execute("checkpoint")
-    ((total, free),) = con.execute(
-        "select total_blocks, free_blocks from pragma_database_size() where database_name = 'gudang'").fetchall()
-    if total < 16 or free <= COMPACT_FREE_SHARE * total:
+    ((total, free, block_size),) = con.execute(
+        "select total_blocks, free_blocks, block_size from pragma_database_size() where database_name = 'gudang'").fetchall()
+    if free <= COMPACT_FREE_SHARE * total or free * block_size < COMPACT_MIN_FREE_BYTES:
         return
     new = work.with_name(work.name + ".baru")
     _remove(new)
@@ -219,16 +246,6 @@ def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     con.execute("detach gudang")
     publish.fsync(new)
     os.replace(new, work)
-
-
-def _kind(path: Path) -> str | None:
-    """What the warehouse path holds: a catalog (views over Parquet), a whole DuckDB warehouse
-    ('lengkap'), or nothing yet."""
-    if not path.exists():
-        return None
-    with publish.opened(path) as con:
-        views = {v for (v,) in con.execute("select view_name from duckdb_views() where database_name = 'katalog'").fetchall()}
-    return "katalog" if "unggahan" in views else "lengkap"
 
 
 def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -150,18 +150,46 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
 
 
 def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
-    # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it, the
-    # session rewrites the file without them, and keeps every row
+    # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it and more
+    # than a night's own churn (store.COMPACT_MIN_FREE_BYTES), the session rewrites the file without
+    # them, and keeps every row
     path = tmp_path / "w.duckdb"
     work = tmp_path / "w.duckdb.bagian" / "kerja.duckdb"
     with store.writing(path) as session:
         _decide(session.con, "5201/a.csv", "loaded")
-        session.con.execute("create table sementara as select range as i, repeat('x', 100) || range as s from range(1000000)")
-    grown = work.stat().st_size
+        session.con.execute("create table sementara as select range as i, repeat('x', 100) || range as s from range(4000000)")
+        session.con.execute("checkpoint")
+        # written after it: the blocks freed below are not at the file's end, which DuckDB would cut off itself
+        session.con.execute("create table penahan as select 1 as i")
+    grown, inode = work.stat().st_size, work.stat().st_ino
     with store.writing(path) as session:
         session.con.execute("drop table sementara")
+    assert grown > 2 * store.COMPACT_MIN_FREE_BYTES
+    assert work.stat().st_ino != inode  # a new file renamed in
     assert work.stat().st_size < grown / 3
     assert not work.with_name("kerja.duckdb.baru").exists()
     with store.writing(path) as session:
         assert session.con.execute("select file, status from unggahan").fetchall() == [("5201/a.csv", "loaded")]
         assert session.con.execute("select count(*) from schema_migrations").fetchone() == (len(store.migrations()),)
+
+
+def test_reconnecting_while_a_connection_is_open_shows_the_old_publication_as_the_readme_says(tmp_path):
+    # DuckDB hands `connect(path)` the instance a connection in the same process still holds: an
+    # analyst who reconnects without closing keeps the old publication. The README tells them.
+    path = tmp_path / "w.duckdb"
+    with store.writing(path) as session:
+        _decide(session.con, "5201/a.csv", "loaded")
+        session.publish()
+    held = duckdb.connect(str(path), read_only=True)
+    with store.writing(path) as session:
+        _decide(session.con, "5201/a.csv", "rejected")
+        session.publish()
+    again = duckdb.connect(str(path), read_only=True)
+    assert again.execute("select status from unggahan").fetchall() == [("loaded",)]
+    again.close()
+    held.close()
+    with duckdb.connect(str(path), read_only=True) as fresh:
+        assert fresh.execute("select status from unggahan").fetchall() == [("rejected",)]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    analysts = readme[readme.index("## The warehouse (for analysts)"):]
+    assert "**Close every connection first**" in " ".join(analysts.split())
