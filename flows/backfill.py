@@ -26,7 +26,7 @@ def backfill(
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
     unreadable: list[str] = []
     with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
-        steps.tell_districts(run, session)  # receipts an earlier run committed and did not write, first
+        steps.opened(run, session)
         known = read.known_files(session.con)
         ready, uploading = runs.scan(settings, run.reference)
         chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
@@ -38,6 +38,7 @@ def backfill(
         seen = runs.new_uploads([u for u in uploads if not (u.tanggal and start <= u.tanggal <= end)], known)
         outcome = steps.load(run, session, take, runs.restated(uploads, known), seen)
         steps.tell_districts(run, session)
+    steps.closed(run, session)
     steps.data_docs(run)
     reports = steps.report(run, end)
     extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,

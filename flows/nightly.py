@@ -21,7 +21,7 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
     report_date = tanggal or settings.yesterday
     unreadable: list[str] = []
     with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
-        steps.tell_districts(run, session)  # receipts an earlier run committed and did not write, first
+        steps.opened(run, session)
         known = read.known_files(session.con)
         ready, uploading = runs.scan(settings, run.reference)
         fresh = tasks.read_all(runs.unseen(ready, known), settings.hari_ini, settings.batch_files, unreadable)
@@ -34,6 +34,7 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
         take = runs.without(take, runs.held(peers, unreadable[blocked:], known))
         outcome = steps.load(run, session, take, runs.restated(fresh, known), waiting)
         steps.tell_districts(run, session)
+    steps.closed(run, session)
     steps.data_docs(run)
     reports = steps.report(run, report_date)
     extra = {"menunggu_tanggal": [u.source.file for u in waiting], "masih_diunggah": uploading,

@@ -42,6 +42,7 @@ class Run:
     validator: Validator
     catatan: list[str] = field(default_factory=list)  # notes for the summary: what did not happen, and why
     missing: list[str] = field(default_factory=list)  # steps that failed after the data was published
+    published: bool = False  # this run published data (not only an earlier run's, or a repair)
 
 
 def start(settings: Settings) -> Run:
@@ -136,6 +137,17 @@ def tell(run: Run, s: summary.Summary, kind: str) -> None:
 def finish(run: Run) -> None:
     """End the run: one line naming what is missing when a step after publishing failed."""
     if run.missing:
-        raise IncompleteRun(
-            f"data sudah diterbitkan di {run.settings.warehouse}, tetapi belum dibuat: {'; '.join(run.missing)}"
-        )
+        done = "data sudah diterbitkan" if run.published else "tidak ada data baru yang diterbitkan"
+        raise IncompleteRun(f"{done} di {run.settings.warehouse}, tetapi belum dibuat: {'; '.join(run.missing)}")
+
+
+def opened(run: Run, session: store.WriteSession) -> None:
+    """At the start of a run, once the warehouse is open: what the writer repaired is one line of
+    the summary, and the receipts an earlier run committed and did not write are written first."""
+    run.catatan.extend(session.repaired)
+    tell_districts(run, session)
+
+
+def closed(run: Run, session: store.WriteSession) -> None:
+    """After the warehouse is closed: whether this run published data."""
+    run.published = session.published
