@@ -105,7 +105,9 @@ def _round(settings: Settings, reference: Reference, sources: list[LandingFile],
     unggahan = ledger.unggahan(files, findings, "check", datetime.now(timezone.utc)).with_columns(
         tiba_pada=pl.lit(None, pl.Datetime("us", "UTC"))
     )
-    by_file = {r["berkas"]: r for r in receipt_docs.receipts(unggahan, ledger.kualitas_data(files, findings, "check"))}
+    # One file checked alone lists every finding (each rule bounds its own); a run's receipts bound them.
+    kualitas = ledger.kualitas_data(files, findings, "check")
+    by_file = {r["berkas"]: r for r in receipt_docs.receipts(unggahan, kualitas, limit=None)}
     return [by_file[s.file] for s in sources]
 
 

@@ -64,10 +64,13 @@ def why(row: dict, current: dict | None) -> str | None:
     return f"angka yang berlaku untuk tanggal ini tetap dari {name}{arrived}"
 
 
-def receipt(row: dict, findings: list[dict], current: dict | None = None) -> dict:
+def receipt(
+    row: dict, findings: list[dict], current: dict | None = None, limit: int | None = MAX_FINDINGS_PER_FILE
+) -> dict:
     """One file's receipt as data. `current`: the file loaded for its district and date now
-    (file, tiba_pada), if any."""
-    shown = findings[:MAX_FINDINGS_PER_FILE]
+    (file, tiba_pada), if any; `limit`: findings listed (None: all, for one file checked alone,
+    whose findings each rule already bounds)."""
+    shown = findings if limit is None else findings[:limit]
     return {
         "berkas": row["file"],
         "sha256": row["sha256"],
@@ -123,13 +126,16 @@ def _findings_by_file(kualitas: pl.DataFrame) -> dict[tuple[str, str], list[dict
     return by_file
 
 
-def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame) -> list[dict]:
+def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame, limit: int | None = MAX_FINDINGS_PER_FILE) -> list[dict]:
     """One receipt per decided file. `unggahan` holds every file of the districts and dates the
     run decided (a run re-decides them whole), so each names the file current for its date."""
     by_file = _findings_by_file(kualitas)
     current = _current(unggahan)
     return [
-        receipt(row, by_file.get((row["file"], row["sha256"]), []), current.get((row["kode_kabupaten"], row["tanggal"])))
+        receipt(
+            row, by_file.get((row["file"], row["sha256"]), []),
+            current.get((row["kode_kabupaten"], row["tanggal"])), limit,
+        )
         for row in unggahan.iter_rows(named=True)
     ]
 
