@@ -80,6 +80,7 @@ def _examples(*lines: str) -> str:
 
 
 _VERBOSITY = 0  # -1 quiet, 0 normal, 1 and 2 verbose: set once per invocation by the root options
+_PROGRAM = False  # main() runs as the program itself (no argv given), not called from Python
 
 
 @app.callback()
@@ -120,7 +121,7 @@ def _run_flow(settings, which: str, **parameters: object) -> int:
         from flows.nightly import nightly as flow
     else:
         from flows.backfill import backfill as flow
-    with stopping.on_signals():
+    with stopping.on_signals(final=_PROGRAM):
         with console.bars(_verbosity() >= 0):
             result = runner.run(flow, settings.runner, settings=settings, **parameters)
         print(render(Summary(**result)))
@@ -440,8 +441,11 @@ def _usage_line(exc: typer.TyperException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The program: `argv` None when it is the process itself (`ektp ...`), a list when called."""
     from flows import environment
 
+    global _PROGRAM
+    _PROGRAM = argv is None
     environment.configure()
     try:
         command = typer.main.get_command(app)

@@ -45,6 +45,7 @@ class Stopped(BaseException):
 
 
 _first: int | None = None  # the first stopping signal of this process (handler or watchdog)
+_raised = False  # the handler raised Stopped in the main thread (once: a second Ctrl-C must not cut the unwinding)
 _said = threading.Lock()  # the one line is written once, by whoever ends the process
 
 
@@ -58,15 +59,17 @@ def line(signum: int) -> str:
     return f"ektp: dihentikan ({name}); proses berikutnya melanjutkan dari keadaan gudang data terakhir yang utuh\n"
 
 
-def end(signum: int) -> None:
-    """Write the one line and end the process at once (no atexit, no joining worker threads)."""
+def end(signum: int, flush: bool = True) -> None:
+    """Write the one line and end the process at once (no atexit, no joining worker threads).
+    The watchdog does not flush: the main thread may hold a stream's lock."""
     if _said.acquire(blocking=False):
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # a closed or broken stream must not keep the process alive
-                pass
-        os.write(2, line(signum).encode())
+        try:
+            if flush:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os.write(2, line(signum).encode())
+        except Exception:  # a closed or broken stream must not keep the process alive
+            pass
     os._exit(128 + signum)
 
 
@@ -77,10 +80,11 @@ def _note(signum: int) -> None:
 
 
 def _handler(signum: int, frame) -> None:
-    if _first is not None:
-        _note(signum)
-        return  # a second Ctrl-C while stopping: the first is being handled, the watchdog bounds it
+    global _raised
     _note(signum)
+    if _raised:
+        return  # a second Ctrl-C while stopping: the first is being handled, the watchdog bounds it
+    _raised = True
     raise Stopped(signum)
 
 
@@ -96,16 +100,22 @@ def _watch(wakeup: socket.socket) -> None:
         for signum in data:
             if signum in SIGNALS:
                 _note(signum)
-                timer = threading.Timer(GRACE_SECONDS, end, args=(_first,))
+                timer = threading.Timer(GRACE_SECONDS, end, args=(_first, False))
                 timer.daemon = True
                 timer.start()
                 return
 
 
+def _end_now(signum: int, frame) -> None:
+    end(signum)
+
+
 @contextmanager
-def on_signals() -> Iterator[None]:
+def on_signals(final: bool = False) -> Iterator[None]:
     """For a command-line process: SIGTERM and SIGINT end what runs inside with one line on
-    stderr and exit 128 + signal (143, 130). Does nothing outside the main thread."""
+    stderr and exit 128 + signal (143, 130). `final`: the process ends after the block (the
+    program itself, not a caller in the same process), so a signal during its exit (closing
+    threads and children, ~1 s) ends it at once the same way. Does nothing outside the main thread."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -124,7 +134,7 @@ def on_signals() -> Iterator[None]:
         if _first is not None:
             end(_first)
         for s, handler in previous.items():
-            signal.signal(s, handler)
+            signal.signal(s, _end_now if final else handler)
         signal.set_wakeup_fd(previous_fd)
         writer.close()  # the watchdog reads the end of the stream and returns
         watchdog.join(timeout=1)
