@@ -40,8 +40,9 @@ class _Renderer:
                 self._stop()
                 raise
             if not line:
-                self._stop()
-                raise RenderError("proses vl-convert berhenti")
+                code = self._process.wait()
+                self._process = None
+                raise RenderError(f"proses vl-convert berhenti (kode keluar {code})")
             answer = json.loads(line)
             if "error" in answer:
                 raise RenderError(answer["error"])
@@ -49,9 +50,11 @@ class _Renderer:
 
     def _started(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
+            # Its own session: a Ctrl-C in the terminal reaches the run, which stops the child;
+            # nothing of it reaches the operator's terminal (its errors come back as answers).
             self._process = subprocess.Popen(
                 [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                text=True, encoding="utf-8", bufsize=1,
+                stderr=subprocess.DEVNULL, text=True, encoding="utf-8", bufsize=1, start_new_session=True,
             )
         return self._process
 
