@@ -2,15 +2,15 @@
 command on small files in the same test; the run's own process stays lean.
 
 Why baselines and not a bare number: a process that only imports the stack (Prefect, Polars,
-DuckDB, GX when rows are validated, the report's chart renderer) peaks at 190-600 MB here,
-depending on the command and on what else the machine runs; a bare limit (once 500 MB) failed on
-a fresh clone at 517 MB while the bombs themselves cost nothing. What CONTRACT §1 asks is that a
+DuckDB, GX when rows are validated) peaks at 160-480 MB here, depending on the command and on
+how the stack's imports grow; a bare limit (once 500 MB) failed on a fresh clone at 517 MB while
+the bombs themselves cost nothing. What CONTRACT §1 asks is that a
 bomb is decided "by reading in bounded pieces, never by loading the file or a part whole": so
 each test runs the same command on small files and on the bombs, and bounds the difference.
 
-BOMB_EXTRA_MB: measured here (issue 18), the bombs add 0-5 MB to `check` (188 MB for a tiny
-unreadable file, 188 MB for the CSV, 193 MB for the XLSX) and 0-5 MB to the nightly (594-596 MB
-for two small good files, 594-599 MB with the bombs beside them). Loading either bomb whole costs
+BOMB_EXTRA_MB: measured here (issue 18, three runs each), the bombs add 0-5 MB to `check` (160 MB
+for a tiny unreadable file, 160 MB for the CSV, 165 MB for the XLSX) and 0-3 MB to the nightly
+(472-474 MB for two small good files, 473-475 MB with the bombs beside them). Loading either bomb whole costs
 far more: the CSV's bytes and its 1,000,000 rows as Polars strings add 167 MB before any rule
 runs, the XLSX's 2,000,000-row sheet 3.5 GB in calamine (STACK-NOTES). 100 MB is twenty times
 the largest difference measured and still below the cheapest whole read.
@@ -89,7 +89,7 @@ def test_the_nightly_rejects_both_in_bounded_memory(landings, tmp_path, cli_env)
 def test_the_temporary_prefect_server_is_started_without_its_code_in_the_run(tmp_path):
     # without PREFECT_API_URL the run starts Prefect's temporary server in a child process; the
     # run's own process does not import the server's code for it (FastAPI, SQLAlchemy, the
-    # server's models: 75 MB of an empty nightly's 485 MB peak here), and the server answers
+    # server's models: ~75 MB of an empty nightly's peak here), and the server answers
     probe = textwrap.dedent("""
         import sys, urllib.request
         from flows import environment
