@@ -80,6 +80,7 @@ def _examples(*lines: str) -> str:
 
 
 _VERBOSITY = 0  # -1 quiet, 0 normal, 1 and 2 verbose: set once per invocation by the root options
+_PROGRAM = False  # main() runs as the program itself (no argv given), not called from Python
 
 
 @app.callback()
@@ -109,9 +110,10 @@ def _console(settings) -> None:
 
 
 def _run_flow(settings, which: str, **parameters: object) -> int:
-    """Run the nightly or the backfill here, with progress bars, and print its summary."""
+    """Run the nightly or the backfill here, with progress bars, and print its summary.
+    SIGTERM or Ctrl-C ends it within seconds, with one line (exit 143 or 130)."""
     from ektp import console
-    from flows import runner
+    from flows import runner, stopping
     from reports.summary import Summary, render
 
     _console(settings)
@@ -119,9 +121,10 @@ def _run_flow(settings, which: str, **parameters: object) -> int:
         from flows.nightly import nightly as flow
     else:
         from flows.backfill import backfill as flow
-    with console.bars(_verbosity() >= 0):
-        result = runner.run(flow, settings.runner, settings=settings, **parameters)
-    print(render(Summary(**result)))
+    with stopping.on_signals(final=_PROGRAM):
+        with console.bars(_verbosity() >= 0):
+            result = runner.run(flow, settings.runner, settings=settings, **parameters)
+        print(render(Summary(**result)))
     return 0
 
 
@@ -430,20 +433,35 @@ def _debug() -> bool:
         return False
 
 
+def _usage_line(exc: typer.TyperException) -> str:
+    """Click's usage error as one line: `ektp: galat: Missing option '--from'. (lihat: ektp backfill --help)`."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    return f"ektp: galat: {message}" + (f" (lihat: {ctx.command_path} --help)" if ctx is not None else "")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The program: `argv` None when it is the process itself (`ektp ...`), a list when called."""
     from flows import environment
 
+    global _PROGRAM
+    _PROGRAM = argv is None
     environment.configure()
     try:
         command = typer.main.get_command(app)
         code = command.main(args=argv, prog_name="ektp", standalone_mode=False)
-    except typer.Exit as exc:  # --help
+    except typer.Exit as exc:  # --help, or Typer's answer to a Ctrl-C
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            print("ektp: dihentikan", file=sys.stderr)
         return exc.exit_code
     except typer.Abort:
         print("ektp: dihentikan", file=sys.stderr)
         return 130
-    except typer.TyperException as exc:  # bad arguments: the usage line and what is wrong
-        exc.show()
+    except typer.TyperException as exc:  # bad arguments: one line, what is wrong and where help is
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `ektp` alone: the help is the answer
+            exc.show()
+        else:
+            print(_usage_line(exc), file=sys.stderr)
         return exc.exit_code
     except EktpError as exc:
         if _debug():

@@ -48,6 +48,10 @@ def configure() -> None:
     """Set the defaults above unless the operator already chose otherwise."""
     # GX announces its temporary docs folder at INFO on every context.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # Prefect's log and event senders warn "Still processing items" while the run's end waits
+    # for them to send what they hold (flows/runner.py): a wait, not a problem for the operator.
+    for name in ("APILogWorker", "EventsWorker"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     # Libraries' deprecation notices are for us, not for the operator reading the summary.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)

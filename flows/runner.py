@@ -17,11 +17,16 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from contract.errors import UsageError
+from contract.errors import PrefectServerError, UsageError
+from flows import stopping
 
 LOCAL = "local"
 DASK = "dask"
@@ -33,6 +38,13 @@ LOCAL_CLUSTER = {
     "host": "127.0.0.1",
     "dashboard_address": None,  # no dashboard; the scheduler's own HTTP endpoint stays on loopback
 }
+# Sending what Prefect still holds for the API, and stopping the temporary server: both are
+# quick here (well under a second); the bounds keep a hung server from holding up the exit.
+FLUSH_TIMEOUT = 5.0
+STOP_TIMEOUT = 5.0
+# A configured server is already up: it answers at once or it is not there.
+REMOTE_TIMEOUT = 10.0
+PORT_TAKEN = 3  # uvicorn's exit status when its port is taken (Prefect retries on it too)
 _ADDRESS = re.compile(r"^dask://(?P<host>[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})$")
 
 
@@ -48,17 +60,36 @@ def task_runner(spec: str | None):
     """The Prefect task runner for `--runner` (local, dask, dask://HOST:PORT)."""
     kind = check(spec)
     if kind == LOCAL:
-        from prefect.task_runners import ThreadPoolTaskRunner
-
         # One thread per CPU: parsing holds the GIL most of the time, so more threads only hold
         # more batches in memory at once (Prefect's default pool has no bound).
-        return ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1)
+        return _threads()(max_workers=os.cpu_count() or 1)
     address = None if kind == DASK else scheduler_address(kind)
     from flows.dask_runner import QuietDaskTaskRunner  # imports distributed (~3 s): only when asked
 
     if address is None:
         return QuietDaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=dict(LOCAL_CLUSTER))
     return QuietDaskTaskRunner(address=address)
+
+
+def _threads():
+    """Prefect's ThreadPoolTaskRunner, except that a run stopped by a signal does not wait for
+    the batches its threads are still parsing or validating (the process is about to end, see
+    flows/stopping.py); any other end of the run still waits for them."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    class Threads(ThreadPoolTaskRunner):
+        def cancel_all(self) -> None:
+            if stopping.requested() and self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+            super().cancel_all()
+
+        def __exit__(self, *exc) -> None:
+            if stopping.requested():
+                self.cancel_all()
+            super().__exit__(*exc)
+
+    return Threads
 
 
 def scheduler_address(spec: str) -> str:
@@ -89,44 +120,127 @@ def shared_api() -> Iterator[str]:
     spend ~10 s starting one and report its task runs to it. So the flow process starts the
     temporary server first, tied to its own life (a run killed with SIGKILL does not leave a
     230 MB server behind), and hands its address to the workers through the environment.
+
+    Before the block ends, what Prefect's log handler and event client still hold is sent while
+    the server is up: sent later, to a server that is gone, each failed run added `--- Error
+    logging to API ---` to its one line; with a configured server the logs still reach it.
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()
     server = None
-    if not url:
-        server = _tied_server()
-        server.start()
-        url = server.api_url
     try:
+        if not url:
+            server = TemporaryServer()
+            url = server.start()
+        else:  # a configured server that is not there: one line naming it, not Prefect's RuntimeError
+            wait_healthy(url, REMOTE_TIMEOUT)
         with temporary_settings(updates={PREFECT_API_URL: url}), _env("PREFECT_API_URL", url):
-            yield url
+            try:
+                yield url
+            finally:
+                flush_to_api()
     finally:
         if server is not None:
             server.stop()
 
 
-def _tied_server():
-    """Prefect's temporary API server, started so that it dies with this process."""
-    import prefect
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import get_current_settings
+def flush_to_api(timeout: float = FLUSH_TIMEOUT) -> None:
+    """Send the logs and events Prefect still holds in this process, waiting at most `timeout` s each."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
 
-    class TiedServer(SubprocessASGIServer):
-        def _run_uvicorn_command(self) -> subprocess.Popen:
-            # Prefect's own command (prefect 3.9.1, SubprocessASGIServer), plus die_with_parent.
-            command = [
-                sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
-                "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-                "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
-            ]
-            env = {
-                **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-                **get_current_settings().to_environment_variables(exclude_unset=True),
-            }
-            return subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=timeout)
 
-    return TiedServer(port=_free_port())
+
+class TemporaryServer:
+    """Prefect's temporary API server, as Prefect starts it without PREFECT_API_URL (prefect
+    3.9.1, SubprocessASGIServer), with three differences: it dies with this process (Linux), it
+    has its own process group (a Ctrl-C in the terminal reaches the run, which then stops the
+    server after recording the run's end on it), and its output goes to a log file under
+    PREFECT_HOME instead of the operator's terminal. Starting it here does not import the server's
+    code (FastAPI, SQLAlchemy: ~75 MB of an empty nightly's peak)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        """Start it and wait until it answers; its API URL."""
+        from prefect.settings import get_current_settings
+
+        settings = get_current_settings()
+        log_path = Path(settings.home) / "server-sementara.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            port = _free_port()
+            self.process = self._popen(port, log_path, settings)
+            url = f"http://127.0.0.1:{port}/api"
+            try:
+                wait_healthy(url, settings.server.ephemeral.startup_timeout_seconds, self.process, log_path)
+                return url
+            except PrefectServerError:
+                if self.process.returncode != PORT_TAKEN:  # another process took the port: try another
+                    raise
+        raise PrefectServerError("server Prefect sementara tidak dapat dinyalakan", log=str(log_path))
+
+    @staticmethod
+    def _popen(port: int, log_path: Path, settings) -> subprocess.Popen:
+        import prefect
+
+        command = [
+            sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
+            "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+            "--port", str(port), "--log-level", "error", "--lifespan", "on",
+        ]
+        env = {
+            **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+            **settings.to_environment_variables(exclude_unset=True),
+        }
+        with open(log_path, "ab") as log:
+            return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True, preexec_fn=die_with_parent)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
+    """Return once `url`/health answers; a clear error if the server died or never answered."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise PrefectServerError(
+                "server Prefect berhenti saat dinyalakan", kode_keluar=process.returncode, log=_last_line(log_path)
+            )
+        if _healthy(url):
+            return
+        if time.monotonic() > deadline:
+            where = {"log": str(log_path)} if log_path else {}
+            raise PrefectServerError(f"server Prefect tidak menjawab dalam {timeout:.0f} detik", url=url, **where)
+        time.sleep(0.25)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _last_line(path: Path | None) -> str:
+    if path is None or not path.exists():
+        return "-"
+    lines = [line.strip() for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "-"
 
 
 def _free_port() -> int:

@@ -17,9 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -27,12 +24,11 @@ from pathlib import Path
 from contract.dates import NIGHTLY_CRON, TIMEZONE
 from contract.errors import PrefectServerError
 from contract.settings import DATA_DIR, Settings
+from flows.runner import REMOTE_TIMEOUT, check, die_with_parent, wait_healthy, with_runner
 
 TAGS = ["ektp"]
 # A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
 STARTUP_TIMEOUT = 120.0
-# A configured server is already up: it answers at once or it is not there.
-REMOTE_TIMEOUT = 10.0
 STOP_TIMEOUT = 20.0
 
 
@@ -43,8 +39,6 @@ def serve(
     """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM);
     `say` tells the operator where the server is. `beside(api_url)`, when given, is a context
     that runs alongside for as long as the deployments are served (the district portal)."""
-    from flows.runner import check
-
     check(settings.runner)  # a bad --runner fails now, not after a server has started
     with prefect_api(settings) as url, (beside(url) if beside else nullcontext()):
         runner = build_runner(settings)
@@ -64,7 +58,6 @@ def build_runner(settings: Settings):
 
     from flows.backfill import backfill
     from flows.nightly import nightly
-    from flows.runner import with_runner
 
     # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
@@ -122,8 +115,6 @@ def local_server(home: Path, port: int) -> Iterator[str]:
 
 
 def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
-    from flows.runner import die_with_parent
-
     # The UI asks /ui-settings for its API address, which defaults to port 4200 unless the
     # server is told its own port: without this the UI on another port shows no deployments.
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_API_PORT": str(port),
@@ -137,30 +128,6 @@ def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
             command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=die_with_parent,
         )
-
-
-def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
-    """Return once `url`/health answers; a clear error if the server died or never answered."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if process is not None and process.poll() is not None:
-            raise PrefectServerError(
-                "server Prefect berhenti saat dinyalakan", kode_keluar=process.returncode, log=_last_line(log_path)
-            )
-        if _healthy(url):
-            return
-        if time.monotonic() > deadline:
-            where = {"log": str(log_path)} if log_path else {}
-            raise PrefectServerError(f"server Prefect tidak menjawab dalam {timeout:.0f} detik", url=url, **where)
-        time.sleep(0.25)
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -205,13 +172,6 @@ def _api_url(url: str) -> Iterator[None]:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = before
-
-
-def _last_line(path: Path | None) -> str:
-    if path is None or not path.exists():
-        return "-"
-    lines = [line.strip() for line in path.read_text(errors="replace").splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "-"
 
 
 def announcement(url: str, settings: Settings) -> str:

@@ -1,14 +1,14 @@
-"""The report's charts: Altair specs rendered offline to inline SVG by vl-convert."""
+"""The report's charts: Altair specs rendered offline to inline SVG by vl-convert (in a child
+process: reports/svg.py)."""
 
 import re
 from datetime import date, timedelta
 
 import altair as alt
-import vl_convert as vlc
 
 from contract import formats
 from contract.dates import BULAN, HARI
-from reports import fmt
+from reports import fmt, svg
 from reports.data import Laporan
 from reports.forecast import Status
 
@@ -34,14 +34,14 @@ SERIES = ("Realisasi", "Proyeksi laju 7 hari", "Jalur yang dibutuhkan")
 
 def to_svg(chart: alt.TopLevelMixin, prefix: str) -> str:
     """Render offline; ids get a prefix so two charts on one page never share a clip path."""
-    svg = vlc.vegalite_to_svg(
+    drawn = svg.vegalite_to_svg(
         chart.to_dict(),
         format_locale=NUMBER_LOCALE,
         time_format_locale=TIME_LOCALE,
         allowed_base_urls=[],
     )
-    svg = re.sub(r'(\s)id="([^"]+)"', rf'\1id="{prefix}-\2"', svg)
-    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    drawn = re.sub(r'(\s)id="([^"]+)"', rf'\1id="{prefix}-\2"', drawn)
+    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", drawn)
 
 
 def iso(d: date) -> str:

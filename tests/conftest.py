@@ -14,6 +14,11 @@ from flows import environment  # noqa: E402
 
 environment.configure()
 
+# Prefect configures its logging on the first `from prefect import flow`: here, so that its console
+# handler writes to the session's stderr and not to the captured stream of whichever test imported
+# it first (closed after that test: a later test's Prefect log line failed, "I/O operation on closed file").
+import prefect.main  # noqa: E402,F401
+
 import pytest  # noqa: E402
 
 
