@@ -20,8 +20,8 @@ quiet.configure()
 def main() -> int:
     steps = {}
     t = time.perf_counter()
-    import polars  # noqa: F401
     import duckdb  # noqa: F401
+    import polars  # noqa: F401
 
     steps["import_polars_duckdb"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -16,7 +16,18 @@ from pathlib import Path
 
 # A frame as py-spy writes it: `function (path/to/file.py:line)`.
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
-PROJECT = ("contract/", "landing/", "transforms/", "expectations/", "warehouse/", "reports/", "pipeline/", "flows/", "ektp/", "bench/")
+PROJECT = (
+    "contract/",
+    "landing/",
+    "transforms/",
+    "expectations/",
+    "warehouse/",
+    "reports/",
+    "pipeline/",
+    "flows/",
+    "ektp/",
+    "bench/",
+)
 
 
 def parse(path: Path) -> list[tuple[list[str], int]]:

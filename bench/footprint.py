@@ -32,7 +32,9 @@ HEADER = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_reka
 DISTRICTS = ("5201", "5202", "5203", "5204", "5205", "5206", "5207", "5208", "5271", "5272")
 
 
-def day_files(landing: Path, day: date, district: str | None = None, name: str | None = None, base: int = 5_000) -> None:
+def day_files(
+    landing: Path, day: date, district: str | None = None, name: str | None = None, base: int = 5_000
+) -> None:
     """The day's file of every district (or of one, under `name`): sudah_rekam rises 10 a day."""
     from contract import regions
 
@@ -41,8 +43,10 @@ def day_files(landing: Path, day: date, district: str | None = None, name: str |
     sent = datetime.combine(day + timedelta(days=1), datetime.min.time(), WITA) + timedelta(hours=7)
     for kab in [district] if district else DISTRICTS:
         codes = sorted(kecamatan.filter(kecamatan["kode_kabupaten"] == kab)["kode_kecamatan"].to_list())
-        lines = [HEADER] + [f"{day},{k},,{10_000 + 100 * i},{base + i + 10 * n},{10_000 + 100 * i - base - i - 10 * n},0"
-                            for i, k in enumerate(codes)]
+        lines = [HEADER] + [
+            f"{day},{k},,{10_000 + 100 * i},{base + i + 10 * n},{10_000 + 100 * i - base - i - 10 * n},0"
+            for i, k in enumerate(codes)
+        ]
         path = landing / kab / (name or f"lap_{day}.csv")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n")
@@ -56,8 +60,9 @@ def runs(out: Path, count: int) -> tuple[Path, list[dict]]:
     from warehouse import publish
 
     landing, warehouse = out / "landing", out / "gudang" / "warehouse.duckdb"
-    settings = Settings.load(landing=landing, warehouse=warehouse, min_age_seconds=0,
-                             hari_ini=START + timedelta(days=count + 1))
+    settings = Settings.load(
+        landing=landing, warehouse=warehouse, min_age_seconds=0, hari_ini=START + timedelta(days=count + 1)
+    )
     trail = []
     for i in range(count):
         day = START + timedelta(days=i)
@@ -65,7 +70,9 @@ def runs(out: Path, count: int) -> tuple[Path, list[dict]]:
         if i % 5 == 4:  # a district corrects its file of two days before
             day_files(landing, day - timedelta(days=2), DISTRICTS[i % 10], f"koreksi_{i}.csv", base=5_100)
         if i % 7 == 6:  # a district's file four days late (a second file for that day)
-            day_files(landing, day - timedelta(days=4), DISTRICTS[(i + 3) % 10], f"susulan_{i}.csv", base=5_050)
+            day_files(
+                landing, day - timedelta(days=4), DISTRICTS[(i + 3) % 10], f"susulan_{i}.csv", base=5_050
+            )
         t = time.perf_counter()
         nightly(tanggal=day, settings=settings)
         if i % 10 == 9:
@@ -108,8 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     live = {k: after[k] for k in ("katalog", "kerja", "bagian")}
     ratio_kerja = after["kerja"] / new["kerja"]
     ratio_live = sum(live.values()) / sum(new[k] for k in live)
-    fig = {"runs": args.runs, "after": after, "fresh": new, "ratio_kerja": round(ratio_kerja, 2),
-           "ratio_live": round(ratio_live, 2), "total_s": round(time.perf_counter() - started), "trail": trail}
+    fig = {
+        "runs": args.runs,
+        "after": after,
+        "fresh": new,
+        "ratio_kerja": round(ratio_kerja, 2),
+        "ratio_live": round(ratio_live, 2),
+        "total_s": round(time.perf_counter() - started),
+        "trail": trail,
+    }
     (args.out / "results.json").write_text(json.dumps(fig, indent=2))
     text = table(fig)
     print(text)
@@ -122,22 +136,24 @@ def table(fig: dict) -> str:
     mb = lambda n: f"{n / 2**20:.2f}"  # noqa: E731
     a, f = fig["after"], fig["fresh"]
     first = fig["trail"][0]
-    return "\n".join([
-        f"Measured with `.venv/bin/python -m bench.footprint --runs {fig['runs']}` ({fig['total_s']} s).",
-        "",
-        "| bytes on disk, MB | after run 1 | after the last run | fresh rebuild of the same data | ratio |",
-        "|---|---|---|---|---|",
-        f"| writer's working file | {mb(first['kerja'])} | {mb(a['kerja'])} | {mb(f['kerja'])} | {fig['ratio_kerja']}x |",
-        f"| catalog | {mb(first['katalog'])} | {mb(a['katalog'])} | {mb(f['katalog'])} | |",
-        f"| partitions the catalog names | {mb(first['bagian'])} | {mb(a['bagian'])} | {mb(f['bagian'])} | |",
-        f"| all three | | {mb(a['kerja'] + a['katalog'] + a['bagian'])} | {mb(f['kerja'] + f['katalog'] + f['bagian'])} "
-        f"| {fig['ratio_live']}x |",
-        f"| replaced partitions within the grace period (removed {72} h after their replacement) | | "
-        f"{mb(a['bagian_lama'])} | {mb(f['bagian_lama'])} | |",
-        "",
-        f"Goal <= {TARGET}x: working file {'met' if fig['ratio_kerja'] <= TARGET else '**not met**'}, "
-        f"all three {'met' if fig['ratio_live'] <= TARGET else '**not met**'}.",
-    ])
+    return "\n".join(
+        [
+            f"Measured with `.venv/bin/python -m bench.footprint --runs {fig['runs']}` ({fig['total_s']} s).",
+            "",
+            "| bytes on disk, MB | after run 1 | after the last run | fresh rebuild of the same data | ratio |",
+            "|---|---|---|---|---|",
+            f"| writer's working file | {mb(first['kerja'])} | {mb(a['kerja'])} | {mb(f['kerja'])} | {fig['ratio_kerja']}x |",
+            f"| catalog | {mb(first['katalog'])} | {mb(a['katalog'])} | {mb(f['katalog'])} | |",
+            f"| partitions the catalog names | {mb(first['bagian'])} | {mb(a['bagian'])} | {mb(f['bagian'])} | |",
+            f"| all three | | {mb(a['kerja'] + a['katalog'] + a['bagian'])} | {mb(f['kerja'] + f['katalog'] + f['bagian'])} "
+            f"| {fig['ratio_live']}x |",
+            f"| replaced partitions within the grace period (removed {72} h after their replacement) | | "
+            f"{mb(a['bagian_lama'])} | {mb(f['bagian_lama'])} | |",
+            "",
+            f"Goal <= {TARGET}x: working file {'met' if fig['ratio_kerja'] <= TARGET else '**not met**'}, "
+            f"all three {'met' if fig['ratio_live'] <= TARGET else '**not met**'}.",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -27,10 +27,29 @@ SEEDS = Path(__file__).resolve().parents[1] / "contract" / "seeds"
 START = date(2018, 1, 1)  # day 0 of every generated series
 WITA = timezone(timedelta(hours=8))
 
-PLAIN_HEADER = ["tanggal", "kode_kecamatan", "nama_kecamatan", "wajib_ktp", "sudah_rekam",
-                "belum_rekam", "rekam_hari_ini", "rekam_keliling", "sudah_cetak"]
-LOCALE_HEADER = ["No", "Tanggal", "Kode Kec.", "Kecamatan", "Wajib KTP", "Sudah Rekam",
-                 "Belum Rekam", "Rekam Hari Ini", "Keliling", "Cetak"]
+PLAIN_HEADER = [
+    "tanggal",
+    "kode_kecamatan",
+    "nama_kecamatan",
+    "wajib_ktp",
+    "sudah_rekam",
+    "belum_rekam",
+    "rekam_hari_ini",
+    "rekam_keliling",
+    "sudah_cetak",
+]
+LOCALE_HEADER = [
+    "No",
+    "Tanggal",
+    "Kode Kec.",
+    "Kecamatan",
+    "Wajib KTP",
+    "Sudah Rekam",
+    "Belum Rekam",
+    "Rekam Hari Ini",
+    "Keliling",
+    "Cetak",
+]
 
 
 @dataclass(frozen=True)
@@ -102,8 +121,12 @@ def figures(codes: list[str], days: int) -> dict[str, np.ndarray]:
     keliling = (harian * (seeds % 4)[:, None].astype(np.int64)) // 10
     cetak = sudah - np.minimum(sudah, 150 + (seeds % 1000)[:, None].astype(np.int64))
     return {
-        "wajib_ktp": wajib, "sudah_rekam": sudah, "belum_rekam": wajib - sudah,
-        "rekam_hari_ini": harian, "rekam_keliling": keliling, "sudah_cetak": cetak,
+        "wajib_ktp": wajib,
+        "sudah_rekam": sudah,
+        "belum_rekam": wajib - sudah,
+        "rekam_hari_ini": harian,
+        "rekam_keliling": keliling,
+        "sudah_cetak": cetak,
     }
 
 

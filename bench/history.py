@@ -27,11 +27,10 @@ import multiprocessing
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import gen, measure
-from bench import run
+from bench import gen, measure, run
 from bench.run import PROJECT, PY, RESULTS, checked, environment, log, machine, row
 
 BEGIN, END = "<!-- history:begin -->", "<!-- history:end -->"
@@ -50,7 +49,9 @@ def grow(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int) -
     while start <= last_day:
         end = min(start + CHUNK_DAYS - 1, last_day)
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            steps.append({"days": [start, end], **pool.submit(year.extend, warehouse, kabupaten, start, end).result()})
+            steps.append(
+                {"days": [start, end], **pool.submit(year.extend, warehouse, kabupaten, start, end).result()}
+            )
         log(f"  days {start}..{end} added: {steps[-1]}")
         start = end + 1
     return steps
@@ -69,18 +70,58 @@ def measure_size(env: dict[str, str], out: Path, base: Path, kabupaten: list[str
     result: dict = {"days": days, "before": publish.footprint(warehouse)}
     gen.write_landing(landing, kabupaten, 1, first_day=days)
     day = gen.START + timedelta(days=days)
-    nightly = [PY, "-m", "ektp.cli", "nightly", "--date", day.isoformat(), "--provinsi", "all",
-               "--landing", str(landing), "--warehouse", str(warehouse)]
-    result["nightly"] = row(checked(measure.run(f"nightly-{days}", nightly, env=env, cwd=PROJECT)), files=len(kabupaten))
+    nightly = [
+        PY,
+        "-m",
+        "ektp.cli",
+        "nightly",
+        "--date",
+        day.isoformat(),
+        "--provinsi",
+        "all",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(warehouse),
+    ]
+    result["nightly"] = row(
+        checked(measure.run(f"nightly-{days}", nightly, env=env, cwd=PROJECT)), files=len(kabupaten)
+    )
     district = "5201" if "5201" in kabupaten else kabupaten[0]
     gen.write_landing(landing, [district], 1, first_day=days - 3)
     resent = gen.START + timedelta(days=days - 3)
-    backfill = [PY, "-m", "ektp.cli", "backfill", "--from", resent.isoformat(), "--to", resent.isoformat(),
-                "--kabupaten", district, "--provinsi", "all", "--landing", str(landing), "--warehouse", str(warehouse)]
-    result["backfill"] = row(checked(measure.run(f"backfill-{days}", backfill, env=env, cwd=PROJECT)), kabupaten=district)
+    backfill = [
+        PY,
+        "-m",
+        "ektp.cli",
+        "backfill",
+        "--from",
+        resent.isoformat(),
+        "--to",
+        resent.isoformat(),
+        "--kabupaten",
+        district,
+        "--provinsi",
+        "all",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(warehouse),
+    ]
+    result["backfill"] = row(
+        checked(measure.run(f"backfill-{days}", backfill, env=env, cwd=PROJECT)), kabupaten=district
+    )
     kecamatan = "520101" if district == "5201" else gen.region().kecamatan[district][0][0]
-    queries = [PY, "-m", "bench.queries", str(warehouse), "--date", (gen.START + timedelta(days=days // 2)).isoformat(),
-               "--kecamatan", kecamatan]
+    queries = [
+        PY,
+        "-m",
+        "bench.queries",
+        str(warehouse),
+        "--date",
+        (gen.START + timedelta(days=days // 2)).isoformat(),
+        "--kecamatan",
+        kecamatan,
+    ]
     result.update(checked(measure.run(f"queries-{days}", queries, env=env, cwd=PROJECT)).json_line())
     result["after"] = publish.footprint(warehouse)
     return result
@@ -89,7 +130,10 @@ def measure_size(env: dict[str, str], out: Path, base: Path, kabupaten: list[str
 def summarise(fig: dict) -> dict:
     sizes = fig["sizes"]
     first, last = sizes[0], sizes[-1]
-    worst = {s["days"]: max((q.get("first_ms", 0) for q in s.get("queries", {}).values()), default=None) for s in sizes}
+    worst = {
+        s["days"]: max((q.get("first_ms", 0) for q in s.get("queries", {}).values()), default=None)
+        for s in sizes
+    }
     return {
         "nightly_ratio": round(last["nightly"]["wall_s"] / first["nightly"]["wall_s"], 2),
         "backfill_ratio": round(last["backfill"]["wall_s"] / first["backfill"]["wall_s"], 2),
@@ -123,14 +167,20 @@ def table(fig: dict) -> str:
     ]
     for size in sizes:
         n, b, a = size["nightly"], size["backfill"], size["after"]
-        worst = max(size.get("queries", {}).items(), key=lambda kv: kv[1].get("first_ms", 0), default=("-", {}))
+        worst = max(
+            size.get("queries", {}).items(), key=lambda kv: kv[1].get("first_ms", 0), default=("-", {})
+        )
         lines.append(
             f"| {size['days']} days | {size.get('kecamatan_rows', '-'):,} | {n['wall_s']:.1f} / {n['max_rss_mb']:.0f} / "
             f"{n['tree_rss_mb']:.0f} | {b['wall_s']:.1f} / {b['max_rss_mb']:.0f} | {worst[1].get('first_ms', '-')} ({worst[0]}) "
             f"| {_mb(a['katalog'])} / {_mb(a['kerja'])} / {_mb(a['bagian'])} / {_mb(a['bagian_lama'])} |"
         )
     last = sizes[-1]["days"]
-    worst_last = s["slowest_query_ms"][str(last)] if str(last) in s["slowest_query_ms"] else s["slowest_query_ms"][last]
+    worst_last = (
+        s["slowest_query_ms"][str(last)]
+        if str(last) in s["slowest_query_ms"]
+        else s["slowest_query_ms"][last]
+    )
     lines += [
         "",
         "| goal | value | met |",
@@ -145,8 +195,11 @@ def table(fig: dict) -> str:
         f"| {_yes(worst_last is not None and worst_last < TARGET_QUERY_MS)} |",
         "",
         f"Queries on {last} days (first run / median of 5, ms): "
-        + "; ".join(f"{k} {v.get('first_ms', v.get('error'))} / {v.get('median_ms', '-')}"
-                    for k, v in sizes[-1].get("queries", {}).items()) + ".",
+        + "; ".join(
+            f"{k} {v.get('first_ms', v.get('error'))} / {v.get('median_ms', '-')}"
+            for k, v in sizes[-1].get("queries", {}).items()
+        )
+        + ".",
     ]
     return "\n".join(lines)
 
@@ -169,8 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(out / "basis", ignore_errors=True)
     (out / "basis").mkdir(parents=True)
     env = environment(out)
-    fig: dict = {"started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if args.quick else "full",
-                 "kabupaten": len(kabupaten), "machine": machine(), "sizes": [], "grow": []}
+    fig: dict = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": "quick" if args.quick else "full",
+        "kabupaten": len(kabupaten),
+        "machine": machine(),
+        "sizes": [],
+        "grow": [],
+    }
 
     def save() -> None:
         (out / "results.json").write_text(json.dumps(fig, indent=2, default=str))
@@ -178,8 +237,27 @@ def main(argv: list[str] | None = None) -> int:
     log(f"day 0 of {len(kabupaten)} kabupaten by the pipeline")
     base, landing0 = out / "basis" / "warehouse.duckdb", out / "basis" / "landing"
     gen.write_landing(landing0, kabupaten, 1)
-    checked(measure.run("day-0", [PY, "-m", "ektp.cli", "nightly", "--date", gen.START.isoformat(), "--provinsi", "all",
-                                  "--landing", str(landing0), "--warehouse", str(base)], env=env, cwd=PROJECT))
+    checked(
+        measure.run(
+            "day-0",
+            [
+                PY,
+                "-m",
+                "ektp.cli",
+                "nightly",
+                "--date",
+                gen.START.isoformat(),
+                "--provinsi",
+                "all",
+                "--landing",
+                str(landing0),
+                "--warehouse",
+                str(base),
+            ],
+            env=env,
+            cwd=PROJECT,
+        )
+    )
     built = 1
     for days in sizes:
         log(f"growing the history to {days} days")

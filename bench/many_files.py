@@ -50,17 +50,43 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(out, ignore_errors=True)
     landing, warehouse = out / "landing", out / "gudang.duckdb"
     write_inbox(landing, args.files)
-    env = {**os.environ, "EKTP_MIN_AGE_SECONDS": "0", "EKTP_TODAY": (FIRST + timedelta(days=DAYS)).isoformat()}
+    env = {
+        **os.environ,
+        "EKTP_MIN_AGE_SECONDS": "0",
+        "EKTP_TODAY": (FIRST + timedelta(days=DAYS)).isoformat(),
+    }
     last = FIRST + timedelta(days=DAYS - 1)
-    measured = run("nightly", [sys.executable, "-m", "ektp.cli", "-q", "nightly", "--date", last.isoformat(),
-                               "--landing", str(landing), "--warehouse", str(warehouse)], env=env)
+    measured = run(
+        "nightly",
+        [
+            sys.executable,
+            "-m",
+            "ektp.cli",
+            "-q",
+            "nightly",
+            "--date",
+            last.isoformat(),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        env=env,
+    )
     receipts = sorted((out / "tanda_terima" / "5272").glob("*"))
-    print(json.dumps({
-        "berkas": args.files, "kode_keluar": measured.returncode, "detik": round(measured.wall, 1),
-        "rss_proses_mb": round(measured.max_rss_mb), "rss_pohon_mb": round(measured.tree_rss_mb),
-        "tanda_terima_mb": {p.suffix: round(p.stat().st_size / 1e6, 2) for p in receipts},
-        "galat": measured.stderr.strip().splitlines()[-1:] if measured.returncode else [],
-    }))
+    print(
+        json.dumps(
+            {
+                "berkas": args.files,
+                "kode_keluar": measured.returncode,
+                "detik": round(measured.wall, 1),
+                "rss_proses_mb": round(measured.max_rss_mb),
+                "rss_pohon_mb": round(measured.tree_rss_mb),
+                "tanda_terima_mb": {p.suffix: round(p.stat().st_size / 1e6, 2) for p in receipts},
+                "galat": measured.stderr.strip().splitlines()[-1:] if measured.returncode else [],
+            }
+        )
+    )
     return measured.returncode
 
 

@@ -72,12 +72,18 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run(label: str, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-        timeout: float | None = None) -> Measured:
+def run(
+    label: str,
+    command: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+) -> Measured:
     """Run `command` to completion; never raises on a non-zero exit (the caller decides)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
     peak = 0
     done = threading.Event()
 
@@ -91,8 +97,10 @@ def run(label: str, command: list[str], env: dict[str, str] | None = None, cwd: 
     sampler.start()
     out: list[bytes] = []
     err: list[bytes] = []
-    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
-               for s, b in ((proc.stdout, out), (proc.stderr, err))]
+    readers = [
+        threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
+        for s, b in ((proc.stdout, out), (proc.stderr, err))
+    ]
     for r in readers:
         r.start()
     deadline = None if timeout is None else start + timeout

@@ -38,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         parse_uploads(records[start : start + PACK_FILES], today)
     parse = time.perf_counter() - t
     per = 1000 / len(items)
-    print(f"{len(items)} files: read {read * per:.3f} ms a file, parse {parse * per:.3f} ms a file, "
-          f"together {(read + parse) * per:.3f} ms a file")
+    print(
+        f"{len(items)} files: read {read * per:.3f} ms a file, parse {parse * per:.3f} ms a file, "
+        f"together {(read + parse) * per:.3f} ms a file"
+    )
     return 0
 
 

@@ -46,8 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     (files,) = con.execute("select count(distinct filename) from uploads").fetchone()
     columns = len(con.execute("describe uploads").fetchall())
     con.close()
-    print(json.dumps({"files": files, "rows": rows, "columns": columns, "nofile_limit": raised,
-                      "seconds": round(time.perf_counter() - t, 3), "with_import": round(time.perf_counter() - t0, 3)}))
+    print(
+        json.dumps(
+            {
+                "files": files,
+                "rows": rows,
+                "columns": columns,
+                "nofile_limit": raised,
+                "seconds": round(time.perf_counter() - t, 3),
+                "with_import": round(time.perf_counter() - t0, 3),
+            }
+        )
+    )
     return 0
 
 

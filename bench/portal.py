@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -82,7 +82,9 @@ def report(day: date, rows: list[tuple[str, str]], bump: int = 0) -> bytes:
     lines = [HEADER]
     for i, (kode, nama) in enumerate(rows):
         wajib, sudah = 20_000 + 150 * i, 12_000 + 7 * i + 40 * n
-        lines.append(f"{day.isoformat()},{kode},{nama},{wajib},{sudah},{wajib - sudah},{sudah - 500 - bump % 400}")
+        lines.append(
+            f"{day.isoformat()},{kode},{nama},{wajib},{sudah},{wajib - sudah},{sudah - 500 - bump % 400}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -103,8 +105,12 @@ def prepare(out: Path, scenario: Scenario, env: dict[str, str]) -> dict[str, lis
     command = [PY, "-m", "ektp.cli", "-q", "nightly", "--date", (DAY - timedelta(days=1)).isoformat()]
     started = time.perf_counter()
     subprocess.run(command, env=env, cwd=PROJECT, check=True, stdout=subprocess.DEVNULL)
-    log(f"{scenario.name}: history of {len(districts)} districts loaded in {time.perf_counter() - started:.1f} s")
-    settings = Settings.load(landing=out / "landing", warehouse=out / "gudang" / "ektp.duckdb", provinsi=scenario.provinsi)
+    log(
+        f"{scenario.name}: history of {len(districts)} districts loaded in {time.perf_counter() - started:.1f} s"
+    )
+    settings = Settings.load(
+        landing=out / "landing", warehouse=out / "gudang" / "ektp.duckdb", provinsi=scenario.provinsi
+    )
     path = db.create(db.path_of(settings))
     for kab in districts:
         accounts.add(path, f"kab{kab}", "kabupaten", kab, PASSWORD, regions.load(scenario.provinsi))
@@ -114,8 +120,14 @@ def prepare(out: Path, scenario: Scenario, env: dict[str, str]) -> dict[str, lis
 def start_portal(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
     """`ektp portal` in its own process, once its checker is warm."""
     with open(log_path, "wb") as out:
-        proc = subprocess.Popen([PY, "-m", "ektp.cli", "-vv", "portal", "--port", str(port)], env=env, cwd=PROJECT,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [PY, "-m", "ektp.cli", "-vv", "portal", "--port", str(port)],
+            env=env,
+            cwd=PROJECT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     started = time.perf_counter()
     while True:
         if proc.poll() is not None:
@@ -148,19 +160,28 @@ class Office:
         self.kab, self.rows = kab, rows
         self.http = httpx.Client(base_url=base, timeout=120)
         form = self.http.get("/masuk")
-        signed = self.http.post("/masuk", data={"csrf": CSRF.search(form.text)[1], "nama": f"kab{kab}", "sandi": PASSWORD},
-                                follow_redirects=True)
+        signed = self.http.post(
+            "/masuk",
+            data={"csrf": CSRF.search(form.text)[1], "nama": f"kab{kab}", "sandi": PASSWORD},
+            follow_redirects=True,
+        )
         self.csrf = CSRF.search(signed.text)[1]
 
     def send(self, n: int) -> float:
         """Seconds from the POST's start to the receipt page; checks that it is one."""
         data = report(DAY, self.rows, bump=n)
         started = time.perf_counter()
-        response = self.http.post(f"/kabupaten/{self.kab}/unggah", data={"csrf": self.csrf},
-                                  files=[("berkas", (f"rekap {DAY} {n}.csv", data, "text/csv"))], follow_redirects=True)
+        response = self.http.post(
+            f"/kabupaten/{self.kab}/unggah",
+            data={"csrf": self.csrf},
+            files=[("berkas", (f"rekap {DAY} {n}.csv", data, "text/csv"))],
+            follow_redirects=True,
+        )
         elapsed = time.perf_counter() - started
         if response.status_code != 200 or "LOLOS pemeriksaan" not in response.text:
-            raise SystemExit(f"bench: upload {n} of {self.kab} got {response.status_code}:\n{response.text[:2000]}")
+            raise SystemExit(
+                f"bench: upload {n} of {self.kab} got {response.status_code}:\n{response.text[:2000]}"
+            )
         return elapsed
 
 
@@ -199,10 +220,14 @@ def measure(base: str, districts: dict[str, list[tuple[str, str]]], uploads: int
     wall = time.perf_counter() - started
     assert len(latencies) == each * len(offices)
     return {
-        "uploads": len(latencies), "clients": len(offices), "wall_s": round(wall, 2),
+        "uploads": len(latencies),
+        "clients": len(offices),
+        "wall_s": round(wall, 2),
         "per_second": round(len(latencies) / wall, 1),
-        "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
-        "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.fmean(latencies), 1),
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "max_ms": round(max(latencies), 1),
+        "mean_ms": round(statistics.fmean(latencies), 1),
         "rows": sorted({len(r) for r in districts.values()}),
     }
 
@@ -219,8 +244,12 @@ def run_scenario(root: Path, scenario: Scenario, uploads: int, port: int) -> dic
     out = root / scenario.name
     env = environment(root)
     env.pop("PYTHONPYCACHEPREFIX", None)  # the venv's own bytecode (compiled by `make setup`)
-    env |= {"EKTP_LANDING": str(out / "landing"), "EKTP_WAREHOUSE": str(out / "gudang" / "ektp.duckdb"),
-            "EKTP_PROVINSI": scenario.provinsi, "EKTP_TODAY": TODAY.isoformat()}
+    env |= {
+        "EKTP_LANDING": str(out / "landing"),
+        "EKTP_WAREHOUSE": str(out / "gudang" / "ektp.duckdb"),
+        "EKTP_PROVINSI": scenario.provinsi,
+        "EKTP_TODAY": TODAY.isoformat(),
+    }
     districts = prepare(out, scenario, env)
     proc = start_portal(env, port, out / "portal.log")
     try:
@@ -238,20 +267,26 @@ def run_scenario(root: Path, scenario: Scenario, uploads: int, port: int) -> dic
 def rounds(log_path: Path, measured: int) -> dict:
     """The checker's rounds during the concurrent part (the last rounds of the portal's log):
     files per round and the round's time, medians."""
-    found = [(int(m[1]), float(m[2])) for m in re.finditer(r"pemeriksaan (\d+) berkas dalam (\d+) ms", log_path.read_text())]
+    found = [
+        (int(m[1]), float(m[2]))
+        for m in re.finditer(r"pemeriksaan (\d+) berkas dalam (\d+) ms", log_path.read_text())
+    ]
     last, total = [], 0
     for files, ms in reversed(found):
         if total >= measured:
             break
         last.append((files, ms))
         total += files
-    return {"count": len(last), "files_median": statistics.median(f for f, _ in last),
-            "ms_median": statistics.median(ms for _, ms in last)}
+    return {
+        "count": len(last),
+        "files_median": statistics.median(f for f, _ in last),
+        "ms_median": statistics.median(ms for _, ms in last),
+    }
 
 
 def table(results: dict[str, dict], info: dict, command: str) -> str:
     """The figures as markdown."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"Measured {stamp} with `{command}`.",
         "",
@@ -262,7 +297,11 @@ def table(results: dict[str, dict], info: dict, command: str) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, f in results.items():
-        rows = "-".join(str(r) for r in (f["rows"][0], f["rows"][-1])) if len(f["rows"]) > 1 else str(f["rows"][0])
+        rows = (
+            "-".join(str(r) for r in (f["rows"][0], f["rows"][-1]))
+            if len(f["rows"]) > 1
+            else str(f["rows"][0])
+        )
         met = "yes" if f["p95_ms"] <= 500 else "**no**"
         lines.append(
             f"| {name} | {rows} | {f['uploads']} ({f['clients']}) | {f['p50_ms']} | {f['p95_ms']} | {f['max_ms']} | "
@@ -291,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     command = ".venv/bin/python -m bench.portal" + ("" if argv is None or not argv else " " + " ".join(argv))
     text = table(results, info, command)
     print(text)
-    (root / "results.json").write_text(json.dumps({"machine": info, "results": results}, indent=2, default=str))
+    (root / "results.json").write_text(
+        json.dumps({"machine": info, "results": results}, indent=2, default=str)
+    )
     if not args.no_write and args.uploads == 200 and args.scenario == "all":
         write_results(text)
         log(f"written to {RESULTS.relative_to(PROJECT)}")

@@ -40,10 +40,13 @@ def make(days: int, out: Path) -> dict:
                (5000 - d * 3)::bigint as belum_rekam, 3::bigint as rekam_hari_ini, 1::bigint as rekam_keliling,
                (14000 + d * 3)::bigint as sudah_cetak, 75.5::decimal(6, 2) as persen_rekam,
                (k // 14 + 1100)::varchar || '/rekap_' || d || '.csv' as file_sumber
-        from range(7285) t1(k), range(?) t2(d) order by kode_kecamatan, tanggal""", [days])
+        from range(7285) t1(k), range(?) t2(d) order by kode_kecamatan, tanggal""",
+        [days],
+    )
     con.execute(
         "create table riwayat_kecamatan as select file_sumber as file, md5(file_sumber) as sha256,"
-        " * exclude (file_sumber, persen_rekam), 2 as baris, now() as diproses_pada, 'r' as run_id from progres_kecamatan")
+        " * exclude (file_sumber, persen_rekam), 2 as baris, now() as diproses_pada, 'r' as run_id from progres_kecamatan"
+    )
     con.execute("checkpoint")
     con.close()
     return {"days": days, "mb": round(out.stat().st_size / 2**20, 1)}
@@ -66,8 +69,10 @@ def reflink(src: Path, dst: Path) -> dict:
 
 
 def _export(con: duckdb.DuckDBPyConnection, table: str, month: str, target: Path) -> None:
-    query = (f"select * from {table} where tanggal >= date '{month}-01' and tanggal < date '{month}-01' + interval 1 month"
-             f" order by {TABLES[table]}")
+    query = (
+        f"select * from {table} where tanggal >= date '{month}-01' and tanggal < date '{month}-01' + interval 1 month"
+        f" order by {TABLES[table]}"
+    )
     con.execute(f"copy ({query}) to '{target}' (format parquet, compression zstd)")
 
 
@@ -88,7 +93,12 @@ def _catalog(folder: Path) -> None:
 def partition(src: Path, folder: Path) -> dict:
     shutil.rmtree(folder, ignore_errors=True)
     con = duckdb.connect(str(src), read_only=True)
-    months = [m for (m,) in con.execute("select distinct strftime(tanggal, '%Y-%m') from progres_kecamatan order by 1").fetchall()]
+    months = [
+        m
+        for (m,) in con.execute(
+            "select distinct strftime(tanggal, '%Y-%m') from progres_kecamatan order by 1"
+        ).fetchall()
+    ]
     for table in TABLES:
         (folder / table).mkdir(parents=True)
         for month in months:
@@ -115,7 +125,7 @@ def month(src: Path, folder: Path) -> dict:
 QUERIES = {
     "one_kecamatan_over_time": "select tanggal, sudah_rekam from progres_kecamatan where kode_kecamatan = '113000' order by tanggal",
     "districts_on_a_date": "select kode_kabupaten, sum(belum_rekam) from progres_kecamatan where tanggal = '2018-06-30'"
-                           " group by 1 order by 2 desc",
+    " group by 1 order by 2 desc",
 }
 
 
@@ -130,7 +140,11 @@ def queries(path: Path) -> dict:
         con.execute(text).fetchall()
         second = time.perf_counter() - t
         con.close()
-        result[name] = {"rows": rows, "first_ms": round(1000 * first, 1), "second_ms": round(1000 * second, 1)}
+        result[name] = {
+            "rows": rows,
+            "first_ms": round(1000 * first, 1),
+            "second_ms": round(1000 * second, 1),
+        }
     return result
 
 
@@ -141,7 +155,9 @@ def main(argv: list[str]) -> int:
     elif command == "queries":
         out = queries(Path(args[0]))
     else:
-        out = {"copy": copy, "reflink": reflink, "partition": partition, "month": month}[command](Path(args[0]), Path(args[1]))
+        out = {"copy": copy, "reflink": reflink, "partition": partition, "month": month}[command](
+            Path(args[0]), Path(args[1])
+        )
     print(json.dumps(out))
     return 0
 

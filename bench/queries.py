@@ -95,8 +95,11 @@ def time_queries(warehouse: Path, tanggal: str, kecamatan: str, repeat: int = 5)
                 t = time.perf_counter()
                 con.execute(text, params).fetchall() if params else con.execute(text).fetchall()
                 runs.append(time.perf_counter() - t)
-            results[name] = {"first_ms": round(1000 * first, 2), "median_ms": round(1000 * statistics.median(runs), 2),
-                             "rows": len(rows)}
+            results[name] = {
+                "first_ms": round(1000 * first, 2),
+                "median_ms": round(1000 * statistics.median(runs), 2),
+                "rows": len(rows),
+            }
         except duckdb.Error as exc:  # a README query written for other data: say so, do not stop
             results[name] = {"error": str(exc).splitlines()[0]}
     con.close()

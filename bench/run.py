@@ -29,7 +29,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import gen, measure
@@ -64,8 +64,15 @@ def environment(out: Path) -> dict[str, str]:
     env["PREFECT_HOME"] = str(out / "prefect")
     env["EKTP_MIN_AGE_SECONDS"] = "0"
     env["PYTHONPATH"] = str(PROJECT)
-    for key in ("EKTP_LANDING", "EKTP_WAREHOUSE", "EKTP_PROVINSI", "EKTP_TODAY", "EKTP_RUNNER", "EKTP_NOTIFY_URL",
-                "EKTP_BATCH_FILES"):
+    for key in (
+        "EKTP_LANDING",
+        "EKTP_WAREHOUSE",
+        "EKTP_PROVINSI",
+        "EKTP_TODAY",
+        "EKTP_RUNNER",
+        "EKTP_NOTIFY_URL",
+        "EKTP_BATCH_FILES",
+    ):
         env.pop(key, None)
     return env
 
@@ -109,11 +116,17 @@ def checked(m: measure.Measured) -> measure.Measured:
 
 
 def row(m: measure.Measured, **extra) -> dict:
-    return {"wall_s": round(m.wall, 3), "tree_rss_mb": round(m.tree_rss_mb, 1), "max_rss_mb": round(m.max_rss_mb, 1),
-            **m.json_line(), **extra}
+    return {
+        "wall_s": round(m.wall, 3),
+        "tree_rss_mb": round(m.tree_rss_mb, 1),
+        "max_rss_mb": round(m.max_rss_mb, 1),
+        **m.json_line(),
+        **extra,
+    }
 
 
 # --- the four methods ----------------------------------------------------------------------------
+
 
 def bare(env: dict[str, str], label: str = "bare") -> dict:
     return row(checked(measure.run(label, [PY, "-m", "bench.bare"], env=env, cwd=PROJECT)))
@@ -130,8 +143,9 @@ def peer(env: dict[str, str], landing: Path, out: Path) -> dict:
     return row(m)
 
 
-def peer_within_limit(env: dict[str, str], landings: dict[int, Path], largest: Path, days: int, n_kab: int,
-                      out: Path) -> dict:
+def peer_within_limit(
+    env: dict[str, str], landings: dict[int, Path], largest: Path, days: int, n_kab: int, out: Path
+) -> dict:
     """The peer over `days` days, or over as many days as the open-file limit lets DuckDB read.
 
     DuckDB keeps every file of a union_by_name read open, and an unprivileged process cannot
@@ -155,11 +169,31 @@ def peer_within_limit(env: dict[str, str], landings: dict[int, Path], largest: P
 def pipeline(env: dict[str, str], landing: Path, warehouse: Path, days: int) -> dict:
     shutil.rmtree(warehouse.parent, ignore_errors=True)
     end = gen.START + timedelta(days=days - 1)
-    command = [PY, "-m", "ektp.cli", "backfill", "--from", gen.START.isoformat(), "--to", end.isoformat(),
-               "--provinsi", "all", "--landing", str(landing), "--warehouse", str(warehouse)]
+    command = [
+        PY,
+        "-m",
+        "ektp.cli",
+        "backfill",
+        "--from",
+        gen.START.isoformat(),
+        "--to",
+        end.isoformat(),
+        "--provinsi",
+        "all",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(warehouse),
+    ]
     m = checked(measure.run("pipeline", command, env=env, cwd=PROJECT))
-    decided = next((int(line.split(":")[1].split()[0]) for line in m.stdout.splitlines()
-                    if line.startswith("Berkas diputuskan:")), None)
+    decided = next(
+        (
+            int(line.split(":")[1].split()[0])
+            for line in m.stdout.splitlines()
+            if line.startswith("Berkas diputuskan:")
+        ),
+        None,
+    )
     return row(m, decided=decided, **verify(warehouse, days))
 
 
@@ -181,14 +215,21 @@ def verify(warehouse: Path, days: int) -> dict:
     try:
         statuses = dict(con.execute("select status, count(*) from unggahan group by status").fetchall())
         (prov_rows, provinces, prov_dates) = con.execute(
-            "select count(*), count(distinct kode_provinsi), count(distinct tanggal) from progres_provinsi").fetchall()[0]
+            "select count(*), count(distinct kode_provinsi), count(distinct tanggal) from progres_provinsi"
+        ).fetchall()[0]
         (kab_rows,) = con.execute("select count(*) from progres_kabupaten").fetchall()[0]
         (kec_rows,) = con.execute("select count(*) from progres_kecamatan").fetchall()[0]
     finally:
         con.close()
-    return {"status": statuses, "progres_provinsi_rows": prov_rows, "provinces": provinces,
-            "dates": prov_dates, "progres_kabupaten_rows": kab_rows, "progres_kecamatan_rows": kec_rows,
-            "marts_ok": prov_rows == provinces * prov_dates and prov_dates == days}
+    return {
+        "status": statuses,
+        "progres_provinsi_rows": prov_rows,
+        "provinces": provinces,
+        "dates": prov_dates,
+        "progres_kabupaten_rows": kab_rows,
+        "progres_kecamatan_rows": kec_rows,
+        "marts_ok": prov_rows == provinces * prov_dates and prov_dates == days,
+    }
 
 
 # --- the NTB nightly -----------------------------------------------------------------------------
@@ -203,8 +244,20 @@ def ntb_setup(env: dict[str, str], out: Path) -> tuple[Path, Path]:
     ntb = [k for k in gen.region().kabupaten if k.startswith("52")]
     gen.write_landing(landing, ntb, NTB_DAYS - 1)
     last = gen.START + timedelta(days=NTB_DAYS - 2)
-    command = [PY, "-m", "ektp.cli", "backfill", "--from", gen.START.isoformat(), "--to", last.isoformat(),
-               "--landing", str(landing), "--warehouse", str(base)]
+    command = [
+        PY,
+        "-m",
+        "ektp.cli",
+        "backfill",
+        "--from",
+        gen.START.isoformat(),
+        "--to",
+        last.isoformat(),
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(base),
+    ]
     checked(measure.run("ntb-backfill", command, env=env, cwd=PROJECT))
     gen.write_landing(landing, ntb, 1, first_day=NTB_DAYS - 1)
     return landing, base
@@ -218,17 +271,36 @@ def ntb_nightly(env: dict[str, str], landing: Path, base: Path) -> dict:
         shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     year_mod.copy_warehouse(base, work)
     day = gen.START + timedelta(days=NTB_DAYS - 1)
-    command = [PY, "-m", "ektp.cli", "nightly", "--date", day.isoformat(), "--landing", str(landing),
-               "--warehouse", str(work)]
+    command = [
+        PY,
+        "-m",
+        "ektp.cli",
+        "nightly",
+        "--date",
+        day.isoformat(),
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(work),
+    ]
     m = checked(measure.run("ntb-nightly", command, env=env, cwd=PROJECT))
-    decided = next((int(line.split(":")[1].split()[0]) for line in m.stdout.splitlines()
-                    if line.startswith("Berkas diputuskan:")), None)
+    decided = next(
+        (
+            int(line.split(":")[1].split()[0])
+            for line in m.stdout.splitlines()
+            if line.startswith("Berkas diputuskan:")
+        ),
+        None,
+    )
     return row(m, decided=decided)
 
 
 # --- a year of national data ---------------------------------------------------------------------
 
-def year(env: dict[str, str], out: Path, built: Path, kabupaten: list[str], days_built: int, national_nightly: bool) -> dict:
+
+def year(
+    env: dict[str, str], out: Path, built: Path, kabupaten: list[str], days_built: int, national_nightly: bool
+) -> dict:
     from bench import year as year_mod
 
     target = out / "year" / "warehouse.duckdb"
@@ -249,14 +321,27 @@ def year(env: dict[str, str], out: Path, built: Path, kabupaten: list[str], days
         landing = out / "year" / "landing"
         gen.write_landing(landing, kabupaten, 1, first_day=365)
         day = gen.START + timedelta(days=365)
-        command = [PY, "-m", "ektp.cli", "nightly", "--date", day.isoformat(), "--provinsi", "all",
-                   "--landing", str(landing), "--warehouse", str(target)]
+        command = [
+            PY,
+            "-m",
+            "ektp.cli",
+            "nightly",
+            "--date",
+            day.isoformat(),
+            "--provinsi",
+            "all",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(target),
+        ]
         m = checked(measure.run("national-nightly", command, env=env, cwd=PROJECT))
         result["national_nightly"] = row(m, files=len(kabupaten))
     return result
 
 
 # --- arithmetic ------------------------------------------------------------------------------------
+
 
 def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     """(intercept seconds, slope seconds per 1,000 files) through the two sizes."""
@@ -306,22 +391,42 @@ def summarise(fig: dict) -> dict:
 def table(fig: dict) -> str:
     """The figures as markdown (printed and written into RESULTS.md)."""
     m, s = fig["machine"], fig["summary"]
-    out = [f"Measured {fig['started']} ({fig['mode']} mode, {fig['kabupaten']} kabupaten, "
-           f"{fig['total_s']:.0f} s for the whole bench).", ""]
-    out.append(f"Machine: {m.get('cpu', '?')}, {m['nproc']} CPUs, {m.get('memory_gb', '?')} GB RAM, Linux {m['kernel']}, "
-               f"Python {m['python']}; prefect {m['prefect']}, great-expectations {m['great-expectations']}, "
-               f"polars {m['polars']}, duckdb {m['duckdb']}, pandas {m['pandas']}, pyarrow {m['pyarrow']}. "
-               f"Load average at start {m['loadavg_start']}, at end {fig['loadavg_end']} (the machine is shared).")
-    out += ["", "| method | " + " | ".join(f"N={x['days']} ({x['files']} files) wall s / tree RSS MB" for x in fig["sizes"])
-            + " | intercept s | slope s per 1,000 files |",
-            "|---|" + "---|" * (len(fig["sizes"]) + 2)]
-    for method, name in (("pipeline", "1. pipeline (`ektp backfill --provinsi all`)"), ("floor", "2. floor (Python csv), faster of 2 runs"),
-                         ("peer", "3. peer (DuckDB read_csv union_by_name), faster of 2 runs")):
-        cells = [f"{x[method]['wall_s']:.2f} / {x[method]['tree_rss_mb']:.0f}"
-                 + (f" ({x[method]['peer_files']} files)" if x[method].get("peer_files", x["files"]) != x["files"] else "")
-                 for x in fig["sizes"]]
+    out = [
+        f"Measured {fig['started']} ({fig['mode']} mode, {fig['kabupaten']} kabupaten, "
+        f"{fig['total_s']:.0f} s for the whole bench).",
+        "",
+    ]
+    out.append(
+        f"Machine: {m.get('cpu', '?')}, {m['nproc']} CPUs, {m.get('memory_gb', '?')} GB RAM, Linux {m['kernel']}, "
+        f"Python {m['python']}; prefect {m['prefect']}, great-expectations {m['great-expectations']}, "
+        f"polars {m['polars']}, duckdb {m['duckdb']}, pandas {m['pandas']}, pyarrow {m['pyarrow']}. "
+        f"Load average at start {m['loadavg_start']}, at end {fig['loadavg_end']} (the machine is shared)."
+    )
+    out += [
+        "",
+        "| method | "
+        + " | ".join(f"N={x['days']} ({x['files']} files) wall s / tree RSS MB" for x in fig["sizes"])
+        + " | intercept s | slope s per 1,000 files |",
+        "|---|" + "---|" * (len(fig["sizes"]) + 2),
+    ]
+    for method, name in (
+        ("pipeline", "1. pipeline (`ektp backfill --provinsi all`)"),
+        ("floor", "2. floor (Python csv), faster of 2 runs"),
+        ("peer", "3. peer (DuckDB read_csv union_by_name), faster of 2 runs"),
+    ):
+        cells = [
+            f"{x[method]['wall_s']:.2f} / {x[method]['tree_rss_mb']:.0f}"
+            + (
+                f" ({x[method]['peer_files']} files)"
+                if x[method].get("peer_files", x["files"]) != x["files"]
+                else ""
+            )
+            for x in fig["sizes"]
+        ]
         f = s["fit"][method]
-        out.append(f"| {name} | " + " | ".join(cells) + f" | {f['intercept_s']:.2f} | {f['slope_s_per_1000']:.3f} |")
+        out.append(
+            f"| {name} | " + " | ".join(cells) + f" | {f['intercept_s']:.2f} | {f['slope_s_per_1000']:.3f} |"
+        )
     bares = ", ".join(f"{b['wall_s']:.1f}" for b in fig["bare"])
     nights = ", ".join(f"{n['wall_s']:.1f}" for n in fig["ntb_nightly"])
     b0 = fig["bare"][0]
@@ -332,8 +437,10 @@ def table(fig: dict) -> str:
         f"{b0.get('import_prefect', '?')} s, empty flow incl. ephemeral server {b0.get('empty_flow', '?')} s).",
     ]
     if fig.get("cold_bare"):
-        out.append(f"   Without cached bytecode (the machine's PYTHONDONTWRITEBYTECODE=1 over a venv `uv sync` left without "
-                   f".pyc files): {fig['cold_bare']['wall_s']:.1f} s.")
+        out.append(
+            f"   Without cached bytecode (the machine's PYTHONDONTWRITEBYTECODE=1 over a venv `uv sync` left without "
+            f".pyc files): {fig['cold_bare']['wall_s']:.1f} s."
+        )
     out += [
         f"10-file NTB nightly (median of {len(fig['ntb_nightly'])}: {nights} s): **{s['ratios']['nightly_median_s']:.1f} s**, "
         f"tree RSS {fig['ntb_nightly'][0]['tree_rss_mb']:.0f} MB.",
@@ -358,26 +465,42 @@ def table(fig: dict) -> str:
     for x in fig["sizes"]:
         p = x["pipeline"]
         out.append("")
-        out.append(f"Pipeline N={x['days']}: {p.get('decided')} files decided, statuses {p.get('status')}, "
-                   f"progres_provinsi {p.get('progres_provinsi_rows')} rows = {p.get('provinces')} provinces x "
-                   f"{p.get('dates')} dates (marts ok: {p.get('marts_ok')}), progres_kabupaten "
-                   f"{p.get('progres_kabupaten_rows')} rows, progres_kecamatan {p.get('progres_kecamatan_rows')} rows; "
-                   f"floor read {x['floor'].get('rows')} records; peer loaded {x['peer'].get('rows')} rows in "
-                   f"{x['peer'].get('columns')} columns"
-                   + (f" from {x['peer']['peer_files']} files ({x['peer']['peer_days']} days: DuckDB keeps every file "
-                      f"of the read open and the open-file limit is {x['peer']['nofile_limit']})"
-                      if x["peer"].get("peer_days", x["days"]) != x["days"] else "") + ".")
+        out.append(
+            f"Pipeline N={x['days']}: {p.get('decided')} files decided, statuses {p.get('status')}, "
+            f"progres_provinsi {p.get('progres_provinsi_rows')} rows = {p.get('provinces')} provinces x "
+            f"{p.get('dates')} dates (marts ok: {p.get('marts_ok')}), progres_kabupaten "
+            f"{p.get('progres_kabupaten_rows')} rows, progres_kecamatan {p.get('progres_kecamatan_rows')} rows; "
+            f"floor read {x['floor'].get('rows')} records; peer loaded {x['peer'].get('rows')} rows in "
+            f"{x['peer'].get('columns')} columns"
+            + (
+                f" from {x['peer']['peer_files']} files ({x['peer']['peer_days']} days: DuckDB keeps every file "
+                f"of the read open and the open-file limit is {x['peer']['nofile_limit']})"
+                if x["peer"].get("peer_days", x["days"]) != x["days"]
+                else ""
+            )
+            + "."
+        )
     if fig.get("year"):
         y = fig["year"]
         e = y["extend"]
-        out += ["", f"Year of national data: the N={fig['sizes'][-1]['days']} warehouse plus "
-                f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files loaded directly "
-                f"(bench/year.py): catalog {e['katalog_mb']} MB, writer's working file {e['kerja_mb']} MB, Parquet "
-                f"partitions {e['bagian_mb']} MB; marts brought up to date (warehouse.marts.refresh) in "
-                f"{e['refresh_marts_s']} s, published in {e['publish_s']} s. Read-only open: {y['open_ms']} ms"
-                + (f" (queries re-timed {y['retimed']} with `--queries-only`, after the national nightly below "
-                   "had added its day)" if y.get("retimed") else "") + ".", "",
-                "| query | first run ms | median of 5 ms | rows |", "|---|---|---|---|"]
+        out += [
+            "",
+            f"Year of national data: the N={fig['sizes'][-1]['days']} warehouse plus "
+            f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files loaded directly "
+            f"(bench/year.py): catalog {e['katalog_mb']} MB, writer's working file {e['kerja_mb']} MB, Parquet "
+            f"partitions {e['bagian_mb']} MB; marts brought up to date (warehouse.marts.refresh) in "
+            f"{e['refresh_marts_s']} s, published in {e['publish_s']} s. Read-only open: {y['open_ms']} ms"
+            + (
+                f" (queries re-timed {y['retimed']} with `--queries-only`, after the national nightly below "
+                "had added its day)"
+                if y.get("retimed")
+                else ""
+            )
+            + ".",
+            "",
+            "| query | first run ms | median of 5 ms | rows |",
+            "|---|---|---|---|",
+        ]
         for name, q in y["queries"].items():
             if "error" in q:
                 out.append(f"| {name} | error: {q['error']} | | |")
@@ -385,9 +508,12 @@ def table(fig: dict) -> str:
                 out.append(f"| {name} | {q['first_ms']} | {q['median_ms']} | {q['rows']} |")
         if y.get("national_nightly"):
             n = y["national_nightly"]
-            out += ["", f"National nightly on top of the year ({n['files']} new files, one per kabupaten): "
-                    f"{n['wall_s']:.1f} s, tree RSS {n['tree_rss_mb']:.0f} MB (sampled), largest process "
-                    f"{n['max_rss_mb']:.0f} MB."]
+            out += [
+                "",
+                f"National nightly on top of the year ({n['files']} new files, one per kabupaten): "
+                f"{n['wall_s']:.1f} s, tree RSS {n['tree_rss_mb']:.0f} MB (sampled), largest process "
+                f"{n['max_rss_mb']:.0f} MB.",
+            ]
     return "\n".join(out)
 
 
@@ -413,8 +539,10 @@ def queries_only(args: argparse.Namespace) -> int:
     kabupaten = gen.pick(fig["kabupaten"] if fig["kabupaten"] < len(gen.region().kabupaten) else None)
     kecamatan = "520101" if "5201" in kabupaten else gen.region().kecamatan[kabupaten[0]][0][0]
     command = [PY, "-m", "bench.queries", str(target), "--date", "2018-06-30", "--kecamatan", kecamatan]
-    fig["year"].update(checked(measure.run("queries", command, env=environment(out), cwd=PROJECT)).json_line())
-    fig["year"]["retimed"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    fig["year"].update(
+        checked(measure.run("queries", command, env=environment(out), cwd=PROJECT)).json_line()
+    )
+    fig["year"]["retimed"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     fig["summary"] = summarise(fig)
     text = table(fig)
     (out / "results.json").write_text(json.dumps(fig, indent=2, default=str))
@@ -426,17 +554,23 @@ def queries_only(args: argparse.Namespace) -> int:
 
 # --- main ------------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description="The national benchmark of issue 7.")
     p.add_argument("--quick", action="store_true", help="20 kabupaten, short year: for development")
     p.add_argument("--kabupaten", type=int, help="how many kabupaten (default: all 514; --quick: 20)")
     p.add_argument("--days", default="15,45", help="the two sizes in days (default 15,45)")
-    p.add_argument("--repeat", type=int, help="runs of the bare start-up and of the NTB nightly (default 3; --quick: 1)")
+    p.add_argument(
+        "--repeat", type=int, help="runs of the bare start-up and of the NTB nightly (default 3; --quick: 1)"
+    )
     p.add_argument("--out", type=Path, default=PROJECT / "bench" / "out")
     p.add_argument("--no-year", action="store_true", help="skip the year of data and the analyst queries")
     p.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
-    p.add_argument("--queries-only", action="store_true",
-                   help="re-time the analyst queries on the last run's year warehouse and rewrite the figures")
+    p.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="re-time the analyst queries on the last run's year warehouse and rewrite the figures",
+    )
     args = p.parse_args(argv)
     if args.queries_only:
         return queries_only(args)
@@ -449,8 +583,12 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out / "quick" if args.quick else args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     env = environment(out)
-    fig: dict = {"started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                 "mode": "quick" if args.quick else "full", "kabupaten": len(kabupaten), "machine": machine()}
+    fig: dict = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": "quick" if args.quick else "full",
+        "kabupaten": len(kabupaten),
+        "machine": machine(),
+    }
 
     def save() -> None:  # after every step: a failed run still leaves what it measured
         (out / "results.json").write_text(json.dumps(fig, indent=2, default=str))
@@ -490,16 +628,25 @@ def main(argv: list[str] | None = None) -> int:
         # Every method runs twice and the faster run is kept (other processes on a shared machine
         # only ever add time); the pipeline's memory is the larger of its two runs.
         size["floor"] = min((floor(env, landings[d]) for _ in range(2)), key=lambda r: r["wall_s"])
-        size["peer"] = min((peer_within_limit(env, landings, largest, d, len(kabupaten), out) for _ in range(2)),
-                           key=lambda r: r["wall_s"])
-        size["pipeline"] = twice(lambda: pipeline(env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d))
-        log(f"N={d}: pipeline {size['pipeline']['wall_s']:.1f} s, floor {size['floor']['wall_s']:.2f} s, "
-            f"peer {size['peer']['wall_s']:.1f} s")
+        size["peer"] = min(
+            (peer_within_limit(env, landings, largest, d, len(kabupaten), out) for _ in range(2)),
+            key=lambda r: r["wall_s"],
+        )
+        size["pipeline"] = twice(
+            lambda: pipeline(env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d)
+        )
+        log(
+            f"N={d}: pipeline {size['pipeline']['wall_s']:.1f} s, floor {size['floor']['wall_s']:.2f} s, "
+            f"peer {size['peer']['wall_s']:.1f} s"
+        )
         fig["sizes"].append(size)
         save()
 
     if not args.no_year:
-        log("a year of national data, the analyst queries" + ("" if args.quick else ", a national nightly on top"))
+        log(
+            "a year of national data, the analyst queries"
+            + ("" if args.quick else ", a national nightly on top")
+        )
         built = out / f"warehouse-{days[-1]}" / "warehouse.duckdb"
         fig["year"] = year(env, out, built, kabupaten, days[-1], national_nightly=True)
 

@@ -14,7 +14,7 @@ import json
 import resource
 import time
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 from flows import environment as quiet
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         memory[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
     with step("import"):
-        import polars as pl  # noqa: F401
+        import polars as pl
 
         from contract import regions as references
         from contract.settings import Settings
@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         from reports import receipts
         from warehouse import marts, read, store
 
-    settings = Settings.load(landing=args.landing, warehouse=args.warehouse, provinsi=args.provinsi,
-                             min_age_seconds=0)
+    settings = Settings.load(
+        landing=args.landing, warehouse=args.warehouse, provinsi=args.provinsi, min_age_seconds=0
+    )
     with step("reference"):
         ref = references.load(settings.provinsi)
     validator = Validator(settings.data_docs)
@@ -72,12 +73,14 @@ def main(argv: list[str] | None = None) -> int:
             checked = batches.validate(assembled, ref, validator)
         with step("decide"):
             errors = batches.error_files(checked).with_columns(has_error=pl.lit(True))
-            files = checked.files.join(errors, on="file_id", how="left").with_columns(pl.col("has_error").fill_null(False))
+            files = checked.files.join(errors, on="file_id", how="left").with_columns(
+                pl.col("has_error").fill_null(False)
+            )
             from transforms.decisions import decide
 
             files = decide(files)
         # runs.write, split into its parts.
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from transforms import ledger
         from warehouse import journal
@@ -91,13 +94,15 @@ def main(argv: list[str] | None = None) -> int:
             history = runs.history_warnings(con, checked, files, validator)
         with step("ledger"):
             findings = pl.concat([checked.findings, history])
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             unggahan = ledger.unggahan(files, findings, "bench", now)
             kualitas = ledger.kualitas_data(files, findings, "bench")
             riwayat = ledger.riwayat(files, checked.rows, "bench", now)
         with step("duckdb_load"):
             journal.keep_figures(con, files)
-            store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+            store.replace_files(
+                con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat
+            )
         with step("journal"):
             journal.record(con, "bench", now)
         with step("marts"):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -40,12 +40,14 @@ def copy_warehouse(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def frames(kabupaten: list[str], first_day: int, last_day: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def frames(
+    kabupaten: list[str], first_day: int, last_day: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(riwayat_kecamatan, unggahan, kualitas_data) rows of days first_day..last_day."""
     region = gen.region()
     days = np.arange(first_day, last_day + 1)
     dates = [gen.START + timedelta(days=int(d)) for d in days]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     riwayat_parts, files = [], []
     for kab in kabupaten:
         kecamatan = region.kecamatan[kab]
@@ -54,30 +56,38 @@ def frames(kabupaten: list[str], first_day: int, last_day: int) -> tuple[pl.Data
         names = [gen.render_name(kab, int(d)) for d in days]
         n_kec, n_day = len(codes), len(days)
         shas = [_sha(f"{kab}/{name}") for name in names]
-        riwayat_parts.append(pl.DataFrame({
-            "file": [f"{kab}/{n}" for n in names for _ in range(n_kec)],
-            "sha256": [s for s in shas for _ in range(n_kec)],
-            "tanggal": [d for d in dates for _ in range(n_kec)],
-            "kode_kabupaten": kab,
-            "kode_kecamatan": codes * n_day,
-            "nama_kecamatan": [nama for _, nama in kecamatan] * n_day,
-            **{c: numbers[c][:, first_day : last_day + 1].T.reshape(-1) for c in COUNTS},
-            "baris": list(range(2, n_kec + 2)) * n_day,
-        }))
+        riwayat_parts.append(
+            pl.DataFrame(
+                {
+                    "file": [f"{kab}/{n}" for n in names for _ in range(n_kec)],
+                    "sha256": [s for s in shas for _ in range(n_kec)],
+                    "tanggal": [d for d in dates for _ in range(n_kec)],
+                    "kode_kabupaten": kab,
+                    "kode_kecamatan": codes * n_day,
+                    "nama_kecamatan": [nama for _, nama in kecamatan] * n_day,
+                    **{c: numbers[c][:, first_day : last_day + 1].T.reshape(-1) for c in COUNTS},
+                    "baris": list(range(2, n_kec + 2)) * n_day,
+                }
+            )
+        )
         for name, sha, d in zip(names, shas, dates):
             files.append((f"{kab}/{name}", sha, kab, d, "loaded", n_kec))
         # About one district in fifty sends a bad file first on a given day (and then the good one).
         for d_index, d in zip(days, dates):
             if (int(kab) * 31 + int(d_index)) % 50 == 0:
-                files.append((f"{kab}/salah {d.isoformat()}.csv", _sha(f"{kab}/bad/{d}"), kab, d, "rejected", n_kec))
+                files.append(
+                    (f"{kab}/salah {d.isoformat()}.csv", _sha(f"{kab}/bad/{d}"), kab, d, "rejected", n_kec)
+                )
     riwayat = pl.concat(riwayat_parts).with_columns(
-        pl.col("baris").cast(pl.Int32), diproses_pada=pl.lit(now), run_id=pl.lit("bench-year"),
+        pl.col("baris").cast(pl.Int32),
+        diproses_pada=pl.lit(now),
+        run_id=pl.lit("bench-year"),
     )
     unggahan = pl.DataFrame(
         files, schema=["file", "sha256", "kode_kabupaten", "tanggal", "status", "baris"], orient="row"
     ).with_columns(
         alasan=pl.when(pl.col("status") == "rejected")
-        .then(pl.format("baris 2: wajib_ktp \"12,5\" bukan bilangan bulat"))
+        .then(pl.format('baris 2: wajib_ktp "12,5" bukan bilangan bulat'))
         .otherwise(None),
         baris=pl.col("baris").cast(pl.Int32),
         diproses_pada=pl.lit(now),
@@ -88,11 +98,14 @@ def frames(kabupaten: list[str], first_day: int, last_day: int) -> tuple[pl.Data
     )
     bad = unggahan.filter(pl.col("status") == "rejected")
     kualitas = bad.select(
-        "file", "sha256", "kode_kabupaten", "tanggal",
+        "file",
+        "sha256",
+        "kode_kabupaten",
+        "tanggal",
         pl.lit(None, pl.String).alias("kode_kecamatan"),
         pl.lit("angka_tidak_valid").alias("aturan"),
         pl.lit("error").alias("tingkat"),
-        pl.lit("baris 2: wajib_ktp \"12,5\" bukan bilangan bulat").alias("pesan"),
+        pl.lit('baris 2: wajib_ktp "12,5" bukan bilangan bulat').alias("pesan"),
         pl.lit(2, pl.Int32).alias("baris"),
         pl.lit("wajib_ktp").alias("kolom"),
         pl.lit("12,5").alias("nilai"),
@@ -113,19 +126,27 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         before = marts.bounds(con)
         t = time.perf_counter()
         con.execute("begin")
-        for table, frame in (("riwayat_kecamatan", riwayat), ("unggahan", unggahan), ("kualitas_data", kualitas)):
+        for table, frame in (
+            ("riwayat_kecamatan", riwayat),
+            ("unggahan", unggahan),
+            ("kualitas_data", kualitas),
+        ):
             con.register("tambahan", frame)
             con.execute(f"insert into {table} by name select * from tambahan")  # our constants
             con.unregister("tambahan")
-        partitions.mark(con, ("riwayat_kecamatan", "unggahan", "kualitas_data"), partitions.months_of(unggahan["tanggal"]))
+        partitions.mark(
+            con, ("riwayat_kecamatan", "unggahan", "kualitas_data"), partitions.months_of(unggahan["tanggal"])
+        )
         con.execute("commit")
         inserted = time.perf_counter() - t
         t = time.perf_counter()
         con.execute("begin")
-        journal.record(con, "bench-year", datetime.now(timezone.utc))
+        journal.record(con, "bench-year", datetime.now(UTC))
         # Only the new days, as a run would (a year of history behind them or not).
         groups = unggahan.select("kode_kabupaten", "tanggal").unique()
-        in_scope = [k for (k,) in con.execute("select kode_kabupaten from wilayah_kabupaten order by 1").fetchall()]
+        in_scope = [
+            k for (k,) in con.execute("select kode_kabupaten from wilayah_kabupaten order by 1").fetchall()
+        ]
         marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope))
         con.execute("commit")
         refreshed = time.perf_counter() - t

@@ -46,7 +46,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 CANONICAL = tuple(ALIASES)  # tanggal, kode_kecamatan, nama_kecamatan and the six counts
 
 # Normalised header spelling -> canonical column.
-HEADER_LOOKUP: dict[str, str] = {alias: canonical for canonical, aliases in ALIASES.items() for alias in aliases}
+HEADER_LOOKUP: dict[str, str] = {
+    alias: canonical for canonical, aliases in ALIASES.items() for alias in aliases
+}
 _SEPARATORS = re.compile(r"[\s._\-]+")
 
 # One row per finding inside one file; `file`/`kode_kabupaten` are added by the caller.

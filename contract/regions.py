@@ -64,7 +64,5 @@ def load(provinsi: str = "52") -> Reference:
     kabupaten = seed("kabupaten")
     if scope != "all":
         kabupaten = kabupaten.filter(pl.col("kode_provinsi").is_in(scope.split(",")))
-    kecamatan = seed("kecamatan").join(
-        kabupaten.select("kode_kabupaten"), on="kode_kabupaten", how="semi"
-    )
+    kecamatan = seed("kecamatan").join(kabupaten.select("kode_kabupaten"), on="kode_kabupaten", how="semi")
     return Reference(kabupaten=kabupaten, kecamatan=kecamatan, scope=scope)

@@ -48,122 +48,236 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 
 
 RULES: dict[str, Rule] = _rules(
-    Rule("berkas_tidak_terbaca", ERROR, FILE, "berkas tidak dapat dibaca sebagai tabel laporan", {
-        "kosong": "berkas kosong (0 byte)",
-        "tanpa_sel": "{bagian} kosong: tidak ada sel yang terisi",
-        "jenis": "jenis berkas {ekstensi} tidak diterima; kirim .csv, .txt atau .xlsx",
-        "utf16": "berkas ber-encoding UTF-16; simpan ulang sebagai CSV UTF-8 atau CSV biasa",
-        "biner": "berkas berisi data biner, bukan teks CSV{petunjuk}",
-        "encoding_campuran": (
-            "encoding campuran: sebagian UTF-8, tetapi byte ke-{posisi} bukan UTF-8; "
-            "simpan ulang seluruh berkas sebagai CSV UTF-8"
-        ),
-        "encoding": "berkas bukan teks UTF-8 maupun Windows-1252 (byte ke-{posisi} tidak dikenal)",
-        "csv_rusak": "format CSV rusak mulai baris {baris}: {masalah}",
-        "lebih_lebar": (
-            "baris {baris} berisi lebih banyak kolom daripada baris judul kolom; di CSV "
-            'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
-        ),
-        "terlalu_lebar": "baris {baris} berisi {lebar} kolom; paling banyak {batas}",
-        "xls": "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang sebagai .xlsx tanpa kata sandi",
-        "bukan_xlsx": "bukan berkas xlsx yang sah",
-        "xlsx_rusak": "berkas xlsx rusak atau tidak dapat dibuka",
-        "tanpa_judul_kolom": (
-            "baris judul kolom tidak ditemukan di {batas} baris pertama yang terisi; "
-            "harus ada kolom kode_kecamatan, wajib_ktp dan sudah_rekam"
-        ),
-        "tanpa_kecamatan": "tidak ada baris kecamatan di bawah baris judul kolom (baris {baris})",
-        "tautan": "tautan simbolik tidak diikuti",
-        "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas .csv, .txt atau .xlsx",
-        "di_landing": "berkas langsung di folder landing, bukan di folder kabupaten",
-        "folder_asing": "folder {folder} bukan kode kabupaten/kota dalam cakupan",
-    }),
-    Rule("berkas_terlalu_besar", ERROR, FILE, "berkas melebihi batas ukuran, jumlah baris, atau isi lembar", {
-        "ukuran": "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan satu kabupaten sekitar 30 baris",
-        "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
-        # {bagian}: `lembar Rekap` for a sheet, `bagian xl/sharedStrings.xml` for another part of the zip
-        "bagian_ukuran": "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 MB); laporan satu kabupaten sekitar 30 baris",
-        "isi_ukuran": "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} byte setelah dibuka (100 MB); terbesar {bagian}",
-        "daftar_isi": "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} byte; buku kerja laporan hanya berisi belasan bagian",
-        "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
-        "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
-    }),
-    Rule("kolom_hilang", ERROR, FILE, "kolom wajib tidak ada", {
-        "kolom": "kolom {kolom} tidak ada",
-    }),
-    Rule("kolom_ganda", ERROR, FILE, "dua kolom berarti sama", {
-        "kolom": "kolom {nama} sama-sama berarti {kolom}; hapus salah satu",
-    }),
-    Rule("tanggal_tidak_valid", ERROR, FILE, "tanggal laporan tidak ada, tidak terbaca, tidak sepakat, atau di luar rentang", {
-        "tidak_ada": (
-            "tanggal laporan tidak ditemukan; isi kolom tanggal, tulis "
-            '"Per tanggal 12 April 2018" di judul, atau beri nama berkas seperti 2018-04-12.csv'
-        ),
-        "sumber_berbeda": "tanggal {tanggal} di {sumber} berbeda dengan {sumber_lain} {tanggal_lain}",
-        "sebelum_program": "tanggal {tanggal} sebelum {awal} (awal program e-KTP)",
-        "setelah_hari_ini": "tanggal {tanggal} melewati hari ini ({hari_ini})",
-        "beberapa": "{sumber} memuat beberapa tanggal berbeda: {daftar}",
-        "sel": '{where}: tanggal "{nilai}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12',
-        "baris_berbeda": "{where}: tanggal {tanggal} berbeda dengan tanggal baris lain {tanggal_umum}",
-    }),
-    Rule("kecamatan_tidak_dikenal", ERROR, WILAYAH, "kode kecamatan tidak ada dalam daftar Kemendagri", {
-        "kode": '{where}: kode kecamatan "{kode}" tidak ada dalam daftar Kemendagri',
-        "tanpa_kode": "{where}: baris berisi angka tetapi kode_kecamatan kosong",
-        "tanpa_kode_bernama": '{where}: baris berisi angka tetapi kode_kecamatan kosong (nama "{nama}")',
-    }),
-    Rule("kecamatan_kabupaten_lain", ERROR, WILAYAH, "kecamatan milik kabupaten lain", {
-        "kode": "{where}: kecamatan {nama_referensi} milik kabupaten {kabupaten_referensi}, bukan {kabupaten}",
-    }),
-    Rule("kecamatan_ganda", ERROR, WILAYAH, "kecamatan muncul dua kali", {
-        "kode": "{where}: kecamatan {kode} muncul lebih dari sekali",
-    }),
-    Rule("angka_tidak_valid", ERROR, FILE, "angka bukan bilangan bulat >= 0, atau angka wajib kosong", {
-        "sel": "{where}: {kolom} {masalah}",
-        "jumlah": "{where}: JUMLAH {kolom} {masalah}",
-        # What is wrong with the cell (the {masalah} above).
-        "kosong": "kosong, harus diisi bilangan bulat",
-        "negatif": '"{nilai}" negatif, harus bilangan bulat >= 0',
-        "bukan_bulat": '"{nilai}" bukan bilangan bulat',
-        "terlalu_besar": '"{nilai}" melebihi {batas}; tidak ada kecamatan sebesar itu (NIK tertempel?)',
-        "sel_galat": '"{nilai}" adalah sel galat Excel, bukan angka',
-        "rumus": "berisi rumus tanpa nilai tersimpan; simpan ulang berkas di Excel",
-    }),
-    Rule("rekam_melebihi_wajib", ERROR, ANGKA, "sudah_rekam lebih besar dari wajib_ktp", {
-        "baris": "{where}: sudah_rekam {sudah_rekam} lebih besar dari wajib_ktp {wajib_ktp}",
-    }),
-    Rule("belum_rekam_tidak_sesuai", ERROR, ANGKA, "belum_rekam bukan wajib_ktp - sudah_rekam", {
-        "baris": (
-            "{where}: belum_rekam {belum_rekam} tidak sama dengan wajib_ktp - sudah_rekam"
-            " = {wajib_ktp} - {sudah_rekam} = {belum_hitung}"
-        ),
-    }),
-    Rule("cetak_melebihi_rekam", ERROR, ANGKA, "sudah_cetak lebih besar dari sudah_rekam", {
-        "baris": "{where}: sudah_cetak {sudah_cetak} lebih besar dari sudah_rekam {sudah_rekam}",
-    }),
-    Rule("keliling_melebihi_harian", ERROR, ANGKA, "rekam_keliling lebih besar dari rekam_hari_ini", {
-        "baris": "{where}: rekam_keliling {rekam_keliling} lebih besar dari rekam_hari_ini {rekam_hari_ini}",
-    }),
-    Rule("jumlah_tidak_sesuai", ERROR, FILE, "baris JUMLAH tidak sama dengan jumlah kolomnya", {
-        "kolom": "{where}: JUMLAH {kolom} {nilai} tidak sama dengan jumlah baris kecamatan {jumlah}",
-    }),
-    Rule("kecamatan_tidak_lapor", WARNING, COVERAGE, "sebagian kecamatan kabupaten tidak ada dalam berkas", {
-        "kode": "kecamatan {kode} ({nama}) tidak ada dalam berkas",
-    }),
-    Rule("rekam_menurun", WARNING, HISTORY, "sudah_rekam lebih rendah dari laporan sebelumnya", {
-        "baris": "{where}: sudah_rekam {sudah_rekam} turun dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
-    }),
-    Rule("rekam_harian_tidak_sesuai", WARNING, HISTORY, "rekam_hari_ini bukan kenaikan sudah_rekam sejak kemarin", {
-        "baris": (
-            "{where}: rekam_hari_ini {rekam_hari_ini} tidak sama dengan kenaikan sudah_rekam"
-            " sejak laporan {tanggal_sebelumnya}: {sebelumnya} menjadi {sudah_rekam} = {kenaikan}"
-        ),
-    }),
-    Rule("wajib_ktp_melonjak", WARNING, HISTORY, "wajib_ktp berubah lebih dari 5% dari laporan sebelumnya", {
-        "baris": "{where}: wajib_ktp {wajib_ktp} berubah {persen} dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
-    }),
-    Rule("nama_tidak_sesuai", WARNING, NAMA, "nama kecamatan berbeda dengan nama Kemendagri", {
-        "baris": '{where}: nama kecamatan "{nama}" berbeda dengan nama Kemendagri "{nama_referensi}"',
-    }),
+    Rule(
+        "berkas_tidak_terbaca",
+        ERROR,
+        FILE,
+        "berkas tidak dapat dibaca sebagai tabel laporan",
+        {
+            "kosong": "berkas kosong (0 byte)",
+            "tanpa_sel": "{bagian} kosong: tidak ada sel yang terisi",
+            "jenis": "jenis berkas {ekstensi} tidak diterima; kirim .csv, .txt atau .xlsx",
+            "utf16": "berkas ber-encoding UTF-16; simpan ulang sebagai CSV UTF-8 atau CSV biasa",
+            "biner": "berkas berisi data biner, bukan teks CSV{petunjuk}",
+            "encoding_campuran": (
+                "encoding campuran: sebagian UTF-8, tetapi byte ke-{posisi} bukan UTF-8; "
+                "simpan ulang seluruh berkas sebagai CSV UTF-8"
+            ),
+            "encoding": "berkas bukan teks UTF-8 maupun Windows-1252 (byte ke-{posisi} tidak dikenal)",
+            "csv_rusak": "format CSV rusak mulai baris {baris}: {masalah}",
+            "lebih_lebar": (
+                "baris {baris} berisi lebih banyak kolom daripada baris judul kolom; di CSV "
+                'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
+            ),
+            "terlalu_lebar": "baris {baris} berisi {lebar} kolom; paling banyak {batas}",
+            "xls": "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang sebagai .xlsx tanpa kata sandi",
+            "bukan_xlsx": "bukan berkas xlsx yang sah",
+            "xlsx_rusak": "berkas xlsx rusak atau tidak dapat dibuka",
+            "tanpa_judul_kolom": (
+                "baris judul kolom tidak ditemukan di {batas} baris pertama yang terisi; "
+                "harus ada kolom kode_kecamatan, wajib_ktp dan sudah_rekam"
+            ),
+            "tanpa_kecamatan": "tidak ada baris kecamatan di bawah baris judul kolom (baris {baris})",
+            "tautan": "tautan simbolik tidak diikuti",
+            "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas .csv, .txt atau .xlsx",
+            "di_landing": "berkas langsung di folder landing, bukan di folder kabupaten",
+            "folder_asing": "folder {folder} bukan kode kabupaten/kota dalam cakupan",
+        },
+    ),
+    Rule(
+        "berkas_terlalu_besar",
+        ERROR,
+        FILE,
+        "berkas melebihi batas ukuran, jumlah baris, atau isi lembar",
+        {
+            "ukuran": "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan satu kabupaten sekitar 30 baris",
+            "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
+            # {bagian}: `lembar Rekap` for a sheet, `bagian xl/sharedStrings.xml` for another part of the zip
+            "bagian_ukuran": "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 MB); laporan satu kabupaten sekitar 30 baris",
+            "isi_ukuran": "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} byte setelah dibuka (100 MB); terbesar {bagian}",
+            "daftar_isi": "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} byte; buku kerja laporan hanya berisi belasan bagian",
+            "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
+            "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
+        },
+    ),
+    Rule(
+        "kolom_hilang",
+        ERROR,
+        FILE,
+        "kolom wajib tidak ada",
+        {
+            "kolom": "kolom {kolom} tidak ada",
+        },
+    ),
+    Rule(
+        "kolom_ganda",
+        ERROR,
+        FILE,
+        "dua kolom berarti sama",
+        {
+            "kolom": "kolom {nama} sama-sama berarti {kolom}; hapus salah satu",
+        },
+    ),
+    Rule(
+        "tanggal_tidak_valid",
+        ERROR,
+        FILE,
+        "tanggal laporan tidak ada, tidak terbaca, tidak sepakat, atau di luar rentang",
+        {
+            "tidak_ada": (
+                "tanggal laporan tidak ditemukan; isi kolom tanggal, tulis "
+                '"Per tanggal 12 April 2018" di judul, atau beri nama berkas seperti 2018-04-12.csv'
+            ),
+            "sumber_berbeda": "tanggal {tanggal} di {sumber} berbeda dengan {sumber_lain} {tanggal_lain}",
+            "sebelum_program": "tanggal {tanggal} sebelum {awal} (awal program e-KTP)",
+            "setelah_hari_ini": "tanggal {tanggal} melewati hari ini ({hari_ini})",
+            "beberapa": "{sumber} memuat beberapa tanggal berbeda: {daftar}",
+            "sel": '{where}: tanggal "{nilai}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12',
+            "baris_berbeda": "{where}: tanggal {tanggal} berbeda dengan tanggal baris lain {tanggal_umum}",
+        },
+    ),
+    Rule(
+        "kecamatan_tidak_dikenal",
+        ERROR,
+        WILAYAH,
+        "kode kecamatan tidak ada dalam daftar Kemendagri",
+        {
+            "kode": '{where}: kode kecamatan "{kode}" tidak ada dalam daftar Kemendagri',
+            "tanpa_kode": "{where}: baris berisi angka tetapi kode_kecamatan kosong",
+            "tanpa_kode_bernama": '{where}: baris berisi angka tetapi kode_kecamatan kosong (nama "{nama}")',
+        },
+    ),
+    Rule(
+        "kecamatan_kabupaten_lain",
+        ERROR,
+        WILAYAH,
+        "kecamatan milik kabupaten lain",
+        {
+            "kode": "{where}: kecamatan {nama_referensi} milik kabupaten {kabupaten_referensi}, bukan {kabupaten}",
+        },
+    ),
+    Rule(
+        "kecamatan_ganda",
+        ERROR,
+        WILAYAH,
+        "kecamatan muncul dua kali",
+        {
+            "kode": "{where}: kecamatan {kode} muncul lebih dari sekali",
+        },
+    ),
+    Rule(
+        "angka_tidak_valid",
+        ERROR,
+        FILE,
+        "angka bukan bilangan bulat >= 0, atau angka wajib kosong",
+        {
+            "sel": "{where}: {kolom} {masalah}",
+            "jumlah": "{where}: JUMLAH {kolom} {masalah}",
+            # What is wrong with the cell (the {masalah} above).
+            "kosong": "kosong, harus diisi bilangan bulat",
+            "negatif": '"{nilai}" negatif, harus bilangan bulat >= 0',
+            "bukan_bulat": '"{nilai}" bukan bilangan bulat',
+            "terlalu_besar": '"{nilai}" melebihi {batas}; tidak ada kecamatan sebesar itu (NIK tertempel?)',
+            "sel_galat": '"{nilai}" adalah sel galat Excel, bukan angka',
+            "rumus": "berisi rumus tanpa nilai tersimpan; simpan ulang berkas di Excel",
+        },
+    ),
+    Rule(
+        "rekam_melebihi_wajib",
+        ERROR,
+        ANGKA,
+        "sudah_rekam lebih besar dari wajib_ktp",
+        {
+            "baris": "{where}: sudah_rekam {sudah_rekam} lebih besar dari wajib_ktp {wajib_ktp}",
+        },
+    ),
+    Rule(
+        "belum_rekam_tidak_sesuai",
+        ERROR,
+        ANGKA,
+        "belum_rekam bukan wajib_ktp - sudah_rekam",
+        {
+            "baris": (
+                "{where}: belum_rekam {belum_rekam} tidak sama dengan wajib_ktp - sudah_rekam"
+                " = {wajib_ktp} - {sudah_rekam} = {belum_hitung}"
+            ),
+        },
+    ),
+    Rule(
+        "cetak_melebihi_rekam",
+        ERROR,
+        ANGKA,
+        "sudah_cetak lebih besar dari sudah_rekam",
+        {
+            "baris": "{where}: sudah_cetak {sudah_cetak} lebih besar dari sudah_rekam {sudah_rekam}",
+        },
+    ),
+    Rule(
+        "keliling_melebihi_harian",
+        ERROR,
+        ANGKA,
+        "rekam_keliling lebih besar dari rekam_hari_ini",
+        {
+            "baris": "{where}: rekam_keliling {rekam_keliling} lebih besar dari rekam_hari_ini {rekam_hari_ini}",
+        },
+    ),
+    Rule(
+        "jumlah_tidak_sesuai",
+        ERROR,
+        FILE,
+        "baris JUMLAH tidak sama dengan jumlah kolomnya",
+        {
+            "kolom": "{where}: JUMLAH {kolom} {nilai} tidak sama dengan jumlah baris kecamatan {jumlah}",
+        },
+    ),
+    Rule(
+        "kecamatan_tidak_lapor",
+        WARNING,
+        COVERAGE,
+        "sebagian kecamatan kabupaten tidak ada dalam berkas",
+        {
+            "kode": "kecamatan {kode} ({nama}) tidak ada dalam berkas",
+        },
+    ),
+    Rule(
+        "rekam_menurun",
+        WARNING,
+        HISTORY,
+        "sudah_rekam lebih rendah dari laporan sebelumnya",
+        {
+            "baris": "{where}: sudah_rekam {sudah_rekam} turun dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
+        },
+    ),
+    Rule(
+        "rekam_harian_tidak_sesuai",
+        WARNING,
+        HISTORY,
+        "rekam_hari_ini bukan kenaikan sudah_rekam sejak kemarin",
+        {
+            "baris": (
+                "{where}: rekam_hari_ini {rekam_hari_ini} tidak sama dengan kenaikan sudah_rekam"
+                " sejak laporan {tanggal_sebelumnya}: {sebelumnya} menjadi {sudah_rekam} = {kenaikan}"
+            ),
+        },
+    ),
+    Rule(
+        "wajib_ktp_melonjak",
+        WARNING,
+        HISTORY,
+        "wajib_ktp berubah lebih dari 5% dari laporan sebelumnya",
+        {
+            "baris": "{where}: wajib_ktp {wajib_ktp} berubah {persen} dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
+        },
+    ),
+    Rule(
+        "nama_tidak_sesuai",
+        WARNING,
+        NAMA,
+        "nama kecamatan berbeda dengan nama Kemendagri",
+        {
+            "baris": '{where}: nama kecamatan "{nama}" berbeda dengan nama Kemendagri "{nama_referensi}"',
+        },
+    ),
 )
 
 

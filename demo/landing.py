@@ -35,8 +35,16 @@ FIRST, LAST = date(2018, 1, 1), date(2018, 4, 30)
 # Residents per district (Dukcapil, shared/reference/population_notes.md). Wajib KTP is ~65% of
 # them; Lombok Utara gets a larger share so that 164 thousand unrecorded is 80%, not 94%.
 PENDUDUK = {
-    "5201": 762_757, "5202": 1_128_716, "5203": 1_457_591, "5204": 527_715, "5205": 277_837,
-    "5206": 543_582, "5207": 156_059, "5208": 269_989, "5271": 461_936, "5272": 165_113,
+    "5201": 762_757,
+    "5202": 1_128_716,
+    "5203": 1_457_591,
+    "5204": 527_715,
+    "5205": 277_837,
+    "5206": 543_582,
+    "5207": 156_059,
+    "5208": 269_989,
+    "5271": 461_936,
+    "5272": 165_113,
 }
 WAJIB_SHARE = {"5208": 0.76}
 WAJIB_GROWTH = 0.00006  # per day: new 17-year-olds, ~2% a year
@@ -62,10 +70,18 @@ PUSH = date(2018, 4, 1)  # extra hours and the mobile service start
 
 # Days a district sent nothing loadable. None is 31 March or 12 April, the story's checkpoints.
 MISSED = {
-    ("5201", date(2018, 1, 14)), ("5202", date(2018, 2, 25)), ("5203", date(2018, 3, 11)),
-    ("5204", date(2018, 1, 28)), ("5204", date(2018, 4, 22)), ("5205", date(2018, 3, 4)),
-    ("5206", date(2018, 2, 11)), ("5207", date(2018, 3, 18)), ("5208", date(2018, 1, 21)),
-    ("5208", date(2018, 4, 8)), ("5271", date(2018, 4, 1)), ("5272", date(2018, 2, 4)),
+    ("5201", date(2018, 1, 14)),
+    ("5202", date(2018, 2, 25)),
+    ("5203", date(2018, 3, 11)),
+    ("5204", date(2018, 1, 28)),
+    ("5204", date(2018, 4, 22)),
+    ("5205", date(2018, 3, 4)),
+    ("5206", date(2018, 2, 11)),
+    ("5207", date(2018, 3, 18)),
+    ("5208", date(2018, 1, 21)),
+    ("5208", date(2018, 4, 8)),
+    ("5271", date(2018, 4, 1)),
+    ("5272", date(2018, 2, 4)),
 }
 # Mishaps, keyed by district and report date. A bad file is uploaded first under the usual name
 # and fixed an hour and a half later, except on a missed day, where it is the only upload.
@@ -84,9 +100,15 @@ UNKNOWN_INBOX = "5299"
 
 COUNTS = ("wajib", "sudah", "belum", "harian", "keliling", "cetak")
 TRUTH_SCHEMA = {
-    "tanggal": pl.Date, "kode_kabupaten": pl.String, "kode_kecamatan": pl.String,
-    "wajib_ktp": pl.Int64, "sudah_rekam": pl.Int64, "belum_rekam": pl.Int64,
-    "rekam_hari_ini": pl.Int64, "rekam_keliling": pl.Int64, "sudah_cetak": pl.Int64,
+    "tanggal": pl.Date,
+    "kode_kabupaten": pl.String,
+    "kode_kecamatan": pl.String,
+    "wajib_ktp": pl.Int64,
+    "sudah_rekam": pl.Int64,
+    "belum_rekam": pl.Int64,
+    "rekam_hari_ini": pl.Int64,
+    "rekam_keliling": pl.Int64,
+    "sudah_cetak": pl.Int64,
     "file": pl.String,
 }
 
@@ -170,8 +192,10 @@ def simulate(kab: str, kecamatan: list[tuple[str, str]], rng: random.Random) -> 
 
     lag = lag_factors([w[0] for w in wajib], BELUM[kab][0], rng)
     belum = split(BELUM[kab][0], [c * w[0] for c, w in zip(lag, wajib)])
-    series = [Series(kode, nama, [w[0]], [w[0] - b], [0], [round((w[0] - b) * rng.uniform(0.93, 0.98))])
-              for (kode, nama), w, b in zip(kecamatan, wajib, belum)]
+    series = [
+        Series(kode, nama, [w[0]], [w[0] - b], [0], [round((w[0] - b) * rng.uniform(0.93, 0.98))])
+        for (kode, nama), w, b in zip(kecamatan, wajib, belum)
+    ]
     for i in range(1, days):
         day = START + timedelta(days=i)
         room = [b + w[i] - w[i - 1] for b, w in zip(belum, wajib)]
@@ -243,37 +267,96 @@ class Habit:
     title: bool = False  # xlsx: provincial template with title block, No column and JUMLAH row
 
 
-PLAIN = (("tanggal", "tanggal"), ("kode_kecamatan", "kode"), ("nama_kecamatan", "nama"),
-         ("wajib_ktp", "wajib"), ("sudah_rekam", "sudah"), ("belum_rekam", "belum"),
-         ("rekam_hari_ini", "harian"), ("rekam_keliling", "keliling"), ("sudah_cetak", "cetak"))
-TEMPLATE = (("Kode Kec.", "kode_titik"), ("Kecamatan", "nama"), ("Wajib KTP", "wajib"),
-            ("Sudah Rekam", "sudah"), ("Belum Rekam", "belum"), ("Rekam Hari Ini", "harian"),
-            ("Rekam Keliling", "keliling"), ("Sudah Cetak", "cetak"))
-TAB = (("Tanggal", "tanggal"), ("Kode Wilayah", "kode"), ("Nama Kec", "nama"), ("WKTP", "wajib"),
-       ("Perekaman", "sudah"), ("Belum", "belum"), ("Rekam Harian", "harian"),
-       ("Keliling", "keliling"), ("Cetak", "cetak"))
+PLAIN = (
+    ("tanggal", "tanggal"),
+    ("kode_kecamatan", "kode"),
+    ("nama_kecamatan", "nama"),
+    ("wajib_ktp", "wajib"),
+    ("sudah_rekam", "sudah"),
+    ("belum_rekam", "belum"),
+    ("rekam_hari_ini", "harian"),
+    ("rekam_keliling", "keliling"),
+    ("sudah_cetak", "cetak"),
+)
+TEMPLATE = (
+    ("Kode Kec.", "kode_titik"),
+    ("Kecamatan", "nama"),
+    ("Wajib KTP", "wajib"),
+    ("Sudah Rekam", "sudah"),
+    ("Belum Rekam", "belum"),
+    ("Rekam Hari Ini", "harian"),
+    ("Rekam Keliling", "keliling"),
+    ("Sudah Cetak", "cetak"),
+)
+TAB = (
+    ("Tanggal", "tanggal"),
+    ("Kode Wilayah", "kode"),
+    ("Nama Kec", "nama"),
+    ("WKTP", "wajib"),
+    ("Perekaman", "sudah"),
+    ("Belum", "belum"),
+    ("Rekam Harian", "harian"),
+    ("Keliling", "keliling"),
+    ("Cetak", "cetak"),
+)
 
 HABITS = {
     "5201": Habit("ektp_5201_%Y-%m-%d.csv", PLAIN),
-    "5202": Habit("lap %d-%m-%Y.csv",
-                  (("Tgl", "tanggal"), ("Kode Kec.", "kode"), ("Kecamatan", "NAMA"), *TEMPLATE[2:],
-                   ("Keterangan", "keterangan")),
-                  delimiter=";", encoding="cp1252", newline="\r\n", number="dot", date_style="slash"),
+    "5202": Habit(
+        "lap %d-%m-%Y.csv",
+        (
+            ("Tgl", "tanggal"),
+            ("Kode Kec.", "kode"),
+            ("Kecamatan", "NAMA"),
+            *TEMPLATE[2:],
+            ("Keterangan", "keterangan"),
+        ),
+        delimiter=";",
+        encoding="cp1252",
+        newline="\r\n",
+        number="dot",
+        date_style="slash",
+    ),
     "5203": Habit("rekap_ktp_5203_%Y-%m-%d.xlsx", TEMPLATE, kind="xlsx", title=True),
     "5204": Habit("%Y%m%d_ektp.txt", TAB, delimiter="\t", newline="\r\n", date_style="dash"),
-    "5205": Habit("Dompu_%Y-%m-%d.csv",
-                  (("Tanggal", "tanggal"), ("Kode", "kode"), ("Nama Kecamatan", "nama"),
-                   ("Jumlah Wajib KTP", "wajib"), ("Jumlah Rekam", "sudah"), ("Belum Rekam", "belum"),
-                   ("Rekam Harian", "harian"), ("Keliling", "keliling"), ("Cetak", "cetak")),
-                  delimiter=";", encoding="utf-8-sig", newline="\r\n", number="dot", date_style="long"),
-    "5206": Habit("Rekap Bima %Y-%m-%d.xlsx",
-                  (("Tanggal", "tanggal"), ("Kode Kecamatan", "kode"), ("Nama Kecamatan", "nama"),
-                   *TEMPLATE[2:]), kind="xlsx"),
+    "5205": Habit(
+        "Dompu_%Y-%m-%d.csv",
+        (
+            ("Tanggal", "tanggal"),
+            ("Kode", "kode"),
+            ("Nama Kecamatan", "nama"),
+            ("Jumlah Wajib KTP", "wajib"),
+            ("Jumlah Rekam", "sudah"),
+            ("Belum Rekam", "belum"),
+            ("Rekam Harian", "harian"),
+            ("Keliling", "keliling"),
+            ("Cetak", "cetak"),
+        ),
+        delimiter=";",
+        encoding="utf-8-sig",
+        newline="\r\n",
+        number="dot",
+        date_style="long",
+    ),
+    "5206": Habit(
+        "Rekap Bima %Y-%m-%d.xlsx",
+        (("Tanggal", "tanggal"), ("Kode Kecamatan", "kode"), ("Nama Kecamatan", "nama"), *TEMPLATE[2:]),
+        kind="xlsx",
+    ),
     # Sumbawa Barat's sheet has no daily column and no date column: the file name carries the date.
-    "5207": Habit("KSB_ektp_%d-%m-%Y.csv",
-                  (("Kode Kecamatan", "kode"), ("Nama Kecamatan", "nama"), ("Wajib KTP", "wajib"),
-                   ("Sudah Rekam", "sudah"), ("Sudah Cetak", "cetak")),
-                  encoding="utf-8-sig", newline="\r\n", number="comma"),
+    "5207": Habit(
+        "KSB_ektp_%d-%m-%Y.csv",
+        (
+            ("Kode Kecamatan", "kode"),
+            ("Nama Kecamatan", "nama"),
+            ("Wajib KTP", "wajib"),
+            ("Sudah Rekam", "sudah"),
+            ("Sudah Cetak", "cetak"),
+        ),
+        encoding="utf-8-sig",
+        newline="\r\n",
+        number="comma",
+    ),
     "5208": Habit("rekap_ktp_5208_%Y-%m-%d.xlsx", TEMPLATE, kind="xlsx", title=True),
     "5271": Habit("mataram_%Y-%m-%d.csv", (PLAIN[1], PLAIN[2], PLAIN[0], *PLAIN[3:])),
     "5272": Habit("%Y%m%d_ektp.txt", TAB, delimiter="\t", date_style="dash"),
@@ -336,15 +419,20 @@ def render_xlsx(h: Habit, kab_name: str, day: date, rows: list[dict], total_fix:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     # A fixed creation time keeps the bytes reproducible (xlsxwriter otherwise stamps now()).
-    book.set_properties({"created": datetime.combine(day + timedelta(days=1), time(7, 30)),
-                         "author": f"Dukcapil {kab_name}"})
+    book.set_properties(
+        {"created": datetime.combine(day + timedelta(days=1), time(7, 30)), "author": f"Dukcapil {kab_name}"}
+    )
     sheet = book.add_worksheet("Rekap")
     bold = book.add_format({"bold": True})
     as_date = book.add_format({"num_format": "dd/mm/yyyy"})
     r = 0
     if h.title:
-        for line in ("DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL", kab_name.upper(),
-                     "Rekapitulasi Perekaman KTP-el", f"Per tanggal {date_text(day, 'long')}"):
+        for line in (
+            "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+            kab_name.upper(),
+            "Rekapitulasi Perekaman KTP-el",
+            f"Per tanggal {date_text(day, 'long')}",
+        ):
             sheet.write_string(r, 0, line, bold)
             r += 1
         r += 1  # the template leaves a blank line above the header
@@ -403,14 +491,19 @@ def report_rows(series: list[Series], i: int, prev: int, first: bool, derived: b
     rows = []
     for s in series:
         harian = s.sudah[i] - s.sudah[prev]
-        rows.append({
-            "kode": s.kode, "nama": s.nama, "wajib": s.wajib[i], "sudah": s.sudah[i],
-            "belum": s.wajib[i] - s.sudah[i],
-            # A district that omits the column gets the pipeline's derivation: null on first report.
-            "harian": None if (derived and first) else harian,
-            "keliling": None if derived else sum(s.keliling[prev + 1 : i + 1]),
-            "cetak": s.cetak[i],
-        })
+        rows.append(
+            {
+                "kode": s.kode,
+                "nama": s.nama,
+                "wajib": s.wajib[i],
+                "sudah": s.sudah[i],
+                "belum": s.wajib[i] - s.sudah[i],
+                # A district that omits the column gets the pipeline's derivation: null on first report.
+                "harian": None if (derived and first) else harian,
+                "keliling": None if derived else sum(s.keliling[prev + 1 : i + 1]),
+                "cetak": s.cetak[i],
+            }
+        )
     return rows
 
 
@@ -433,8 +526,9 @@ def bad_version(event: str, h: Habit, rows: list[dict], known: set[str]) -> tupl
     return h, rows, total_fix
 
 
-def day_uploads(kab: str, offset: int, kab_name: str, day: date, rows: list[dict],
-                missed: bool, known: set[str]) -> tuple[list[Upload], str | None]:
+def day_uploads(
+    kab: str, offset: int, kab_name: str, day: date, rows: list[dict], missed: bool, known: set[str]
+) -> tuple[list[Upload], str | None]:
     """The files a district uploads for `day`, and which of them the truth loads (None if none)."""
     h = habit(kab, day)
     name = day.strftime(h.pattern)
@@ -456,7 +550,9 @@ def day_uploads(kab: str, offset: int, kab_name: str, day: date, rows: list[dict
             r["harian"] -= r["keliling"]
             r["keliling"] = 0
         first = Upload(f"{kab}/{name}", render(h, kab_name, day, early), at)
-        fixed = replace(good, path=f"{kab}/{renamed(name, ' revisi')}", mtime=stamp(day + timedelta(days=2), 60 + offset))
+        fixed = replace(
+            good, path=f"{kab}/{renamed(name, ' revisi')}", mtime=stamp(day + timedelta(days=2), 60 + offset)
+        )
         return [first, fixed], fixed.path
     if event == "duplikat":  # downloaded again from the chat group and re-uploaded
         return [good, replace(good, path=f"{kab}/{renamed(name, ' (1)')}", mtime=at + 20 * 60)], good.path
@@ -473,8 +569,9 @@ def day_uploads(kab: str, offset: int, kab_name: str, day: date, rows: list[dict
     return [good], good.path
 
 
-def district_uploads(kab: str, offset: int, kab_name: str, series: list[Series],
-                     known: set[str]) -> tuple[list[Upload], list[dict]]:
+def district_uploads(
+    kab: str, offset: int, kab_name: str, series: list[Series], known: set[str]
+) -> tuple[list[Upload], list[dict]]:
     uploads, truth = [], []
     prev, first = 0, True
     derived = all(key != "harian" for _, key in HABITS[kab].columns)
@@ -494,9 +591,15 @@ def district_uploads(kab: str, offset: int, kab_name: str, series: list[Series],
 
 def truth_row(day: date, kab: str, r: dict, file: str) -> dict:
     return {
-        "tanggal": day, "kode_kabupaten": kab, "kode_kecamatan": r["kode"],
-        "wajib_ktp": r["wajib"], "sudah_rekam": r["sudah"], "belum_rekam": r["belum"],
-        "rekam_hari_ini": r["harian"], "rekam_keliling": r["keliling"], "sudah_cetak": r["cetak"],
+        "tanggal": day,
+        "kode_kabupaten": kab,
+        "kode_kecamatan": r["kode"],
+        "wajib_ktp": r["wajib"],
+        "sudah_rekam": r["sudah"],
+        "belum_rekam": r["belum"],
+        "rekam_hari_ini": r["harian"],
+        "rekam_keliling": r["keliling"],
+        "sudah_cetak": r["cetak"],
         "file": file,
     }
 

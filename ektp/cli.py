@@ -14,7 +14,7 @@ import shlex
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -59,20 +59,63 @@ def _known_on(value: str | datetime) -> datetime | str:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(
-            f"bukan waktu (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], boleh dengan zona) atau id run: {value!r}") from None
+            f"bukan waktu (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], boleh dengan zona) atau id run: {value!r}"
+        ) from None
     clock = text[11:].split("+")[0].split("-")[0].rstrip("Z")
     if "." not in clock:  # the end of the hour, minute or second it names
-        moment += (timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1))[clock.count(":")] - timedelta(microseconds=1)
+        moment += (timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1))[
+            clock.count(":")
+        ] - timedelta(microseconds=1)
     return moment if moment.tzinfo else moment.replace(tzinfo=WITA)
 
 
-Landing = Annotated[Optional[Path], typer.Option(help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False)]
-Warehouse = Annotated[Optional[Path], typer.Option(help="Berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb).", show_default=False)]
-Provinsi = Annotated[Optional[str], typer.Option(help="Cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52).", show_default=False)]
-Runner = Annotated[Optional[str], typer.Option(help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).", show_default=False)]
-Notify = Annotated[Optional[str], typer.Option("--notify", metavar="URL", help="Kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL).", show_default=False)]
-ChangeScope = Annotated[bool, typer.Option("--ubah-cakupan", help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; tanpanya perintah ditolak.")]
-PortalDb = Annotated[Optional[Path], typer.Option(help="Basis data portal (env EKTP_PORTAL_DB; bawaan portal.sqlite di samping gudang data).", show_default=False)]
+Landing = Annotated[
+    Path | None,
+    typer.Option(help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False),
+]
+Warehouse = Annotated[
+    Path | None,
+    typer.Option(
+        help="Berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb).", show_default=False
+    ),
+]
+Provinsi = Annotated[
+    str | None,
+    typer.Option(
+        help="Cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52).",
+        show_default=False,
+    ),
+]
+Runner = Annotated[
+    str | None,
+    typer.Option(
+        help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).",
+        show_default=False,
+    ),
+]
+Notify = Annotated[
+    str | None,
+    typer.Option(
+        "--notify",
+        metavar="URL",
+        help="Kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL).",
+        show_default=False,
+    ),
+]
+ChangeScope = Annotated[
+    bool,
+    typer.Option(
+        "--ubah-cakupan",
+        help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; tanpanya perintah ditolak.",
+    ),
+]
+PortalDb = Annotated[
+    Path | None,
+    typer.Option(
+        help="Basis data portal (env EKTP_PORTAL_DB; bawaan portal.sqlite di samping gudang data).",
+        show_default=False,
+    ),
+]
 
 
 def _examples(*lines: str) -> str:
@@ -86,7 +129,9 @@ _PROGRAM = False  # main() runs as the program itself (no argv given), not calle
 @app.callback()
 def _root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Hanya galat; tanpa bilah kemajuan.")] = False,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Lebih banyak catatan (-vv: rinci).")] = 0,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Lebih banyak catatan (-vv: rinci).")
+    ] = 0,
 ) -> None:
     """Pipeline harian perekaman e-KTP Dukcapil NTB."""
     global _VERBOSITY
@@ -144,46 +189,93 @@ def _preflight(settings, kabupaten: set[str] | None = None) -> None:
         raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
 
 
-@app.command(epilog=_examples("ektp nightly", "ektp nightly --date 2018-04-12", "ektp -q nightly --warehouse /srv/ektp/gudang.duckdb"))
+@app.command(
+    epilog=_examples(
+        "ektp nightly",
+        "ektp nightly --date 2018-04-12",
+        "ektp -q nightly --warehouse /srv/ektp/gudang.duckdb",
+    )
+)
 def nightly(
-    tanggal: Annotated[Optional[date], typer.Option(
-        "--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan D (bawaan: kemarin, WITA).", show_default=False,
-    )] = None,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
-    runner: Runner = None, notify: Notify = None, ubah_cakupan: ChangeScope = False,
+    tanggal: Annotated[
+        date | None,
+        typer.Option(
+            "--date",
+            parser=_date,
+            metavar="YYYY-MM-DD",
+            help="Tanggal laporan D (bawaan: kemarin, WITA).",
+            show_default=False,
+        ),
+    ] = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    runner: Runner = None,
+    notify: Notify = None,
+    ubah_cakupan: ChangeScope = False,
 ) -> int:
     """Proses semua berkas baru bertanggal <= D, tulis laporan D, cetak ringkasan."""
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    settings = _settings(
+        landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify
+    )
     _preflight(settings)
     return _run_flow(settings, "nightly", tanggal=tanggal, ubah_cakupan=ubah_cakupan)
 
 
-@app.command(epilog=_examples(
-    "ektp backfill --from 2018-04-01 --to 2018-04-30",
-    "ektp backfill --from 2018-04-10 --to 2018-04-12 --kabupaten 5203",
-))
+@app.command(
+    epilog=_examples(
+        "ektp backfill --from 2018-04-01 --to 2018-04-30",
+        "ektp backfill --from 2018-04-10 --to 2018-04-12 --kabupaten 5203",
+    )
+)
 def backfill(
-    start: Annotated[date, typer.Option("--from", parser=_date, metavar="YYYY-MM-DD", help="Tanggal pertama.", show_default=False)],
-    end: Annotated[date, typer.Option("--to", parser=_date, metavar="YYYY-MM-DD", help="Tanggal terakhir.", show_default=False)],
-    kabupaten: Annotated[Optional[str], typer.Option(help="Daftar kode kabupaten berkoma, mis. 5201,5203.", show_default=False)] = None,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
-    runner: Runner = None, notify: Notify = None, ubah_cakupan: ChangeScope = False,
+    start: Annotated[
+        date,
+        typer.Option(
+            "--from", parser=_date, metavar="YYYY-MM-DD", help="Tanggal pertama.", show_default=False
+        ),
+    ],
+    end: Annotated[
+        date,
+        typer.Option(
+            "--to", parser=_date, metavar="YYYY-MM-DD", help="Tanggal terakhir.", show_default=False
+        ),
+    ],
+    kabupaten: Annotated[
+        str | None, typer.Option(help="Daftar kode kabupaten berkoma, mis. 5201,5203.", show_default=False)
+    ] = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    runner: Runner = None,
+    notify: Notify = None,
+    ubah_cakupan: ChangeScope = False,
 ) -> int:
     """Proses ulang setiap berkas bertanggal dalam rentang, seolah baru tiba (idempoten)."""
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    settings = _settings(
+        landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify
+    )
     if end < start:
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
     codes = sorted({k.strip() for k in (kabupaten or "").split(",") if k.strip()})
     _preflight(settings, set(codes))
-    return _run_flow(settings, "backfill", start=start, end=end, kabupaten=codes or None, ubah_cakupan=ubah_cakupan)
+    return _run_flow(
+        settings, "backfill", start=start, end=end, kabupaten=codes or None, ubah_cakupan=ubah_cakupan
+    )
 
 
-@app.command(epilog=_examples("ektp check 'rekap 12 april.xlsx' --kabupaten 5203", "ektp check rekap.csv --kabupaten 5208 --json"))
+@app.command(
+    epilog=_examples(
+        "ektp check 'rekap 12 april.xlsx' --kabupaten 5203", "ektp check rekap.csv --kabupaten 5208 --json"
+    )
+)
 def check(
     file: Annotated[Path, typer.Argument(help="Berkas yang diuji.", show_default=False)],
     kabupaten: Annotated[str, typer.Option(help="Kode kabupaten pengirim, mis. 5203.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Cetak tanda terima sebagai JSON.")] = False,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
 ) -> int:
     """Uji satu berkas tanpa menulis apa pun: cetak tanda terimanya (keluar 0 diterima, 1 ditolak)."""
     from pipeline.check import receipt
@@ -196,37 +288,70 @@ def check(
     return 0 if r["status"] != "rejected" else 1
 
 
-@app.command(epilog=_examples(
-    "ektp report --date 2018-04-12",
-    "ektp report --date 2018-04-12 --out /srv/laporan --target 2018-06-01",
-    "ektp report --date 2018-04-12 --as-known-on 2018-04-13T02:05",
-    "ektp report --date 2018-04-12 --as-known-on 20180412T180533Z-1a2b3c",
-))
+@app.command(
+    epilog=_examples(
+        "ektp report --date 2018-04-12",
+        "ektp report --date 2018-04-12 --out /srv/laporan --target 2018-06-01",
+        "ektp report --date 2018-04-12 --as-known-on 2018-04-13T02:05",
+        "ektp report --date 2018-04-12 --as-known-on 20180412T180533Z-1a2b3c",
+    )
+)
 def report(
-    tanggal: Annotated[date, typer.Option("--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan.", show_default=False)],
-    out: Annotated[Optional[Path], typer.Option(help="Folder keluaran (bawaan: laporan/ di samping gudang data).", show_default=False)] = None,
-    target: Annotated[Optional[date], typer.Option(
-        parser=_date, metavar="YYYY-MM-DD", help="Tanggal target selesai (env EKTP_TARGET; bawaan 2018-06-01).", show_default=False,
-    )] = None,
-    known_on: Annotated[Optional[datetime], typer.Option(
-        "--as-known-on", parser=_known_on, metavar="WAKTU|RUN",
-        help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini (WITA; tanggal saja = akhir hari itu) "
-             "atau sesudah run ini: hanya berkas yang sudah diputuskan saat itu.", show_default=False,
-    )] = None,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    tanggal: Annotated[
+        date,
+        typer.Option(
+            "--date", parser=_date, metavar="YYYY-MM-DD", help="Tanggal laporan.", show_default=False
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder keluaran (bawaan: laporan/ di samping gudang data).", show_default=False),
+    ] = None,
+    target: Annotated[
+        date | None,
+        typer.Option(
+            parser=_date,
+            metavar="YYYY-MM-DD",
+            help="Tanggal target selesai (env EKTP_TARGET; bawaan 2018-06-01).",
+            show_default=False,
+        ),
+    ] = None,
+    known_on: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-known-on",
+            parser=_known_on,
+            metavar="WAKTU|RUN",
+            help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini (WITA; tanggal saja = akhir hari itu) "
+            "atau sesudah run ini: hanya berkas yang sudah diputuskan saat itu.",
+            show_default=False,
+        ),
+    ] = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
 ) -> int:
     """Tulis laporan harian D (HTML dan XLSX)."""
     from reports.daily import write_report
 
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, target=target, report_dir=out)
-    paths = write_report(settings.warehouse, tanggal, settings.reports, settings.target, settings.report_provinsi, known_on)
+    settings = _settings(
+        landing=landing, warehouse=warehouse, provinsi=provinsi, target=target, report_dir=out
+    )
+    paths = write_report(
+        settings.warehouse, tanggal, settings.reports, settings.target, settings.report_provinsi, known_on
+    )
     print(f"Laporan: {paths.html}\nLaporan: {paths.xlsx}")
     return 0
 
 
-@app.command("rebuild-marts", epilog=_examples("ektp rebuild-marts", "ektp rebuild-marts --warehouse /srv/ektp/gudang.duckdb"))
+@app.command(
+    "rebuild-marts",
+    epilog=_examples("ektp rebuild-marts", "ektp rebuild-marts --warehouse /srv/ektp/gudang.duckdb"),
+)
 def rebuild_marts(
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
 ) -> int:
     """Bangun ulang semua mart dari angka yang tersimpan (run biasa hanya memperbarui yang berubah)."""
     from contract import regions
@@ -245,11 +370,21 @@ def rebuild_marts(
     return 0
 
 
-@app.command(epilog=_examples("ektp cadangan cadangan/ektp-2026-11-30.duckdb",
-                              "ektp cadangan /mnt/arsip/ektp.duckdb --warehouse /srv/ektp/gudang.duckdb"))
+@app.command(
+    epilog=_examples(
+        "ektp cadangan cadangan/ektp-2026-11-30.duckdb",
+        "ektp cadangan /mnt/arsip/ektp.duckdb --warehouse /srv/ektp/gudang.duckdb",
+    )
+)
 def cadangan(
-    keluar: Annotated[Path, typer.Argument(metavar="BERKAS", help="Berkas DuckDB baru untuk cadangan (tidak menimpa).", show_default=False)],
-    landing: Landing = None, warehouse: Warehouse = None,
+    keluar: Annotated[
+        Path,
+        typer.Argument(
+            metavar="BERKAS", help="Berkas DuckDB baru untuk cadangan (tidak menimpa).", show_default=False
+        ),
+    ],
+    landing: Landing = None,
+    warehouse: Warehouse = None,
 ) -> int:
     """Tulis cadangan gudang data: satu berkas DuckDB utuh, aman selagi nightly dan analis bekerja."""
     import logging
@@ -259,30 +394,59 @@ def cadangan(
     settings = _settings(landing=landing, warehouse=warehouse)
     _console(settings)
     log = logging.getLogger("ektp.cadangan")
-    copied = backup.write(settings.warehouse, keluar, progress=lambda table: log.info("Menyalin %s ...", table))
+    copied = backup.write(
+        settings.warehouse, keluar, progress=lambda table: log.info("Menyalin %s ...", table)
+    )
     print(f"Cadangan {len(copied)} tabel: {keluar}")
     # A rename, not a copy over the catalog: analysts may have it open.
     src, new, dest = (shlex.quote(str(p)) for p in (keluar, f"{settings.warehouse}.baru", settings.warehouse))
-    print(f"Memulihkan (saat tidak ada proses berjalan): cp {src} {new} && mv {new} {dest}; "
-          "proses berikutnya menerbitkannya kembali.")
+    print(
+        f"Memulihkan (saat tidak ada proses berjalan): cp {src} {new} && mv {new} {dest}; "
+        "proses berikutnya menerbitkannya kembali."
+    )
     return 0
 
 
-@app.command(epilog=_examples("ektp serve", "ektp serve --portal-port 8081", "ektp serve --tanpa-portal",
-                              "PREFECT_API_URL=http://127.0.0.1:4200/api ektp serve"))
+@app.command(
+    epilog=_examples(
+        "ektp serve",
+        "ektp serve --portal-port 8081",
+        "ektp serve --tanpa-portal",
+        "PREFECT_API_URL=http://127.0.0.1:4200/api ektp serve",
+    )
+)
 def serve(
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
-    runner: Runner = None, notify: Notify = None,
-    tanpa_portal: Annotated[bool, typer.Option("--tanpa-portal", help="Jangan jalankan portal kabupaten di samping jadwal.")] = False,
-    portal_host: Annotated[Optional[str], typer.Option(help="Alamat portal (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False)] = None,
-    portal_port: Annotated[Optional[int], typer.Option(help="Port portal (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False)] = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    runner: Runner = None,
+    notify: Notify = None,
+    tanpa_portal: Annotated[
+        bool, typer.Option("--tanpa-portal", help="Jangan jalankan portal kabupaten di samping jadwal.")
+    ] = False,
+    portal_host: Annotated[
+        str | None,
+        typer.Option(help="Alamat portal (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False),
+    ] = None,
+    portal_port: Annotated[
+        int | None,
+        typer.Option(help="Port portal (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False),
+    ] = None,
     portal_db: PortalDb = None,
 ) -> int:
     """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""
     from flows.serve import serve as serve_deployments
 
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify,
-                         portal_host=portal_host, portal_port=portal_port, portal_db=portal_db)
+    settings = _settings(
+        landing=landing,
+        warehouse=warehouse,
+        provinsi=provinsi,
+        runner=runner,
+        notify_url=notify,
+        portal_host=portal_host,
+        portal_port=portal_port,
+        portal_db=portal_db,
+    )
     _console(settings)
     say = lambda text: print(text, flush=True)  # noqa: E731
     beside = None
@@ -295,18 +459,39 @@ def serve(
     return 0
 
 
-@app.command(epilog=_examples("ektp portal", "ektp portal --host 0.0.0.0 --port 8080",
-                              "EKTP_WAREHOUSE=/srv/ektp/gudang/ektp.duckdb ektp portal"))
+@app.command(
+    epilog=_examples(
+        "ektp portal",
+        "ektp portal --host 0.0.0.0 --port 8080",
+        "EKTP_WAREHOUSE=/srv/ektp/gudang/ektp.duckdb ektp portal",
+    )
+)
 def portal(
-    host: Annotated[Optional[str], typer.Option(help="Alamat yang didengarkan (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False)] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False)] = None,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Alamat yang didengarkan (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False
+        ),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False)
+    ] = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
 ) -> int:
     """Jalankan portal kabupaten: kantor mengirim berkas dari peramban dan langsung menerima tanda terima."""
     from portal.server import serve_forever
 
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, portal_host=host, portal_port=port,
-                         portal_db=portal_db)
+    settings = _settings(
+        landing=landing,
+        warehouse=warehouse,
+        provinsi=provinsi,
+        portal_host=host,
+        portal_port=port,
+        portal_db=portal_db,
+    )
     _console(settings)
     _preflight(settings)
     serve_forever(settings, say=lambda text: print(text, flush=True))
@@ -314,12 +499,16 @@ def portal(
 
 
 akun_app = typer.Typer(
-    name="akun", help="Kelola akun portal: satu per kantor kabupaten/kota, provinsi, admin.",
-    no_args_is_help=True, rich_markup_mode="rich",
+    name="akun",
+    help="Kelola akun portal: satu per kantor kabupaten/kota, provinsi, admin.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
 )
 app.add_typer(akun_app, name="akun")
 
-SandiStdin = Annotated[bool, typer.Option("--sandi-stdin", help="Baca sandi dari satu baris masukan standar (untuk skrip).")]
+SandiStdin = Annotated[
+    bool, typer.Option("--sandi-stdin", help="Baca sandi dari satu baris masukan standar (untuk skrip).")
+]
 
 
 def _password(from_stdin: bool) -> str:
@@ -343,17 +532,25 @@ def _portal_db(warehouse, provinsi, portal_db, landing=None):
     return settings, db.create(db.path_of(settings))
 
 
-@akun_app.command("tambah", epilog=_examples(
-    "ektp akun tambah lombokbarat --peran kabupaten --kabupaten 5201",
-    "ektp akun tambah dinas-provinsi --peran provinsi",
-    "printf '%s\\n' \"$SANDI\" | ektp akun tambah admin --peran admin --sandi-stdin",
-))
+@akun_app.command(
+    "tambah",
+    epilog=_examples(
+        "ektp akun tambah lombokbarat --peran kabupaten --kabupaten 5201",
+        "ektp akun tambah dinas-provinsi --peran provinsi",
+        "printf '%s\\n' \"$SANDI\" | ektp akun tambah admin --peran admin --sandi-stdin",
+    ),
+)
 def akun_tambah(
     nama: Annotated[str, typer.Argument(help="Nama akun: huruf kecil, angka, . _ -", show_default=False)],
     peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
-    kabupaten: Annotated[Optional[str], typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)] = None,
+    kabupaten: Annotated[
+        str | None, typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)
+    ] = None,
     sandi_stdin: SandiStdin = False,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
 ) -> int:
     """Buat akun portal (sandi diketik tanpa gema, atau dari masukan standar)."""
     from contract import regions
@@ -361,14 +558,19 @@ def akun_tambah(
 
     settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
     akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
-    print(f"Akun {akun.nama} ({akun.peran}{' ' + akun.kode_kabupaten if akun.kode_kabupaten else ''}) dibuat di {path}")
+    print(
+        f"Akun {akun.nama} ({akun.peran}{' ' + akun.kode_kabupaten if akun.kode_kabupaten else ''}) dibuat di {path}"
+    )
     return 0
 
 
 @akun_app.command("hapus", epilog=_examples("ektp akun hapus lombokbarat"))
 def akun_hapus(
     nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
 ) -> int:
     """Hapus akun portal dan akhiri sesinya (catatan unggahannya tetap)."""
     from portal import accounts
@@ -379,11 +581,17 @@ def akun_hapus(
     return 0
 
 
-@akun_app.command("sandi", epilog=_examples("ektp akun sandi lombokbarat", "ektp akun sandi lombokbarat --sandi-stdin < sandi.txt"))
+@akun_app.command(
+    "sandi",
+    epilog=_examples("ektp akun sandi lombokbarat", "ektp akun sandi lombokbarat --sandi-stdin < sandi.txt"),
+)
 def akun_sandi(
     nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
     sandi_stdin: SandiStdin = False,
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
 ) -> int:
     """Ganti sandi akun portal; semua sesinya berakhir."""
     from portal import accounts
@@ -396,7 +604,10 @@ def akun_sandi(
 
 @akun_app.command("daftar", epilog=_examples("ektp akun daftar"))
 def akun_daftar(
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None, portal_db: PortalDb = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
 ) -> int:
     """Daftar akun portal."""
     from portal import accounts
@@ -410,19 +621,31 @@ def akun_daftar(
     return 0
 
 
-@app.command(epilog=_examples("ektp demo", "ektp demo --landing /tmp/demo/landing --warehouse /tmp/demo/gudang.duckdb"))
+@app.command(
+    epilog=_examples("ektp demo", "ektp demo --landing /tmp/demo/landing --warehouse /tmp/demo/gudang.duckdb")
+)
 def demo(
-    landing: Landing = None, warehouse: Warehouse = None, provinsi: Provinsi = None,
-    runner: Runner = None, notify: Notify = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    runner: Runner = None,
+    notify: Notify = None,
 ) -> int:
     """Bangun data demo Januari–April 2018, jalankan pipeline, tulis laporan."""
     from ektp import console
     from ektp.demo import run_demo
 
-    settings = _settings(landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify)
+    settings = _settings(
+        landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify
+    )
     _console(settings)
-    return run_demo(settings, landing_given=landing is not None, warehouse_given=warehouse is not None,
-                    show_progress=_verbosity() >= 0, bars=console.bars)
+    return run_demo(
+        settings,
+        landing_given=landing is not None,
+        warehouse_given=warehouse is not None,
+        show_progress=_verbosity() >= 0,
+        bars=console.bars,
+    )
 
 
 def _debug() -> bool:
@@ -474,7 +697,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one clear line, the traceback only on request
         if _debug():
             raise
-        print(f"ektp: galat internal ({type(exc).__name__}): {exc}. Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.", file=sys.stderr)
+        print(
+            f"ektp: galat internal ({type(exc).__name__}): {exc}. Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
+            file=sys.stderr,
+        )
         return 3
     return code if isinstance(code, int) else 0
 

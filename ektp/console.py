@@ -17,8 +17,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from contract import progress
 
 # The project's top-level packages: their loggers write through our handler.
-PACKAGES = ("contract", "landing", "demo", "transforms", "expectations", "warehouse", "reports",
-            "pipeline", "flows", "ektp", "portal")
+PACKAGES = (
+    "contract",
+    "landing",
+    "demo",
+    "transforms",
+    "expectations",
+    "warehouse",
+    "reports",
+    "pipeline",
+    "flows",
+    "ektp",
+    "portal",
+)
 LEVELS = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
 
 
@@ -55,15 +66,21 @@ class Bars(progress.Reporter):
 
     def __init__(self, console: Console) -> None:
         self._progress = Progress(
-            TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
+            TextColumn("{task.description:<20}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self._tasks: dict[str, int] = {}
 
     def expect(self, stage: str, amount: int) -> None:
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(progress.STAGES.get(stage, stage), total=0)
-        self._progress.update(self._tasks[stage], total=self._progress.tasks[self._tasks[stage]].total + amount)
+        self._progress.update(
+            self._tasks[stage], total=self._progress.tasks[self._tasks[stage]].total + amount
+        )
 
     def advance(self, stage: str, amount: int) -> None:
         if stage in self._tasks:

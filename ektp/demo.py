@@ -15,7 +15,9 @@ LAST_DAY = date(2018, 4, 30)
 STORY_DAYS = (date(2018, 3, 31), date(2018, 4, 12), LAST_DAY)
 
 
-def run_demo(settings: Settings, landing_given: bool, warehouse_given: bool, show_progress: bool, bars) -> int:
+def run_demo(
+    settings: Settings, landing_given: bool, warehouse_given: bool, show_progress: bool, bars
+) -> int:
     """Runs on its own folders (data/demo/) unless told otherwise, so real data is never touched."""
     from demo.landing import build_landing
     from flows import runner
@@ -31,15 +33,22 @@ def run_demo(settings: Settings, landing_given: bool, warehouse_given: bool, sho
     fresh(settings)
     print(f"Membangun folder landing demo di {settings.landing} ...", flush=True)
     truth = build_landing(settings.landing)
-    print(f"{len(list(settings.landing.rglob('*.*')))} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30.", flush=True)
+    print(
+        f"{len(list(settings.landing.rglob('*.*')))} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30.",
+        flush=True,
+    )
     print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
     with bars(show_progress):
         result = runner.run(nightly, settings.runner, settings=settings, tanggal=LAST_DAY)
     print(render(Summary(**result)))
     for day in STORY_DAYS[:-1]:
-        paths = write_report(settings.warehouse, day, settings.reports, settings.target, settings.report_provinsi)
+        paths = write_report(
+            settings.warehouse, day, settings.reports, settings.target, settings.report_provinsi
+        )
         print(f"Laporan {day}: {paths.html}")
-    print(f"\nCoba: .venv/bin/duckdb -readonly {settings.warehouse} \"select * from progres_provinsi where tanggal = '2018-03-31'\"")
+    print(
+        f"\nCoba: .venv/bin/duckdb -readonly {settings.warehouse} \"select * from progres_provinsi where tanggal = '2018-03-31'\""
+    )
     return 0 if truth.height else 1
 
 
@@ -50,7 +59,9 @@ def fresh(settings: Settings) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     if landing.exists() and any(landing.iterdir()):
         if not (landing.parent / MARKER).exists():
-            raise UsageError(f"folder landing {landing} berisi data yang bukan buatan demo; pilih folder lain")
+            raise UsageError(
+                f"folder landing {landing} berisi data yang bukan buatan demo; pilih folder lain"
+            )
         shutil.rmtree(landing)
     if warehouse.exists():
         if not (warehouse.parent / MARKER).exists():

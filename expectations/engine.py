@@ -76,10 +76,10 @@ def _quiet_gx() -> None:
 @cache
 def _context(data_docs: str | None):
     _quiet_gx()
+    import logging
+
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    import logging
 
     # GX pins this module's logger to INFO, which announces a temporary docs folder on every run.
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
@@ -235,10 +235,15 @@ def _unexpected_counts(result) -> dict[tuple[str, str], int]:
         suite_name = validation.suite_name
         for res in validation.results:
             if res.exception_info and res.exception_info.get("raised_exception"):
-                raise EktpError("GX gagal menjalankan ekspektasi", suite=suite_name,
-                                detail=res.exception_info.get("exception_message"))
+                raise EktpError(
+                    "GX gagal menjalankan ekspektasi",
+                    suite=suite_name,
+                    detail=res.exception_info.get("exception_message"),
+                )
             meta = res.expectation_config.meta or {}
-            counts[(suite_name, meta["rule"])] = 0 if res.success else int(res.result.get("unexpected_count") or 0)
+            counts[(suite_name, meta["rule"])] = (
+                0 if res.success else int(res.result.get("unexpected_count") or 0)
+            )
     return counts
 
 
@@ -255,7 +260,11 @@ def n(value: int | None) -> str:
 def where(r: dict) -> str:
     """Where a failing row is, for its message: `baris 7 (520304)`, or `baris 7` without a 6-digit code."""
     kode = r["kode_kecamatan"]
-    return rules.WHERE_CODE.format(baris=r["baris"], kode=kode) if is_code(kode) else rules.WHERE_LINE.format(baris=r["baris"])
+    return (
+        rules.WHERE_CODE.format(baris=r["baris"], kode=kode)
+        if is_code(kode)
+        else rules.WHERE_LINE.format(baris=r["baris"])
+    )
 
 
 def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:

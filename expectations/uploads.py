@@ -30,9 +30,13 @@ def _pair_greater(aturan: str, a: str, b: str) -> Rule:
 def _unknown(r: dict) -> str:
     """An unknown code, or a row with figures and no code at all (named when it has a name)."""
     if r["kode_kecamatan"] is not None:
-        return rules.message("kecamatan_tidak_dikenal", "kode", where=where(r), kode=visible(r["kode_kecamatan"]))
+        return rules.message(
+            "kecamatan_tidak_dikenal", "kode", where=where(r), kode=visible(r["kode_kecamatan"])
+        )
     if r["nama_kecamatan"] is not None:
-        return rules.message("kecamatan_tidak_dikenal", "tanpa_kode_bernama", where=where(r), nama=visible(r["nama_kecamatan"]))
+        return rules.message(
+            "kecamatan_tidak_dikenal", "tanpa_kode_bernama", where=where(r), nama=visible(r["nama_kecamatan"])
+        )
     return rules.message("kecamatan_tidak_dikenal", "tanpa_kode", where=where(r))
 
 
@@ -60,8 +64,12 @@ WILAYAH = Suite(
             failing=pl.col("kabupaten_referensi") != pl.col("kode_kabupaten"),
             nilai=lambda r: r["kode_kecamatan"],
             pesan=lambda r: rules.message(
-                "kecamatan_kabupaten_lain", "kode", where=where(r), nama_referensi=r["nama_referensi"],
-                kabupaten_referensi=r["kabupaten_referensi"], kabupaten=r["kode_kabupaten"],
+                "kecamatan_kabupaten_lain",
+                "kode",
+                where=where(r),
+                nama_referensi=r["nama_referensi"],
+                kabupaten_referensi=r["kabupaten_referensi"],
+                kabupaten=r["kode_kabupaten"],
             ),
         ),
         Rule(
@@ -72,7 +80,9 @@ WILAYAH = Suite(
             kwargs={"column_list": ["file_id", "kode_kecamatan"], "ignore_row_if": "any_value_is_missing"},
             failing=(pl.len().over("file_id", "kode_kecamatan") > 1) & pl.col("kode_kecamatan").is_not_null(),
             nilai=lambda r: r["kode_kecamatan"],
-            pesan=lambda r: rules.message("kecamatan_ganda", "kode", where=where(r), kode=r["kode_kecamatan"]),
+            pesan=lambda r: rules.message(
+                "kecamatan_ganda", "kode", where=where(r), kode=r["kode_kecamatan"]
+            ),
         ),
     ),
 )
@@ -85,12 +95,21 @@ ANGKA = Suite(
             aturan="belum_rekam_tidak_sesuai",
             kolom="belum_rekam",
             kind="ExpectColumnPairValuesToBeEqual",
-            kwargs={"column_A": "belum_rekam", "column_B": "belum_hitung", "ignore_row_if": "either_value_is_missing"},
+            kwargs={
+                "column_A": "belum_rekam",
+                "column_B": "belum_hitung",
+                "ignore_row_if": "either_value_is_missing",
+            },
             failing=pl.col("belum_rekam") != pl.col("belum_hitung"),
             nilai=lambda r: str(r["belum_rekam"]),
             pesan=lambda r: rules.message(
-                "belum_rekam_tidak_sesuai", "baris", where=where(r), belum_rekam=n(r["belum_rekam"]),
-                wajib_ktp=n(r["wajib_ktp"]), sudah_rekam=n(r["sudah_rekam"]), belum_hitung=n(r["belum_hitung"]),
+                "belum_rekam_tidak_sesuai",
+                "baris",
+                where=where(r),
+                belum_rekam=n(r["belum_rekam"]),
+                wajib_ktp=n(r["wajib_ktp"]),
+                sudah_rekam=n(r["sudah_rekam"]),
+                belum_hitung=n(r["belum_hitung"]),
             ),
         ),
         _pair_greater("cetak_melebihi_rekam", "sudah_rekam", "sudah_cetak"),
@@ -105,11 +124,19 @@ NAMA = Suite(
             aturan="nama_tidak_sesuai",
             kolom="nama_kecamatan",
             kind="ExpectColumnPairValuesToBeEqual",
-            kwargs={"column_A": "nama_norm", "column_B": "nama_referensi_norm", "ignore_row_if": "either_value_is_missing"},
+            kwargs={
+                "column_A": "nama_norm",
+                "column_B": "nama_referensi_norm",
+                "ignore_row_if": "either_value_is_missing",
+            },
             failing=pl.col("nama_norm") != pl.col("nama_referensi_norm"),
             nilai=lambda r: r["nama_kecamatan"],
             pesan=lambda r: rules.message(
-                "nama_tidak_sesuai", "baris", where=where(r), nama=visible(r["nama_kecamatan"]), nama_referensi=r["nama_referensi"]
+                "nama_tidak_sesuai",
+                "baris",
+                where=where(r),
+                nama=visible(r["nama_kecamatan"]),
+                nama_referensi=r["nama_referensi"],
             ),
         ),
     ),

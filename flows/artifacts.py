@@ -20,7 +20,9 @@ def publish(s: Summary, kind: str) -> bool:
     from prefect.artifacts import create_markdown_artifact
 
     try:
-        create_markdown_artifact(markdown(s, kind), key=key_for(kind), description=f"Ringkasan {kind} {s.tanggal_laporan}")
+        create_markdown_artifact(
+            markdown(s, kind), key=key_for(kind), description=f"Ringkasan {kind} {s.tanggal_laporan}"
+        )
     except Exception as exc:  # the run's data is loaded; a lost artifact must not fail it
         note = f"artefak Prefect tidak dibuat: {type(exc).__name__}: {exc}"
         log.warning(note)

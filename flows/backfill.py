@@ -16,7 +16,11 @@ from warehouse import read, store
 
 @flow(name="backfill", log_prints=False)
 def backfill(
-    settings: Settings, start: date, end: date, kabupaten: list[str] | str | int | None = None, ubah_cakupan: bool = False
+    settings: Settings,
+    start: date,
+    end: date,
+    kabupaten: list[str] | str | int | None = None,
+    ubah_cakupan: bool = False,
 ) -> dict:
     """Reprocess the files of `kabupaten` (default: all in scope) dated from `start` to `end`."""
     run = steps.start(settings)
@@ -41,8 +45,12 @@ def backfill(
     steps.closed(run, session)
     steps.data_docs(run)
     reports = steps.report(run, end)
-    extra = {"dari": start.isoformat(), "sampai": end.isoformat(), "masih_diunggah": uploading,
-             "tidak_terbaca": unreadable}
+    extra = {
+        "dari": start.isoformat(),
+        "sampai": end.isoformat(),
+        "masih_diunggah": uploading,
+        "tidak_terbaca": unreadable,
+    }
     s = steps.summarise(run, outcome, end, reports, extra)
     steps.tell(run, s, "backfill")
     steps.finish(run)

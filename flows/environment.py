@@ -41,7 +41,10 @@ class RunTracebacks(logging.Filter):
             return True
         if record.exc_info:
             return False
-        return not (record.levelno >= logging.ERROR and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")))
+        return not (
+            record.levelno >= logging.ERROR
+            and record.name.startswith(("prefect.flow_runs", "prefect.task_runs"))
+        )
 
 
 def configure() -> None:

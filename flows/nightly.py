@@ -37,8 +37,11 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
     steps.closed(run, session)
     steps.data_docs(run)
     reports = steps.report(run, report_date)
-    extra = {"menunggu_tanggal": [u.source.file for u in waiting], "masih_diunggah": uploading,
-             "tidak_terbaca": unreadable}
+    extra = {
+        "menunggu_tanggal": [u.source.file for u in waiting],
+        "masih_diunggah": uploading,
+        "tidak_terbaca": unreadable,
+    }
     s = steps.summarise(run, outcome, report_date, reports, extra)
     steps.tell(run, s, "nightly")
     steps.finish(run)

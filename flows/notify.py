@@ -36,7 +36,9 @@ def post(url: str, payload: dict, timeout: float = TIMEOUT_SECONDS) -> str | Non
         return "alamat harus http:// atau https://"
     body = json.dumps(payload, default=_plain, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
-        url, data=body, method="POST",
+        url,
+        data=body,
+        method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "ektp-notify"},
     )
     try:

@@ -67,7 +67,9 @@ def task_runner(spec: str | None):
     from flows.dask_runner import QuietDaskTaskRunner  # imports distributed (~3 s): only when asked
 
     if address is None:
-        return QuietDaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=dict(LOCAL_CLUSTER))
+        return QuietDaskTaskRunner(
+            cluster_class="distributed.LocalCluster", cluster_kwargs=dict(LOCAL_CLUSTER)
+        )
     return QuietDaskTaskRunner(address=address)
 
 
@@ -189,17 +191,39 @@ class TemporaryServer:
         import prefect
 
         command = [
-            sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
-            "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-            "--port", str(port), "--log-level", "error", "--lifespan", "on",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(prefect.__module_path__.parent),
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
         ]
         env = {
-            **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+            **os.environ,
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
             **settings.to_environment_variables(exclude_unset=True),
         }
         with open(log_path, "ab") as log:
-            return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True, preexec_fn=die_with_parent)
+            return subprocess.Popen(
+                command,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -212,19 +236,25 @@ class TemporaryServer:
             self.process.wait()
 
 
-def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
+def wait_healthy(
+    url: str, timeout: float, process: subprocess.Popen | None = None, log_path: Path | None = None
+) -> None:
     """Return once `url`/health answers; a clear error if the server died or never answered."""
     deadline = time.monotonic() + timeout
     while True:
         if process is not None and process.poll() is not None:
             raise PrefectServerError(
-                "server Prefect berhenti saat dinyalakan", kode_keluar=process.returncode, log=_last_line(log_path)
+                "server Prefect berhenti saat dinyalakan",
+                kode_keluar=process.returncode,
+                log=_last_line(log_path),
             )
         if _healthy(url):
             return
         if time.monotonic() > deadline:
             where = {"log": str(log_path)} if log_path else {}
-            raise PrefectServerError(f"server Prefect tidak menjawab dalam {timeout:.0f} detik", url=url, **where)
+            raise PrefectServerError(
+                f"server Prefect tidak menjawab dalam {timeout:.0f} detik", url=url, **where
+            )
         time.sleep(0.25)
 
 

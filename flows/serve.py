@@ -33,14 +33,15 @@ STOP_TIMEOUT = 20.0
 
 
 def serve(
-    settings: Settings, say: Callable[[str], None],
+    settings: Settings,
+    say: Callable[[str], None],
     beside: Callable[[str], AbstractContextManager] | None = None,
 ) -> None:
     """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM);
     `say` tells the operator where the server is. `beside(api_url)`, when given, is a context
     that runs alongside for as long as the deployments are served (the district portal)."""
     check(settings.runner)  # a bad --runner fails now, not after a server has started
-    with prefect_api(settings) as url, (beside(url) if beside else nullcontext()):
+    with prefect_api(settings) as url, beside(url) if beside else nullcontext():
         runner = build_runner(settings)
         say(announcement(url, settings))
         try:
@@ -64,14 +65,22 @@ def build_runner(settings: Settings):
     runner = Runner(name="ektp", pause_on_shutdown=True)
     parameters = {"settings": settings.model_dump(mode="json")}
     runner.add_flow(
-        with_runner(nightly, settings.runner), name="nightly", paused=False,
-        schedules=[Cron(NIGHTLY_CRON, timezone=TIMEZONE)], concurrency_limit=one, tags=TAGS,
+        with_runner(nightly, settings.runner),
+        name="nightly",
+        paused=False,
+        schedules=[Cron(NIGHTLY_CRON, timezone=TIMEZONE)],
+        concurrency_limit=one,
+        tags=TAGS,
         parameters=parameters,
         description="Setiap hari 02:00 WITA: proses semua berkas baru bertanggal sampai kemarin.",
     )
     runner.add_flow(
-        with_runner(backfill, settings.runner), name="backfill", paused=False,
-        concurrency_limit=one, tags=TAGS, parameters=parameters,
+        with_runner(backfill, settings.runner),
+        name="backfill",
+        paused=False,
+        concurrency_limit=one,
+        tags=TAGS,
+        parameters=parameters,
         description="Proses ulang berkas bertanggal start..end (parameter kabupaten: 5201,5203).",
     )
     return runner
@@ -101,7 +110,8 @@ def local_server(home: Path, port: int) -> Iterator[str]:
     if not port_free(port):
         raise PrefectServerError(
             "port sudah dipakai; pilih port lain (EKTP_PREFECT_PORT) atau arahkan PREFECT_API_URL"
-            " ke server Prefect yang sudah berjalan", port=port,
+            " ke server Prefect yang sudah berjalan",
+            port=port,
         )
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
@@ -117,16 +127,25 @@ def local_server(home: Path, port: int) -> Iterator[str]:
 def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
     # The UI asks /ui-settings for its API address, which defaults to port 4200 unless the
     # server is told its own port: without this the UI on another port shows no deployments.
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_API_PORT": str(port),
-           "PREFECT_SERVER_API_HOST": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+    }
     env.pop("PREFECT_API_URL", None)
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     with open(log_path, "ab") as log:
         # Own process group: a Ctrl-C in the terminal must reach us first, so that the runner can
         # pause the schedules on the server before we stop it.
         return subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=die_with_parent,
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
         )
 
 

@@ -52,7 +52,11 @@ def start(settings: Settings) -> Run:
 
 
 def load(
-    run: Run, session: store.WriteSession, uploads: list[Upload], stats: pl.DataFrame, waiting: list[Upload] = ()
+    run: Run,
+    session: store.WriteSession,
+    uploads: list[Upload],
+    stats: pl.DataFrame,
+    waiting: list[Upload] = (),
 ) -> runs.Outcome | None:
     """Validate and decide every upload in one GX run, load them in one transaction with the
     receipts they owe and the arrival of the files that `wait`, publish. With no upload to decide,
@@ -72,7 +76,9 @@ def load(
     run.validator.absorb(validations)
     progress.advance("validasi", len(uploads))
     progress.expect("muat", len(uploads))
-    outcome = tasks.write(session, checked, files, run.reference, run.validator, run.run_id, stats, list(waiting))
+    outcome = tasks.write(
+        session, checked, files, run.reference, run.validator, run.run_id, stats, list(waiting)
+    )
     session.publish()
     progress.advance("muat", len(uploads))
     return outcome
@@ -100,7 +106,9 @@ def report(run: Run, report_date: date) -> list[Path]:
 
     def write() -> list[Path]:
         try:
-            paths = write_report(settings.warehouse, report_date, settings.reports, settings.target, settings.report_provinsi)
+            paths = write_report(
+                settings.warehouse, report_date, settings.reports, settings.target, settings.report_provinsi
+            )
         except ReportNotWritten:
             raise
         except EktpError as exc:
@@ -119,13 +127,28 @@ def tell_districts(run: Run, session: store.WriteSession) -> None:
     after_publish(run, "tanda terima", lambda: runs.deliver_receipts(session.con, run.settings.receipts))
 
 
-def summarise(run: Run, outcome: runs.Outcome | None, report_date: date, reports: list[Path], extra: dict) -> summary.Summary:
+def summarise(
+    run: Run, outcome: runs.Outcome | None, report_date: date, reports: list[Path], extra: dict
+) -> summary.Summary:
     settings = run.settings
     where = summary.Where(settings.warehouse, settings.data_docs, settings.receipts, reports)
-    built = after_publish(run, "ringkasan", lambda: summary.build(
-        run.run_id, outcome, report_date, run.reference, settings.report_provinsi, where, extra, run.catatan
-    ))
-    return built or summary.Summary(run_id=run.run_id, tanggal_laporan=report_date.isoformat(), catatan=run.catatan)
+    built = after_publish(
+        run,
+        "ringkasan",
+        lambda: summary.build(
+            run.run_id,
+            outcome,
+            report_date,
+            run.reference,
+            settings.report_provinsi,
+            where,
+            extra,
+            run.catatan,
+        ),
+    )
+    return built or summary.Summary(
+        run_id=run.run_id, tanggal_laporan=report_date.isoformat(), catatan=run.catatan
+    )
 
 
 def tell(run: Run, s: summary.Summary, kind: str) -> None:
@@ -138,7 +161,9 @@ def finish(run: Run) -> None:
     """End the run: one line naming what is missing when a step after publishing failed."""
     if run.missing:
         done = "data sudah diterbitkan" if run.published else "tidak ada data baru yang diterbitkan"
-        raise IncompleteRun(f"{done} di {run.settings.warehouse}, tetapi belum dibuat: {'; '.join(run.missing)}")
+        raise IncompleteRun(
+            f"{done} di {run.settings.warehouse}, tetapi belum dibuat: {'; '.join(run.missing)}"
+        )
 
 
 def opened(run: Run, session: store.WriteSession) -> None:

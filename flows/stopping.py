@@ -45,7 +45,9 @@ class Stopped(BaseException):
 
 
 _first: int | None = None  # the first stopping signal of this process (handler or watchdog)
-_raised = False  # the handler raised Stopped in the main thread (once: a second Ctrl-C must not cut the unwinding)
+_raised = (
+    False  # the handler raised Stopped in the main thread (once: a second Ctrl-C must not cut the unwinding)
+)
 _said = threading.Lock()  # the one line is written once, by whoever ends the process
 
 

@@ -46,7 +46,9 @@ class Parcel:
         self.items = items
 
 
-@task(name="baca-berkas", retries=3, retry_delay_seconds=[1, 5, 15], retry_condition_fn=_only_transient, **TASK)
+@task(
+    name="baca-berkas", retries=3, retry_delay_seconds=[1, 5, 15], retry_condition_fn=_only_transient, **TASK
+)
 def read_batch(files: Parcel, today: date) -> Parcel:
     return Parcel(batches.read_uploads(files.items, today))
 
@@ -83,7 +85,9 @@ def _one_by_one(files: list[LandingFile], today: date, unreadable: list[str]) ->
 
 
 @task(name="validasi-dan-putuskan", **TASK)
-def decide_batch(uploads: Parcel, reference: Reference, data_docs: Path | None) -> tuple[Batch, pl.DataFrame, Validations]:
+def decide_batch(
+    uploads: Parcel, reference: Reference, data_docs: Path | None
+) -> tuple[Batch, pl.DataFrame, Validations]:
     """Validate and decide wherever the runner puts it (a Dask worker too): the GX results go
     back with the decisions, so the run's own Validator builds the Data Docs and counts the run."""
     validator = Validator(data_docs)

@@ -24,7 +24,13 @@ from contract.columns import MAX_FILE_BYTES
 from contract.errors import TransientError, UsageError
 from contract.formats import angka, path_text
 
-_KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "soket", stat.S_IFCHR: "perangkat", stat.S_IFBLK: "perangkat", stat.S_IFDIR: "folder"}
+_KINDS = {
+    stat.S_IFIFO: "FIFO",
+    stat.S_IFSOCK: "soket",
+    stat.S_IFCHR: "perangkat",
+    stat.S_IFBLK: "perangkat",
+    stat.S_IFDIR: "folder",
+}
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
 _CHUNK = 1 << 20
 
@@ -127,8 +133,17 @@ def examine(name: Listed) -> LandingFile | None:
     except (FileNotFoundError, NotADirectoryError):  # renamed or deleted, or its folder was
         return None
     rel = path_text(os.path.relpath(name.full, name.root).replace(os.sep.encode(), b"/"))
-    return LandingFile(rel, name.kode, Path(os.fsdecode(name.full)), st.st_size, st.st_mtime_ns, name.problem,
-                       st.st_ctime_ns, st.st_ino, stat.S_IFMT(st.st_mode))
+    return LandingFile(
+        rel,
+        name.kode,
+        Path(os.fsdecode(name.full)),
+        st.st_size,
+        st.st_mtime_ns,
+        name.problem,
+        st.st_ctime_ns,
+        st.st_ino,
+        stat.S_IFMT(st.st_mode),
+    )
 
 
 def refusal(f: LandingFile) -> Refused | None:

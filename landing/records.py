@@ -64,8 +64,11 @@ def read_records(name: str, data: bytes) -> Records:
             _count_lines(data)
             starts, rows = csv_records(decode_text(data))
             # A filled first cell settles most records without joining the rest.
-            records = [(line, cells) for line, cells in zip(starts, rows)
-                       if (cells and cells[0].strip()) or "".join(cells).strip()]
+            records = [
+                (line, cells)
+                for line, cells in zip(starts, rows)
+                if (cells and cells[0].strip()) or "".join(cells).strip()
+            ]
     except UnreadableFile as exc:
         exc.context.setdefault("file", name)
         raise
@@ -256,12 +259,16 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         frame = _with_hidden_values(frame, sheet.hidden_values, sheet.first_column)
     # Rare: control characters in a column are escaped cell by cell, once, at the door.
     hidden = [c for c in frame.columns if frame[c].str.contains(_CONTROLS.pattern).any()]
-    frame = frame.with_columns(pl.col(c).map_elements(lambda t: visible(t, whitespace=False), return_dtype=pl.String) for c in hidden)
+    frame = frame.with_columns(
+        pl.col(c).map_elements(lambda t: visible(t, whitespace=False), return_dtype=pl.String) for c in hidden
+    )
     dates = [pl.col(c).str.replace(_EXCEL_DATETIME, "${1}") for c in frame.columns]
     return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("baris"), *dates)
 
 
-def _with_hidden_values(frame: pl.DataFrame, values: dict[tuple[int, int], str], first_column: int) -> pl.DataFrame:
+def _with_hidden_values(
+    frame: pl.DataFrame, values: dict[tuple[int, int], str], first_column: int
+) -> pl.DataFrame:
     """The sheet's cells with its error cells and valueless formulas written in (sheet row, column)."""
     height = max(frame.height, max(row for row, _ in values))
     width = max(frame.width, max(col - first_column + 1 for _, col in values))

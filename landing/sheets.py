@@ -45,7 +45,15 @@ _PIECE_OUT = 1024 * 1024  # the most unpacked bytes held at a time
 # kept while counting, uncompressed; a bigger one is unpacked again and compressed piece by piece.
 _KEEP_BYTES = 4 * 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, fixed fields, name and extra lengths
-_ZIP_ERRORS = (zipfile.BadZipFile, ValueError, EOFError, OSError, OverflowError, NotImplementedError, struct.error)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    ValueError,
+    EOFError,
+    OSError,
+    OverflowError,
+    NotImplementedError,
+    struct.error,
+)
 _CELL = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 
@@ -54,7 +62,9 @@ class Sheet:
     """The first visible sheet: its name, first used column, and its hidden cell values."""
 
     name: str
-    first_column: int | None = None  # 0-based column of the leftmost cell with a value (where a reader's frame starts)
+    first_column: int | None = (
+        None  # 0-based column of the leftmost cell with a value (where a reader's frame starts)
+    )
     last_row: int = 0
     last_column: int = 0
     # (sheet row, 0-based column) -> the text a person should see instead of an empty cell
@@ -95,8 +105,14 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     if end is None:
         raise _broken()
     if end[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
-        raise TooBig(rules.message("berkas_terlalu_besar", "daftar_isi", ukuran=angka(end[zipfile._ECD_SIZE]),
-                                   batas=angka(MAX_DIRECTORY_BYTES)))
+        raise TooBig(
+            rules.message(
+                "berkas_terlalu_besar",
+                "daftar_isi",
+                ukuran=angka(end[zipfile._ECD_SIZE]),
+                batas=angka(MAX_DIRECTORY_BYTES),
+            )
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS:
@@ -180,13 +196,23 @@ def _pieces(stream: memoryview, method: int) -> Iterator[bytes]:
 
 
 def _part_too_big(archive: zipfile.ZipFile, part: str) -> TooBig:
-    return TooBig(rules.message("berkas_terlalu_besar", "bagian_ukuran", bagian=_label(archive, part),
-                                batas=angka(MAX_PART_BYTES)))
+    return TooBig(
+        rules.message(
+            "berkas_terlalu_besar", "bagian_ukuran", bagian=_label(archive, part), batas=angka(MAX_PART_BYTES)
+        )
+    )
 
 
 def _all_too_big(archive: zipfile.ZipFile, parts: int, largest: str) -> TooBig:
-    return TooBig(rules.message("berkas_terlalu_besar", "isi_ukuran", jumlah=parts, batas=angka(MAX_UNPACKED_BYTES),
-                                bagian=_label(archive, largest)))
+    return TooBig(
+        rules.message(
+            "berkas_terlalu_besar",
+            "isi_ukuran",
+            jumlah=parts,
+            batas=angka(MAX_UNPACKED_BYTES),
+            bagian=_label(archive, largest),
+        )
+    )
 
 
 def _label(archive: zipfile.ZipFile, part: str) -> str:
@@ -269,8 +295,15 @@ def _scan(stream, sheet: Sheet) -> None:
         sheet.first_column = 0
     width = sheet.last_column - sheet.first_column + 1
     if sheet.last_row * width > MAX_CELLS:
-        raise TooBig(rules.message("berkas_terlalu_besar", "lembar_sel", lembar=sheet.name,
-                                   baris=angka(sheet.last_row), kolom=angka(width)))
+        raise TooBig(
+            rules.message(
+                "berkas_terlalu_besar",
+                "lembar_sel",
+                lembar=sheet.name,
+                baris=angka(sheet.last_row),
+                kolom=angka(width),
+            )
+        )
 
 
 def _cell(c, sheet: Sheet) -> None:

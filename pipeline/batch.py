@@ -42,7 +42,16 @@ FILE_SCHEMA = {
     "baris": pl.Int32,
 }
 # Row columns the history rules and their messages read (expectations/history.py).
-HISTORY_COLUMNS = ("row_id", "file_id", "baris", "kode_kecamatan", "tanggal", "wajib_ktp", "sudah_rekam", "rekam_hari_ini")
+HISTORY_COLUMNS = (
+    "row_id",
+    "file_id",
+    "baris",
+    "kode_kecamatan",
+    "tanggal",
+    "wajib_ktp",
+    "sudah_rekam",
+    "rekam_hari_ini",
+)
 # Shared by every upload without rows or findings (frames are never changed in place).
 _NO_ROWS = pl.DataFrame(schema=ROW_SCHEMA)
 _NO_FINDINGS = pl.DataFrame(schema=FINDING_SCHEMA)
@@ -57,7 +66,17 @@ class Upload:
     and a shared frame with per-file offsets ~1 KB a file.
     """
 
-    __slots__ = ("source", "sha256", "tanggal", "kecamatan", "tiba_ns", "_rows", "_offset", "_height", "_findings")
+    __slots__ = (
+        "_findings",
+        "_height",
+        "_offset",
+        "_rows",
+        "kecamatan",
+        "sha256",
+        "source",
+        "tanggal",
+        "tiba_ns",
+    )
 
     def __init__(self, source: LandingFile, sha256: str, parsed: ParsedUpload) -> None:
         self.source = source
@@ -136,19 +155,26 @@ def read_uploads(files: list[LandingFile], today: date) -> list[Upload]:
                     except inbox.Refused as exc:
                         why = exc
                 if why is not None:
-                    refused[i] = Upload(f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan))
+                    refused[i] = Upload(
+                        f, inbox.identity(f), unreadable_upload(f.name, why.pesan, why.aturan)
+                    )
             except inbox.Gone:
                 continue
         parsed = iter(parse_files([(chunk[i].name, b) for i, b in data.items()], today))
-        read = [refused[i] if i in refused else _upload(f, data[i], next(parsed))
-                for i, f in enumerate(chunk) if i in refused or i in data]
+        read = [
+            refused[i] if i in refused else _upload(f, data[i], next(parsed))
+            for i, f in enumerate(chunk)
+            if i in refused or i in data
+        ]
         uploads += _packed(read)
     return uploads
 
 
 def _upload(f: LandingFile, data: bytes, parsed: ParsedUpload) -> Upload:
     if f.problem is not None:
-        parsed = ParsedUpload(parsed.tanggal, parsed.rows.clear(), pl.concat([_refused(f.problem).findings, parsed.findings]))
+        parsed = ParsedUpload(
+            parsed.tanggal, parsed.rows.clear(), pl.concat([_refused(f.problem).findings, parsed.findings])
+        )
     return Upload(f, inbox.sha256(data), parsed)
 
 
@@ -206,7 +232,9 @@ def assemble(uploads: list[Upload]) -> Batch:
     # One concat per frame kind, keys gathered from `files` by position: a Polars call per file
     # costs more than the rows themselves at national scale (23,000 files a backfill).
     rows = _stacked(_row_runs(uploads), files.select("file_id", "file", "kode_kabupaten", "tanggal"))
-    findings = _stacked([([i] * u._findings.height, u._findings) for i, u in enumerate(uploads)], files.select("file_id"))
+    findings = _stacked(
+        [([i] * u._findings.height, u._findings) for i, u in enumerate(uploads)], files.select("file_id")
+    )
     return Batch(
         files=files,
         rows=rows if rows is not None else batch_transforms.empty_rows(),
@@ -254,7 +282,9 @@ def validate(batch: Batch, reference: Reference, validator: Validator) -> Batch:
     found = validator.validate("unggahan", upload_suites.SUITES, rows)
     attributed = found.join(rows.select("row_id", "file_id"), on="row_id").select(FINDINGS.keys())
     readable = batch.files.join(
-        batch.findings.filter(pl.col("aturan") == "berkas_tidak_terbaca").select("file_id"), on="file_id", how="anti"
+        batch.findings.filter(pl.col("aturan") == "berkas_tidak_terbaca").select("file_id"),
+        on="file_id",
+        how="anti",
     ).filter(pl.col("baris") > 0)
     not_reported = batch_transforms.missing_kecamatan(batch.rows, readable, reference.kecamatan)
     return Batch(batch.files, rows, shown(pl.concat([batch.findings, attributed, not_reported])))

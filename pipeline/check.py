@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -68,12 +68,21 @@ def _source(reference: Reference, f: Checked) -> LandingFile:
         raise UsageError(f"berkas tidak ada: {path_text(str(f.path))}")
     st = f.path.lstat()
     kode = path_text(f.kabupaten)
-    problem = None if f.kabupaten in reference.kabupaten_codes else rules.message(
-        "berkas_tidak_terbaca", "folder_asing", folder=kode
+    problem = (
+        None
+        if f.kabupaten in reference.kabupaten_codes
+        else rules.message("berkas_tidak_terbaca", "folder_asing", folder=kode)
     )
     return LandingFile(
-        f"{kode}/{path_text(f.name or f.path.name)}", kode, f.path, st.st_size, st.st_mtime_ns, problem,
-        st.st_ctime_ns, st.st_ino, stat.S_IFMT(st.st_mode),
+        f"{kode}/{path_text(f.name or f.path.name)}",
+        kode,
+        f.path,
+        st.st_size,
+        st.st_mtime_ns,
+        problem,
+        st.st_ctime_ns,
+        st.st_ino,
+        stat.S_IFMT(st.st_mode),
     )
 
 
@@ -92,7 +101,9 @@ def _rounds(files: list[Checked]) -> list[list[int]]:
     return rounds
 
 
-def _round(settings: Settings, reference: Reference, sources: list[LandingFile], validator: Validator) -> list[dict]:
+def _round(
+    settings: Settings, reference: Reference, sources: list[LandingFile], validator: Validator
+) -> list[dict]:
     """The receipts of files of distinct kabupaten, in the order given."""
     uploads = batches.read_uploads(sources, settings.hari_ini)
     if len(uploads) < len(sources):  # deleted or renamed since it was found (read_uploads leaves it out)
@@ -102,7 +113,7 @@ def _round(settings: Settings, reference: Reference, sources: list[LandingFile],
     checked, files = runs.decide_batch(uploads, reference, validator)
     findings = pl.concat([checked.findings, _history(settings.warehouse, checked, files, validator)])
     # A check is not an arrival: its receipt names none (the portal shows when it received the file).
-    unggahan = ledger.unggahan(files, findings, "check", datetime.now(timezone.utc)).with_columns(
+    unggahan = ledger.unggahan(files, findings, "check", datetime.now(UTC)).with_columns(
         tiba_pada=pl.lit(None, pl.Datetime("us", "UTC"))
     )
     # One file checked alone lists every finding (each rule bounds its own); a run's receipts bound them.
@@ -111,7 +122,9 @@ def _round(settings: Settings, reference: Reference, sources: list[LandingFile],
     return [by_file[s.file] for s in sources]
 
 
-def _history(warehouse: Path, checked: batches.Batch, files: pl.DataFrame, validator: Validator) -> pl.DataFrame:
+def _history(
+    warehouse: Path, checked: batches.Batch, files: pl.DataFrame, validator: Validator
+) -> pl.DataFrame:
     """History warnings against the published warehouse, read-only; none without a warehouse."""
     if not warehouse.exists() or files.filter(pl.col("status") == "loaded").is_empty():
         return pl.DataFrame(schema=FINDINGS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,21 +21,23 @@ from landing import inbox
 from landing.inbox import LandingFile
 from pipeline import batch as batches
 from pipeline.batch import Batch, Upload
+from reports import receipts as receipt_docs
 from transforms import ledger
 from transforms.decisions import decide
-from reports import receipts as receipt_docs
 from warehouse import journal, marts, read, store, tercatat
 
 
 def new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
 
 
 # A client's clock may run a few minutes ahead of the server's.
 CLOCK_SKEW_NS = 5 * 60 * 1_000_000_000
 
 
-def scan(settings: Settings, reference: Reference, now_ns: int | None = None) -> tuple[list[LandingFile], list[str]]:
+def scan(
+    settings: Settings, reference: Reference, now_ns: int | None = None
+) -> tuple[list[LandingFile], list[str]]:
     """Landing files to take, and those still being written (left for the next run, named).
 
     A file is still being written while its modification time is recent (every write moves it;
@@ -70,9 +72,16 @@ def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
     decided = set(zip(known["file"].to_list(), known["sha256"].to_list()))
     same = [(u.source, u.sha256) for u in uploads if (u.source.file, u.sha256) in decided]
     return pl.DataFrame(
-        [(f.file, sha, f.size, f.mtime_ns, f.ctime_ns, f.inode) for f, sha in same], orient="row",
-        schema={"file": pl.String, "sha256": pl.String, "ukuran": pl.Int64, "diubah_pada_ns": pl.Int64,
-                "diubah_status_ns": pl.Int64, "inode": pl.Int64},
+        [(f.file, sha, f.size, f.mtime_ns, f.ctime_ns, f.inode) for f, sha in same],
+        orient="row",
+        schema={
+            "file": pl.String,
+            "sha256": pl.String,
+            "ukuran": pl.Int64,
+            "diubah_pada_ns": pl.Int64,
+            "diubah_status_ns": pl.Int64,
+            "inode": pl.Int64,
+        },
     )
 
 
@@ -94,13 +103,17 @@ def group_of(u: Upload) -> tuple[str, date] | None:
     return (u.source.kode_kabupaten, u.tanggal)
 
 
-def peers(files: list[LandingFile], known: pl.DataFrame, groups: set[tuple[str, date]], exclude: set[str]) -> list[LandingFile]:
+def peers(
+    files: list[LandingFile], known: pl.DataFrame, groups: set[tuple[str, date]], exclude: set[str]
+) -> list[LandingFile]:
     """Already-decided landing files of the given districts and dates: they are re-decided too."""
     if not groups:
         return []
     # Column lists, not iter_rows(named=True): `known` holds every file ever decided (183,000 rows
     # after a year at national scale), and a dict per row costs a second a run.
-    current = dict(zip(known["file"].to_list(), zip(known["kode_kabupaten"].to_list(), known["tanggal"].to_list())))
+    current = dict(
+        zip(known["file"].to_list(), zip(known["kode_kabupaten"].to_list(), known["tanggal"].to_list()))
+    )
     return [f for f in files if f.file not in exclude and current.get(f.file) in groups]
 
 
@@ -128,7 +141,9 @@ def without(uploads: list[Upload], groups_: set[tuple[str, date]]) -> list[Uploa
     return [u for u in uploads if group_of(u) not in groups_]
 
 
-def in_range(files: list[LandingFile], known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None) -> list[LandingFile]:
+def in_range(
+    files: list[LandingFile], known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None
+) -> list[LandingFile]:
     """For a backfill: files of the chosen districts that are new, or dated within the range."""
     dated = dict(zip(known["file"].to_list(), known["tanggal"].to_list()))
     fresh = {f.file for f in unseen(files, known)}
@@ -153,11 +168,15 @@ class Outcome:
     gx_runs: int
 
 
-def decide_batch(uploads: list[Upload], reference: Reference, validator: Validator) -> tuple[Batch, pl.DataFrame]:
+def decide_batch(
+    uploads: list[Upload], reference: Reference, validator: Validator
+) -> tuple[Batch, pl.DataFrame]:
     """Validate every upload in one GX run and decide each file's status."""
     checked = batches.validate(batches.assemble(uploads), reference, validator)
     errors = batches.error_files(checked).with_columns(has_error=pl.lit(True))
-    files = checked.files.join(errors, on="file_id", how="left").with_columns(pl.col("has_error").fill_null(False))
+    files = checked.files.join(errors, on="file_id", how="left").with_columns(
+        pl.col("has_error").fill_null(False)
+    )
     return checked, decide(files)
 
 
@@ -174,13 +193,15 @@ def write(
     """Load the decisions, history warnings and figures in one transaction, with the receipts they
     owe and the arrival of the files that wait; bring the marts up to date. `stats`: new stat of
     re-read files whose bytes did not change (runs.restated)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     con = session.con
     con.execute("begin")
     if stats is not None and stats.height:
         store.restat(con, stats)
     findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
-    unggahan, kualitas, retired = store_decisions(con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed)
+    unggahan, kualitas, retired = store_decisions(
+        con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed
+    )
     owe_receipts(con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now)
     tercatat.remember_arrivals(con, arrivals_of(waiting), files)
     con.execute("commit")
@@ -188,8 +209,14 @@ def write(
 
 
 def store_decisions(
-    con: duckdb.DuckDBPyConnection, files: pl.DataFrame, findings: pl.DataFrame, rows: pl.DataFrame,
-    reference: Reference, run_id: str, now: datetime, rebuild: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    files: pl.DataFrame,
+    findings: pl.DataFrame,
+    rows: pl.DataFrame,
+    reference: Reference,
+    run_id: str,
+    now: datetime,
+    rebuild: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The ledger, findings, figures and journal of the decided files, and the marts' rows of the
     districts and dates they touch (every row with `rebuild`); inside the caller's transaction.
@@ -202,20 +229,31 @@ def store_decisions(
     riwayat = ledger.riwayat(files, rows, run_id, now)
     # Kept history: figures about to be dropped are archived first, the changed decisions logged after.
     journal.keep_figures(con, files)
-    retired = store.replace_files(con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat)
+    retired = store.replace_files(
+        con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat
+    )
     journal.record(con, run_id, now)
     # Only the marts' rows of the districts and dates decided now (and, when the run moved the
     # spines' end, every district's new days); a scope changed on purpose rebuilds them all.
     groups = files.select("kode_kabupaten", "tanggal")
-    perubahan = None if rebuild else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
+    perubahan = (
+        None
+        if rebuild
+        else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
+    )
     marts.refresh(con, perubahan)
     return unggahan, kualitas, read.ledger_rows(con, retired, unggahan.schema)
 
 
-def owe_receipts(con: duckdb.DuckDBPyConnection, unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str, now: datetime) -> None:
+def owe_receipts(
+    con: duckdb.DuckDBPyConnection, unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str, now: datetime
+) -> None:
     """The receipts of every file whose decision the run wrote, recorded as owed in the run's
     transaction: committed with the decisions, written to files after (deliver_receipts)."""
-    owed = [tercatat.Owed(d.run_id, d.kode_kabupaten, d.json, d.letter) for d in receipt_docs.documents(unggahan, kualitas, run_id)]
+    owed = [
+        tercatat.Owed(d.run_id, d.kode_kabupaten, d.json, d.letter)
+        for d in receipt_docs.documents(unggahan, kualitas, run_id)
+    ]
     tercatat.owe(con, owed, now)
 
 
@@ -240,19 +278,24 @@ def arrive(uploads: list[Upload], recorded: dict[tuple[str, str], int]) -> None:
 
 def arrivals_of(uploads: list[Upload]) -> pl.DataFrame:
     return pl.DataFrame(
-        [(u.source.file, u.sha256, u.tiba_ns) for u in uploads], orient="row",
+        [(u.source.file, u.sha256, u.tiba_ns) for u in uploads],
+        orient="row",
         schema={"file": pl.String, "sha256": pl.String, "tiba_ns": pl.Int64},
     )
 
 
-def refresh(session: store.WriteSession, reference: Reference, stats: pl.DataFrame, waiting: list[Upload] = ()) -> None:
+def refresh(
+    session: store.WriteSession, reference: Reference, stats: pl.DataFrame, waiting: list[Upload] = ()
+) -> None:
     """With no file to decide: record the new stat of re-read unchanged files, the arrival of the
     files that wait, and a scope the operator changed (its regions, every mart rebuilt over them);
     one transaction."""
     con = session.con
     con.execute("begin")
     store.restat(con, stats)
-    tercatat.remember_arrivals(con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String}))
+    tercatat.remember_arrivals(
+        con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
+    )
     if session.scope_changed:
         store.load_reference(con, reference)
         marts.refresh(con)
@@ -268,7 +311,9 @@ def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:
     con.execute("commit")
 
 
-def history_warnings(con: duckdb.DuckDBPyConnection, checked: Batch, files: pl.DataFrame, validator: Validator) -> pl.DataFrame:
+def history_warnings(
+    con: duckdb.DuckDBPyConnection, checked: Batch, files: pl.DataFrame, validator: Validator
+) -> pl.DataFrame:
     """Warnings of the valid files' rows against each kecamatan's previous loaded report.
 
     A function of its own so that its frames (every loaded report, ~60 MB at 23,000 files) are
@@ -278,4 +323,6 @@ def history_warnings(con: duckdb.DuckDBPyConnection, checked: Batch, files: pl.D
     current = checked.rows.join(files.filter(pl.col("status") == "loaded").select("file_id"), on="file_id")
     before = read.loaded_reports(con, files)
     loaded = pl.concat([before, current.select(before.columns)], how="vertical_relaxed")
-    return batches.history_findings(checked.rows.join(valid.select("file_id"), on="file_id"), loaded, validator)
+    return batches.history_findings(
+        checked.rows.join(valid.select("file_id"), on="file_id"), loaded, validator
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -55,7 +55,7 @@ class Akun:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_password(sandi: str) -> None:
@@ -68,11 +68,16 @@ def check_password(sandi: str) -> None:
 def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, reference: Reference) -> Akun:
     """A new account; a UsageError naming what is wrong (name, role, code, password, taken)."""
     if not NAME.match(nama):
-        raise UsageError("nama akun harus 2-40 huruf kecil, angka, titik, garis bawah atau tanda minus, diawali huruf/angka", nama=nama)
+        raise UsageError(
+            "nama akun harus 2-40 huruf kecil, angka, titik, garis bawah atau tanda minus, diawali huruf/angka",
+            nama=nama,
+        )
     if peran not in ROLES:
         raise UsageError(f"peran harus salah satu dari {', '.join(ROLES)}", peran=peran)
     if peran == "kabupaten" and kode not in reference.kabupaten_codes:
-        raise UsageError("akun kabupaten perlu --kabupaten berupa kode kabupaten dalam cakupan", kabupaten=kode)
+        raise UsageError(
+            "akun kabupaten perlu --kabupaten berupa kode kabupaten dalam cakupan", kabupaten=kode
+        )
     if peran != "kabupaten" and kode is not None:
         raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
     check_password(sandi)
@@ -81,7 +86,8 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
         if con.execute("select 1 from akun where nama = ?", [nama]).fetchone():
             raise UsageError("akun sudah ada", nama=nama)
         con.execute(
-            "insert into akun values (?, ?, ?, ?, ?, ?)", [nama, peran, kode, _hasher.hash(sandi), stamp, stamp]
+            "insert into akun values (?, ?, ?, ?, ?, ?)",
+            [nama, peran, kode, _hasher.hash(sandi), stamp, stamp],
         )
     return Akun(nama, peran, kode)
 
@@ -98,7 +104,8 @@ def set_password(path: Path, nama: str, sandi: str) -> None:
     check_password(sandi)
     with db.connect(path) as con, db.transaction(con):
         changed = con.execute(
-            "update akun set sandi_hash = ?, diubah_pada = ? where nama = ?", [_hasher.hash(sandi), now_iso(), nama]
+            "update akun set sandi_hash = ?, diubah_pada = ? where nama = ?",
+            [_hasher.hash(sandi), now_iso(), nama],
         ).rowcount
         if not changed:
             raise UsageError("akun tidak ada", nama=nama)
@@ -119,7 +126,9 @@ def listing(path: Path) -> list[dict]:
 def verify(path: Path, nama: str, sandi: str) -> Akun | None:
     """The account when the password is right, else None; as slow for an unknown name."""
     with db.connect(path) as con:
-        row = con.execute("select nama, peran, kode_kabupaten, sandi_hash from akun where nama = ?", [nama]).fetchone()
+        row = con.execute(
+            "select nama, peran, kode_kabupaten, sandi_hash from akun where nama = ?", [nama]
+        ).fetchone()
     usable = row is not None and len(sandi) <= MAX_PASSWORD
     try:
         _hasher.verify(row["sandi_hash"] if usable else _DUMMY, sandi if usable else "")

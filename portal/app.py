@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -54,7 +54,9 @@ def build(settings: Settings, nightly_api: str | None = None) -> SecurityHeaders
     staging = deliver.staging_of(path)
     deliver.prepare(settings.landing, staging)
     reference = regions.load(settings.provinsi)
-    districts = dict(zip(reference.kabupaten["kode_kabupaten"].to_list(), reference.kabupaten["nama"].to_list()))
+    districts = dict(
+        zip(reference.kabupaten["kode_kabupaten"].to_list(), reference.kabupaten["nama"].to_list())
+    )
     portal = Portal(settings, path, staging, Checker(settings, staging), nightly_api, districts)
 
     @asynccontextmanager
@@ -100,7 +102,9 @@ def guarded(allowed: Callable[[Akun, dict], bool]):
     def wrap(handler: Handler):
         async def endpoint(request: Request) -> Response:
             portal = _portal(request)
-            session = await run_in_threadpool(auth.current, portal.db, request.cookies.get(auth.SESSION_COOKIE))
+            session = await run_in_threadpool(
+                auth.current, portal.db, request.cookies.get(auth.SESSION_COOKIE)
+            )
             if session is None:
                 return RedirectResponse("/masuk", status_code=303)
             if not allowed(session.akun, request.path_params):
@@ -120,7 +124,9 @@ async def checked_form(request: Request, session: auth.Session, max_files: int =
     try:
         form = await request.form(max_files=max_files, max_fields=20, max_part_size=64 * 1024)
     except HTTPException:  # the multipart parser's own limits, in English
-        raise HTTPException(400, f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus.") from None
+        raise HTTPException(
+            400, f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus."
+        ) from None
     if not auth.same(session.csrf, _text(form.get("csrf"))):
         raise HTTPException(403, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
     return form
@@ -154,7 +160,9 @@ def admin(akun: Akun, params: dict) -> bool:
 
 
 async def home(request: Request) -> Response:
-    session = await run_in_threadpool(auth.current, _portal(request).db, request.cookies.get(auth.SESSION_COOKIE))
+    session = await run_in_threadpool(
+        auth.current, _portal(request).db, request.cookies.get(auth.SESSION_COOKIE)
+    )
     if session is None:
         return RedirectResponse("/masuk", status_code=303)
     return RedirectResponse(_home_of(session.akun), status_code=303)
@@ -172,7 +180,9 @@ async def login_page(request: Request) -> Response:
     return _login_form(request, portal, 200)
 
 
-def _login_form(request: Request, portal: Portal, status: int, pesan: str | None = None, nama: str = "") -> Response:
+def _login_form(
+    request: Request, portal: Portal, status: int, pesan: str | None = None, nama: str = ""
+) -> Response:
     token = auth.new_token()
     response = views.render("masuk.html.j2", request, None, status=status, csrf=token, pesan=pesan, nama=nama)
     _cookie(response, portal, auth.LOGIN_COOKIE, token, max_age=3600)
@@ -190,8 +200,14 @@ async def login(request: Request) -> Response:
     until = await run_in_threadpool(auth.locked_until, portal.db, nama, ip)
     if until is not None:
         log.warning("masuk ditolak, terkunci sementara, dari %s", ip)
-        jam = datetime.fromtimestamp(until, timezone.utc)
-        return _login_form(request, portal, 429, f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {views.jam(jam)}.", nama)
+        jam = datetime.fromtimestamp(until, UTC)
+        return _login_form(
+            request,
+            portal,
+            429,
+            f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {views.jam(jam)}.",
+            nama,
+        )
     akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
     if akun is None:
         await run_in_threadpool(auth.failed, portal.db, nama, ip)
@@ -218,15 +234,24 @@ async def logout(request: Request, session: auth.Session) -> Response:
 
 
 def _cookie(response: Response, portal: Portal, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
-                        secure=portal.settings.secure_cookies)
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=portal.settings.secure_cookies,
+    )
 
 
 async def health(request: Request) -> Response:
     """For monitoring and tests: up, and whether the check is warm yet."""
     warm = _portal(request).checker.warm.is_set()
-    return Response(json.dumps({"status": "ok", "pemeriksa": "siap" if warm else "memanaskan"}),
-                    media_type="application/json")
+    return Response(
+        json.dumps({"status": "ok", "pemeriksa": "siap" if warm else "memanaskan"}),
+        media_type="application/json",
+    )
 
 
 # --- a district ------------------------------------------------------------------------------
@@ -237,8 +262,14 @@ async def district(request: Request, session: auth.Session) -> Response:
     portal, kode = _portal(request), request.path_params["kode"]
     tanggal = _date_param(request, "tanggal") or portal.settings.yesterday
     data = await run_in_threadpool(views.district, portal, kode, tanggal)
-    return views.render("kabupaten.html.j2", request, session, **data, max_files=MAX_FILES,
-                        max_bytes=portal.settings.upload_max_bytes)
+    return views.render(
+        "kabupaten.html.j2",
+        request,
+        session,
+        **data,
+        max_files=MAX_FILES,
+        max_bytes=portal.settings.upload_max_bytes,
+    )
 
 
 @guarded(sends_district)
@@ -255,10 +286,16 @@ async def upload(request: Request, session: auth.Session) -> Response:
     times.append(time.perf_counter())
     found, failure = await _check(portal, kode, landed)
     times.append(time.perf_counter())
-    await run_in_threadpool(_log, portal, session.akun, kode, kiriman, _client(request), landed, iter(found), failure)
+    await run_in_threadpool(
+        _log, portal, session.akun, kode, kiriman, _client(request), landed, iter(found), failure
+    )
     times.append(time.perf_counter())
-    log.debug("kiriman %s: %d berkas; terima+landing %.0f ms, periksa %.0f ms, catat %.0f ms", kiriman, len(sent),
-              *(1000 * (b - a) for a, b in zip(times, times[1:])))
+    log.debug(
+        "kiriman %s: %d berkas; terima+landing %.0f ms, periksa %.0f ms, catat %.0f ms",
+        kiriman,
+        len(sent),
+        *(1000 * (b - a) for a, b in zip(times, times[1:])),
+    )
     # Post, redirect, get: reloading the receipts page never sends the files again.
     return RedirectResponse(f"/kabupaten/{kode}/kiriman/{kiriman}", status_code=303)
 
@@ -302,20 +339,34 @@ def _land(portal: Portal, kode: str, received: list[_Received]) -> list[_Receive
 
 async def _check(portal: Portal, kode: str, landed: list[_Received]) -> tuple[list[dict], str | None]:
     """The receipts of the files that landed, in order (from the warm checker), or why there are none."""
-    checked = [Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1]) for r in landed if r.berkas]
+    checked = [
+        Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1])
+        for r in landed
+        if r.berkas
+    ]
     if not checked:
         return [], None
     try:
-        return await asyncio.wait_for(asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT), None
+        return await asyncio.wait_for(
+            asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT
+        ), None
     except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
         log.error("pemeriksaan kiriman gagal: %s", exc)
         return [], f"pemeriksaan gagal: {exc}"
 
 
-def _log(portal: Portal, akun: Akun, kode: str, kiriman: str, ip: str, landed: list[_Received],
-         found: Iterator[dict], failure: str | None) -> None:
+def _log(
+    portal: Portal,
+    akun: Akun,
+    kode: str,
+    kiriman: str,
+    ip: str,
+    landed: list[_Received],
+    found: Iterator[dict],
+    failure: str | None,
+) -> None:
     """One upload-log row per file of the submission, with what the check said."""
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
     rows = []
     for r in landed:
         receipt = None if r.berkas is None or failure else next(found)
@@ -325,11 +376,24 @@ def _log(portal: Portal, akun: Akun, kode: str, kiriman: str, ip: str, landed: l
             hasil, alasan = "gagal_periksa", failure
         else:
             hasil, alasan = receipt["status"], receipt["alasan"]
-        rows.append([
-            kiriman, akun.nama, kode, r.nama_asli, r.berkas, r.sha256, r.ukuran, stamp, ip, hasil, alasan,
-            receipt and receipt["kesalahan"], receipt and receipt["peringatan"],
-            receipt and json.dumps(receipt, ensure_ascii=False, default=str),
-        ])
+        rows.append(
+            [
+                kiriman,
+                akun.nama,
+                kode,
+                r.nama_asli,
+                r.berkas,
+                r.sha256,
+                r.ukuran,
+                stamp,
+                ip,
+                hasil,
+                alasan,
+                receipt and receipt["kesalahan"],
+                receipt and receipt["peringatan"],
+                receipt and json.dumps(receipt, ensure_ascii=False, default=str),
+            ]
+        )
         log.info("unggahan %s oleh %s: %s (%s)", r.berkas or r.nama, akun.nama, hasil, r.sha256[:12])
     with db.connect(portal.db) as con, db.transaction(con):
         con.executemany(
@@ -339,10 +403,13 @@ def _log(portal: Portal, akun: Akun, kode: str, kiriman: str, ip: str, landed: l
         )
 
 
-async def _district_item(request: Request, session: auth.Session, view: Callable, key: str, template: str,
-                         missing: str) -> Response:
+async def _district_item(
+    request: Request, session: auth.Session, view: Callable, key: str, template: str, missing: str
+) -> Response:
     """A page of one item of the district (`view` reads it, None when it is not the district's)."""
-    data = await run_in_threadpool(view, _portal(request), request.path_params["kode"], request.path_params[key])
+    data = await run_in_threadpool(
+        view, _portal(request), request.path_params["kode"], request.path_params[key]
+    )
     if data is None:
         raise HTTPException(404, missing)
     return views.render(template, request, session, **data)
@@ -350,12 +417,16 @@ async def _district_item(request: Request, session: auth.Session, view: Callable
 
 @guarded(sees_district)
 async def submission(request: Request, session: auth.Session) -> Response:
-    return await _district_item(request, session, views.submission, "kiriman", "kiriman.html.j2", "Kiriman tidak ditemukan.")
+    return await _district_item(
+        request, session, views.submission, "kiriman", "kiriman.html.j2", "Kiriman tidak ditemukan."
+    )
 
 
 @guarded(sees_district)
 async def upload_page(request: Request, session: auth.Session) -> Response:
-    return await _district_item(request, session, views.upload, "id", "unggahan.html.j2", "Unggahan tidak ditemukan.")
+    return await _district_item(
+        request, session, views.upload, "id", "unggahan.html.j2", "Unggahan tidak ditemukan."
+    )
 
 
 @guarded(sees_district)
@@ -419,9 +490,14 @@ async def report_file(request: Request, session: auth.Session) -> Response:
     if path is None:
         raise HTTPException(404, "Laporan tidak ditemukan.")
     if path.suffix == ".html":
-        return FileResponse(path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": REPORT_CSP})
-    return FileResponse(path, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers=_attachment(path.name))
+        return FileResponse(
+            path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": REPORT_CSP}
+        )
+    return FileResponse(
+        path,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=_attachment(path.name),
+    )
 
 
 @guarded(province)
@@ -458,23 +534,44 @@ def _date_param(request: Request, name: str) -> date | None:
 async def _error_page(request: Request, exc: HTTPException) -> Response:
     session = None
     try:
-        session = await run_in_threadpool(auth.current, _portal(request).db, request.cookies.get(auth.SESSION_COOKIE))
+        session = await run_in_threadpool(
+            auth.current, _portal(request).db, request.cookies.get(auth.SESSION_COOKIE)
+        )
     except EktpError:
         pass
-    return views.render("galat.html.j2", request, session, status=exc.status_code, kode=exc.status_code,
-                        pesan=exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani.")
+    return views.render(
+        "galat.html.j2",
+        request,
+        session,
+        status=exc.status_code,
+        kode=exc.status_code,
+        pesan=exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani.",
+    )
 
 
 async def _ektp_error(request: Request, exc: EktpError) -> Response:
     log.error("%s", exc)
-    return views.render("galat.html.j2", request, None, status=503, kode=503, pesan=f"Portal tidak dapat melayani: {exc.message}")
+    return views.render(
+        "galat.html.j2",
+        request,
+        None,
+        status=503,
+        kode=503,
+        pesan=f"Portal tidak dapat melayani: {exc.message}",
+    )
 
 
 async def _bug(request: Request, exc: Exception) -> Response:
     """A bug: the traceback goes to the log, the page says only that something went wrong."""
     log.error("galat internal pada %s %s", request.method, request.url.path, exc_info=exc)
-    return views.render("galat.html.j2", request, None, status=500, kode=500,
-                        pesan="Terjadi galat di portal; sudah dicatat. Coba lagi sebentar lagi.")
+    return views.render(
+        "galat.html.j2",
+        request,
+        None,
+        status=500,
+        kode=500,
+        pesan="Terjadi galat di portal; sudah dicatat. Coba lagi sebentar lagi.",
+    )
 
 
 ROUTES = [

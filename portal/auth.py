@@ -51,7 +51,9 @@ def same(expected: str | None, given: str | None) -> bool:
     """Constant-time equality of two tokens; a missing one is never equal."""
     if not expected or not given:
         return False
-    return hmac.compare_digest(expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
+    return hmac.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass")
+    )
 
 
 def start(path: Path, akun: Akun) -> tuple[str, str]:
@@ -59,7 +61,10 @@ def start(path: Path, akun: Akun) -> tuple[str, str]:
     token, csrf, now = new_token(), new_token(), time.time()
     with db.connect(path) as con:
         con.execute("insert into sesi values (?, ?, ?, ?, ?)", [digest(token), akun.nama, csrf, now, now])
-        con.execute("delete from sesi where dipakai_pada < ? or dibuat_pada < ?", [now - IDLE_SECONDS, now - LIFETIME_SECONDS])
+        con.execute(
+            "delete from sesi where dipakai_pada < ? or dibuat_pada < ?",
+            [now - IDLE_SECONDS, now - LIFETIME_SECONDS],
+        )
     return token, csrf
 
 
@@ -95,8 +100,11 @@ def locked_until(path: Path, nama: str, ip: str) -> float | None:
     with db.connect(path) as con:
         pair = _recent(con, "akun = ? and ip = ?", [nama, ip], now)
         anywhere = _recent(con, "akun = ?", [nama], now)
-    until = [times[0] + LOCKOUT_SECONDS for times, limit in ((pair, FAILURES_PER_ADDRESS), (anywhere, FAILURES_PER_ACCOUNT))
-             if len(times) >= limit]
+    until = [
+        times[0] + LOCKOUT_SECONDS
+        for times, limit in ((pair, FAILURES_PER_ADDRESS), (anywhere, FAILURES_PER_ACCOUNT))
+        if len(times) >= limit
+    ]
     later = max(until, default=None)
     return later if later and later > now else None
 

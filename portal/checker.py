@@ -115,8 +115,12 @@ class Checker:
         """Check one tiny file now: imports GX and builds its checkpoints before the first office waits."""
         try:
             kabupaten = sorted(regions.load(self._settings.provinsi).kabupaten_codes)[0]
-            with tempfile.NamedTemporaryFile("w", suffix=".csv", dir=self._staging, prefix=".pemanasan-") as f:
-                f.write(f"tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n{self._settings.yesterday},{kabupaten}01,10,5\n")
+            with tempfile.NamedTemporaryFile(
+                "w", suffix=".csv", dir=self._staging, prefix=".pemanasan-"
+            ) as f:
+                f.write(
+                    f"tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n{self._settings.yesterday},{kabupaten}01,10,5\n"
+                )
                 f.flush()
                 receipts(self._settings, [Checked(Path(f.name), kabupaten, "pemanasan.csv")])
         except Exception:

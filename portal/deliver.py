@@ -38,7 +38,8 @@ def prepare(landing: Path, staging: Path) -> None:
         raise UsageError(
             "folder sementara portal harus di sistem berkas yang sama dengan folder landing;"
             " letakkan EKTP_PORTAL_DB di sistem berkas itu",
-            sementara=staging, landing=landing,
+            sementara=staging,
+            landing=landing,
         )
     cutoff = time.time() - STALE_SECONDS
     for leftover in staging.glob(STAGING_PREFIX + "*"):
@@ -82,7 +83,7 @@ def _link_unique(source: str, inbox: Path, name: str) -> str:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _fsync_dir(path: Path) -> None:

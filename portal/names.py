@@ -93,7 +93,9 @@ def refusal(name: str, data: bytes) -> str | None:
 
 def _not_workbook(data: bytes) -> str | None:
     if not data.startswith(b"PK\x03\x04"):
-        return f"isi berkas bukan buku kerja XLSX ({_looks_like(data)}); simpan ulang dari Excel sebagai .xlsx"
+        return (
+            f"isi berkas bukan buku kerja XLSX ({_looks_like(data)}); simpan ulang dari Excel sebagai .xlsx"
+        )
     try:
         # Only the directory, through the one door every XLSX reader uses (landing.sheets): its
         # size is bounded before it is parsed. The parts' sizes are the check's to judge.

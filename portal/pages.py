@@ -45,7 +45,9 @@ def kecamatan(settings: Settings, kabupaten: str, tanggal: date) -> list[dict] |
     return _rows(settings, "portal_kecamatan", kabupaten=kabupaten, tanggal=tanggal)
 
 
-def decided(settings: Settings, kabupaten: str, tanggal: date | None = None, files: list[str] | None = None) -> list[dict]:
+def decided(
+    settings: Settings, kabupaten: str, tanggal: date | None = None, files: list[str] | None = None
+) -> list[dict]:
     """The district's files the runs decided: dated `tanggal`, or named in `files`."""
     return _rows(settings, "portal_berkas", kabupaten=kabupaten, tanggal=tanggal, berkas=files) or []
 
@@ -66,14 +68,22 @@ class Grid:
 def grid(settings: Settings, until: date, days: int = GRID_DAYS) -> Grid | None:
     """The province grid of the `days` days ending on `until` (see portal_kisi.sql for the states)."""
     start = until - timedelta(days=days - 1)
-    rows = _rows(settings, "portal_kisi", provinsi=settings.report_provinsi, dari=start, sampai=until,
-                 batas_detik=on_time_seconds())
+    rows = _rows(
+        settings,
+        "portal_kisi",
+        provinsi=settings.report_provinsi,
+        dari=start,
+        sampai=until,
+        batas_detik=on_time_seconds(),
+    )
     if rows is None:
         return None
     by_kabupaten: dict[str, dict] = {}
     for r in rows:
-        entry = by_kabupaten.setdefault(r["kode_kabupaten"], {
-            "kode_kabupaten": r["kode_kabupaten"], "nama_kabupaten": r["nama_kabupaten"], "keadaan": []})
+        entry = by_kabupaten.setdefault(
+            r["kode_kabupaten"],
+            {"kode_kabupaten": r["kode_kabupaten"], "nama_kabupaten": r["nama_kabupaten"], "keadaan": []},
+        )
         entry["keadaan"].append(r["keadaan"])
     return Grid([start + timedelta(days=i) for i in range(days)], list(by_kabupaten.values()))
 
@@ -86,7 +96,10 @@ def reports(settings: Settings) -> list[dict]:
         for path in folder.iterdir():
             if (m := REPORT_FILE.match(path.name)) and path.is_file():
                 found.setdefault(m[1], set()).add(m[2])
-    return [{"tanggal": d, "html": "html" in kinds, "xlsx": "xlsx" in kinds} for d, kinds in sorted(found.items(), reverse=True)]
+    return [
+        {"tanggal": d, "html": "html" in kinds, "xlsx": "xlsx" in kinds}
+        for d, kinds in sorted(found.items(), reverse=True)
+    ]
 
 
 def report_file(settings: Settings, name: str) -> Path | None:

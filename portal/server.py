@@ -33,7 +33,9 @@ def url_of(settings: Settings) -> str:
 
 
 @contextmanager
-def running(settings: Settings, nightly_api: str | None = None, say: Callable[[str], None] = log.info) -> Iterator[str]:
+def running(
+    settings: Settings, nightly_api: str | None = None, say: Callable[[str], None] = log.info
+) -> Iterator[str]:
     """The portal answering on settings.portal_host:portal_port until the block ends; yields its URL.
 
     `nightly_api` (the Prefect API of `ektp serve`) shows the province's button that starts the
@@ -42,10 +44,15 @@ def running(settings: Settings, nightly_api: str | None = None, say: Callable[[s
     app = build(settings, nightly_api)
     sock = _bind(settings.portal_host, settings.portal_port)
     config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="on", server_header=False,
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        server_header=False,
         # Behind a reverse proxy on this machine, its X-Forwarded-For names the client (the login
         # throttle counts per address); from anywhere else the header is ignored.
-        proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
         timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)
@@ -89,8 +96,12 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError("port portal sudah dipakai; pilih port lain (--port, EKTP_PORTAL_PORT)", port=port) from None
-        raise UsageError("portal tidak dapat memakai alamat ini", host=host, port=port, reason=exc.strerror) from None
+            raise UsageError(
+                "port portal sudah dipakai; pilih port lain (--port, EKTP_PORTAL_PORT)", port=port
+            ) from None
+        raise UsageError(
+            "portal tidak dapat memakai alamat ini", host=host, port=port, reason=exc.strerror
+        ) from None
     sock.listen(128)
     return sock
 

@@ -61,15 +61,25 @@ _env = jinja2.Environment(
     lstrip_blocks=True,
 )
 _env.filters.update(
-    angka=formats.angka, persen=formats.persen, tanggal=formats.tanggal, tanggal_pendek=formats.tanggal_pendek,
-    hari_tanggal=formats.hari_tanggal, waktu=formats.waktu, waktu_iso=_waktu_iso, ukuran=ukuran,
+    angka=formats.angka,
+    persen=formats.persen,
+    tanggal=formats.tanggal,
+    tanggal_pendek=formats.tanggal_pendek,
+    hari_tanggal=formats.hari_tanggal,
+    waktu=formats.waktu,
+    waktu_iso=_waktu_iso,
+    ukuran=ukuran,
 )
 
 
-def render(template: str, request: Request, session: auth.Session | None, status: int = 200, **context) -> HTMLResponse:
+def render(
+    template: str, request: Request, session: auth.Session | None, status: int = 200, **context
+) -> HTMLResponse:
     """The page, with the signed-in account (None on the login and error pages) and its CSRF token."""
     html = _env.get_template(template).render(
-        akun=session.akun if session else None, csrf_sesi=session.csrf if session else None, path=request.url.path,
+        akun=session.akun if session else None,
+        csrf_sesi=session.csrf if session else None,
+        path=request.url.path,
         **context,
     )
     return HTMLResponse(html, status_code=status)
@@ -89,19 +99,26 @@ def district(portal: Portal, kode: str, tanggal: date) -> dict:
     nama = _district_name(portal, kode)
     kecamatan = pages.kecamatan(portal.settings, kode, tanggal)
     return {
-        "kode": kode, "nama": nama, "tanggal": tanggal, "kecamatan": kecamatan,
+        "kode": kode,
+        "nama": nama,
+        "tanggal": tanggal,
+        "kecamatan": kecamatan,
         "dilaporkan": sum(k["dilaporkan"] for k in kecamatan or []),
         "hilang": [k for k in kecamatan or [] if not k["dilaporkan"]],
         "berkas_tanggal": [_decision(d) for d in pages.decided(portal.settings, kode, tanggal=tanggal)],
-        "unggahan": _with_nightly(portal, kode, _uploads(portal, "kode_kabupaten = ?", [kode], UPLOADS_SHOWN)),
+        "unggahan": _with_nightly(
+            portal, kode, _uploads(portal, "kode_kabupaten = ?", [kode], UPLOADS_SHOWN)
+        ),
         "gudang_ada": kecamatan is not None,
     }
 
 
 def _uploads(portal: Portal, where: str, params: list, limit: int) -> list[dict]:
     with db.connect(portal.db) as con:
-        rows = con.execute(f"select * from unggahan where {where} order by id desc limit ?",  # where: our constants
-                           [*params, limit]).fetchall()
+        rows = con.execute(
+            f"select * from unggahan where {where} order by id desc limit ?",  # where: our constants
+            [*params, limit],
+        ).fetchall()
     return [_upload_row(dict(r)) for r in rows]
 
 
@@ -114,7 +131,11 @@ def _upload_row(row: dict) -> dict:
 def _with_nightly(portal: Portal, kode: str, rows: list[dict]) -> list[dict]:
     """Each upload with its status from `unggahan` once a run decided it (`menunggu proses malam` until then)."""
     files = sorted({r["berkas"] for r in rows if r["berkas"]})
-    decided = {(d["file"], d["sha256"]): d for d in pages.decided(portal.settings, kode, files=files)} if files else {}
+    decided = (
+        {(d["file"], d["sha256"]): d for d in pages.decided(portal.settings, kode, files=files)}
+        if files
+        else {}
+    )
     for r in rows:
         d = decided.get((r["berkas"], r["sha256"]))
         r["malam"] = _decision(d) if d else None
@@ -131,12 +152,18 @@ def submission(portal: Portal, kode: str, kiriman: str) -> dict | None:
     rows = _uploads(portal, "kode_kabupaten = ? and kiriman = ?", [kode, kiriman], 1000)
     if not rows:
         return None
-    return {"kode": kode, "nama": nama, "unggahan": _with_nightly(portal, kode, sorted(rows, key=lambda r: r["id"]))}
+    return {
+        "kode": kode,
+        "nama": nama,
+        "unggahan": _with_nightly(portal, kode, sorted(rows, key=lambda r: r["id"])),
+    }
 
 
 def upload_row(portal: Portal, kode: str, upload_id: int) -> dict | None:
     with db.connect(portal.db) as con:
-        row = con.execute("select * from unggahan where id = ? and kode_kabupaten = ?", [upload_id, kode]).fetchone()
+        row = con.execute(
+            "select * from unggahan where id = ? and kode_kabupaten = ?", [upload_id, kode]
+        ).fetchone()
     return dict(row) if row else None
 
 
@@ -168,8 +195,14 @@ def start_nightly(api_url: str) -> dict:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             run = run_deployment("nightly/nightly", timeout=0)
     except Exception as exc:  # the server or the deployment is not there: one line on the page
-        raise PrefectServerError("proses malam tidak dapat dimulai", url=api_url, reason=str(exc).splitlines()[0]) from exc
-    return {"id": str(run.id), "nama": run.name, "ui": f"{api_url.removesuffix('/api')}/runs/flow-run/{run.id}"}
+        raise PrefectServerError(
+            "proses malam tidak dapat dimulai", url=api_url, reason=str(exc).splitlines()[0]
+        ) from exc
+    return {
+        "id": str(run.id),
+        "nama": run.name,
+        "ui": f"{api_url.removesuffix('/api')}/runs/flow-run/{run.id}",
+    }
 
 
 def admin(portal: Portal) -> dict:

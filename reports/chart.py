@@ -55,7 +55,11 @@ def projection(laporan: Laporan) -> list[dict]:
         return []
     end = min(f.completion or f.target, f.target)
     # The same rest as the page's text; a stalled or falling pace stays flat or rises.
-    left = f.left_at_target if f.left_at_target is not None else f.belum_rekam - f.pace.per_day * laporan.sisa_hari
+    left = (
+        f.left_at_target
+        if f.left_at_target is not None
+        else f.belum_rekam - f.pace.per_day * laporan.sisa_hari
+    )
     left = 0 if end < f.target else left
     return [
         {"tanggal": iso(f.tanggal), "nilai": f.belum_rekam, "seri": SERIES[1]},
@@ -89,41 +93,72 @@ def band_area(laporan: Laporan) -> list[dict]:
         return []
     fast, slow = float(f.band.fast), max(float(f.band.slow), 0.0)
     return [
-        {"tanggal": iso(f.tanggal + timedelta(days=t)), "cepat": max(0.0, f.belum_rekam - fast * t),
-         "lambat": max(0.0, f.belum_rekam - slow * t)}
+        {
+            "tanggal": iso(f.tanggal + timedelta(days=t)),
+            "cepat": max(0.0, f.belum_rekam - fast * t),
+            "lambat": max(0.0, f.belum_rekam - slow * t),
+        }
         for t in range(laporan.sisa_hari + 1)
     ]
 
 
 def progress_chart(laporan: Laporan) -> str:
     """Belum rekam over time, with the projection, the needed path and the target date."""
-    actual = [{"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat]
+    actual = [
+        {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat
+    ]
     names = legend_names(laporan)
     rename = dict(zip(SERIES, names))
     points = [{**p, "seri": rename[p["seri"]]} for p in actual + projection(laporan) + needed_path(laporan)]
     start = laporan.riwayat[0]["tanggal"]
     end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
-    x = alt.X("tanggal:T", title=None, scale=alt.Scale(domain=[iso(start), iso(end)]),
-              axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount=8, grid=False))
-    y = alt.Y("nilai:Q", title="Belum rekam (orang)", scale=alt.Scale(zero=True),
-              axis=alt.Axis(format=",d", tickCount=5))
-    series = alt.Chart(alt.Data(values=points)).mark_line(strokeWidth=2.5, point=False).encode(
-        x=x, y=y,
-        color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=names, range=[NAVY, ORANGE, GREEN]),
-                        legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", labelLimit=400)),
-        strokeDash=alt.StrokeDash("seri:N", scale=alt.Scale(domain=names, range=[[1, 0], [7, 4], [2, 3]]),
-                                  legend=None),
+    x = alt.X(
+        "tanggal:T",
+        title=None,
+        scale=alt.Scale(domain=[iso(start), iso(end)]),
+        axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount=8, grid=False),
+    )
+    y = alt.Y(
+        "nilai:Q",
+        title="Belum rekam (orang)",
+        scale=alt.Scale(zero=True),
+        axis=alt.Axis(format=",d", tickCount=5),
+    )
+    series = (
+        alt.Chart(alt.Data(values=points))
+        .mark_line(strokeWidth=2.5, point=False)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "seri:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=[NAVY, ORANGE, GREEN]),
+                legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", labelLimit=400),
+            ),
+            strokeDash=alt.StrokeDash(
+                "seri:N", scale=alt.Scale(domain=names, range=[[1, 0], [7, 4], [2, 3]]), legend=None
+            ),
+        )
     )
     # Daily dots help a short series; on months of history they only thicken the line.
     dots = actual if len(actual) <= 45 else []
     marks = alt.Chart(alt.Data(values=dots)).mark_circle(size=28, color=NAVY).encode(x=x, y=y)
-    target = alt.Data(values=[{"tanggal": iso(laporan.target), "label": f"Target {formats.tanggal_pendek(laporan.target)}"}])
+    target = alt.Data(
+        values=[{"tanggal": iso(laporan.target), "label": f"Target {formats.tanggal_pendek(laporan.target)}"}]
+    )
     rule = alt.Chart(target).mark_rule(color=RED, strokeWidth=1.5, strokeDash=[4, 3]).encode(x="tanggal:T")
-    label = alt.Chart(target).mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold").encode(
-        x="tanggal:T", y=alt.value(0), text="label:N")
+    label = (
+        alt.Chart(target)
+        .mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold")
+        .encode(x="tanggal:T", y=alt.value(0), text="label:N")
+    )
     # The range behind the lines: between the fast and the slow end of the 28-day pace band.
-    band = alt.Chart(alt.Data(values=band_area(laporan))).mark_area(color=ORANGE, opacity=0.18).encode(
-        x=x, y=alt.Y("cepat:Q", title="Belum rekam (orang)"), y2="lambat:Q")
+    band = (
+        alt.Chart(alt.Data(values=band_area(laporan)))
+        .mark_area(color=ORANGE, opacity=0.18)
+        .encode(x=x, y=alt.Y("cepat:Q", title="Belum rekam (orang)"), y2="lambat:Q")
+    )
     chart = alt.layer(band, series, marks, rule, label).properties(width=WIDTH, height=230)
     return to_svg(configure(chart), "grafik-sisa")
 
@@ -139,14 +174,16 @@ def district_chart(laporan: Laporan) -> str:
     present = [s for s in colours if any(v["status"] == s for v in values)]
     base = alt.Chart(alt.Data(values=values)).encode(
         # An explicit order: layered charts drop field sorts. The rows are already ranked.
-        y=alt.Y("nama:N", title=None, sort=[v["nama"] for v in values],
-                axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("nama:N", title=None, sort=[v["nama"] for v in values], axis=alt.Axis(labelLimit=220)),
         x=alt.X("belum:Q", title="Belum rekam (orang)", axis=alt.Axis(format=",d", tickCount=5)),
     )
     bars = base.mark_bar(height=14).encode(
-        color=alt.Color("status:N", title="Pada laju 7 hari:",
-                        scale=alt.Scale(domain=present, range=[colours[s] for s in present]),
-                        legend=alt.Legend(orient="top", direction="horizontal")),
+        color=alt.Color(
+            "status:N",
+            title="Pada laju 7 hari:",
+            scale=alt.Scale(domain=present, range=[colours[s] for s in present]),
+            legend=alt.Legend(orient="top", direction="horizontal"),
+        ),
     )
     text = base.mark_text(align="left", dx=4, color="#333").encode(text=alt.Text("belum:Q", format=",d"))
     chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(60, 22 * len(values)))
@@ -158,6 +195,8 @@ def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(font=FONT, background="white", padding=6)
         .configure_view(stroke=None)
-        .configure_axis(labelColor="#333", titleColor="#333", gridColor="#e6e6e6", labelFontSize=11, titleFontSize=11)
+        .configure_axis(
+            labelColor="#333", titleColor="#333", gridColor="#e6e6e6", labelFontSize=11, titleFontSize=11
+        )
         .configure_legend(labelFontSize=11, titleFontSize=11, labelColor="#333", titleColor="#333")
     )

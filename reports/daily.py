@@ -29,7 +29,11 @@ def paths_for(out_dir: Path, tanggal: date, known_on: datetime | None = None) ->
 
 
 def write_report(
-    warehouse: Path, tanggal: date, out_dir: Path, target: date = DEFAULT_TARGET, provinsi: str | None = None,
+    warehouse: Path,
+    tanggal: date,
+    out_dir: Path,
+    target: date = DEFAULT_TARGET,
+    provinsi: str | None = None,
     known_on: datetime | str | None = None,
 ) -> ReportPaths:
     """Write the report for `tanggal` of province `provinsi` (None: every province in the warehouse,
@@ -44,7 +48,9 @@ def write_report(
         write_atomically(paths.html, lambda tmp: tmp.write_text(html.render(laporan), encoding="utf-8"))
         write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
-        raise ReportNotWritten(f"laporan tidak dapat ditulis: {getattr(e, 'strerror', None) or e}", out_dir=out_dir) from e
+        raise ReportNotWritten(
+            f"laporan tidak dapat ditulis: {getattr(e, 'strerror', None) or e}", out_dir=out_dir
+        ) from e
     return paths
 
 

@@ -11,7 +11,17 @@ import duckdb
 
 from contract.errors import ReportError
 from contract.regions import province_names
-from reports.forecast import RANGE_DAYS, WINDOW_DAYS, Day, Forecast, forecast, left_unrecorded, needed_pace, pace, value_on
+from reports.forecast import (
+    RANGE_DAYS,
+    WINDOW_DAYS,
+    Day,
+    Forecast,
+    forecast,
+    left_unrecorded,
+    needed_pace,
+    pace,
+    value_on,
+)
 from warehouse import asof
 from warehouse.read import Row, connect, rows
 
@@ -72,7 +82,9 @@ def province(
         return {**riwayat[-1], **rows(con, "kabupaten_total", provinsi=provinsi)[0]}
     span = rows(con, "rentang_tanggal", provinsi=provinsi)[0]
     if span["pertama"] is None:
-        raise ReportError("gudang data belum berisi laporan yang dimuat", warehouse=warehouse, provinsi=provinsi)
+        raise ReportError(
+            "gudang data belum berisi laporan yang dimuat", warehouse=warehouse, provinsi=provinsi
+        )
     raise ReportError(
         f"tidak ada data untuk {tanggal}: gudang data mencakup {span['pertama']} s.d. {span['terakhir']}",
         warehouse=warehouse,
@@ -101,7 +113,13 @@ def series(points: list[Row]) -> list[Day]:
 
 def districts(con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provinsi: str | None) -> list[Row]:
     """Districts ranked by belum_rekam, each with its forecast and range."""
-    window = rows(con, "riwayat_kabupaten", dari=tanggal - timedelta(days=RANGE_DAYS), tanggal=tanggal, provinsi=provinsi)
+    window = rows(
+        con,
+        "riwayat_kabupaten",
+        dari=tanggal - timedelta(days=RANGE_DAYS),
+        tanggal=tanggal,
+        provinsi=provinsi,
+    )
     by_district: dict[str, list[Row]] = defaultdict(list)
     for point in window:
         by_district[point["kode_kabupaten"]].append(point)
@@ -111,31 +129,46 @@ def districts(con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provi
     ]
 
 
-def mobile_targets(con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provinsi: str | None) -> list[Row]:
+def mobile_targets(
+    con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provinsi: str | None
+) -> list[Row]:
     """Every kecamatan in scope ranked by what would still be unrecorded at the target at its pace
     (`forecast.left_unrecorded`); one with no report in the 7 days of its pace is flagged as having
     stopped reporting, and one that never reported comes last, without figures."""
     points: dict[str, list[Day]] = defaultdict(list)
-    for p in rows(con, "laju_kecamatan", dari=tanggal - timedelta(days=WINDOW_DAYS), tanggal=tanggal, provinsi=provinsi):
+    for p in rows(
+        con, "laju_kecamatan", dari=tanggal - timedelta(days=WINDOW_DAYS), tanggal=tanggal, provinsi=provinsi
+    ):
         points[p["kode_kecamatan"]].append(Day(p["tanggal"], p["sudah_rekam"], p["belum_rekam"]))
     ranked, never = [], []
     for k in rows(con, "kecamatan_cakupan", provinsi=provinsi):
         today = value_on(points[k["kode_kecamatan"]], tanggal)
         if today is None:
-            never.append({**k, "belum_rekam": None, "laju": None, "dibutuhkan": None, "sisa_pada_target": None,
-                          "terakhir_lapor": None, "berhenti_lapor": False})
+            never.append(
+                {
+                    **k,
+                    "belum_rekam": None,
+                    "laju": None,
+                    "dibutuhkan": None,
+                    "sisa_pada_target": None,
+                    "terakhir_lapor": None,
+                    "berhenti_lapor": False,
+                }
+            )
             continue
         stopped = today.tanggal <= tanggal - timedelta(days=WINDOW_DAYS)
         laju = None if stopped else pace(points[k["kode_kecamatan"]], tanggal)
-        ranked.append({
-            **k,
-            "belum_rekam": today.belum_rekam,
-            "laju": laju,
-            "dibutuhkan": needed_pace(today.belum_rekam, tanggal, target),
-            "sisa_pada_target": left_unrecorded(today.belum_rekam, laju, tanggal, target),
-            "terakhir_lapor": today.tanggal,
-            "berhenti_lapor": stopped,
-        })
+        ranked.append(
+            {
+                **k,
+                "belum_rekam": today.belum_rekam,
+                "laju": laju,
+                "dibutuhkan": needed_pace(today.belum_rekam, tanggal, target),
+                "sisa_pada_target": left_unrecorded(today.belum_rekam, laju, tanggal, target),
+                "terakhir_lapor": today.tanggal,
+                "berhenti_lapor": stopped,
+            }
+        )
     ranked.sort(key=lambda r: (-r["sisa_pada_target"], -r["belum_rekam"], r["kode_kecamatan"]))
     return [{**r, "peringkat": i} for i, r in enumerate(ranked + never, start=1)]
 
@@ -151,12 +184,16 @@ def reasons_as_text(row: Row) -> Row:
 @contextmanager
 def opened(warehouse: Path, known_on: datetime | str | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse as it is, or as known on a moment (an aware time, or a run id)."""
-    with (connect(warehouse) if known_on is None else asof.connect(warehouse, known_on)) as con:
+    with connect(warehouse) if known_on is None else asof.connect(warehouse, known_on) as con:
         yield con
 
 
 def load(
-    warehouse: Path, tanggal: date, target: date, provinsi: str | None = None, known_on: datetime | str | None = None
+    warehouse: Path,
+    tanggal: date,
+    target: date,
+    provinsi: str | None = None,
+    known_on: datetime | str | None = None,
 ) -> Laporan:
     """Read the report for `tanggal` from the warehouse file: for province `provinsi`, or for
     every province the warehouse covers (the nation, at national scope) when it is None; with
@@ -173,17 +210,29 @@ def load(
             prakiraan_provinsi=forecast(series(riwayat), tanggal, target),
             riwayat=riwayat,
             kabupaten=districts(con, tanggal, target, provinsi),
-            kecamatan_terbanyak=rows(con, "kecamatan_terbanyak", tanggal=tanggal, batas=TOP_KECAMATAN, provinsi=provinsi),
+            kecamatan_terbanyak=rows(
+                con, "kecamatan_terbanyak", tanggal=tanggal, batas=TOP_KECAMATAN, provinsi=provinsi
+            ),
             kabupaten_tidak_lapor=rows(con, "kabupaten_tidak_lapor", tanggal=tanggal, provinsi=provinsi),
             kecamatan_tidak_lapor=rows(con, "kecamatan_tidak_lapor", tanggal=tanggal, provinsi=provinsi),
-            berkas_ditolak=[reasons_as_text(r) for r in rows(con, "berkas_ditolak", tanggal=tanggal, provinsi=provinsi)],
+            berkas_ditolak=[
+                reasons_as_text(r) for r in rows(con, "berkas_ditolak", tanggal=tanggal, provinsi=provinsi)
+            ],
             peringatan=rows(con, "peringatan", tanggal=tanggal, provinsi=provinsi),
             asal=asal,
             wilayah=wilayah,
             tingkat=tingkat,
             prioritas_keliling=tuple(mobile_targets(con, tanggal, target, provinsi)),
             mutu=tuple(rows(con, "mutu_kabupaten", tanggal=tanggal, provinsi=provinsi)),
-            mutu_harian=tuple(rows(con, "mutu_harian", dari=tanggal - timedelta(days=MUTU_DAYS - 1), tanggal=tanggal, provinsi=provinsi)),
+            mutu_harian=tuple(
+                rows(
+                    con,
+                    "mutu_harian",
+                    dari=tanggal - timedelta(days=MUTU_DAYS - 1),
+                    tanggal=tanggal,
+                    provinsi=provinsi,
+                )
+            ),
             diketahui_pada=None if known_on is None else asof_time(known_on, asal),
         )
 

@@ -211,7 +211,9 @@ def finishes_by(w: Pace, belum_rekam: int, tanggal: date, target: date) -> bool:
     return w.recorded * (target - tanggal).days >= belum_rekam * w.days
 
 
-def band(series: Iterable[Day], belum_rekam: int, current: Pace | None, tanggal: date, target: date) -> Range | None:
+def band(
+    series: Iterable[Day], belum_rekam: int, current: Pace | None, tanggal: date, target: date
+) -> Range | None:
     """The forecast's range (see the module docstring); None when done or the series is too short."""
     windows = window_paces(series, tanggal)
     if belum_rekam <= 0 or windows is None or current is None:

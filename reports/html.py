@@ -57,9 +57,13 @@ def environment() -> Environment:
 
 def render(laporan: Laporan) -> str:
     """The page for one report."""
-    return environment().get_template("laporan.html.j2").render(
-        l=laporan,
-        # Trusted markup: vl-convert escapes every label it draws (see test_chart_labels_are_escaped).
-        grafik_sisa=Markup(chart.progress_chart(laporan)),
-        grafik_kabupaten=Markup(chart.district_chart(laporan)),
+    return (
+        environment()
+        .get_template("laporan.html.j2")
+        .render(
+            l=laporan,
+            # Trusted markup: vl-convert escapes every label it draws (see test_chart_labels_are_escaped).
+            grafik_sisa=Markup(chart.progress_chart(laporan)),
+            grafik_kabupaten=Markup(chart.district_chart(laporan)),
+        )
     )

@@ -102,20 +102,28 @@ def text(r: dict) -> str:
         lines.append(f"Tiba: {waktu(arrived)}")
     if r.get("mengapa"):
         lines.append(f"Keterangan: {r['mengapa']}")
-    lines.append(f"Baris kecamatan: {r['baris_kecamatan']}   Kesalahan: {r['kesalahan']}   Peringatan: {r['peringatan']}")
+    lines.append(
+        f"Baris kecamatan: {r['baris_kecamatan']}   Kesalahan: {r['kesalahan']}   Peringatan: {r['peringatan']}"
+    )
     if r["temuan"]:
         lines.append("Temuan:")
         lines += [f"  - [{f['tingkat']}] {f['aturan']}: {f['pesan']}" for f in r["temuan"]]
     if r.get("temuan_lain"):
-        lines.append(f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, tabel kualitas_data)")
+        lines.append(
+            f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, tabel kualitas_data)"
+        )
     if r["status"] == "rejected":
-        lines.append("Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang dimuat dari berkas ini.")
+        lines.append(
+            "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang dimuat dari berkas ini."
+        )
     return "\n".join(lines) + "\n"
 
 
 def _current(unggahan: pl.DataFrame) -> dict[tuple[str | None, object], dict]:
     """(kode_kabupaten, tanggal) -> the loaded file of that district and date."""
-    loaded = unggahan.filter(pl.col("status") == "loaded").select("kode_kabupaten", "tanggal", "file", "tiba_pada")
+    loaded = unggahan.filter(pl.col("status") == "loaded").select(
+        "kode_kabupaten", "tanggal", "file", "tiba_pada"
+    )
     return {(r["kode_kabupaten"], r["tanggal"]): r for r in loaded.iter_rows(named=True)}
 
 
@@ -126,15 +134,19 @@ def _findings_by_file(kualitas: pl.DataFrame) -> dict[tuple[str, str], list[dict
     return by_file
 
 
-def receipts(unggahan: pl.DataFrame, kualitas: pl.DataFrame, limit: int | None = MAX_FINDINGS_PER_FILE) -> list[dict]:
+def receipts(
+    unggahan: pl.DataFrame, kualitas: pl.DataFrame, limit: int | None = MAX_FINDINGS_PER_FILE
+) -> list[dict]:
     """One receipt per decided file. `unggahan` holds every file of the districts and dates the
     run decided (a run re-decides them whole), so each names the file current for its date."""
     by_file = _findings_by_file(kualitas)
     current = _current(unggahan)
     return [
         receipt(
-            row, by_file.get((row["file"], row["sha256"]), []),
-            current.get((row["kode_kabupaten"], row["tanggal"])), limit,
+            row,
+            by_file.get((row["file"], row["sha256"]), []),
+            current.get((row["kode_kabupaten"], row["tanggal"])),
+            limit,
         )
         for row in unggahan.iter_rows(named=True)
     ]
@@ -164,24 +176,37 @@ def documents(unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str) -> li
     found = []
     for (kabupaten,), files in ordered.partition_by("_inbox", as_dict=True, maintain_order=True).items():
         shown, rest = _detailed(files, kualitas, current)
-        found.append(Document(
-            run_id, kabupaten,
-            document_json(run_id, kabupaten, shown, rest, files.height),
-            letter(run_id, kabupaten, shown, rest, files.height, int((files["status"] == "rejected").sum())),
-        ))
+        found.append(
+            Document(
+                run_id,
+                kabupaten,
+                document_json(run_id, kabupaten, shown, rest, files.height),
+                letter(
+                    run_id, kabupaten, shown, rest, files.height, int((files["status"] == "rejected").sum())
+                ),
+            )
+        )
     return found
 
 
-def _detailed(files: pl.DataFrame, kualitas: pl.DataFrame, current: dict) -> tuple[list[dict], Counted | None]:
+def _detailed(
+    files: pl.DataFrame, kualitas: pl.DataFrame, current: dict
+) -> tuple[list[dict], Counted | None]:
     """(listed in full, the rest counted): `files` in order of what the office acts on, in full
     while their JSON and letter stay within DETAIL_BUDGET."""
     shown: list[dict] = []
     size = 0
     for start in range(0, files.height, _CHUNK):
         chunk = files.slice(start, _CHUNK)
-        by_file = _findings_by_file(kualitas.join(chunk.select("file", "sha256"), on=["file", "sha256"], how="semi"))
+        by_file = _findings_by_file(
+            kualitas.join(chunk.select("file", "sha256"), on=["file", "sha256"], how="semi")
+        )
         for i, row in enumerate(chunk.iter_rows(named=True)):
-            r = receipt(row, by_file.get((row["file"], row["sha256"]), []), current.get((row["kode_kabupaten"], row["tanggal"])))
+            r = receipt(
+                row,
+                by_file.get((row["file"], row["sha256"]), []),
+                current.get((row["kode_kabupaten"], row["tanggal"])),
+            )
             size += max(len(json.dumps(r, ensure_ascii=False, default=str)), len(text(r))) + 64
             if size > DETAIL_BUDGET:
                 return shown, _counted(files.slice(start + i))
@@ -195,21 +220,35 @@ def _counted(rest: pl.DataFrame) -> Counted:
     return Counted(rest.height, {s: per_status[s] for s in order}, rest["file"].head(SAMPLE_NAMES).to_list())
 
 
-def document_json(run_id: str, kabupaten: str, files: list[dict], rest: Counted | None = None, total: int | None = None) -> str:
+def document_json(
+    run_id: str, kabupaten: str, files: list[dict], rest: Counted | None = None, total: int | None = None
+) -> str:
     """One district's receipts of a run as the JSON document the office downloads: `files` in
     full, `rest` counted."""
     document: dict = {
-        "run_id": run_id, "kode_kabupaten": kabupaten, "jumlah_berkas": total if total is not None else len(files),
+        "run_id": run_id,
+        "kode_kabupaten": kabupaten,
+        "jumlah_berkas": total if total is not None else len(files),
         "berkas": sorted(files, key=lambda r: r["berkas"]),
     }
     if rest is not None:
-        document["berkas_lain"] = {"jumlah": rest.jumlah, "per_status": rest.per_status, "contoh": rest.contoh}
+        document["berkas_lain"] = {
+            "jumlah": rest.jumlah,
+            "per_status": rest.per_status,
+            "contoh": rest.contoh,
+        }
     # Indented for a person while small; compact once large.
     return json.dumps(document, ensure_ascii=False, indent=1 if rest is None else None, default=str)
 
 
-def letter(run_id: str, kabupaten: str, files: list[dict], rest: Counted | None = None, total: int | None = None,
-           rejected: int | None = None) -> str:
+def letter(
+    run_id: str,
+    kabupaten: str,
+    files: list[dict],
+    rest: Counted | None = None,
+    total: int | None = None,
+    rejected: int | None = None,
+) -> str:
     """One district's receipts of a run as one letter: a line per file, then each file's details
     (rejected files first: they are what the office acts on)."""
     total = total if total is not None else len(files)
@@ -221,7 +260,9 @@ def letter(run_id: str, kabupaten: str, files: list[dict], rest: Counted | None 
     ]
     if rest is not None:
         tally = ", ".join(f"{n} {STATUS_ID[s]}" for s, n in rest.per_status.items())
-        lines.append(f"  ... dan {rest.jumlah} berkas lain ({tally}); daftar lengkap di gudang data, tabel unggahan.")
+        lines.append(
+            f"  ... dan {rest.jumlah} berkas lain ({tally}); daftar lengkap di gudang data, tabel unggahan."
+        )
     return "\n".join(lines) + "\n\n" + "\n".join(text(r) for r in shown)
 
 

@@ -77,8 +77,14 @@ def per_district(unggahan: pl.DataFrame, kualitas: pl.DataFrame, kabupaten: pl.D
 
 
 def build(
-    run_id: str, outcome, report_date: date, reference: Reference, provinsi: str | None,
-    where: Where, extra: dict, catatan: list[str] = (),
+    run_id: str,
+    outcome,
+    report_date: date,
+    reference: Reference,
+    provinsi: str | None,
+    where: Where,
+    extra: dict,
+    catatan: list[str] = (),
 ) -> Summary:
     """The summary of a run that decided `outcome` (None: nothing new) for report date D.
 
@@ -103,7 +109,11 @@ def build(
             for r in read.rows(con, "kabupaten_tidak_lapor", tanggal=report_date, provinsi=provinsi)
         ]
         s.kecamatan_tidak_lapor = [
-            {"kode_kabupaten": r["kode_kabupaten"], "kode_kecamatan": r["kode_kecamatan"], "nama": r["nama_kecamatan"]}
+            {
+                "kode_kabupaten": r["kode_kabupaten"],
+                "kode_kecamatan": r["kode_kecamatan"],
+                "nama": r["nama_kecamatan"],
+            }
             for r in read.rows(con, "kecamatan_tidak_lapor", tanggal=report_date, provinsi=provinsi)
         ]
     return s
@@ -114,7 +124,9 @@ def render(s: Summary) -> str:
     lines = [f"Proses {s.run_id} — laporan tanggal {s.tanggal_laporan}"]
     lines.append(f"Berkas diputuskan: {s.berkas_diproses} (validasi GX: {s.gx_runs} kali jalan)")
     if s.per_kabupaten:
-        lines.append(f"  {'kab':<5} {'nama':<28} {'dimuat':>6} {'ditolak':>7} {'diganti':>7} {'salinan':>7} {'peringatan':>10}")
+        lines.append(
+            f"  {'kab':<5} {'nama':<28} {'dimuat':>6} {'ditolak':>7} {'diganti':>7} {'salinan':>7} {'peringatan':>10}"
+        )
         for r in s.per_kabupaten:
             lines.append(
                 f"  {r['kode_kabupaten'] or '-':<5} {r['nama'][:28]:<28} {r['loaded']:>6} {r['rejected']:>7}"
@@ -130,7 +142,9 @@ def render(s: Summary) -> str:
     if s.kabupaten_tidak_lapor:
         names = ", ".join(f"{k['kode_kabupaten']} {k['nama']}" for k in s.kabupaten_tidak_lapor[:20])
         more = len(s.kabupaten_tidak_lapor) - 20  # at national scope, hundreds: the report lists them all
-        lines.append(f"Tidak lapor {s.tanggal_laporan}: {names}" + (f" dan {more} lainnya" if more > 0 else ""))
+        lines.append(
+            f"Tidak lapor {s.tanggal_laporan}: {names}" + (f" dan {more} lainnya" if more > 0 else "")
+        )
     if s.kecamatan_tidak_lapor:
         codes = ", ".join(k["kode_kecamatan"] for k in s.kecamatan_tidak_lapor[:12])
         more = len(s.kecamatan_tidak_lapor) - 12
@@ -141,7 +155,10 @@ def render(s: Summary) -> str:
             more = f" dan {len(files) - MAX_NAMED} lainnya" if len(files) > MAX_NAMED else ""
             lines.append(f"{label}: {len(files)} berkas ({shown}{more})")
     if s.extra.get("tidak_terbaca"):
-        lines.append("Tidak dapat dibaca sekarang, dicoba lagi pada proses berikut: " + ", ".join(s.extra["tidak_terbaca"]))
+        lines.append(
+            "Tidak dapat dibaca sekarang, dicoba lagi pada proses berikut: "
+            + ", ".join(s.extra["tidak_terbaca"])
+        )
     lines.extend(s.catatan)
     lines.append(f"Gudang data: {s.gudang_data}")
     for path in s.laporan:
@@ -151,7 +168,10 @@ def render(s: Summary) -> str:
     return "\n".join(lines)
 
 
-_WAITING = (("menunggu_tanggal", "Menunggu tanggalnya"), ("masih_diunggah", "Masih diunggah (proses berikut)"))
+_WAITING = (
+    ("menunggu_tanggal", "Menunggu tanggalnya"),
+    ("masih_diunggah", "Masih diunggah (proses berikut)"),
+)
 # Everything that markdown or the UI's HTML rendering could read as markup, file names included.
 _MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
 
@@ -175,7 +195,15 @@ def _md_districts(s: Summary) -> str:
     if not s.per_kabupaten:
         return "## Per kabupaten/kota\n\nTidak ada berkas baru yang diputuskan."
     rows = [
-        [r["kode_kabupaten"] or "-", r["nama"], r["loaded"], r["rejected"], r["superseded"], r["duplicate"], r["peringatan"]]
+        [
+            r["kode_kabupaten"] or "-",
+            r["nama"],
+            r["loaded"],
+            r["rejected"],
+            r["superseded"],
+            r["duplicate"],
+            r["peringatan"],
+        ]
         for r in s.per_kabupaten
     ]
     head = ["Kode", "Kabupaten/kota", "Dimuat", "Ditolak", "Diganti", "Salinan", "Peringatan"]
@@ -185,14 +213,20 @@ def _md_districts(s: Summary) -> str:
 def _md_missing(s: Summary) -> str:
     lines = [f"## Tidak lapor {s.tanggal_laporan}"]
     if s.kabupaten_tidak_lapor:
-        lines.append("Kabupaten/kota: " + ", ".join(f"{k['kode_kabupaten']} {_esc(k['nama'])}" for k in s.kabupaten_tidak_lapor))
+        lines.append(
+            "Kabupaten/kota: "
+            + ", ".join(f"{k['kode_kabupaten']} {_esc(k['nama'])}" for k in s.kabupaten_tidak_lapor)
+        )
     else:
         lines.append("Semua kabupaten/kota melapor.")
     if s.kecamatan_tidak_lapor:
         shown = s.kecamatan_tidak_lapor[:MAX_KECAMATAN]
         more = len(s.kecamatan_tidak_lapor) - len(shown)
         names = ", ".join(f"{k['kode_kecamatan']} {_esc(k['nama'])}" for k in shown)
-        lines.append(f"Kecamatan ({len(s.kecamatan_tidak_lapor)}): {names}" + (f", dan {more} lainnya" if more > 0 else ""))
+        lines.append(
+            f"Kecamatan ({len(s.kecamatan_tidak_lapor)}): {names}"
+            + (f", dan {more} lainnya" if more > 0 else "")
+        )
     return "\n\n".join(lines)
 
 
@@ -201,15 +235,25 @@ def _md_province(s: Summary) -> str:
         return ""
     head = ["Provinsi", "Wajib KTP", "Sudah rekam", "%", "Belum rekam", "Rekam hari itu", "Kabupaten lapor"]
     rows = [
-        [p["kode_provinsi"], n(p["wajib_ktp"]), n(p["sudah_rekam"]), str(p["persen_rekam"]).replace(".", ","),
-         n(p["belum_rekam"]), n(p["rekam_hari_ini"]), p["kabupaten_lapor"]]
+        [
+            p["kode_provinsi"],
+            n(p["wajib_ktp"]),
+            n(p["sudah_rekam"]),
+            str(p["persen_rekam"]).replace(".", ","),
+            n(p["belum_rekam"]),
+            n(p["rekam_hari_ini"]),
+            p["kabupaten_lapor"],
+        ]
         for p in s.provinsi
     ]
     return f"## Provinsi per {s.tanggal_laporan}\n\n" + _md_table(head, rows)
 
 
 def _md_waiting(s: Summary) -> str:
-    labels = (("menunggu_tanggal", "Menunggu tanggalnya"), ("masih_diunggah", "Masih diunggah, diambil proses berikut"))
+    labels = (
+        ("menunggu_tanggal", "Menunggu tanggalnya"),
+        ("masih_diunggah", "Masih diunggah, diambil proses berikut"),
+    )
     return "\n".join(f"- {label}: {len(s.extra[key])} berkas" for key, label in labels if s.extra.get(key))
 
 

@@ -53,8 +53,14 @@ class _Renderer:
             # Its own session: a Ctrl-C in the terminal reaches the run, which stops the child;
             # nothing of it reaches the operator's terminal (its errors come back as answers).
             self._process = subprocess.Popen(
-                [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, text=True, encoding="utf-8", bufsize=1, start_new_session=True,
+                [sys.executable, "-m", __name__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+                start_new_session=True,
             )
         return self._process
 

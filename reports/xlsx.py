@@ -54,9 +54,11 @@ def completion(f: Forecast) -> date | str:
 
 def band_value(fn: Callable[[Range], Any]) -> Callable[[Forecast | None], Any]:
     """A value of the forecast's range, or the page's words for why there is none."""
+
     def value(f: Forecast | None) -> Any:
         why = fmt.tanpa_rentang(f)
         return (None if f is None else why) if why is not None else fn(f.band)
+
     return value
 
 
@@ -134,18 +136,20 @@ MUTU = [
     Col("Kode", key("kode_kabupaten")),
     Col("Kabupaten/kota", key("nama_kabupaten")),
     Col("Data per", key("tanggal"), "date"),
-    *(Col(f"{header} {n} hari{unit}", key(f"{name}_{n}"), kind)
-      for n in (7, 30)
-      for header, name, unit, kind in (
-          ("Lapor", "persen_lapor", " (%)", "percent1"),
-          ("Tepat waktu", "persen_tepat_waktu", " (%)", "percent1"),
-          ("Lengkap", "persen_lengkap", " (%)", "percent1"),
-          ("Ditolak", "persen_ditolak", " (%)", "percent1"),
-          ("Koreksi", "koreksi", "", "count"),
-          ("Terlambat", "terlambat", "", "count"),
-          ("Peringatan per laporan", "peringatan_per_laporan", "", "percent"),
-          ("Skor", "skor", "", "percent1"),
-      )),
+    *(
+        Col(f"{header} {n} hari{unit}", key(f"{name}_{n}"), kind)
+        for n in (7, 30)
+        for header, name, unit, kind in (
+            ("Lapor", "persen_lapor", " (%)", "percent1"),
+            ("Tepat waktu", "persen_tepat_waktu", " (%)", "percent1"),
+            ("Lengkap", "persen_lengkap", " (%)", "percent1"),
+            ("Ditolak", "persen_ditolak", " (%)", "percent1"),
+            ("Koreksi", "koreksi", "", "count"),
+            ("Terlambat", "terlambat", "", "count"),
+            ("Peringatan per laporan", "peringatan_per_laporan", "", "percent"),
+            ("Skor", "skor", "", "percent1"),
+        )
+    ),
 ]
 
 MUTU_HARIAN = [
@@ -272,7 +276,11 @@ def sheets(laporan: Laporan) -> list[tuple[str, list[Col], list[Row]]]:
         ("Kecamatan Tidak Lapor", KECAMATAN_TIDAK_LAPOR, laporan.kecamatan_tidak_lapor),
         ("Berkas Ditolak", BERKAS_DITOLAK, laporan.berkas_ditolak),
         ("Peringatan", PERINGATAN, laporan.peringatan),
-        ("Riwayat Provinsi" if laporan.tingkat == "provinsi" else "Riwayat Nasional", RIWAYAT, laporan.riwayat),
+        (
+            "Riwayat Provinsi" if laporan.tingkat == "provinsi" else "Riwayat Nasional",
+            RIWAYAT,
+            laporan.riwayat,
+        ),
     ]
 
 
@@ -284,7 +292,9 @@ class Writer:
         self.header = book.add_format(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3B73", "text_wrap": True, "valign": "top"}
         )
-        self.formats = {kind: book.add_format({"num_format": f, "valign": "top"}) for kind, f in NUMBER_FORMATS.items()}
+        self.formats = {
+            kind: book.add_format({"num_format": f, "valign": "top"}) for kind, f in NUMBER_FORMATS.items()
+        }
         self.wrapped = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
 
     def cell(self, ws: Worksheet, row: int, col: int, value: Any, kind: str, wrap: bool = False) -> None:
@@ -300,7 +310,9 @@ class Writer:
         elif isinstance(value, date):
             ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), self.formats["date"])
         elif isinstance(value, int | float | Decimal):
-            ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, self.formats[kind])
+            ws.write_number(
+                row, col, float(value) if isinstance(value, Decimal) else value, self.formats[kind]
+            )
         else:
             ws.write_string(row, col, str(value), self.formats["text"])
 

@@ -10,7 +10,7 @@ os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ektp-prefect-home-")
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
 os.environ.pop("PREFECT_API_URL", None)
 
-from flows import environment  # noqa: E402
+from flows import environment
 
 environment.configure()
 
@@ -18,7 +18,6 @@ environment.configure()
 # handler writes to the session's stderr and not to the captured stream of whichever test imported
 # it first (closed after that test: a later test's Prefect log line failed, "I/O operation on closed file").
 import prefect.main  # noqa: E402,F401
-
 import pytest  # noqa: E402
 
 

@@ -28,7 +28,9 @@ def row(day: date, kode: str, wajib: int, sudah: int, cetak: int | None = None) 
     return f"{day.isoformat()},{kode},,{wajib},{sudah},{wajib - sudah},{cetak}"
 
 
-def write(landing: Path, kab: str, name: str, lines: list[str], when: datetime | None = None, header: str = HEADER) -> Path:
+def write(
+    landing: Path, kab: str, name: str, lines: list[str], when: datetime | None = None, header: str = HEADER
+) -> Path:
     """Write one CSV upload into the inbox of `kab`, with a chosen modification time."""
     path = landing / kab / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,8 +40,17 @@ def write(landing: Path, kab: str, name: str, lines: list[str], when: datetime |
     return path
 
 
-def day_file(landing: Path, kab: str, codes: list[str], day: date, base: int, step: int,
-             name: str | None = None, when: datetime | None = None, skip: tuple[str, ...] = ()) -> Path:
+def day_file(
+    landing: Path,
+    kab: str,
+    codes: list[str],
+    day: date,
+    base: int,
+    step: int,
+    name: str | None = None,
+    when: datetime | None = None,
+    skip: tuple[str, ...] = (),
+) -> Path:
     """A valid report of `kab` for `day`: sudah_rekam rises by `step` a day from `base`."""
     n = (day - date(2018, 4, 1)).days
     lines = [row(day, k, 10_000 + 100 * i, base + i + step * n) for i, k in enumerate(codes) if k not in skip]

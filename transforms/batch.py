@@ -44,7 +44,9 @@ def missing_kecamatan(rows: pl.DataFrame, files: pl.DataFrame, kecamatan: pl.Dat
     expected = files.select("file_id", "kode_kabupaten").join(
         kecamatan.select("kode_kecamatan", "kode_kabupaten", "nama"), on="kode_kabupaten"
     )
-    missing = expected.join(rows.select("file_id", "kode_kecamatan"), on=["file_id", "kode_kecamatan"], how="anti")
+    missing = expected.join(
+        rows.select("file_id", "kode_kecamatan"), on=["file_id", "kode_kecamatan"], how="anti"
+    )
     return missing.sort("file_id", "kode_kecamatan").select(
         "file_id",
         pl.lit(None, pl.Int64).alias("baris"),
@@ -53,5 +55,7 @@ def missing_kecamatan(rows: pl.DataFrame, files: pl.DataFrame, kecamatan: pl.Dat
         pl.lit(None, pl.String).alias("nilai"),
         pl.lit("kecamatan_tidak_lapor").alias("aturan"),
         pl.lit(rules.level("kecamatan_tidak_lapor")).alias("tingkat"),
-        rules.message_expr("kecamatan_tidak_lapor", "kode", kode=pl.col("kode_kecamatan"), nama=pl.col("nama")).alias("pesan"),
+        rules.message_expr(
+            "kecamatan_tidak_lapor", "kode", kode=pl.col("kode_kecamatan"), nama=pl.col("nama")
+        ).alias("pesan"),
     )

@@ -30,5 +30,6 @@ def with_previous(rows: pl.DataFrame, loaded: pl.DataFrame) -> pl.DataFrame:
     rise = pl.col("sudah_rekam") - pl.col("prev_sudah_rekam")
     return joined.with_columns(
         kenaikan_kemarin=pl.when(pl.col("prev_tanggal") == pl.col("tanggal") - timedelta(days=1)).then(rise),
-        wajib_ktp_lonjakan=20 * (pl.col("wajib_ktp") - pl.col("prev_wajib_ktp")).abs() - pl.col("prev_wajib_ktp"),
+        wajib_ktp_lonjakan=20 * (pl.col("wajib_ktp") - pl.col("prev_wajib_ktp")).abs()
+        - pl.col("prev_wajib_ktp"),
     ).sort("row_id")

@@ -32,7 +32,9 @@ def alasan(findings: pl.DataFrame, files: pl.DataFrame) -> pl.DataFrame:
         pl.format(" (dan {} temuan lain)", pl.col("n") - MAX_REASONS)
     ).otherwise(pl.lit(""))
     prefixed = pl.when(pl.col("tingkat") == "warning").then(pl.lit("peringatan: ") + text).otherwise(text)
-    return files.select("file_id").join(summary.select("file_id", prefixed.alias("alasan")), on="file_id", how="left")
+    return files.select("file_id").join(
+        summary.select("file_id", prefixed.alias("alasan")), on="file_id", how="left"
+    )
 
 
 def unggahan(files: pl.DataFrame, findings: pl.DataFrame, run_id: str, now: datetime) -> pl.DataFrame:
@@ -52,11 +54,21 @@ def unggahan(files: pl.DataFrame, findings: pl.DataFrame, run_id: str, now: date
             tiba_pada=pl.from_epoch(pl.col("tiba_ns"), time_unit="ns").dt.replace_time_zone("UTC"),
         )
         .select(
-            "file", "sha256", "kode_kabupaten", "tanggal", "status", "alasan",
-            pl.col("baris").cast(pl.Int32), "diproses_pada", "run_id", "ukuran", "diubah_pada",
+            "file",
+            "sha256",
+            "kode_kabupaten",
+            "tanggal",
+            "status",
+            "alasan",
+            pl.col("baris").cast(pl.Int32),
+            "diproses_pada",
+            "run_id",
+            "ukuran",
+            "diubah_pada",
             pl.col("mtime_ns").alias("diubah_pada_ns"),
             pl.col("ctime_ns").alias("diubah_status_ns"),
-            "inode", "tiba_pada",
+            "inode",
+            "tiba_pada",
         )
     )
 
@@ -67,11 +79,15 @@ def capped(findings: pl.DataFrame) -> pl.DataFrame:
     ranked = findings.sort("file_id", "aturan", "baris", nulls_last=False, maintain_order=True).with_columns(
         _n=pl.int_range(pl.len()).over("file_id", "aturan"), _total=pl.len().over("file_id", "aturan")
     )
-    over = ranked.filter((pl.col("_n") == MAX_FINDINGS_PER_RULE))
+    over = ranked.filter(pl.col("_n") == MAX_FINDINGS_PER_RULE)
     more = over.with_columns(
-        baris=pl.lit(None, pl.Int64), kode_kecamatan=pl.lit(None, pl.String), nilai=pl.lit(None, pl.String),
+        baris=pl.lit(None, pl.Int64),
+        kode_kecamatan=pl.lit(None, pl.String),
+        nilai=pl.lit(None, pl.String),
         pesan=rules.fill_expr(
-            rules.MORE_FINDINGS, jumlah=format_count_expr(pl.col("_total") - MAX_FINDINGS_PER_RULE), batas=pl.lit(str(MAX_FINDINGS_PER_RULE))
+            rules.MORE_FINDINGS,
+            jumlah=format_count_expr(pl.col("_total") - MAX_FINDINGS_PER_RULE),
+            batas=pl.lit(str(MAX_FINDINGS_PER_RULE)),
         ),
     )
     return pl.concat([ranked.filter(pl.col("_n") < MAX_FINDINGS_PER_RULE), more]).drop("_n", "_total")
@@ -81,10 +97,28 @@ def kualitas_data(files: pl.DataFrame, findings: pl.DataFrame, run_id: str) -> p
     """One row per finding of the decided files (duplicates carry none: they are ignored), at
     most MAX_FINDINGS_PER_RULE per file and rule."""
     return (
-        capped(findings).join(files.filter(pl.col("status") != "duplicate").select("file_id", "file", "sha256", "kode_kabupaten", "tanggal"), on="file_id")
+        capped(findings)
+        .join(
+            files.filter(pl.col("status") != "duplicate").select(
+                "file_id", "file", "sha256", "kode_kabupaten", "tanggal"
+            ),
+            on="file_id",
+        )
         .with_columns(run_id=pl.lit(run_id), baris=pl.col("baris").cast(pl.Int32))
-        .select("file", "sha256", "kode_kabupaten", "tanggal", "kode_kecamatan", "aturan", "tingkat", "pesan",
-                "baris", "kolom", "nilai", "run_id")
+        .select(
+            "file",
+            "sha256",
+            "kode_kabupaten",
+            "tanggal",
+            "kode_kecamatan",
+            "aturan",
+            "tingkat",
+            "pesan",
+            "baris",
+            "kolom",
+            "nilai",
+            "run_id",
+        )
         .sort("file", "baris", "aturan", nulls_last=True)
     )
 
@@ -93,8 +127,18 @@ def riwayat(files: pl.DataFrame, rows: pl.DataFrame, run_id: str, now: datetime)
     """One row per kecamatan row of every valid file, loaded or superseded."""
     valid = files.filter(pl.col("status").is_in(["loaded", "superseded"])).select("file_id", "sha256")
     return rows.join(valid, on="file_id").select(
-        "file", "sha256", "tanggal", "kode_kabupaten", "kode_kecamatan", "nama_kecamatan",
-        "wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_keliling", "sudah_cetak",
+        "file",
+        "sha256",
+        "tanggal",
+        "kode_kabupaten",
+        "kode_kecamatan",
+        "nama_kecamatan",
+        "wajib_ktp",
+        "sudah_rekam",
+        "belum_rekam",
+        "rekam_hari_ini",
+        "rekam_keliling",
+        "sudah_cetak",
         pl.col("baris").cast(pl.Int32),
         pl.lit(now).alias("diproses_pada"),
         pl.lit(run_id).alias("run_id"),

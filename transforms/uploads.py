@@ -104,7 +104,9 @@ class _Sink:
     """The canonical cells of every analysed row of the batch, column by column."""
 
     def __init__(self) -> None:
-        self.columns: dict[str, list] = {c: [] for c in ("_file", "baris", *CANONICAL, "_label_jumlah", "_counted")}
+        self.columns: dict[str, list] = {
+            c: [] for c in ("_file", "baris", *CANONICAL, "_label_jumlah", "_counted")
+        }
 
     def add(self, file_id: int, body: Records, columns: dict[str, int], counted: bool) -> None:
         if not body:
@@ -129,8 +131,13 @@ class _Sink:
         return cells.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).name.keep() for c in CANONICAL)
 
 
-_SINK_SCHEMA = {"_file": pl.Int64, "baris": pl.Int64, **dict.fromkeys(CANONICAL, pl.String),
-                "_label_jumlah": pl.Boolean, "_counted": pl.Boolean}
+_SINK_SCHEMA = {
+    "_file": pl.Int64,
+    "baris": pl.Int64,
+    **dict.fromkeys(CANONICAL, pl.String),
+    "_label_jumlah": pl.Boolean,
+    "_counted": pl.Boolean,
+}
 
 
 def _total_word(cell: str) -> bool:
@@ -155,7 +162,9 @@ def _front(file_id: int, file_name: str, records: Records, sink: _Sink) -> _Fron
     counted = analysed and not findings
     if analysed:
         sink.add(file_id, records[header_at + 1 :], columns, counted)
-    return _Front(file_id, line, findings + date_findings, title_date, name_date, bool(date_findings), counted)
+    return _Front(
+        file_id, line, findings + date_findings, title_date, name_date, bool(date_findings), counted
+    )
 
 
 class _Body(NamedTuple):
@@ -170,18 +179,19 @@ class _Body(NamedTuple):
 
 def _analyse(cells: pl.DataFrame) -> _Body:
     """Classify every row of the batch, parse its codes, dates and counts, and find what is wrong."""
-    wide = (
-        cells.with_columns(*_CLASSIFY, _PARSED_DATE)
-        .with_columns(_SAME_DATE)
-        .with_columns(_DATE_SUMMARY)
-    )
+    wide = cells.with_columns(*_CLASSIFY, _PARSED_DATE).with_columns(_SAME_DATE).with_columns(_DATE_SUMMARY)
     summary = wide.group_by("_file").agg(pl.col("_tanggal_umum").first(), pl.col("_tanggal_beda").first())
     cell_dates = {f: d for f, d, n in summary.iter_rows() if n == 1}
     odd = wide.filter((pl.col("_tanggal_beda") > 1) | pl.col("_tanggal_salah"))
     date_findings = collect_findings(odd, _DATE_FINDINGS)
     counted = wide.filter(pl.col("_counted"))
     long = (
-        counted.unpivot(COUNT_COLUMNS, index=["_file", "baris", "_kode", "_jenis"], variable_name="kolom", value_name="mentah")
+        counted.unpivot(
+            COUNT_COLUMNS,
+            index=["_file", "baris", "_kode", "_jenis"],
+            variable_name="kolom",
+            value_name="mentah",
+        )
         .with_columns(_RAW_COUNT)
         .with_columns(_PARSED_COUNT)
         .with_columns(_COUNT_SUMS)
@@ -192,12 +202,18 @@ def _analyse(cells: pl.DataFrame) -> _Body:
     # A row with figures but no code goes on to the suites too, which find it unknown
     # (kecamatan_tidak_dikenal has one home); its counts stay out of the count rules.
     rows = counted.filter(_IS_COUNTED).select("_file", *_ROW_IDENTITY, *_ROW_COUNTS)
-    sizes = rows.group_by("_file", maintain_order=True).agg(pl.len(), pl.col("kode_kecamatan").is_not_null().sum())
+    sizes = rows.group_by("_file", maintain_order=True).agg(
+        pl.len(), pl.col("kode_kecamatan").is_not_null().sum()
+    )
     offsets, start = {}, 0
     for file_id, n, coded in sizes.rows():
         offsets[file_id] = (start, n, coded)
         start += n
-    by_file = found.partition_by("_file", as_dict=True, maintain_order=True, include_key=False) if found.height else {}
+    by_file = (
+        found.partition_by("_file", as_dict=True, maintain_order=True, include_key=False)
+        if found.height
+        else {}
+    )
     return _Body(
         rows.select(_ROW_COLUMNS),
         offsets,
@@ -354,8 +370,12 @@ def resolve_date(
     for where, other in sources[1:]:
         if other != tanggal:
             pesan = rules.message(
-                "tanggal_tidak_valid", "sumber_berbeda",
-                tanggal=tanggal, sumber=first_where, sumber_lain=where, tanggal_lain=other,
+                "tanggal_tidak_valid",
+                "sumber_berbeda",
+                tanggal=tanggal,
+                sumber=first_where,
+                sumber_lain=where,
+                tanggal_lain=other,
             )
             findings.append(_date_finding(pesan, other))
     if tanggal < EARLIEST_DATE:
@@ -370,7 +390,11 @@ def resolve_date(
 def _shown(text: pl.Expr) -> pl.Expr:
     """Cell text inside a sentence: its tabs and line breaks written as escapes (other control
     characters were escaped when the file was read), so a message stays one line."""
-    return text.str.replace_all("\n", "\\n", literal=True).str.replace_all("\r", "\\r", literal=True).str.replace_all("\t", "\\t", literal=True)
+    return (
+        text.str.replace_all("\n", "\\n", literal=True)
+        .str.replace_all("\r", "\\r", literal=True)
+        .str.replace_all("\t", "\\t", literal=True)
+    )
 
 
 def _filled(text: pl.Expr) -> pl.Expr:
@@ -430,7 +454,10 @@ _PARSED_DATE = parse_date(pl.col("tanggal")).alias("_tanggal")
 _DATE_SUMMARY = [
     _usual_date().alias("_tanggal_umum"),
     pl.col("_tanggal").filter(_IS_KECAMATAN).drop_nulls().n_unique().over("_file").alias("_tanggal_beda"),
-    (_IS_KECAMATAN & _filled(pl.col("tanggal")) & pl.col("_tanggal").is_null()).any().over("_file").alias("_tanggal_salah"),
+    (_IS_KECAMATAN & _filled(pl.col("tanggal")) & pl.col("_tanggal").is_null())
+    .any()
+    .over("_file")
+    .alias("_tanggal_salah"),
 ]
 
 
@@ -477,7 +504,11 @@ def _count_problem() -> pl.Expr:
         .when(raw.str.starts_with("-"))
         .then(rules.message_expr("angka_tidak_valid", "negatif", nilai=_shown(raw)))
         .when(raw.str.contains(_COUNT))
-        .then(rules.message_expr("angka_tidak_valid", "terlalu_besar", nilai=_shown(raw), batas=pl.lit(angka(MAX_COUNT))))
+        .then(
+            rules.message_expr(
+                "angka_tidak_valid", "terlalu_besar", nilai=_shown(raw), batas=pl.lit(angka(MAX_COUNT))
+            )
+        )
         .when(raw.str.starts_with("#"))
         .then(rules.message_expr("angka_tidak_valid", "sel_galat", nilai=_shown(raw)))
         .when(raw.str.starts_with("="))
@@ -503,12 +534,22 @@ def _count_findings() -> list[RowRule]:
     raw = pl.col("mentah")
     # A bad cell in a kecamatan row is located by line and code, one in the JUMLAH row by line.
     cell = [
-        _rule(when, "angka_tidak_valid", kolom, rules.message_expr(
-            "angka_tidak_valid", case, where=where, kolom=kolom, masalah=_count_problem()), raw)
+        _rule(
+            when,
+            "angka_tidak_valid",
+            kolom,
+            rules.message_expr("angka_tidak_valid", case, where=where, kolom=kolom, masalah=_count_problem()),
+            raw,
+        )
         for when, case, where in ((bad_kecamatan, "sel", _where()), (bad_total, "jumlah", _line()))
     ]
     sentence = rules.message_expr(
-        "jumlah_tidak_sesuai", "kolom", where=_line(), kolom=kolom, nilai=format_count_expr(value), jumlah=format_count_expr(total)
+        "jumlah_tidak_sesuai",
+        "kolom",
+        where=_line(),
+        kolom=kolom,
+        nilai=format_count_expr(value),
+        jumlah=format_count_expr(total),
     )
     return [*cell, _rule(not_sum, "jumlah_tidak_sesuai", kolom, sentence, raw)]
 
@@ -530,8 +571,11 @@ def _date_findings() -> list[RowRule]:
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
         rules.message_expr(
-            "tanggal_tidak_valid", "baris_berbeda",
-            where=_where(), tanggal=pl.col("_tanggal").cast(pl.String), tanggal_umum=usual.cast(pl.String),
+            "tanggal_tidak_valid",
+            "baris_berbeda",
+            where=_where(),
+            tanggal=pl.col("_tanggal").cast(pl.String),
+            tanggal_umum=usual.cast(pl.String),
         ),
         raw,
     )

@@ -37,7 +37,10 @@ TABLES = ("riwayat_unggahan", "unggahan", "kualitas_data", "riwayat_kecamatan")
 JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
 _REFERENCE = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"--[^\n]*")
-_CTE = re.compile(r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*(?:(?:not\s+)?materialized\s*)?\(", re.IGNORECASE | re.MULTILINE)
+_CTE = re.compile(
+    r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*(?:(?:not\s+)?materialized\s*)?\(",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def names() -> list[str]:
@@ -88,7 +91,9 @@ def macro(name: str) -> str:
     # would change the SQL's meaning; and DuckDB expands a macro inside its caller's CTE scope, so
     # the macro of another relation reading table x would read the caller's CTE x instead.
     if clash := ctes(name) & (tables_read() | set(names())):
-        raise WarehouseError("CTE bernama seperti relasi gudang data; ganti namanya", sql=name, cte=sorted(clash))
+        raise WarehouseError(
+            "CTE bernama seperti relasi gudang data; ganti namanya", sql=name, cte=sorted(clash)
+        )
     reads_at_t = reads(name)
 
     def at_t(match: re.Match) -> str:
@@ -118,7 +123,9 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
         con.execute("set search_path = 'memory.main,gudang.main'")
     except duckdb.Error as exc:
         con.close()
-        raise WarehouseError("gudang data tidak dapat dibuka", warehouse=path, reason=str(exc).splitlines()[0]) from exc
+        raise WarehouseError(
+            "gudang data tidak dapat dibuka", warehouse=path, reason=str(exc).splitlines()[0]
+        ) from exc
     return con
 
 
@@ -144,7 +151,10 @@ def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection
     try:
         start = journal_start(con)
         if start is None:
-            raise ReportError("gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali", warehouse=path)
+            raise ReportError(
+                "gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali",
+                warehouse=path,
+            )
         if isinstance(t, str):
             run = t
             t = run_time(con, run)
@@ -155,13 +165,17 @@ def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection
         if t < start:
             raise ReportError(
                 f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "
-                f"angka sebagaimana diketahui pada {as_text(t)} tidak dapat disusun ulang", warehouse=path)
+                f"angka sebagaimana diketahui pada {as_text(t)} tidak dapat disusun ulang",
+                warehouse=path,
+            )
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
         for name in order():
             con.execute(f"create table memory.main.{name} as {source(name)}", _params(name, t))  # name: ours
         yield con
     except duckdb.Error as exc:
-        raise WarehouseError("gudang data tidak dapat dibaca", warehouse=path, reason=str(exc).splitlines()[0]) from exc
+        raise WarehouseError(
+            "gudang data tidak dapat dibaca", warehouse=path, reason=str(exc).splitlines()[0]
+        ) from exc
     finally:
         con.close()
 

@@ -40,10 +40,14 @@ def write(warehouse: Path, out: Path, progress: Callable[[str], None] = lambda t
         con.execute("detach gudang")
     except duckdb.Error as exc:
         temporary.unlink(missing_ok=True)
-        raise WarehouseError("cadangan tidak dapat ditulis", path=out, reason=str(exc).splitlines()[0]) from exc
+        raise WarehouseError(
+            "cadangan tidak dapat ditulis", path=out, reason=str(exc).splitlines()[0]
+        ) from exc
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise WarehouseError("cadangan tidak dapat ditulis", path=out, reason=exc.strerror or str(exc)) from exc
+        raise WarehouseError(
+            "cadangan tidak dapat ditulis", path=out, reason=exc.strerror or str(exc)
+        ) from exc
     finally:
         con.close()
     publish.fsync(temporary)
@@ -60,16 +64,32 @@ def _check(warehouse: Path, out: Path) -> None:
     if not out.parent.is_dir():
         raise UsageError(f"folder {out.parent} tidak ada")
     if out.parent == publish.folder_of(warehouse) or publish.folder_of(warehouse) in out.parents:
-        raise UsageError(f"cadangan tidak boleh di dalam {publish.folder_of(warehouse)} (folder milik gudang data)")
+        raise UsageError(
+            f"cadangan tidak boleh di dalam {publish.folder_of(warehouse)} (folder milik gudang data)"
+        )
 
 
 def _copy(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) -> list[str]:
     """Every relation of the catalog as a table, except the views the migrations made again."""
-    relations = [r for (r,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = 'terbit'"
-        " union select view_name from duckdb_views() where database_name = 'terbit' and not internal order by 1").fetchall()]
-    views = {v for (v,) in con.execute("select view_name from duckdb_views() where database_name = 'gudang'").fetchall()}
-    tables = {t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = 'gudang'").fetchall()}
+    relations = [
+        r
+        for (r,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'terbit'"
+            " union select view_name from duckdb_views() where database_name = 'terbit' and not internal order by 1"
+        ).fetchall()
+    ]
+    views = {
+        v
+        for (v,) in con.execute(
+            "select view_name from duckdb_views() where database_name = 'gudang'"
+        ).fetchall()
+    }
+    tables = {
+        t
+        for (t,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'gudang'"
+        ).fetchall()
+    }
     copied = []
     con.execute("begin")
     for name in relations:

@@ -24,7 +24,11 @@ def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
         con.execute(sql("riwayat/arsipkan_angka"))
     finally:
         con.unregister("berkas_gugur")
-    partitions.mark(con, ("arsip_riwayat_kecamatan",), partitions.months_of(files.filter(~pl.col("status").is_in(VALID))["tanggal"]))
+    partitions.mark(
+        con,
+        ("arsip_riwayat_kecamatan",),
+        partitions.months_of(files.filter(~pl.col("status").is_in(VALID))["tanggal"]),
+    )
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime) -> None:

@@ -65,10 +65,17 @@ def changes(groups: pl.DataFrame, before: Bounds, after: Bounds, kabupaten: list
         return None
     dari = (
         groups.filter(pl.col("kode_kabupaten").is_in(kabupaten) & pl.col("tanggal").is_not_null())
-        .group_by("kode_kabupaten").agg(pl.col("tanggal").min().alias("dari"))
+        .group_by("kode_kabupaten")
+        .agg(pl.col("tanggal").min().alias("dari"))
     )
-    grown = [b for b, a in ((before.terakhir_laporan, after.terakhir_laporan), (before.terakhir_berkas, after.terakhir_berkas))
-             if a is not None and (b is None or a > b)]
+    grown = [
+        b
+        for b, a in (
+            (before.terakhir_laporan, after.terakhir_laporan),
+            (before.terakhir_berkas, after.terakhir_berkas),
+        )
+        if a is not None and (b is None or a > b)
+    ]
     if grown:
         if any(b is None for b in grown):
             return None
@@ -78,7 +85,10 @@ def changes(groups: pl.DataFrame, before: Bounds, after: Bounds, kabupaten: list
 
 
 def _moved_back(before: Bounds, after: Bounds) -> bool:
-    pairs = ((before.terakhir_laporan, after.terakhir_laporan), (before.terakhir_berkas, after.terakhir_berkas))
+    pairs = (
+        (before.terakhir_laporan, after.terakhir_laporan),
+        (before.terakhir_berkas, after.terakhir_berkas),
+    )
     return any(b is not None and (a is None or a < b) for b, a in pairs)
 
 
@@ -97,7 +107,9 @@ def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = Non
         since = None if full else perubahan["dari"].min()
         for mart in order():
             if full:
-                con.execute(f"create or replace table {mart} as {sql('marts/' + mart)}")  # mart: a file name of ours
+                con.execute(
+                    f"create or replace table {mart} as {sql('marts/' + mart)}"
+                )  # mart: a file name of ours
             else:
                 con.execute(_delete(mart))
                 con.execute(f"insert into {mart} by name {sql('marts/' + mart)}")
@@ -111,13 +123,20 @@ def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = Non
 
 def _built(con: duckdb.DuckDBPyConnection) -> bool:
     """Every mart exists (a new warehouse has none yet: its first refresh builds them whole)."""
-    tables = {t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = current_database()").fetchall()}
+    tables = {
+        t
+        for (t,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+    }
     return set(names()) <= tables
 
 
 def _delete(mart: str) -> str:
     """The statement that removes the rows `perubahan_mart` names from `mart`."""
     if mart == "progres_provinsi":  # keyed by province: its kabupaten's earliest date
-        return (f"delete from {mart} using (select left(kode_kabupaten, 2) as kode_provinsi, min(dari) as dari"
-                f" from {CHANGES} group by 1) as p where {mart}.kode_provinsi = p.kode_provinsi and {mart}.tanggal >= p.dari")
+        return (
+            f"delete from {mart} using (select left(kode_kabupaten, 2) as kode_provinsi, min(dari) as dari"
+            f" from {CHANGES} group by 1) as p where {mart}.kode_provinsi = p.kode_provinsi and {mart}.tanggal >= p.dari"
+        )
     return f"delete from {mart} using {CHANGES} as p where {mart}.kode_kabupaten = p.kode_kabupaten and {mart}.tanggal >= p.dari"

@@ -47,7 +47,11 @@ def mark(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str], mo
     """Record that these tables' partitions of these months changed (caller holds the transaction)."""
     if not months:
         return
-    pairs = pl.DataFrame([(t, m) for t in tables for m in months], schema={"tabel": pl.String, "bulan": pl.String}, orient="row")
+    pairs = pl.DataFrame(
+        [(t, m) for t in tables for m in months],
+        schema={"tabel": pl.String, "bulan": pl.String},
+        orient="row",
+    )
     con.register("kotor_df", pairs)
     try:
         con.execute("insert into bagian_kotor select * from kotor_df except select * from bagian_kotor")
@@ -55,11 +59,14 @@ def mark(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str], mo
         con.unregister("kotor_df")
 
 
-def mark_from(con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params: list | None = None) -> None:
+def mark_from(
+    con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params: list | None = None
+) -> None:
     """Mark every partition of `table` that holds a row matching `where`."""
     con.execute(
         f"insert into bagian_kotor select distinct ?, {MONTH} from {table} where {where}"
-        f" except select * from bagian_kotor", [table, *(params or [])],
+        f" except select * from bagian_kotor",
+        [table, *(params or [])],
     )
 
 
@@ -67,10 +74,13 @@ def mark_table(con: duckdb.DuckDBPyConnection, table: str, since: date | None = 
     """Mark the partitions of `table` from the month of `since` on (every one when None), those
     published too (a partition all of whose rows went disappears)."""
     start = f"{since:%Y-%m}" if since is not None else ""
-    mark_from(con, table, "tanggal >= ?" if since is not None else "true", [since] if since is not None else [])
+    mark_from(
+        con, table, "tanggal >= ?" if since is not None else "true", [since] if since is not None else []
+    )
     con.execute(
         "insert into bagian_kotor select tabel, bulan from bagian where tabel = ? and bulan >= ? and bulan <> ?"
-        " except select * from bagian_kotor", [table, start, SCHEMA],
+        " except select * from bagian_kotor",
+        [table, start, SCHEMA],
     )
 
 
@@ -80,12 +90,14 @@ def mark_all(con: duckdb.DuckDBPyConnection) -> None:
         if exists(con, table):
             mark_from(con, table)
     con.execute(
-        "insert into bagian_kotor select tabel, bulan from bagian where bulan <> ? except select * from bagian_kotor", [SCHEMA]
+        "insert into bagian_kotor select tabel, bulan from bagian where bulan <> ? except select * from bagian_kotor",
+        [SCHEMA],
     )
 
 
 def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() and table_name = ?", [table]
+        "select count(*) from duckdb_tables() where database_name = current_database() and table_name = ?",
+        [table],
     ).fetchall()
     return found == [(1,)]

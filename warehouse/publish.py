@@ -64,7 +64,11 @@ def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """The first half of a publication: the changed partitions as new files, listed in `bagian`
     in one transaction with a new number. Until the catalog is swapped in, analysts see the last."""
     stale = stale_schemas(con, folder)
-    if con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)] and not stale and last_number(con) > 0:
+    if (
+        con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)]
+        and not stale
+        and last_number(con) > 0
+    ):
         return  # nothing changed since the last publication (its catalog may still be missing)
     number = last_number(con) + 1
     con.execute("begin")
@@ -126,12 +130,17 @@ def inspect(warehouse: Path) -> Found:
             problem = _short(con, warehouse)
             if problem:
                 return Found("rusak", problem)
-            views = dict(con.execute(
-                "select view_name, sql from duckdb_views() where database_name = 'katalog' and not internal").fetchall())
+            views = dict(
+                con.execute(
+                    "select view_name, sql from duckdb_views() where database_name = 'katalog' and not internal"
+                ).fetchall()
+            )
             if "unggahan" not in views:
                 return Found("lengkap")
             number = None
-            if con.execute("select count(*) from duckdb_tables() where database_name = 'katalog' and table_name = 'terbitan'").fetchall() == [(1,)]:
+            if con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'katalog' and table_name = 'terbitan'"
+            ).fetchall() == [(1,)]:
                 ((number,),) = con.execute("select max(nomor) from katalog.main.terbitan").fetchall()
     except duckdb.Error as exc:
         return Found("rusak", f"tidak terbaca sebagai berkas DuckDB: {str(exc).splitlines()[0]}")
@@ -144,7 +153,8 @@ def _short(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
     if warehouse.with_name(warehouse.name + ".wal").exists():
         return ""
     ((blocks, block_size),) = con.execute(
-        "select total_blocks, block_size from pragma_database_size() where database_name = 'katalog'").fetchall()
+        "select total_blocks, block_size from pragma_database_size() where database_name = 'katalog'"
+    ).fetchall()
     expected, actual = DUCKDB_HEADERS + blocks * block_size, warehouse.stat().st_size
     return f"terpotong: {angka(actual)} dari {angka(expected)} bita" if actual < expected else ""
 
@@ -188,7 +198,10 @@ def opened(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def continue_numbering(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """A working file made anew (restored, converted) numbers its publications after every file
     already in the folder: a published file is never written over while a catalog may name it."""
-    highest = max((int(p.name.split(".")[-2]) for p in folder.glob("*/*.parquet") if p.name.split(".")[-2].isdigit()), default=0)
+    highest = max(
+        (int(p.name.split(".")[-2]) for p in folder.glob("*/*.parquet") if p.name.split(".")[-2].isdigit()),
+        default=0,
+    )
     if highest > last_number(con):
         con.execute("insert into terbitan values (?, now())", [highest])
 
@@ -200,8 +213,12 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
         return
     target = folder / table / f"{month}.{number}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    query = f"select * from {table} where {condition(month)} order by {PARTITIONED[table]}"  # table, month: ours
-    ((rows,),) = con.execute(f"copy ({query}) to {_literal(target)} (format parquet, compression zstd)").fetchall()
+    query = (
+        f"select * from {table} where {condition(month)} order by {PARTITIONED[table]}"  # table, month: ours
+    )
+    ((rows,),) = con.execute(
+        f"copy ({query}) to {_literal(target)} (format parquet, compression zstd)"
+    ).fetchall()
     if rows:
         fsync(target)
         con.execute("insert into bagian values (?, ?, ?)", [table, month, _relative(target, folder)])
@@ -217,7 +234,9 @@ def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
 
 def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> bool:
     """The table's published schema file has its columns now (a migration may have changed them)."""
-    listed = con.execute("select berkas from bagian where tabel = ? and bulan = ?", [table, SCHEMA]).fetchall()
+    listed = con.execute(
+        "select berkas from bagian where tabel = ? and bulan = ?", [table, SCHEMA]
+    ).fetchall()
     if not listed or not (folder / listed[0][0]).is_file():
         return False
     now = con.execute(f"select column_name, column_type from (describe {table})").fetchall()  # table: ours
@@ -251,7 +270,9 @@ def _relative(path: Path, folder: Path) -> str:
 def _release(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str) -> None:
     """Unlist a partition's published file; its time stamp now says when it was replaced, which
     is when its grace starts (collect_garbage)."""
-    for (path,) in con.execute("select berkas from bagian where tabel = ? and bulan = ?", [table, month]).fetchall():
+    for (path,) in con.execute(
+        "select berkas from bagian where tabel = ? and bulan = ?", [table, month]
+    ).fetchall():
         try:
             os.utime(folder / path)
         except FileNotFoundError:
@@ -268,18 +289,27 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
     folder = folder_of(warehouse)
     for table, path in con.execute("select tabel, berkas from bagian order by tabel, bulan").fetchall():
         listing.setdefault(table, []).append(str(folder / path))
-    views = [text for (text,) in con.execute(
-        "select sql from duckdb_views() where database_name = 'gudang' and not internal order by view_name").fetchall()]
+    views = [
+        text
+        for (text,) in con.execute(
+            "select sql from duckdb_views() where database_name = 'gudang' and not internal order by view_name"
+        ).fetchall()
+    ]
     con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
     try:
         for table in CATALOG_TABLES:
             if exists(con, table):
                 con.execute(f"create table katalog.main.{table} as select * from gudang.main.{table}")  # ours
-        con.execute("create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?", [number])
+        con.execute(
+            "create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?",
+            [number],
+        )
         con.execute("use katalog")
         for table, files in listing.items():
             quoted = ", ".join(_literal(f) for f in files)
-            con.execute(f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)")
+            con.execute(
+                f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)"
+            )
         for text in views:
             con.execute(text)
         install_macros(con)
@@ -309,7 +339,9 @@ def _catalog_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r for (r,) in rows}
 
 
-def collect_garbage(con: duckdb.DuckDBPyConnection, folder: Path, grace_hours: float = GRACE_HOURS) -> list[Path]:
+def collect_garbage(
+    con: duckdb.DuckDBPyConnection, folder: Path, grace_hours: float = GRACE_HOURS
+) -> list[Path]:
     """Remove Parquet files the current catalog does not list, replaced longer ago than the grace."""
     kept = {str(folder / path) for (path,) in con.execute("select berkas from bagian").fetchall()}
     cutoff = time.time() - grace_hours * 3600

@@ -50,7 +50,9 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute(f"use {alias}")
     except duckdb.Error as exc:
         con.close()
-        raise WarehouseError("gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)) from exc
+        raise WarehouseError(
+            "gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)
+        ) from exc
     try:
         yield con
     finally:
@@ -102,7 +104,9 @@ def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def ledger_rows(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], schema: pl.Schema) -> pl.DataFrame:
+def ledger_rows(
+    con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], schema: pl.Schema
+) -> pl.DataFrame:
     """The `unggahan` rows of the given (file, sha256), in the given schema (the run's frames')."""
     wanted = pl.DataFrame(keys, schema={"file": pl.String, "sha256": pl.String}, orient="row")
     con.register("baris_diminta", wanted)

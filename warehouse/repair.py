@@ -31,8 +31,10 @@ def lost(warehouse: Path, found: Found) -> WarehouseError | None:
     """With no working file: the error saying what is lost when the catalog or a file it names is
     damaged (None when the publication is whole, and the working file can be read back from it)."""
     if found.kind == "rusak":
-        what = (f"katalog {warehouse} rusak ({found.problem}): daftar berkas yang diterbitkan, wilayah, cakupan "
-                "dan catatan proses tidak terbaca")
+        what = (
+            f"katalog {warehouse} rusak ({found.problem}): daftar berkas yang diterbitkan, wilayah, cakupan "
+            "dan catatan proses tidak terbaca"
+        )
     elif found.kind == "katalog" and (bad := _flawed(found.files)):
         what = f"{_listed(bad)}: data itu tidak ada lagi di gudang data"
     else:
@@ -55,19 +57,34 @@ def repair(con: duckdb.DuckDBPyConnection, warehouse: Path, found: Found, origin
     folder = publish.folder_of(warehouse)
     what = []
     if origin == "dipulihkan":
-        what.append("berkas kerja tidak ada: dibuat ulang dari katalog" + (f" terbitan {found.number}" if found.number else ""))
+        what.append(
+            "berkas kerja tidak ada: dibuat ulang dari katalog"
+            + (f" terbitan {found.number}" if found.number else "")
+        )
     elif found.kind is None and origin == "ada":
         what.append("katalog tidak ada: ditulis ulang dari berkas kerja")
     elif found.kind == "rusak":
         what.append(f"katalog rusak ({found.problem}), ditulis ulang dari berkas kerja")
     if foreign := found.foreign(folder):
-        what.append(f"katalog menunjuk berkas di {foreign[0].parent.parent} (gudang data disalin atau dipindah): "
-                    f"kini berkas di {folder}")
-    listed = {berkas: (table, month) for table, month, berkas in con.execute("select tabel, bulan, berkas from bagian").fetchall()}
+        what.append(
+            f"katalog menunjuk berkas di {foreign[0].parent.parent} (gudang data disalin atau dipindah): "
+            f"kini berkas di {folder}"
+        )
+    listed = {
+        berkas: (table, month)
+        for table, month, berkas in con.execute("select tabel, bulan, berkas from bagian").fetchall()
+    }
     own = {f for f in found.files if f.is_relative_to(folder)} | {folder / b for b in listed}
     if bad := _flawed(sorted(own)):
         what.append(f"{_listed(bad)}, ditulis ulang dari berkas kerja")
-        _unpublish(con, [listed[f.relative_to(folder).as_posix()] for f in bad if f.relative_to(folder).as_posix() in listed])
+        _unpublish(
+            con,
+            [
+                listed[f.relative_to(folder).as_posix()]
+                for f in bad
+                if f.relative_to(folder).as_posix() in listed
+            ],
+        )
     if not what:
         return ""
     con.execute("checkpoint")

@@ -99,7 +99,10 @@ class WriteSession:
             return True
         if publish.stale_schemas(self.con, publish.folder_of(self.path)):
             return True  # a migration changed a table's columns
-        return publish.published_number(self.path) != publish.last_number(self.con) or publish.last_number(self.con) == 0
+        return (
+            publish.published_number(self.path) != publish.last_number(self.con)
+            or publish.last_number(self.con) == 0
+        )
 
 
 # The writer's DuckDB memory. DuckDB keeps what it read up to this limit: on three years of national
@@ -139,7 +142,9 @@ def writing(path: Path, scope: str | None = None, change_scope: bool = False) ->
             reason = str(exc).splitlines()[0]
             raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=reason) from exc
         except OSError as exc:
-            raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=exc.strerror or str(exc)) from exc
+            raise WarehouseError(
+                "gudang data tidak dapat ditulis", path=path, reason=exc.strerror or str(exc)
+            ) from exc
         finally:
             if session is not None:
                 try:
@@ -156,12 +161,16 @@ def _check_target(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WarehouseError("folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror) from exc
+        raise WarehouseError(
+            "folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror
+        ) from exc
     if not os.access(path.parent, os.W_OK):
         raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
 
 
-def _open_work(path: Path, folder: Path, spill: Path, found: publish.Found) -> tuple[duckdb.DuckDBPyConnection, str]:
+def _open_work(
+    path: Path, folder: Path, spill: Path, found: publish.Found
+) -> tuple[duckdb.DuckDBPyConnection, str]:
     """A connection to the migrated working file, attached as `gudang`, and where that file came
     from: "ada" (there already), "baru" (a new warehouse), "disalin" (a whole DuckDB warehouse
     copied in), "dipulihkan" (lost, read back from the catalog).
@@ -233,7 +242,8 @@ def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     during the copy leaves the old file whole and a `.baru` removed by the next run)."""
     con.execute("checkpoint")
     ((total, free, block_size),) = con.execute(
-        "select total_blocks, free_blocks, block_size from pragma_database_size() where database_name = 'gudang'").fetchall()
+        "select total_blocks, free_blocks, block_size from pragma_database_size() where database_name = 'gudang'"
+    ).fetchall()
     if free <= COMPACT_FREE_SHARE * total or free * block_size < COMPACT_MIN_FREE_BYTES:
         return
     new = work.with_name(work.name + ".baru")
@@ -253,9 +263,13 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     marts too, which the migrations do not make)."""
     con.execute("attach ? as terbit (read_only)", [str(path)])
     try:
-        published = {r for (r,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'terbit'"
-            " union select view_name from duckdb_views() where database_name = 'terbit'").fetchall()}
+        published = {
+            r
+            for (r,) in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'terbit'"
+                " union select view_name from duckdb_views() where database_name = 'terbit'"
+            ).fetchall()
+        }
         con.execute("begin")
         for table in [*publish.CATALOG_TABLES, *partitions.PARTITIONED]:
             if table == "schema_migrations" or table not in published:
@@ -293,7 +307,10 @@ def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> bool
 
 def _scope_of_regions(con: duckdb.DuckDBPyConnection) -> str | None:
     """The canonical scope whose regions the warehouse holds (None when it holds none)."""
-    provinces = [p for (p,) in con.execute("select distinct kode_provinsi from wilayah_kabupaten order by 1").fetchall()]
+    provinces = [
+        p
+        for (p,) in con.execute("select distinct kode_provinsi from wilayah_kabupaten order by 1").fetchall()
+    ]
     return regions.canonical(",".join(provinces)) if provinces else None
 
 
@@ -331,7 +348,12 @@ def replace_files(
 ) -> list[tuple[str, str]]:
     """Swap the ledger, findings and figures of the re-decided files (caller holds the transaction);
     returns (file, sha256) of the loaded files this retired (their path now holds other bytes)."""
-    frames = {"cleared": cleared.select("file", "sha256", "kode_kabupaten", "tanggal"), "unggahan_df": unggahan, "kualitas_df": kualitas, "riwayat_df": riwayat}
+    frames = {
+        "cleared": cleared.select("file", "sha256", "kode_kabupaten", "tanggal"),
+        "unggahan_df": unggahan,
+        "kualitas_df": kualitas,
+        "riwayat_df": riwayat,
+    }
     for name, frame in frames.items():
         con.register(name, frame)
     try:
@@ -342,7 +364,9 @@ def replace_files(
         con.execute("insert into unggahan by name select * from unggahan_df")
         con.execute("insert into kualitas_data by name select * from kualitas_df")
         con.execute("insert into riwayat_kecamatan by name select * from riwayat_df")
-        partitions.mark(con, ("unggahan", "kualitas_data", "riwayat_kecamatan"), partitions.months_of(cleared["tanggal"]))
+        partitions.mark(
+            con, ("unggahan", "kualitas_data", "riwayat_kecamatan"), partitions.months_of(cleared["tanggal"])
+        )
         return retired
     finally:
         for name in frames:

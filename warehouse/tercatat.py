@@ -38,7 +38,9 @@ def remember_arrivals(con: duckdb.DuckDBPyConnection, seen: pl.DataFrame, decide
     con.register("kedatangan_baru", seen.select("file", "sha256", arrived))
     con.register("kedatangan_diputuskan", decided.select("file", "sha256"))
     try:
-        con.execute("delete from kedatangan where (file, sha256) in (select (file, sha256) from kedatangan_diputuskan)")
+        con.execute(
+            "delete from kedatangan where (file, sha256) in (select (file, sha256) from kedatangan_diputuskan)"
+        )
         con.execute(
             "insert into kedatangan select file, sha256, tiba_pada from kedatangan_baru"
             " where (file, sha256) not in (select (file, sha256) from kedatangan)"
@@ -66,4 +68,7 @@ def owed(con: duckdb.DuckDBPyConnection) -> list[Owed]:
 
 def settle(con: duckdb.DuckDBPyConnection, receipt: Owed) -> None:
     """The receipt is written: it is no longer owed."""
-    con.execute("delete from tanda_terima_terutang where run_id = ? and kode_kabupaten = ?", [receipt.run_id, receipt.kode_kabupaten])
+    con.execute(
+        "delete from tanda_terima_terutang where run_id = ? and kode_kabupaten = ?",
+        [receipt.run_id, receipt.kode_kabupaten],
+    )

@@ -44,7 +44,9 @@ def test_figures_do_not_depend_on_the_batch():
     for column in alone:
         assert (alone[column][0] == together[column][0]).all()
     # rekam_hari_ini is the rise of sudah_rekam since the day before
-    assert (together["rekam_hari_ini"][:, 1:] == together["sudah_rekam"][:, 1:] - together["sudah_rekam"][:, :-1]).all()
+    assert (
+        together["rekam_hari_ini"][:, 1:] == together["sudah_rekam"][:, 1:] - together["sudah_rekam"][:, :-1]
+    ).all()
 
 
 def test_subset_links_the_first_days(tmp_path):

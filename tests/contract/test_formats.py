@@ -11,16 +11,19 @@ import pytest
 from contract.formats import path_text, visible
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("12\xa0345", "12\\xa0345"),  # no-break space: read as `12 345` it hides why the count is refused
-    ("12\u202f345", "12\\u202f345"),  # narrow no-break space, the French thousands separator
-    ("12\u3000345", "12\\u3000345"),  # ideographic space
-    ("5201\u200b01", "5201\\u200b01"),  # zero-width space
-    ("Gerung\u200c\u200d\u2060", "Gerung\\u200c\\u200d\\u2060"),  # zero-width joiners, word joiner
-    ("baris\u2028baru", "baris\\u2028baru"),  # line separator
-    ("lunak\xadhubung", "lunak\\xadhubung"),  # soft hyphen
-    ("tag\U000e0041", "tag\\U000e0041"),  # a tag character, beyond the BMP
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("12\xa0345", "12\\xa0345"),  # no-break space: read as `12 345` it hides why the count is refused
+        ("12\u202f345", "12\\u202f345"),  # narrow no-break space, the French thousands separator
+        ("12\u3000345", "12\\u3000345"),  # ideographic space
+        ("5201\u200b01", "5201\\u200b01"),  # zero-width space
+        ("Gerung\u200c\u200d\u2060", "Gerung\\u200c\\u200d\\u2060"),  # zero-width joiners, word joiner
+        ("baris\u2028baru", "baris\\u2028baru"),  # line separator
+        ("lunak\xadhubung", "lunak\\xadhubung"),  # soft hyphen
+        ("tag\U000e0041", "tag\\U000e0041"),  # a tag character, beyond the BMP
+    ],
+)
 def test_hidden_characters_are_written_as_escapes(raw, shown):
     assert visible(raw) == shown
     assert visible(shown) == shown  # idempotent: what it writes holds nothing hidden
@@ -29,10 +32,15 @@ def test_hidden_characters_are_written_as_escapes(raw, shown):
 def test_every_invisible_or_space_like_character_is_escaped():
     # whatever Python's Unicode tables hold: every control, every format character, every space
     # other than the ordinary one, the line and paragraph separators
-    missed = [f"U+{cp:04X}" for cp in range(sys.maxunicode + 1)
-              if (unicodedata.category(chr(cp)) in ("Cc", "Cf", "Zl", "Zp") or
-                  (unicodedata.category(chr(cp)) == "Zs" and cp != 0x20))
-              and visible(chr(cp)) == chr(cp)]
+    missed = [
+        f"U+{cp:04X}"
+        for cp in range(sys.maxunicode + 1)
+        if (
+            unicodedata.category(chr(cp)) in ("Cc", "Cf", "Zl", "Zp")
+            or (unicodedata.category(chr(cp)) == "Zs" and cp != 0x20)
+        )
+        and visible(chr(cp)) == chr(cp)
+    ]
     assert missed == []
     # and the identity on ordinary text
     text = "Lombok Barat, Kec. Gerung — 12.345 (é, ñ, 中文, 🙂) <b>&amp;"

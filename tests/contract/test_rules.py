@@ -13,13 +13,25 @@ from tests.corpus import corpus
 
 # CONTRACT §2, the table of `aturan` and levels, as the contract writes it.
 CONTRACT = {
-    "berkas_tidak_terbaca": "error", "berkas_terlalu_besar": "error", "kolom_hilang": "error",
-    "kolom_ganda": "error", "tanggal_tidak_valid": "error", "kecamatan_tidak_dikenal": "error",
-    "kecamatan_kabupaten_lain": "error", "kecamatan_ganda": "error", "angka_tidak_valid": "error",
-    "rekam_melebihi_wajib": "error", "belum_rekam_tidak_sesuai": "error", "cetak_melebihi_rekam": "error",
-    "keliling_melebihi_harian": "error", "jumlah_tidak_sesuai": "error",
-    "kecamatan_tidak_lapor": "warning", "rekam_menurun": "warning", "rekam_harian_tidak_sesuai": "warning",
-    "wajib_ktp_melonjak": "warning", "nama_tidak_sesuai": "warning",
+    "berkas_tidak_terbaca": "error",
+    "berkas_terlalu_besar": "error",
+    "kolom_hilang": "error",
+    "kolom_ganda": "error",
+    "tanggal_tidak_valid": "error",
+    "kecamatan_tidak_dikenal": "error",
+    "kecamatan_kabupaten_lain": "error",
+    "kecamatan_ganda": "error",
+    "angka_tidak_valid": "error",
+    "rekam_melebihi_wajib": "error",
+    "belum_rekam_tidak_sesuai": "error",
+    "cetak_melebihi_rekam": "error",
+    "keliling_melebihi_harian": "error",
+    "jumlah_tidak_sesuai": "error",
+    "kecamatan_tidak_lapor": "warning",
+    "rekam_menurun": "warning",
+    "rekam_harian_tidak_sesuai": "warning",
+    "wajib_ktp_melonjak": "warning",
+    "nama_tidak_sesuai": "warning",
 }
 
 
@@ -48,7 +60,9 @@ def test_every_sentence_renders_alike_in_python_and_polars(rule):
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         values = {name: f"<{name}>" for name in fields}
         by_python = rules.message(rule.aturan, case, **values)
-        by_polars = pl.select(rules.message_expr(rule.aturan, case, **{k: pl.lit(v) for k, v in values.items()})).item()
+        by_polars = pl.select(
+            rules.message_expr(rule.aturan, case, **{k: pl.lit(v) for k, v in values.items()})
+        ).item()
         assert by_python == by_polars, (rule.aturan, case)
 
 

@@ -16,7 +16,12 @@ def test_defaults_live_under_the_project_data_folder(monkeypatch):
     for key in ("EKTP_LANDING", "EKTP_WAREHOUSE", "EKTP_PROVINSI", "EKTP_TARGET", "EKTP_TODAY"):
         monkeypatch.delenv(key, raising=False)
     s = Settings.load()
-    assert (s.landing, s.warehouse, s.provinsi, s.target) == (DATA_DIR / "landing", DATA_DIR / "warehouse.duckdb", "52", date(2018, 6, 1))
+    assert (s.landing, s.warehouse, s.provinsi, s.target) == (
+        DATA_DIR / "landing",
+        DATA_DIR / "warehouse.duckdb",
+        "52",
+        date(2018, 6, 1),
+    )
     assert s.receipts == DATA_DIR / "tanda_terima" and s.reports == DATA_DIR / "laporan"
 
 
@@ -28,13 +33,16 @@ def test_environment_then_flags(monkeypatch):
     assert (s.warehouse, s.batch_files, s.provinsi) == (Path("/srv/b.duckdb"), 50, "52")
 
 
-@pytest.mark.parametrize(("key", "value", "line"), [
-    ("EKTP_BATCH_FILES", "-1", "EKTP_BATCH_FILES harus >= 1, bukan '-1'"),
-    ("EKTP_BATCH_FILES", "banyak", "EKTP_BATCH_FILES harus bilangan bulat, bukan 'banyak'"),
-    ("EKTP_TARGET", "1 Juni", "EKTP_TARGET harus tanggal YYYY-MM-DD, bukan '1 Juni'"),
-    ("EKTP_MIN_AGE_SECONDS", "-5", "EKTP_MIN_AGE_SECONDS harus >= 0, bukan '-5'"),
-    ("EKTP_PREFECT_PORT", "70000", "EKTP_PREFECT_PORT harus <= 65535, bukan '70000'"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "line"),
+    [
+        ("EKTP_BATCH_FILES", "-1", "EKTP_BATCH_FILES harus >= 1, bukan '-1'"),
+        ("EKTP_BATCH_FILES", "banyak", "EKTP_BATCH_FILES harus bilangan bulat, bukan 'banyak'"),
+        ("EKTP_TARGET", "1 Juni", "EKTP_TARGET harus tanggal YYYY-MM-DD, bukan '1 Juni'"),
+        ("EKTP_MIN_AGE_SECONDS", "-5", "EKTP_MIN_AGE_SECONDS harus >= 0, bukan '-5'"),
+        ("EKTP_PREFECT_PORT", "70000", "EKTP_PREFECT_PORT harus <= 65535, bukan '70000'"),
+    ],
+)
 def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, key, value, line):
     # EKTP_BATCH_FILES=-1 used to decide nothing without a word
     monkeypatch.setenv(key, value)
@@ -62,5 +70,7 @@ def test_report_covers_the_scope_province_or_all():
 
 def test_settings_travel_as_json_and_come_back_equal():
     # what `ektp serve` hands its deployments as the default `settings` parameter
-    s = Settings.load(landing=Path("/srv/landing"), today=date(2018, 4, 21), notify_url="http://127.0.0.1:9/x")
+    s = Settings.load(
+        landing=Path("/srv/landing"), today=date(2018, 4, 21), notify_url="http://127.0.0.1:9/x"
+    )
     assert Settings.model_validate(s.model_dump(mode="json")) == s

@@ -97,11 +97,7 @@ def write_big_file(path: Path, lines: int = BIG_LINES) -> None:
 
 def files_under(landing: Path) -> set[str]:
     """Every file (or symlink) under the landing folder, relative, '/'-separated."""
-    return {
-        p.relative_to(landing).as_posix()
-        for p in landing.rglob("*")
-        if p.is_symlink() or p.is_file()
-    }
+    return {p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_symlink() or p.is_file()}
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:

@@ -28,9 +28,18 @@ SUMBAWA_BARAT = [
     ("520707", "Brang Ene"),
     ("520708", "Maluk"),
 ]
-HEADER = ["Tanggal", "Kode Kecamatan", "Nama Kecamatan", "Wajib KTP", "Sudah Rekam", "Belum Rekam", "Sudah Cetak"]
+HEADER = [
+    "Tanggal",
+    "Kode Kecamatan",
+    "Nama Kecamatan",
+    "Wajib KTP",
+    "Sudah Rekam",
+    "Belum Rekam",
+    "Sudah Cetak",
+]
 # Fixed document properties: the same bytes on every run (xlsxwriter stamps the time otherwise).
 PROPERTIES = {"created": dt.datetime(2018, 4, 1, 8, 0), "author": "Dukcapil Sumbawa Barat"}
+
 
 def figures(kode: str, day: int) -> tuple[int, int, int, int]:
     """wajib_ktp, sudah_rekam, belum_rekam, sudah_cetak of a kecamatan of 5207 on `day` April."""
@@ -79,7 +88,9 @@ def title_and_total(path: Path) -> None:
     sheet.merge_range("A1:G1", "REKAPITULASI PEREKAMAN KTP-EL", bold)
     sheet.merge_range("A2:G2", "DINAS DUKCAPIL KABUPATEN SUMBAWA BARAT", bold)
     sheet.merge_range("A3:G3", "Per tanggal 3 April 2018", bold)
-    sheet.write_row(4, 0, ["No", "Kode Kec", "Kecamatan", "Wajib KTP", "Sudah Rekam", "Belum Rekam", "Sudah Cetak"])
+    sheet.write_row(
+        4, 0, ["No", "Kode Kec", "Kecamatan", "Wajib KTP", "Sudah Rekam", "Belum Rekam", "Sudah Cetak"]
+    )
     rows = [figures(kode, 3) for kode, _ in SUMBAWA_BARAT]
     for r, ((kode, nama), counts) in enumerate(zip(SUMBAWA_BARAT, rows), 5):
         sheet.write_row(r, 0, [r - 4, kode, nama, *counts])

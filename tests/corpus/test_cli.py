@@ -29,9 +29,23 @@ def test_nightly_command_on_part_of_the_corpus(tmp_path, cli_env):
         shutil.copy2(corpus.CORPUS / "landing" / name, landing / name)
     env = {**cli_env, "EKTP_TODAY": corpus.TODAY.isoformat()}
     done = subprocess.run(
-        [sys.executable, "-m", "ektp.cli", "nightly", "--date", "2018-04-03",
-         "--landing", str(landing), "--warehouse", str(warehouse)],
-        env=env, capture_output=True, text=True, timeout=240, cwd=os.getcwd(),
+        [
+            sys.executable,
+            "-m",
+            "ektp.cli",
+            "nightly",
+            "--date",
+            "2018-04-03",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=os.getcwd(),
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

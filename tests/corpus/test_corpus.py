@@ -26,7 +26,10 @@ def decided(run) -> dict[str, tuple[str, frozenset[str]]]:
     found: dict[str, set[str]] = defaultdict(set)
     for file, aturan in one(run.warehouse, "select file, aturan from kualitas_data"):
         found[file].add(aturan)
-    return {file: (status, frozenset(found[file])) for file, status in one(run.warehouse, "select file, status from unggahan")}
+    return {
+        file: (status, frozenset(found[file]))
+        for file, status in one(run.warehouse, "select file, status from unggahan")
+    }
 
 
 # --- the table itself ---------------------------------------------------------------------------
@@ -88,9 +91,14 @@ def test_no_row_of_a_rejected_file_is_kept(run):
     # figures come only from valid files: nothing of a rejected one in progres_kecamatan or riwayat
     rejected = [e.file for e in EXPECTED if e.status == "rejected"]
     for table, column in (("progres_kecamatan", "file_sumber"), ("riwayat_kecamatan", "file")):
-        assert one(run.warehouse, f"select count(*) from {table} where {column} in (select unnest(?))", [rejected]) == [(0,)]
+        assert one(
+            run.warehouse, f"select count(*) from {table} where {column} in (select unnest(?))", [rejected]
+        ) == [(0,)]
     # the superseded file keeps its rows in riwayat (audit), the duplicate none
-    assert one(run.warehouse, "select file, count(*) from riwayat_kecamatan where file like '5271/rekap_2018-04-04%' group by 1 order by 1") == [
+    assert one(
+        run.warehouse,
+        "select file, count(*) from riwayat_kecamatan where file like '5271/rekap_2018-04-04%' group by 1 order by 1",
+    ) == [
         ("5271/rekap_2018-04-04 revisi.csv", 6),
         ("5271/rekap_2018-04-04.csv", 6),
     ]
@@ -110,16 +118,29 @@ def test_report_dates_of_files_that_could_not_be_read_or_agreed(run):
 # --- what the operator reads ------------------------------------------------------------------
 
 ROW_RULES = {
-    "kecamatan_tidak_dikenal", "kecamatan_kabupaten_lain", "kecamatan_ganda", "angka_tidak_valid",
-    "rekam_melebihi_wajib", "belum_rekam_tidak_sesuai", "cetak_melebihi_rekam", "keliling_melebihi_harian",
-    "nama_tidak_sesuai", "rekam_menurun", "rekam_harian_tidak_sesuai", "wajib_ktp_melonjak",
+    "kecamatan_tidak_dikenal",
+    "kecamatan_kabupaten_lain",
+    "kecamatan_ganda",
+    "angka_tidak_valid",
+    "rekam_melebihi_wajib",
+    "belum_rekam_tidak_sesuai",
+    "cetak_melebihi_rekam",
+    "keliling_melebihi_harian",
+    "nama_tidak_sesuai",
+    "rekam_menurun",
+    "rekam_harian_tidak_sesuai",
+    "wajib_ktp_melonjak",
 }
 
 
 def test_row_findings_name_line_kecamatan_column_and_value(run):
     # a finding on a kecamatan row says where (line, 6-digit code), which column and which value,
     # and its message starts with the same place: "baris 7 (520304): ..."
-    rows = one(run.warehouse, "select aturan, baris, kode_kecamatan, kolom, nilai, pesan from kualitas_data where aturan in (select unnest(?))", [sorted(ROW_RULES)])
+    rows = one(
+        run.warehouse,
+        "select aturan, baris, kode_kecamatan, kolom, nilai, pesan from kualitas_data where aturan in (select unnest(?))",
+        [sorted(ROW_RULES)],
+    )
     assert {r[0] for r in rows} == ROW_RULES
     for aturan, baris, kode, kolom, nilai, pesan in rows:
         assert baris and re.fullmatch("52[0-9]{4}", kode) and kolom and nilai is not None, (aturan, pesan)
@@ -129,7 +150,11 @@ def test_row_findings_name_line_kecamatan_column_and_value(run):
 def test_other_findings_name_what_exists(run):
     # a JUMLAH row has a line but no kecamatan; a missing kecamatan has a code but no line;
     # header findings point at the header line and the column; date findings at `tanggal`
-    rows = one(run.warehouse, "select aturan, baris, kode_kecamatan, kolom, nilai from kualitas_data where aturan not in (select unnest(?)) and aturan not in ('berkas_tidak_terbaca', 'berkas_terlalu_besar')", [sorted(ROW_RULES)])
+    rows = one(
+        run.warehouse,
+        "select aturan, baris, kode_kecamatan, kolom, nilai from kualitas_data where aturan not in (select unnest(?)) and aturan not in ('berkas_tidak_terbaca', 'berkas_terlalu_besar')",
+        [sorted(ROW_RULES)],
+    )
     for aturan, baris, kode, kolom, nilai in rows:
         if aturan == "jumlah_tidak_sesuai":
             assert baris and kode is None and kolom and nilai

@@ -21,8 +21,11 @@ def built(tmp_path_factory):
 
 
 def snapshot(landing: Path) -> dict:
-    return {p.relative_to(landing).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(landing.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(landing).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(landing.rglob("*"))
+        if p.is_file()
+    }
 
 
 def carried(truth: pl.DataFrame, day: date) -> pl.DataFrame:
@@ -74,7 +77,10 @@ def test_pace_picks_up_in_april(built):
     # April's daily recordings and mobile-service share are well above March's.
     truth = built[1].with_columns(bulan=pl.col("tanggal").dt.month())
     per_month = truth.group_by("bulan").agg(pl.sum("rekam_hari_ini", "rekam_keliling")).sort("bulan")
-    march, april = per_month.filter(pl.col("bulan") == 3).row(0), per_month.filter(pl.col("bulan") == 4).row(0)
+    march, april = (
+        per_month.filter(pl.col("bulan") == 3).row(0),
+        per_month.filter(pl.col("bulan") == 4).row(0),
+    )
     assert april[1] > 3 * march[1]
     assert april[2] / april[1] > 2 * march[2] / march[1]
 
@@ -90,15 +96,21 @@ def test_codes_in_reference(built):
 def test_internal_consistency(built):
     # belum = wajib - sudah, keliling <= harian, cetak <= rekam; sudah never falls, wajib moves < 5%,
     # and rekam_hari_ini is the rise since the kecamatan's previous report (null only for a first one).
-    t = built[1].sort("kode_kecamatan", "tanggal").with_columns(
-        prev_sudah=pl.col("sudah_rekam").shift().over("kode_kecamatan"),
-        prev_wajib=pl.col("wajib_ktp").shift().over("kode_kecamatan"),
+    t = (
+        built[1]
+        .sort("kode_kecamatan", "tanggal")
+        .with_columns(
+            prev_sudah=pl.col("sudah_rekam").shift().over("kode_kecamatan"),
+            prev_wajib=pl.col("wajib_ktp").shift().over("kode_kecamatan"),
+        )
     )
     assert (t["belum_rekam"] == t["wajib_ktp"] - t["sudah_rekam"]).all()
     assert t.filter(pl.col("rekam_keliling") > pl.col("rekam_hari_ini")).is_empty()
     assert t.filter(pl.col("sudah_cetak") > pl.col("sudah_rekam")).is_empty()
     assert t.filter(pl.col("sudah_rekam") < pl.col("prev_sudah")).is_empty()
-    assert t.filter((pl.col("wajib_ktp") - pl.col("prev_wajib")).abs() > 0.05 * pl.col("prev_wajib")).is_empty()
+    assert t.filter(
+        (pl.col("wajib_ktp") - pl.col("prev_wajib")).abs() > 0.05 * pl.col("prev_wajib")
+    ).is_empty()
     later = t.filter(pl.col("prev_sudah").is_not_null())
     assert (later["rekam_hari_ini"] == later["sudah_rekam"] - later["prev_sudah"]).all()
     assert t.filter(pl.col("rekam_hari_ini").is_null(), pl.col("prev_sudah").is_not_null()).is_empty()
@@ -107,9 +119,14 @@ def test_internal_consistency(built):
 def test_one_loaded_file_per_district_and_date(built):
     # Each district-date of the truth comes from one existing file inside that district's inbox.
     landing, truth = built
-    files = truth.group_by("kode_kabupaten", "tanggal").agg(pl.col("file").n_unique(), pl.col("file").first().alias("f"))
+    files = truth.group_by("kode_kabupaten", "tanggal").agg(
+        pl.col("file").n_unique(), pl.col("file").first().alias("f")
+    )
     assert (files["file"] == 1).all()
-    assert all((landing / f).is_file() and f.startswith(k + "/") for k, f in files.select("kode_kabupaten", "f").iter_rows())
+    assert all(
+        (landing / f).is_file() and f.startswith(k + "/")
+        for k, f in files.select("kode_kabupaten", "f").iter_rows()
+    )
 
 
 def test_a_handful_of_missed_days(built):
@@ -136,9 +153,14 @@ def test_formats_present(built):
     tab = csv_rows(landing / "5204/20180412_ektp.txt", delimiter="\t")
     assert len(tab[0]) == 9 and tab[1][0] == "12-04-2018"
     rows = sheet_rows(landing / "5203/rekap_ktp_5203_2018-04-12.xlsx")
-    assert rows[0][0] == "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL" and rows[3][0] == "Per tanggal 12 April 2018"
+    assert (
+        rows[0][0] == "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL" and rows[3][0] == "Per tanggal 12 April 2018"
+    )
     assert rows[6][1] == "52.03.01" and jumlah_matches(rows)
-    assert all("rekam_hari_ini" not in c.lower().replace(" ", "_") for c in csv_rows(landing / "5207/KSB_ektp_12-04-2018.csv")[0])
+    assert all(
+        "rekam_hari_ini" not in c.lower().replace(" ", "_")
+        for c in csv_rows(landing / "5207/KSB_ektp_12-04-2018.csv")[0]
+    )
 
 
 def test_bad_files_present(built):
@@ -156,8 +178,14 @@ def test_bad_files_present(built):
     assert any(re.fullmatch(r"\d+,\d", c) for c in cells)
     assert (landing / "5206/laporan.pdf").read_bytes().startswith(b"%PDF")
     assert list((landing / "5299").iterdir())
-    bad = ["5207/KSB_ektp_20-02-2018.csv", "5201/ektp_5201_2018-03-07.csv", "5205/Dompu_2018-03-04.csv",
-           "5203/rekap_ktp_5203_2018-04-17.xlsx", "5202/lap 08-02-2018.csv", "5206/laporan.pdf"]
+    bad = [
+        "5207/KSB_ektp_20-02-2018.csv",
+        "5201/ektp_5201_2018-03-07.csv",
+        "5205/Dompu_2018-03-04.csv",
+        "5203/rekap_ktp_5203_2018-04-17.xlsx",
+        "5202/lap 08-02-2018.csv",
+        "5206/laporan.pdf",
+    ]
     assert not loaded & set(bad) and not any(f.startswith("5299/") for f in loaded)
 
 
@@ -167,8 +195,12 @@ def test_correction_and_duplicate(built):
     landing, truth = built
     first, fixed = landing / "5202/lap 05-04-2018.csv", landing / "5202/lap 05-04-2018 revisi.csv"
     assert fixed.stat().st_mtime > first.stat().st_mtime and fixed.read_bytes() != first.read_bytes()
-    assert set(truth.filter(pl.col("tanggal") == date(2018, 4, 5), pl.col("kode_kabupaten") == "5202")["file"]) == {
-        "5202/lap 05-04-2018 revisi.csv"}
-    original, copy = landing / "5203/rekap_ktp_5203_2018-04-10.xlsx", landing / "5203/rekap_ktp_5203_2018-04-10 (1).xlsx"
+    assert set(
+        truth.filter(pl.col("tanggal") == date(2018, 4, 5), pl.col("kode_kabupaten") == "5202")["file"]
+    ) == {"5202/lap 05-04-2018 revisi.csv"}
+    original, copy = (
+        landing / "5203/rekap_ktp_5203_2018-04-10.xlsx",
+        landing / "5203/rekap_ktp_5203_2018-04-10 (1).xlsx",
+    )
     assert copy.read_bytes() == original.read_bytes() and copy.stat().st_mtime > original.stat().st_mtime
     assert "5203/rekap_ktp_5203_2018-04-10 (1).xlsx" not in set(truth["file"])

@@ -14,7 +14,6 @@ from ektp import cli, console
 from tests.flows.support import D3, tiny_landing
 
 
-
 def _commands(group=None, prefix: tuple[str, ...] = ()) -> list[str]:
     """Every command the program has, sub-commands spelt "akun tambah" (a new one is covered too)."""
     import typer
@@ -59,18 +58,43 @@ def test_a_failure_inside_the_flow_run_is_one_line_without_traceback(prefect_ser
     landing = tiny_landing(tmp_path / "landing")
     blocker = tmp_path / "berkas"
     blocker.write_text("bukan folder")
-    code = cli.main(["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(blocker / "w.duckdb")])
+    code = cli.main(
+        [
+            "nightly",
+            "--date",
+            D3.isoformat(),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(blocker / "w.duckdb"),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 2
     lines = captured.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("ektp: galat: folder gudang data tidak dapat dibuat"), captured.err
+    assert len(lines) == 1 and lines[0].startswith("ektp: galat: folder gudang data tidak dapat dibuat"), (
+        captured.err
+    )
     assert str(blocker) in lines[0] and "Traceback" not in captured.err + captured.out
 
 
 def test_no_progress_bars_when_output_is_not_a_terminal(prefect_server, tmp_path, capsys):
     # a nightly into a pipe prints its summary and nothing else on stdout
     landing = tiny_landing(tmp_path / "landing")
-    assert cli.main(["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")]) == 0
+    assert (
+        cli.main(
+            [
+                "nightly",
+                "--date",
+                D3.isoformat(),
+                "--landing",
+                str(landing),
+                "--warehouse",
+                str(tmp_path / "w.duckdb"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("Proses ") and "berkas dibaca" not in out and "\x1b[" not in out
 
@@ -95,7 +119,11 @@ def test_progress_bars_count_files_per_stage():
 
 def test_quiet_and_verbose_set_the_log_level(capsys):
     # warnings by default, errors only with -q, informational lines with -v
-    for verbosity, shown in ((-1, ["galat"]), (0, ["peringatan", "galat"]), (1, ["info", "peringatan", "galat"])):
+    for verbosity, shown in (
+        (-1, ["galat"]),
+        (0, ["peringatan", "galat"]),
+        (1, ["info", "peringatan", "galat"]),
+    ):
         console.setup(verbosity, debug=False)
         log = logging.getLogger("pipeline.runs")
         log.info("info")

@@ -39,13 +39,23 @@ def built(tmp_path_factory, prefect_server) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("gudang")
     landing = tiny_landing(base / "landing")
     warehouse = base / "gudang" / "ektp.duckdb"
-    assert cli.main(["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    assert (
+        cli.main(
+            ["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]
+        )
+        == 0
+    )
     return landing, warehouse
 
 
 def ektp(args: list[str], env: dict[str, str]) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "ektp.cli", *map(str, args)], env=env, capture_output=True,
-                          text=True, timeout=EPHEMERAL_TIMEOUT)
+    done = subprocess.run(
+        [sys.executable, "-m", "ektp.cli", *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=EPHEMERAL_TIMEOUT,
+    )
     return done.returncode, done.stderr
 
 
@@ -100,19 +110,37 @@ def test_a_garbage_file_as_warehouse(tmp_path, ephemeral):
 
 def test_another_scope(built, ephemeral):
     landing, warehouse = built
-    code, err = ektp(["backfill", "--from", D1.isoformat(), "--to", D3.isoformat(), "--provinsi", "53",
-                      "--landing", landing, "--warehouse", warehouse], ephemeral)
+    code, err = ektp(
+        [
+            "backfill",
+            "--from",
+            D1.isoformat(),
+            "--to",
+            D3.isoformat(),
+            "--provinsi",
+            "53",
+            "--landing",
+            landing,
+            "--warehouse",
+            warehouse,
+        ],
+        ephemeral,
+    )
     assert code == 2 and "cakupan provinsi 52" in the_line(err)
 
 
 # Failures found before any flow run starts.
-@pytest.mark.parametrize(("args", "env", "says"), [
-    (["nightly", "--date", "2018-13-01"], {}, "bukan tanggal YYYY-MM-DD"),
-    (["backfill", "--to", "2018-04-03"], {}, "Missing option '--from'"),
-    (["backfill", "--from", "2018-04-03", "--to", "2018-04-01"], {}, "lebih awal dari"),
-    (["nightly", "--runner", "benang"], {}, "--runner harus"),
-    (["nightly"], {"EKTP_BATCH_FILES": "-1"}, "EKTP_BATCH_FILES"),
-], ids=["tanggal", "tanpa-from", "rentang", "runner", "pengaturan"])
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [
+        (["nightly", "--date", "2018-13-01"], {}, "bukan tanggal YYYY-MM-DD"),
+        (["backfill", "--to", "2018-04-03"], {}, "Missing option '--from'"),
+        (["backfill", "--from", "2018-04-03", "--to", "2018-04-01"], {}, "lebih awal dari"),
+        (["nightly", "--runner", "benang"], {}, "--runner harus"),
+        (["nightly"], {"EKTP_BATCH_FILES": "-1"}, "EKTP_BATCH_FILES"),
+    ],
+    ids=["tanggal", "tanpa-from", "rentang", "runner", "pengaturan"],
+)
 def test_bad_arguments_and_settings(args, env, says, tmp_path, ephemeral):
     landing = tiny_landing(tmp_path / "landing")
     code, err = ektp([*args, "--landing", landing, "--warehouse", tmp_path / "w.duckdb"], ephemeral | env)
@@ -127,7 +155,9 @@ def test_a_landing_folder_that_does_not_exist(tmp_path, ephemeral):
 
 def test_a_report_for_a_date_with_no_data(built, tmp_path, ephemeral):
     _, warehouse = built
-    code, err = ektp(["report", "--date", "2017-01-01", "--warehouse", warehouse, "--out", tmp_path], ephemeral)
+    code, err = ektp(
+        ["report", "--date", "2017-01-01", "--warehouse", warehouse, "--out", tmp_path], ephemeral
+    )
     assert code == 2 and "tidak ada data untuk 2017-01-01" in the_line(err)
 
 
@@ -141,8 +171,17 @@ def test_serve_with_its_port_in_use(tmp_path, ephemeral):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        code, err = ektp(["serve", "--tanpa-portal", "--landing", tiny_landing(tmp_path / "landing"),
-                          "--warehouse", tmp_path / "w.duckdb"], ephemeral | {"EKTP_PREFECT_PORT": str(port)})
+        code, err = ektp(
+            [
+                "serve",
+                "--tanpa-portal",
+                "--landing",
+                tiny_landing(tmp_path / "landing"),
+                "--warehouse",
+                tmp_path / "w.duckdb",
+            ],
+            ephemeral | {"EKTP_PREFECT_PORT": str(port)},
+        )
     assert code == 2 and f"port={port}" in the_line(err)
 
 

@@ -42,9 +42,16 @@ def nightly(landing: Path, warehouse: Path, day) -> list[str]:
 
 def figures(warehouse: Path) -> dict[str, pl.DataFrame]:
     """What analysts read: the figures, and each file's status."""
-    files = pl.DataFrame(one(warehouse, "select file, status from unggahan order by all"), schema=["file", "status"], orient="row")
-    return {"progres_kecamatan": dump(warehouse, "progres_kecamatan"), "progres_provinsi": dump(warehouse, "progres_provinsi"),
-            "unggahan": files}
+    files = pl.DataFrame(
+        one(warehouse, "select file, status from unggahan order by all"),
+        schema=["file", "status"],
+        orient="row",
+    )
+    return {
+        "progres_kecamatan": dump(warehouse, "progres_kecamatan"),
+        "progres_provinsi": dump(warehouse, "progres_provinsi"),
+        "unggahan": files,
+    }
 
 
 def same(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> bool:
@@ -74,18 +81,33 @@ def ephemeral(tmp_path_factory) -> dict[str, str]:
     """The environment of an operator's shell: no Prefect server configured."""
     home = tmp_path_factory.mktemp("prefect-home")
     return {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
-        "PREFECT_HOME": str(home), "EKTP_TODAY": TODAY.isoformat()}
+        "PREFECT_HOME": str(home),
+        "EKTP_TODAY": TODAY.isoformat(),
+    }
 
 
-@pytest.mark.parametrize(("sig", "send"), [
-    (signal.SIGTERM, lambda pid: os.kill(pid, signal.SIGTERM)),  # systemd, kill, a scheduler
-    (signal.SIGINT, lambda pid: os.killpg(pid, signal.SIGINT)),  # Ctrl-C: the terminal signals the whole group
-], ids=["SIGTERM", "Ctrl-C"])
+@pytest.mark.parametrize(
+    ("sig", "send"),
+    [
+        (signal.SIGTERM, lambda pid: os.kill(pid, signal.SIGTERM)),  # systemd, kill, a scheduler
+        (
+            signal.SIGINT,
+            lambda pid: os.killpg(pid, signal.SIGINT),
+        ),  # Ctrl-C: the terminal signals the whole group
+    ],
+    ids=["SIGTERM", "Ctrl-C"],
+)
 def test_a_stopped_nightly_ends_whole(states, ephemeral, sig, send, monkeypatch):
     landing, warehouse, kept, previous, committed = states
     restore(kept, warehouse)
-    run = subprocess.Popen([sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, LAST)], env=ephemeral,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, LAST)],
+        env=ephemeral,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         lock = warehouse.with_name(warehouse.name + ".lock")
         _wait_until(lambda: _holds(run.pid, lock) or run.poll() is not None, STARTED_TIMEOUT)
@@ -98,7 +120,10 @@ def test_a_stopped_nightly_ends_whole(states, ephemeral, sig, send, monkeypatch)
         if run.poll() is None:
             run.kill()
     assert run.returncode == 128 + sig
-    assert err == f"ektp: dihentikan ({sig.name}); proses berikutnya melanjutkan dari keadaan gudang data terakhir yang utuh\n"
+    assert (
+        err
+        == f"ektp: dihentikan ({sig.name}); proses berikutnya melanjutkan dari keadaan gudang data terakhir yang utuh\n"
+    )
     with open(lock, "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while anyone holds it
         fcntl.flock(handle, fcntl.LOCK_UN)

@@ -32,9 +32,14 @@ def table(warehouse: Path, name: str, drop: tuple[str, ...] = ()) -> list[tuple]
     """Every row of `name`, sorted, without the columns that differ from run to run."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        cols = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_name = ? order by ordinal_position", [name]
-        ).fetchall() if c not in drop]
+        cols = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                [name],
+            ).fetchall()
+            if c not in drop
+        ]
         return sorted(con.execute(f"select {', '.join(cols)} from {name}").fetchall(), key=repr)
     finally:
         con.close()
@@ -63,7 +68,7 @@ class Webhook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.received.append({"type": self.headers["Content-Type"], "json": json.loads(body)})
                 time.sleep(hook.delay)

@@ -6,23 +6,38 @@ import prefect.artifacts
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-from reports.summary import Summary
 from flows import artifacts
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.uploads import run_settings
+from reports.summary import Summary
 from tests.flows.support import D1, D3, tiny_landing
+from tests.uploads import run_settings
 
 
 def hostile() -> Summary:
     return Summary(
-        run_id="r-1", tanggal_laporan="2018-04-12", berkas_diproses=3, gx_runs=2,
-        per_kabupaten=[{"kode_kabupaten": "5208", "nama": "Lombok | <b>Utara</b>", "loaded": 1, "rejected": 1,
-                        "superseded": 0, "duplicate": 0, "peringatan": 2}],
+        run_id="r-1",
+        tanggal_laporan="2018-04-12",
+        berkas_diproses=3,
+        gx_runs=2,
+        per_kabupaten=[
+            {
+                "kode_kabupaten": "5208",
+                "nama": "Lombok | <b>Utara</b>",
+                "loaded": 1,
+                "rejected": 1,
+                "superseded": 0,
+                "duplicate": 0,
+                "peringatan": 2,
+            }
+        ],
         kabupaten_tidak_lapor=[{"kode_kabupaten": "5201", "nama": "Kabupaten Lombok Barat"}],
-        kecamatan_tidak_lapor=[{"kode_kabupaten": "5208", "kode_kecamatan": f"5208{i:02}", "nama": f"K{i}"} for i in range(45)],
+        kecamatan_tidak_lapor=[
+            {"kode_kabupaten": "5208", "kode_kecamatan": f"5208{i:02}", "nama": f"K{i}"} for i in range(45)
+        ],
         catatan=["laporan tidak dibuat: [klik](http://x) <script>alert(1)</script>"],
-        laporan=["/data/laporan/laporan-ektp-2018-04-12.html"], gudang_data="/data/warehouse.duckdb",
+        laporan=["/data/laporan/laporan-ektp-2018-04-12.html"],
+        gudang_data="/data/warehouse.duckdb",
     )
 
 
@@ -54,9 +69,12 @@ def test_a_failing_artifact_api_is_a_note(monkeypatch):
 
 def artifact_of(state, key: str):
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
-        ))
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[key]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+            )
+        )
     assert len(found) == 1
     return found[0]
 
@@ -70,6 +88,8 @@ def test_nightly_and_backfill_attach_their_summary(prefect_server, tmp_path):
     assert art.type == "markdown"
     assert "| 5208 | Kabupaten Lombok Utara | 3 | 1 | 0 | 0 |" in art.data
     assert "## Provinsi per 2018-04-03" in art.data and warehouse in art.data
-    state = backfill(start=D1, end=D3, kabupaten="5272", settings=run_settings(landing, warehouse), return_state=True)
+    state = backfill(
+        start=D1, end=D3, kabupaten="5272", settings=run_settings(landing, warehouse), return_state=True
+    )
     assert state.is_completed()
     assert "| 5272 | Kota Bima | 3 | 0 | 0 | 0 |" in artifact_of(state, "ringkasan-backfill").data

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 from polars.testing import assert_frame_equal
 
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, row, write
-from tests.uploads import run_settings
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, row, run_settings, write
 
 DAYS = [date(2018, 4, d) for d in range(1, 6)]
 TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "riwayat_kecamatan", "kualitas_data")
@@ -85,17 +84,33 @@ def test_late_correction_recomputes_what_it_affects(landing, tmp_path):
     wh = tmp_path / "a.duckdb"
     run_nightly(landing, wh)
     # Three days later Kota Bima corrects 2 April: 527201 had 500 more recorded.
-    lines = [row(DAYS[1], k, 10_000 + 100 * i, 5_000 + i + 10 + (500 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)]
-    write(landing, "5272", "lap_2018-04-02 revisi.csv", lines, datetime.combine(DAYS[4], time(9), tzinfo=WITA))
+    lines = [
+        row(DAYS[1], k, 10_000 + 100 * i, 5_000 + i + 10 + (500 if i == 0 else 0))
+        for i, k in enumerate(KOTA_BIMA)
+    ]
+    write(
+        landing, "5272", "lap_2018-04-02 revisi.csv", lines, datetime.combine(DAYS[4], time(9), tzinfo=WITA)
+    )
     run_nightly(landing, wh)
     # The correction is current, the original superseded, and both versions stay in the history.
-    assert one(wh, "select file, status from unggahan where tanggal = ? and kode_kabupaten = '5272' order by file",
-               [DAYS[1]]) == [("5272/lap_2018-04-02 revisi.csv", "loaded"), ("5272/lap_2018-04-02.csv", "superseded")]
-    assert one(wh, "select sudah_rekam from riwayat_kecamatan where kode_kecamatan = '527201' and tanggal = ?"
-               " order by sudah_rekam", [DAYS[1]]) == [(5010,), (5510,)]
+    assert one(
+        wh,
+        "select file, status from unggahan where tanggal = ? and kode_kabupaten = '5272' order by file",
+        [DAYS[1]],
+    ) == [("5272/lap_2018-04-02 revisi.csv", "loaded"), ("5272/lap_2018-04-02.csv", "superseded")]
+    assert one(
+        wh,
+        "select sudah_rekam from riwayat_kecamatan where kode_kecamatan = '527201' and tanggal = ?"
+        " order by sudah_rekam",
+        [DAYS[1]],
+    ) == [(5010,), (5510,)]
     # The next report's derived rekam_hari_ini is recomputed against the corrected figure.
-    assert one(wh, "select tanggal, rekam_hari_ini from progres_kecamatan where kode_kecamatan = '527201'"
-               " and tanggal in (?, ?) order by 1", DAYS[1:3]) == [(DAYS[1], 510), (DAYS[2], -490)]
+    assert one(
+        wh,
+        "select tanggal, rekam_hari_ini from progres_kecamatan where kode_kecamatan = '527201'"
+        " and tanggal in (?, ?) order by 1",
+        DAYS[1:3],
+    ) == [(DAYS[1], 510), (DAYS[2], -490)]
     # The same figures as a backfill of everything into an empty warehouse.
     other = tmp_path / "b.duckdb"
     backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, other))
@@ -116,8 +131,11 @@ def test_copies_are_duplicates_and_invalid_files_stay_rejected(landing, tmp_path
     later = (datetime.combine(DAYS[3], time(12), tzinfo=WITA)).timestamp()
     os.utime(bad, (later, later))  # the newest file, but invalid: it cannot become current
     run_nightly(landing, wh)
-    assert one(wh, "select file, status from unggahan where tanggal = ? and kode_kabupaten = '5272' order by file",
-               [DAYS[2]]) == [
+    assert one(
+        wh,
+        "select file, status from unggahan where tanggal = ? and kode_kabupaten = '5272' order by file",
+        [DAYS[2]],
+    ) == [
         ("5272/lap_2018-04-03 (1).csv", "duplicate"),
         ("5272/lap_2018-04-03 salah.csv", "rejected"),
         ("5272/lap_2018-04-03.csv", "loaded"),

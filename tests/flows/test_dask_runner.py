@@ -7,18 +7,18 @@ import pytest
 from contract.errors import UsageError
 from flows import runner
 from flows.nightly import nightly
-from tests.uploads import run_settings
 from tests.flows.support import D3, table, tiny_landing
+from tests.uploads import run_settings
 
 TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "unggahan", "kualitas_data")
 PER_RUN = ("run_id", "diproses_pada")
 
 
 def test_runner_specs():
+    import os
+
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
-
-    import os
 
     local = runner.task_runner(None)
     # one thread per CPU: more only holds more parse batches in memory at once
@@ -26,8 +26,13 @@ def test_runner_specs():
     own = runner.task_runner("dask")
     assert isinstance(own, DaskTaskRunner) and own.address is None
     assert own.cluster_class == "distributed.LocalCluster"
-    assert own.cluster_kwargs | {} == {"n_workers": 2, "processes": True, "threads_per_worker": 1,
-                                       "host": "127.0.0.1", "dashboard_address": None}
+    assert own.cluster_kwargs | {} == {
+        "n_workers": 2,
+        "processes": True,
+        "threads_per_worker": 1,
+        "host": "127.0.0.1",
+        "dashboard_address": None,
+    }
     assert runner.task_runner("dask://10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
     for bad in ("thread", "dask://", "dask://host", "dask://host:99999", "tcp://host:8786"):
         with pytest.raises(UsageError, match="--runner"):
@@ -43,8 +48,12 @@ def cluster(prefect_server):
     mp = pytest.MonkeyPatch()
     mp.setenv("PREFECT_API_URL", PREFECT_API_URL.value())  # the workers inherit it when spawned
     try:
-        with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                          dashboard_address=None) as c, Client(c) as client:
+        with (
+            LocalCluster(
+                n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+            ) as c,
+            Client(c) as client,
+        ):
             yield c, client
     finally:
         mp.undo()
@@ -59,9 +68,13 @@ def test_dask_gives_the_same_warehouse(cluster, tmp_path, monkeypatch):
     local = nightly(tanggal=D3, settings=run_settings(landing, tmp_path / "a" / "ektp.duckdb"))
     spec = c.scheduler_address.replace("tcp://", "dask://")
     with get_task_stream(client) as stream:
-        dask = runner.run(nightly, spec, tanggal=D3, settings=run_settings(landing, tmp_path / "b" / "ektp.duckdb"))
+        dask = runner.run(
+            nightly, spec, tanggal=D3, settings=run_settings(landing, tmp_path / "b" / "ektp.duckdb")
+        )
     for name in TABLES:
-        assert table(tmp_path / "a" / "ektp.duckdb", name, PER_RUN) == table(tmp_path / "b" / "ektp.duckdb", name, PER_RUN), name
+        assert table(tmp_path / "a" / "ektp.duckdb", name, PER_RUN) == table(
+            tmp_path / "b" / "ektp.duckdb", name, PER_RUN
+        ), name
     assert dask["per_kabupaten"] == local["per_kabupaten"] and dask["provinsi"] == local["provinsi"]
     # Both workers parsed: the batches really left the flow process.
     executed = client.run(lambda dask_worker: dask_worker.state.executed_count)

@@ -18,7 +18,7 @@ import pytest
 
 from ektp import cli
 from tests.flows.support import D3, tiny_landing
-from tests.uploads import KOTA_BIMA, day_file, dump, one, write
+from tests.uploads import KOTA_BIMA, day_file, dump, one
 
 
 def ektp(*args: str) -> tuple[int, str, str]:
@@ -34,7 +34,9 @@ def landing(tmp_path, prefect_server):
 
 
 def nightly(landing: Path, warehouse: Path, *more: str) -> tuple[int, str, str]:
-    return ektp("nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse), *more)
+    return ektp(
+        "nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse), *more
+    )
 
 
 def one_line(err: str) -> str:
@@ -46,7 +48,11 @@ def one_line(err: str) -> str:
 def test_a_directory_as_warehouse_is_one_line(landing, tmp_path):
     (tmp_path / "gudang.duckdb").mkdir()
     code, _, err = nightly(landing, tmp_path / "gudang.duckdb")
-    assert code == 2 and one_line(err) == f"ektp: galat: gudang data adalah sebuah folder, bukan berkas DuckDB (path={tmp_path / 'gudang.duckdb'})"
+    assert (
+        code == 2
+        and one_line(err)
+        == f"ektp: galat: gudang data adalah sebuah folder, bukan berkas DuckDB (path={tmp_path / 'gudang.duckdb'})"
+    )
 
 
 def test_a_garbage_warehouse_names_the_operators_file_not_the_private_copy(landing, tmp_path):
@@ -67,7 +73,9 @@ def test_a_failure_after_publishing_says_the_data_is_published_and_what_is_missi
     (warehouse.parent / "tanda_terima").write_text("bukan folder")
     code, _, err = nightly(landing, warehouse)
     line = one_line(err)
-    assert code == 2 and line.startswith(f"ektp: galat: data sudah diterbitkan di {warehouse}, tetapi belum dibuat: ")
+    assert code == 2 and line.startswith(
+        f"ektp: galat: data sudah diterbitkan di {warehouse}, tetapi belum dibuat: "
+    )
     assert "tanda terima (" in line and "laporan (" in line
     assert one(warehouse, "select count(*) from unggahan where status = 'loaded'") == [(6,)]
 
@@ -85,9 +93,25 @@ def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(landi
     def small_disk():
         resource.setrlimit(resource.RLIMIT_FSIZE, (size // 2, size // 2))
 
-    done = subprocess.run([sys.executable, "-m", "ektp.cli", "nightly", "--date", D3.isoformat(), "--landing", str(landing),
-                           "--warehouse", str(warehouse)], env=cli_env, capture_output=True, text=True, timeout=240,
-                          preexec_fn=small_disk)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ektp.cli",
+            "nightly",
+            "--date",
+            D3.isoformat(),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        preexec_fn=small_disk,
+    )
     assert done.returncode == 2, done.stderr
     line = one_line(done.stderr)
     assert str(warehouse) in line and ".tmp" not in line and "File too large" in line
@@ -98,7 +122,9 @@ def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(landi
     assert nightly(landing, fresh)[0] == 0
     for table in ("unggahan", "progres_provinsi"):
         assert dump(warehouse, table).equals(dump(fresh, table))
-    assert one(warehouse, "select count(*) from unggahan where file = '5272/koreksi_2018-04-03.csv'") == [(1,)]
+    assert one(warehouse, "select count(*) from unggahan where file = '5272/koreksi_2018-04-03.csv'") == [
+        (1,)
+    ]
 
 
 def test_another_scope_is_refused_and_changes_nothing(landing, tmp_path):
@@ -106,10 +132,23 @@ def test_another_scope_is_refused_and_changes_nothing(landing, tmp_path):
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
     assert nightly(landing, warehouse)[0] == 0
     before = {t: dump(warehouse, t) for t in ("unggahan", "progres_provinsi")}
-    code, _, err = ektp("backfill", "--from", "2018-04-01", "--to", D3.isoformat(), "--provinsi", "53",
-                        "--landing", str(landing), "--warehouse", str(warehouse))
+    code, _, err = ektp(
+        "backfill",
+        "--from",
+        "2018-04-01",
+        "--to",
+        D3.isoformat(),
+        "--provinsi",
+        "53",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(warehouse),
+    )
     assert code == 2
-    assert one_line(err).startswith("ektp: galat: gudang data ini berisi cakupan provinsi 52, perintah ini memakai 53;")
+    assert one_line(err).startswith(
+        "ektp: galat: gudang data ini berisi cakupan provinsi 52, perintah ini memakai 53;"
+    )
     assert all(dump(warehouse, t).equals(frame) for t, frame in before.items())
 
 
@@ -134,7 +173,9 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(landing, tmp_path)
     assert path.stat().st_size == st.st_size
     assert nightly(landing, warehouse)[0] == 0
     assert len(one(warehouse, "select sha256 from unggahan where file = '5272/lap_2018-04-03.csv'")) == 1
-    (sha,) = one(warehouse, "select sha256 from unggahan where file = '5272/lap_2018-04-03.csv' and status = 'loaded'")[0]
+    (sha,) = one(
+        warehouse, "select sha256 from unggahan where file = '5272/lap_2018-04-03.csv' and status = 'loaded'"
+    )[0]
     import hashlib
 
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -143,10 +184,26 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(landing, tmp_path)
 def test_the_temporary_prefect_server_dies_with_a_killed_run(tmp_path):
     # no PREFECT_API_URL: the run starts a temporary server; SIGKILL the run, the server follows
     landing = tiny_landing(tmp_path / "landing")
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "prefect")}
-    run = subprocess.Popen([sys.executable, "-m", "ektp.cli", "nightly", "--date", D3.isoformat(), "--landing", str(landing),
-                            "--warehouse", str(tmp_path / "w.duckdb")], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
+        "PREFECT_HOME": str(tmp_path / "prefect")
+    }
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ektp.cli",
+            "nightly",
+            "--date",
+            D3.isoformat(),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         server = _wait_for_child(run.pid, "prefect.server.api.server:create_app", timeout=120)
         os.kill(run.pid, signal.SIGKILL)

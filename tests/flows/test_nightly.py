@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-
 from datetime import date
 
 import pytest
 
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, one, row, write
-from tests.uploads import run_settings
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, one, row, run_settings, write
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -33,14 +31,28 @@ def test_carry_forward_over_a_missed_day(dirs):
         day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
     run(dirs, D3)
     # One row per kecamatan and date it was reported.
-    assert one(wh, "select count(*), count(distinct (tanggal, kode_kecamatan)) from progres_kecamatan") == [(25, 25)]
+    assert one(wh, "select count(*), count(distinct (tanggal, kode_kecamatan)) from progres_kecamatan") == [
+        (25, 25)
+    ]
     # On the missed day Lombok Utara keeps its 1 April stock, reports 0 kecamatan and 0 recorded.
-    (k,) = one(wh, "select sudah_rekam, kecamatan_lapor, rekam_hari_ini from progres_kabupaten"
-               " where kode_kabupaten = '5208' and tanggal = ?", [D2])
-    first = one(wh, "select sum(sudah_rekam) from progres_kecamatan where kode_kabupaten = '5208' and tanggal = ?", [D1])
+    (k,) = one(
+        wh,
+        "select sudah_rekam, kecamatan_lapor, rekam_hari_ini from progres_kabupaten"
+        " where kode_kabupaten = '5208' and tanggal = ?",
+        [D2],
+    )
+    first = one(
+        wh,
+        "select sum(sudah_rekam) from progres_kecamatan where kode_kabupaten = '5208' and tanggal = ?",
+        [D1],
+    )
     assert k == (first[0][0], 0, 0)
     # The province has one row per date and counts the districts that reported that very date.
-    assert one(wh, "select tanggal, kabupaten_lapor from progres_provinsi order by 1") == [(D1, 2), (D2, 1), (D3, 2)]
+    assert one(wh, "select tanggal, kabupaten_lapor from progres_provinsi order by 1") == [
+        (D1, 2),
+        (D2, 1),
+        (D3, 2),
+    ]
     # Province stock on 2 April = Kota Bima's 2 April + Lombok Utara carried from 1 April.
     (p,) = one(wh, "select sudah_rekam from progres_provinsi where tanggal = ?", [D2])
     (s,) = one(wh, "select sum(sudah_rekam) from progres_kabupaten where tanggal = ?", [D2])
@@ -53,7 +65,9 @@ def test_rekam_hari_ini_is_derived_when_absent(dirs):
         day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
     run(dirs, D2)
     # First report: null; then the rise of sudah_rekam since the previous loaded report.
-    rows = one(wh, "select tanggal, rekam_hari_ini from progres_kecamatan where kode_kecamatan = '527201' order by 1")
+    rows = one(
+        wh, "select tanggal, rekam_hari_ini from progres_kecamatan where kode_kecamatan = '527201' order by 1"
+    )
     assert rows == [(D1, None), (D2, 10)]
     # The district's figure for a date sums its kecamatan reports of that very date.
     assert one(wh, "select rekam_hari_ini from progres_kabupaten where tanggal = ?", [D2]) == [(50,)]
@@ -66,7 +80,9 @@ def test_district_rows_start_at_its_first_report(dirs):
     run(dirs, D2)
     assert one(wh, "select tanggal from progres_kabupaten where kode_kabupaten = '5208'") == [(D2,)]
     # kecamatan_total comes from the reference, whatever was reported.
-    assert one(wh, "select distinct kecamatan_total from progres_kabupaten where kode_kabupaten = '5208'") == [(5,)]
+    assert one(
+        wh, "select distinct kecamatan_total from progres_kabupaten where kode_kabupaten = '5208'"
+    ) == [(5,)]
 
 
 def test_a_kecamatan_missing_from_a_file_is_carried_and_warned(dirs):
@@ -98,7 +114,9 @@ def test_a_rejected_file_leaves_no_trace_and_does_not_stop_others(dirs):
     (reason,) = one(wh, "select alasan from unggahan where status = 'rejected'")
     # The reason names line, kecamatan, column and values (the negative belum_rekam is an error too).
     assert "baris 2 (520801): sudah_rekam 900 lebih besar dari wajib_ktp 100" in reason[0]
-    assert one(wh, "select count(*) from progres_kecamatan where kode_kabupaten = '5208' and tanggal = ?", [D2]) == [(0,)]
+    assert one(
+        wh, "select count(*) from progres_kecamatan where kode_kabupaten = '5208' and tanggal = ?", [D2]
+    ) == [(0,)]
 
 
 def test_files_dated_after_d_wait_for_a_later_run(dirs):
@@ -119,18 +137,36 @@ def test_ledger_findings_and_receipts(dirs):
     write(landing, "5272", "catatan.docx", ["apa saja"])
     result = run(dirs, D1)
     rows = dump(wh, "unggahan").select("file", "kode_kabupaten", "tanggal", "status", "baris").rows()
-    assert rows == [("5272/catatan.docx", "5272", None, "rejected", 0), ("5272/lap_2018-04-01.csv", "5272", D1, "loaded", 5)]
-    assert one(wh, "select aturan from kualitas_data where file = '5272/catatan.docx'") == [("berkas_tidak_terbaca",)]
+    assert rows == [
+        ("5272/catatan.docx", "5272", None, "rejected", 0),
+        ("5272/lap_2018-04-01.csv", "5272", D1, "loaded", 5),
+    ]
+    assert one(wh, "select aturan from kualitas_data where file = '5272/catatan.docx'") == [
+        ("berkas_tidak_terbaca",)
+    ]
     # The district gets one receipt for the run, in JSON and in text, naming both files.
     receipts = sorted((wh.parent / "tanda_terima" / "5272").iterdir())
     assert [p.name for p in receipts] == [f"{result['run_id']}.json", f"{result['run_id']}.txt"]
     listed = json.loads(receipts[0].read_text())["berkas"]
-    assert sorted((r["berkas"], r["status"]) for r in listed) == [("5272/catatan.docx", "rejected"), ("5272/lap_2018-04-01.csv", "loaded")]
+    assert sorted((r["berkas"], r["status"]) for r in listed) == [
+        ("5272/catatan.docx", "rejected"),
+        ("5272/lap_2018-04-01.csv", "loaded"),
+    ]
     letter = receipts[1].read_text().splitlines()
-    assert letter[0] == f"Tanda terima proses {result['run_id']} untuk kabupaten/kota 5272: 2 berkas, 1 ditolak."
+    assert (
+        letter[0] == f"Tanda terima proses {result['run_id']} untuk kabupaten/kota 5272: 2 berkas, 1 ditolak."
+    )
     assert letter[1] == "  DITOLAK: 5272/catatan.docx"  # what the office must act on comes first
     # The summary counts per district and names what did not report.
     assert result["per_kabupaten"][0]["loaded"] == 1 and result["per_kabupaten"][0]["rejected"] == 1
     assert {k["kode_kabupaten"] for k in result["kabupaten_tidak_lapor"]} == {
-        "5201", "5202", "5203", "5204", "5205", "5206", "5207", "5208", "5271"
+        "5201",
+        "5202",
+        "5203",
+        "5204",
+        "5205",
+        "5206",
+        "5207",
+        "5208",
+        "5271",
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 import time
 from decimal import Decimal
 
@@ -16,8 +15,12 @@ from tests.flows.support import D3, Webhook, free_port, tiny_landing
 
 
 def summary() -> Summary:
-    return Summary(run_id="r-1", tanggal_laporan="2018-04-03", berkas_diproses=2,
-                   provinsi=[{"kode_provinsi": "52", "persen_rekam": Decimal("58.99")}])
+    return Summary(
+        run_id="r-1",
+        tanggal_laporan="2018-04-03",
+        berkas_diproses=2,
+        provinsi=[{"kode_provinsi": "52", "persen_rekam": Decimal("58.99")}],
+    )
 
 
 def test_summary_is_posted_as_json():
@@ -31,10 +34,13 @@ def test_summary_is_posted_as_json():
     assert s.catatan == []
 
 
-@pytest.mark.parametrize("make", [
-    lambda: Webhook(status=500),
-    lambda: Webhook(delay=3.0),  # slower than the timeout below
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Webhook(status=500),
+        lambda: Webhook(delay=3.0),  # slower than the timeout below
+    ],
+)
 def test_a_failing_webhook_is_a_note_and_a_warning(make, caplog):
     with make().running() as hook:
         s = summary()
@@ -72,8 +78,19 @@ def test_nightly_posts_its_summary_and_a_failing_webhook_does_not_fail_it(prefec
     landing, warehouse = tiny_run
     environment = dict(os.environ)
     with Webhook(status=503).running() as hook:
-        code = cli.main(["nightly", "--date", D3.isoformat(), "--landing", str(landing),
-                         "--warehouse", str(warehouse), "--notify", hook.url])
+        code = cli.main(
+            [
+                "nightly",
+                "--date",
+                D3.isoformat(),
+                "--landing",
+                str(landing),
+                "--warehouse",
+                str(warehouse),
+                "--notify",
+                hook.url,
+            ]
+        )
     assert code == 0 and warehouse.exists()
     # the flags reached the flow as its settings parameter, not through the environment
     assert {k: v for k, v in os.environ.items() if k.startswith("EKTP_")} == {
@@ -83,7 +100,8 @@ def test_nightly_posts_its_summary_and_a_failing_webhook_does_not_fail_it(prefec
     body = got["json"]
     assert body["proses"] == "nightly" and body["tanggal_laporan"] == "2018-04-03"
     assert {r["kode_kabupaten"]: (r["loaded"], r["rejected"]) for r in body["per_kabupaten"]} == {
-        "5208": (3, 1), "5272": (3, 0)
+        "5208": (3, 1),
+        "5272": (3, 0),
     }
     assert {k["kode_kabupaten"] for k in body["kabupaten_tidak_lapor"]} >= {"5201", "5271"}
     assert body["provinsi"][0]["kabupaten_lapor"] == 2

@@ -5,10 +5,9 @@ them first. A file whose status later changes is owed a new receipt that says so
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -57,7 +56,9 @@ def test_receipts_a_run_could_not_write_are_written_by_the_next_run(landing, tmp
         got = receipts(folder, kabupaten)
         assert list(got) == [decided_by]  # named by the run that decided the files
         assert got[decided_by]["run_id"] == decided_by and got[decided_by]["jumlah_berkas"] == files
-    rejected = next(r for r in receipts(folder, "5208")[decided_by]["berkas"] if r["berkas"] == "5208/salah.csv")
+    rejected = next(
+        r for r in receipts(folder, "5208")[decided_by]["berkas"] if r["berkas"] == "5208/salah.csv"
+    )
     assert rejected["status"] == "rejected"
     # written once: a third run writes nothing again
     assert nightly(landing, warehouse)[0] == 0
@@ -80,8 +81,22 @@ def test_a_run_killed_after_its_commit_leaves_its_receipts_owed(landing, tmp_pat
         "sys.exit(main(sys.argv[1:]))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", killer, "nightly", "--date", D.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)],
-        capture_output=True, text=True, timeout=300, env=cli_env,
+        [
+            sys.executable,
+            "-c",
+            killer,
+            "nightly",
+            "--date",
+            D.isoformat(),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=cli_env,
     )
     assert done.returncode == -9
     assert not folder.exists()
@@ -96,7 +111,16 @@ def test_a_file_superseded_later_is_owed_a_new_receipt_saying_so(landing, tmp_pa
     warehouse, folder = tmp_path / "gudang.duckdb", tmp_path / "tanda_terima"
     assert nightly(landing, warehouse)[0] == 0
     (first_run,) = run_ids(warehouse)
-    day_file(landing, "5272", KOTA_BIMA, D, base=6_000, step=10, name="koreksi.csv", when=datetime.now(timezone.utc))
+    day_file(
+        landing,
+        "5272",
+        KOTA_BIMA,
+        D,
+        base=6_000,
+        step=10,
+        name="koreksi.csv",
+        when=datetime.now(UTC),
+    )
     assert nightly(landing, warehouse)[0] == 0
     (second_run,) = set(run_ids(warehouse)) - {first_run}
     got = receipts(folder, "5272")
@@ -112,7 +136,7 @@ def test_a_file_whose_path_got_other_bytes_is_told_it_was_replaced(landing, tmp_
     warehouse, folder = tmp_path / "gudang.duckdb", tmp_path / "tanda_terima"
     assert nightly(landing, warehouse)[0] == 0
     old_sha = one(warehouse, "select sha256 from unggahan where file = '5272/lap_2018-04-02.csv'")[0][0]
-    day_file(landing, "5272", KOTA_BIMA, D, base=6_000, step=10, when=datetime.now(timezone.utc))
+    day_file(landing, "5272", KOTA_BIMA, D, base=6_000, step=10, when=datetime.now(UTC))
     assert nightly(landing, warehouse)[0] == 0
     last = max(receipts(folder, "5272").items())[1]
     versions = {(r["sha256"], r["status"]) for r in last["berkas"]}
@@ -134,7 +158,9 @@ def test_a_receipt_is_replaced_whole_or_not_at_all(tmp_path):
         "except OSError as exc:\n"
         "    print(exc.errno)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(target)], capture_output=True, text=True, timeout=60
+    )
     assert done.stdout.strip() == "27", done.stderr  # EFBIG
     assert target.read_text() == "lama"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
@@ -147,24 +173,32 @@ def test_receipts_of_many_files_stay_small():
     from reports import receipts as r
 
     n = 50_000
-    when = datetime(2018, 4, 3, tzinfo=timezone.utc)
-    unggahan = pl.DataFrame({
-        "file": [f"5272/berkas-{i:05d}-{'x' * 60}.csv" for i in range(n)],
-        "sha256": [f"{i:064x}" for i in range(n)],
-        "kode_kabupaten": ["5272"] * n,
-        "tanggal": [D - timedelta(days=i % 30) for i in range(n)],
-        "status": ["rejected" if i % 10 == 0 else "superseded" for i in range(n)],
-        "alasan": ["x"] * n,
-        "baris": [1] * n,
-        "tiba_pada": [when + timedelta(seconds=i) for i in range(n)],
-    })
-    kualitas = pl.DataFrame({
-        "file": [f for f in unggahan["file"] for _ in range(3)],
-        "sha256": [s for s in unggahan["sha256"] for _ in range(3)],
-        "baris": [2] * (3 * n), "kode_kecamatan": ["527201"] * (3 * n), "kolom": ["sudah_rekam"] * (3 * n),
-        "nilai": ["9" * 40] * (3 * n), "aturan": ["angka_tidak_valid"] * (3 * n), "tingkat": ["error"] * (3 * n),
-        "pesan": ["baris 2 (527201): sudah_rekam bukan bilangan bulat " + "y" * 80] * (3 * n),
-    })
+    when = datetime(2018, 4, 3, tzinfo=UTC)
+    unggahan = pl.DataFrame(
+        {
+            "file": [f"5272/berkas-{i:05d}-{'x' * 60}.csv" for i in range(n)],
+            "sha256": [f"{i:064x}" for i in range(n)],
+            "kode_kabupaten": ["5272"] * n,
+            "tanggal": [D - timedelta(days=i % 30) for i in range(n)],
+            "status": ["rejected" if i % 10 == 0 else "superseded" for i in range(n)],
+            "alasan": ["x"] * n,
+            "baris": [1] * n,
+            "tiba_pada": [when + timedelta(seconds=i) for i in range(n)],
+        }
+    )
+    kualitas = pl.DataFrame(
+        {
+            "file": [f for f in unggahan["file"] for _ in range(3)],
+            "sha256": [s for s in unggahan["sha256"] for _ in range(3)],
+            "baris": [2] * (3 * n),
+            "kode_kecamatan": ["527201"] * (3 * n),
+            "kolom": ["sudah_rekam"] * (3 * n),
+            "nilai": ["9" * 40] * (3 * n),
+            "aturan": ["angka_tidak_valid"] * (3 * n),
+            "tingkat": ["error"] * (3 * n),
+            "pesan": ["baris 2 (527201): sudah_rekam bukan bilangan bulat " + "y" * 80] * (3 * n),
+        }
+    )
     (doc,) = r.documents(unggahan, kualitas, "run-1")
     assert len(doc.json.encode()) < 5_000_000 and len(doc.letter.encode()) < 5_000_000
     data = json.loads(doc.json)

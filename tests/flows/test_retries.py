@@ -43,8 +43,11 @@ def test_policy_is_three_retries_with_backoff():
 
 
 def test_transient_error_is_retried_until_it_passes(prefect_server, read_uploads):
-    calls = read_uploads(TransientError("berkas tidak dapat dibaca", file="5201/a.csv"),
-                         TransientError("berkas tidak dapat dibaca", file="5201/a.csv"), ["ok"])
+    calls = read_uploads(
+        TransientError("berkas tidak dapat dibaca", file="5201/a.csv"),
+        TransientError("berkas tidak dapat dibaca", file="5201/a.csv"),
+        ["ok"],
+    )
     assert reading() == ["ok"]
     assert len(calls) == 3
 
@@ -56,11 +59,14 @@ def test_transient_error_gives_up_after_the_retries(prefect_server, read_uploads
     assert len(calls) == 4  # one try and three retries
 
 
-@pytest.mark.parametrize("error", [
-    EktpError("aturan gagal"),
-    UnreadableFile("bukan tabel", file="5201/a.docx"),
-    ValueError("a bug"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        EktpError("aturan gagal"),
+        UnreadableFile("bukan tabel", file="5201/a.docx"),
+        ValueError("a bug"),
+    ],
+)
 def test_other_errors_are_never_retried(prefect_server, read_uploads, error):
     calls = read_uploads(error, ["never reached"])
     with pytest.raises(type(error)):

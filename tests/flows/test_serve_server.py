@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 
 import pytest
@@ -26,7 +26,10 @@ STARTUP = 120  # a fresh server home migrates its database first
 def test_configured_but_unreachable_server_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(serve_mod, "REMOTE_TIMEOUT", 0.5)
     dead = f"http://127.0.0.1:{free_port()}/api"
-    with temporary_settings(updates={PREFECT_API_URL: dead}), pytest.raises(PrefectServerError, match="tidak menjawab") as err:
+    with (
+        temporary_settings(updates={PREFECT_API_URL: dead}),
+        pytest.raises(PrefectServerError, match="tidak menjawab") as err,
+    ):
         serve_mod.serve(Settings(), say=print)
     assert dead in str(err.value)
 
@@ -43,8 +46,13 @@ def test_a_busy_port_is_one_clear_error(tmp_path):
 def serving(env: dict, log_path):
     """`ektp serve` in its own process group; always stopped, killed if it will not stop."""
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "ektp.cli", "serve"], env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ektp.cli", "serve"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield proc
     finally:
@@ -84,17 +92,32 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
     port, portal_port = free_port(), free_port()
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
     # the portal's database beside the warehouse, with a province account
-    accounts.add(db.create(warehouse.parent / "portal.sqlite"), "prov", "provinsi", None, "sandi-prov-1234", regions.load("52"))
+    accounts.add(
+        db.create(warehouse.parent / "portal.sqlite"),
+        "prov",
+        "provinsi",
+        None,
+        "sandi-prov-1234",
+        regions.load("52"),
+    )
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
     env |= {
-        "PREFECT_HOME": str(tmp_path / "prefect"), "EKTP_PREFECT_PORT": str(port),
-        "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")), "EKTP_WAREHOUSE": str(warehouse),
-        "EKTP_MIN_AGE_SECONDS": "0", "PREFECT_RUNNER_POLL_FREQUENCY": "1", "EKTP_PORTAL_PORT": str(portal_port),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "EKTP_PREFECT_PORT": str(port),
+        "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")),
+        "EKTP_WAREHOUSE": str(warehouse),
+        "EKTP_MIN_AGE_SECONDS": "0",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "EKTP_PORTAL_PORT": str(portal_port),
     }
     url = f"http://127.0.0.1:{port}/api"
     log_path = tmp_path / "serve.log"
-    with Webhook().running() as hook, serving(env | {"EKTP_NOTIFY_URL": hook.url}, log_path) as proc, \
-            temporary_settings(updates={PREFECT_API_URL: url}), get_client(sync_client=True) as client:
+    with (
+        Webhook().running() as hook,
+        serving(env | {"EKTP_NOTIFY_URL": hook.url}, log_path) as proc,
+        temporary_settings(updates={PREFECT_API_URL: url}),
+        get_client(sync_client=True) as client,
+    ):
 
         def deployment(name):
             try:
@@ -102,15 +125,23 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
             except Exception:  # not registered yet, or the server still starting
                 return None
 
-        nightly = wait_until(lambda: deployment("nightly/nightly"), STARTUP, proc, log_path, "nightly deployment")
-        backfill = wait_until(lambda: deployment("backfill/backfill"), 30, proc, log_path, "backfill deployment")
+        nightly = wait_until(
+            lambda: deployment("nightly/nightly"), STARTUP, proc, log_path, "nightly deployment"
+        )
+        backfill = wait_until(
+            lambda: deployment("backfill/backfill"), 30, proc, log_path, "backfill deployment"
+        )
         # The server keeps its state beside the other Prefect state, not in ~/.prefect.
         assert (tmp_path / "prefect" / "server" / "prefect.db").exists()
         # Its UI calls the API on the server's own port, not on 4200 (EKTP_PREFECT_PORT was ignored).
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=10) as answer:
             assert json.loads(answer.read())["api_url"] == f"http://127.0.0.1:{port}/api"
         ((schedule),) = nightly.schedules
-        assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == ("0 2 * * *", "Asia/Makassar", True)
+        assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == (
+            "0 2 * * *",
+            "Asia/Makassar",
+            True,
+        )
         assert backfill.schedules == []
         for d in (nightly, backfill):
             limit = d.global_concurrency_limit
@@ -120,11 +151,16 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         for d in (nightly, backfill):
             assert d.parameters["settings"]["warehouse"] == str(warehouse)
 
-        run = run_deployment("nightly/nightly", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1)
+        run = run_deployment(
+            "nightly/nightly", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1
+        )
         assert run.state.is_completed(), log_path.read_text()[-3000:]
-        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["ringkasan-nightly"]), flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]),
-        ))
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["ringkasan-nightly"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]),
+            )
+        )
         assert "| 5272 | Kota Bima | 3 | 0 | 0 | 0 |" in artifact.data
         # The run inherited the serve process's settings: its warehouse, its webhook.
         assert ("5272/lap_2018-04-03.csv", "loaded") in [r[:1] + r[4:5] for r in table(warehouse, "unggahan")]

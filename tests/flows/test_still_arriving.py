@@ -7,8 +7,7 @@ import time
 
 from flows.nightly import nightly
 from tests.flows.support import D3, table, tiny_landing
-from tests.uploads import KOTA_BIMA, day_file
-from tests.uploads import run_settings
+from tests.uploads import KOTA_BIMA, day_file, run_settings
 
 
 def test_a_file_still_being_written_waits_for_the_next_run(prefect_server, tmp_path, monkeypatch):
@@ -24,4 +23,7 @@ def test_a_file_still_being_written_waits_for_the_next_run(prefect_server, tmp_p
     second = nightly(tanggal=D3, settings=run_settings(landing, warehouse))
     assert second["extra"]["masih_diunggah"] == []
     status = {r[0]: r[4] for r in table(warehouse, "unggahan")}
-    assert (status["5272/koreksi_2018-04-03.csv"], status["5272/lap_2018-04-03.csv"]) == ("loaded", "superseded")
+    assert (status["5272/koreksi_2018-04-03.csv"], status["5272/lap_2018-04-03.csv"]) == (
+        "loaded",
+        "superseded",
+    )

@@ -7,9 +7,9 @@ from datetime import date
 
 from prefect import flow
 
-from landing import inbox as landing
 from contract.regions import load
 from flows import tasks
+from landing import inbox as landing
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file
 
 D1 = date(2018, 4, 1)

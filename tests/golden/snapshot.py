@@ -31,8 +31,18 @@ GOLDEN = Path(__file__).resolve().parent
 EKTP = Path(sys.executable).with_name("ektp")
 DEMO_REPORT_DATES = (date(2018, 3, 31), date(2018, 4, 12), date(2018, 4, 30))
 # Columns that name the run or the moment it ran.
-VOLATILE_COLUMNS = {"run_id", "diproses_pada", "diterapkan_pada", "mulai", "selesai", "berlaku_sejak",
-                    "ditetapkan_pada", "diubah_status_ns", "inode", "diterbitkan_pada"}
+VOLATILE_COLUMNS = {
+    "run_id",
+    "diproses_pada",
+    "diterapkan_pada",
+    "mulai",
+    "selesai",
+    "berlaku_sejak",
+    "ditetapkan_pada",
+    "diubah_status_ns",
+    "inode",
+    "diterbitkan_pada",
+}
 RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 # `30 November 2026 08.50 WITA`: the report's processing time (report dates carry no clock).
 WALL_TIME = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( WITA)?")
@@ -50,15 +60,26 @@ def tables(warehouse: Path, base: Path, link: str | None) -> dict[str, str]:
     """One text per relation of the main schema: its columns, then its rows sorted."""
     out = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = [n for (n,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
-        ).fetchall()]
+        names = [
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
+            ).fetchall()
+        ]
         for name in names:
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'main'"
-                " and table_name = ? order by ordinal_position", [name]
-            ).fetchall() if c not in VOLATILE_COLUMNS]
-            rows = [dict(zip(columns, r)) for r in con.execute(f'select {", ".join(columns)} from "{name}"').fetchall()]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'main'"
+                    " and table_name = ? order by ordinal_position",
+                    [name],
+                ).fetchall()
+                if c not in VOLATILE_COLUMNS
+            ]
+            rows = [
+                dict(zip(columns, r))
+                for r in con.execute(f'select {", ".join(columns)} from "{name}"').fetchall()
+            ]
             for r in rows:
                 if r.get("file") == corpus.SYMLINK and "ukuran" in r:
                     r["ukuran"] = "<PANJANG TAUTAN>"  # a link's size is the length of its target's path

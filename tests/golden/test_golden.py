@@ -14,14 +14,19 @@ def _compare(found: dict[str, str], expected: dict[str, str]) -> list[str]:
     problems += [f"unexpected: {n}" for n in sorted(found.keys() - expected.keys())]
     for name in sorted(found.keys() & expected.keys()):
         if found[name] != expected[name]:
-            diff = difflib.unified_diff(expected[name].splitlines(), found[name].splitlines(), name, "now", lineterm="", n=1)
+            diff = difflib.unified_diff(
+                expected[name].splitlines(), found[name].splitlines(), name, "now", lineterm="", n=1
+            )
             problems.append("\n".join(list(diff)[:40]))
     return problems
 
 
 def test_bad_input_corpus_leaves_the_golden_tables_receipts_and_report(tmp_path, cli_env):
     # every table, receipt and report file of one nightly over the corpus equals its golden text
-    found = {f"{n}.txt" if not n.endswith(".txt") else n: t for n, t in snapshot.bad_input(tmp_path, cli_env).items()}
+    found = {
+        f"{n}.txt" if not n.endswith(".txt") else n: t
+        for n, t in snapshot.bad_input(tmp_path, cli_env).items()
+    }
     root = snapshot.GOLDEN / "korpus"
     expected = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*.txt")}
     problems = _compare(found, expected)
@@ -33,4 +38,6 @@ def test_demo_leaves_the_golden_tables_receipts_and_reports(tmp_path, cli_env):
     found = snapshot.digests(snapshot.demo(tmp_path, cli_env))
     expected = json.loads((snapshot.GOLDEN / "demo.json").read_text())
     differ = sorted(n for n in found.keys() | expected.keys() if found.get(n) != expected.get(n))
-    assert not differ, f"differs from the golden digests: {differ} (diff with `python -m tests.golden.snapshot OUT --demo-text` on both commits)"
+    assert not differ, (
+        f"differs from the golden digests: {differ} (diff with `python -m tests.golden.snapshot OUT --demo-text` on both commits)"
+    )

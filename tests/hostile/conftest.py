@@ -27,7 +27,9 @@ def nightly(landing: Path, warehouse: Path, day: date = corpus.D3) -> Night:
     """`ektp nightly --date day` in this process, its output captured."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["nightly", "--date", day.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)])
+        code = cli.main(
+            ["nightly", "--date", day.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]
+        )
     return Night(landing, warehouse, code, out.getvalue(), err.getvalue())
 
 

@@ -12,10 +12,10 @@ import os
 import socket
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Callable
 
 from tests.uploads import HEADER, KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, row
 
@@ -24,7 +24,18 @@ D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 GOOD_DAYS = (D1, D2, D3)
 # Hostile files go to Lombok Barat (5201), which has no good file: nothing of it may load.
 INBOX = "5201"
-LOMBOK_BARAT = ["520101", "520102", "520103", "520107", "520108", "520109", "520112", "520113", "520114", "520115"]
+LOMBOK_BARAT = [
+    "520101",
+    "520102",
+    "520103",
+    "520107",
+    "520108",
+    "520109",
+    "520112",
+    "520113",
+    "520114",
+    "520115",
+]
 _MB = 1024 * 1024
 PWNED = '<img src=x onerror="document.body.dataset.pwned=1"><script>document.title="PWNED"</script>'
 
@@ -58,8 +69,15 @@ def _report(day: date, cells: dict[str, str] | None = None) -> bytes:
     """A Lombok Barat report of `day`; `cells` overrides cells of its first row by column name."""
     rows = []
     for i, kode in enumerate(LOMBOK_BARAT):
-        values = {"tanggal": day.isoformat(), "kode_kecamatan": kode, "nama_kecamatan": "", "wajib_ktp": str(9_000 + i),
-                  "sudah_rekam": str(8_000 + i), "belum_rekam": "1000", "sudah_cetak": str(7_000 + i)}
+        values = {
+            "tanggal": day.isoformat(),
+            "kode_kecamatan": kode,
+            "nama_kecamatan": "",
+            "wajib_ktp": str(9_000 + i),
+            "sudah_rekam": str(8_000 + i),
+            "belum_rekam": "1000",
+            "sudah_cetak": str(7_000 + i),
+        }
         if i == 0 and cells:
             values |= cells
         rows.append(",".join(_quoted(v) for v in values.values()))
@@ -105,14 +123,23 @@ def _zip_bomb(landing: Path, rel: str, rows: int = 2_000_000) -> None:
     path = landing / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     parts = _xlsx([("Rekap", [["x"]], False)])
-    with zipfile.ZipFile(io.BytesIO(parts)) as template, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+    with (
+        zipfile.ZipFile(io.BytesIO(parts)) as template,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
         for info in template.infolist():
             if info.filename.startswith("xl/worksheets/sheet"):
                 with bomb.open(info.filename, "w") as sheet:
-                    sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                    sheet.write(
+                        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                    )
                     for start in range(0, rows, 10_000):
-                        sheet.write(b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i)
-                                             for i in range(start + 1, start + 10_001)))
+                        sheet.write(
+                            b"".join(
+                                b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i)
+                                for i in range(start + 1, start + 10_001)
+                            )
+                        )
                     sheet.write(b"</sheetData></worksheet>")
             else:
                 bomb.writestr(info, template.read(info.filename))
@@ -144,7 +171,10 @@ def swollen(book: bytes, parts: dict[str, int], declared: dict[str, int] | None 
     book has none of that name), streamed a 1 MB block at a time: a 1 GB part never exists whole.
     `declared` patches the size the zip directory states for a part: a directory that lies."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(book)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    with (
+        zipfile.ZipFile(io.BytesIO(book)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z,
+    ):
         names = source.namelist()
         for name in names + [p for p in parts if p not in names]:
             original = source.read(name) if name in names else b""
@@ -207,13 +237,21 @@ def _xml_bomb() -> bytes:
     """An XLSX whose sheet XML declares nested entities (billion laughs)."""
     parts = _xlsx([("Rekap", [["x"]], False)])
     laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10 if i else "lol"}">' for i in range(10))
-    sheet = (f'<?xml version="1.0"?><!DOCTYPE w [{laughs}]><worksheet xmlns="http://schemas.openxmlformats.org/'
-             f'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c>'
-             f"</row></sheetData></worksheet>").encode()
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE w [{laughs}]><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c>'
+        f"</row></sheetData></worksheet>"
+    ).encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(parts)) as template, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+    with (
+        zipfile.ZipFile(io.BytesIO(parts)) as template,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
         for info in template.infolist():
-            bomb.writestr(info, sheet if info.filename.startswith("xl/worksheets/sheet") else template.read(info.filename))
+            bomb.writestr(
+                info,
+                sheet if info.filename.startswith("xl/worksheets/sheet") else template.read(info.filename),
+            )
     return out.getvalue()
 
 
@@ -266,93 +304,336 @@ def _r(*aturan: str) -> frozenset[str]:
 
 A = INBOX
 CASES = [
-    Case("hitungan raksasa (INT64 meluap di mart)", f"{A}/raksasa_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/raksasa_2018-04-02.csv", _report(D2, {"wajib_ktp": "100000000000000000", "sudah_rekam": "100000000000000000"}))),
-    Case("hitungan di atas 10 juta", f"{A}/sepuluh_juta_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/sepuluh_juta_2018-04-02.csv", _report(D2, {"wajib_ktp": "10.000.001"}))),
-    Case("NIK tertempel di kolom angka", f"{A}/nik_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/nik_2018-04-02.csv", _report(D2, {"sudah_rekam": "5201012345670001"}))),
-    Case("nama berkas Windows-1252 (\\xe9), salinan berkas baik", "5272/lap_2018-04-02_revisi_\\xe9.csv", "duplicate", _r(),
-         lambda l: _good_copy(l, b"5272/lap_2018-04-02_revisi_\xe9.csv")),
-    Case("baris baru dan ESC di nama berkas", f"{A}/a\\nb\\x1b[2J_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/a\nb\x1b[2J_2018-04-02.csv", _report(D2, {"wajib_ktp": "x"}))),
-    Case("urutan ESC di nama folder", "\\x1b[31m5201/rekap_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, "\x1b[31m5201/rekap_2018-04-02.csv", _report(D2))),
-    Case("nama folder bukan UTF-8", "52\\xe901/rekap_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, b"52\xe901/rekap_2018-04-02.csv", _report(D2))),
-    Case("XSS di nama kecamatan, dan angka salah", f"{A}/xss_nama_2018-04-02.csv", "rejected", _r("angka_tidak_valid", "nama_tidak_sesuai"),
-         lambda l: _put(l, f"{A}/xss_nama_2018-04-02.csv", _report(D2, {"nama_kecamatan": PWNED, "sudah_cetak": "-1"}))),
-    Case("XSS di kode kecamatan", f"{A}/xss_kode_2018-04-02.csv", "rejected", _r("kecamatan_tidak_dikenal", "kecamatan_tidak_lapor"),
-         lambda l: _put(l, f"{A}/xss_kode_2018-04-02.csv", _report(D2, {"kode_kecamatan": PWNED}))),
-    Case("XSS di nama berkas", f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv", _report(D2, {"wajib_ktp": "y"}))),
-    Case("nama berkas seperti rumus Excel", f"{A}/=1+2_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/=1+2_2018-04-02.csv", _report(D2, {"sudah_rekam": "=1+2"}))),
-    Case("bidi override di nama kecamatan", f"{A}/bidi_2018-04-02.csv", "rejected", _r("nama_tidak_sesuai", "angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/bidi_2018-04-02.csv", _report(D2, {"nama_kecamatan": "Gerung\u202egnuruG", "wajib_ktp": "-"}))),
-    Case("ESC di sel angka", f"{A}/esc_angka_2018-04-02.csv", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/esc_angka_2018-04-02.csv", _report(D2, {"wajib_ktp": "12\x1b[2J"}))),
-    Case("bom zip XLSX (2 juta baris)", f"{A}/bom_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _zip_bomb(l, f"{A}/bom_2018-04-02.xlsx")),
-    Case("CSV 1 juta baris (53 MB)", f"{A}/sejuta_2018-04-02.csv", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _big_csv(l, f"{A}/sejuta_2018-04-02.csv", 1_000_000)),
-    Case("CSV 100.001 baris (di bawah 20 MB)", f"{A}/seratus_ribu_2018-04-02.csv", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _big_csv(l, f"{A}/seratus_ribu_2018-04-02.csv", 100_001)),
-    Case("XLSX jarang: A1 dan XFD100000", f"{A}/jarang_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _put(l, f"{A}/jarang_2018-04-02.xlsx", _sparse())),
-    Case("bom bagian XLSX: teks bersama 200 MB", f"{A}/teks_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _put(l, f"{A}/teks_2018-04-02.xlsx", swollen(report_workbook(), {"xl/sharedStrings.xml": 200 * _MB}))),
-    Case("bom bagian XLSX: gaya 60 MB", f"{A}/gaya_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _put(l, f"{A}/gaya_2018-04-02.xlsx", swollen(report_workbook(), {"xl/styles.xml": 60 * _MB}))),
-    Case("bom bagian XLSX: tiga bagian 40 MB, bersama 120 MB", f"{A}/tiga_2018-04-02.xlsx", "rejected", _r("berkas_terlalu_besar"),
-         lambda l: _put(l, f"{A}/tiga_2018-04-02.xlsx", swollen(report_workbook(), {f"xl/media/isi{i}.bin": 40 * _MB for i in range(3)}))),
-    Case("bom bagian XLSX: daftar isi menyebut 1.000 byte untuk 60 MB", f"{A}/bohong_2018-04-02.xlsx", "rejected",
-         _r("berkas_terlalu_besar"),
-         lambda l: _put(l, f"{A}/bohong_2018-04-02.xlsx", swollen(report_workbook(), {"xl/sharedStrings.xml": 60 * _MB},
-                                                                  declared={"xl/sharedStrings.xml": 1_000}))),
-    Case("bom entitas XML (billion laughs)", f"{A}/tawa_2018-04-02.xlsx", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/tawa_2018-04-02.xlsx", _xml_bomb())),
-    Case("FIFO di folder kabupaten", f"{A}/pipa_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _fifo(l, f"{A}/pipa_2018-04-02.csv")),
-    Case("soket di folder kabupaten", f"{A}/soket_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _unix_socket(l, f"{A}/soket_2018-04-02.csv")),
-    Case("FIFO langsung di folder landing", "pipa_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _fifo(l, "pipa_2018-04-02.csv")),
-    Case("tautan ke /etc/passwd", f"{A}/passwd_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _symlink(l, f"{A}/passwd_2018-04-02.csv", "/etc/passwd")),
-    Case("tautan yang menunjuk dirinya", f"{A}/putar_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _symlink(l, f"{A}/putar_2018-04-02.csv", "putar_2018-04-02.csv")),
-    Case("tautan folder ke /", f"{A}/akar", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _symlink(l, f"{A}/akar", "/")),
-    Case("lembar pertama tersembunyi berisi laporan sah", f"{A}/tersembunyi_2018-04-02.xlsx", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/tersembunyi_2018-04-02.xlsx",
-                        _xlsx([("lama", _xlsx_rows(D2), True), ("Rekap", [["catatan saja"]], False)]))),
-    Case("sel galat Excel (#DIV/0!)", f"{A}/galat_2018-04-02.xlsx", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/galat_2018-04-02.xlsx", _error_cell())),
-    Case("rumus tanpa nilai tersimpan", f"{A}/rumus_2018-04-02.xlsx", "rejected", _r("angka_tidak_valid"),
-         lambda l: _put(l, f"{A}/rumus_2018-04-02.xlsx", _xlsx([("Rekap", _xlsx_rows(D2, {4: "=SUM(D2:D3)"}), False)]))),
-    Case("zip rusak bernama .xlsx", f"{A}/rusak_2018-04-02.xlsx", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/rusak_2018-04-02.xlsx", b"PK\x03\x04" + os.urandom(2000))),
-    Case("PDF bernama .xlsx", f"{A}/surat_2018-04-02.xlsx", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/surat_2018-04-02.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n")),
-    Case("CSV UTF-16", f"{A}/utf16_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/utf16_2018-04-02.csv", _report(D2).decode().encode("utf-16"))),
-    Case("data biner bernama .csv", f"{A}/biner_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/biner_2018-04-02.csv", bytes(range(256)) * 20)),
-    Case("berkas 0 byte", f"{A}/kosong_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/kosong_2018-04-02.csv", b"")),
-    Case("300 kolom", f"{A}/lebar_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/lebar_2018-04-02.csv", _report(D2).replace(b"\n", b"," * 300 + b"x\n", 1))),
-    Case("satu sel 1 MB", f"{A}/sel_panjang_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, f"{A}/sel_panjang_2018-04-02.csv", _report(D2, {"nama_kecamatan": "A" * 1_000_000}))),
-    Case("99.999 baris kecamatan yang sama", f"{A}/ganda_2018-04-02.csv", "rejected", _r("kecamatan_ganda", "kecamatan_tidak_lapor"),
-         lambda l: _put(l, f"{A}/ganda_2018-04-02.csv", _csv([row(D2, "520101", 9_000, 8_000)] * 99_998))),
-    Case("waktu ubah tahun 2100 dan tanggal setelah hari ini", f"{A}/masa_depan_2018-05-02.csv", "rejected", _r("tanggal_tidak_valid"),
-         lambda l: _future(l, f"{A}/masa_depan_2018-05-02.csv")),
-    Case("tanggal sebelum 2011", f"{A}/lama_2010-04-02.csv", "rejected", _r("tanggal_tidak_valid"),
-         lambda l: _put(l, f"{A}/lama_2010-04-02.csv", _report(date(2010, 4, 2)))),
-    Case("berkas langsung di folder landing", "rekap_2018-04-02.csv", "rejected", _r("berkas_tidak_terbaca"),
-         lambda l: _put(l, "rekap_2018-04-02.csv", _report(D2))),
+    Case(
+        "hitungan raksasa (INT64 meluap di mart)",
+        f"{A}/raksasa_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(
+            l,
+            f"{A}/raksasa_2018-04-02.csv",
+            _report(D2, {"wajib_ktp": "100000000000000000", "sudah_rekam": "100000000000000000"}),
+        ),
+    ),
+    Case(
+        "hitungan di atas 10 juta",
+        f"{A}/sepuluh_juta_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(l, f"{A}/sepuluh_juta_2018-04-02.csv", _report(D2, {"wajib_ktp": "10.000.001"})),
+    ),
+    Case(
+        "NIK tertempel di kolom angka",
+        f"{A}/nik_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(l, f"{A}/nik_2018-04-02.csv", _report(D2, {"sudah_rekam": "5201012345670001"})),
+    ),
+    Case(
+        "nama berkas Windows-1252 (\\xe9), salinan berkas baik",
+        "5272/lap_2018-04-02_revisi_\\xe9.csv",
+        "duplicate",
+        _r(),
+        lambda l: _good_copy(l, b"5272/lap_2018-04-02_revisi_\xe9.csv"),
+    ),
+    Case(
+        "baris baru dan ESC di nama berkas",
+        f"{A}/a\\nb\\x1b[2J_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(l, f"{A}/a\nb\x1b[2J_2018-04-02.csv", _report(D2, {"wajib_ktp": "x"})),
+    ),
+    Case(
+        "urutan ESC di nama folder",
+        "\\x1b[31m5201/rekap_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, "\x1b[31m5201/rekap_2018-04-02.csv", _report(D2)),
+    ),
+    Case(
+        "nama folder bukan UTF-8",
+        "52\\xe901/rekap_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, b"52\xe901/rekap_2018-04-02.csv", _report(D2)),
+    ),
+    Case(
+        "XSS di nama kecamatan, dan angka salah",
+        f"{A}/xss_nama_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid", "nama_tidak_sesuai"),
+        lambda l: _put(
+            l, f"{A}/xss_nama_2018-04-02.csv", _report(D2, {"nama_kecamatan": PWNED, "sudah_cetak": "-1"})
+        ),
+    ),
+    Case(
+        "XSS di kode kecamatan",
+        f"{A}/xss_kode_2018-04-02.csv",
+        "rejected",
+        _r("kecamatan_tidak_dikenal", "kecamatan_tidak_lapor"),
+        lambda l: _put(l, f"{A}/xss_kode_2018-04-02.csv", _report(D2, {"kode_kecamatan": PWNED})),
+    ),
+    Case(
+        "XSS di nama berkas",
+        f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(
+            l, f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv", _report(D2, {"wajib_ktp": "y"})
+        ),
+    ),
+    Case(
+        "nama berkas seperti rumus Excel",
+        f"{A}/=1+2_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(l, f"{A}/=1+2_2018-04-02.csv", _report(D2, {"sudah_rekam": "=1+2"})),
+    ),
+    Case(
+        "bidi override di nama kecamatan",
+        f"{A}/bidi_2018-04-02.csv",
+        "rejected",
+        _r("nama_tidak_sesuai", "angka_tidak_valid"),
+        lambda l: _put(
+            l,
+            f"{A}/bidi_2018-04-02.csv",
+            _report(D2, {"nama_kecamatan": "Gerung\u202egnuruG", "wajib_ktp": "-"}),
+        ),
+    ),
+    Case(
+        "ESC di sel angka",
+        f"{A}/esc_angka_2018-04-02.csv",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(l, f"{A}/esc_angka_2018-04-02.csv", _report(D2, {"wajib_ktp": "12\x1b[2J"})),
+    ),
+    Case(
+        "bom zip XLSX (2 juta baris)",
+        f"{A}/bom_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _zip_bomb(l, f"{A}/bom_2018-04-02.xlsx"),
+    ),
+    Case(
+        "CSV 1 juta baris (53 MB)",
+        f"{A}/sejuta_2018-04-02.csv",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _big_csv(l, f"{A}/sejuta_2018-04-02.csv", 1_000_000),
+    ),
+    Case(
+        "CSV 100.001 baris (di bawah 20 MB)",
+        f"{A}/seratus_ribu_2018-04-02.csv",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _big_csv(l, f"{A}/seratus_ribu_2018-04-02.csv", 100_001),
+    ),
+    Case(
+        "XLSX jarang: A1 dan XFD100000",
+        f"{A}/jarang_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _put(l, f"{A}/jarang_2018-04-02.xlsx", _sparse()),
+    ),
+    Case(
+        "bom bagian XLSX: teks bersama 200 MB",
+        f"{A}/teks_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _put(
+            l, f"{A}/teks_2018-04-02.xlsx", swollen(report_workbook(), {"xl/sharedStrings.xml": 200 * _MB})
+        ),
+    ),
+    Case(
+        "bom bagian XLSX: gaya 60 MB",
+        f"{A}/gaya_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _put(
+            l, f"{A}/gaya_2018-04-02.xlsx", swollen(report_workbook(), {"xl/styles.xml": 60 * _MB})
+        ),
+    ),
+    Case(
+        "bom bagian XLSX: tiga bagian 40 MB, bersama 120 MB",
+        f"{A}/tiga_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _put(
+            l,
+            f"{A}/tiga_2018-04-02.xlsx",
+            swollen(report_workbook(), {f"xl/media/isi{i}.bin": 40 * _MB for i in range(3)}),
+        ),
+    ),
+    Case(
+        "bom bagian XLSX: daftar isi menyebut 1.000 byte untuk 60 MB",
+        f"{A}/bohong_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_terlalu_besar"),
+        lambda l: _put(
+            l,
+            f"{A}/bohong_2018-04-02.xlsx",
+            swollen(
+                report_workbook(),
+                {"xl/sharedStrings.xml": 60 * _MB},
+                declared={"xl/sharedStrings.xml": 1_000},
+            ),
+        ),
+    ),
+    Case(
+        "bom entitas XML (billion laughs)",
+        f"{A}/tawa_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/tawa_2018-04-02.xlsx", _xml_bomb()),
+    ),
+    Case(
+        "FIFO di folder kabupaten",
+        f"{A}/pipa_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _fifo(l, f"{A}/pipa_2018-04-02.csv"),
+    ),
+    Case(
+        "soket di folder kabupaten",
+        f"{A}/soket_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _unix_socket(l, f"{A}/soket_2018-04-02.csv"),
+    ),
+    Case(
+        "FIFO langsung di folder landing",
+        "pipa_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _fifo(l, "pipa_2018-04-02.csv"),
+    ),
+    Case(
+        "tautan ke /etc/passwd",
+        f"{A}/passwd_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _symlink(l, f"{A}/passwd_2018-04-02.csv", "/etc/passwd"),
+    ),
+    Case(
+        "tautan yang menunjuk dirinya",
+        f"{A}/putar_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _symlink(l, f"{A}/putar_2018-04-02.csv", "putar_2018-04-02.csv"),
+    ),
+    Case(
+        "tautan folder ke /",
+        f"{A}/akar",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _symlink(l, f"{A}/akar", "/"),
+    ),
+    Case(
+        "lembar pertama tersembunyi berisi laporan sah",
+        f"{A}/tersembunyi_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(
+            l,
+            f"{A}/tersembunyi_2018-04-02.xlsx",
+            _xlsx([("lama", _xlsx_rows(D2), True), ("Rekap", [["catatan saja"]], False)]),
+        ),
+    ),
+    Case(
+        "sel galat Excel (#DIV/0!)",
+        f"{A}/galat_2018-04-02.xlsx",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(l, f"{A}/galat_2018-04-02.xlsx", _error_cell()),
+    ),
+    Case(
+        "rumus tanpa nilai tersimpan",
+        f"{A}/rumus_2018-04-02.xlsx",
+        "rejected",
+        _r("angka_tidak_valid"),
+        lambda l: _put(
+            l, f"{A}/rumus_2018-04-02.xlsx", _xlsx([("Rekap", _xlsx_rows(D2, {4: "=SUM(D2:D3)"}), False)])
+        ),
+    ),
+    Case(
+        "zip rusak bernama .xlsx",
+        f"{A}/rusak_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/rusak_2018-04-02.xlsx", b"PK\x03\x04" + os.urandom(2000)),
+    ),
+    Case(
+        "PDF bernama .xlsx",
+        f"{A}/surat_2018-04-02.xlsx",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/surat_2018-04-02.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"),
+    ),
+    Case(
+        "CSV UTF-16",
+        f"{A}/utf16_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/utf16_2018-04-02.csv", _report(D2).decode().encode("utf-16")),
+    ),
+    Case(
+        "data biner bernama .csv",
+        f"{A}/biner_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/biner_2018-04-02.csv", bytes(range(256)) * 20),
+    ),
+    Case(
+        "berkas 0 byte",
+        f"{A}/kosong_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/kosong_2018-04-02.csv", b""),
+    ),
+    Case(
+        "300 kolom",
+        f"{A}/lebar_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, f"{A}/lebar_2018-04-02.csv", _report(D2).replace(b"\n", b"," * 300 + b"x\n", 1)),
+    ),
+    Case(
+        "satu sel 1 MB",
+        f"{A}/sel_panjang_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(
+            l, f"{A}/sel_panjang_2018-04-02.csv", _report(D2, {"nama_kecamatan": "A" * 1_000_000})
+        ),
+    ),
+    Case(
+        "99.999 baris kecamatan yang sama",
+        f"{A}/ganda_2018-04-02.csv",
+        "rejected",
+        _r("kecamatan_ganda", "kecamatan_tidak_lapor"),
+        lambda l: _put(l, f"{A}/ganda_2018-04-02.csv", _csv([row(D2, "520101", 9_000, 8_000)] * 99_998)),
+    ),
+    Case(
+        "waktu ubah tahun 2100 dan tanggal setelah hari ini",
+        f"{A}/masa_depan_2018-05-02.csv",
+        "rejected",
+        _r("tanggal_tidak_valid"),
+        lambda l: _future(l, f"{A}/masa_depan_2018-05-02.csv"),
+    ),
+    Case(
+        "tanggal sebelum 2011",
+        f"{A}/lama_2010-04-02.csv",
+        "rejected",
+        _r("tanggal_tidak_valid"),
+        lambda l: _put(l, f"{A}/lama_2010-04-02.csv", _report(date(2010, 4, 2))),
+    ),
+    Case(
+        "berkas langsung di folder landing",
+        "rekap_2018-04-02.csv",
+        "rejected",
+        _r("berkas_tidak_terbaca"),
+        lambda l: _put(l, "rekap_2018-04-02.csv", _report(D2)),
+    ),
 ]
 
 

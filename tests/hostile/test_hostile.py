@@ -19,7 +19,10 @@ def decided(night) -> dict[str, tuple[str, frozenset[str]]]:
     rules: dict[str, set[str]] = {}
     for file, aturan in one(night.warehouse, "select file, aturan from kualitas_data"):
         rules.setdefault(file, set()).add(aturan)
-    return {f: (s, frozenset(rules.get(f, ()))) for f, s in one(night.warehouse, "select file, status from unggahan")}
+    return {
+        f: (s, frozenset(rules.get(f, ())))
+        for f, s in one(night.warehouse, "select file, status from unggahan")
+    }
 
 
 def test_the_corpus_holds_at_least_thirty_hostile_entries():
@@ -67,15 +70,34 @@ def test_receipts_are_one_line_per_finding_and_valid_json(hostile_night):
     for letter in letters:
         text = letter.read_text(encoding="utf-8")
         assert not HIDDEN.search(text), letter
-        assert all(line.startswith(("  ", "Tanda terima", "Kabupaten", "Status", "Tiba", "Keterangan", "Baris", "Temuan", "Perbaiki")) or not line
-                   for line in text.splitlines()), letter
+        assert all(
+            line.startswith(
+                (
+                    "  ",
+                    "Tanda terima",
+                    "Kabupaten",
+                    "Status",
+                    "Tiba",
+                    "Keterangan",
+                    "Baris",
+                    "Temuan",
+                    "Perbaiki",
+                )
+            )
+            or not line
+            for line in text.splitlines()
+        ), letter
     for document in folder.rglob("*.json"):
         json.loads(document.read_text(encoding="utf-8"))
 
 
 def test_a_file_of_one_hundred_thousand_bad_rows_writes_a_bounded_list(hostile_night):
     # 99,998 rows of one kecamatan: 100 findings of the rule, then one counting the rest
-    rows = one(hostile_night.warehouse, "select pesan from kualitas_data where file = ? and aturan = 'kecamatan_ganda'"
-               " order by baris nulls last", [f"{corpus.INBOX}/ganda_2018-04-02.csv"])
+    rows = one(
+        hostile_night.warehouse,
+        "select pesan from kualitas_data where file = ? and aturan = 'kecamatan_ganda'"
+        " order by baris nulls last",
+        [f"{corpus.INBOX}/ganda_2018-04-02.csv"],
+    )
     assert len(rows) == 101
     assert rows[-1][0] == "dan 99.898 temuan lain untuk aturan ini di berkas ini (100 pertama dicantumkan)"

@@ -61,7 +61,12 @@ def test_the_workbook_keeps_hostile_text_as_text(hostile_night, tmp_path):
 
     paths = write_report(hostile_night.warehouse, corpus.D2, tmp_path / "laporan")
     sheet = openpyxl.load_workbook(paths.xlsx)["Berkas Ditolak"]
-    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("5201/=1+2")]
+    cells = [
+        c
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("5201/=1+2")
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
@@ -69,11 +74,28 @@ def test_the_artifact_markdown_renders_inert(tmp_path):
     # rendered as the most permissive markdown would (raw HTML allowed), the payload stays text
     from markdown_it import MarkdownIt
 
-    s = Summary("r-1", "2018-04-02", kabupaten_tidak_lapor=[{"kode_kabupaten": "5201", "nama": corpus.PWNED}],
-                catatan=[corpus.PWNED], per_kabupaten=[{"kode_kabupaten": corpus.PWNED, "nama": corpus.PWNED, "loaded": 0,
-                                                      "rejected": 1, "superseded": 0, "duplicate": 0, "peringatan": 0}])
+    s = Summary(
+        "r-1",
+        "2018-04-02",
+        kabupaten_tidak_lapor=[{"kode_kabupaten": "5201", "nama": corpus.PWNED}],
+        catatan=[corpus.PWNED],
+        per_kabupaten=[
+            {
+                "kode_kabupaten": corpus.PWNED,
+                "nama": corpus.PWNED,
+                "loaded": 0,
+                "rejected": 1,
+                "superseded": 0,
+                "duplicate": 0,
+                "peringatan": 0,
+            }
+        ],
+    )
     page = tmp_path / "artefak.html"
-    page.write_text(MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown(s, "nightly")), encoding="utf-8")
+    page.write_text(
+        MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown(s, "nightly")),
+        encoding="utf-8",
+    )
     dom = dom_after_scripts(tmp_path / "p", page)
     assert no_script_ran(dom) and "onerror" in dom
 

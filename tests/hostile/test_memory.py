@@ -81,8 +81,18 @@ def test_the_nightly_rejects_both_in_bounded_memory(landings, tmp_path, cli_env)
     small, bombs = landings
 
     def nightly(landing, name):
-        return _measured(["nightly", "--date", corpus.D3.isoformat(), "--landing", str(landing),
-                          "--warehouse", str(tmp_path / name / "w.duckdb")], env)
+        return _measured(
+            [
+                "nightly",
+                "--date",
+                corpus.D3.isoformat(),
+                "--landing",
+                str(landing),
+                "--warehouse",
+                str(tmp_path / name / "w.duckdb"),
+            ],
+            env,
+        )
 
     code, baseline, err = nightly(small, "kecil")
     assert code == 0, err
@@ -105,7 +115,9 @@ def test_the_temporary_prefect_server_is_started_without_its_code_in_the_run(tmp
                 assert answer.status == 200
         print(sorted(m for m in ("prefect.server.api.server", "fastapi", "sqlalchemy") if m in sys.modules))
     """)
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "prefect")}
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
+        "PREFECT_HOME": str(tmp_path / "prefect")
+    }
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -121,8 +133,13 @@ def _measured(args: list[str], env: dict[str, str]) -> tuple[int, float, str]:
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
         "sys.exit(p.returncode)\n"
     )
-    done = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "ektp.cli", *args],
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, sys.executable, "-m", "ektp.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return done.returncode, float(done.stdout.strip().splitlines()[-1]), done.stderr
 
 
@@ -136,7 +153,9 @@ HEADROOM_MB = 50  # the bound holds 1 MB pieces; 50 MB is many times the noise b
 
 def test_check_of_a_shared_strings_bomb_costs_what_a_small_refused_workbook_costs(tmp_path, cli_env):
     small, bomb = tmp_path / "tersembunyi_2018-04-02.xlsx", tmp_path / "bom_teks_2018-04-02.xlsx"
-    small.write_bytes(corpus._xlsx([("lama", corpus._xlsx_rows(corpus.D2), True), ("Rekap", [["catatan saja"]], False)]))
+    small.write_bytes(
+        corpus._xlsx([("lama", corpus._xlsx_rows(corpus.D2), True), ("Rekap", [["catatan saja"]], False)])
+    )
     bomb.write_bytes(corpus.swollen(corpus.report_workbook(), {"xl/sharedStrings.xml": 1024 * MB}))
     warehouse = ["--warehouse", str(tmp_path / "belum_ada.duckdb")]
     code, baseline, err = _measured(["check", str(small), "--kabupaten", corpus.INBOX, *warehouse], cli_env)

@@ -20,7 +20,11 @@ from tests.warehouse.zygote_client import Zygote, gone
 NIGHTS = [corpus.D1 + timedelta(days=i) for i in range(30)]
 # Entries heavy to build (megabytes, 100,000 rows) are covered by test_hostile; the soak draws
 # from the others, one a night.
-LIGHT = [c for c in corpus.CASES if not c.name.startswith(("bom zip", "CSV 1 juta", "CSV 100.001", "99.999", "satu sel"))]
+LIGHT = [
+    c
+    for c in corpus.CASES
+    if not c.name.startswith(("bom zip", "CSV 1 juta", "CSV 100.001", "99.999", "satu sel"))
+]
 FIGURES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi")
 
 
@@ -42,7 +46,15 @@ def test_thirty_nights_with_hostile_files_and_kills(tmp_path, cli_env):
         for i, day in enumerate(NIGHTS):
             good_files(landing, day)
             hostile[i].make(landing)
-            args = ["nightly", "--date", day.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]
+            args = [
+                "nightly",
+                "--date",
+                day.isoformat(),
+                "--landing",
+                str(landing),
+                "--warehouse",
+                str(warehouse),
+            ]
             if i not in killed:
                 codes.append(zygote.run(args, wait=True)["status"])
                 continue

@@ -39,7 +39,12 @@ def test_files_of_an_inbox_are_taken(tmp_path):
     # a file in a kabupaten's folder: its inbox is the folder name, nothing stands in its way
     put(tmp_path / "5272" / "rekap 12 april.csv")
     (f,) = landing.discover(tmp_path, INBOXES)
-    assert (f.file, f.kode_kabupaten, f.problem, f.size) == ("5272/rekap 12 april.csv", "5272", None, len(CSV))
+    assert (f.file, f.kode_kabupaten, f.problem, f.size) == (
+        "5272/rekap 12 april.csv",
+        "5272",
+        None,
+        len(CSV),
+    )
     assert f.mtime_ns == 1_523_500_000 * 10**9
 
 
@@ -68,12 +73,18 @@ def test_symlinked_file_is_refused_and_not_followed(tmp_path):
     link.parent.mkdir(parents=True)
     link.symlink_to(outside)
     (f,) = landing.discover(tmp_path / "landing", INBOXES)
-    assert (f.file, f.kode_kabupaten, why(f)) == ("5272/tautan_2018-04-12.csv", "5272", "tautan simbolik tidak diikuti")
+    assert (f.file, f.kode_kabupaten, why(f)) == (
+        "5272/tautan_2018-04-12.csv",
+        "5272",
+        "tautan simbolik tidak diikuti",
+    )
     assert f.size == link.lstat().st_size != outside.stat().st_size
     # reading it refuses it without opening the target: dated from its name, hashed by its target
     upload = read_upload(f, date(2018, 4, 21))
     assert upload.parsed.rows.height == 0 and upload.parsed.tanggal == date(2018, 4, 12)
-    assert upload.parsed.findings.select("aturan", "pesan").rows() == [("berkas_tidak_terbaca", "tautan simbolik tidak diikuti")]
+    assert upload.parsed.findings.select("aturan", "pesan").rows() == [
+        ("berkas_tidak_terbaca", "tautan simbolik tidak diikuti")
+    ]
     assert upload.sha256 == landing.sha256(b"symlink:" + os.fsencode(str(outside)))
 
 
@@ -98,7 +109,9 @@ def test_links_and_empty_files_hash_apart(tmp_path):
         (tmp_path / "landing" / "5272").mkdir(parents=True, exist_ok=True)
         (tmp_path / "landing" / "5272" / f"{name}_2018-04-12.csv").symlink_to(tmp_path / "luar" / name)
     put(tmp_path / "landing" / "5272" / "kosong_2018-04-12.csv", "")
-    hashes = {read_upload(f, date(2018, 4, 21)).sha256 for f in landing.discover(tmp_path / "landing", INBOXES)}
+    hashes = {
+        read_upload(f, date(2018, 4, 21)).sha256 for f in landing.discover(tmp_path / "landing", INBOXES)
+    }
     assert len(hashes) == 3
 
 
@@ -106,7 +119,11 @@ def test_subfolder_of_an_inbox_belongs_to_it(tmp_path):
     # the inbox is the first folder under landing, however deep the file sits
     for name in ("5272/b.csv", "5272/arsip/april/c.csv", "5208/z.csv"):
         put(tmp_path / name)
-    assert found(tmp_path) == {"5272/b.csv": ("5272", None), "5272/arsip/april/c.csv": ("5272", None), "5208/z.csv": ("5208", None)}
+    assert found(tmp_path) == {
+        "5272/b.csv": ("5272", None),
+        "5272/arsip/april/c.csv": ("5272", None),
+        "5208/z.csv": ("5208", None),
+    }
 
 
 def test_discovery_reads_and_changes_nothing(tmp_path):
@@ -124,6 +141,7 @@ def test_missing_landing_folder_is_a_usage_error(tmp_path):
 
 
 # Uploads land while a run scans: SFTP and rsync write a temporary name, then rename it.
+
 
 def test_an_entry_gone_between_listing_and_stat_is_not_there(tmp_path):
     # the listing and the stat are the two real steps of discover: between them one upload is
@@ -197,7 +215,10 @@ def test_scans_and_reads_during_a_stream_of_renames_never_fail(tmp_path):
                 os.rename(part, inbox / f"rekap-{n}.csv")
                 if n >= 3:
                     os.remove(inbox / f"rekap-{n - 3}.csv")
-                os.rename(inbox / ("arsip" if n % 2 == 0 else "arsip2"), inbox / ("arsip2" if n % 2 == 0 else "arsip"))
+                os.rename(
+                    inbox / ("arsip" if n % 2 == 0 else "arsip2"),
+                    inbox / ("arsip2" if n % 2 == 0 else "arsip"),
+                )
                 n += 1
                 started.set()
         except BaseException as exc:  # reported to the test below, never lost in the thread

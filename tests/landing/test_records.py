@@ -13,9 +13,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from contract.errors import UnreadableFile
 from tests.uploads import parse_file, read_cells
-from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 
 TODAY = dt.date(2018, 4, 20)
 HEADER = "kode_kecamatan;nama_kecamatan;wajib_ktp;sudah_rekam"
@@ -47,7 +47,9 @@ def unreadable(name: str, data: bytes) -> str:
 
 def test_csv_line_numbers_count_title_and_blank_lines():
     # baris is the physical line: title lines and blank lines count, blank lines are dropped
-    text = f"Laporan e-KTP\nPer tanggal 12 April 2018\n\n{HEADER}\n520301;Praya;10;5\n\n\n520302;Jonggat;20;7\n"
+    text = (
+        f"Laporan e-KTP\nPer tanggal 12 April 2018\n\n{HEADER}\n520301;Praya;10;5\n\n\n520302;Jonggat;20;7\n"
+    )
     frame = read_cells("a.csv", text.encode())
     assert frame.get_column("baris").to_list() == [1, 2, 4, 5, 8]
     assert cells(frame)[-1] == (8, "520302", "Jonggat", "20", "7")
@@ -57,7 +59,10 @@ def test_csv_quoted_line_break_keeps_later_line_numbers_true():
     # a record spanning two physical lines starts on its first line; the next one is 2 further
     text = f'{HEADER}\n520301;"Praya\nTengah";10;5\n520302;Jonggat;20;7\n'
     frame = read_cells("a.csv", text.encode())
-    assert cells(frame)[1:] == [(2, "520301", "Praya\nTengah", "10", "5"), (4, "520302", "Jonggat", "20", "7")]
+    assert cells(frame)[1:] == [
+        (2, "520301", "Praya\nTengah", "10", "5"),
+        (4, "520302", "Jonggat", "20", "7"),
+    ]
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
@@ -97,7 +102,9 @@ def test_comma_file_with_quoted_thousands():
 def test_comma_file_with_unquoted_thousands_is_refused():
     # unquoted 12,345 in a `,` file would silently become the two counts 12 and 345
     text = "kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam\n520301,Praya,10,5,,\n520302,Jonggat,12,345,12,000\n"
-    assert unreadable("a.csv", text.encode()).startswith("baris 3 berisi lebih banyak kolom daripada baris judul kolom")
+    assert unreadable("a.csv", text.encode()).startswith(
+        "baris 3 berisi lebih banyak kolom daripada baris judul kolom"
+    )
 
 
 def test_tab_file_with_title_line_full_of_commas():
@@ -151,7 +158,10 @@ def test_xlsx_renamed_csv_is_refused():
 def test_unclosed_quote_is_refused_with_its_line():
     # an unclosed quote would swallow every later row into one cell: refuse, naming the line
     text = f'{HEADER}\n520301;"Praya;10;5\n520302;Jonggat;20;7\n'
-    assert unreadable("a.csv", text.encode()) == 'format CSV rusak mulai baris 2: tanda kutip (") dibuka tetapi tidak pernah ditutup'
+    assert (
+        unreadable("a.csv", text.encode())
+        == 'format CSV rusak mulai baris 2: tanda kutip (") dibuka tetapi tidak pernah ditutup'
+    )
 
 
 def test_text_after_closing_quote_is_refused():
@@ -163,7 +173,9 @@ def test_text_after_closing_quote_is_refused():
 def test_overlong_cell_is_refused_with_its_line():
     # a 200 kB line (garbage, or a runaway paste) exceeds csv's cell limit: refuse, naming it
     text = f"{HEADER}\n\n" + "x" * 200_000 + "\n"
-    assert unreadable("a.csv", text.encode()) == "format CSV rusak mulai baris 3: isi satu sel terlalu panjang"
+    assert (
+        unreadable("a.csv", text.encode()) == "format CSV rusak mulai baris 3: isi satu sel terlalu panjang"
+    )
 
 
 def test_too_many_columns_is_refused():
@@ -220,7 +232,10 @@ def test_xlsx_keeps_true_row_numbers_despite_title_block_and_blank_rows(tmp_path
 def test_xlsx_cells_read_as_text_as_typed(tmp_path):
     # text "12.345" stays text (never the float 12.345); numbers become integer text or decimals
     frame = read_cells("rekap.xlsx", xlsx(tmp_path, _report))
-    assert cells(frame)[3:] == [(6, "1", "520301", "Praya", "12345", "12.345"), (9, "2", "520302", "Jonggat", "1234.5", "1,000")]
+    assert cells(frame)[3:] == [
+        (6, "1", "520301", "Praya", "12345", "12.345"),
+        (9, "2", "520302", "Jonggat", "1234.5", "1,000"),
+    ]
 
 
 def test_xlsx_leading_empty_rows_and_columns(tmp_path):
@@ -229,17 +244,26 @@ def test_xlsx_leading_empty_rows_and_columns(tmp_path):
         sheet.write_row("C4", ["kode", "wajib_ktp"])
         sheet.write_row("C6", ["520301", 10])
 
-    assert cells(read_cells("r.xlsx", xlsx(tmp_path, fill))) == [(4, "kode", "wajib_ktp"), (6, "520301", "10")]
+    assert cells(read_cells("r.xlsx", xlsx(tmp_path, fill))) == [
+        (4, "kode", "wajib_ktp"),
+        (6, "520301", "10"),
+    ]
 
 
 def test_xlsx_date_cells_become_iso_dates(tmp_path):
     # real date/datetime cells (any display format) read as YYYY-MM-DD
     def fill(workbook, sheet):
-        sheet.write_datetime("A1", dt.datetime(2018, 4, 12), workbook.add_format({"num_format": "dd/mm/yyyy"}))
-        sheet.write_datetime("B1", dt.datetime(2018, 4, 12, 13, 45), workbook.add_format({"num_format": "d mmm yy h:mm"}))
+        sheet.write_datetime(
+            "A1", dt.datetime(2018, 4, 12), workbook.add_format({"num_format": "dd/mm/yyyy"})
+        )
+        sheet.write_datetime(
+            "B1", dt.datetime(2018, 4, 12, 13, 45), workbook.add_format({"num_format": "d mmm yy h:mm"})
+        )
         sheet.write_string("C1", "12/04/2018")
 
-    assert cells(read_cells("r.xlsx", xlsx(tmp_path, fill))) == [(1, "2018-04-12", "2018-04-12", "12/04/2018")]
+    assert cells(read_cells("r.xlsx", xlsx(tmp_path, fill))) == [
+        (1, "2018-04-12", "2018-04-12", "12/04/2018")
+    ]
 
 
 def test_openpyxl_date_cell(tmp_path):
@@ -248,7 +272,9 @@ def test_openpyxl_date_cell(tmp_path):
     book.active["A1"] = dt.date(2018, 4, 12)
     book.active["B1"] = dt.datetime(2018, 4, 12, 8, 30)
     book.save(tmp_path / "o.xlsx")
-    assert cells(read_cells("o.xlsx", (tmp_path / "o.xlsx").read_bytes())) == [(1, "2018-04-12", "2018-04-12")]
+    assert cells(read_cells("o.xlsx", (tmp_path / "o.xlsx").read_bytes())) == [
+        (1, "2018-04-12", "2018-04-12")
+    ]
 
 
 def test_xlsx_only_first_sheet(tmp_path):
@@ -318,7 +344,9 @@ def test_parse_file_unreadable_becomes_a_finding_dated_from_the_name():
     parsed = parse_file("rekap 2018-04-12.pdf", b"%PDF-1.4", TODAY)
     assert parsed.tanggal == dt.date(2018, 4, 12)
     assert parsed.rows.schema == pl.Schema(ROW_SCHEMA) and parsed.rows.height == 0
-    assert parsed.findings.select("baris", "aturan", "tingkat").rows() == [(None, "berkas_tidak_terbaca", "error")]
+    assert parsed.findings.select("baris", "aturan", "tingkat").rows() == [
+        (None, "berkas_tidak_terbaca", "error")
+    ]
     assert "tidak diterima" in parsed.findings.item(0, "pesan")
 
 
@@ -332,16 +360,52 @@ _settings = settings(max_examples=150, deadline=None, suppress_health_check=[Hea
 
 
 @_settings
-@given(data=st.binary(max_size=600), name=st.sampled_from(["a.csv", "a.txt", "a.xlsx", "a.CSV", "2018-04-12.xlsx"]))
+@given(
+    data=st.binary(max_size=600),
+    name=st.sampled_from(["a.csv", "a.txt", "a.xlsx", "a.CSV", "2018-04-12.xlsx"]),
+)
 def test_parse_file_never_raises_on_random_bytes(data, name):
     # any bytes under any upload name: a ParsedUpload with the right schemas, never an exception
     _assert_parsed(parse_file(name, data, TODAY))
 
 
 _CSV_TOKENS = st.sampled_from(
-    [";", ",", "\t", "\n", "\r\n", '"', " ", "", "kode", "kode_kecamatan", "Kode Kec.", "wajib_ktp", "Wajib KTP",
-     "rekam", "sudah_rekam", "tanggal", "belum", "keliling", "nama", "JUMLAH", "Total", "520301", "52.03.01",
-     "12.345", "12,345", "1234.5", "-5", "0", "abc", "12/04/2018", "2018-04-12", "31 Agt 2018", "é", "–"]
+    [
+        ";",
+        ",",
+        "\t",
+        "\n",
+        "\r\n",
+        '"',
+        " ",
+        "",
+        "kode",
+        "kode_kecamatan",
+        "Kode Kec.",
+        "wajib_ktp",
+        "Wajib KTP",
+        "rekam",
+        "sudah_rekam",
+        "tanggal",
+        "belum",
+        "keliling",
+        "nama",
+        "JUMLAH",
+        "Total",
+        "520301",
+        "52.03.01",
+        "12.345",
+        "12,345",
+        "1234.5",
+        "-5",
+        "0",
+        "abc",
+        "12/04/2018",
+        "2018-04-12",
+        "31 Agt 2018",
+        "é",
+        "–",
+    ]
 )
 
 

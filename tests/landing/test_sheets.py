@@ -52,7 +52,9 @@ def test_parts_together_over_100_mb_are_refused(book):
     # three parts of 40 MB, each under its own limit: together over 100 MB
     extra = {f"xl/media/isi{i}.bin": 40 * MB for i in range(3)}
     message = refused(swollen(book, extra))
-    assert "bagian buku kerja bersama-sama berisi lebih dari 104.857.600 byte setelah dibuka (100 MB)" in message
+    assert (
+        "bagian buku kerja bersama-sama berisi lebih dari 104.857.600 byte setelah dibuka (100 MB)" in message
+    )
     assert "terbesar bagian xl/media/isi" in message
 
 

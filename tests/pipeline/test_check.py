@@ -118,7 +118,10 @@ def test_check_of_a_file_with_a_history_warning(run, capsys):
     code, out = check(capsys, run.landing / "5272" / "rekap_2018-04-07.csv", "5272", run.warehouse)
     assert code == 0
     assert "Status: DITERIMA (dimuat)" in out
-    assert "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834 pada laporan 2018-04-06" in out
+    assert (
+        "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834 pada laporan 2018-04-06"
+        in out
+    )
 
 
 def test_check_under_another_kabupaten(run, capsys):
@@ -130,7 +133,9 @@ def test_check_under_another_kabupaten(run, capsys):
 
 def test_check_of_a_missing_file_is_a_usage_error(run, capsys, tmp_path):
     # not a verdict: exit 2 with a clear line on stderr
-    code = main(["check", str(tmp_path / "tidak_ada.csv"), "--kabupaten", "5272", "--warehouse", str(run.warehouse)])
+    code = main(
+        ["check", str(tmp_path / "tidak_ada.csv"), "--kabupaten", "5272", "--warehouse", str(run.warehouse)]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "berkas tidak ada" in err
 
@@ -191,9 +196,15 @@ def test_check_shows_hidden_characters_of_values_escaped(capsys, tmp_path):
     shown = {(f["aturan"], f["nilai"], f["pesan"]) for f in json.loads(out)["temuan"] if f["nilai"]}
     assert shown == {
         ("angka_tidak_valid", "12\\xa0345", 'baris 2 (520101): wajib_ktp "12\\xa0345" bukan bilangan bulat'),
-        ("kecamatan_tidak_dikenal", "520102\\u200b",
-         'baris 3: kode kecamatan "520102\\u200b" tidak ada dalam daftar Kemendagri'),
-        ("nama_tidak_sesuai", "\\ufeffNarmada",
-         'baris 4 (520103): nama kecamatan "\\ufeffNarmada" berbeda dengan nama Kemendagri "Narmada"'),
+        (
+            "kecamatan_tidak_dikenal",
+            "520102\\u200b",
+            'baris 3: kode kecamatan "520102\\u200b" tidak ada dalam daftar Kemendagri',
+        ),
+        (
+            "nama_tidak_sesuai",
+            "\\ufeffNarmada",
+            'baris 4 (520103): nama kecamatan "\\ufeffNarmada" berbeda dengan nama Kemendagri "Narmada"',
+        ),
     }
     assert code == 1 and "tanggal_tidak_valid" not in out

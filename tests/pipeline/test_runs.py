@@ -7,11 +7,11 @@ from pathlib import Path
 
 import polars as pl
 
+from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from landing.inbox import LandingFile
 from pipeline import runs
 from pipeline.batch import Upload
 from transforms.uploads import ParsedUpload
-from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -23,10 +23,19 @@ def lf(file: str, size: int = 10, mtime: int = 1, ctime: int = 1, inode: int = 7
 def known(*rows: tuple) -> pl.DataFrame:
     """(file, sha256, tanggal, ukuran, diubah_pada_ns) per decided file; ctime 1, inode 7."""
     return pl.DataFrame(
-        [(f, s, f.split("/")[0], d, "loaded", size, mtime, 1, 7) for f, s, d, size, mtime in rows], orient="row",
-        schema={"file": pl.String, "sha256": pl.String, "kode_kabupaten": pl.String, "tanggal": pl.Date,
-                "status": pl.String, "ukuran": pl.Int64, "diubah_pada_ns": pl.Int64, "diubah_status_ns": pl.Int64,
-                "inode": pl.Int64},
+        [(f, s, f.split("/")[0], d, "loaded", size, mtime, 1, 7) for f, s, d, size, mtime in rows],
+        orient="row",
+        schema={
+            "file": pl.String,
+            "sha256": pl.String,
+            "kode_kabupaten": pl.String,
+            "tanggal": pl.Date,
+            "status": pl.String,
+            "ukuran": pl.Int64,
+            "diubah_pada_ns": pl.Int64,
+            "diubah_status_ns": pl.Int64,
+            "inode": pl.Int64,
+        },
     )
 
 
@@ -46,14 +55,19 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_still_read():
     # the uploader's tool restored the old mtime: the inode change time (or a new inode) gives it away
     k = known(("5201/a.csv", "s", D1, 10, 1))
     assert runs.unseen([lf("5201/a.csv", ctime=2), lf("5201/a.csv", inode=8), lf("5201/a.csv")], k) == [
-        lf("5201/a.csv", ctime=2), lf("5201/a.csv", inode=8)
+        lf("5201/a.csv", ctime=2),
+        lf("5201/a.csv", inode=8),
     ]
 
 
 def test_a_re_read_file_with_the_same_bytes_keeps_its_decision_and_new_stat():
     # touched, same bytes: not new, but its new stat is recorded so that it is not read again
     k = known(("5201/a.csv", "s", D1, 10, 1))
-    touched = Upload(lf("5201/a.csv", ctime=9), "s", ParsedUpload(D1, pl.DataFrame(schema=ROW_SCHEMA), pl.DataFrame(schema=FINDING_SCHEMA)))
+    touched = Upload(
+        lf("5201/a.csv", ctime=9),
+        "s",
+        ParsedUpload(D1, pl.DataFrame(schema=ROW_SCHEMA), pl.DataFrame(schema=FINDING_SCHEMA)),
+    )
     assert runs.new_uploads([touched], k) == []
     assert runs.restated([touched], k).rows() == [("5201/a.csv", "s", 10, 1, 9, 7)]
 
@@ -61,8 +75,9 @@ def test_a_re_read_file_with_the_same_bytes_keeps_its_decision_and_new_stat():
 def test_still_uploading_is_a_recent_mtime_and_a_future_one_does_not_hold_for_ever(tmp_path):
     # min age 60 s: written 10 s ago waits; an hour ahead (a wrong clock) is taken; 2 min ahead waits
     import os
-    from contract.settings import Settings
+
     from contract import regions
+    from contract.settings import Settings
 
     now = 1_700_000_000 * 10**9
     for name, offset in (("baru", -10), ("depan", 3600), ("sedikit_depan", 120), ("lama", -3600)):
@@ -78,12 +93,19 @@ def test_still_uploading_is_a_recent_mtime_and_a_future_one_does_not_hold_for_ev
 
 def test_a_touched_file_with_the_same_bytes_is_not_new():
     k = known(("5201/a.csv", "s", D1, 10, 1))
-    assert runs.new_uploads([upload("5201/a.csv", D1, "s"), upload("5201/a.csv", D1, "t")], k)[0].sha256 == "t"
+    assert (
+        runs.new_uploads([upload("5201/a.csv", D1, "s"), upload("5201/a.csv", D1, "t")], k)[0].sha256 == "t"
+    )
 
 
 def test_files_dated_after_d_wait_unless_after_today():
     # D = 2 April, today = 3 April: a 3 April file waits; a 4 April file is taken (to be rejected)
-    ups = [upload("5201/a.csv", D1), upload("5201/b.csv", D3), upload("5201/c.csv", date(2018, 4, 4)), upload("5201/d.csv", None)]
+    ups = [
+        upload("5201/a.csv", D1),
+        upload("5201/b.csv", D3),
+        upload("5201/c.csv", date(2018, 4, 4)),
+        upload("5201/d.csv", None),
+    ]
     take, waiting = runs.due(ups, D2, D3)
     assert [u.source.file for u in take] == ["5201/a.csv", "5201/c.csv", "5201/d.csv"]
     assert [u.source.file for u in waiting] == ["5201/b.csv"]

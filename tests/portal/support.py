@@ -7,7 +7,8 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 import httpx
@@ -57,14 +58,23 @@ def build_world(root: Path, nightly: bool = True) -> World:
     correction never came) and missing on D2. Then the nightly for D3, and the accounts."""
     landing = root / "landing"
     for d in (D1, D2, D3):
-        day_file(landing, "5201", LOMBOK_BARAT, d, base=5_000, step=50, when=on_time(d),
-                 skip=("520115",) if d == D3 else ())
+        day_file(
+            landing,
+            "5201",
+            LOMBOK_BARAT,
+            d,
+            base=5_000,
+            step=50,
+            when=on_time(d),
+            skip=("520115",) if d == D3 else (),
+        )
         late = datetime.combine(d + timedelta(days=1), clock(9), tzinfo=WITA)
         day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10, when=late if d == D3 else on_time(d))
     day_file(landing, "5208", LOMBOK_UTARA, D1, base=7_000, step=20, when=on_time(D1))
     write(landing, "5208", f"lap_{D3}.csv", [row(D3, "520801", 100, 900)], on_time(D3))
-    settings = Settings.load(landing=landing, warehouse=root / "gudang" / "ektp.duckdb", today=TODAY,
-                             min_age_seconds=0)
+    settings = Settings.load(
+        landing=landing, warehouse=root / "gudang" / "ektp.duckdb", today=TODAY, min_age_seconds=0
+    )
     if nightly:
         run_nightly(settings)
     path = db.create(db.path_of(settings))
@@ -125,7 +135,9 @@ class Browser:
             self.get(response.headers["location"])  # the first page carries the session's CSRF token
         return response
 
-    def post(self, path: str, data: dict | None = None, files=None, csrf: str | None | bool = True) -> httpx.Response:
+    def post(
+        self, path: str, data: dict | None = None, files=None, csrf: str | bool | None = True
+    ) -> httpx.Response:
         """POST with the current page's CSRF token (`csrf=False`: without; a string: that token)."""
         data = dict(data or {})
         if csrf is True:

@@ -25,16 +25,32 @@ def akun(args, stdin="", monkeypatch=None):
 
 def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsys):
     flags, db_path = where
-    assert akun(["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5201", "--sandi-stdin", *flags],
-                "sandi-lobar-123\n", monkeypatch) == 0
-    assert akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch) == 0
+    assert (
+        akun(
+            ["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5201", "--sandi-stdin", *flags],
+            "sandi-lobar-123\n",
+            monkeypatch,
+        )
+        == 0
+    )
+    assert (
+        akun(
+            ["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags],
+            "sandi-prov-1234\n",
+            monkeypatch,
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Akun lobar (kabupaten 5201) dibuat" in out and "sandi-" not in out
     # beside the warehouse, never in it, and readable only by its owner (it holds hashes)
     assert db_path.exists() and oct(db_path.stat().st_mode & 0o777) == "0o600"
     assert akun(["daftar", *flags], "", monkeypatch) == 0
     listed = capsys.readouterr().out.splitlines()
-    assert [line.split()[:3] for line in listed[1:3]] == [["prov", "provinsi", "-"], ["lobar", "kabupaten", "5201"]]
+    assert [line.split()[:3] for line in listed[1:3]] == [
+        ["prov", "provinsi", "-"],
+        ["lobar", "kabupaten", "5201"],
+    ]
 
     # argon2id hashes, no password anywhere in the file
     with sqlite3.connect(db_path) as con:
@@ -55,19 +71,26 @@ def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsy
     assert accounts.verify(db_path, "lobar", "sandi-baru-4567") is None
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5301"], "kode kabupaten dalam cakupan"),
-    (["tambah", "lobar", "--peran", "kabupaten"], "kode kabupaten dalam cakupan"),
-    (["tambah", "prov", "--peran", "provinsi", "--kabupaten", "5201"], "tidak terikat pada kabupaten"),
-    (["tambah", "prov", "--peran", "raja"], "peran harus salah satu dari kabupaten, provinsi, admin"),
-    (["tambah", "Lo Bar", "--peran", "provinsi"], "nama akun harus"),
-    (["tambah", "_x", "--peran", "provinsi"], "nama akun harus"),
-    (["hapus", "tidak-ada"], "akun tidak ada"),
-    (["sandi", "tidak-ada"], "akun tidak ada"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5301"], "kode kabupaten dalam cakupan"),
+        (["tambah", "lobar", "--peran", "kabupaten"], "kode kabupaten dalam cakupan"),
+        (["tambah", "prov", "--peran", "provinsi", "--kabupaten", "5201"], "tidak terikat pada kabupaten"),
+        (["tambah", "prov", "--peran", "raja"], "peran harus salah satu dari kabupaten, provinsi, admin"),
+        (["tambah", "Lo Bar", "--peran", "provinsi"], "nama akun harus"),
+        (["tambah", "_x", "--peran", "provinsi"], "nama akun harus"),
+        (["hapus", "tidak-ada"], "akun tidak ada"),
+        (["sandi", "tidak-ada"], "akun tidak ada"),
+    ],
+)
 def test_a_bad_account_command_is_one_line_and_exit_2(where, monkeypatch, capsys, args, message):
     flags, _ = where
-    code = akun([*args, "--sandi-stdin", *flags] if args[0] != "hapus" else [*args, *flags], "sandi-panjang-123\n", monkeypatch)
+    code = akun(
+        [*args, "--sandi-stdin", *flags] if args[0] != "hapus" else [*args, *flags],
+        "sandi-panjang-123\n",
+        monkeypatch,
+    )
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("ektp: galat: ") and message in err, err
     assert "sandi-panjang" not in err
@@ -75,10 +98,24 @@ def test_a_bad_account_command_is_one_line_and_exit_2(where, monkeypatch, capsys
 
 def test_short_and_repeated_passwords_and_taken_names(where, monkeypatch, capsys):
     flags, _ = where
-    assert akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "pendek\n", monkeypatch) == 2
+    assert (
+        akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "pendek\n", monkeypatch) == 2
+    )
     assert "sandi terlalu pendek" in capsys.readouterr().err
-    assert akun(["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch) == 0
-    assert akun(["tambah", "prov", "--peran", "admin", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch) == 2
+    assert (
+        akun(
+            ["tambah", "prov", "--peran", "provinsi", "--sandi-stdin", *flags],
+            "sandi-prov-1234\n",
+            monkeypatch,
+        )
+        == 0
+    )
+    assert (
+        akun(
+            ["tambah", "prov", "--peran", "admin", "--sandi-stdin", *flags], "sandi-prov-1234\n", monkeypatch
+        )
+        == 2
+    )
     assert "akun sudah ada" in capsys.readouterr().err
 
 

@@ -28,8 +28,15 @@ def places(world, base_url):
             kiriman = page.url.path.rsplit("/", 1)[1]
             upload_id = int(page.text.split(f"/kabupaten/{kode}/unggahan/", 1)[1].split('"', 1)[0])
         with read.connect(world.warehouse) as con:
-            (run_id,) = con.execute("select any_value(run_id) from unggahan where kode_kabupaten = ?", [kode]).fetchone()
-        found[kode] = {"kiriman": kiriman, "id": upload_id, "run": run_id, "berkas": f"{kode}/authz {kode}.csv"}
+            (run_id,) = con.execute(
+                "select any_value(run_id) from unggahan where kode_kabupaten = ?", [kode]
+            ).fetchone()
+        found[kode] = {
+            "kiriman": kiriman,
+            "id": upload_id,
+            "run": run_id,
+            "berkas": f"{kode}/authz {kode}.csv",
+        }
     return found
 
 
@@ -45,8 +52,12 @@ def district_routes(kode: str, p: dict) -> list[str]:
     ]
 
 
-PROVINCE_ROUTES = ["/provinsi", "/provinsi/laporan", f"/provinsi/laporan/laporan-ektp-{D3}.html",
-                   f"/provinsi/laporan/laporan-ektp-{D3}.xlsx"]
+PROVINCE_ROUTES = [
+    "/provinsi",
+    "/provinsi/laporan",
+    f"/provinsi/laporan/laporan-ektp-{D3}.html",
+    f"/provinsi/laporan/laporan-ektp-{D3}.xlsx",
+]
 ADMIN_ROUTES = ["/admin"]
 
 
@@ -76,7 +87,12 @@ def browsers(base_url):
 @pytest.mark.parametrize("role", ROLES)
 def test_every_get_route(role, places, browsers):
     b = browsers[role]
-    routes = district_routes(OWN, places[OWN]) + district_routes(OTHER, places[OTHER]) + PROVINCE_ROUTES + ADMIN_ROUTES
+    routes = (
+        district_routes(OWN, places[OWN])
+        + district_routes(OTHER, places[OTHER])
+        + PROVINCE_ROUTES
+        + ADMIN_ROUTES
+    )
     got = {route: b.get(route) for route in routes}
     wrong = {route: r.status_code for route, r in got.items() if r.status_code != expected_get(role, route)}
     assert not wrong, wrong
@@ -94,8 +110,11 @@ def test_an_upload_of_one_district_is_not_reachable_under_another(role, places, 
     # every role: ids are looked up within the district of the path
     b = browsers[role]
     for kode, p in ((OWN, places[OTHER]), (OTHER, places[OWN])):
-        for route in (f"/kabupaten/{kode}/unggahan/{p['id']}", f"/kabupaten/{kode}/unggahan/{p['id']}/tanda-terima.json",
-                      f"/kabupaten/{kode}/kiriman/{p['kiriman']}"):
+        for route in (
+            f"/kabupaten/{kode}/unggahan/{p['id']}",
+            f"/kabupaten/{kode}/unggahan/{p['id']}/tanda-terima.json",
+            f"/kabupaten/{kode}/kiriman/{p['kiriman']}",
+        ):
             status = b.get(route).status_code
             if role == "tamu":
                 assert status == 303
@@ -111,7 +130,9 @@ def test_only_a_district_sends_and_only_into_its_own_inbox(role, kode, browsers,
     b = browsers[role]
     b.get("/")  # a page of the role's own, for its CSRF token
     before = sorted(p.name for p in (world.landing / kode).iterdir())
-    response = b.post(f"/kabupaten/{kode}/unggah", files=[("berkas", ("matriks.csv", valid_report(D3), "text/csv"))])
+    response = b.post(
+        f"/kabupaten/{kode}/unggah", files=[("berkas", ("matriks.csv", valid_report(D3), "text/csv"))]
+    )
     allowed = role == "lobar" and kode == OWN
     expected = 303 if allowed or role == "tamu" else 403
     assert response.status_code == expected
@@ -138,4 +159,8 @@ def test_the_district_page_lists_only_its_own_uploads(places, browsers):
 
 def test_home_leads_each_role_to_its_page(browsers):
     assert {r: browsers[r].get("/").headers["location"] for r in ROLES} == {
-        "tamu": "/masuk", "lobar": "/kabupaten/5201", "prov": "/provinsi", "adm": "/provinsi"}
+        "tamu": "/masuk",
+        "lobar": "/kabupaten/5201",
+        "prov": "/provinsi",
+        "adm": "/provinsi",
+    }

@@ -18,11 +18,16 @@ from tests.uploads import row
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
     # Network off: every host name fails to resolve, any proxied connection is refused (loopback
     # addresses bypass the proxy).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--proxy-server=127.0.0.1:9",
 ]
 PHONE = {"width": 390, "height": 844}
 HOSTILE = "<img src=x onerror=alert(1)>.csv"
@@ -47,13 +52,20 @@ def test_an_office_sends_its_files_and_sees_the_nightly_decide_them(tmp_path, pr
     files = tmp_path / "dari-kantor"
     files.mkdir()
     (files / "lap 4 april.csv").write_bytes(valid_report(TODAY))
-    (files / HOSTILE).write_bytes(csv_bytes(TODAY, [row(TODAY, "520101", 100, 900)]))  # sudah_rekam > wajib_ktp
+    (files / HOSTILE).write_bytes(
+        csv_bytes(TODAY, [row(TODAY, "520101", 100, 900)])
+    )  # sudah_rekam > wajib_ktp
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     with portal(world.settings) as url:
         page = chromium.new_page(viewport=PHONE, is_mobile=True)
         problems: list[str] = []
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+        )
         page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
         page.on("request", lambda r: None if r.url.startswith(url) else problems.append(f"request: {r.url}"))
 
@@ -76,7 +88,13 @@ def test_an_office_sends_its_files_and_sees_the_nightly_decide_them(tmp_path, pr
         assert "DITOLAK" in bad.inner_text()
         rows = bad.locator("table.temuan tbody tr")
         findings = [rows.nth(i).locator("td").all_inner_texts()[:5] for i in range(rows.count())]
-        assert ["2", "520101", "sudah_rekam", "900", "kesalahan"] in findings  # line, kecamatan, column, value
+        assert [
+            "2",
+            "520101",
+            "sudah_rekam",
+            "900",
+            "kesalahan",
+        ] in findings  # line, kecamatan, column, value
         assert page.locator("img").count() == 0  # the hostile name stayed text
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits the phone
         page.screenshot(path=str(ARTIFACTS / "1-tanda-terima.png"), full_page=True)

@@ -31,7 +31,9 @@ def test_uploads_while_the_nightly_runs(tmp_path, prefect_server):
         while runner.is_alive():
             start = time.monotonic()
             # a big enough file that writing it takes a moment; each one with other figures
-            page = office.upload("5201", (f"saat malam {len(sent)}.csv", valid_report(TODAY, base=5_000 + len(sent))))
+            page = office.upload(
+                "5201", (f"saat malam {len(sent)}.csv", valid_report(TODAY, base=5_000 + len(sent)))
+            )
             assert page.status_code == 200 and "LOLOS pemeriksaan" in page.text
             sent.append((start, time.monotonic()))
         runner.join()
@@ -47,8 +49,13 @@ def test_uploads_while_the_nightly_runs(tmp_path, prefect_server):
             assert hashlib.sha256((world.landing / berkas).read_bytes()).hexdigest() == digest
 
         def decided():
-            return {f: (sha, baris) for f, sha, baris in one(
-                world.warehouse, "select file, sha256, baris from unggahan where file like '5201/saat malam%'")}
+            return {
+                f: (sha, baris)
+                for f, sha, baris in one(
+                    world.warehouse,
+                    "select file, sha256, baris from unggahan where file like '5201/saat malam%'",
+                )
+            }
 
         for berkas, (sha, baris) in decided().items():
             assert (sha, baris) == (logged[berkas], 10)
@@ -63,4 +70,6 @@ def test_uploads_while_the_nightly_runs(tmp_path, prefect_server):
         assert "Keputusan proses malam" in detail
         run_receipt = detail.split('href="/kabupaten/5201/proses/', 1)[1].split('"', 1)[0]
         document = office.get(f"/kabupaten/5201/proses/{run_receipt}").json()
-        assert document["kode_kabupaten"] == "5201" and any(b["berkas"].startswith("5201/saat malam") for b in document["berkas"])
+        assert document["kode_kabupaten"] == "5201" and any(
+            b["berkas"].startswith("5201/saat malam") for b in document["berkas"]
+        )

@@ -54,8 +54,11 @@ def test_the_portal_receipt_is_the_receipt_of_ektp_check(world, base_url, monkey
     # the same JSON and letter a run writes, and the very receipt `ektp check` prints for the landed file
     with Browser(base_url) as b:
         b.login("lobar")
-        page = b.upload("5201", ("sama dengan check.csv", valid_report(D3)),
-                        ("salah.csv", csv_bytes(D3, [row(D3, "520101", 100, 900)])))
+        page = b.upload(
+            "5201",
+            ("sama dengan check.csv", valid_report(D3)),
+            ("salah.csv", csv_bytes(D3, [row(D3, "520101", 100, 900)])),
+        )
         ids = re.findall(r'href="/kabupaten/5201/unggahan/(\d+)/tanda-terima.json"', page.text)
         documents = [b.get(f"/kabupaten/5201/unggahan/{i}/tanda-terima.json") for i in ids]
         letters = [b.get(f"/kabupaten/5201/unggahan/{i}/tanda-terima.txt") for i in ids]
@@ -68,7 +71,9 @@ def test_the_portal_receipt_is_the_receipt_of_ektp_check(world, base_url, monkey
         landed = world.landing / r["berkas"]
         assert r == json.loads(json.dumps(receipt(world.settings, landed, "5201"), default=str))
         assert text.text == letter(doc["run_id"], "5201", [r])
-        code = cli.main(["check", str(landed), "--kabupaten", "5201", "--json", "--warehouse", str(world.warehouse)])
+        code = cli.main(
+            ["check", str(landed), "--kabupaten", "5201", "--json", "--warehouse", str(world.warehouse)]
+        )
         assert json.loads(capsys.readouterr().out) == r and code == (1 if r["status"] == "rejected" else 0)
     assert [d.json()["berkas"][0]["status"] for d in documents] == ["loaded", "rejected"]
 
@@ -89,7 +94,11 @@ def test_reports_are_listed_and_served(base_url):
         missing = b.get(f"/provinsi/laporan/laporan-ektp-{D1}.html")
         traversal = b.get("/provinsi/laporan/..%2F..%2Fportal.sqlite")
     assert f"/provinsi/laporan/laporan-ektp-{D3}.html" in listing and f"laporan-ektp-{D3}.xlsx" in listing
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK" and "attachment" in xlsx.headers["content-disposition"]
+    assert (
+        xlsx.status_code == 200
+        and xlsx.content[:2] == b"PK"
+        and "attachment" in xlsx.headers["content-disposition"]
+    )
     assert missing.status_code == 404 and traversal.status_code == 404
 
 

@@ -23,7 +23,9 @@ def set_cookie(response: httpx.Response, name: str) -> str:
 def test_session_cookie_is_httponly_strict_and_its_token_is_stored_hashed(world, base_url):
     with Browser(base_url) as b:
         login_page = b.http.get("/masuk")
-        assert "HttpOnly" in set_cookie(login_page, "ektp_masuk") and "SameSite=strict" in set_cookie(login_page, "ektp_masuk")
+        assert "HttpOnly" in set_cookie(login_page, "ektp_masuk") and "SameSite=strict" in set_cookie(
+            login_page, "ektp_masuk"
+        )
         b.get("/masuk")
         response = b.http.post("/masuk", data={"csrf": b.csrf, "nama": "kobi", "sandi": "sandi-kobi-1234"})
         cookie = set_cookie(response, "ektp_sesi")
@@ -41,8 +43,11 @@ def test_secure_cookies_when_served_over_https(world):
     with portal(world.settings.with_flags(secure_cookies=True), warm=False) as url:
         form = httpx.get(url + "/masuk")
         assert "Secure" in set_cookie(form, "ektp_masuk")
-        response = httpx.post(url + "/masuk", cookies={"ektp_masuk": form.cookies["ektp_masuk"]},
-                              data={"csrf": CSRF.search(form.text)[1], "nama": "kobi", "sandi": "sandi-kobi-1234"})
+        response = httpx.post(
+            url + "/masuk",
+            cookies={"ektp_masuk": form.cookies["ektp_masuk"]},
+            data={"csrf": CSRF.search(form.text)[1], "nama": "kobi", "sandi": "sandi-kobi-1234"},
+        )
         assert response.status_code == 303 and "Secure" in set_cookie(response, "ektp_sesi")
 
 
@@ -52,10 +57,21 @@ def test_every_page_carries_a_strict_policy(base_url):
         for path in ("/masuk", "/provinsi", "/kabupaten/5201", "/admin", "/tidak-ada"):
             h = b.http.get(path).headers
             assert h["content-security-policy"].startswith("default-src 'none'; style-src 'self'")
-            assert "script-src" not in h["content-security-policy"] and "unsafe" not in h["content-security-policy"]
-            assert (h["x-content-type-options"], h["x-frame-options"], h["referrer-policy"]) == ("nosniff", "DENY", "no-referrer")
+            assert (
+                "script-src" not in h["content-security-policy"]
+                and "unsafe" not in h["content-security-policy"]
+            )
+            assert (h["x-content-type-options"], h["x-frame-options"], h["referrer-policy"]) == (
+                "nosniff",
+                "DENY",
+                "no-referrer",
+            )
         page = b.http.get("/provinsi")
-        assert page.headers["cache-control"] == "no-store" and "<script" not in page.text and "style=" not in page.text
+        assert (
+            page.headers["cache-control"] == "no-store"
+            and "<script" not in page.text
+            and "style=" not in page.text
+        )
         # the daily report keeps its inline styles, sandboxed
         report = b.http.get(f"/provinsi/laporan/laporan-ektp-{D3}.html")
         assert report.status_code == 200 and report.headers["content-security-policy"].endswith("sandbox")
@@ -69,13 +85,19 @@ def test_a_post_without_the_right_csrf_token_does_nothing(world, base_url):
                 landed = sorted((world.landing / "5201").iterdir())
                 posts = ["/kabupaten/5201/unggah"] if url == base_url else ["/provinsi/nightly"]
                 for path in [*posts, "/keluar"]:
-                    files = [("berkas", ("csrf.csv", valid_report(D3), "text/csv"))] if path.endswith("unggah") else None
+                    files = (
+                        [("berkas", ("csrf.csv", valid_report(D3), "text/csv"))]
+                        if path.endswith("unggah")
+                        else None
+                    )
                     for token in (False, "salah-token"):
                         response = b.post(path, files=files, csrf=token)
                         assert response.status_code == 403, (path, token)
                         assert "Formulir kedaluwarsa" in response.text
                 assert sorted((world.landing / "5201").iterdir()) == landed
-                assert b.get("/").status_code == 303 and b.get("/").headers["location"] != "/masuk"  # still signed in
+                assert (
+                    b.get("/").status_code == 303 and b.get("/").headers["location"] != "/masuk"
+                )  # still signed in
                 if url == serve_url:
                     # with its token, the button reaches for the Prefect server; this one is not there
                     b.get("/provinsi")
@@ -86,10 +108,17 @@ def test_a_post_without_the_right_csrf_token_does_nothing(world, base_url):
 def test_the_login_form_needs_its_own_cookie_token(base_url):
     with Browser(base_url) as b:
         b.get("/masuk")
-        assert b.http.post("/masuk", data={"csrf": "lain", "nama": "kobi", "sandi": "sandi-kobi-1234"}).status_code == 403
+        assert (
+            b.http.post(
+                "/masuk", data={"csrf": "lain", "nama": "kobi", "sandi": "sandi-kobi-1234"}
+            ).status_code
+            == 403
+        )
     with Browser(base_url) as other:  # a token from another browser's form, without its cookie
-        response = httpx.post(base_url + "/masuk", data={"csrf": other.get("/masuk") and other.csrf,
-                                                         "nama": "kobi", "sandi": "sandi-kobi-1234"})
+        response = httpx.post(
+            base_url + "/masuk",
+            data={"csrf": other.get("/masuk") and other.csrf, "nama": "kobi", "sandi": "sandi-kobi-1234"},
+        )
         assert response.status_code == 403
 
 
@@ -153,8 +182,12 @@ def test_a_renamed_binary_or_an_html_page_is_refused_with_a_reason(world, base_u
     with Browser(base_url) as b:
         b.login("lobar")
         before = sorted((world.landing / "5201").iterdir())
-        page = b.upload("5201", ("rekap.csv", b"%PDF-1.4\n%..."), ("rekap2.csv", b"<!doctype html><script>alert(1)</script>"),
-                        ("rekap3.xlsx", b"MZ\x90\x00program")).text
+        page = b.upload(
+            "5201",
+            ("rekap.csv", b"%PDF-1.4\n%..."),
+            ("rekap2.csv", b"<!doctype html><script>alert(1)</script>"),
+            ("rekap3.xlsx", b"MZ\x90\x00program"),
+        ).text
         assert sorted((world.landing / "5201").iterdir()) == before  # nothing written
         assert page.count("TIDAK DITERIMA portal") == 3
         assert "isi berkas adalah PDF, bukan CSV" in page and "halaman HTML/XML, bukan CSV" in page
@@ -175,13 +208,18 @@ def test_a_file_over_the_size_limit_is_refused_and_the_rest_of_the_form_still_co
         page = b.upload("5201", ("besar.csv", big), ("kecil.csv", valid_report(D3))).text
     assert "lebih besar dari batas 97,7 KB" in page and "TIDAK DITERIMA portal" in page
     assert "LOLOS pemeriksaan" in page  # the small one was taken and checked
-    assert not (world.landing / "5201" / "besar.csv").exists() and (world.landing / "5201" / "kecil.csv").exists()
+    assert (
+        not (world.landing / "5201" / "besar.csv").exists()
+        and (world.landing / "5201" / "kecil.csv").exists()
+    )
 
 
 def test_a_body_over_every_limit_is_refused_before_it_is_read(world, small):
     with Browser(small) as b:
         b.login("lobar")
-        response = b.post("/kabupaten/5201/unggah", files=[("berkas", ("raksasa.csv", b"1" * 2_200_000, "text/csv"))])
+        response = b.post(
+            "/kabupaten/5201/unggah", files=[("berkas", ("raksasa.csv", b"1" * 2_200_000, "text/csv"))]
+        )
     assert response.status_code == 413
     assert not (world.landing / "5201" / "raksasa.csv").exists()
 
@@ -190,7 +228,10 @@ def test_more_files_than_a_form_takes_is_a_clear_message(world, base_url):
     with Browser(base_url) as b:
         b.login("lobar")
         before = sorted((world.landing / "5201").iterdir())
-        response = b.post("/kabupaten/5201/unggah", files=[("berkas", (f"f{i}.csv", valid_report(D3), "text/csv")) for i in range(11)])
+        response = b.post(
+            "/kabupaten/5201/unggah",
+            files=[("berkas", (f"f{i}.csv", valid_report(D3), "text/csv")) for i in range(11)],
+        )
     assert response.status_code == 400 and "paling banyak 10 berkas sekaligus" in response.text
     assert sorted((world.landing / "5201").iterdir()) == before
 

@@ -20,10 +20,19 @@ from tests.flows.support import free_port
 def test_ektp_portal_serves_until_sigterm(world, cli_env, tmp_path):
     port = free_port()
     log = tmp_path / "portal.log"
-    env = cli_env | {"EKTP_LANDING": str(world.landing), "EKTP_WAREHOUSE": str(world.warehouse), "EKTP_TODAY": "2018-04-04"}
+    env = cli_env | {
+        "EKTP_LANDING": str(world.landing),
+        "EKTP_WAREHOUSE": str(world.warehouse),
+        "EKTP_TODAY": "2018-04-04",
+    }
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ektp.cli", "portal", "--port", str(port)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ektp.cli", "portal", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -52,23 +61,45 @@ def test_a_busy_port_is_one_clear_line(world, capsys):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        code = cli.main(["portal", "--port", str(busy.getsockname()[1]), "--landing", str(world.landing),
-                         "--warehouse", str(world.warehouse)])
+        code = cli.main(
+            [
+                "portal",
+                "--port",
+                str(busy.getsockname()[1]),
+                "--landing",
+                str(world.landing),
+                "--warehouse",
+                str(world.warehouse),
+            ]
+        )
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("ektp: galat: port portal sudah dipakai"), err
 
 
 def test_the_portal_database_is_never_the_warehouse(world, capsys):
-    code = cli.main(["portal", "--landing", str(world.landing), "--warehouse", str(world.warehouse),
-                     "--portal-db", str(world.warehouse)])
+    code = cli.main(
+        [
+            "portal",
+            "--landing",
+            str(world.landing),
+            "--warehouse",
+            str(world.warehouse),
+            "--portal-db",
+            str(world.warehouse),
+        ]
+    )
     assert code == 2 and "EKTP_PORTAL_DB tidak boleh berkas gudang data" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("flags", "with_portal"), [([], True), (["--tanpa-portal"], False)])
-def test_serve_starts_the_portal_beside_the_schedule_unless_told_not_to(world, monkeypatch, flags, with_portal):
+def test_serve_starts_the_portal_beside_the_schedule_unless_told_not_to(
+    world, monkeypatch, flags, with_portal
+):
     seen = {}
     monkeypatch.setattr("flows.serve.serve", lambda settings, say, beside=None: seen.update(beside=beside))
-    assert cli.main(["serve", "--landing", str(world.landing), "--warehouse", str(world.warehouse), *flags]) == 0
+    assert (
+        cli.main(["serve", "--landing", str(world.landing), "--warehouse", str(world.warehouse), *flags]) == 0
+    )
     assert (seen["beside"] is not None) == with_portal
 
 

@@ -129,11 +129,22 @@ def kecamatan_rows() -> list[tuple]:
         for i in range((last - FIRST).days + 1):
             tanggal = FIRST + timedelta(days=i)
             sudah = sudah0 + per_day * i
-            rows.append((
-                tanggal, kab, kode, nama, wajib, sudah, wajib - sudah,
-                None if i == 0 else per_day, None, sudah - 1_000,
-                round(100 * sudah / wajib, 2), f"{kab}/{tanggal}.csv",
-            ))
+            rows.append(
+                (
+                    tanggal,
+                    kab,
+                    kode,
+                    nama,
+                    wajib,
+                    sudah,
+                    wajib - sudah,
+                    None if i == 0 else per_day,
+                    None,
+                    sudah - 1_000,
+                    round(100 * sudah / wajib, 2),
+                    f"{kab}/{tanggal}.csv",
+                )
+            )
     return rows
 
 
@@ -146,21 +157,69 @@ def unggahan_rows(progres: list[tuple]) -> list[tuple]:
     """A loaded file per district and reported day, and two rejected files."""
     loaded = sorted({(r[0], r[1]) for r in progres})
     rows = [
-        (f"{kab}/{t}.csv", f"sha-{kab}-{t}", kab, t, "loaded", None, 3, processed(t), f"run-{t + timedelta(days=1)}")
+        (
+            f"{kab}/{t}.csv",
+            f"sha-{kab}-{t}",
+            kab,
+            t,
+            "loaded",
+            None,
+            3,
+            processed(t),
+            f"run-{t + timedelta(days=1)}",
+        )
         for t, kab in loaded
     ]
     rows.append((REJECTED_FILE, "sha-bad", "5208", D, "rejected", FORMULA_REASON, 2, processed(D), LAST_RUN))
     # Rejected for another date: not part of D's report.
-    rows.append(("5203/lama.csv", "sha-old", "5203", D - timedelta(days=2), "rejected",
-                 "kolom_hilang: wajib_ktp", 0, processed(D - timedelta(days=2)), "run-2018-04-11"))
+    rows.append(
+        (
+            "5203/lama.csv",
+            "sha-old",
+            "5203",
+            D - timedelta(days=2),
+            "rejected",
+            "kolom_hilang: wajib_ktp",
+            0,
+            processed(D - timedelta(days=2)),
+            "run-2018-04-11",
+        )
+    )
     return rows
 
 
 KUALITAS = [
-    ("5201/2018-04-12.csv", "sha-5201-2018-04-12", "5201", D, "520103", "kecamatan_tidak_lapor", "warning", "Narmada tidak ada"),
-    ("5203/2018-04-12.csv", "sha-5203-2018-04-12", "5203", D, "520302", "nama_tidak_sesuai", "warning", "nama berbeda"),
+    (
+        "5201/2018-04-12.csv",
+        "sha-5201-2018-04-12",
+        "5201",
+        D,
+        "520103",
+        "kecamatan_tidak_lapor",
+        "warning",
+        "Narmada tidak ada",
+    ),
+    (
+        "5203/2018-04-12.csv",
+        "sha-5203-2018-04-12",
+        "5203",
+        D,
+        "520302",
+        "nama_tidak_sesuai",
+        "warning",
+        "nama berbeda",
+    ),
     (REJECTED_FILE, "sha-bad", "5208", D, "520801", "angka_tidak_valid", "error", FORMULA_REASON),
-    ("5203/2018-04-11.csv", "sha-5203-2018-04-11", "5203", D - timedelta(days=1), "520301", "rekam_menurun", "warning", "turun"),
+    (
+        "5203/2018-04-11.csv",
+        "sha-5203-2018-04-11",
+        "5203",
+        D - timedelta(days=1),
+        "520301",
+        "rekam_menurun",
+        "warning",
+        "turun",
+    ),
 ]
 
 
@@ -174,12 +233,16 @@ def build_warehouse(path: Path) -> Path:
         con.executemany("insert into wilayah_kecamatan values (?, ?, ?)", [k[:3] for k in KECAMATAN])
         con.executemany("insert into progres_kecamatan values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", progres)
         con.execute(DERIVE)
-        con.executemany("insert into unggahan values (?, ?, ?, ?, ?, ?, ?, ?, ?, null)", unggahan_rows(progres))
+        con.executemany(
+            "insert into unggahan values (?, ?, ?, ?, ?, ?, ?, ?, ?, null)", unggahan_rows(progres)
+        )
         con.executemany("insert into kualitas_data values (?, ?, ?, ?, ?, ?, ?, ?)", KUALITAS)
         con.execute(JOURNAL)
         # Each file arrived when the journal says it was first seen (CONTRACT §2).
-        con.execute("update unggahan set tiba_pada = r.diubah_pada from riwayat_unggahan r"
-                    " where r.file = unggahan.file and r.sha256 = unggahan.sha256")
+        con.execute(
+            "update unggahan set tiba_pada = r.diubah_pada from riwayat_unggahan r"
+            " where r.file = unggahan.file and r.sha256 = unggahan.sha256"
+        )
         # The scorecard is a mart of the pipeline's: built by its own SQL over the tables above, for
         # every kabupaten from the first day, as a full rebuild names them.
         con.execute(f"create temp table {marts.CHANGES} as select * from {marts.EVERYTHING}")
@@ -194,8 +257,12 @@ def build_warehouse(path: Path) -> Path:
 def story() -> SimpleNamespace:
     """What the fixture warehouse is known to say, for the tests to look for."""
     return SimpleNamespace(
-        D=D, first=FIRST, script_name=SCRIPT_NAME, formula_reason=FORMULA_REASON,
-        rejected_file=REJECTED_FILE, last_run=LAST_RUN,
+        D=D,
+        first=FIRST,
+        script_name=SCRIPT_NAME,
+        formula_reason=FORMULA_REASON,
+        rejected_file=REJECTED_FILE,
+        last_run=LAST_RUN,
     )
 
 

@@ -56,8 +56,10 @@ def tables_of(html: Path) -> list:
 def sheets_of(xlsx: Path) -> dict[str, list[tuple]]:
     """Every sheet's rows; the summary's "as known on" row (only in a rebuilt report) left out."""
     book = openpyxl.load_workbook(xlsx)
-    return {ws.title: [r for r in ws.iter_rows(values_only=True) if r[0] != "Sebagaimana diketahui pada"]
-            for ws in book.worksheets}
+    return {
+        ws.title: [r for r in ws.iter_rows(values_only=True) if r[0] != "Sebagaimana diketahui pada"]
+        for ws in book.worksheets
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +77,16 @@ def story(tmp_path_factory, prefect_server):
     kept.mkdir()
     first_report = [p.rename(kept / p.name) for p in first_report]
     # Two days later Kota Bima corrects 1 April (527201 had 700 fewer recorded), and D2 arrives.
-    lines = [row(D1, k, 10_000 + 100 * i, 5_000 + i - (700 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)]
-    write(landing, "5272", "lap_2018-04-01 revisi.csv", lines, datetime.combine(D1 + timedelta(days=2), time(9), tzinfo=WITA))
+    lines = [
+        row(D1, k, 10_000 + 100 * i, 5_000 + i - (700 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)
+    ]
+    write(
+        landing,
+        "5272",
+        "lap_2018-04-01 revisi.csv",
+        lines,
+        datetime.combine(D1 + timedelta(days=2), time(9), tzinfo=WITA),
+    )
     day_file(landing, "5272", KOTA_BIMA, D2, base=5_000, step=10)
     second = nightly(tanggal=D2, settings=run_settings(landing, wh))
     return base, landing, wh, first, first_report, second
@@ -84,16 +94,33 @@ def story(tmp_path_factory, prefect_server):
 
 def report_as_known_on(story, when: str, out: Path) -> tuple[Path, Path]:
     base, landing, wh, *_ = story
-    assert cli.main(["report", "--date", D1.isoformat(), "--as-known-on", when, "--out", str(out),
-                     "--landing", str(landing), "--warehouse", str(wh)]) == 0
+    assert (
+        cli.main(
+            [
+                "report",
+                "--date",
+                D1.isoformat(),
+                "--as-known-on",
+                when,
+                "--out",
+                str(out),
+                "--landing",
+                str(landing),
+                "--warehouse",
+                str(wh),
+            ]
+        )
+        == 0
+    )
     html, xlsx = sorted(out.glob("laporan-ektp-2018-04-01-diketahui-*"))
     return html, xlsx
 
 
 def test_the_correction_changed_the_figures_of_the_first_day(story):
     _, _, wh, *_ = story
-    assert one(wh, "select file_sumber from progres_kecamatan where kode_kecamatan = '527201' and tanggal = ?",
-               [D1]) == [("5272/lap_2018-04-01 revisi.csv",)]
+    assert one(
+        wh, "select file_sumber from progres_kecamatan where kode_kecamatan = '527201' and tanggal = ?", [D1]
+    ) == [("5272/lap_2018-04-01 revisi.csv",)]
 
 
 def test_as_known_on_the_first_run_reproduces_the_first_report(story, tmp_path):
@@ -107,8 +134,22 @@ def test_as_known_on_the_first_run_reproduces_the_first_report(story, tmp_path):
     notice = re.search(r'<div class="rekonstruksi".*?</div>\n', text, re.DOTALL)
     assert notice and text.replace(notice.group(0), "") == first_html.read_text(encoding="utf-8")
     today = tmp_path / "hari_ini"
-    assert cli.main(["report", "--date", D1.isoformat(), "--out", str(today), "--landing", str(story[1]),
-                     "--warehouse", str(story[2])]) == 0
+    assert (
+        cli.main(
+            [
+                "report",
+                "--date",
+                D1.isoformat(),
+                "--out",
+                str(today),
+                "--landing",
+                str(story[1]),
+                "--warehouse",
+                str(story[2]),
+            ]
+        )
+        == 0
+    )
     assert sheets_of(today / "laporan-ektp-2018-04-01.xlsx") != sheets_of(first_xlsx)
     # the rebuilt report says what it is
     text = html.read_text(encoding="utf-8")
@@ -120,7 +161,9 @@ def test_a_time_to_the_second_names_the_moment_after_its_run(story, tmp_path):
     # A time means the end of what it names: the second of the first run's decisions includes them.
     # (The report shows minutes; nightly runs are a day apart, but this test's runs share a minute.)
     _, _, wh, first, (_, first_xlsx), second = story
-    decided = one(wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [first["run_id"]])[0][0]
+    decided = one(
+        wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [first["run_id"]]
+    )[0][0]
     _, xlsx = report_as_known_on(story, decided.astimezone(WITA).strftime("%Y-%m-%dT%H:%M:%S"), tmp_path)
     assert sheets_of(xlsx) == sheets_of(first_xlsx)
 
@@ -129,7 +172,9 @@ def test_a_time_means_the_end_of_what_it_names():
     assert cli._known_on("2018-04-13") == datetime(2018, 4, 13, 23, 59, 59, 999_999, tzinfo=WITA)
     assert cli._known_on("2018-04-13T02:05") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
     assert cli._known_on("2018-04-13T02:05:33") == datetime(2018, 4, 13, 2, 5, 33, 999_999, tzinfo=WITA)
-    assert cli._known_on("2018-04-12T18:05:33.250000+00:00") == datetime(2018, 4, 13, 2, 5, 33, 250_000, tzinfo=WITA)
+    assert cli._known_on("2018-04-12T18:05:33.250000+00:00") == datetime(
+        2018, 4, 13, 2, 5, 33, 250_000, tzinfo=WITA
+    )
     assert cli._known_on("2018-04-12T18:05Z") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
     assert cli._known_on("20180412T180533Z-1a2b3c") == "20180412T180533Z-1a2b3c"  # a run id
     with pytest.raises(Exception, match="bukan waktu"):
@@ -138,15 +183,30 @@ def test_a_time_means_the_end_of_what_it_names():
 
 def test_a_moment_before_anything_was_decided_is_a_clear_error(story, capsys):
     base, landing, wh, *_ = story
-    code = cli.main(["report", "--date", D1.isoformat(), "--as-known-on", "2018-04-01",
-                     "--out", str(base / "x"), "--landing", str(landing), "--warehouse", str(wh)])
+    code = cli.main(
+        [
+            "report",
+            "--date",
+            D1.isoformat(),
+            "--as-known-on",
+            "2018-04-01",
+            "--out",
+            str(base / "x"),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(wh),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("ektp: galat: ") and "riwayat keputusan" in err, err
 
 
 def test_the_rebuilt_report_names_its_moment(story, tmp_path):
     _, _, wh, first, *_ = story
-    decided = one(wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [first["run_id"]])[0][0]
+    decided = one(
+        wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [first["run_id"]]
+    )[0][0]
     html, xlsx = report_as_known_on(story, first["run_id"], tmp_path)
     assert html.name == f"laporan-ektp-2018-04-01-diketahui-{decided.astimezone(WITA):%Y%m%dT%H%M%S}.html"
     summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(xlsx)["Ringkasan"].iter_rows(min_row=2)}

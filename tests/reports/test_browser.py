@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reports.daily import write_report
-from tests.browser import chromium_path, run as browse
+from tests.browser import chromium_path
+from tests.browser import run as browse
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 
@@ -44,8 +45,15 @@ def page_requests(net_log: Path) -> list[str]:
 
 def test_page_renders_offline_with_charts_and_tables(chromium, page, tmp_path):
     # The DOM after load has both SVG charts and every table, escaped names, and no script.
-    result = run(chromium, tmp_path / "profile", "--enable-logging=stderr", "--v=0",
-                 f"--log-net-log={tmp_path / 'net.json'}", "--dump-dom", page.as_uri())
+    result = run(
+        chromium,
+        tmp_path / "profile",
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--log-net-log={tmp_path / 'net.json'}",
+        "--dump-dom",
+        page.as_uri(),
+    )
     dom = result.stdout
     assert dom.count("<svg") == 2 and dom.count("<table") >= 5
     assert "Laporan Harian Perekaman e-KTP" in dom and "tidak terhitung" in dom

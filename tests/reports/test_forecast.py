@@ -183,7 +183,11 @@ def test_the_band_interpolates_and_takes_in_the_current_pace():
 def test_a_district_with_gaps_has_a_wide_range():
     # Reports only on D-28 (0), D-14 (1,400) and D (2,800): carried forward, 14 windows saw no rise
     # and 8 saw 1,400. p10 = 0, so the slow end never finishes; p90 = 1,400 / 7 = 200 a day.
-    series = [Day(D - timedelta(days=28), 0, 10_000), Day(D - timedelta(days=14), 1_400, 8_600), Day(D, 2_800, 7_200)]
+    series = [
+        Day(D - timedelta(days=28), 0, 10_000),
+        Day(D - timedelta(days=14), 1_400, 8_600),
+        Day(D, 2_800, 7_200),
+    ]
     f = forecast(series, D, TARGET)
     assert sorted(w.recorded for w in f.band.windows) == [0] * 14 + [1_400] * 8
     assert (f.band.slow, f.band.fast) == (0, 200)

@@ -64,8 +64,15 @@ def test_receipt_carries_status_and_findings(receipts, run, e):
     assert {f["aturan"] for f in data["temuan"]} == e.aturan
     assert data["kesalahan"] == sum(f["tingkat"] == "error" for f in data["temuan"])
     assert data["peringatan"] == sum(f["tingkat"] == "warning" for f in data["temuan"])
-    stored = one(run.warehouse, "select baris, kode_kecamatan, kolom, nilai, aturan, pesan from kualitas_data where file = ?", [e.file])
-    in_json = [(f["baris"], f["kode_kecamatan"], f["kolom"], f["nilai"], f["aturan"], f["pesan"]) for f in data["temuan"]]
+    stored = one(
+        run.warehouse,
+        "select baris, kode_kecamatan, kolom, nilai, aturan, pesan from kualitas_data where file = ?",
+        [e.file],
+    )
+    in_json = [
+        (f["baris"], f["kode_kecamatan"], f["kolom"], f["nilai"], f["aturan"], f["pesan"])
+        for f in data["temuan"]
+    ]
     assert Counter(in_json) == Counter(stored)
     assert text.startswith(f"Tanda terima berkas: {e.file}\n")
     assert STATUS_TEXT[e.status] in text

@@ -36,11 +36,22 @@ def built(tmp_path_factory, prefect_server):
         if n % 4 != 3:
             late = day.weekday() >= 5
             when = datetime.combine(day + timedelta(days=1), time(8), tzinfo=WITA) if late else evening
-            day_file(landing, "5208", LOMBOK_UTARA, day, base=7_000, step=20, when=when,
-                     skip=("520805",) if n > 26 else ())
+            day_file(
+                landing,
+                "5208",
+                LOMBOK_UTARA,
+                day,
+                base=7_000,
+                step=20,
+                when=when,
+                skip=("520805",) if n > 26 else (),
+            )
     # a negative correction of Kota Bima's report of 2 May, two days late
     corrected = D - timedelta(days=3)
-    lines = [row(corrected, k, 10_000 + 100 * i, 5_000 + i + 10 * 21 + 25 * 10 - 300) for i, k in enumerate(KOTA_BIMA)]
+    lines = [
+        row(corrected, k, 10_000 + 100 * i, 5_000 + i + 10 * 21 + 25 * 10 - 300)
+        for i, k in enumerate(KOTA_BIMA)
+    ]
     write(landing, "5272", "koreksi.csv", lines, datetime.combine(D, time(9), tzinfo=WITA))
     nightly(tanggal=D, settings=run_settings(landing, wh))
     paths = write_report(wh, D, base / "laporan", TARGET)
@@ -132,21 +143,32 @@ def test_range_section_agrees_with_its_sheet(page, book):
         assert cells[4] == (f"{pace(slow)} – {pace(fast)}" if isinstance(slow, NUMBER) else pace(slow))
         assert cells[5] == (day(r["Perkiraan selesai"]) or formats.EMPTY)
         early, late = r["Selesai paling cepat"], r["Selesai paling lambat"]
-        assert cells[6] == (f"{day(early)} – {day(late)}" if isinstance(early, datetime) else (early or formats.EMPTY))
+        assert cells[6] == (
+            f"{day(early)} – {day(late)}" if isinstance(early, datetime) else (early or formats.EMPTY)
+        )
         chance = r["Peluang selesai pada target (%)"]
-        expected = (f"{formats.desimal(chance, 0)} % ({r['Laju 7 hari yang cukup']} dari {r['Laju 7 hari dinilai']})"
-                    if isinstance(chance, NUMBER) else (chance or formats.EMPTY))
+        expected = (
+            f"{formats.desimal(chance, 0)} % ({r['Laju 7 hari yang cukup']} dari {r['Laju 7 hari dinilai']})"
+            if isinstance(chance, NUMBER)
+            else (chance or formats.EMPTY)
+        )
         assert cells[7] == expected
 
 
 def test_province_range_agrees_with_the_summary_sheet(page, book):
     summary = {r["Uraian"]: r["Nilai"] for r in records(book["Ringkasan"])}
     foot = page.rows["rentang"][-1]
-    assert foot[4] == f"{pace(summary['Laju 28 hari p10 (/hari)'])} – {pace(summary['Laju 28 hari p90 (/hari)'])}"
+    assert (
+        foot[4]
+        == f"{pace(summary['Laju 28 hari p10 (/hari)'])} – {pace(summary['Laju 28 hari p90 (/hari)'])}"
+    )
     assert foot[6] == f"{day(summary['Selesai paling cepat'])} – {day(summary['Selesai paling lambat'])}"
     chance = formats.desimal(summary["Peluang selesai pada target (%)"], 0)
     assert foot[7].startswith(f"{chance} % ") and f"{chance} %" in page.text["ringkasan"]
-    assert f"{day(summary['Selesai paling cepat'])} – {day(summary['Selesai paling lambat'])}" in page.text["ringkasan"]
+    assert (
+        f"{day(summary['Selesai paling cepat'])} – {day(summary['Selesai paling lambat'])}"
+        in page.text["ringkasan"]
+    )
 
 
 def test_mobile_service_section_agrees_with_its_sheet(page, book):
@@ -154,7 +176,9 @@ def test_mobile_service_section_agrees_with_its_sheet(page, book):
     rows = page.rows["prioritas-keliling"]
     assert len(rows) == min(data.TOP_KELILING, len(sheet)) and len(sheet) > len(rows)
     for cells, r in zip(rows, sheet):
-        assert cells[0] == str(r["Peringkat"]) and cells[1] == r["Kecamatan"] and cells[2] == r["Kabupaten/kota"]
+        assert (
+            cells[0] == str(r["Peringkat"]) and cells[1] == r["Kecamatan"] and cells[2] == r["Kabupaten/kota"]
+        )
         assert cells[3] == formats.angka(r["Belum rekam"])
         assert cells[5] == formats.angka(r["Dibutuhkan (/hari)"])
         assert cells[6] == formats.angka(r["Sisa pada target"])
@@ -181,11 +205,16 @@ def test_scorecard_section_agrees_with_its_sheet(page, book):
     for cells, r in zip(rows, sheet):
         assert cells[1] == r["Kabupaten/kota"]
         assert cells[2:] == [
-            one(r["Lapor 7 hari (%)"]), one(r["Lapor 30 hari (%)"]),
-            one(r["Tepat waktu 7 hari (%)"]), one(r["Tepat waktu 30 hari (%)"]),
-            one(r["Lengkap 30 hari (%)"]), one(r["Ditolak 30 hari (%)"]),
-            formats.angka(r["Koreksi 30 hari"]), formats.angka(r["Terlambat 30 hari"]),
-            formats.desimal(r["Peringatan per laporan 30 hari"]), one(r["Skor 30 hari"]),
+            one(r["Lapor 7 hari (%)"]),
+            one(r["Lapor 30 hari (%)"]),
+            one(r["Tepat waktu 7 hari (%)"]),
+            one(r["Tepat waktu 30 hari (%)"]),
+            one(r["Lengkap 30 hari (%)"]),
+            one(r["Ditolak 30 hari (%)"]),
+            formats.angka(r["Koreksi 30 hari"]),
+            formats.angka(r["Terlambat 30 hari"]),
+            formats.desimal(r["Peringatan per laporan 30 hari"]),
+            one(r["Skor 30 hari"]),
         ]
 
 
@@ -202,11 +231,15 @@ def test_the_analysts_forecast_macro_gives_the_report_s_numbers(built):
     wh, _ = built
     laporan = data.load(wh, D, TARGET)
     python = {("provinsi", "52"): laporan.prakiraan_provinsi}
-    python |= {("kabupaten", k["kode_kabupaten"]): k["prakiraan"] for k in laporan.kabupaten if k["prakiraan"]}
+    python |= {
+        ("kabupaten", k["kode_kabupaten"]): k["prakiraan"] for k in laporan.kabupaten if k["prakiraan"]
+    }
     for day_ in (D, D - timedelta(days=10), FIRST + timedelta(days=3)):
         laporan = data.load(wh, day_, TARGET)
         python = {("provinsi", "52"): laporan.prakiraan_provinsi}
-        python |= {("kabupaten", k["kode_kabupaten"]): k["prakiraan"] for k in laporan.kabupaten if k["prakiraan"]}
+        python |= {
+            ("kabupaten", k["kode_kabupaten"]): k["prakiraan"] for k in laporan.kabupaten if k["prakiraan"]
+        }
         with connect(wh) as con:
             result = con.execute("select * from prakiraan(?, ?)", [day_, TARGET])
             columns = [c[0] for c in result.description]
@@ -214,9 +247,34 @@ def test_the_analysts_forecast_macro_gives_the_report_s_numbers(built):
         assert macro.keys() == python.keys()
         for key, f in python.items():
             m, band = macro[key], python[key].band
-            assert (m["belum_rekam"], m["laju_7_hari"], m["perkiraan_selesai"], m["dibutuhkan"], m["sisa_pada_target"]) == (
-                f.belum_rekam, f.pace and f.pace.per_day, f.completion, f.needed_pace, f.left_at_target), (day_, key)
-            assert (m["laju_p10"], m["laju_p90"], m["selesai_paling_cepat"], m["selesai_paling_lambat"],
-                    m["laju_cukup"], m["laju_dinilai"], m["peluang_persen"]) == (
-                (float(band.slow), float(band.fast), band.early, band.late, band.enough, len(band.windows), band.chance)
-                if band else (None,) * 7), (day_, key)
+            assert (
+                m["belum_rekam"],
+                m["laju_7_hari"],
+                m["perkiraan_selesai"],
+                m["dibutuhkan"],
+                m["sisa_pada_target"],
+            ) == (f.belum_rekam, f.pace and f.pace.per_day, f.completion, f.needed_pace, f.left_at_target), (
+                day_,
+                key,
+            )
+            assert (
+                m["laju_p10"],
+                m["laju_p90"],
+                m["selesai_paling_cepat"],
+                m["selesai_paling_lambat"],
+                m["laju_cukup"],
+                m["laju_dinilai"],
+                m["peluang_persen"],
+            ) == (
+                (
+                    float(band.slow),
+                    float(band.fast),
+                    band.early,
+                    band.late,
+                    band.enough,
+                    len(band.windows),
+                    band.chance,
+                )
+                if band
+                else (None,) * 7
+            ), (day_, key)

@@ -8,9 +8,8 @@ import altair as alt
 import duckdb
 import pytest
 
-from contract.errors import EktpError
+from contract.errors import EktpError, ReportError, WarehouseError
 from reports.chart import to_svg
-from contract.errors import ReportError, WarehouseError
 from reports.daily import write_report
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
@@ -84,7 +83,9 @@ def test_province_figures_come_from_the_warehouse(report, query):
     # Every card figure of the province for D, in Indonesian notation.
     wajib, sudah, belum, hari_ini, persen, lapor = query(
         "select wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini, persen_rekam, kabupaten_lapor "
-        "from progres_provinsi where tanggal = ?", D)[0]
+        "from progres_provinsi where tanggal = ?",
+        D,
+    )[0]
     text = parse(report[1]).text["ringkasan"]
     for n in (wajib, sudah, belum, hari_ini):
         assert ribuan(n) in text
@@ -94,8 +95,8 @@ def test_province_figures_come_from_the_warehouse(report, query):
 
 def test_province_forecast_uses_the_seven_day_rise(report, query):
     # (sudah(D) - sudah(D-7)) / 7 against belum(D); late for the target, needed pace over 50 days.
-    (sudah, belum), = query("select sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", D)
-    (sudah7,), = query("select sudah_rekam from progres_provinsi where tanggal = ?", D - timedelta(days=7))
+    ((sudah, belum),) = query("select sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", D)
+    ((sudah7,),) = query("select sudah_rekam from progres_provinsi where tanggal = ?", D - timedelta(days=7))
     selesai = D + timedelta(days=math.ceil(belum * 7 / (sudah - sudah7)))
     text = parse(report[1]).text["ringkasan"]
     assert f"({ribuan(round((sudah - sudah7) / 7))} perekaman/hari)" in text
@@ -105,8 +106,11 @@ def test_province_forecast_uses_the_seven_day_rise(report, query):
 
 def test_districts_are_ranked_by_belum_rekam_with_their_forecast(report, query):
     # Stalled Lombok Utara first and "tidak terhitung"; Lombok Barat on track.
-    expected = query("select nama_kabupaten, belum_rekam from progres_kabupaten where tanggal = ? "
-                     "order by belum_rekam desc", D)
+    expected = query(
+        "select nama_kabupaten, belum_rekam from progres_kabupaten where tanggal = ? "
+        "order by belum_rekam desc",
+        D,
+    )
     page = parse(report[1])
     text = page.text["kabupaten"]
     positions = [text.index(nama) for nama, _ in expected]
@@ -128,8 +132,10 @@ def test_top_kecamatan_are_carried_forward_and_ranked(report, query):
     # Narmada did not report on D: it is shown at its last report, with that date.
     page = parse(report[1])
     narmada = row_with(page, "Narmada Kabupaten Lombok Barat 72.345")
-    (belum,), = query("select belum_rekam from progres_kecamatan where kode_kecamatan = '520103' "
-                      "and tanggal = ?", D - timedelta(days=1))
+    ((belum,),) = query(
+        "select belum_rekam from progres_kecamatan where kode_kecamatan = '520103' and tanggal = ?",
+        D - timedelta(days=1),
+    )
     assert ribuan(belum) in narmada and "11 Apr 2018" in narmada
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, row, write
-from tests.uploads import run_settings
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, row, run_settings, write
 
 D1, D2 = date(2018, 4, 1), date(2018, 4, 2)
 
@@ -22,13 +21,17 @@ def test_nightly_writes_the_report_with_the_warehouse_figures(tmp_path, prefect_
     write(landing, "5208", "lap_2018-04-02.csv", [row(D2, "520801", 100, 90, cetak=95)])  # cetak > rekam
     result = nightly(tanggal=D2, settings=run_settings(landing, wh))
     html_path, xlsx_path = map(Path, result["laporan"])
-    assert html_path.name == "laporan-ektp-2018-04-02.html" and xlsx_path.name == "laporan-ektp-2018-04-02.xlsx"
+    assert (
+        html_path.name == "laporan-ektp-2018-04-02.html" and xlsx_path.name == "laporan-ektp-2018-04-02.xlsx"
+    )
     html = html_path.read_text()
     # The rejected file is listed with its reason, and Lombok Utara as not reporting on D.
     assert "lap_2018-04-02.csv" in html and "sudah_cetak 95 lebih besar dari sudah_rekam 90" in html
     assert "Kabupaten Lombok Utara" in html
     # The workbook's summary holds the warehouse's province figures for D.
-    ((wajib, sudah, belum),) = one(wh, "select wajib_ktp, sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", [D2])
+    ((wajib, sudah, belum),) = one(
+        wh, "select wajib_ktp, sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", [D2]
+    )
     sheet = openpyxl.load_workbook(xlsx_path)["Ringkasan"]
     values = {r[0].value: r[1].value for r in sheet.iter_rows(min_row=2)}
     assert (values["Wajib KTP"], values["Sudah rekam"], values["Belum rekam"]) == (wajib, sudah, belum)
@@ -48,19 +51,31 @@ def test_report_at_national_scope_and_for_one_province(tmp_path, prefect_server,
     day_file(landing, "5371", KOTA_KUPANG, D1, base=3_000, step=10)
     result = nightly(tanggal=D1, settings=run_settings(landing, wh))
     assert not any("laporan tidak dibuat" in c for c in result["catatan"]), result["catatan"]
-    by_province = dict(((p, (w, s)) for p, w, s in one(
-        wh, "select kode_provinsi, wajib_ktp, sudah_rekam from progres_provinsi where tanggal = ?", [D1])))
+    by_province = dict(
+        (
+            (p, (w, s))
+            for p, w, s in one(
+                wh,
+                "select kode_provinsi, wajib_ktp, sudah_rekam from progres_provinsi where tanggal = ?",
+                [D1],
+            )
+        )
+    )
     assert set(by_province) == {"52", "53"}
     nation = openpyxl.load_workbook(result["laporan"][1])
     summary = {r[0].value: r[1].value for r in nation["Ringkasan"].iter_rows(min_row=2)}
     assert (summary["Wajib KTP"], summary["Sudah rekam"]) == tuple(map(sum, zip(*by_province.values())))
     assert "Riwayat Nasional" in nation.sheetnames
     html = Path(result["laporan"][0]).read_text()
-    assert "<title>Laporan Perekaman e-KTP Indonesia" in html  # the scope is every province, not just those with data
+    assert (
+        "<title>Laporan Perekaman e-KTP Indonesia" in html
+    )  # the scope is every province, not just those with data
     assert "Direktorat Jenderal Kependudukan" in html and "Kota Kupang" in html and "Kota Bima" in html
     # one province of the same warehouse: its own figures and districts only
     ntb = write_report(wh, D1, tmp_path / "ntb", provinsi="52")
-    summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(ntb.xlsx)["Ringkasan"].iter_rows(min_row=2)}
+    summary = {
+        r[0].value: r[1].value for r in openpyxl.load_workbook(ntb.xlsx)["Ringkasan"].iter_rows(min_row=2)
+    }
     assert (summary["Wajib KTP"], summary["Sudah rekam"]) == by_province["52"]
     html = ntb.html.read_text()
     assert "Provinsi Nusa Tenggara Barat" in html and "Kota Bima" in html and "Kota Kupang" not in html
@@ -79,9 +94,15 @@ def test_a_night_without_any_file_for_its_date_still_writes_the_report(tmp_path,
     assert Path(result["laporan"][0]).name == "laporan-ektp-2018-04-02.html"
     book = openpyxl.load_workbook(result["laporan"][1])
     summary = {r[0].value: r[1].value for r in book["Ringkasan"].iter_rows(min_row=2)}
-    ((sudah, belum),) = one(wh, "select sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", [D1])
+    ((sudah, belum),) = one(
+        wh, "select sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", [D1]
+    )
     assert (summary["Sudah rekam"], summary["Belum rekam"]) == (sudah, belum)
-    assert (summary["Rekam hari ini"], summary["Kabupaten/kota lapor"], summary["Kabupaten/kota total"]) == (0, 0, 10)
+    assert (summary["Rekam hari ini"], summary["Kabupaten/kota lapor"], summary["Kabupaten/kota total"]) == (
+        0,
+        0,
+        10,
+    )
     missing = [r[0].value for r in book["Kabupaten Tidak Lapor"].iter_rows(min_row=2)]
     assert missing == ["5201", "5202", "5203", "5204", "5205", "5206", "5207", "5208", "5271", "5272"]
     # the run summary's province line is carried forward too

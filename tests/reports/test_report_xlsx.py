@@ -9,9 +9,18 @@ from reports.xlsx import Col, Writer
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 SHEETS = [
-    "Ringkasan", "Kabupaten", "Rentang Perkiraan", "Prioritas Keliling", "Mutu Kabupaten", "Mutu Harian",
-    "Kecamatan Terbanyak", "Kabupaten Tidak Lapor",
-    "Kecamatan Tidak Lapor", "Berkas Ditolak", "Peringatan", "Riwayat Provinsi",
+    "Ringkasan",
+    "Kabupaten",
+    "Rentang Perkiraan",
+    "Prioritas Keliling",
+    "Mutu Kabupaten",
+    "Mutu Harian",
+    "Kecamatan Terbanyak",
+    "Kabupaten Tidak Lapor",
+    "Kecamatan Tidak Lapor",
+    "Berkas Ditolak",
+    "Peringatan",
+    "Riwayat Provinsi",
 ]
 
 
@@ -42,10 +51,15 @@ def test_one_sheet_per_table_with_frozen_headers(book):
 
 def test_district_figures_equal_the_warehouse(book, query):
     # Same counts as progres_kabupaten for D, ranked by belum_rekam.
-    expected = query("select kode_kabupaten, wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini "
-                     "from progres_kabupaten where tanggal = ? order by belum_rekam desc", D)
-    got = [(r["Kode"], r["Wajib KTP"], r["Sudah rekam"], r["Belum rekam"], r["Rekam hari ini"])
-           for r in records(book["Kabupaten"])]
+    expected = query(
+        "select kode_kabupaten, wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini "
+        "from progres_kabupaten where tanggal = ? order by belum_rekam desc",
+        D,
+    )
+    got = [
+        (r["Kode"], r["Wajib KTP"], r["Sudah rekam"], r["Belum rekam"], r["Rekam hari ini"])
+        for r in records(book["Kabupaten"])
+    ]
     assert got == expected
 
 
@@ -57,8 +71,9 @@ def test_counts_are_numbers_with_thousands_format(book):
 
 def test_province_summary_equals_the_warehouse(book, query):
     # The Ringkasan sheet's figures are progres_provinsi's for D.
-    (wajib, sudah, belum), = query(
-        "select wajib_ktp, sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", D)
+    ((wajib, sudah, belum),) = query(
+        "select wajib_ktp, sudah_rekam, belum_rekam from progres_provinsi where tanggal = ?", D
+    )
     summary = {r["Uraian"]: r["Nilai"] for r in records(book["Ringkasan"])}
     assert (summary["Wajib KTP"], summary["Sudah rekam"], summary["Belum rekam"]) == (wajib, sudah, belum)
     assert summary["Tanggal laporan"] == datetime(2018, 4, 12)

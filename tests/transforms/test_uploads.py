@@ -110,7 +110,12 @@ def test_header_aliases_case_and_separators(header):
     # aliases, any case, spaces/dots/hyphens/underscores alike, separators at the ends ignored
     parsed = parse(f"{header}\n520301;Praya;10;5", name="2018-04-12.csv")
     assert parsed.findings.height == 0
-    assert parsed.rows.select("kode_kecamatan", "nama_kecamatan", "wajib_ktp", "sudah_rekam").row(0) == ("520301", "Praya", 10, 5)
+    assert parsed.rows.select("kode_kecamatan", "nama_kecamatan", "wajib_ktp", "sudah_rekam").row(0) == (
+        "520301",
+        "Praya",
+        10,
+        5,
+    )
 
 
 def test_unknown_columns_are_ignored():
@@ -162,12 +167,16 @@ def test_duplicate_column_meaning():
     # `Rekam` and `Sudah Rekam` mean the same column: the file is invalid
     parsed = parse("kode;wajib_ktp;Rekam;Sudah Rekam\n520301;10;5;5", name="2018-04-12.csv")
     assert rules(parsed) == [(1, None, "sudah_rekam", '"Rekam" dan "Sudah Rekam"', "kolom_ganda")]
-    assert messages(parsed) == ['kolom "Rekam" dan "Sudah Rekam" sama-sama berarti sudah_rekam; hapus salah satu']
+    assert messages(parsed) == [
+        'kolom "Rekam" dan "Sudah Rekam" sama-sama berarti sudah_rekam; hapus salah satu'
+    ]
 
 
 def test_repeated_name_column_uses_the_first():
     # two name columns are allowed; the first one is used
-    parsed = parse("kode;Kecamatan;nama_kecamatan;wajib_ktp;rekam\n520301;Praya;PRAYA KOTA;10;5", name="2018-04-12.csv")
+    parsed = parse(
+        "kode;Kecamatan;nama_kecamatan;wajib_ktp;rekam\n520301;Praya;PRAYA KOTA;10;5", name="2018-04-12.csv"
+    )
     assert parsed.findings.height == 0 and parsed.rows.get_column("nama_kecamatan").to_list() == ["Praya"]
 
 
@@ -176,7 +185,15 @@ def test_repeated_name_column_uses_the_first():
 
 @pytest.mark.parametrize(
     ("cell", "value"),
-    [("12345", 12345), ("12.345", 12345), ("12,345", 12345), ("  1.234.567 ", 1234567), ("0", 0), ("1.000", 1000), ("007", 7)],
+    [
+        ("12345", 12345),
+        ("12.345", 12345),
+        ("12,345", 12345),
+        ("  1.234.567 ", 1234567),
+        ("0", 0),
+        ("1.000", 1000),
+        ("007", 7),
+    ],
 )
 def test_accepted_number_spellings(cell, value):
     # digits, or thousands groups of exactly 3 with `.` or `,`, with surrounding spaces
@@ -195,7 +212,10 @@ def test_accepted_number_spellings(cell, value):
         ("12.41O", '"12.41O" bukan bilangan bulat'),
         ("sepuluh", '"sepuluh" bukan bilangan bulat'),
         ("-5", '"-5" negatif, harus bilangan bulat >= 0'),
-        ("99999999999999999999", '"99999999999999999999" melebihi 10.000.000; tidak ada kecamatan sebesar itu (NIK tertempel?)'),
+        (
+            "99999999999999999999",
+            '"99999999999999999999" melebihi 10.000.000; tidak ada kecamatan sebesar itu (NIK tertempel?)',
+        ),
         ("10.000.001", '"10.000.001" melebihi 10.000.000; tidak ada kecamatan sebesar itu (NIK tertempel?)'),
         ("#DIV/0!", '"#DIV/0!" adalah sel galat Excel, bukan angka'),
         ("=SUM(C2:C3)", "berisi rumus tanpa nilai tersimpan; simpan ulang berkas di Excel"),
@@ -234,7 +254,16 @@ def test_code_with_no_figures_is_a_kecamatan_with_empty_counts():
 # --- codes -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("cell", "code"), [("520301", "520301"), ("52.03.01", "520301"), (" 52.03.01 ", "520301"), ("5203O1", "5203O1"), ("52-03-01", "52-03-01")])
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("520301", "520301"),
+        ("52.03.01", "520301"),
+        (" 52.03.01 ", "520301"),
+        ("5203O1", "5203O1"),
+        ("52-03-01", "52-03-01"),
+    ],
+)
 def test_codes(cell, code):
     # 6 digits or dotted 52.03.01 -> 6 digits; anything else kept stripped for a later stage
     parsed = parse(f"{HEADER}\n{cell};Praya;10;5", name="2018-04-12.csv")
@@ -254,7 +283,9 @@ def test_row_with_figures_but_no_code_goes_on_to_the_suites():
     parsed = parse(f"{HEADER}\n520301;Praya;10;5\n;Praya Barat Daya;20;7\n;;3;1", name="2018-04-12.csv")
     assert parsed.findings.height == 0
     assert parsed.rows.select("baris", "kode_kecamatan", "nama_kecamatan", "wajib_ktp").rows() == [
-        (2, "520301", "Praya", 10), (3, None, "Praya Barat Daya", None), (4, None, None, None),
+        (2, "520301", "Praya", 10),
+        (3, None, "Praya Barat Daya", None),
+        (4, None, None, None),
     ]
     assert parsed.kecamatan_rows == 1
 
@@ -297,11 +328,18 @@ def test_total_label_in_a_merged_no_column():
 
 def test_total_row_differs_from_column_sums():
     # the filled total counts must equal the column sums; the message uses Indonesian thousands
-    parsed = parse(f"{HEADER};belum_rekam\n520301;Praya;12.000;5;11.995\n520302;Jonggat;410;7;403\nJUMLAH;;12.410;13;12.398", name="2018-04-12.csv")
+    parsed = parse(
+        f"{HEADER};belum_rekam\n520301;Praya;12.000;5;11.995\n520302;Jonggat;410;7;403\nJUMLAH;;12.410;13;12.398",
+        name="2018-04-12.csv",
+    )
     assert rules(parsed) == [(4, None, "sudah_rekam", "13", "jumlah_tidak_sesuai")]
     assert messages(parsed) == ["baris 4: JUMLAH sudah_rekam 13 tidak sama dengan jumlah baris kecamatan 12"]
-    parsed = parse(f"{HEADER}\n520301;Praya;12.000;5\n520302;Jonggat;410;7\nTOTAL;;12.401;12", name="2018-04-12.csv")
-    assert messages(parsed) == ["baris 4: JUMLAH wajib_ktp 12.401 tidak sama dengan jumlah baris kecamatan 12.410"]
+    parsed = parse(
+        f"{HEADER}\n520301;Praya;12.000;5\n520302;Jonggat;410;7\nTOTAL;;12.401;12", name="2018-04-12.csv"
+    )
+    assert messages(parsed) == [
+        "baris 4: JUMLAH wajib_ktp 12.401 tidak sama dengan jumlah baris kecamatan 12.410"
+    ]
 
 
 def test_invalid_total_cell():
@@ -329,7 +367,16 @@ def test_total_includes_rows_missing_only_their_code():
 
 @pytest.mark.parametrize(
     "cell",
-    ["2018-04-12", "12/04/2018", "12-04-2018", "12/4/2018", "12 April 2018", "12 april 2018", "12 Apr 2018", "12-Apr-2018"],
+    [
+        "2018-04-12",
+        "12/04/2018",
+        "12-04-2018",
+        "12/4/2018",
+        "12 April 2018",
+        "12 april 2018",
+        "12 Apr 2018",
+        "12-Apr-2018",
+    ],
 )
 def test_date_cell_spellings(cell):
     # ISO, day-first with / or -, and month names
@@ -339,8 +386,18 @@ def test_date_cell_spellings(cell):
 
 @pytest.mark.parametrize(
     ("cell", "month"),
-    [("1 Agt 2017", 8), ("1 Agu 2017", 8), ("1 Agustus 2017", 8), ("1 August 2017", 8), ("1 Okt 2017", 10),
-     ("1 Des 2017", 12), ("1 December 2017", 12), ("1 Mei 2017", 5), ("1 May 2017", 5), ("1 Pebruari 2017", 2)],
+    [
+        ("1 Agt 2017", 8),
+        ("1 Agu 2017", 8),
+        ("1 Agustus 2017", 8),
+        ("1 August 2017", 8),
+        ("1 Okt 2017", 10),
+        ("1 Des 2017", 12),
+        ("1 December 2017", 12),
+        ("1 Mei 2017", 5),
+        ("1 May 2017", 5),
+        ("1 Pebruari 2017", 2),
+    ],
 )
 def test_indonesian_and_english_month_names(cell, month):
     # Indonesian names and their common abbreviations, and English names
@@ -348,26 +405,36 @@ def test_indonesian_and_english_month_names(cell, month):
     assert parsed.findings.height == 0 and parsed.tanggal == date(2017, month, 1)
 
 
-@pytest.mark.parametrize("cell", ["31/02/2018", "2018/04/12", "12 Foo 2018", "kemarin", "04/2018", "12.04.2018"])
+@pytest.mark.parametrize(
+    "cell", ["31/02/2018", "2018/04/12", "12 Foo 2018", "kemarin", "04/2018", "12.04.2018"]
+)
 def test_unparseable_date_cell(cell):
     # a date cell that cannot be read is a finding on its row
     parsed = parse(f"tanggal;{HEADER}\n{cell};520301;Praya;10;5", name="2018-04-12.csv")
     assert rules(parsed) == [(2, "520301", "tanggal", cell, "tanggal_tidak_valid")]
-    assert messages(parsed) == [f'baris 2 (520301): tanggal "{cell}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12']
+    assert messages(parsed) == [
+        f'baris 2 (520301): tanggal "{cell}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12'
+    ]
     assert parsed.tanggal == date(2018, 4, 12)  # from the name: the file is rejected anyway
 
 
 def test_rows_carrying_different_dates():
     # the odd row out is named, compared with the date most rows carry
-    parsed = parse(f"tanggal;{HEADER}\n12/04/2018;520301;Praya;10;5\n13/04/2018;520302;Jonggat;10;5\n2018-04-12;520303;Batukliang;10;5")
+    parsed = parse(
+        f"tanggal;{HEADER}\n12/04/2018;520301;Praya;10;5\n13/04/2018;520302;Jonggat;10;5\n2018-04-12;520303;Batukliang;10;5"
+    )
     assert rules(parsed) == [(3, "520302", "tanggal", "13/04/2018", "tanggal_tidak_valid")]
-    assert messages(parsed) == ["baris 3 (520302): tanggal 2018-04-13 berbeda dengan tanggal baris lain 2018-04-12"]
+    assert messages(parsed) == [
+        "baris 3 (520302): tanggal 2018-04-13 berbeda dengan tanggal baris lain 2018-04-12"
+    ]
     assert parsed.tanggal is None  # no title, no name date: nothing trustworthy
 
 
 def test_rows_disagreeing_fall_back_to_title_date():
     # when the rows disagree, tanggal is the title's date
-    parsed = parse(f"Per tanggal 12 April 2018\ntanggal;{HEADER}\n12/04/2018;520301;Praya;10;5\n13/04/2018;520302;Jonggat;10;5")
+    parsed = parse(
+        f"Per tanggal 12 April 2018\ntanggal;{HEADER}\n12/04/2018;520301;Praya;10;5\n13/04/2018;520302;Jonggat;10;5"
+    )
     assert parsed.tanggal == date(2018, 4, 12)
     assert [r[4] for r in rules(parsed)] == ["tanggal_tidak_valid"]
 
@@ -402,7 +469,10 @@ def test_title_disagrees_with_file_name():
 
 def test_all_sources_agree():
     # cell, title and name all say 12 April 2018
-    parsed = parse(f"Per tanggal 12 April 2018\ntanggal;{HEADER}\n12/04/2018;520301;Praya;10;5", name="12-04-2018 rekap.csv")
+    parsed = parse(
+        f"Per tanggal 12 April 2018\ntanggal;{HEADER}\n12/04/2018;520301;Praya;10;5",
+        name="12-04-2018 rekap.csv",
+    )
     assert parsed.findings.height == 0 and parsed.tanggal == date(2018, 4, 12)
 
 
@@ -415,8 +485,14 @@ def test_title_with_two_dates_is_ambiguous():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("2018-04-12.csv", date(2018, 4, 12)), ("rekap_20180412.xlsx", date(2018, 4, 12)), ("lap 12-04-2018 final.csv", date(2018, 4, 12)),
-     ("5203-12-04-2018.csv", date(2018, 4, 12)), ("rekap 12 april.csv", None), ("5203_99999999.csv", None)],
+    [
+        ("2018-04-12.csv", date(2018, 4, 12)),
+        ("rekap_20180412.xlsx", date(2018, 4, 12)),
+        ("lap 12-04-2018 final.csv", date(2018, 4, 12)),
+        ("5203-12-04-2018.csv", date(2018, 4, 12)),
+        ("rekap 12 april.csv", None),
+        ("5203_99999999.csv", None),
+    ],
 )
 def test_dates_in_file_names(name, expected):
     # three spellings anywhere in the name; a kabupaten code or a non-date is no date
@@ -447,12 +523,14 @@ def test_date_after_today():
     # a report cannot be dated in the future
     parsed = parse(f"tanggal;{HEADER}\n21/04/2018;520301;Praya;10;5")
     assert messages(parsed) == ["tanggal 2018-04-21 melewati hari ini (2018-04-20)"]
-    assert parse(f"tanggal;{HEADER}\n20/04/2018;520301;Praya;10;5").findings.height == 0  # today itself is fine
+    assert (
+        parse(f"tanggal;{HEADER}\n20/04/2018;520301;Praya;10;5").findings.height == 0
+    )  # today itself is fine
 
 
 def test_date_checked_even_when_a_column_is_missing():
     # a structural error does not hide the date; the date still dates the rejected file
-    parsed = parse(f"tanggal;kode;wajib_ktp\n2018-04-12;520301;10")
+    parsed = parse("tanggal;kode;wajib_ktp\n2018-04-12;520301;10")
     assert parsed.tanggal == date(2018, 4, 12)
     assert [r[4] for r in rules(parsed)] == ["kolom_hilang"]
 
@@ -462,7 +540,9 @@ def test_date_checked_even_when_a_column_is_missing():
 
 def test_findings_are_ordered_file_level_first_then_by_line():
     # one receipt reads top to bottom
-    parsed = parse(f"tanggal;{HEADER}\n2018-04-13;520301;Praya;x;5\n;520302;Jonggat;10;-1", name="2018-04-12.csv")
+    parsed = parse(
+        f"tanggal;{HEADER}\n2018-04-13;520301;Praya;x;5\n;520302;Jonggat;10;-1", name="2018-04-12.csv"
+    )
     assert [f[0] for f in rules(parsed)] == [None, 2, 3]
     assert set(parsed.findings.get_column("tingkat")) == {"error"}
 
@@ -504,9 +584,13 @@ def test_files_parsed_together_are_parsed_as_alone():
     a, b, c, d, e = together
     assert a.findings.is_empty() and counts(a) == [10, 20]
     assert a.tanggal == date(2018, 4, 12)
-    assert rules(b) == [(3, "527202", "tanggal", "12/04/2018", "tanggal_tidak_valid"),
-                        (4, None, "sudah_rekam", "4", "jumlah_tidak_sesuai")]
+    assert rules(b) == [
+        (3, "527202", "tanggal", "12/04/2018", "tanggal_tidak_valid"),
+        (4, None, "sudah_rekam", "4", "jumlah_tidak_sesuai"),
+    ]
     assert messages(b)[1] == "baris 4: JUMLAH sudah_rekam 4 tidak sama dengan jumlah baris kecamatan 3"
     assert [r[4] for r in rules(c)] == ["berkas_tidak_terbaca"]
-    assert rules(d)[1] == (2, "520301", "sudah_rekam", "x", "angka_tidak_valid") and counts(d, "sudah_rekam") == [None]
+    assert rules(d)[1] == (2, "520301", "sudah_rekam", "x", "angka_tidak_valid") and counts(
+        d, "sudah_rekam"
+    ) == [None]
     assert [r[4] for r in rules(e)] == ["berkas_tidak_terbaca", "tanggal_tidak_valid"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 import polars as pl
@@ -69,12 +69,22 @@ def story(tmp_path_factory, prefect_server):
         day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
     run(D2)
     # A late correction of 1 April (527201 had 500 more) and the files of 3 April.
-    lines = [row(D1, k, 10_000 + 100 * i, 5_000 + i + (500 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)]
+    lines = [
+        row(D1, k, 10_000 + 100 * i, 5_000 + i + (500 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)
+    ]
     write(landing, "5272", "lap_2018-04-01 revisi.csv", lines, datetime.combine(D3, time(9), tzinfo=WITA))
     day_file(landing, "5272", KOTA_BIMA, D3, base=5_000, step=10)
     run(D3)
     # Lombok Utara overwrites its 2 April file with other figures, under the same name.
-    day_file(landing, "5208", LOMBOK_UTARA, D2, base=7_100, step=20, when=datetime.combine(D3, time(10), tzinfo=WITA))
+    day_file(
+        landing,
+        "5208",
+        LOMBOK_UTARA,
+        D2,
+        base=7_100,
+        step=20,
+        when=datetime.combine(D3, time(10), tzinfo=WITA),
+    )
     run(D3)
     # A copy of Lombok Utara's 1 April file with an older modification time (copied with `cp -p` from
     # an earlier download): the copy comes first, so the file loaded until now becomes its duplicate.
@@ -143,16 +153,20 @@ def test_a_warehouse_older_than_the_journal_is_seeded_and_refuses_earlier_moment
     con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
     con.execute("use gudang")
     store.migrate(con, upto=2)
-    decided = datetime(2018, 4, 2, 18, 5, tzinfo=timezone.utc)
-    con.execute("insert into unggahan values ('5272/a.csv', 'x', '5272', '2018-04-01', 'rejected', 'rusak', 0,"
-                " ?, 'r1', 1, ?, 1)", [decided, decided])
+    decided = datetime(2018, 4, 2, 18, 5, tzinfo=UTC)
+    con.execute(
+        "insert into unggahan values ('5272/a.csv', 'x', '5272', '2018-04-01', 'rejected', 'rusak', 0,"
+        " ?, 'r1', 1, ?, 1)",
+        [decided, decided],
+    )
     con.close()
     with store.writing(path) as session:
         session.publish()
     with duckdb.connect(str(path), read_only=True) as con:
         # the current decision is the journal's first entry, in force since it was made
-        assert con.execute("select file, status, berlaku_sejak, dicatat_oleh, ada from riwayat_unggahan").fetchall() == [
-            ("5272/a.csv", "rejected", decided, "r1", True)]
+        assert con.execute(
+            "select file, status, berlaku_sejak, dicatat_oleh, ada from riwayat_unggahan"
+        ).fetchall() == [("5272/a.csv", "rejected", decided, "r1", True)]
         (start,) = con.execute("select diterapkan_pada from schema_migrations where versi = 4").fetchall()[0]
     assert rebuilt(path, start + timedelta(seconds=1))["unggahan"]["file"].to_list() == ["5272/a.csv"]
     # before the journal began, what was decided is not known: refused, not guessed
@@ -168,7 +182,7 @@ def test_a_warehouse_without_the_journal_is_a_clear_error(tmp_path):
     store.migrate(con, upto=2)
     con.close()
     with pytest.raises(ReportError, match="belum mencatat riwayat keputusan"):
-        rebuilt(path, datetime.now(timezone.utc))
+        rebuilt(path, datetime.now(UTC))
 
 
 def test_a_cte_named_like_a_relation_it_reads_is_refused(monkeypatch):

@@ -21,7 +21,8 @@ def _blocks(work: Path) -> tuple[int, int]:
     with duckdb.connect() as con:
         con.execute("attach ? as kerja (read_only)", [str(work)])
         ((total, free),) = con.execute(
-            "select total_blocks, free_blocks from pragma_database_size() where database_name = 'kerja'").fetchall()
+            "select total_blocks, free_blocks from pragma_database_size() where database_name = 'kerja'"
+        ).fetchall()
     return total, free
 
 
@@ -30,7 +31,15 @@ def _night(landing: Path, warehouse: Path, day: date, correct: bool) -> None:
     day_file(landing, "5272", KOTA_BIMA, day, base=5_000, step=10)
     day_file(landing, "5208", LOMBOK_UTARA, day, base=7_000, step=20)
     if correct:
-        day_file(landing, "5272", KOTA_BIMA, day - timedelta(days=1), base=5_000, step=11, name=f"koreksi_{day}.csv")
+        day_file(
+            landing,
+            "5272",
+            KOTA_BIMA,
+            day - timedelta(days=1),
+            base=5_000,
+            step=11,
+            name=f"koreksi_{day}.csv",
+        )
     nightly(tanggal=day, settings=run_settings(landing, warehouse))
 
 

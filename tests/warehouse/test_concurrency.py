@@ -59,7 +59,9 @@ def landing(tmp_path, prefect_server):
 def test_readers_during_a_backfill(landing, tmp_path):
     wh = tmp_path / "w.duckdb"
     nightly(tanggal=DAYS[-1], settings=run_settings(landing, wh))
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), "12"], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(wh), "12"], stdout=subprocess.PIPE, text=True
+    )
     time.sleep(1.5)  # the reader is connected before the writer starts
     # Twice, so that the writer swaps the file under the reader's open connection more than once.
     for _ in range(2):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from contract import regions, rules
 from pipeline import runs
 from pipeline.batch import FILE_SCHEMA
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dump
 from transforms.batch import FINDINGS, empty_rows
 from transforms.decisions import decide
 from warehouse import marts, store
 from warehouse.read import sql
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dump
 
 START = date(2018, 4, 1)
 KECAMATAN = {"5272": KOTA_BIMA, "5208": LOMBOK_UTARA}
@@ -73,8 +73,14 @@ def figures(u: Upload, kode: str) -> dict:
     i = int(kode[-1])
     wajib = 10_000 + 100 * i + 37 * (u.version % 3)
     sudah = min(wajib, 5_000 + 50 * u.day + 7 * i + 13 * u.version - 40 * (u.version % 2))
-    return {"wajib_ktp": wajib, "sudah_rekam": sudah, "belum_rekam": wajib - sudah, "rekam_hari_ini": None,
-            "rekam_keliling": None, "sudah_cetak": sudah - 100}
+    return {
+        "wajib_ktp": wajib,
+        "sudah_rekam": sudah,
+        "belum_rekam": wajib - sudah,
+        "rekam_hari_ini": None,
+        "rekam_keliling": None,
+        "sudah_cetak": sudah - 100,
+    }
 
 
 def run_of(landing: Landing, groups: set[tuple[str, int]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -83,15 +89,37 @@ def run_of(landing: Landing, groups: set[tuple[str, int]]) -> tuple[pl.DataFrame
     for group in sorted(groups):
         for name, sha, mtime, u in landing.groups[group]:
             file_id = len(files)
-            files.append({"file_id": file_id, "file": name, "sha256": sha, "kode_kabupaten": u.kabupaten,
-                          "tanggal": u.tanggal, "mtime_ns": mtime, "ctime_ns": mtime, "inode": mtime, "ukuran": 100,
-                          "baris": len(KECAMATAN[u.kabupaten]), "has_error": u.error})
+            files.append(
+                {
+                    "file_id": file_id,
+                    "file": name,
+                    "sha256": sha,
+                    "kode_kabupaten": u.kabupaten,
+                    "tanggal": u.tanggal,
+                    "mtime_ns": mtime,
+                    "ctime_ns": mtime,
+                    "inode": mtime,
+                    "ukuran": 100,
+                    "baris": len(KECAMATAN[u.kabupaten]),
+                    "has_error": u.error,
+                }
+            )
             if u.error:
                 errors.append({"file_id": file_id, **rules.finding("angka_tidak_valid", "rusak", baris=2)})
             for line, kode in enumerate(KECAMATAN[u.kabupaten], start=2):
                 if kode not in u.missing:
-                    rows.append({"file_id": file_id, "file": name, "kode_kabupaten": u.kabupaten, "tanggal": u.tanggal,
-                                 "baris": line, "kode_kecamatan": kode, "nama_kecamatan": None, **figures(u, kode)})
+                    rows.append(
+                        {
+                            "file_id": file_id,
+                            "file": name,
+                            "kode_kabupaten": u.kabupaten,
+                            "tanggal": u.tanggal,
+                            "baris": line,
+                            "kode_kecamatan": kode,
+                            "nama_kecamatan": None,
+                            **figures(u, kode),
+                        }
+                    )
     decided = decide(pl.DataFrame(files, schema={**FILE_SCHEMA, "has_error": pl.Boolean}))
     frame = pl.DataFrame(rows, schema=empty_rows().schema) if rows else empty_rows()
     found = pl.DataFrame(errors, schema=FINDINGS) if errors else pl.DataFrame(schema=FINDINGS)
@@ -102,7 +130,7 @@ def apply(path: Path, decided, rows, findings, run: int) -> None:
     with store.writing(path) as session:
         con = session.con
         con.execute("begin")
-        now = datetime(2018, 5, 1, tzinfo=timezone.utc) + timedelta(minutes=run)
+        now = datetime(2018, 5, 1, tzinfo=UTC) + timedelta(minutes=run)
         runs.store_decisions(con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False)
         con.execute("commit")
         session.publish()
@@ -141,7 +169,11 @@ steps = st.one_of(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(steps, min_size=2, max_size=7))
 def test_incremental_marts_equal_a_full_rebuild_after_every_run(tmp_path_factory, sequence):
     base = tmp_path_factory.mktemp("inkremental")

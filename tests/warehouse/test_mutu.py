@@ -16,7 +16,12 @@ from warehouse import journal, marts, store
 
 D1, D2, D3, D4, D5 = (date(2018, 4, d) for d in range(1, 6))
 DECIDED = datetime(2018, 4, 6, 12, 0, tzinfo=WITA)  # one run decided everything
-KECAMATAN = {"5201": ["520101", "520102"], "5208": ["520801", "520802"], "5271": ["527101"], "5272": ["527201"]}
+KECAMATAN = {
+    "5201": ["520101", "520102"],
+    "5208": ["520801", "520802"],
+    "5271": ["527101"],
+    "5272": ["527201"],
+}
 
 
 def at(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
@@ -44,7 +49,8 @@ def finding(con, file: str, aturan: str, tingkat: str) -> None:
     kab = file.split("/")[0]
     con.execute(
         "insert into kualitas_data (file, sha256, kode_kabupaten, aturan, tingkat, pesan, run_id)"
-        " values (?, ?, ?, ?, ?, 'x', 'r1')", [file, f"sha {file}", kab, aturan, tingkat],
+        " values (?, ?, ?, ?, ?, 'x', 'r1')",
+        [file, f"sha {file}", kab, aturan, tingkat],
     )
 
 
@@ -55,7 +61,9 @@ def mutu(tmp_path_factory):
         con = session.con
         for kab, kecs in KECAMATAN.items():
             con.execute("insert into wilayah_kabupaten values (?, '52', ?)", [kab, f"Kab {kab}"])
-            con.executemany("insert into wilayah_kecamatan values (?, ?, ?)", [(k, kab, f"Kec {k}") for k in kecs])
+            con.executemany(
+                "insert into wilayah_kecamatan values (?, ?, ?)", [(k, kab, f"Kec {k}") for k in kecs]
+            )
         # 5201: D1 on time; nothing for D2; D3 with one of two kecamatan, uploaded the next morning at
         # 03:00 (late); D4 a rejected file, then a valid one at 02:00:00 sharp (on time: at the run).
         upload(con, "5201/d1.csv", D1, "loaded", at(D1, 18))
@@ -94,8 +102,17 @@ def pick(row: dict, *names: str) -> tuple:
     return tuple(row[n] for n in names)
 
 
-SCORES = ("hari_7", "persen_lapor_7", "persen_tepat_waktu_7", "persen_lengkap_7", "persen_ditolak_7",
-          "koreksi_7", "terlambat_7", "peringatan_per_laporan_7", "skor_7")
+SCORES = (
+    "hari_7",
+    "persen_lapor_7",
+    "persen_tepat_waktu_7",
+    "persen_lengkap_7",
+    "persen_ditolak_7",
+    "koreksi_7",
+    "terlambat_7",
+    "peringatan_per_laporan_7",
+    "skor_7",
+)
 
 
 def test_a_district_with_gaps_a_late_an_incomplete_report_and_a_rejected_file(mutu):
@@ -103,18 +120,42 @@ def test_a_district_with_gaps_a_late_an_incomplete_report_and_a_rejected_file(mu
     # kecamatan 2 + 1 + 2 of 2 x 3: 83.33 %; 1 of 4 files rejected: 25 %; D3 arrived late;
     # score (75 + 50 + 83.33 + 75) / 4
     assert pick(mutu[("5201", D4)], *SCORES) == (
-        4, Decimal("75.00"), Decimal("50.00"), Decimal("83.33"), Decimal("25.00"), 0, 1, Decimal("0.00"), Decimal("70.83"))
+        4,
+        Decimal("75.00"),
+        Decimal("50.00"),
+        Decimal("83.33"),
+        Decimal("25.00"),
+        0,
+        1,
+        Decimal("0.00"),
+        Decimal("70.83"),
+    )
     assert pick(mutu[("5201", D2)], "lapor", "tepat_waktu", "berkas", "hari_7", "persen_lapor_7") == (
-        False, False, 0, 2, Decimal("50.00"))
-    assert pick(mutu[("5201", D3)], "lapor", "tepat_waktu", "kecamatan_lapor", "kecamatan_total", "berkas_terlambat") == (
-        True, False, 1, 2, 1)
+        False,
+        False,
+        0,
+        2,
+        Decimal("50.00"),
+    )
+    assert pick(
+        mutu[("5201", D3)], "lapor", "tepat_waktu", "kecamatan_lapor", "kecamatan_total", "berkas_terlambat"
+    ) == (True, False, 1, 2, 1)
     assert mutu[("5201", D4)]["pertama_masuk"] == at(D5, 2) == mutu[("5201", D4)]["batas_waktu"]
 
 
 def test_a_finished_district_that_always_reports_on_time(mutu):
     # the copy of D1 is ignored (1 file that day), warnings none
     assert pick(mutu[("5208", D4)], *SCORES) == (
-        4, Decimal("100.00"), Decimal("100.00"), Decimal("100.00"), Decimal("0.00"), 0, 0, Decimal("0.00"), Decimal("100.00"))
+        4,
+        Decimal("100.00"),
+        Decimal("100.00"),
+        Decimal("100.00"),
+        Decimal("0.00"),
+        0,
+        0,
+        Decimal("0.00"),
+        Decimal("100.00"),
+    )
     assert mutu[("5208", D1)]["berkas"] == 1
 
 
@@ -122,7 +163,16 @@ def test_a_negative_late_correction_warnings_and_a_file_without_a_valid_date(mut
     # D2 was on time (its first file), its correction is one correction and one late file; 5 files
     # counted (the one with an invalid date is not), none rejected; 2 warnings over 4 reports
     assert pick(mutu[("5272", D4)], *SCORES) == (
-        4, Decimal("100.00"), Decimal("100.00"), Decimal("100.00"), Decimal("0.00"), 1, 1, Decimal("0.50"), Decimal("100.00"))
+        4,
+        Decimal("100.00"),
+        Decimal("100.00"),
+        Decimal("100.00"),
+        Decimal("0.00"),
+        1,
+        1,
+        Decimal("0.50"),
+        Decimal("100.00"),
+    )
     assert sum(mutu[("5272", d)]["berkas"] for d in (D1, D2, D3, D4)) == 5
 
 
@@ -130,7 +180,11 @@ def test_first_seen_is_capped_by_the_run_that_decided_the_file(mutu):
     # modified "in 2030": it cannot have arrived after the run that read it, which was late anyway
     row = mutu[("5271", D4)]
     assert row["pertama_masuk"] == DECIDED and not row["tepat_waktu"]
-    assert pick(row, "persen_lapor_7", "persen_tepat_waktu_7", "skor_7") == (Decimal("25.00"), Decimal("0.00"), Decimal("56.25"))
+    assert pick(row, "persen_lapor_7", "persen_tepat_waktu_7", "skor_7") == (
+        Decimal("25.00"),
+        Decimal("0.00"),
+        Decimal("56.25"),
+    )
 
 
 def test_the_series_runs_from_the_first_report_to_the_last_date_any_file_is_for(mutu):
@@ -138,7 +192,12 @@ def test_the_series_runs_from_the_first_report_to_the_last_date_any_file_is_for(
     assert min(d for _, d in mutu) == D1 and max(d for _, d in mutu) == D5
     assert {k for k, d in mutu if d == D5} == set(KECAMATAN)
     assert pick(mutu[("5208", D5)], "lapor", "berkas", "berkas_ditolak", "hari_7", "persen_lapor_7") == (
-        False, 1, 1, 5, Decimal("80.00"))
+        False,
+        1,
+        1,
+        5,
+        Decimal("80.00"),
+    )
 
 
 def test_the_30_day_window_is_cut_at_the_first_date(mutu):
@@ -160,6 +219,7 @@ def test_first_seen_survives_a_re_decision(tmp_path):
         journal.record(con, "r2", later)
         marts.refresh(con)
         first, on_time = con.execute(
-            "select pertama_masuk, tepat_waktu from mutu_kabupaten where tanggal = ?", [D1]).fetchall()[0]
+            "select pertama_masuk, tepat_waktu from mutu_kabupaten where tanggal = ?", [D1]
+        ).fetchall()[0]
         session.publish()
     assert first == at(D1, 15) and on_time

@@ -17,7 +17,14 @@ from warehouse import cadangan, publish, store
 
 MARCH = [date(2018, 3, 25) + timedelta(days=i) for i in range(7)]  # 25 March to 31 March
 APRIL = [date(2018, 4, 1) + timedelta(days=i) for i in range(3)]
-TABLES = ("unggahan", "riwayat_kecamatan", "progres_kecamatan", "progres_provinsi", "wilayah_kecamatan", "cakupan")
+TABLES = (
+    "unggahan",
+    "riwayat_kecamatan",
+    "progres_kecamatan",
+    "progres_provinsi",
+    "wilayah_kecamatan",
+    "cakupan",
+)
 
 
 @pytest.fixture
@@ -43,8 +50,12 @@ def _files(warehouse: Path) -> dict[str, tuple[int, int]]:
     """The partition files the catalog names now: path -> (inode, mtime)."""
     with duckdb.connect() as con:  # not connect(path): DuckDB would hand back an instance still open
         con.execute("attach ? as w (read_only)", [str(warehouse)])
-        texts = " ".join(s for (s,) in con.execute(
-            "select sql from duckdb_views() where database_name = 'w' and not internal").fetchall())
+        texts = " ".join(
+            s
+            for (s,) in con.execute(
+                "select sql from duckdb_views() where database_name = 'w' and not internal"
+            ).fetchall()
+        )
     names = {p for p in publish.folder_of(warehouse).glob("*/*.parquet") if f"'{p}'" in texts}
     return {str(p): (p.stat().st_ino, p.stat().st_mtime_ns) for p in names}
 
@@ -134,7 +145,10 @@ def test_a_lost_working_file_is_read_back_from_the_catalog(built):
     (publish.folder_of(warehouse) / "kerja.duckdb").unlink()
     nightly(tanggal=APRIL[-1], settings=run_settings(landing, warehouse))
     assert _same(_state(warehouse), published)
-    assert all(Path(p).stat().st_ino == ino and Path(p).stat().st_mtime_ns == mtime for p, (ino, mtime) in files.items())
+    assert all(
+        Path(p).stat().st_ino == ino and Path(p).stat().st_mtime_ns == mtime
+        for p, (ino, mtime) in files.items()
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select nomor from terbitan").fetchall() == [(2,)]
 
@@ -150,8 +164,12 @@ def test_a_backup_is_whole_while_a_run_writes_and_restores_as_the_warehouse(buil
     # the published state, in a file the DuckDB 1.x command line opens on its own
     assert _same(_state(out), published)
     cli = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "duckdb"
-    shown = subprocess.run([str(cli), "-readonly", "-csv", str(out), "select count(*) from progres_kecamatan"],
-                           capture_output=True, text=True, check=True)
+    shown = subprocess.run(
+        [str(cli), "-readonly", "-csv", str(out), "select count(*) from progres_kecamatan"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert shown.stdout.split()[1] == str(len(published["progres_kecamatan"]))
     # put at the warehouse path, the next run converts it back into the warehouse
     out.replace(warehouse)

@@ -110,8 +110,11 @@ def test_a_damaged_catalog_is_written_again(built, damage):
     else:
         warehouse.unlink()
     (line,) = _repaired(warehouse)
-    expected = {"terpotong": "katalog rusak (terpotong: ", "sampah": "katalog rusak (tidak terbaca sebagai berkas DuckDB",
-                "hilang": "katalog tidak ada"}[damage]
+    expected = {
+        "terpotong": "katalog rusak (terpotong: ",
+        "sampah": "katalog rusak (tidak terbaca sebagai berkas DuckDB",
+        "hilang": "katalog tidak ada",
+    }[damage]
     assert expected in line and "ditulis ulang dari berkas kerja" in line
     assert _same(_state(warehouse), published)
     assert _files(warehouse) == files  # the Parquet files were whole: none written again
@@ -154,7 +157,9 @@ def test_the_cli_says_the_loss_in_one_line_and_exits_2(built, capsys):
     landing, warehouse = built
     (publish.folder_of(warehouse) / "kerja.duckdb").unlink()
     _named(warehouse, "unggahan", "2018-03").unlink()
-    code = cli.main(["nightly", "--date", APRIL[-1].isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)])
+    code = cli.main(
+        ["nightly", "--date", APRIL[-1].isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]
+    )
     assert code == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ektp:")]
     assert len(errors) == 1 and "ektp cadangan" in errors[0] and "sudah diterbitkan" not in errors[0]
@@ -183,10 +188,17 @@ def test_a_copied_warehouse_uses_its_own_files_after_its_next_run(built, tmp_pat
     # every view, not only unggahan's, names the copy's folder
     with duckdb.connect() as con:
         con.execute("attach ? as w (read_only)", [str(copy)])
-        texts = [s for (s,) in con.execute("select sql from duckdb_views() where database_name = 'w' and sql like '%.parquet%'").fetchall()]
+        texts = [
+            s
+            for (s,) in con.execute(
+                "select sql from duckdb_views() where database_name = 'w' and sql like '%.parquet%'"
+            ).fetchall()
+        ]
     assert len(texts) >= 10 and all(str(publish.folder_of(warehouse)) not in t for t in texts)
     # the copy's working file is the one its runs write (the original's is gone, and stays gone)
-    day_file(tmp_path / "salinan" / "landing", "5272", KOTA_BIMA, APRIL[1], base=5_000, step=11, name="koreksi.csv")
+    day_file(
+        tmp_path / "salinan" / "landing", "5272", KOTA_BIMA, APRIL[1], base=5_000, step=11, name="koreksi.csv"
+    )
     nightly(tanggal=APRIL[-1], settings=run_settings(tmp_path / "salinan" / "landing", copy))
     assert "5272/koreksi.csv" in _state(copy)["unggahan"]["file"].to_list()
     assert not original.exists()
@@ -201,9 +213,15 @@ def test_a_catalog_with_one_view_naming_another_folder_is_written_again(built, t
     shutil.copytree(publish.folder_of(warehouse) / "progres_provinsi", elsewhere / "progres_provinsi")
     with duckdb.connect() as con:
         con.execute("attach ? as w", [str(warehouse)])
-        (text,) = con.execute("select sql from duckdb_views() where database_name = 'w' and view_name = 'progres_provinsi'").fetchone()
+        (text,) = con.execute(
+            "select sql from duckdb_views() where database_name = 'w' and view_name = 'progres_provinsi'"
+        ).fetchone()
         con.execute("use w")
-        con.execute(text.replace(str(publish.folder_of(warehouse)), str(elsewhere)).replace("CREATE VIEW", "CREATE OR REPLACE VIEW"))
+        con.execute(
+            text.replace(str(publish.folder_of(warehouse)), str(elsewhere)).replace(
+                "CREATE VIEW", "CREATE OR REPLACE VIEW"
+            )
+        )
     assert publish.published_number(warehouse) is None
     (line,) = _repaired(warehouse)
     assert f"katalog menunjuk berkas di {elsewhere}" in line

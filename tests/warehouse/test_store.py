@@ -28,8 +28,10 @@ def test_older_warehouse_is_upgraded_in_place(tmp_path):
     con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
     con.execute("use gudang")
     store.migrate(con, upto=1)
-    con.execute("insert into unggahan values ('5201/a.csv', 'x', '5201', null, 'rejected', 'rusak', 0,"
-                " now(), 'r1', 1, now(), 1)")
+    con.execute(
+        "insert into unggahan values ('5201/a.csv', 'x', '5201', null, 'rejected', 'rusak', 0,"
+        " now(), 'r1', 1, now(), 1)"
+    )
     con.close()
     with store.writing(path) as session:
         session.publish()
@@ -43,9 +45,12 @@ def _decide(con: duckdb.DuckDBPyConnection, file: str, status: str) -> None:
     """One upload of 5 Jan 2018 in the ledger, in its own transaction, marked for publishing."""
     con.execute("begin")
     con.execute("delete from unggahan where file = ?", [file])
-    con.execute("insert into unggahan by name select ? as file, 'x' as sha256, '5201' as kode_kabupaten,"
-                " date '2018-01-05' as tanggal, ? as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran,"
-                " now() as diubah_pada, 1 as diubah_pada_ns", [file, status])
+    con.execute(
+        "insert into unggahan by name select ? as file, 'x' as sha256, '5201' as kode_kabupaten,"
+        " date '2018-01-05' as tanggal, ? as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran,"
+        " now() as diubah_pada, 1 as diubah_pada_ns",
+        [file, status],
+    )
     partitions.mark(con, ["unggahan"], ["2018-01"])
     con.execute("commit")
 
@@ -99,12 +104,20 @@ def test_published_file_opens_in_the_duckdb_1_x_cli(tmp_path):
         session.publish()
     # The `duckdb` command of the duckdb-cli package (1.5) reads only storage versions up to 1.4.
     cli = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "duckdb"
-    out = subprocess.run([str(cli), "-readonly", "-csv", str(path), "select count(*) from schema_migrations"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(cli), "-readonly", "-csv", str(path), "select count(*) from schema_migrations"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.split() == ["count_star()", str(len(store.migrations()))]
     # A large table is a view over the Parquet files beside the catalog: the CLI reads it too.
-    out = subprocess.run([str(cli), "-readonly", "-csv", str(path), "select count(*) from unggahan"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(cli), "-readonly", "-csv", str(path), "select count(*) from unggahan"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.split() == ["count_star()", "0"]
 
 
@@ -116,20 +129,34 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
     import polars as pl
 
     day = lambda d: dt.date(2018, 1, d)  # noqa: E731
-    reports = [("5201", "520101", d) for d in (3, 5, 10, 11, 12, 13)] + [("5201", "520102", 2)] + [("5202", "520201", 9)]
+    reports = (
+        [("5201", "520101", d) for d in (3, 5, 10, 11, 12, 13)]
+        + [("5201", "520102", 2)]
+        + [("5202", "520201", 9)]
+    )
     with store.writing(tmp_path / "w.duckdb") as session:
         con = session.con
         for kab, kec, d in reports:
             f = f"{kab}/{kec}-{d}.csv"
-            con.execute("insert into unggahan by name select ? as file, 'x' as sha256, ? as kode_kabupaten, ? as tanggal,"
-                        " 'loaded' as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran, now() as diubah_pada,"
-                        " 1 as diubah_pada_ns", [f, kab, day(d)])
-            con.execute("insert into riwayat_kecamatan by name select ? as file, 'x' as sha256, ? as tanggal,"
-                        " ? as kode_kabupaten, ? as kode_kecamatan, 100 as wajib_ktp, ? as sudah_rekam, 2 as baris,"
-                        " now() as diproses_pada, 'r' as run_id", [f, day(d), kab, kec, d])
+            con.execute(
+                "insert into unggahan by name select ? as file, 'x' as sha256, ? as kode_kabupaten, ? as tanggal,"
+                " 'loaded' as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran, now() as diubah_pada,"
+                " 1 as diubah_pada_ns",
+                [f, kab, day(d)],
+            )
+            con.execute(
+                "insert into riwayat_kecamatan by name select ? as file, 'x' as sha256, ? as tanggal,"
+                " ? as kode_kabupaten, ? as kode_kecamatan, 100 as wajib_ktp, ? as sudah_rekam, 2 as baris,"
+                " now() as diproses_pada, 'r' as run_id",
+                [f, day(d), kab, kec, d],
+            )
         batch = pl.DataFrame({"kode_kabupaten": ["5201", "5201"], "tanggal": [day(10), day(12)]})
         got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
-    assert got.select("kode_kecamatan", "tanggal").rows() == [("520101", day(5)), ("520101", day(11)), ("520102", day(2))]
+    assert got.select("kode_kecamatan", "tanggal").rows() == [
+        ("520101", day(5)),
+        ("520101", day(11)),
+        ("520102", day(2)),
+    ]
 
 
 def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
@@ -138,12 +165,16 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
     path = tmp_path / "w.duckdb"
     with store.writing(path) as session:
         limit, spill = session.con.execute(
-            "select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+            "select current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
         assert limit == "244.1 MiB"  # store.WRITER_MEMORY_LIMIT, 256 MB
         assert spill == str(tmp_path / "w.duckdb.bagian" / "spill")
         # a sort larger than the limit completes by spilling
         big = "select range as i, repeat('x', 200) || range as s from range(4000000) order by random()"
-        assert session.con.execute(f"select count(*), count(distinct s) from ({big})").fetchone() == (4_000_000, 4_000_000)
+        assert session.con.execute(f"select count(*), count(distinct s) from ({big})").fetchone() == (
+            4_000_000,
+            4_000_000,
+        )
         session.publish()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.bagian", "w.duckdb.lock"]
     assert not (tmp_path / "w.duckdb.bagian" / "spill").exists()
@@ -157,7 +188,9 @@ def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
     work = tmp_path / "w.duckdb.bagian" / "kerja.duckdb"
     with store.writing(path) as session:
         _decide(session.con, "5201/a.csv", "loaded")
-        session.con.execute("create table sementara as select range as i, repeat('x', 100) || range as s from range(4000000)")
+        session.con.execute(
+            "create table sementara as select range as i, repeat('x', 100) || range as s from range(4000000)"
+        )
         session.con.execute("checkpoint")
         # written after it: the blocks freed below are not at the file's end, which DuckDB would cut off itself
         session.con.execute("create table penahan as select 1 as i")
@@ -169,8 +202,12 @@ def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
     assert work.stat().st_size < grown / 3
     assert not work.with_name("kerja.duckdb.baru").exists()
     with store.writing(path) as session:
-        assert session.con.execute("select file, status from unggahan").fetchall() == [("5201/a.csv", "loaded")]
-        assert session.con.execute("select count(*) from schema_migrations").fetchone() == (len(store.migrations()),)
+        assert session.con.execute("select file, status from unggahan").fetchall() == [
+            ("5201/a.csv", "loaded")
+        ]
+        assert session.con.execute("select count(*) from schema_migrations").fetchone() == (
+            len(store.migrations()),
+        )
 
 
 def test_reconnecting_while_a_connection_is_open_shows_the_old_publication_as_the_readme_says(tmp_path):
@@ -191,5 +228,5 @@ def test_reconnecting_while_a_connection_is_open_shows_the_old_publication_as_th
     with duckdb.connect(str(path), read_only=True) as fresh:
         assert fresh.execute("select status from unggahan").fetchall() == [("rejected",)]
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    analysts = readme[readme.index("## The warehouse (for analysts)"):]
+    analysts = readme[readme.index("## The warehouse (for analysts)") :]
     assert "**Close every connection first**" in " ".join(analysts.split())

@@ -16,10 +16,10 @@ quiet.configure()
 import great_expectations  # noqa: E402,F401
 import prefect  # noqa: E402,F401
 
-import pipeline.check  # noqa: E402,F401
 import ektp.cli  # noqa: E402
-import flows.backfill  # noqa: E402,F401
+import flows.backfill  # noqa: E402
 import flows.nightly  # noqa: E402,F401
+import pipeline.check  # noqa: E402,F401
 import reports.daily  # noqa: E402,F401
 
 

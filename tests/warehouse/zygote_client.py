@@ -14,8 +14,9 @@ class Zygote:
 
     def __init__(self, env: dict) -> None:
         script = Path(__file__).with_name("zygote.py")
-        self.proc = subprocess.Popen([sys.executable, str(script)], env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
 
     def run(self, args: list[str], wait: bool) -> dict:
         self.proc.stdin.write(json.dumps({"args": args, "wait": wait}) + "\n")
@@ -34,5 +35,3 @@ def gone(pid: int) -> bool:
     except ProcessLookupError:
         return True
     return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-
-
