@@ -1,8 +1,8 @@
 """Error classes that carry their context; the CLI and the portal turn them into one clear line."""
 
 
-class EktpError(Exception):
-    """A run could not complete; `context` says where."""
+class Contextual(Exception):
+    """An error that carries its context (`key=value` pairs) into its one line."""
 
     def __init__(self, message: str, **context: object) -> None:
         super().__init__(message)
@@ -20,8 +20,17 @@ class EktpError(Exception):
         return (_rebuild, (type(self), self.message, self.context))
 
 
-def _rebuild(cls: type, message: str, context: dict) -> EktpError:
+def _rebuild(cls: type, message: str, context: dict) -> Contextual:
     return cls(message, **context)
+
+
+class EktpError(Contextual):
+    """A run could not complete because of the machine, the settings or the data (exit 2);
+    `context` says where."""
+
+
+class Bug(Contextual):
+    """An invariant of our own code broke: never the data's or the machine's fault (exit 3)."""
 
 
 class UsageError(EktpError):
@@ -63,3 +72,8 @@ class TooBig(UnreadableFile):
 
 class PrefectServerError(EktpError):
     """The Prefect server `ektp serve` needs could not be started or reached."""
+
+
+# What the machine or the data can do to a run: reported as an operations failure (exit 2), a
+# step after publishing records it and goes on. Anything else is a bug.
+ENVIRONMENT_FAILURES: tuple[type[BaseException], ...] = (OSError, EktpError)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from contract import progress
+from contract.logs import NO_RUN, RunId
 
 # The project's top-level packages: their loggers write through our handler.
 PACKAGES = (
@@ -34,12 +35,15 @@ LEVELS = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO, 2: logging.DEB
 
 
 class _Lines(logging.Formatter):
-    """`ektp: peringatan: ...`: the level in Indonesian where it matters, nothing else."""
+    """`ektp: peringatan: ... [20181204T021500Z-1a2b3c]`: the level in Indonesian where it matters,
+    and the run the line belongs to (a nightly and a backfill may share a log file)."""
 
     WORDS = {logging.WARNING: "peringatan: ", logging.ERROR: "galat: ", logging.CRITICAL: "galat: "}
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"ektp: {self.WORDS.get(record.levelno, '')}{record.getMessage()}"
+        run_id = getattr(record, "run_id", NO_RUN)
+        run = f" [{run_id}]" if run_id != NO_RUN else ""
+        return f"ektp: {self.WORDS.get(record.levelno, '')}{record.getMessage()}{run}"
 
 
 def setup(verbosity: int, debug: bool) -> None:
@@ -47,6 +51,7 @@ def setup(verbosity: int, debug: bool) -> None:
     level = LEVELS[max(-1, min(2, verbosity))]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Lines())
+    handler.addFilter(RunId())
     for name in PACKAGES:
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]

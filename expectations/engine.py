@@ -20,7 +20,7 @@ import polars as pl
 
 from contract import rules
 from contract.columns import FINDING_SCHEMA
-from contract.errors import EktpError
+from contract.errors import Bug, EktpError
 from contract.formats import angka
 from expectations import datadocs
 
@@ -65,7 +65,7 @@ class Suite:
     rules: tuple[Rule, ...]
 
 
-class ValidationMismatch(EktpError):
+class ValidationMismatch(Bug):
     """GX and the Polars predicate of a rule disagree: a bug in the rule, never in the data."""
 
 
@@ -235,7 +235,7 @@ def _unexpected_counts(result) -> dict[tuple[str, str], int]:
         suite_name = validation.suite_name
         for res in validation.results:
             if res.exception_info and res.exception_info.get("raised_exception"):
-                raise EktpError(
+                raise Bug(  # our suite asked GX for something it cannot do: never the data's fault
                     "GX gagal menjalankan ekspektasi",
                     suite=suite_name,
                     detail=res.exception_info.get("exception_message"),

@@ -23,38 +23,40 @@ def backfill(
     ubah_cakupan: bool = False,
 ) -> dict:
     """Reprocess the files of `kabupaten` (default: all in scope) dated from `start` to `end`."""
-    run = steps.start(settings)
-    settings = run.settings
-    chosen_kabupaten = districts(kabupaten, run.reference.kabupaten_codes)
-    if end < start:
-        raise UsageError(f"--to {end} lebih awal dari --from {start}")
-    unreadable: list[str] = []
-    with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
-        steps.opened(run, session)
-        known = read.known_files(session.con)
-        ready, uploading = runs.scan(settings, run.reference)
-        chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
-        uploads = tasks.read_all(chosen, settings.hari_ini, settings.batch_files, unreadable)
-        # A district and date with a file that cannot be read now keeps its figures until a rerun.
-        uploads = runs.without(uploads, runs.held(chosen, unreadable, known))
-        take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
-        # New files outside the range are seen now: their arrival is kept for the run that takes them.
-        seen = runs.new_uploads([u for u in uploads if not (u.tanggal and start <= u.tanggal <= end)], known)
-        outcome = steps.load(run, session, take, runs.restated(uploads, known), seen)
-        steps.tell_districts(run, session)
-    steps.closed(run, session)
-    steps.data_docs(run)
-    reports = steps.report(run, end)
-    extra = {
-        "dari": start.isoformat(),
-        "sampai": end.isoformat(),
-        "masih_diunggah": uploading,
-        "tidak_terbaca": unreadable,
-    }
-    s = steps.summarise(run, outcome, end, reports, extra)
-    steps.tell(run, s, "backfill")
-    steps.finish(run)
-    return s.to_dict()
+    with steps.started(settings) as run:
+        settings = run.settings
+        chosen_kabupaten = districts(kabupaten, run.reference.kabupaten_codes)
+        if end < start:
+            raise UsageError(f"--to {end} lebih awal dari --from {start}")
+        unreadable: list[str] = []
+        with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
+            steps.opened(run, session)
+            known = read.known_files(session.con)
+            ready, uploading = runs.scan(settings, run.reference)
+            chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
+            uploads = tasks.read_all(chosen, settings.hari_ini, settings.batch_files, unreadable)
+            # A district and date with a file that cannot be read now keeps its figures until a rerun.
+            uploads = runs.without(uploads, runs.held(chosen, unreadable, known))
+            take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
+            # New files outside the range are seen now: their arrival is kept for the run that takes them.
+            seen = runs.new_uploads(
+                [u for u in uploads if not (u.tanggal and start <= u.tanggal <= end)], known
+            )
+            outcome = steps.load(run, session, take, runs.restated(uploads, known), seen)
+            steps.tell_districts(run, session)
+        steps.closed(run, session)
+        steps.data_docs(run)
+        reports = steps.report(run, end)
+        extra = {
+            "dari": start.isoformat(),
+            "sampai": end.isoformat(),
+            "masih_diunggah": uploading,
+            "tidak_terbaca": unreadable,
+        }
+        s = steps.summarise(run, outcome, end, reports, extra)
+        steps.tell(run, s, "backfill")
+        steps.finish(run)
+        return s.to_dict()
 
 
 def districts(kabupaten: list[str] | str | int | None, in_scope: frozenset[str]) -> set[str]:

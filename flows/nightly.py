@@ -16,33 +16,35 @@ from warehouse import read, store
 @flow(name="nightly", log_prints=False)
 def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool = False) -> dict:
     """Process new uploads dated on or before `tanggal` (default: yesterday, Asia/Makassar)."""
-    run = steps.start(settings)
-    settings = run.settings
-    report_date = tanggal or settings.yesterday
-    unreadable: list[str] = []
-    with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
-        steps.opened(run, session)
-        known = read.known_files(session.con)
-        ready, uploading = runs.scan(settings, run.reference)
-        fresh = tasks.read_all(runs.unseen(ready, known), settings.hari_ini, settings.batch_files, unreadable)
-        uploads = runs.new_uploads(fresh, known)
-        take, waiting = runs.due(uploads, report_date, settings.hari_ini)
-        # Every file already decided for a district and date that got a new one is re-decided.
-        peers = runs.peers(ready, known, runs.groups(take), exclude={u.source.file for u in uploads})
-        blocked = len(unreadable)
-        take += tasks.read_all(peers, settings.hari_ini, settings.batch_files, unreadable)
-        take = runs.without(take, runs.held(peers, unreadable[blocked:], known))
-        outcome = steps.load(run, session, take, runs.restated(fresh, known), waiting)
-        steps.tell_districts(run, session)
-    steps.closed(run, session)
-    steps.data_docs(run)
-    reports = steps.report(run, report_date)
-    extra = {
-        "menunggu_tanggal": [u.source.file for u in waiting],
-        "masih_diunggah": uploading,
-        "tidak_terbaca": unreadable,
-    }
-    s = steps.summarise(run, outcome, report_date, reports, extra)
-    steps.tell(run, s, "nightly")
-    steps.finish(run)
-    return s.to_dict()
+    with steps.started(settings) as run:
+        settings = run.settings
+        report_date = tanggal or settings.yesterday
+        unreadable: list[str] = []
+        with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
+            steps.opened(run, session)
+            known = read.known_files(session.con)
+            ready, uploading = runs.scan(settings, run.reference)
+            fresh = tasks.read_all(
+                runs.unseen(ready, known), settings.hari_ini, settings.batch_files, unreadable
+            )
+            uploads = runs.new_uploads(fresh, known)
+            take, waiting = runs.due(uploads, report_date, settings.hari_ini)
+            # Every file already decided for a district and date that got a new one is re-decided.
+            peers = runs.peers(ready, known, runs.groups(take), exclude={u.source.file for u in uploads})
+            blocked = len(unreadable)
+            take += tasks.read_all(peers, settings.hari_ini, settings.batch_files, unreadable)
+            take = runs.without(take, runs.held(peers, unreadable[blocked:], known))
+            outcome = steps.load(run, session, take, runs.restated(fresh, known), waiting)
+            steps.tell_districts(run, session)
+        steps.closed(run, session)
+        steps.data_docs(run)
+        reports = steps.report(run, report_date)
+        extra = {
+            "menunggu_tanggal": [u.source.file for u in waiting],
+            "masih_diunggah": uploading,
+            "tidak_terbaca": unreadable,
+        }
+        s = steps.summarise(run, outcome, report_date, reports, extra)
+        steps.tell(run, s, "nightly")
+        steps.finish(run)
+        return s.to_dict()

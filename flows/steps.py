@@ -10,7 +10,8 @@ is published and what is missing (IncompleteRun).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,8 @@ from pathlib import Path
 import polars as pl
 
 from contract import progress, regions
-from contract.errors import EktpError, IncompleteRun, ReportNotWritten
+from contract.errors import ENVIRONMENT_FAILURES, EktpError, IncompleteRun, ReportNotWritten
+from contract.logs import RUN_ID
 from contract.regions import Reference
 from contract.settings import Settings
 from expectations.engine import Validator
@@ -45,10 +47,17 @@ class Run:
     published: bool = False  # this run published data (not only an earlier run's, or a repair)
 
 
-def start(settings: Settings) -> Run:
+@contextmanager
+def started(settings: Settings) -> Iterator[Run]:
+    """A run: its settings resolved, its scope and id; every log line inside names the run."""
     settings = settings.resolved()
     reference = regions.load(settings.provinsi)
-    return Run(settings, reference, runs.new_run_id(), Validator(settings.data_docs))
+    run_id = runs.new_run_id()
+    token = RUN_ID.set(run_id)
+    try:
+        yield Run(settings, reference, run_id, Validator(settings.data_docs))
+    finally:
+        RUN_ID.reset(token)  # a later run, or the portal, in this process is not this run
 
 
 def load(
@@ -85,10 +94,13 @@ def load(
 
 
 def after_publish(run: Run, what: str, step: Callable[[], object]) -> object:
-    """Run a step that comes after the data is published; a failure is recorded, not raised."""
+    """Run a step that comes after the data is published; a failure of the machine or the data
+    is recorded, not raised. A bug is raised: the program names it (exit 3), not the disk."""
     try:
         return step()
-    except Exception as exc:  # disk full, a folder that cannot be written, ...: the data stays published
+    except (
+        ENVIRONMENT_FAILURES
+    ) as exc:  # disk full, a folder that cannot be written: the data stays published
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         log.debug("langkah %s gagal", what, exc_info=True)
         run.missing.append(f"{what} ({reason})")

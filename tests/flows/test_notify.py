@@ -108,3 +108,5 @@ def test_nightly_posts_its_summary_and_a_failing_webhook_does_not_fail_it(prefec
     out = capsys.readouterr()
     assert body["run_id"] in out.out
     assert "HTTP 503" in out.out and "HTTP 503" in out.err  # in the summary, and warned once
+    # the warning names the run it belongs to (contract/logs.py)
+    assert any(body["run_id"] in line for line in out.err.splitlines() if "HTTP 503" in line), out.err
