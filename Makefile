@@ -4,7 +4,7 @@ PYTHON ?= python3
 # uv runs as a module of the system Python, so a fresh `pip install uv` needs no PATH change.
 UV := $(PYTHON) -m uv
 
-.PHONY: setup uv demo test browser bench bench-portal clean
+.PHONY: setup uv demo test check lint browser bench bench-portal clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -31,9 +31,20 @@ browser:
 demo: setup
 	.venv/bin/ektp demo
 
+# Style and types: the same checks `make test` and `make check` start with.
+lint: setup
+	.venv/bin/ruff format --check --quiet .
+	.venv/bin/ruff check --quiet .
+	.venv/bin/mypy
+
+# Everything, for CI. Two workers, whole files each (a file's tests share its fixtures).
 test: setup browser
-	@# Two workers, whole files each (a file's tests share its fixtures): the suite in ~6 min instead of ~9.5.
 	.venv/bin/python -m pytest -n 2 --dist loadfile
+
+# The everyday loop: lint and the tests that need no Prefect server, portal, browser or whole
+# corpus (tests/conftest.py marks the rest `slow`).
+check: setup
+	.venv/bin/python -m pytest -n 2 -m "not slow" -q
 
 bench: setup
 	.venv/bin/python -m bench.run

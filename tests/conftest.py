@@ -36,3 +36,17 @@ def cli_env(prefect_server):
     """Environment for `ektp` subprocesses: they report to the session's test server
     instead of each starting a temporary one (≈20 s apiece)."""
     return {**os.environ, "PREFECT_API_URL": prefect_server}
+
+
+# The fast tier (`make check`): tests that need neither a Prefect server, nor a portal or browser,
+# nor a whole corpus run. `make test` runs everything; `slow` is given here, from what a test
+# uses, so a new test that starts a server cannot land in the fast tier by forgetting a marker.
+SLOW_FIXTURES = {"prefect_server", "cli_env", "base_url", "world", "ephemeral", "built"}
+SLOW_FOLDERS = {"hostile", "golden", "corpus", "demo", "bench", "portal"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = item.path.parent.name
+        if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

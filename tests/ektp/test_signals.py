@@ -137,6 +137,7 @@ def test_a_stopped_nightly_ends_whole(states, ephemeral, sig, send, monkeypatch)
     assert same(figures(warehouse), committed)
 
 
+@pytest.mark.slow
 def test_charts_are_drawn_outside_the_run_process():
     # vl-convert holds the GIL for as long as it draws: 8-17 s for the national district chart
     # here, when no signal handler and no other thread of the run could run (a stopped national

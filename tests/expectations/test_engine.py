@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from expectations import uploads
 from expectations.engine import Validator
 from tests.expectations.test_uploads import batch, ok
 
 
+@pytest.mark.slow
 def test_results_travel_to_the_run_validator(tmp_path):
     # a worker's validator (no Data Docs) runs once; its record survives pickling (what Dask does)
     worker = Validator()

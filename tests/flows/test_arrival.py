@@ -46,11 +46,7 @@ def test_a_future_modification_time_does_not_win_over_a_later_correction(landing
     assert nightly(landing, warehouse)[0] == 0
     assert statuses(warehouse) == {"5272/salah_jam.csv": "loaded"}
     # its arrival is when the run first saw it, not the clock's future
-    assert (
-        before - timedelta(seconds=1)
-        <= arrival(warehouse, "5272/salah_jam.csv")
-        <= datetime.now(UTC)
-    )
+    assert before - timedelta(seconds=1) <= arrival(warehouse, "5272/salah_jam.csv") <= datetime.now(UTC)
     day_file(
         landing,
         "5272",

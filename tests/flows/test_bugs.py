@@ -50,6 +50,7 @@ def test_a_full_disk_after_publishing_is_exit_2(prefect_server, tmp_path, monkey
     assert line.startswith("ektp: galat: ") and "laporan (No space left on device)" in line
 
 
+@pytest.mark.slow
 def test_gx_disagreeing_with_polars_is_a_bug(tmp_path, monkeypatch, capsys):
     assert issubclass(ValidationMismatch, Bug) and not issubclass(ValidationMismatch, EktpError)
 

@@ -181,6 +181,7 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(landing, tmp_path)
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_the_temporary_prefect_server_dies_with_a_killed_run(tmp_path):
     # no PREFECT_API_URL: the run starts a temporary server; SIGKILL the run, the server follows
     landing = tiny_landing(tmp_path / "landing")

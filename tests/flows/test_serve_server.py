@@ -20,6 +20,8 @@ from contract.settings import Settings
 from flows import serve as serve_mod
 from tests.flows.support import D3, Webhook, free_port, table, tiny_landing
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
+
 STARTUP = 120  # a fresh server home migrates its database first
 
 

@@ -11,6 +11,8 @@ from reports.daily import write_report
 from tests.browser import chromium_path
 from tests.browser import run as browse
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
+
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ from transforms.batch import FINDINGS, empty_rows
 from transforms.decisions import decide
 from warehouse import marts, store
 from warehouse.read import sql
+
+pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
 
 START = date(2018, 4, 1)
 KECAMATAN = {"5272": KOTA_BIMA, "5208": LOMBOK_UTARA}

@@ -159,6 +159,7 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
     # DuckDB would otherwise keep up to 80 % of RAM; what it spills stays in the warehouse folder
     # and is gone when the session ends
@@ -180,6 +181,7 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
     assert not (tmp_path / "w.duckdb.bagian" / "spill").exists()
 
 
+@pytest.mark.slow
 def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
     # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it and more
     # than a night's own churn (store.COMPACT_MIN_FREE_BYTES), the session rewrites the file without

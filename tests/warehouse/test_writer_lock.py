@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from warehouse import store
 
 HOLDER = """
@@ -20,6 +22,7 @@ with store.writing(Path(sys.argv[1])) as session:
 """
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_for_the_first(tmp_path):
     path = tmp_path / "w.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
