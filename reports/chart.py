@@ -11,10 +11,10 @@ from contract.dates import BULAN, HARI
 from reports import fmt, svg
 from reports.data import Laporan
 from reports.forecast import Status
+from reports.status import GREEN, NAVY, ORANGE, RED, VERDICTS
 
 FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
 WIDTH = 640
-NAVY, ORANGE, GREEN, RED, GREY = "#1f3b73", "#d9822b", "#2e7d32", "#c62828", "#9e9e9e"
 
 # d3 locales: vl-convert ships no Indonesian one.
 NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -170,8 +170,7 @@ def district_chart(laporan: Laporan) -> str:
         for k in laporan.kabupaten
         if k["belum_rekam"] is not None
     ]
-    colours = {"Tidak tercapai": RED, "Sesuai target": GREEN, "Selesai": GREEN, "Laju belum ada": GREY}
-    present = [s for s in colours if any(v["status"] == s for v in values)]
+    present = [v for v in VERDICTS if any(row["status"] == v.label for row in values)]
     base = alt.Chart(alt.Data(values=values)).encode(
         # An explicit order: layered charts drop field sorts. The rows are already ranked.
         y=alt.Y("nama:N", title=None, sort=[v["nama"] for v in values], axis=alt.Axis(labelLimit=220)),
@@ -181,7 +180,7 @@ def district_chart(laporan: Laporan) -> str:
         color=alt.Color(
             "status:N",
             title="Pada laju 7 hari:",
-            scale=alt.Scale(domain=present, range=[colours[s] for s in present]),
+            scale=alt.Scale(domain=[v.label for v in present], range=[v.colour for v in present]),
             legend=alt.Legend(orient="top", direction="horizontal"),
         ),
     )

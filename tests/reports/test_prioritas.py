@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from reports.data import mobile_targets
+from reports.readers import mobile_targets
 from warehouse.read import sql
 
 D = date(2018, 4, 12)

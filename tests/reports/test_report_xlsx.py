@@ -4,8 +4,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from reports.cells import Col
 from reports.daily import write_report
-from reports.xlsx import Col, Writer
+from reports.xlsx import Writer
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 SHEETS = [
