@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 
+from contract.filetypes import ACCEPTED
+
 ERROR, WARNING = "error", "warning"
 
 # Where a rule is checked. The GX suite names are those of expectations/.
@@ -56,7 +58,7 @@ RULES: dict[str, Rule] = _rules(
         {
             "kosong": "berkas kosong (0 byte)",
             "tanpa_sel": "{bagian} kosong: tidak ada sel yang terisi",
-            "jenis": "jenis berkas {ekstensi} tidak diterima; kirim .csv, .txt atau .xlsx",
+            "jenis": "jenis berkas {ekstensi} tidak diterima; kirim " + ACCEPTED,
             "utf16": "berkas ber-encoding UTF-16; simpan ulang sebagai CSV UTF-8 atau CSV biasa",
             "biner": "berkas berisi data biner, bukan teks CSV{petunjuk}",
             "encoding_campuran": (
@@ -79,9 +81,15 @@ RULES: dict[str, Rule] = _rules(
             ),
             "tanpa_kecamatan": "tidak ada baris kecamatan di bawah baris judul kolom (baris {baris})",
             "tautan": "tautan simbolik tidak diikuti",
-            "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas .csv, .txt atau .xlsx",
+            "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas " + ACCEPTED,
             "di_landing": "berkas langsung di folder landing, bukan di folder kabupaten",
             "folder_asing": "folder {folder} bukan kode kabupaten/kota dalam cakupan",
+            # What the portal refuses before writing a file (landing/sniff.py): contents that are
+            # not what the name says. {jenis}: what they are, {format}: what the name says.
+            "isi_lain": "isi berkas adalah {jenis}, bukan {format}",
+            "bukan_buku_kerja": "isi berkas bukan buku kerja XLSX ({jenis}); simpan ulang dari Excel sebagai .xlsx",
+            "zip_rusak": "berkas ZIP rusak, bukan buku kerja XLSX",
+            "zip_lain": "arsip ZIP yang bukan buku kerja XLSX",
         },
     ),
     Rule(
@@ -97,6 +105,8 @@ RULES: dict[str, Rule] = _rules(
             "isi_ukuran": "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} byte setelah dibuka (100 MB); terbesar {bagian}",
             "daftar_isi": "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} byte; buku kerja laporan hanya berisi belasan bagian",
             "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
+            # The portal's limit on one upload (EKTP_UPLOAD_MAX_BYTES), sizes written for a person.
+            "unggahan": "berkas {ukuran}, lebih besar dari batas {batas}",
             "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
         },
     ),

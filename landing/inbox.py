@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract import rules
-from contract.columns import MAX_FILE_BYTES
 from contract.errors import TransientError, UsageError
+from contract.filetypes import MAX_FILE_BYTES
 from contract.formats import angka, path_text
 
 _KINDS = {

@@ -24,16 +24,13 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError, iterparse, parse
 
 from contract import rules
-from contract.columns import MAX_LINES, MAX_PART_BYTES, MAX_UNPACKED_BYTES
 from contract.errors import TooBig, UnreadableFile
+from contract.filetypes import MAX_CELLS, MAX_LINES, MAX_PART_BYTES, MAX_UNPACKED_BYTES
 from contract.formats import angka, visible
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# Cells a sheet may span (last row x columns in use): a table reader allocates the whole
-# rectangle, so two far-apart cells in a small file would ask for billions of cells.
-MAX_CELLS = 2_500_000
 MAX_WORKBOOK_PART = 10 * 1024 * 1024  # workbook.xml and its relations: a few KB in real files
 # The zip directory is parsed whole, ~500 bytes of Python objects per 50-byte entry: a 20 MB file
 # of empty entries would take ~250 MB before anything is unpacked. A real workbook's directory
