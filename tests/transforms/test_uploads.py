@@ -14,7 +14,8 @@ from polars.testing import assert_frame_equal
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from contract.formats import angka as format_count
 from landing.records import records_of
-from transforms.uploads import ParsedUpload, format_count_expr, parse_uploads, unreadable_upload
+from transforms.cells import format_count_expr
+from transforms.uploads import ParsedUpload, parse_uploads, unreadable_upload
 
 TODAY = date(2018, 4, 20)
 HEADER = "kode_kecamatan;nama_kecamatan;wajib_ktp;sudah_rekam"
