@@ -1,5 +1,9 @@
 """Error classes that carry their context; the CLI and the portal turn them into one clear line."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 
 class EktpError(Exception):
     """A run could not complete; `context` says where."""
@@ -15,12 +19,12 @@ class EktpError(Exception):
         where = ", ".join(f"{k}={v}" for k, v in self.context.items())
         return f"{self.message} ({where})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., EktpError], tuple[type[EktpError], str, dict[str, object]]]:
         # Dask sends a task's exception back pickled: keep the context, not only the message.
         return (_rebuild, (type(self), self.message, self.context))
 
 
-def _rebuild(cls: type, message: str, context: dict) -> EktpError:
+def _rebuild(cls: type[EktpError], message: str, context: dict[str, object]) -> EktpError:
     return cls(message, **context)
 
 

@@ -324,7 +324,7 @@ def finding(
     kolom: str | None = None,
     nilai: str | None = None,
     kode_kecamatan: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """One finding as a row of columns.FINDING_SCHEMA, its level from the registry."""
     return {
         "baris": baris,

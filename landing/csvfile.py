@@ -74,13 +74,15 @@ def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
     # newline="" lets csv see \r\n, \r and \n itself, so quoted line breaks stay in their cell
     # and `line_num` counts physical lines (blank ones included).
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    starts: list[int] = []
+    starts: Sequence[int] = []
+    lines: list[int] = []
     records: list[list[str]] = []
     line, quoted = 1, '"' in text
     try:
         if quoted:
+            starts = lines
             for record in reader:
-                starts.append(line)
+                lines.append(line)
                 records.append(record)
                 line = reader.line_num + 1
         else:

@@ -18,6 +18,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from contract import rules
 from contract.errors import TransientError, UsageError
@@ -193,7 +194,7 @@ def read_bytes(f: LandingFile) -> bytes:
     return data
 
 
-def _open(f: LandingFile):
+def _open(f: LandingFile) -> BinaryIO:
     try:
         fd = os.open(f.path, _OPEN_FLAGS)
     except OSError as exc:

@@ -21,7 +21,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError, iterparse, parse
+from typing import IO
+from xml.etree.ElementTree import Element, ParseError, iterparse, parse
 
 from contract import rules
 from contract.errors import TooBig, UnreadableFile
@@ -96,17 +97,18 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     TooBig when the directory itself, or a size it declares, is over the limits."""
     try:
         # zipfile's own reading of the end record: the directory size ZipFile will parse whole.
-        end = zipfile._EndRecData(io.BytesIO(data))
+        end = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
     except _ZIP_ERRORS:
         end = None
     if end is None:
         raise _broken()
-    if end[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
+    directory_size: int = end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if directory_size > MAX_DIRECTORY_BYTES:
         raise TooBig(
             rules.message(
                 "berkas_terlalu_besar",
                 "daftar_isi",
-                ukuran=angka(end[zipfile._ECD_SIZE]),
+                ukuran=angka(directory_size),
                 batas=angka(MAX_DIRECTORY_BYTES),
             )
         )
@@ -268,7 +270,7 @@ def _sheets(archive: zipfile.ZipFile) -> Iterator[tuple[str, str, bool]]:
         yield sheet.get("name", ""), part, sheet.get("state") in ("hidden", "veryHidden")
 
 
-def _small_xml(archive: zipfile.ZipFile, part: str):
+def _small_xml(archive: zipfile.ZipFile, part: str) -> Element:
     info = archive.getinfo(part)
     if info.file_size > MAX_WORKBOOK_PART:
         raise ValueError(part)
@@ -276,7 +278,7 @@ def _small_xml(archive: zipfile.ZipFile, part: str):
         return parse(stream).getroot()
 
 
-def _scan(stream, sheet: Sheet) -> None:
+def _scan(stream: IO[bytes], sheet: Sheet) -> None:
     """Rows, width and hidden values of the sheet, stopping at the first limit it passes."""
     rows = 0
     for _, element in iterparse(stream, events=("end",)):
@@ -303,7 +305,7 @@ def _scan(stream, sheet: Sheet) -> None:
         )
 
 
-def _cell(c, sheet: Sheet) -> None:
+def _cell(c: Element, sheet: Sheet) -> None:
     match = _CELL.fullmatch(c.get("r") or "")
     if not match:
         return

@@ -47,7 +47,7 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         raise unreadable("xlsx_rusak") from exc
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
     if sheet.hidden_values:
-        frame = _with_hidden_values(frame, sheet.hidden_values, sheet.first_column)
+        frame = _with_hidden_values(frame, sheet.hidden_values, sheet.first_column or 0)
     # Rare: control characters in a column are escaped cell by cell, once, at the door.
     hidden = [c for c in frame.columns if frame[c].str.contains(_CONTROLS.pattern).any()]
     frame = frame.with_columns(

@@ -9,8 +9,8 @@ import altair as alt
 from contract import formats
 from contract.dates import BULAN, HARI
 from reports import fmt, svg
-from reports.data import Laporan
 from reports.forecast import Status
+from reports.laporan import Laporan
 from reports.status import GREEN, NAVY, ORANGE, RED, VERDICTS
 
 FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"

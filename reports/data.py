@@ -1,69 +1,21 @@
 """Read one day's report content from the warehouse's CONTRACT §4 relations: the headline (the
 scope's figures, forecast and series) and every section of reports/sections.py."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from contract.errors import ReportError
 from contract.regions import province_names
 from reports import sections
-from reports.forecast import Forecast, forecast
+from reports.forecast import forecast
+from reports.laporan import Laporan
 from reports.readers import Context, series
 from warehouse import asof
 from warehouse.read import Row, connect, rows
-
-
-@dataclass(frozen=True)
-class Laporan:
-    """Everything the HTML page and the workbook show for one date; each section's rows are
-    `laporan.<key>` (reports/sections.py)."""
-
-    tanggal: date
-    target: date
-    provinsi: Row
-    prakiraan_provinsi: Forecast | None
-    riwayat: list[Row]
-    asal: Row
-    wilayah: str = "Provinsi Nusa Tenggara Barat"  # the scope's name, for titles
-    tingkat: str = "provinsi"  # "provinsi", or "nasional" for more than one province
-    diketahui_pada: datetime | None = None  # rebuilt as known on this moment (`--as-known-on`)
-    bagian: Mapping[str, Any] = field(default_factory=dict)  # section key -> its rows
-
-    def __getattr__(self, name: str) -> Any:
-        # Only for names not found otherwise; `bagian` itself is missing while unpickling.
-        if name.startswith("__") or name == "bagian":
-            raise AttributeError(name)
-        try:
-            return self.bagian[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    @property
-    def mutu_per(self) -> date | None:
-        """The scorecard's date: D, or the last date any file was for when nobody sent one since."""
-        mutu = self.bagian["mutu"]
-        return mutu[0]["tanggal"] if mutu else None
-
-    @property
-    def prioritas_teratas(self) -> tuple[Row, ...]:
-        """The page's mobile-service table."""
-        return tuple(self.bagian["prioritas_keliling"][: sections.TOP_KELILING])
-
-    @property
-    def jumlah_peringatan(self) -> int:
-        """Warnings found in D's files, all rules together."""
-        return sum(r["jumlah"] for r in self.bagian["peringatan"])
-
-    @property
-    def sisa_hari(self) -> int:
-        """Days from D to the target."""
-        return (self.target - self.tanggal).days
 
 
 def province(

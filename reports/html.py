@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from contract import formats
 from reports import chart, fmt, sections, status
-from reports.data import Laporan
 from reports.forecast import Forecast
+from reports.laporan import Laporan
 
 TEMPLATES = Path(__file__).parent / "templates"
 

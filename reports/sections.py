@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contract import formats
 from reports import fmt
 from reports.cells import RANGE, Col, completion, forecast_attr, key, needed, ranked, yes_no
+from reports.laporan import Laporan
 from reports.readers import Reader, days_before, districts, mobile, query, reasons_as_text
 from warehouse.read import Row
 
-if TYPE_CHECKING:
-    from reports.data import Laporan
-
 TOP_KECAMATAN = 10
-TOP_KELILING = 15  # kecamatan in the page's mobile-service table; the workbook has them all
 MUTU_DAYS = 30  # days of the scorecard's daily series in the workbook
 
 

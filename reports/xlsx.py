@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from contract import formats
 from reports import sections, status
 from reports.cells import Col
-from reports.data import Laporan
+from reports.laporan import Laporan
 from warehouse.read import Row
 
 NUMBER_FORMATS = {

@@ -12,8 +12,9 @@ import pytest
 
 from contract import formats
 from flows.nightly import nightly
-from reports import data, fmt, sections
+from reports import data, fmt
 from reports.daily import write_report
+from reports.laporan import TOP_KELILING
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, row, run_settings, write
 from warehouse.read import connect
 
@@ -174,7 +175,7 @@ def test_province_range_agrees_with_the_summary_sheet(page, book):
 def test_mobile_service_section_agrees_with_its_sheet(page, book):
     sheet = records(book["Prioritas Keliling"])
     rows = page.rows["prioritas-keliling"]
-    assert len(rows) == min(sections.TOP_KELILING, len(sheet)) and len(sheet) > len(rows)
+    assert len(rows) == min(TOP_KELILING, len(sheet)) and len(sheet) > len(rows)
     for cells, r in zip(rows, sheet):
         assert (
             cells[0] == str(r["Peringkat"]) and cells[1] == r["Kecamatan"] and cells[2] == r["Kabupaten/kota"]
