@@ -72,7 +72,10 @@ RULES: dict[str, Rule] = _rules(
                 'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
             ),
             "terlalu_lebar": "baris {baris} berisi {lebar} kolom; paling banyak {batas}",
-            "xls": "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang sebagai .xlsx tanpa kata sandi",
+            "xls": (
+                "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang "
+                "sebagai .xlsx tanpa kata sandi"
+            ),
             "bukan_xlsx": "bukan berkas xlsx yang sah",
             "xlsx_rusak": "berkas xlsx rusak atau tidak dapat dibuka",
             "tanpa_judul_kolom": (
@@ -87,7 +90,9 @@ RULES: dict[str, Rule] = _rules(
             # What the portal refuses before writing a file (landing/sniff.py): contents that are
             # not what the name says. {jenis}: what they are, {format}: what the name says.
             "isi_lain": "isi berkas adalah {jenis}, bukan {format}",
-            "bukan_buku_kerja": "isi berkas bukan buku kerja XLSX ({jenis}); simpan ulang dari Excel sebagai .xlsx",
+            "bukan_buku_kerja": (
+                "isi berkas bukan buku kerja XLSX ({jenis}); simpan ulang dari Excel sebagai .xlsx"
+            ),
             "zip_rusak": "berkas ZIP rusak, bukan buku kerja XLSX",
             "zip_lain": "arsip ZIP yang bukan buku kerja XLSX",
         },
@@ -98,16 +103,33 @@ RULES: dict[str, Rule] = _rules(
         FILE,
         "berkas melebihi batas ukuran, jumlah baris, atau isi lembar",
         {
-            "ukuran": "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan satu kabupaten sekitar 30 baris",
+            "ukuran": (
+                "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan "
+                "satu kabupaten sekitar 30 baris"
+            ),
             "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
             # {bagian}: `lembar Rekap` for a sheet, `bagian xl/sharedStrings.xml` for another part of the zip
-            "bagian_ukuran": "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 MB); laporan satu kabupaten sekitar 30 baris",
-            "isi_ukuran": "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} byte setelah dibuka (100 MB); terbesar {bagian}",
-            "daftar_isi": "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} byte; buku kerja laporan hanya berisi belasan bagian",
-            "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
+            "bagian_ukuran": (
+                "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 "
+                "MB); laporan satu kabupaten sekitar 30 baris"
+            ),
+            "isi_ukuran": (
+                "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} "
+                "byte setelah dibuka (100 MB); terbesar {bagian}"
+            ),
+            "daftar_isi": (
+                "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} "
+                "byte; buku kerja laporan hanya berisi belasan bagian"
+            ),
+            "lembar_baris": (
+                "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris"
+            ),
             # The portal's limit on one upload (EKTP_UPLOAD_MAX_BYTES), sizes written for a person.
             "unggahan": "berkas {ukuran}, lebih besar dari batas {batas}",
-            "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
+            "lembar_sel": (
+                "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu "
+                "luas untuk dibaca; hapus sel di luar tabel"
+            ),
         },
     ),
     Rule(
@@ -163,7 +185,9 @@ RULES: dict[str, Rule] = _rules(
         WILAYAH,
         "kecamatan milik kabupaten lain",
         {
-            "kode": "{where}: kecamatan {nama_referensi} milik kabupaten {kabupaten_referensi}, bukan {kabupaten}",
+            "kode": (
+                "{where}: kecamatan {nama_referensi} milik kabupaten {kabupaten_referensi}, bukan {kabupaten}"
+            ),
         },
     ),
     Rule(
@@ -228,7 +252,9 @@ RULES: dict[str, Rule] = _rules(
         ANGKA,
         "rekam_keliling lebih besar dari rekam_hari_ini",
         {
-            "baris": "{where}: rekam_keliling {rekam_keliling} lebih besar dari rekam_hari_ini {rekam_hari_ini}",
+            "baris": (
+                "{where}: rekam_keliling {rekam_keliling} lebih besar dari rekam_hari_ini {rekam_hari_ini}"
+            ),
         },
     ),
     Rule(
@@ -255,7 +281,9 @@ RULES: dict[str, Rule] = _rules(
         HISTORY,
         "sudah_rekam lebih rendah dari laporan sebelumnya",
         {
-            "baris": "{where}: sudah_rekam {sudah_rekam} turun dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
+            "baris": (
+                "{where}: sudah_rekam {sudah_rekam} turun dari {sebelumnya} pada laporan {tanggal_sebelumnya}"
+            ),
         },
     ),
     Rule(
@@ -276,7 +304,10 @@ RULES: dict[str, Rule] = _rules(
         HISTORY,
         "wajib_ktp berubah lebih dari 5% dari laporan sebelumnya",
         {
-            "baris": "{where}: wajib_ktp {wajib_ktp} berubah {persen} dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
+            "baris": (
+                "{where}: wajib_ktp {wajib_ktp} berubah {persen} dari {sebelumnya} pada "
+                "laporan {tanggal_sebelumnya}"
+            ),
         },
     ),
     Rule(

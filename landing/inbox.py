@@ -78,7 +78,8 @@ class Gone(Exception):
 
 
 def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
-    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where there is one.
+    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where
+    there is one.
 
     An entry that vanishes between the listing and its stat (an SFTP or rsync upload renamed from
     its temporary name, a folder moved) is not there this run; its new name is seen by the next."""

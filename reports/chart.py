@@ -68,7 +68,8 @@ def projection(laporan: Laporan) -> list[dict]:
 
 
 def legend_names(laporan: Laporan) -> list[str]:
-    """The series names, the projection's with what it leaves at the target (a label on the line would collide)."""
+    """The series names, the projection's with what it leaves at the target (a label on the line
+    would collide)."""
     path = projection(laporan)
     if path and path[-1]["nilai"] > 0:
         return [SERIES[0], f"{SERIES[1]} (sisa ± {formats.angka(path[-1]['nilai'])} pada target)", SERIES[2]]
@@ -87,7 +88,8 @@ def needed_path(laporan: Laporan) -> list[dict]:
 
 
 def band_area(laporan: Laporan) -> list[dict]:
-    """The province's range from D to the target: belum rekam at the band's fast and slow paces, a day apart."""
+    """The province's range from D to the target: belum rekam at the band's fast and slow paces, a
+    day apart."""
     f = laporan.prakiraan_provinsi
     if f is None or f.band is None or laporan.sisa_hari <= 0:
         return []
@@ -108,7 +110,7 @@ def progress_chart(laporan: Laporan) -> str:
         {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat
     ]
     names = legend_names(laporan)
-    rename = dict(zip(SERIES, names))
+    rename = dict(zip(SERIES, names, strict=False))
     points = [{**p, "seri": rename[p["seri"]]} for p in actual + projection(laporan) + needed_path(laporan)]
     start = laporan.riwayat[0]["tanggal"]
     end = max(laporan.target, laporan.tanggal) + timedelta(days=2)

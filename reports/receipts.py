@@ -100,18 +100,21 @@ def text(r: dict) -> str:
     if r.get("mengapa"):
         lines.append(f"Keterangan: {r['mengapa']}")
     lines.append(
-        f"Baris kecamatan: {r['baris_kecamatan']}   Kesalahan: {r['kesalahan']}   Peringatan: {r['peringatan']}"
+        f"Baris kecamatan: {r['baris_kecamatan']}   Kesalahan: {r['kesalahan']}   Peringatan: "
+        f"{r['peringatan']}"
     )
     if r["temuan"]:
         lines.append("Temuan:")
         lines += [f"  - [{f['tingkat']}] {f['aturan']}: {f['pesan']}" for f in r["temuan"]]
     if r.get("temuan_lain"):
         lines.append(
-            f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, tabel kualitas_data)"
+            f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, "
+            f"tabel kualitas_data)"
         )
     if r["status"] == "rejected":
         lines.append(
-            "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang dimuat dari berkas ini."
+            "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang "
+            "dimuat dari berkas ini."
         )
     return "\n".join(lines) + "\n"
 

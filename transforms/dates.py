@@ -119,7 +119,7 @@ def _matches(pattern: re.Pattern[str], order: str, text: str) -> list[tuple[int,
     """One (position, date) per valid calendar date the pattern finds in the text."""
     found = []
     for match in pattern.finditer(text):
-        parts = dict(zip(order, match.groups()))
+        parts = dict(zip(order, match.groups(), strict=False))
         month = MONTHS.get(parts["M"].lower(), 0) if "M" in parts else int(parts["m"])
         try:
             found.append((match.start(), date(int(parts["y"]), month, int(parts["d"]))))

@@ -101,7 +101,11 @@ class _Sink:
             self.columns[name] += transposed[j] if j is not None and j < width else blank
         # A merged JUMLAH cell spanning No/Kode/Nama keeps its text in the leftmost (ignored) cell.
         others = [transposed[j] for j in range(width) if j not in columns.values()]
-        labels = [any(c and total_word(c) for c in row) for row in zip(*others)] if others else [False] * n
+        labels = (
+            [any(c and total_word(c) for c in row) for row in zip(*others, strict=False)]
+            if others
+            else [False] * n
+        )
         self.columns["_label_jumlah"] += labels
         self.columns["_file"] += [file_id] * n
         self.columns["baris"] += [baris for baris, _ in body]

@@ -33,7 +33,7 @@ def book(warehouse, tmp_path_factory):
 def records(ws) -> list[dict]:
     """Rows of a sheet keyed by its header."""
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)]
+    return [dict(zip(header, row, strict=False)) for row in ws.iter_rows(min_row=2, values_only=True)]
 
 
 def cells(ws, header: str) -> list:
