@@ -23,13 +23,7 @@ REQUIRED_COLUMNS = ("kode_kecamatan", *REQUIRED_COUNTS)
 MAX_TITLE_LINES = 10
 # No kecamatan has this many residents: a larger count is a typo (a NIK pasted into a count).
 MAX_COUNT = 10_000_000
-# Size limits (CONTRACT §1): an NTB district file is about 30 rows.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# An XLSX is a zip: each of its parts (a sheet, the shared strings, the styles, any member), and
-# all of them together, unpacked.
-MAX_PART_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_LINES = 100_000  # CSV lines, or rows of the first visible sheet
+# The size limits of an upload: contract/filetypes.py.
 
 # Canonical column -> accepted header spellings (after normalisation).
 ALIASES: dict[str, tuple[str, ...]] = {

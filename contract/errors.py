@@ -1,5 +1,9 @@
 """Error classes that carry their context; the CLI and the portal turn them into one clear line."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 
 class Contextual(Exception):
     """An error that carries its context (`key=value` pairs) into its one line."""
@@ -15,12 +19,12 @@ class Contextual(Exception):
         where = ", ".join(f"{k}={v}" for k, v in self.context.items())
         return f"{self.message} ({where})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Contextual], tuple[type[Contextual], str, dict[str, object]]]:
         # Dask sends a task's exception back pickled: keep the context, not only the message.
         return (_rebuild, (type(self), self.message, self.context))
 
 
-def _rebuild(cls: type, message: str, context: dict) -> Contextual:
+def _rebuild(cls: type[Contextual], message: str, context: dict[str, object]) -> Contextual:
     return cls(message, **context)
 
 

@@ -6,6 +6,7 @@ import os
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import overload
 
 from contract.dates import BULAN, HARI, WITA
 
@@ -103,6 +104,12 @@ def hari_tanggal(value: date) -> str:
     return f"{HARI[value.weekday()]}, {tanggal(value)}"
 
 
+@overload
+def waktu_wita(value: datetime) -> datetime: ...
+@overload
+def waktu_wita(value: None) -> None: ...
+@overload
+def waktu_wita(value: datetime | None) -> datetime | None: ...
 def waktu_wita(value: datetime | None) -> datetime | None:
     """An aware time in Asia/Makassar, as a naive wall-clock time; a naive time is kept as it is."""
     if value is None or value.tzinfo is None:

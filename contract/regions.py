@@ -1,4 +1,5 @@
-"""The Kemendagri region lists shipped in contract/seeds (see its SOURCE.md), cut to the provinces in scope."""
+"""The Kemendagri region lists shipped in contract/seeds (see its SOURCE.md), cut to the provinces
+in scope."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def seed(name: str) -> pl.DataFrame:
 def province_names() -> dict[str, str]:
     """Every province of Indonesia: its two-digit code and its name."""
     rows = seed("provinsi")
-    return dict(zip(rows["kode_provinsi"].to_list(), rows["nama"].to_list()))
+    return dict(zip(rows["kode_provinsi"].to_list(), rows["nama"].to_list(), strict=False))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 
+from contract.filetypes import ACCEPTED
+
 ERROR, WARNING = "error", "warning"
 
 # Where a rule is checked. The GX suite names are those of expectations/.
@@ -56,7 +58,7 @@ RULES: dict[str, Rule] = _rules(
         {
             "kosong": "berkas kosong (0 byte)",
             "tanpa_sel": "{bagian} kosong: tidak ada sel yang terisi",
-            "jenis": "jenis berkas {ekstensi} tidak diterima; kirim .csv, .txt atau .xlsx",
+            "jenis": "jenis berkas {ekstensi} tidak diterima; kirim " + ACCEPTED,
             "utf16": "berkas ber-encoding UTF-16; simpan ulang sebagai CSV UTF-8 atau CSV biasa",
             "biner": "berkas berisi data biner, bukan teks CSV{petunjuk}",
             "encoding_campuran": (
@@ -70,7 +72,10 @@ RULES: dict[str, Rule] = _rules(
                 'berpemisah koma, angka ribuan harus diapit tanda kutip ("12,345") atau ditulis 12345'
             ),
             "terlalu_lebar": "baris {baris} berisi {lebar} kolom; paling banyak {batas}",
-            "xls": "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang sebagai .xlsx tanpa kata sandi",
+            "xls": (
+                "berkas Excel lama (.xls) atau berkas xlsx berkata sandi; simpan ulang "
+                "sebagai .xlsx tanpa kata sandi"
+            ),
             "bukan_xlsx": "bukan berkas xlsx yang sah",
             "xlsx_rusak": "berkas xlsx rusak atau tidak dapat dibuka",
             "tanpa_judul_kolom": (
@@ -79,9 +84,17 @@ RULES: dict[str, Rule] = _rules(
             ),
             "tanpa_kecamatan": "tidak ada baris kecamatan di bawah baris judul kolom (baris {baris})",
             "tautan": "tautan simbolik tidak diikuti",
-            "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas .csv, .txt atau .xlsx",
+            "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas " + ACCEPTED,
             "di_landing": "berkas langsung di folder landing, bukan di folder kabupaten",
             "folder_asing": "folder {folder} bukan kode kabupaten/kota dalam cakupan",
+            # What the portal refuses before writing a file (landing/sniff.py): contents that are
+            # not what the name says. {jenis}: what they are, {format}: what the name says.
+            "isi_lain": "isi berkas adalah {jenis}, bukan {format}",
+            "bukan_buku_kerja": (
+                "isi berkas bukan buku kerja XLSX ({jenis}); simpan ulang dari Excel sebagai .xlsx"
+            ),
+            "zip_rusak": "berkas ZIP rusak, bukan buku kerja XLSX",
+            "zip_lain": "arsip ZIP yang bukan buku kerja XLSX",
         },
     ),
     Rule(
@@ -90,14 +103,33 @@ RULES: dict[str, Rule] = _rules(
         FILE,
         "berkas melebihi batas ukuran, jumlah baris, atau isi lembar",
         {
-            "ukuran": "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan satu kabupaten sekitar 30 baris",
+            "ukuran": (
+                "berkas {ukuran} byte, melebihi batas {batas} byte (20 MB); laporan "
+                "satu kabupaten sekitar 30 baris"
+            ),
             "baris": "berkas lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
             # {bagian}: `lembar Rekap` for a sheet, `bagian xl/sharedStrings.xml` for another part of the zip
-            "bagian_ukuran": "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 MB); laporan satu kabupaten sekitar 30 baris",
-            "isi_ukuran": "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} byte setelah dibuka (100 MB); terbesar {bagian}",
-            "daftar_isi": "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} byte; buku kerja laporan hanya berisi belasan bagian",
-            "lembar_baris": "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris",
-            "lembar_sel": "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu luas untuk dibaca; hapus sel di luar tabel",
+            "bagian_ukuran": (
+                "{bagian} berisi lebih dari {batas} byte setelah dibuka (50 "
+                "MB); laporan satu kabupaten sekitar 30 baris"
+            ),
+            "isi_ukuran": (
+                "{jumlah} bagian buku kerja bersama-sama berisi lebih dari {batas} "
+                "byte setelah dibuka (100 MB); terbesar {bagian}"
+            ),
+            "daftar_isi": (
+                "daftar isi arsip buku kerja {ukuran} byte, melebihi batas {batas} "
+                "byte; buku kerja laporan hanya berisi belasan bagian"
+            ),
+            "lembar_baris": (
+                "lembar {lembar} berisi lebih dari {batas} baris; laporan satu kabupaten sekitar 30 baris"
+            ),
+            # The portal's limit on one upload (EKTP_UPLOAD_MAX_BYTES), sizes written for a person.
+            "unggahan": "berkas {ukuran}, lebih besar dari batas {batas}",
+            "lembar_sel": (
+                "lembar {lembar} terbentang {baris} baris x {kolom} kolom, terlalu "
+                "luas untuk dibaca; hapus sel di luar tabel"
+            ),
         },
     ),
     Rule(
@@ -153,7 +185,9 @@ RULES: dict[str, Rule] = _rules(
         WILAYAH,
         "kecamatan milik kabupaten lain",
         {
-            "kode": "{where}: kecamatan {nama_referensi} milik kabupaten {kabupaten_referensi}, bukan {kabupaten}",
+            "kode": (
+                "{where}: kecamatan {nama_referensi} milik kabupaten {kabupaten_referensi}, bukan {kabupaten}"
+            ),
         },
     ),
     Rule(
@@ -218,7 +252,9 @@ RULES: dict[str, Rule] = _rules(
         ANGKA,
         "rekam_keliling lebih besar dari rekam_hari_ini",
         {
-            "baris": "{where}: rekam_keliling {rekam_keliling} lebih besar dari rekam_hari_ini {rekam_hari_ini}",
+            "baris": (
+                "{where}: rekam_keliling {rekam_keliling} lebih besar dari rekam_hari_ini {rekam_hari_ini}"
+            ),
         },
     ),
     Rule(
@@ -245,7 +281,9 @@ RULES: dict[str, Rule] = _rules(
         HISTORY,
         "sudah_rekam lebih rendah dari laporan sebelumnya",
         {
-            "baris": "{where}: sudah_rekam {sudah_rekam} turun dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
+            "baris": (
+                "{where}: sudah_rekam {sudah_rekam} turun dari {sebelumnya} pada laporan {tanggal_sebelumnya}"
+            ),
         },
     ),
     Rule(
@@ -266,7 +304,10 @@ RULES: dict[str, Rule] = _rules(
         HISTORY,
         "wajib_ktp berubah lebih dari 5% dari laporan sebelumnya",
         {
-            "baris": "{where}: wajib_ktp {wajib_ktp} berubah {persen} dari {sebelumnya} pada laporan {tanggal_sebelumnya}",
+            "baris": (
+                "{where}: wajib_ktp {wajib_ktp} berubah {persen} dari {sebelumnya} pada "
+                "laporan {tanggal_sebelumnya}"
+            ),
         },
     ),
     Rule(
@@ -314,7 +355,7 @@ def finding(
     kolom: str | None = None,
     nilai: str | None = None,
     kode_kecamatan: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """One finding as a row of columns.FINDING_SCHEMA, its level from the registry."""
     return {
         "baris": baris,

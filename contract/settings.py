@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,7 +52,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
 
     @classmethod
-    def load(cls, **flags: object) -> Settings:
+    def load(cls, **flags: Any) -> Settings:
         """Defaults, then EKTP_* of the environment, then the flags that were given (None: not given)."""
         try:
             return cls(**{k: v for k, v in flags.items() if v is not None})

@@ -18,10 +18,11 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from contract import rules
-from contract.columns import MAX_FILE_BYTES
 from contract.errors import TransientError, UsageError
+from contract.filetypes import MAX_FILE_BYTES
 from contract.formats import angka, path_text
 
 _KINDS = {
@@ -77,7 +78,8 @@ class Gone(Exception):
 
 
 def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
-    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where there is one.
+    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where
+    there is one.
 
     An entry that vanishes between the listing and its stat (an SFTP or rsync upload renamed from
     its temporary name, a folder moved) is not there this run; its new name is seen by the next."""
@@ -193,7 +195,7 @@ def read_bytes(f: LandingFile) -> bytes:
     return data
 
 
-def _open(f: LandingFile):
+def _open(f: LandingFile) -> BinaryIO:
     try:
         fd = os.open(f.path, _OPEN_FLAGS)
     except OSError as exc:

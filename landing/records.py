@@ -1,55 +1,52 @@
 """Read one upload's bytes into its records: (baris, cells) per non-blank record, `baris` being
-the 1-based line of the file, or the sheet row as Excel shows it.
+the 1-based line of the file, or the sheet row as Excel shows it (landing/table.py).
 
-CSV goes through Python's `csv` module (per-file overhead matters at 15,000 files a night);
-XLSX through calamine (fastexcel), every cell read as text.
+The readers' registry: one `Format` per upload format of contract/filetypes.py, with the reader
+of its bytes and the portal's quick look at them (landing/sniff.py). A new format is its
+`FileType` there and its `Format` here (its reader in its own module when it is more than a few
+lines, as landing/csvfile.py and landing/xlsxfile.py).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import re
-from collections.abc import Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 
-import fastexcel
-import polars as pl
+from contract import filetypes
+from contract.errors import UnreadableFile
+from contract.filetypes import FileType
+from landing import sniff
+from landing.csvfile import read_csv
+from landing.table import Records, records_of, unreadable
+from landing.xlsxfile import read_xlsx_records
 
-from contract import rules
-from contract.columns import MAX_LINES, MAX_TITLE_LINES, count_known_columns
-from contract.errors import TooBig, UnreadableFile
-from contract.formats import HIDDEN_IN_CELL, angka, visible
-from landing.sheets import bounded_workbook, first_visible_sheet
-
-FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
-# One upload's records: (baris, cells), blank records dropped; an empty cell is "" or None.
-Records = list[tuple[int, Sequence[str | None]]]
-DELIMITERS = (",", ";", "\t")
-MAX_COLUMNS = 256  # an upload has about ten; more means garbage, which must not eat memory
-SAMPLE_LINES = 40  # non-blank lines: 10 title lines, the header and some data rows
-
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or a password-protected .xlsx
-# A well-formed UTF-8 multi-byte sequence: seen in a file that is not valid UTF-8, it means
-# mixed encodings, which cp1252 would turn into mojibake without a word.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-# calamine renders date cells as `2018-04-12 00:00:00[.fff]`; the contract wants the date.
-# (Text typed exactly like that is read as that date too: nothing else looks like it.)
-_EXCEL_DATETIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$"
+__all__ = ["FORMATS", "Format", "Records", "file_format", "read_records", "records_of", "refusal"]
 
 
-def unreadable(case: str, file: str | None = None, **fields: object) -> UnreadableFile:
-    """The berkas_tidak_terbaca finding of one case, as the exception that rejects the file."""
-    context = {"file": file} if file is not None else {}
-    return UnreadableFile(rules.message("berkas_tidak_terbaca", case, **fields), **context)
+@dataclass(frozen=True)
+class Format:
+    """How one upload format is read."""
+
+    type: FileType
+    read: Callable[[bytes], Records]  # raises UnreadableFile (or TooBig) with the rule's sentence
+    refuse: Callable[[bytes], str | None]  # the portal's quick look: why these are not such bytes
 
 
-def records_of(raw: pl.DataFrame) -> Records:
-    """The records of a raw cell table (`baris`, `c0..cN`)."""
-    return [(row[0], row[1:]) for row in raw.select("baris", pl.exclude("baris")).rows()]
+FORMATS = {
+    f.type.kind: f
+    for f in (
+        Format(filetypes.CSV, read_csv, sniff.not_text),
+        Format(filetypes.XLSX, read_xlsx_records, sniff.not_workbook),
+    )
+}
+
+
+def file_format(name: str) -> Format:
+    """The format a file name declares, from its extension in any case; refused otherwise."""
+    kind = filetypes.file_type(name)
+    if kind is None:
+        raise unreadable("jenis", file=name, ekstensi=filetypes.extension(name) or "tanpa ekstensi")
+    return FORMATS[kind.kind]
 
 
 def read_records(name: str, data: bytes) -> Records:
@@ -58,232 +55,22 @@ def read_records(name: str, data: bytes) -> Records:
     if not data:
         raise unreadable("kosong", file=name)
     try:
-        if kind == "xlsx":
-            records = records_of(_drop_blank_rows(read_xlsx(data)))
-        else:
-            _count_lines(data)
-            starts, rows = csv_records(decode_text(data))
-            # A filled first cell settles most records without joining the rest.
-            records = [
-                (line, cells)
-                for line, cells in zip(starts, rows)
-                if (cells and cells[0].strip()) or "".join(cells).strip()
-            ]
+        records = kind.read(data)
     except UnreadableFile as exc:
         exc.context.setdefault("file", name)
         raise
     if not records:
-        where = "lembar pertama" if kind == "xlsx" else "berkas"
-        raise unreadable("tanpa_sel", file=name, bagian=where)
+        raise unreadable("tanpa_sel", file=name, bagian=kind.type.isi)
     return records
 
 
-def file_format(name: str) -> str:
-    """One format (`csv` or `xlsx`) per file name, from its extension in any case."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    extension = "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
-    if extension not in FORMATS:
-        shown = extension or "tanpa ekstensi"
-        raise unreadable("jenis", file=name, ekstensi=shown)
-    return FORMATS[extension]
-
-
-def decode_text(data: bytes) -> str:
-    """One text per CSV upload: strict UTF-8 (BOM stripped), else strict Windows-1252."""
-    if data.startswith(_UTF16_BOMS):
-        raise unreadable("utf16")
-    if b"\x00" in data:
-        hint = " (berkas xlsx/zip yang diberi nama .csv?)" if data.startswith(_ZIP_MAGIC) else ""
-        raise unreadable("biner", petunjuk=hint)
-    data = data.removeprefix(_UTF8_BOM)
+def refusal(name: str, data: bytes) -> str | None:
+    """Why the portal refuses these contents under this name, or None when it takes them (the
+    check then judges them as it judges any file of the landing folder)."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad_at = exc.start
-    if _UTF8_SEQUENCE.search(data):
-        raise unreadable("encoding_campuran", posisi=bad_at + 1)
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise unreadable("encoding", posisi=exc.start + 1) from None
-
-
-def _count_lines(data: bytes) -> None:
-    """A CSV of more than MAX_LINES lines is refused before it is decoded or split."""
-    breaks = data.count(b"\n") or data.count(b"\r")
-    if breaks + (not data.endswith((b"\n", b"\r"))) > MAX_LINES:
-        raise TooBig(rules.message("berkas_terlalu_besar", "baris", batas=angka(MAX_LINES)))
-
-
-# Hidden characters a cell never keeps raw (contract.formats.visible): controls other than tab and
-# line breaks, format characters (zero-width, bidi, BOM), fillers. Its Unicode spaces (U+00A0, ...)
-# stay, for parsing folds them like spaces; they are escaped where a finding shows a value.
-_CONTROLS = HIDDEN_IN_CELL
-
-
-def csv_records(text: str) -> tuple[Sequence[int], list[list[str]]]:
-    """The CSV's records and the physical line each starts on; too wide a file is refused."""
-    delimiter = detect_delimiter(text)
-    # newline="" lets csv see \r\n, \r and \n itself, so quoted line breaks stay in their cell
-    # and `line_num` counts physical lines (blank ones included).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    starts: list[int] = []
-    records: list[list[str]] = []
-    line, quoted = 1, '"' in text
-    try:
-        if quoted:
-            for record in reader:
-                starts.append(line)
-                records.append(record)
-                line = reader.line_num + 1
-        else:
-            # Without quotes no record spans lines: record i starts on line i + 1 (blank lines
-            # come back as empty records), and tracking `line_num` costs a third of the read.
-            records = list(reader)
-            starts = range(1, len(records) + 1)
-    except csv.Error as exc:
-        # Strict: a quote opened and never closed swallows every later line into one cell,
-        # silently losing kecamatan rows; refusing names the line to fix instead.
-        at = line if quoted else reader.line_num
-        raise unreadable("csv_rusak", baris=at, masalah=_csv_problem(exc)) from None
-    if delimiter == "," and (wide := _wider_than_header(records)) is not None:
-        # Unquoted `12,345` in a comma file splits one count into two plausible ones.
-        raise unreadable("lebih_lebar", baris=starts[wide])
-    if _CONTROLS.search(text):  # rare: escape them cell by cell, once, at the door
-        records = [[visible(cell, whitespace=False) for cell in record] for record in records]
-    return starts, _narrow(starts, records)
-
-
-def _wider_than_header(records: list[list[str]]) -> int | None:
-    """One position (or None) per CSV: the first record with filled cells beyond the header's."""
-    filled = (i for i, record in enumerate(records[:SAMPLE_LINES]) if "".join(record).strip())
-    candidates = list(itertools.islice(filled, MAX_TITLE_LINES + 1))
-    scores = [count_known_columns(records[i]) for i in candidates]
-    if not scores or max(scores) < 2:
-        return None
-    header_at = candidates[scores.index(max(scores))]
-    width = len(_trim_blank_tail(records[header_at]))
-    for i in range(header_at + 1, len(records)):
-        if len(records[i]) > width and len(_trim_blank_tail(records[i])) > width:
-            return i
-    return None
-
-
-def detect_delimiter(text: str) -> str:
-    """One delimiter per CSV text: the one that splits a header row into the most known columns."""
-    # Counting characters is not enough: `12,345` is common in `;` files, `"12,345"` in `,`
-    # files, and title lines hold commas. Field counts across the sample break ties.
-    lines = (line for line in io.StringIO(text, newline="") if line.strip())
-    sample = "".join(itertools.islice(lines, SAMPLE_LINES))
-    present = [d for d in DELIMITERS if d in sample]
-    if len(present) == 1:
-        # The usual file: scoring would pick it anyway unless no delimiter finds a header,
-        # and then the file is refused for that whichever is picked.
-        return present[0]
-    return max(DELIMITERS, key=lambda d: _delimiter_score(sample, d))
-
-
-def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int, int]:
-    """One score per candidate delimiter: (known header names, rows of the usual width, width)."""
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error:
-        return (-1, 0, 0)
-    filled = [row for row in rows if any(cell.strip() for cell in row)]
-    header = max((count_known_columns(row) for row in filled[: MAX_TITLE_LINES + 1]), default=0)
-    # Rows of bare delimiters (Excel padding) are evidence too, so widths count every row.
-    widths = [len(row) for row in rows if len(row) > 1]
-    if not widths:
-        return (header, 0, 1)
-    usual = max(set(widths), key=widths.count)
-    return (header, widths.count(usual), usual)
-
-
-def _narrow(starts: Sequence[int], records: list[list[str]]) -> list[list[str]]:
-    """The records, refused when one holds more than MAX_COLUMNS cells (blank tails aside)."""
-    width = max(map(len, records), default=0)
-    if width > MAX_COLUMNS:
-        records = [_trim_blank_tail(r) for r in records]
-        width = max(map(len, records), default=0)
-        if width > MAX_COLUMNS:
-            line = starts[next(i for i, r in enumerate(records) if len(r) == width)]
-            raise unreadable("terlalu_lebar", baris=line, lebar=width, batas=MAX_COLUMNS)
-    return records
-
-
-def _trim_blank_tail(record: list[str]) -> list[str]:
-    """One record without its trailing empty cells (Excel exports pad rows with delimiters)."""
-    end = len(record)
-    while end and not record[end - 1].strip():
-        end -= 1
-    return record[:end]
-
-
-def _csv_problem(exc: csv.Error) -> str:
-    """One Indonesian phrase per csv module error."""
-    message = str(exc)
-    if "unexpected end of data" in message:
-        return 'tanda kutip (") dibuka tetapi tidak pernah ditutup'
-    if "expected after" in message:
-        return 'setelah tanda kutip (") penutup harus langsung ada pemisah kolom'
-    if "field larger than field limit" in message:
-        return "isi satu sel terlalu panjang"
-    return message
-
-
-def read_xlsx(data: bytes) -> pl.DataFrame:
-    """One row per row of the first visible sheet (empty rows included), every cell as text.
-
-    The archive is inspected first (landing/sheets.py): every part of it is counted within the size
-    limits and calamine reads the workbook rebuilt from those parts, a hidden sheet is never read,
-    a sheet over the row and cell limits is refused before it is loaded, and error cells and
-    formulas without a cached value show what they are instead of reading as empty."""
-    if data.startswith(_OLE_MAGIC):
-        raise unreadable("xls")
-    if not data.startswith(_ZIP_MAGIC):
-        raise unreadable("bukan_xlsx")
-    data = bounded_workbook(data)  # from here on, the workbook as its parts were counted
-    sheet = first_visible_sheet(data)
-    try:
-        workbook = fastexcel.read_excel(data)
-        # header_row=None + skip_rows=0 keeps the sheet's leading empty rows, so row i of
-        # the frame is sheet row i + 1 (the default would drop them and shift every number).
-        frame = workbook.load_sheet(sheet.name, header_row=None, skip_rows=0, dtypes="string").to_polars()
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # calamine panics surface as pyo3's PanicException (a BaseException)
-        raise unreadable("xlsx_rusak") from exc
-    frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
-    if sheet.hidden_values:
-        frame = _with_hidden_values(frame, sheet.hidden_values, sheet.first_column)
-    # Rare: control characters in a column are escaped cell by cell, once, at the door.
-    hidden = [c for c in frame.columns if frame[c].str.contains(_CONTROLS.pattern).any()]
-    frame = frame.with_columns(
-        pl.col(c).map_elements(lambda t: visible(t, whitespace=False), return_dtype=pl.String) for c in hidden
-    )
-    dates = [pl.col(c).str.replace(_EXCEL_DATETIME, "${1}") for c in frame.columns]
-    return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("baris"), *dates)
-
-
-def _with_hidden_values(
-    frame: pl.DataFrame, values: dict[tuple[int, int], str], first_column: int
-) -> pl.DataFrame:
-    """The sheet's cells with its error cells and valueless formulas written in (sheet row, column)."""
-    height = max(frame.height, max(row for row, _ in values))
-    width = max(frame.width, max(col - first_column + 1 for _, col in values))
-    rows = [list(r) + [None] * (width - frame.width) for r in frame.rows()]
-    rows += [[None] * width for _ in range(height - frame.height)]
-    for (row, col), text in values.items():
-        if col >= first_column:
-            rows[row - 1][col - first_column] = text
-    return pl.DataFrame(rows, schema=dict.fromkeys((f"c{i}" for i in range(width)), pl.String), orient="row")
-
-
-def _drop_blank_rows(cells: pl.DataFrame) -> pl.DataFrame:
-    """One row per record with at least one cell holding more than spaces."""
-    columns = [c for c in cells.columns if c != "baris"]
-    if not columns:
-        return cells.clear()
-    text = pl.concat_str(columns, ignore_nulls=True).str.strip_chars()
-    return cells.filter(text.str.len_chars().fill_null(0) > 0)
+        kind = file_format(name)
+    except UnreadableFile as exc:
+        return exc.message
+    if not data:
+        return unreadable("kosong").message
+    return kind.refuse(data)

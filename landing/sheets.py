@@ -21,19 +21,17 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError, iterparse, parse
+from typing import IO
+from xml.etree.ElementTree import Element, ParseError, iterparse, parse
 
 from contract import rules
-from contract.columns import MAX_LINES, MAX_PART_BYTES, MAX_UNPACKED_BYTES
 from contract.errors import TooBig, UnreadableFile
+from contract.filetypes import MAX_CELLS, MAX_LINES, MAX_PART_BYTES, MAX_UNPACKED_BYTES
 from contract.formats import angka, visible
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# Cells a sheet may span (last row x columns in use): a table reader allocates the whole
-# rectangle, so two far-apart cells in a small file would ask for billions of cells.
-MAX_CELLS = 2_500_000
 MAX_WORKBOOK_PART = 10 * 1024 * 1024  # workbook.xml and its relations: a few KB in real files
 # The zip directory is parsed whole, ~500 bytes of Python objects per 50-byte entry: a 20 MB file
 # of empty entries would take ~250 MB before anything is unpacked. A real workbook's directory
@@ -99,17 +97,18 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     TooBig when the directory itself, or a size it declares, is over the limits."""
     try:
         # zipfile's own reading of the end record: the directory size ZipFile will parse whole.
-        end = zipfile._EndRecData(io.BytesIO(data))
+        end = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
     except _ZIP_ERRORS:
         end = None
     if end is None:
         raise _broken()
-    if end[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
+    directory_size: int = end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if directory_size > MAX_DIRECTORY_BYTES:
         raise TooBig(
             rules.message(
                 "berkas_terlalu_besar",
                 "daftar_isi",
-                ukuran=angka(end[zipfile._ECD_SIZE]),
+                ukuran=angka(directory_size),
                 batas=angka(MAX_DIRECTORY_BYTES),
             )
         )
@@ -271,7 +270,7 @@ def _sheets(archive: zipfile.ZipFile) -> Iterator[tuple[str, str, bool]]:
         yield sheet.get("name", ""), part, sheet.get("state") in ("hidden", "veryHidden")
 
 
-def _small_xml(archive: zipfile.ZipFile, part: str):
+def _small_xml(archive: zipfile.ZipFile, part: str) -> Element:
     info = archive.getinfo(part)
     if info.file_size > MAX_WORKBOOK_PART:
         raise ValueError(part)
@@ -279,7 +278,7 @@ def _small_xml(archive: zipfile.ZipFile, part: str):
         return parse(stream).getroot()
 
 
-def _scan(stream, sheet: Sheet) -> None:
+def _scan(stream: IO[bytes], sheet: Sheet) -> None:
     """Rows, width and hidden values of the sheet, stopping at the first limit it passes."""
     rows = 0
     for _, element in iterparse(stream, events=("end",)):
@@ -306,7 +305,7 @@ def _scan(stream, sheet: Sheet) -> None:
         )
 
 
-def _cell(c, sheet: Sheet) -> None:
+def _cell(c: Element, sheet: Sheet) -> None:
     match = _CELL.fullmatch(c.get("r") or "")
     if not match:
         return

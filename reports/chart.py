@@ -9,12 +9,12 @@ import altair as alt
 from contract import formats
 from contract.dates import BULAN, HARI
 from reports import fmt, svg
-from reports.data import Laporan
 from reports.forecast import Status
+from reports.laporan import Laporan
+from reports.status import GREEN, NAVY, ORANGE, RED, VERDICTS
 
 FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
 WIDTH = 640
-NAVY, ORANGE, GREEN, RED, GREY = "#1f3b73", "#d9822b", "#2e7d32", "#c62828", "#9e9e9e"
 
 # d3 locales: vl-convert ships no Indonesian one.
 NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -68,7 +68,8 @@ def projection(laporan: Laporan) -> list[dict]:
 
 
 def legend_names(laporan: Laporan) -> list[str]:
-    """The series names, the projection's with what it leaves at the target (a label on the line would collide)."""
+    """The series names, the projection's with what it leaves at the target (a label on the line
+    would collide)."""
     path = projection(laporan)
     if path and path[-1]["nilai"] > 0:
         return [SERIES[0], f"{SERIES[1]} (sisa ± {formats.angka(path[-1]['nilai'])} pada target)", SERIES[2]]
@@ -87,7 +88,8 @@ def needed_path(laporan: Laporan) -> list[dict]:
 
 
 def band_area(laporan: Laporan) -> list[dict]:
-    """The province's range from D to the target: belum rekam at the band's fast and slow paces, a day apart."""
+    """The province's range from D to the target: belum rekam at the band's fast and slow paces, a
+    day apart."""
     f = laporan.prakiraan_provinsi
     if f is None or f.band is None or laporan.sisa_hari <= 0:
         return []
@@ -108,7 +110,7 @@ def progress_chart(laporan: Laporan) -> str:
         {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat
     ]
     names = legend_names(laporan)
-    rename = dict(zip(SERIES, names))
+    rename = dict(zip(SERIES, names, strict=False))
     points = [{**p, "seri": rename[p["seri"]]} for p in actual + projection(laporan) + needed_path(laporan)]
     start = laporan.riwayat[0]["tanggal"]
     end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
@@ -170,8 +172,7 @@ def district_chart(laporan: Laporan) -> str:
         for k in laporan.kabupaten
         if k["belum_rekam"] is not None
     ]
-    colours = {"Tidak tercapai": RED, "Sesuai target": GREEN, "Selesai": GREEN, "Laju belum ada": GREY}
-    present = [s for s in colours if any(v["status"] == s for v in values)]
+    present = [v for v in VERDICTS if any(row["status"] == v.label for row in values)]
     base = alt.Chart(alt.Data(values=values)).encode(
         # An explicit order: layered charts drop field sorts. The rows are already ranked.
         y=alt.Y("nama:N", title=None, sort=[v["nama"] for v in values], axis=alt.Axis(labelLimit=220)),
@@ -181,7 +182,7 @@ def district_chart(laporan: Laporan) -> str:
         color=alt.Color(
             "status:N",
             title="Pada laju 7 hari:",
-            scale=alt.Scale(domain=present, range=[colours[s] for s in present]),
+            scale=alt.Scale(domain=[v.label for v in present], range=[v.colour for v in present]),
             legend=alt.Legend(orient="top", direction="horizontal"),
         ),
     )

@@ -1,77 +1,21 @@
-"""Read one day's report content from the warehouse's CONTRACT §4 relations."""
+"""Read one day's report content from the warehouse's CONTRACT §4 relations: the headline (the
+scope's figures, forecast and series) and every section of reports/sections.py."""
 
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 from contract.errors import ReportError
 from contract.regions import province_names
-from reports.forecast import (
-    RANGE_DAYS,
-    WINDOW_DAYS,
-    Day,
-    Forecast,
-    forecast,
-    left_unrecorded,
-    needed_pace,
-    pace,
-    value_on,
-)
+from reports import sections
+from reports.forecast import forecast
+from reports.laporan import Laporan
+from reports.readers import Context, series
 from warehouse import asof
 from warehouse.read import Row, connect, rows
-
-TOP_KECAMATAN = 10
-TOP_KELILING = 15  # kecamatan in the page's mobile-service table; the workbook has them all
-MUTU_DAYS = 30  # days of the scorecard's daily series in the workbook
-
-
-@dataclass(frozen=True)
-class Laporan:
-    """Everything the HTML page and the workbook show for one date."""
-
-    tanggal: date
-    target: date
-    provinsi: Row
-    prakiraan_provinsi: Forecast | None
-    riwayat: list[Row]
-    kabupaten: list[Row]  # each with a "prakiraan" Forecast (None when never reported)
-    kecamatan_terbanyak: list[Row]
-    kabupaten_tidak_lapor: list[Row]
-    kecamatan_tidak_lapor: list[Row]
-    berkas_ditolak: list[Row]
-    peringatan: list[Row]
-    asal: Row
-    wilayah: str = "Provinsi Nusa Tenggara Barat"  # the scope's name, for titles
-    tingkat: str = "provinsi"  # "provinsi", or "nasional" for more than one province
-    prioritas_keliling: tuple[Row, ...] = ()  # every kecamatan, most left at the target first
-    mutu: tuple[Row, ...] = ()  # each kabupaten's scorecard, lowest 30-day score first
-    mutu_harian: tuple[Row, ...] = ()  # the scorecard's daily series, for the workbook
-    diketahui_pada: datetime | None = None  # rebuilt as known on this moment (`--as-known-on`)
-
-    @property
-    def mutu_per(self) -> date | None:
-        """The scorecard's date: D, or the last date any file was for when nobody sent one since."""
-        return self.mutu[0]["tanggal"] if self.mutu else None
-
-    @property
-    def prioritas_teratas(self) -> tuple[Row, ...]:
-        """The page's mobile-service table."""
-        return self.prioritas_keliling[:TOP_KELILING]
-
-    @property
-    def jumlah_peringatan(self) -> int:
-        """Warnings found in D's files, all rules together."""
-        return sum(r["jumlah"] for r in self.peringatan)
-
-    @property
-    def sisa_hari(self) -> int:
-        """Days from D to the target."""
-        return (self.target - self.tanggal).days
 
 
 def province(
@@ -106,81 +50,6 @@ def scope(con: duckdb.DuckDBPyConnection, provinsi: str | None) -> tuple[str, st
     return f"Provinsi {names[provinsi]}", "provinsi"
 
 
-def series(points: list[Row]) -> list[Day]:
-    """Warehouse rows as a forecast series."""
-    return [Day(p["tanggal"], p["sudah_rekam"], p["belum_rekam"]) for p in points]
-
-
-def districts(con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provinsi: str | None) -> list[Row]:
-    """Districts ranked by belum_rekam, each with its forecast and range."""
-    window = rows(
-        con,
-        "riwayat_kabupaten",
-        dari=tanggal - timedelta(days=RANGE_DAYS),
-        tanggal=tanggal,
-        provinsi=provinsi,
-    )
-    by_district: dict[str, list[Row]] = defaultdict(list)
-    for point in window:
-        by_district[point["kode_kabupaten"]].append(point)
-    return [
-        {**k, "prakiraan": forecast(series(by_district[k["kode_kabupaten"]]), tanggal, target)}
-        for k in rows(con, "kabupaten", tanggal=tanggal, provinsi=provinsi)
-    ]
-
-
-def mobile_targets(
-    con: duckdb.DuckDBPyConnection, tanggal: date, target: date, provinsi: str | None
-) -> list[Row]:
-    """Every kecamatan in scope ranked by what would still be unrecorded at the target at its pace
-    (`forecast.left_unrecorded`); one with no report in the 7 days of its pace is flagged as having
-    stopped reporting, and one that never reported comes last, without figures."""
-    points: dict[str, list[Day]] = defaultdict(list)
-    for p in rows(
-        con, "laju_kecamatan", dari=tanggal - timedelta(days=WINDOW_DAYS), tanggal=tanggal, provinsi=provinsi
-    ):
-        points[p["kode_kecamatan"]].append(Day(p["tanggal"], p["sudah_rekam"], p["belum_rekam"]))
-    ranked, never = [], []
-    for k in rows(con, "kecamatan_cakupan", provinsi=provinsi):
-        today = value_on(points[k["kode_kecamatan"]], tanggal)
-        if today is None:
-            never.append(
-                {
-                    **k,
-                    "belum_rekam": None,
-                    "laju": None,
-                    "dibutuhkan": None,
-                    "sisa_pada_target": None,
-                    "terakhir_lapor": None,
-                    "berhenti_lapor": False,
-                }
-            )
-            continue
-        stopped = today.tanggal <= tanggal - timedelta(days=WINDOW_DAYS)
-        laju = None if stopped else pace(points[k["kode_kecamatan"]], tanggal)
-        ranked.append(
-            {
-                **k,
-                "belum_rekam": today.belum_rekam,
-                "laju": laju,
-                "dibutuhkan": needed_pace(today.belum_rekam, tanggal, target),
-                "sisa_pada_target": left_unrecorded(today.belum_rekam, laju, tanggal, target),
-                "terakhir_lapor": today.tanggal,
-                "berhenti_lapor": stopped,
-            }
-        )
-    ranked.sort(key=lambda r: (-r["sisa_pada_target"], -r["belum_rekam"], r["kode_kecamatan"]))
-    return [{**r, "peringkat": i} for i, r in enumerate(ranked + never, start=1)]
-
-
-def reasons_as_text(row: Row) -> Row:
-    """`alasan` as one string, whether the warehouse stores text or a list of reasons."""
-    alasan = row["alasan"]
-    if isinstance(alasan, list | tuple):
-        alasan = "\n".join(str(a) for a in alasan)
-    return {**row, "alasan": alasan or ""}
-
-
 @contextmanager
 def opened(warehouse: Path, known_on: datetime | str | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse as it is, or as known on a moment (an aware time, or a run id)."""
@@ -203,37 +72,18 @@ def load(
         riwayat = rows(con, "riwayat_provinsi", tanggal=tanggal, provinsi=provinsi)
         headline = province(con, riwayat, tanggal, warehouse, provinsi)
         asal = rows(con, "asal_data")[0]
+        context = Context(con, tanggal, target, provinsi)
         return Laporan(
             tanggal=tanggal,
             target=target,
             provinsi=headline,
             prakiraan_provinsi=forecast(series(riwayat), tanggal, target),
             riwayat=riwayat,
-            kabupaten=districts(con, tanggal, target, provinsi),
-            kecamatan_terbanyak=rows(
-                con, "kecamatan_terbanyak", tanggal=tanggal, batas=TOP_KECAMATAN, provinsi=provinsi
-            ),
-            kabupaten_tidak_lapor=rows(con, "kabupaten_tidak_lapor", tanggal=tanggal, provinsi=provinsi),
-            kecamatan_tidak_lapor=rows(con, "kecamatan_tidak_lapor", tanggal=tanggal, provinsi=provinsi),
-            berkas_ditolak=[
-                reasons_as_text(r) for r in rows(con, "berkas_ditolak", tanggal=tanggal, provinsi=provinsi)
-            ],
-            peringatan=rows(con, "peringatan", tanggal=tanggal, provinsi=provinsi),
             asal=asal,
             wilayah=wilayah,
             tingkat=tingkat,
-            prioritas_keliling=tuple(mobile_targets(con, tanggal, target, provinsi)),
-            mutu=tuple(rows(con, "mutu_kabupaten", tanggal=tanggal, provinsi=provinsi)),
-            mutu_harian=tuple(
-                rows(
-                    con,
-                    "mutu_harian",
-                    dari=tanggal - timedelta(days=MUTU_DAYS - 1),
-                    tanggal=tanggal,
-                    provinsi=provinsi,
-                )
-            ),
             diketahui_pada=None if known_on is None else asof_time(known_on, asal),
+            bagian={s.key: s.read(context) for s in sections.READ if s.read is not None},
         )
 
 

@@ -5,13 +5,7 @@ from fractions import Fraction
 
 from contract.formats import EMPTY, angka, desimal, tanggal_pendek
 from reports.forecast import Forecast, Pace, Status
-
-STATUS_LABEL = {
-    Status.SELESAI: "Selesai",
-    Status.TERCAPAI: "Sesuai target",
-    Status.TERLAMBAT: "Tidak tercapai",
-    Status.TIDAK_TERHITUNG: "Tidak tercapai",
-}
+from reports.status import verdict
 
 
 def laju(value: Pace | None) -> str:
@@ -40,12 +34,8 @@ def dibutuhkan(f: Forecast | None) -> str:
 
 
 def status(f: Forecast | None) -> str:
-    """A short verdict against the target."""
-    if f is None:
-        return "Belum ada data"
-    if f.pace is None and f.status is Status.TIDAK_TERHITUNG:
-        return "Laju belum ada"
-    return STATUS_LABEL[f.status]
+    """A short verdict against the target (reports/status.py)."""
+    return verdict(f).label
 
 
 def per_hari(value: float | Fraction | None) -> str:

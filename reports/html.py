@@ -1,4 +1,6 @@
-"""The self-contained HTML page: one Jinja2 template, inline CSS and SVG, everything escaped."""
+"""The self-contained HTML page: one Jinja2 template and a partial per section (templates/bagian/,
+in the order of reports/sections.py), inline CSS and SVG, everything escaped. A partial sees the
+report as `l`, its headline figures as `p` and forecast as `f`, and the charts."""
 
 from functools import cache
 from pathlib import Path
@@ -7,23 +9,22 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from contract import formats
-from reports import chart, fmt
-from reports.data import Laporan
+from reports import chart, fmt, sections, status
 from reports.forecast import Forecast
+from reports.laporan import Laporan
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-BADGE_CLASS = {
-    "Selesai": "hijau",
-    "Sesuai target": "hijau",
-    "Tidak tercapai": "merah",
-}
 
 
 def badge(f: Forecast | None) -> Markup:
     """The status as a coloured label; Markup.format escapes the text."""
-    label = fmt.status(f)
-    return Markup('<span class="tanda {}">{}</span>').format(BADGE_CLASS.get(label, "abu"), label)
+    v = status.verdict(f)
+    return Markup('<span class="tanda {}">{}</span>').format(v.warna, v.label)
+
+
+def colour(f: Forecast) -> str:
+    """The page's colour class of a forecast's status (the province's verdict box)."""
+    return status.BY_FORECAST[f.status].warna
 
 
 @cache
@@ -51,6 +52,7 @@ def environment() -> Environment:
         rentang_selesai=fmt.rentang_selesai,
         peluang=fmt.peluang,
         tanda=badge,
+        warna=colour,
     )
     return env
 
@@ -62,6 +64,7 @@ def render(laporan: Laporan) -> str:
         .get_template("laporan.html.j2")
         .render(
             l=laporan,
+            partials=sections.PARTIALS,
             # Trusted markup: vl-convert escapes every label it draws (see test_chart_labels_are_escaped).
             grafik_sisa=Markup(chart.progress_chart(laporan)),
             grafik_kabupaten=Markup(chart.district_chart(laporan)),

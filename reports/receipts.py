@@ -24,15 +24,12 @@ import polars as pl
 from contract.dates import WITA
 from contract.files import write_atomic
 from contract.formats import waktu
+from reports import status
 
-STATUS_ID = {
-    "loaded": "DITERIMA (dimuat)",
-    "rejected": "DITOLAK",
-    "superseded": "DITERIMA, digantikan berkas yang lebih baru",
-    "duplicate": "SALINAN (diabaikan)",
-}
-# What the office acts on comes first: rejected files, then the loaded ones.
-PRIORITY = {"rejected": 0, "loaded": 1, "superseded": 2, "duplicate": 3}
+# A status's words and the order an office reads its files in: reports/status.py (rejected files
+# first, then the loaded ones).
+STATUS_ID = status.KETERANGAN
+PRIORITY = status.PRIORITY
 MAX_FINDINGS_PER_FILE = 50
 DETAIL_BUDGET = 2_000_000  # bytes of a district's files listed in full, in each of JSON and letter
 SAMPLE_NAMES = 20  # names of the files only counted
@@ -103,18 +100,21 @@ def text(r: dict) -> str:
     if r.get("mengapa"):
         lines.append(f"Keterangan: {r['mengapa']}")
     lines.append(
-        f"Baris kecamatan: {r['baris_kecamatan']}   Kesalahan: {r['kesalahan']}   Peringatan: {r['peringatan']}"
+        f"Baris kecamatan: {r['baris_kecamatan']}   Kesalahan: {r['kesalahan']}   Peringatan: "
+        f"{r['peringatan']}"
     )
     if r["temuan"]:
         lines.append("Temuan:")
         lines += [f"  - [{f['tingkat']}] {f['aturan']}: {f['pesan']}" for f in r["temuan"]]
     if r.get("temuan_lain"):
         lines.append(
-            f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, tabel kualitas_data)"
+            f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, "
+            f"tabel kualitas_data)"
         )
     if r["status"] == "rejected":
         lines.append(
-            "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang dimuat dari berkas ini."
+            "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang "
+            "dimuat dari berkas ini."
         )
     return "\n".join(lines) + "\n"
 

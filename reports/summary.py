@@ -16,9 +16,10 @@ import polars as pl
 
 from contract.formats import angka
 from contract.regions import Reference
+from reports import status
 from warehouse import read
 
-STATUSES = ("loaded", "rejected", "superseded", "duplicate")
+STATUSES = status.STATUSES
 MAX_KECAMATAN = 40  # in the artifact; the report lists them all
 MAX_NAMED = 10  # files named per line of the summary
 
@@ -124,13 +125,12 @@ def render(s: Summary) -> str:
     lines = [f"Proses {s.run_id} — laporan tanggal {s.tanggal_laporan}"]
     lines.append(f"Berkas diputuskan: {s.berkas_diproses} (validasi GX: {s.gx_runs} kali jalan)")
     if s.per_kabupaten:
-        lines.append(
-            f"  {'kab':<5} {'nama':<28} {'dimuat':>6} {'ditolak':>7} {'diganti':>7} {'salinan':>7} {'peringatan':>10}"
-        )
+        columns = " ".join(f.kolom for f in status.FILE_STATUSES)
+        lines.append(f"  {'kab':<5} {'nama':<28} {columns} {'peringatan':>10}")
         for r in s.per_kabupaten:
+            counts = " ".join(f"{r[f.status]:>{len(f.kolom)}}" for f in status.FILE_STATUSES)
             lines.append(
-                f"  {r['kode_kabupaten'] or '-':<5} {r['nama'][:28]:<28} {r['loaded']:>6} {r['rejected']:>7}"
-                f" {r['superseded']:>7} {r['duplicate']:>7} {r['peringatan']:>10}"
+                f"  {r['kode_kabupaten'] or '-':<5} {r['nama'][:28]:<28} {counts} {r['peringatan']:>10}"
             )
     for p in s.provinsi:
         lines.append(
@@ -195,18 +195,10 @@ def _md_districts(s: Summary) -> str:
     if not s.per_kabupaten:
         return "## Per kabupaten/kota\n\nTidak ada berkas baru yang diputuskan."
     rows = [
-        [
-            r["kode_kabupaten"] or "-",
-            r["nama"],
-            r["loaded"],
-            r["rejected"],
-            r["superseded"],
-            r["duplicate"],
-            r["peringatan"],
-        ]
+        [r["kode_kabupaten"] or "-", r["nama"], *(r[f.status] for f in status.FILE_STATUSES), r["peringatan"]]
         for r in s.per_kabupaten
     ]
-    head = ["Kode", "Kabupaten/kota", "Dimuat", "Ditolak", "Diganti", "Salinan", "Peringatan"]
+    head = ["Kode", "Kabupaten/kota", *(f.kolom.capitalize() for f in status.FILE_STATUSES), "Peringatan"]
     return "## Per kabupaten/kota\n\n" + _md_table(head, rows)
 
 

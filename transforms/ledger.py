@@ -7,7 +7,7 @@ from datetime import datetime
 import polars as pl
 
 from contract import rules
-from transforms.uploads import format_count_expr
+from transforms.cells import format_count_expr
 
 # Reasons stay short enough to read in a receipt or a table cell.
 MAX_REASONS = 5

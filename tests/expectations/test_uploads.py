@@ -205,7 +205,8 @@ def test_belum_rekam_tidak_sesuai(validator):
             "527205",
             "belum_rekam",
             "2500",
-            "baris 2 (527205): belum_rekam 2.500 tidak sama dengan wajib_ktp - sudah_rekam = 12.400 - 10.000 = 2.400",
+            "baris 2 (527205): belum_rekam 2.500 tidak sama dengan wajib_ktp - sudah_rekam = "
+            "12.400 - 10.000 = 2.400",
         ),
     ]
 

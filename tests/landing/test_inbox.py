@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from contract.columns import MAX_FILE_BYTES
 from contract.errors import TransientError, UsageError
+from contract.filetypes import MAX_FILE_BYTES
 from landing import inbox as landing
 from pipeline.batch import read_upload, read_uploads
 

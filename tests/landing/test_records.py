@@ -101,7 +101,10 @@ def test_comma_file_with_quoted_thousands():
 
 def test_comma_file_with_unquoted_thousands_is_refused():
     # unquoted 12,345 in a `,` file would silently become the two counts 12 and 345
-    text = "kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam\n520301,Praya,10,5,,\n520302,Jonggat,12,345,12,000\n"
+    text = (
+        "kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam\n"
+        "520301,Praya,10,5,,\n520302,Jonggat,12,345,12,000\n"
+    )
     assert unreadable("a.csv", text.encode()).startswith(
         "baris 3 berisi lebih banyak kolom daripada baris judul kolom"
     )

@@ -35,7 +35,8 @@ def refused(data: bytes) -> str:
 def test_any_part_over_50_mb_is_refused_naming_it(book, part):
     # not only the sheet: the shared strings, the styles, any member of the zip
     assert refused(swollen(book, {part: PART})) == (
-        f"bagian {part} berisi lebih dari 52.428.800 byte setelah dibuka (50 MB); laporan satu kabupaten sekitar 30 baris"
+        f"bagian {part} berisi lebih dari 52.428.800 byte setelah dibuka (50 MB); laporan "
+        f"satu kabupaten sekitar 30 baris"
     )
 
 

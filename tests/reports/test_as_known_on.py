@@ -93,7 +93,7 @@ def story(tmp_path_factory, prefect_server):
 
 
 def report_as_known_on(story, when: str, out: Path) -> tuple[Path, Path]:
-    base, landing, wh, *_ = story
+    _, landing, wh, *_ = story
     assert (
         cli.main(
             [
@@ -160,7 +160,7 @@ def test_as_known_on_the_first_run_reproduces_the_first_report(story, tmp_path):
 def test_a_time_to_the_second_names_the_moment_after_its_run(story, tmp_path):
     # A time means the end of what it names: the second of the first run's decisions includes them.
     # (The report shows minutes; nightly runs are a day apart, but this test's runs share a minute.)
-    _, _, wh, first, (_, first_xlsx), second = story
+    _, _, wh, first, (_, first_xlsx), _ = story
     decided = one(
         wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [first["run_id"]]
     )[0][0]

@@ -46,7 +46,7 @@ def test_pace_of_a_short_series_uses_its_span():
 
 def test_points_after_the_report_date_are_ignored():
     # A later correction in the warehouse must not change the report of an earlier day.
-    series = linear(10, 0, 10, 1_000) + [Day(D + timedelta(days=1), 999, 1)]
+    series = [*linear(10, 0, 10, 1000), Day(D + timedelta(days=1), 999, 1)]
     assert pace(series, D).per_day == 10
 
 

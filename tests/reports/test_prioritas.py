@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from reports.data import mobile_targets
+from reports.readers import mobile_targets
 from warehouse.read import sql
 
 D = date(2018, 4, 12)
@@ -110,7 +110,7 @@ def test_each_case_by_hand(ranked):
 def test_the_analysts_macro_gives_the_same_rows(con, ranked):
     result = con.execute("select * from prioritas_keliling(?, ?)", [D, TARGET])
     columns = [c[0] for c in result.description]
-    macro = [dict(zip(columns, r)) for r in result.fetchall()]
+    macro = [dict(zip(columns, r, strict=False)) for r in result.fetchall()]
     python = [
         {
             "peringkat": r["peringkat"],

@@ -26,7 +26,8 @@ def run(tmp_path_factory, prefect_server):
 
 @pytest.fixture(scope="module")
 def receipts(run) -> dict[str, tuple[dict, str]]:
-    """file -> (its JSON receipt, its district's letter), from <warehouse dir>/tanda_terima/<kab>/<run id>.*"""
+    """file -> (its JSON receipt, its district's letter), from
+    <warehouse dir>/tanda_terima/<kab>/<run id>.*"""
     folder = run.warehouse.parent / "tanda_terima"
     found = {}
     for path in folder.rglob("*.json"):
@@ -111,7 +112,8 @@ def test_receipt_of_an_unreadable_file(receipts):
 
 
 def test_receipts_of_two_files_with_the_same_name(receipts, run):
-    # the stray file in the landing folder and the one in 5299 share a name: each is in its own folder's receipt
+    # the stray file in the landing folder and the one in 5299 share a name: each is in its own
+    # folder's receipt
     folder = run.warehouse.parent / "tanda_terima"
     assert receipts["rekap_2018-04-12.csv"][0]["kode_kabupaten"] is None
     assert receipts["5299/rekap_2018-04-12.csv"][0]["kode_kabupaten"] == "5299"

@@ -14,6 +14,7 @@ from contract import formats
 from flows.nightly import nightly
 from reports import data, fmt
 from reports.daily import write_report
+from reports.laporan import TOP_KELILING
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, row, run_settings, write
 from warehouse.read import connect
 
@@ -105,7 +106,7 @@ def book(built):
 
 def records(ws) -> list[dict]:
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
 
 
 def day(value) -> str:
@@ -135,7 +136,7 @@ def test_range_section_agrees_with_its_sheet(page, book):
     sheet = records(book["Rentang Perkiraan"])
     rows = page.rows["rentang"]
     assert len(rows) == len(sheet) + 1  # the province's row at the foot
-    for cells, r in zip(rows, sheet):
+    for cells, r in zip(rows, sheet, strict=False):
         assert cells[1] == r["Kabupaten/kota"]
         assert cells[2] == formats.angka(r["Belum rekam"])
         assert cells[3] == pace(r["Laju 7 hari (/hari)"])
@@ -174,8 +175,8 @@ def test_province_range_agrees_with_the_summary_sheet(page, book):
 def test_mobile_service_section_agrees_with_its_sheet(page, book):
     sheet = records(book["Prioritas Keliling"])
     rows = page.rows["prioritas-keliling"]
-    assert len(rows) == min(data.TOP_KELILING, len(sheet)) and len(sheet) > len(rows)
-    for cells, r in zip(rows, sheet):
+    assert len(rows) == min(TOP_KELILING, len(sheet)) and len(sheet) > len(rows)
+    for cells, r in zip(rows, sheet, strict=False):
         assert (
             cells[0] == str(r["Peringkat"]) and cells[1] == r["Kecamatan"] and cells[2] == r["Kabupaten/kota"]
         )
@@ -192,7 +193,7 @@ def test_mobile_service_section_agrees_with_its_sheet(page, book):
 def test_mobile_service_paces_agree_with_the_sheet(page, book):
     # the page writes a pace as `fmt.laju` does: one decimal below 10, else a whole number
     sheet = records(book["Prioritas Keliling"])
-    for cells, r in zip(page.rows["prioritas-keliling"], sheet):
+    for cells, r in zip(page.rows["prioritas-keliling"], sheet, strict=False):
         value = r["Laju 7 hari (/hari)"]
         assert cells[4] == (formats.EMPTY if value is None else fmt.per_hari(value))
 
@@ -202,7 +203,7 @@ def test_scorecard_section_agrees_with_its_sheet(page, book):
     rows = page.rows["mutu"]
     assert len(rows) == len(sheet) == 10
     one = lambda v: formats.desimal(v, 1)  # noqa: E731
-    for cells, r in zip(rows, sheet):
+    for cells, r in zip(rows, sheet, strict=False):
         assert cells[1] == r["Kabupaten/kota"]
         assert cells[2:] == [
             one(r["Lapor 7 hari (%)"]),
@@ -243,7 +244,10 @@ def test_the_analysts_forecast_macro_gives_the_report_s_numbers(built):
         with connect(wh) as con:
             result = con.execute("select * from prakiraan(?, ?)", [day_, TARGET])
             columns = [c[0] for c in result.description]
-            macro = {(r["tingkat"], r["kode"]): r for r in (dict(zip(columns, x)) for x in result.fetchall())}
+            macro = {
+                (r["tingkat"], r["kode"]): r
+                for r in (dict(zip(columns, x, strict=False)) for x in result.fetchall())
+            }
         assert macro.keys() == python.keys()
         for key, f in python.items():
             m, band = macro[key], python[key].band

@@ -197,7 +197,7 @@ def test_a_district_that_never_reported(warehouse, tmp_path):
         con.execute("insert into wilayah_kecamatan values ('527101', '5271', 'Ampenan')")
     page = parse(write_report(copy, D, tmp_path / "out").html.read_text(encoding="utf-8"))
     assert "Kota Mataram 1 belum pernah" in page.rows_of["tidak-lapor"]
-    assert [r for r in page.rows_of["kabupaten"] if "Kota Mataram" in r][0].endswith("Belum ada data")
+    assert next(r for r in page.rows_of["kabupaten"] if "Kota Mataram" in r).endswith("Belum ada data")
     assert "2 / 4" in page.text["ringkasan"]
 
 
@@ -219,7 +219,7 @@ def test_missing_warehouse_is_a_warehouse_error(tmp_path):
 
 def test_date_before_the_data_is_a_report_error(warehouse, tmp_path):
     # Before the first loaded date there is nothing to carry: the error names the covered range.
-    with pytest.raises(ReportError, match="mencakup 2018-04-03 s.d. 2018-04-12"):
+    with pytest.raises(ReportError, match=r"mencakup 2018-04-03 s\.d\. 2018-04-12"):
         write_report(warehouse, D - timedelta(days=30), tmp_path)
     assert not list(tmp_path.glob("laporan-*"))
 
@@ -243,5 +243,5 @@ def test_a_file_that_is_not_a_warehouse_is_a_warehouse_error(tmp_path):
     # Garbage bytes: WarehouseError naming the file, not a DuckDB traceback.
     bad = tmp_path / "bad.duckdb"
     bad.write_bytes(b"not a database" * 100)
-    with pytest.raises(WarehouseError, match="bad.duckdb"):
+    with pytest.raises(WarehouseError, match=r"bad\.duckdb"):
         write_report(bad, D, tmp_path)

@@ -4,8 +4,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from reports.cells import Col
 from reports.daily import write_report
-from reports.xlsx import Col, Writer
+from reports.xlsx import Writer
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
 SHEETS = [
@@ -32,7 +33,7 @@ def book(warehouse, tmp_path_factory):
 def records(ws) -> list[dict]:
     """Rows of a sheet keyed by its header."""
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)]
+    return [dict(zip(header, row, strict=False)) for row in ws.iter_rows(min_row=2, values_only=True)]
 
 
 def cells(ws, header: str) -> list:

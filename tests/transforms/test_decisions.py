@@ -72,7 +72,8 @@ def test_a_file_without_a_date_is_never_a_duplicate():
 
 
 def test_districts_and_dates_are_decided_apart():
-    # the same bytes for another date or another district are no duplicate; each group has its own current file
+    # the same bytes for another date or another district are no duplicate; each group has its own
+    # current file
     got = statuses(
         files(
             ("a", "x", "5201", D, 10, False),

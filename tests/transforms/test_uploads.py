@@ -14,14 +14,16 @@ from polars.testing import assert_frame_equal
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from contract.formats import angka as format_count
 from landing.records import records_of
-from transforms.uploads import ParsedUpload, format_count_expr, parse_uploads, unreadable_upload
+from transforms.cells import format_count_expr
+from transforms.uploads import ParsedUpload, parse_uploads, unreadable_upload
 
 TODAY = date(2018, 4, 20)
 HEADER = "kode_kecamatan;nama_kecamatan;wajib_ktp;sudah_rekam"
 
 
 def raw(text: str) -> pl.DataFrame:
-    """A raw cell table from `;`-separated lines as read_cells gives it (blank lines counted, empty cells null)."""
+    """A raw cell table from `;`-separated lines as read_cells gives it (blank lines counted, empty
+    cells null)."""
     lines = textwrap.dedent(text).strip("\n").split("\n")
     rows = [(n, line.split(";")) for n, line in enumerate(lines, 1) if line.strip(" ;")]
     width = max(len(cells) for _, cells in rows)
@@ -66,7 +68,7 @@ def test_clean_file_with_title_block_and_total_row():
         1;52.03.01;Praya;12.345;12.000;345;10;2;11.000;
         2;520302;Jonggat;9,876;9,800;76;0;0;9,700;aman
         JUMLAH;;;22.221;21.800;421;10;2;20.700;
-        """
+        """  # noqa: E501 (a header row as districts write it, kept whole)
     )
     assert parsed.tanggal == date(2018, 4, 12)
     assert parsed.findings.height == 0
@@ -433,7 +435,8 @@ def test_rows_carrying_different_dates():
 def test_rows_disagreeing_fall_back_to_title_date():
     # when the rows disagree, tanggal is the title's date
     parsed = parse(
-        f"Per tanggal 12 April 2018\ntanggal;{HEADER}\n12/04/2018;520301;Praya;10;5\n13/04/2018;520302;Jonggat;10;5"
+        f"Per tanggal 12 April 2018\ntanggal;{HEADER}\n"
+        "12/04/2018;520301;Praya;10;5\n13/04/2018;520302;Jonggat;10;5"
     )
     assert parsed.tanggal == date(2018, 4, 12)
     assert [r[4] for r in rules(parsed)] == ["tanggal_tidak_valid"]
@@ -569,14 +572,19 @@ def test_files_parsed_together_are_parsed_as_alone():
     # parse_uploads runs one pass over all the files' rows: sums, date agreement and row order
     # stay per file (a JUMLAH row adds only its own file's kecamatan, a date only its file's rows)
     texts = {
-        "a.csv": f"tanggal;{HEADER}\n2018-04-12;520301;Praya;10;5\n2018-04-12;520302;Jonggat;20;6\n;JUMLAH;;30;11",
-        "b.csv": f"tanggal;{HEADER}\n2018-04-11;527201;Rasanae Barat;7;1\n12/04/2018;527202;Mpunda;8;2\n;JUMLAH;;15;4",
+        "a.csv": (
+            f"tanggal;{HEADER}\n2018-04-12;520301;Praya;10;5\n2018-04-12;520302;Jonggat;20;6\n;JUMLAH;;30;11"
+        ),
+        "b.csv": (
+            f"tanggal;{HEADER}\n2018-04-11;527201;Rasanae Barat;7;1\n12/04/2018;527202;Mpunda;8;2\n"
+            ";JUMLAH;;15;4"
+        ),
         "c.csv": "no header here\n1;2;3",  # unreadable, between the others
         "d.csv": f"{HEADER}\n520301;Praya;10;x",  # a bad count; its date comes from nowhere
         "e.csv": f"{HEADER}\nJUMLAH;;0;0",  # no kecamatan row at all
     }
     together = parse_uploads([(name, records_of(raw(text))) for name, text in texts.items()], TODAY)
-    for (name, text), batch in zip(texts.items(), together):
+    for (name, text), batch in zip(texts.items(), together, strict=False):
         alone = parse(text, name=name)
         assert batch.tanggal == alone.tanggal, name
         assert_frame_equal(batch.rows, alone.rows)
