@@ -111,7 +111,7 @@ def set_password(path: Path, nama: str, sandi: str) -> None:
         if not changed:
             raise UsageError("akun tidak ada", nama=nama)
         con.execute("delete from sesi where akun = ?", [nama])
-        con.execute("delete from gagal_masuk where akun = ?", [nama])
+        con.execute("delete from percobaan_masuk where akun = ?", [nama])
 
 
 def listing(path: Path) -> list[dict]:

@@ -13,10 +13,12 @@ Where things live: routes per domain (portal.routes), guards (portal.guards), th
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -25,14 +27,17 @@ from contract.settings import Settings
 from portal import db, deliver, errors, upload
 from portal.checker import Checker
 from portal.routes import ROUTES
-from portal.security import BodyLimit, SecurityHeaders
+from portal.security import BodyLimit, Limits, SecurityHeaders
 from portal.state import Portal
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def build(settings: Settings, nightly_api: str | None = None) -> SecurityHeaders:
+def build(
+    settings: Settings, nightly_api: str | None = None, limits: Limits | None = None
+) -> SecurityHeaders:
     """The portal application for these settings (its database and staging folder created)."""
+    limits = limits or Limits()
     path = db.create(db.path_of(settings))
     staging = deliver.staging_of(path)
     deliver.prepare(settings.landing, staging)
@@ -59,7 +64,19 @@ def build(settings: Settings, nightly_api: str | None = None) -> SecurityHeaders
         exception_handlers=errors.HANDLERS,
         lifespan=lifespan,
     )
+    # A trailing slash is answered by errors.refused with a relative redirect: Starlette's own
+    # builds an absolute one from the Host header, which a client chooses.
+    app.router.redirect_slashes = False
     app.state.portal = portal
-    app.add_middleware(BodyLimit, upload_limit=upload.MAX_FILES * settings.upload_max_bytes + 1024 * 1024)
+    upload_limit = upload.MAX_FILES * settings.upload_max_bytes + 1024 * 1024
+    app.add_middleware(BodyLimit, upload_limit=upload_limit, limits=limits)
+    if hosts := trusted_hosts():
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     # Outside Starlette's own error handling, so that a 500 page carries the headers too.
     return SecurityHeaders(app)
+
+
+def trusted_hosts() -> list[str]:
+    """EKTP_PORTAL_HOSTS: the host names the portal answers to, comma-separated (`*.example.id`
+    allowed); unset, any (the portal then never puts the Host header into an answer)."""
+    return [h.strip() for h in os.environ.get("EKTP_PORTAL_HOSTS", "").split(",") if h.strip()]

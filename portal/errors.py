@@ -8,7 +8,8 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from contract.errors import EktpError
 from portal import guards
@@ -17,7 +18,10 @@ from portal.render import render
 log = logging.getLogger(__name__)
 
 
-async def refused(request: Request, exc: HTTPException) -> Response:
+async def refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and (slashless := _without_slash(request)):
+        return RedirectResponse(slashless, status_code=307)
     session = None
     with contextlib.suppress(EktpError):  # the error page of a database that cannot be opened
         session = await guards.session_of(request)
@@ -29,6 +33,19 @@ async def refused(request: Request, exc: HTTPException) -> Response:
         kode=exc.status_code,
         pesan=exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani.",
     )
+
+
+def _without_slash(request: Request) -> str | None:
+    """The relative address of this path without its trailing slash, when a route answers it
+    (never built from the Host header, which the client chooses)."""
+    path = request.url.path
+    if not path.endswith("/") or path == "/" or path.startswith("//"):
+        return None
+    scope = {**request.scope, "path": path.rstrip("/")}
+    if not any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+        return None
+    query = request.url.query
+    return scope["path"] + (f"?{query}" if query else "")
 
 
 async def unavailable(request: Request, exc: Exception) -> Response:

@@ -27,6 +27,10 @@ from portal.state import Portal
 log = logging.getLogger(__name__)
 MAX_FILES = 10  # per form submission
 CHECK_TIMEOUT = 300.0
+WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{kind}{n}" for kind in ("COM", "LPT") for n in [*"0123456789", "¹", "²", "³"]]
+)
 
 
 @dataclass
@@ -64,7 +68,7 @@ async def receive(f: UploadFile, limit: int) -> Received:
     """One sent file, hashed whole and judged by size, name and contents; its bytes are kept
     only when it goes to the inbox."""
     original = f.filename or ""
-    name = names.safe_name(original)
+    name = not_device(names.safe_name(original))
     digest, kept, size = hashlib.sha256(), bytearray(), 0
     while chunk := await f.read(1 << 20):
         digest.update(chunk)
@@ -78,10 +82,24 @@ async def receive(f: UploadFile, limit: int) -> Received:
     return Received(original, name, bytes(kept) if reason is None else b"", size, digest.hexdigest(), reason)
 
 
+def not_device(name: str) -> str:
+    """The name with a leading `_` when Windows would take it for a device (`CON.csv`,
+    `nul.csv`, `LPT1.csv`: a district copying the inbox to a Windows PC could not open it). The
+    name the office sent stays in the upload log."""
+    stem = name.split(".", 1)[0].rstrip(" ").upper()
+    return "_" + name if stem in WINDOWS_DEVICES else name
+
+
 def land(portal: Portal, kode: str, received: list[Received]) -> list[Received]:
+    """Each file into the inbox; one that cannot be written (a full disk) is refused with its
+    reason, and the files before and after it still land and are logged."""
     for r in received:
         if r.alasan is None:
-            r.berkas = deliver.deliver(portal.settings.landing, portal.staging, kode, r.nama, r.data)
+            try:
+                r.berkas = deliver.deliver(portal.settings.landing, portal.staging, kode, r.nama, r.data)
+            except OSError as exc:
+                log.error("berkas %s tidak dapat disimpan ke landing: %s", r.nama, exc)
+                r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
         r.data = b""  # the bytes are in the inbox now; keep the request's memory small
     return received
 

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
-from portal import accounts, pages, store
+from contract import formats
+from portal import accounts, pages, store, throttle
 from portal.state import Portal
 from reports.receipts import STATUS_ID
 
@@ -106,8 +107,20 @@ def province(portal: Portal, until: date) -> dict:
 
 
 def admin(portal: Portal) -> dict:
-    """Every account and the latest uploads of every district."""
+    """Every account, the login throttles and the latest uploads of every district."""
     return {
         "akun_daftar": accounts.listing(portal.db),
+        "pembatasan": [
+            {
+                **t,
+                "terakhir_teks": _moment(t["terakhir"]),
+                "sampai_teks": t["sampai"] and _moment(t["sampai"]),
+            }
+            for t in throttle.listing(portal.db)
+        ],
         "unggahan": [_upload_row(r) for r in store.latest(portal.db, LOG_SHOWN)],
     }
+
+
+def _moment(unix: float) -> str:
+    return formats.waktu(datetime.fromtimestamp(unix, UTC))

@@ -12,14 +12,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import accounts, auth, guards
+from portal import accounts, auth, guards, throttle
 from portal.accounts import Akun
+from portal.gate import Busy
 from portal.guards import everyone, guarded, public
 from portal.render import jam, render
 from portal.routes.common import set_cookie
 from portal.state import Portal
 
 log = logging.getLogger(__name__)
+BUSY = "Portal sedang memeriksa banyak sandi sekaligus. Coba lagi sebentar lagi."
 
 
 def home_of(akun: Akun) -> str:
@@ -60,20 +62,26 @@ async def login(request: Request) -> Response:
     nama = (guards.text(form.get("nama")) or "").strip().lower()[:100]
     sandi = guards.text(form.get("sandi")) or ""
     ip = guards.client_of(request)
-    until = await run_in_threadpool(auth.locked_until, portal.db, nama, ip)
-    if until is not None:
-        log.warning("masuk ditolak, terkunci sementara, dari %s", ip)
-        jam_buka = jam(datetime.fromtimestamp(until, UTC))
+    attempt = await run_in_threadpool(throttle.begin, portal.db, nama, ip)
+    if attempt.until is not None:
+        log.warning("masuk ditolak, dibatasi sementara, dari %s", ip)
+        jam_buka = jam(datetime.fromtimestamp(attempt.until, UTC))
         pesan = f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {jam_buka}."
         return _login_form(request, portal, 429, pesan, nama)
-    akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
+    try:
+        async with portal.gate.slot():
+            akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
+    except Busy:
+        await run_in_threadpool(throttle.abandoned, portal.db, attempt)
+        log.warning("masuk ditolak, pemeriksa sandi penuh, dari %s", ip)
+        return _login_form(request, portal, 429, BUSY, nama)
     if akun is None:
-        await run_in_threadpool(auth.failed, portal.db, nama, ip)
+        await run_in_threadpool(throttle.failed, portal.db, attempt)
         # a name that is no account may be a password typed in the wrong field: never logged
         known = await run_in_threadpool(accounts.get, portal.db, nama)
         log.warning("masuk gagal: %s dari %s", f"akun {nama}" if known else "nama akun tidak dikenal", ip)
         return _login_form(request, portal, 401, "Nama akun atau sandi salah.", nama)
-    await run_in_threadpool(auth.succeeded, portal.db, nama, ip)
+    await run_in_threadpool(throttle.succeeded, portal.db, attempt, nama, ip)
     token, _ = await run_in_threadpool(auth.start, portal.db, akun)
     log.info("masuk: akun %s (%s) dari %s", akun.nama, akun.peran, ip)
     response = RedirectResponse(home_of(akun), status_code=303)

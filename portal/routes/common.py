@@ -10,15 +10,22 @@ from starlette.responses import Response
 
 from portal.state import Portal
 
+# The pages show up to a fortnight before a date: a date near the ends of the calendar would
+# overflow; no e-KTP figure lies outside these.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
 
 def date_param(request: Request, name: str) -> date | None:
     value = request.query_params.get(name)
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        found = date.fromisoformat(value)
     except ValueError:
         raise HTTPException(400, "Tanggal harus berbentuk TTTT-BB-HH.") from None
+    if not EARLIEST <= found <= LATEST:
+        raise HTTPException(400, f"Tanggal harus antara {EARLIEST} dan {LATEST}.")
+    return found
 
 
 def attachment(filename: str) -> dict[str, str]:
