@@ -28,7 +28,6 @@ PublicHandler = Callable[[Request], Awaitable[Response]]
 REFUSED = "Akun Anda tidak berhak membuka halaman ini."
 CSRF_REFUSED = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
 FORM_FILES_REFUSED = f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus."
-_UNKNOWN = object()
 
 
 def portal_of(request: Request) -> Portal:
@@ -41,11 +40,12 @@ def client_of(request: Request) -> str:
 
 async def session_of(request: Request) -> auth.Session | None:
     """The request's live session, or None; looked up once, however many callers ask."""
-    session = getattr(request.state, "sesi", _UNKNOWN)
-    if session is _UNKNOWN:
-        session = request.state.sesi = await run_in_threadpool(
-            auth.current, portal_of(request).db, request.cookies.get(auth.SESSION_COOKIE)
-        )
+    if hasattr(request.state, "sesi"):
+        return request.state.sesi
+    session = await run_in_threadpool(
+        auth.current, portal_of(request).db, request.cookies.get(auth.SESSION_COOKIE)
+    )
+    request.state.sesi = session
     return session
 
 

@@ -75,6 +75,7 @@ async def receive(f: UploadFile, limit: int) -> Received:
         size += len(chunk)
         if len(kept) <= limit:
             kept += chunk
+    reason: str | None
     if size > limit:
         reason = f"berkas {render.ukuran(size)}, lebih besar dari batas {render.ukuran(limit)}"
     else:
