@@ -69,7 +69,8 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
     """A new account; a UsageError naming what is wrong (name, role, code, password, taken)."""
     if not NAME.match(nama):
         raise UsageError(
-            "nama akun harus 2-40 huruf kecil, angka, titik, garis bawah atau tanda minus, diawali huruf/angka",
+            "nama akun harus 2-40 huruf kecil, angka, titik, garis bawah atau tanda minus,"
+            " diawali huruf/angka",
             nama=nama,
         )
     if peran not in ROLES:
@@ -110,7 +111,7 @@ def set_password(path: Path, nama: str, sandi: str) -> None:
         if not changed:
             raise UsageError("akun tidak ada", nama=nama)
         con.execute("delete from sesi where akun = ?", [nama])
-        con.execute("delete from gagal_masuk where akun = ?", [nama])
+        con.execute("delete from percobaan_masuk where akun = ?", [nama])
 
 
 def listing(path: Path) -> list[dict]:

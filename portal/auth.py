@@ -1,13 +1,9 @@
-"""Sessions, CSRF tokens and login throttling.
+"""Sessions and CSRF tokens (login throttling: portal.throttle).
 
 A session is a random token in an HttpOnly, SameSite=Strict cookie; the database keeps only its
 SHA-256, so a copy of the database opens no session. Each session has its own CSRF token, which
 every form carries and every POST must present. The login form, before any session, carries a
 token that must equal a cookie of its own (double submit).
-
-Throttling: 5 failed logins for one account from one address within 15 minutes lock that pair for
-15 minutes from the last failure; 20 from any address lock the account itself (against a guesser
-who changes address). A locked login is refused before its password is looked at.
 """
 
 from __future__ import annotations
@@ -26,10 +22,6 @@ SESSION_COOKIE = "ektp_sesi"
 LOGIN_COOKIE = "ektp_masuk"
 IDLE_SECONDS = 2 * 3600  # a session unused this long ends
 LIFETIME_SECONDS = 12 * 3600  # and any session ends after a working day
-FAILURES_PER_ADDRESS = 5
-FAILURES_PER_ACCOUNT = 20
-WINDOW_SECONDS = 15 * 60
-LOCKOUT_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -92,40 +84,3 @@ def current(path: Path, token: str | None) -> Session | None:
 def end(path: Path, session: Session) -> None:
     with db.connect(path) as con:
         con.execute("delete from sesi where token_hash = ?", [session.token_hash])
-
-
-def locked_until(path: Path, nama: str, ip: str) -> float | None:
-    """Until when (Unix seconds) logins of `nama` from `ip` are refused, or None."""
-    now = time.time()
-    with db.connect(path) as con:
-        pair = _recent(con, "akun = ? and ip = ?", [nama, ip], now)
-        anywhere = _recent(con, "akun = ?", [nama], now)
-    until = [
-        times[0] + LOCKOUT_SECONDS
-        for times, limit in ((pair, FAILURES_PER_ADDRESS), (anywhere, FAILURES_PER_ACCOUNT))
-        if len(times) >= limit
-    ]
-    later = max(until, default=None)
-    return later if later and later > now else None
-
-
-def _recent(con, where: str, params: list, now: float) -> list[float]:
-    """Failure times within the window, newest first."""
-    rows = con.execute(
-        f"select pada from gagal_masuk where {where} and pada > ? order by pada desc",  # where: our constants
-        [*params, now - WINDOW_SECONDS],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def failed(path: Path, nama: str, ip: str) -> None:
-    """Record a failed login (and forget failures older than a day)."""
-    now = time.time()
-    with db.connect(path) as con:
-        con.execute("insert into gagal_masuk values (?, ?, ?)", [nama, ip, now])
-        con.execute("delete from gagal_masuk where pada < ?", [now - 86400])
-
-
-def succeeded(path: Path, nama: str, ip: str) -> None:
-    with db.connect(path) as con:
-        con.execute("delete from gagal_masuk where akun = ? and ip = ?", [nama, ip])

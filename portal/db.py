@@ -37,12 +37,18 @@ create table if not exists sesi (
     dipakai_pada real not null
 );
 
-create table if not exists gagal_masuk (
+-- Login attempts (portal.throttle): recorded before the password is checked; a running one
+-- (berjalan = 1) counts as a failure until it ends, a success is deleted.
+drop table if exists gagal_masuk;
+create table if not exists percobaan_masuk (
+    id integer primary key,
     akun text not null,                     -- the name typed, known or not
     ip text not null,
-    pada real not null
+    pada real not null,                     -- Unix seconds
+    berjalan integer not null default 0
 );
-create index if not exists gagal_masuk_akun on gagal_masuk (akun, pada);
+create index if not exists percobaan_masuk_akun on percobaan_masuk (akun, pada);
+create index if not exists percobaan_masuk_ip on percobaan_masuk (ip, pada);
 
 -- Every file sent through the portal: who, when, its bytes' hash and what the check said.
 create table if not exists unggahan (

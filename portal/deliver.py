@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from contract.errors import UsageError
@@ -21,7 +23,7 @@ from portal import names
 
 log = logging.getLogger(__name__)
 STAGING_PREFIX = ".unggah-"
-MAX_TRIES = 1000  # `rekap (1000).csv` is a district sending one name a thousand times
+NUMBERED = 100  # `rekap (2).csv` ... `rekap (100).csv`; after that a random mark, never a refusal
 STALE_SECONDS = 3600
 
 
@@ -70,14 +72,23 @@ def deliver(landing: Path, staging: Path, kabupaten: str, name: str, data: bytes
 
 
 def _link_unique(source: str, inbox: Path, name: str) -> str:
-    for n in range(1, MAX_TRIES + 1):
-        candidate = names.numbered(name, n)
+    """Link under the first free name: numbered while that is short work, then with a random
+    mark (a district sending one name a thousand times is served, not refused)."""
+    for candidate in _candidates(name):
         try:
             os.link(source, inbox / candidate)
             return candidate
         except FileExistsError:
             continue
-    raise UsageError("terlalu banyak berkas dengan nama yang sama; ganti nama berkas", nama=name)
+    raise AssertionError("unreachable: the candidates never end")
+
+
+def _candidates(name: str) -> Iterator[str]:
+    for n in range(1, NUMBERED + 1):
+        yield names.numbered(name, n)
+    while True:
+        ext = names.extension(name)
+        yield f"{name[: len(name) - len(ext)]} ({secrets.token_hex(4)}){ext}"
 
 
 def _write_all(fd: int, data: bytes) -> None:

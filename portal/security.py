@@ -1,4 +1,5 @@
-"""Two ASGI middlewares: the security headers every response carries, and a bound on request bodies.
+"""Two ASGI middlewares: the security headers every response carries, and a bound on request
+bodies (size and time); and the limits a client is held to (Limits, also read by the server).
 
 The Content-Security-Policy allows no script at all, styles only from the portal's own stylesheet
 (no inline style either), and forms that post only to the portal: a name or a cell that slipped
@@ -8,7 +9,14 @@ sandboxed) keeps it.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -49,24 +57,101 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-class BodyLimit:
-    """Refuses a POST whose declared body exceeds the limit (413) or declares none (411), before
-    reading it: uvicorn keeps a body to its Content-Length, so the declaration is the bound."""
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much a client may take: a request body's bytes (counted as they are read,
+    chunked or not), the wait for its next piece and its slowest average pace, the wait for a
+    request's headers (on a new or kept-alive connection), and how many connections at once."""
 
-    def __init__(self, app: ASGIApp, upload_limit: int) -> None:
+    body_idle_seconds: float = 30.0
+    body_min_bytes_per_second: float = 2048.0  # judged after body_grace_seconds
+    body_grace_seconds: float = 30.0
+    header_seconds: float = 20.0
+    keep_alive_seconds: float = 5.0
+    max_connections: int = 200
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTooSlow(Exception):
+    pass
+
+
+class BodyLimit:
+    """Bounds every request body by the bytes actually read (413), chunked or with any
+    Content-Length, and by time (408): a client that stops sending, or sends a byte now and then,
+    is cut off while the others go on. A client that disconnects mid-body ends its request
+    quietly (no error page, no traceback: it is gone)."""
+
+    def __init__(self, app: ASGIApp, upload_limit: int, limits: Limits) -> None:
         self.app = app
         self.upload_limit = upload_limit
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        length = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
         limit = self.upload_limit if scope["path"].endswith("/unggah") else FORM_LIMIT
-        if length is None or not length.isdigit():
+        if scope["method"] in ("GET", "HEAD"):
+            limit = 0
+        length = headers.get(b"content-length")
+        chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return await _refuse(send, 413, TOO_LARGE)
+        if length is None and not chunked and limit:
             return await _refuse(send, 411, "Permintaan tanpa panjang isi (Content-Length) tidak diterima.")
-        if int(length) > limit:
-            return await _refuse(send, 413, "Kiriman terlalu besar.")
-        await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, self._bounded(receive, limit), tracked)
+        except BodyTooLarge:
+            if not started:
+                await _refuse(send, 413, TOO_LARGE)
+        except BodyTooSlow:
+            log.warning("isi permintaan terlalu lambat dari %s; diputus", _client(scope))
+            if not started:
+                await _refuse(send, 408, "Kiriman terlalu lambat; sambungan diputus. Coba lagi.")
+        except ClientDisconnect:
+            log.info("klien memutus sambungan di tengah kiriman: %s %s", scope["method"], scope["path"])
+
+    def _bounded(self, receive: Receive, limit: int) -> Receive:
+        loop = asyncio.get_running_loop()
+        begun, read = loop.time(), 0
+        limits = self.limits
+
+        async def bounded() -> Message:
+            nonlocal read
+            try:
+                message = await asyncio.wait_for(receive(), limits.body_idle_seconds)
+            except TimeoutError:
+                raise BodyTooSlow from None
+            if message["type"] == "http.request":
+                read += len(message.get("body", b""))
+                if read > limit:
+                    raise BodyTooLarge
+                elapsed = loop.time() - begun
+                slow = read < limits.body_min_bytes_per_second * elapsed
+                if message.get("more_body") and elapsed > limits.body_grace_seconds and slow:
+                    raise BodyTooSlow
+            return message
+
+        return bounded
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "-"
+
+
+TOO_LARGE = "Kiriman terlalu besar."
 
 
 async def _refuse(send: Send, status: int, text: str) -> None:

@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from contract.errors import UsageError
 from contract.settings import Settings
 from portal.app import build
+from portal.security import Limits
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 30.0
@@ -34,14 +36,18 @@ def url_of(settings: Settings) -> str:
 
 @contextmanager
 def running(
-    settings: Settings, nightly_api: str | None = None, say: Callable[[str], None] = log.info
+    settings: Settings,
+    nightly_api: str | None = None,
+    say: Callable[[str], None] = log.info,
+    limits: Limits | None = None,
 ) -> Iterator[str]:
     """The portal answering on settings.portal_host:portal_port until the block ends; yields its URL.
 
     `nightly_api` (the Prefect API of `ektp serve`) shows the province's button that starts the
     nightly now; without it there is no button.
     """
-    app = build(settings, nightly_api)
+    limits = limits or Limits()
+    app = build(settings, nightly_api, limits)
     sock = _bind(settings.portal_host, settings.portal_port)
     config = uvicorn.Config(
         app,
@@ -54,6 +60,12 @@ def running(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
         timeout_graceful_shutdown=10,
+        # A client is held to limits (portal.security.Limits): headers within header_seconds,
+        # an idle kept-alive connection closed, connections beyond the cap answered 503.
+        http=_with_header_timeout(limits.header_seconds),
+        timeout_keep_alive=int(limits.keep_alive_seconds) or 1,
+        limit_concurrency=limits.max_connections,
+        h11_max_incomplete_event_size=16 * 1024,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="portal", daemon=True)
@@ -82,6 +94,38 @@ def serve_forever(settings: Settings, say: Callable[[str], None]) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     say("ektp portal: berhenti.")
+
+
+class _HeaderTimeout(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for a request's headers: a new connection, or
+    one kept alive after an answer, that has not sent a whole request head within
+    `header_seconds` is closed (uvicorn alone waits forever for a client that sends a byte now
+    and then: each byte cancels its keep-alive timer)."""
+
+    header_seconds = 20.0
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()
+
+    def _arm(self) -> None:
+        self.loop.call_later(self.header_seconds, self._expire, self.cycle)
+
+    def _expire(self, armed) -> None:
+        # still the request that was current when armed, and that one answered (or none yet):
+        # no new request head arrived in time
+        if self.transport.is_closing() or self.cycle is not armed:
+            return
+        if armed is None or armed.response_complete:
+            self.transport.close()
+
+
+def _with_header_timeout(seconds: float) -> type[H11Protocol]:
+    return type("HeaderTimeout", (_HeaderTimeout,), {"header_seconds": seconds})
 
 
 def _bind(host: str, port: int) -> socket.socket:

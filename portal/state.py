@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from contract.settings import Settings
 from portal.checker import Checker
+from portal.gate import Gate
 
 
 @dataclass
@@ -19,3 +20,4 @@ class Portal:
     checker: Checker
     nightly_api: str | None  # the Prefect API of `ektp serve`: the nightly button; None hides it
     kabupaten: dict[str, str]  # code -> name, the districts in scope
+    gate: Gate = field(default_factory=Gate)  # password hashes at once

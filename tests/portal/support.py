@@ -16,6 +16,7 @@ import httpx
 from contract import regions
 from contract.settings import Settings
 from portal import accounts, db
+from portal.security import Limits
 from portal.server import running
 from tests.flows.support import free_port
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, row, write
@@ -90,10 +91,12 @@ def run_nightly(settings: Settings, tanggal: date = D3) -> dict:
 
 
 @contextmanager
-def portal(settings: Settings, nightly_api: str | None = None, warm: bool = True):
+def portal(
+    settings: Settings, nightly_api: str | None = None, warm: bool = True, limits: Limits | None = None
+):
     """The portal on a free loopback port; yields its base URL (the checker warm when `warm`)."""
     settings = settings.with_flags(portal_port=free_port())
-    with running(settings, nightly_api=nightly_api, say=lambda _: None) as url:
+    with running(settings, nightly_api=nightly_api, say=lambda _: None, limits=limits) as url:
         if warm:
             wait_warm(url)
         yield url.rstrip("/")

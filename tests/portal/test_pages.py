@@ -64,7 +64,7 @@ def test_the_portal_receipt_is_the_receipt_of_ektp_check(world, base_url, monkey
         letters = [b.get(f"/kabupaten/5201/unggahan/{i}/tanda-terima.txt") for i in ids]
     assert documents[0].headers["content-disposition"] == f'attachment; filename="tanda-terima-{ids[0]}.json"'
     monkeypatch.setenv("EKTP_TODAY", TODAY.isoformat())
-    for document, text in zip(documents, letters):
+    for document, text in zip(documents, letters, strict=True):
         doc = document.json()
         assert (doc["kode_kabupaten"], doc["jumlah_berkas"]) == ("5201", 1)
         (r,) = doc["berkas"]

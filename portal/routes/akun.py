@@ -1,0 +1,119 @@
+"""Signing in and out, the home redirect and the health check."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from portal import accounts, auth, guards, throttle
+from portal.accounts import Akun
+from portal.gate import Busy
+from portal.guards import everyone, guarded, public
+from portal.render import jam, render
+from portal.routes.common import set_cookie
+from portal.state import Portal
+
+log = logging.getLogger(__name__)
+BUSY = "Portal sedang memeriksa banyak sandi sekaligus. Coba lagi sebentar lagi."
+
+
+def home_of(akun: Akun) -> str:
+    return "/provinsi" if akun.provinsi else f"/kabupaten/{akun.kode_kabupaten}"
+
+
+@public
+async def home(request: Request) -> Response:
+    session = await guards.session_of(request)
+    if session is None:
+        return RedirectResponse("/masuk", status_code=303)
+    return RedirectResponse(home_of(session.akun), status_code=303)
+
+
+@public
+async def login_page(request: Request) -> Response:
+    session = await guards.session_of(request)
+    if session is not None:
+        return RedirectResponse(home_of(session.akun), status_code=303)
+    return _login_form(request, guards.portal_of(request), 200)
+
+
+def _login_form(
+    request: Request, portal: Portal, status: int, pesan: str | None = None, nama: str = ""
+) -> Response:
+    token = auth.new_token()
+    response = render("masuk.html.j2", request, None, status=status, csrf=token, pesan=pesan, nama=nama)
+    set_cookie(response, portal, auth.LOGIN_COOKIE, token, max_age=3600)
+    return response
+
+
+@public
+async def login(request: Request) -> Response:
+    portal = guards.portal_of(request)
+    form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+    if not auth.same(request.cookies.get(auth.LOGIN_COOKIE), guards.text(form.get("csrf"))):
+        raise HTTPException(403, "Formulir masuk kedaluwarsa. Muat ulang halaman masuk lalu coba lagi.")
+    nama = (guards.text(form.get("nama")) or "").strip().lower()[:100]
+    sandi = guards.text(form.get("sandi")) or ""
+    ip = guards.client_of(request)
+    attempt = await run_in_threadpool(throttle.begin, portal.db, nama, ip)
+    if attempt.until is not None:
+        log.warning("masuk ditolak, dibatasi sementara, dari %s", ip)
+        jam_buka = jam(datetime.fromtimestamp(attempt.until, UTC))
+        pesan = f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {jam_buka}."
+        return _login_form(request, portal, 429, pesan, nama)
+    try:
+        async with portal.gate.slot():
+            akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
+    except Busy:
+        await run_in_threadpool(throttle.abandoned, portal.db, attempt)
+        log.warning("masuk ditolak, pemeriksa sandi penuh, dari %s", ip)
+        return _login_form(request, portal, 429, BUSY, nama)
+    if akun is None:
+        await run_in_threadpool(throttle.failed, portal.db, attempt)
+        # a name that is no account may be a password typed in the wrong field: never logged
+        known = await run_in_threadpool(accounts.get, portal.db, nama)
+        log.warning("masuk gagal: %s dari %s", f"akun {nama}" if known else "nama akun tidak dikenal", ip)
+        return _login_form(request, portal, 401, "Nama akun atau sandi salah.", nama)
+    await run_in_threadpool(throttle.succeeded, portal.db, attempt, nama, ip)
+    token, _ = await run_in_threadpool(auth.start, portal.db, akun)
+    log.info("masuk: akun %s (%s) dari %s", akun.nama, akun.peran, ip)
+    response = RedirectResponse(home_of(akun), status_code=303)
+    set_cookie(response, portal, auth.SESSION_COOKIE, token, max_age=auth.LIFETIME_SECONDS)
+    set_cookie(response, portal, auth.LOGIN_COOKIE, "", max_age=0)
+    return response
+
+
+@guarded(everyone)
+async def logout(request: Request, session: auth.Session) -> Response:
+    portal = guards.portal_of(request)
+    await guards.checked_form(request, session)
+    await run_in_threadpool(auth.end, portal.db, session)
+    response = RedirectResponse("/masuk", status_code=303)
+    set_cookie(response, portal, auth.SESSION_COOKIE, "", max_age=0)
+    return response
+
+
+@public
+async def health(request: Request) -> Response:
+    """For monitoring and tests: up, and whether the check is warm yet."""
+    warm = guards.portal_of(request).checker.warm.is_set()
+    return Response(
+        json.dumps({"status": "ok", "pemeriksa": "siap" if warm else "memanaskan"}),
+        media_type="application/json",
+    )
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/masuk", login_page, methods=["GET"]),
+    Route("/masuk", login, methods=["POST"]),
+    Route("/keluar", logout, methods=["POST"]),
+    Route("/sehat", health),
+]

@@ -1,0 +1,69 @@
+"""The province's pages: the districts × days grid, the daily reports and the nightly button."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from portal import auth, guards, nightly, pages, views
+from portal.guards import guarded, province
+from portal.render import render
+from portal.routes.common import attachment, date_param
+
+log = logging.getLogger(__name__)
+# A report is a self-contained page with its own inline styles and no script; it is served
+# sandboxed, so that whatever it holds cannot act as the portal.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@guarded(province)
+async def province_page(request: Request, session: auth.Session) -> Response:
+    portal = guards.portal_of(request)
+    until = date_param(request, "sampai") or portal.settings.yesterday
+    data = await run_in_threadpool(views.province, portal, until)
+    return render("provinsi.html.j2", request, session, **data, nightly=portal.nightly_api is not None)
+
+
+@guarded(province)
+async def report_list(request: Request, session: auth.Session) -> Response:
+    portal = guards.portal_of(request)
+    return render("laporan.html.j2", request, session, laporan=pages.reports(portal.settings))
+
+
+@guarded(province)
+async def report_file(request: Request, session: auth.Session) -> Response:
+    portal = guards.portal_of(request)
+    path = pages.report_file(portal.settings, request.path_params["nama"])
+    if path is None:
+        raise HTTPException(404, "Laporan tidak ditemukan.")
+    if path.suffix == ".html":
+        return FileResponse(
+            path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": REPORT_CSP}
+        )
+    return FileResponse(path, media_type=XLSX, headers=attachment(path.name))
+
+
+@guarded(province)
+async def start_nightly(request: Request, session: auth.Session) -> Response:
+    """Start the nightly now through its Prefect deployment (only under `ektp serve`)."""
+    portal = guards.portal_of(request)
+    if portal.nightly_api is None:
+        raise HTTPException(404, "Tombol ini hanya ada bila portal berjalan di bawah `ektp serve`.")
+    await guards.checked_form(request, session)
+    run = await run_in_threadpool(nightly.start, portal.nightly_api)
+    log.info("nightly dimulai dari portal oleh %s: flow run %s", session.akun.nama, run["nama"])
+    return render("nightly.html.j2", request, session, run=run)
+
+
+ROUTES = [
+    Route("/provinsi", province_page),
+    Route("/provinsi/laporan", report_list),
+    Route("/provinsi/laporan/{nama:str}", report_file),
+    Route("/provinsi/nightly", start_nightly, methods=["POST"]),
+]
