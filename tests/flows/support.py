@@ -6,7 +6,6 @@ import json
 import random
 import socket
 import threading
-import time
 from contextlib import contextmanager
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,15 +64,18 @@ class Webhook:
     def __init__(self, status: int = 200, delay: float = 0.0) -> None:
         self.status, self.delay = status, delay
         self.received: list[dict] = []
+        self.answered = threading.Event()  # set once it has answered a POST
+        self.release = threading.Event()  # ends a delay early (the test is done with it)
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.received.append({"type": self.headers["Content-Type"], "json": json.loads(body)})
-                time.sleep(hook.delay)
+                hook.release.wait(hook.delay)
                 self.send_response(hook.status)
                 self.end_headers()
+                hook.answered.set()
 
             def log_message(self, *args):
                 pass
@@ -89,5 +91,6 @@ class Webhook:
         try:
             yield self
         finally:
+            self.release.set()
             self.server.shutdown()
             self.server.server_close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from decimal import Decimal
 
 import pytest
@@ -44,9 +43,10 @@ def test_summary_is_posted_as_json():
 def test_a_failing_webhook_is_a_note_and_a_warning(make, caplog):
     with make().running() as hook:
         s = summary()
-        started = time.monotonic()
         assert notify.send_summary(s, hook.url, "nightly", timeout=0.5) is False
-        assert time.monotonic() - started < 2.5
+        # a slow receiver: the run gave up at its timeout, before the receiver answered
+        if hook.delay:
+            assert not hook.answered.is_set()
     (note,) = s.catatan
     assert note.startswith(f"notifikasi ke http://127.0.0.1:{hook.server.server_port} gagal: ")
     (record,) = [r for r in caplog.records if r.name == "flows.notify"]

@@ -26,6 +26,7 @@ import json, sys, time, duckdb
 path, seconds = sys.argv[1], float(sys.argv[2])
 held = duckdb.connect(path, read_only=True)  # an analyst's idle connection, open all along
 held.execute("select count(*) from progres_provinsi").fetchall()
+print("connected", flush=True)
 reads = errors = mismatches = 0
 end = time.time() + seconds
 while time.time() < end:
@@ -62,7 +63,7 @@ def test_readers_during_a_backfill(landing, tmp_path):
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(wh), "12"], stdout=subprocess.PIPE, text=True
     )
-    time.sleep(1.5)  # the reader is connected before the writer starts
+    assert reader.stdout.readline().strip() == "connected"  # before the writer starts
     # Twice, so that the writer swaps the file under the reader's open connection more than once.
     for _ in range(2):
         backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, wh))
