@@ -4,6 +4,7 @@ what the headers say drives the order, the partitions and the rows a run replace
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from pipeline import runs
 from tests.warehouse.test_incremental import REFERENCE, Landing, Upload, run_of
-from warehouse import asof, db, macros, marts, models, partitions, read, store
+from warehouse import asof, db, macros, marts, models, partitions, publish, read, store
 from warehouse.models import ModelError
 
 
@@ -152,3 +153,73 @@ def test_the_deadline_is_the_contract_s_nightly():
         macros.install(con)
         ((due,),) = con.execute("select batas_waktu(date '2018-04-12')").fetchall()
     assert due == datetime.fromisoformat("2018-04-13T02:00:00+08:00")
+
+
+NEW_MART = """-- One row per kabupaten and date a kecamatan reported: how many did (a mart added by a test).
+--
+-- key: kode_kabupaten, tanggal
+-- reads: progres_kecamatan
+-- refresh: by_kabupaten_tanggal
+-- partition: tanggal, kode_kabupaten
+with
+
+perubahan as (
+    select kode_kabupaten, dari from perubahan_mart
+),
+
+laporan as (
+    select tanggal, kode_kabupaten from progres_kecamatan
+),
+
+final as (
+    select laporan.tanggal, laporan.kode_kabupaten, count(*)::integer as kecamatan_lapor
+    from laporan
+    inner join perubahan using (kode_kabupaten)
+    where laporan.tanggal >= perubahan.dari
+    group by laporan.tanggal, laporan.kode_kabupaten
+)
+
+select * from final
+"""
+
+
+def _forget() -> None:
+    for cached in (read.sql, models.model, models.names, partitions.partitioned, asof.order):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def one_more_mart(tmp_path, monkeypatch):
+    """The tree's SQL and one more mart file: nothing else changes."""
+    tree = tmp_path / "sql"
+    shutil.copytree(read.SQL, tree)
+    (tree / "marts" / "lapor_kabupaten.sql").write_text(NEW_MART, encoding="utf-8")
+    for module in (read, models, marts, publish, store):
+        monkeypatch.setattr(module, "SQL", tree)
+    _forget()
+    yield
+    monkeypatch.undo()
+    _forget()
+
+
+def test_a_new_mart_is_one_sql_file(one_more_mart, tmp_path):
+    # built after what it reads, published in partitions, brought up to date by each run as a full
+    # rebuild would build it, with its as-of macro for analysts
+    assert marts.order().index("lapor_kabupaten") > marts.order().index("progres_kecamatan")
+    path = tmp_path / "baru.duckdb"
+    landing = Landing()
+    for run, uploads in enumerate(RUNS[:3]):
+        _apply(path, *run_of(landing, {landing.add(u) for u in uploads}), run)
+    expected = (
+        "select tanggal, kode_kabupaten, count(*)::integer from progres_kecamatan group by all order by all"
+    )
+    with read.connect(path) as con:
+        built = con.execute("select * from lapor_kabupaten order by all").fetchall()
+        assert built == con.execute(expected).fetchall()
+        assert len(built) > 3
+        assert broken_keys(con, ["lapor_kabupaten"]) == []
+        ((last,),) = con.execute("select max(berlaku_sejak) from riwayat_unggahan").fetchall()
+        as_of = con.execute("select * from lapor_kabupaten_per(?) order by all", [last]).fetchall()
+        assert as_of == built
+    months = {p.name.split(".")[0] for p in (publish.folder_of(path) / "lapor_kabupaten").glob("*.parquet")}
+    assert "2018-04" in months
