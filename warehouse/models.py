@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from graphlib import TopologicalSorter
 
@@ -67,7 +67,7 @@ class Model:
     reads: frozenset[str]
     refresh: str | None  # marts only
     partition: tuple[str, ...]  # marts only
-    code: str  # the SQL without its comments
+    code: str = field(repr=False)  # the SQL without its comments
 
     @property
     def path(self) -> str:
@@ -148,6 +148,8 @@ def model(kind: str, name: str) -> Model:
     """The model `kind/name`, its header read and checked against its SQL."""
     text = sql(f"{kind}/{name}")
     try:
+        if not _IDENTIFIER.match(name):
+            raise ModelError("a model's file name is its relation's name: lower case, digits, _")
         fields = header(text)
         if missing := _REQUIRED[kind] - fields.keys():
             raise ModelError(f"header lacks {sorted(missing)}")
