@@ -39,3 +39,11 @@ def write_atomic(path: Path | str, data: bytes | str) -> None:
         temporary.unlink(missing_ok=True)
         raise
     fsync(path.parent)
+
+
+def replace(temporary: Path | str, path: Path | str) -> None:
+    """Put a file written and closed beside `path` (by DuckDB, a library) in its place: fsynced,
+    renamed over `path`, then the folder fsynced, as write_atomic does with bytes."""
+    fsync(temporary)
+    os.replace(temporary, path)
+    fsync(Path(path).parent)

@@ -24,7 +24,7 @@ from pipeline.batch import Batch, Upload
 from reports import receipts as receipt_docs
 from transforms import ledger
 from transforms.decisions import decide
-from warehouse import journal, marts, read, store, tercatat
+from warehouse import db, journal, marts, read, store, tercatat
 
 
 def new_run_id() -> str:
@@ -195,16 +195,15 @@ def write(
     re-read files whose bytes did not change (runs.restated)."""
     now = datetime.now(UTC)
     con = session.con
-    con.execute("begin")
-    if stats is not None and stats.height:
-        store.restat(con, stats)
-    findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
-    unggahan, kualitas, retired = store_decisions(
-        con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed
-    )
-    owe_receipts(con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now)
-    tercatat.remember_arrivals(con, arrivals_of(waiting), files)
-    con.execute("commit")
+    with db.transaction(con):
+        if stats is not None and stats.height:
+            store.restat(con, stats)
+        findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
+        unggahan, kualitas, retired = store_decisions(
+            con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed
+        )
+        owe_receipts(con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now)
+        tercatat.remember_arrivals(con, arrivals_of(waiting), files)
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
 
@@ -291,24 +290,22 @@ def refresh(
     files that wait, and a scope the operator changed (its regions, every mart rebuilt over them);
     one transaction."""
     con = session.con
-    con.execute("begin")
-    store.restat(con, stats)
-    tercatat.remember_arrivals(
-        con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
-    )
-    if session.scope_changed:
-        store.load_reference(con, reference)
-        marts.refresh(con)
-    con.execute("commit")
+    with db.transaction(con):
+        store.restat(con, stats)
+        tercatat.remember_arrivals(
+            con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
+        )
+        if session.scope_changed:
+            store.load_reference(con, reference)
+            marts.refresh(con)
 
 
 def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:
     """Every mart rebuilt whole from the stored figures (`ektp rebuild-marts`); one transaction."""
     con = session.con
-    con.execute("begin")
-    store.load_reference(con, reference)
-    marts.refresh(con)
-    con.execute("commit")
+    with db.transaction(con):
+        store.load_reference(con, reference)
+        marts.refresh(con)
 
 
 def history_warnings(

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from contract.dates import NIGHTLY_HOUR, WITA
 from contract.settings import Settings
 from warehouse import read
 
@@ -32,12 +31,6 @@ def _rows(settings: Settings, name: str, **params: object) -> list[dict] | None:
         return None
     with read.connect(settings.warehouse) as con:
         return read.rows(con, name, **params)
-
-
-def on_time_seconds() -> int:
-    """Seconds from a date's midnight UTC to the nightly that reports it (02:00 WITA the next day)."""
-    offset = datetime(2018, 1, 1, tzinfo=WITA).utcoffset()
-    return int((timedelta(days=1, hours=NIGHTLY_HOUR) - offset).total_seconds())
 
 
 def kecamatan(settings: Settings, kabupaten: str, tanggal: date) -> list[dict] | None:
@@ -74,7 +67,6 @@ def grid(settings: Settings, until: date, days: int = GRID_DAYS) -> Grid | None:
         provinsi=settings.report_provinsi,
         dari=start,
         sampai=until,
-        batas_detik=on_time_seconds(),
     )
     if rows is None:
         return None

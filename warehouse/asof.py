@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
-from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
@@ -29,81 +28,75 @@ import duckdb
 from contract.dates import WITA
 from contract.errors import ReportError, WarehouseError
 from contract.formats import waktu as as_text
-from warehouse import marts
-from warehouse.read import sql
+from warehouse import macros, marts, models
 
-# The stored tables that change with the decisions; the reference (wilayah_*) does not.
-TABLES = ("riwayat_unggahan", "unggahan", "kualitas_data", "riwayat_kecamatan")
 JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
-_REFERENCE = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
-_COMMENT = re.compile(r"--[^\n]*")
-_CTE = re.compile(
-    r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*(?:(?:not\s+)?materialized\s*)?\(",
-    re.IGNORECASE | re.MULTILINE,
+# A relation named after from/join (not a call: a table macro is given a CTE, never a relation).
+_RELATION = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
+_CALL_ARGUMENT = re.compile(
+    r"\b(?:from|join)\s+[a-z_][a-z0-9_]*\s*\(\s*([a-z_][a-z0-9_]*)\s*[,)]", re.IGNORECASE
 )
+
+
+def tables() -> tuple[str, ...]:
+    """The stored tables that change with the decisions, one file each under sql/asof/ (the
+    reference, wilayah_*, does not change)."""
+    return models.names("asof")
 
 
 def names() -> list[str]:
     """Every relation that has a state at T: the journal-backed tables, then the marts."""
-    return [*TABLES, *marts.names()]
+    return [*tables(), *marts.names()]
 
 
-def source(name: str) -> str:
+def model(name: str) -> models.Model:
     """The SQL that gives `name` at T, over the other relations at T."""
-    return sql(f"asof/{name}") if name in TABLES else sql(f"marts/{name}")
-
-
-def code(name: str) -> str:
-    """`source(name)` without its comments."""
-    return _COMMENT.sub("", source(name))
-
-
-def named(name: str) -> set[str]:
-    """Every relation or CTE `name`'s SQL reads from."""
-    return {m.lower() for _, m in _REFERENCE.findall(code(name))}
+    return models.model("asof" if name in tables() else "marts", name)
 
 
 def reads(name: str) -> set[str]:
     """The relations at T that `name`'s SQL reads; a table's own name there is the stored table."""
-    return named(name) & set(names()) - {name}
+    return set(model(name).reads & set(names())) - {name}
 
 
 @cache
 def order() -> list[str]:
     """Every relation after the relations it reads."""
-    return list(TopologicalSorter({n: reads(n) for n in names()}).static_order())
-
-
-def ctes(name: str) -> set[str]:
-    """The names of the CTEs `name`'s SQL defines."""
-    return {c.lower() for c in _CTE.findall(code(name))}
+    return models.order(model(n) for n in names())
 
 
 def tables_read() -> frozenset[str]:
-    """Every stored relation that some relation at T reads (what its SQL names and does not define)."""
-    return frozenset(r for n in names() for r in named(n) - ctes(n))
+    """Every stored relation that some relation at T reads (what the headers declare)."""
+    return frozenset(r for n in names() for r in model(n).reads)
 
 
 def macro(name: str) -> str:
     """`create or replace macro <name>_per(waktu)`: `name` at T, reading the other relations at T."""
-    text = source(name)
+    code = model(name).code
     # A CTE named like a relation is refused: `from x` after it means the CTE, so the rewrite below
     # would change the SQL's meaning; and DuckDB expands a macro inside its caller's CTE scope, so
     # the macro of another relation reading table x would read the caller's CTE x instead.
-    if clash := ctes(name) & (tables_read() | set(names())):
+    if clash := models.ctes(code) & (tables_read() | set(names())):
         raise WarehouseError(
             "CTE bernama seperti relasi gudang data; ganti namanya", sql=name, cte=sorted(clash)
         )
     reads_at_t = reads(name)
+    # `from laporan_terakhir(x, ...)` cannot read x at T: the macro is given a CTE, never a relation.
+    if passed := {a.lower() for a in _CALL_ARGUMENT.findall(code)} & reads_at_t:
+        raise WarehouseError(
+            "relasi gudang data diberikan langsung ke makro tabel; berikan CTE",
+            sql=name,
+            relasi=sorted(passed),
+        )
 
-    def at_t(match: re.Match) -> str:
+    def at_t(match: re.Match[str]) -> str:
         keyword, relation = match.groups()
         return f"{keyword} {relation}_per(waktu)" if relation.lower() in reads_at_t else match.group(0)
 
-    body = _REFERENCE.sub(at_t, text).replace("$waktu", "waktu")
+    body = _RELATION.sub(at_t, code).replace("$waktu", "waktu")
     # A mart's SQL computes the rows `perubahan_mart` names: at T, all of them.
     body = re.sub(rf"\b{marts.CHANGES}\b", marts.EVERYTHING, body)
-    return f"create or replace macro {name}_per(waktu) as table\n{body}"
+    return f"create or replace macro {name}_per(waktu) as table\n{body.strip()}"
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
@@ -121,6 +114,7 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
         con.execute("attach ? as gudang (read_only)", [str(path)])
         # Unqualified names: this connection's own tables (the state at T) first, then the warehouse.
         con.execute("set search_path = 'memory.main,gudang.main'")
+        macros.install(con)
     except duckdb.Error as exc:
         con.close()
         raise WarehouseError(
@@ -134,43 +128,29 @@ def journal_start(con: duckdb.DuckDBPyConnection) -> datetime | None:
     found = con.execute(
         "select diterapkan_pada from gudang.schema_migrations where versi = ?", [JOURNAL_MIGRATION]
     ).fetchall()
-    return found[0][0] if found else None
+    start: datetime | None = found[0][0] if found else None
+    return start
 
 
 def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:
     """The decision time of run `run_id`, or None when the journal has no decision of it."""
-    return con.execute(
+    ((decided,),) = con.execute(
         "select max(berlaku_sejak) from gudang.riwayat_unggahan where dicatat_oleh = ?", [run_id]
-    ).fetchall()[0][0]
+    ).fetchall()
+    when: datetime | None = decided
+    return when
 
 
 @contextmanager
 def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection whose relations are the warehouse as known on `t` (a time, WITA when naive; or a run id)."""
+    """A connection whose relations are the warehouse as known on `t` (a time, WITA when naive; or a
+    run id)."""
     con = _attach(path)
     try:
-        start = journal_start(con)
-        if start is None:
-            raise ReportError(
-                "gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali",
-                warehouse=path,
-            )
-        if isinstance(t, str):
-            run = t
-            t = run_time(con, run)
-            if t is None:
-                raise ReportError(f"run {run} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
-        elif t.tzinfo is None:
-            t = t.replace(tzinfo=WITA)  # a wall-clock time is the offices' (as on the command line)
-        if t < start:
-            raise ReportError(
-                f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "
-                f"angka sebagaimana diketahui pada {as_text(t)} tidak dapat disusun ulang",
-                warehouse=path,
-            )
+        when = _moment(con, path, t)
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
         for name in order():
-            con.execute(f"create table memory.main.{name} as {source(name)}", _params(name, t))  # name: ours
+            con.execute(f"create table memory.main.{name} as {model(name).code}", _params(name, when))  # ours
         yield con
     except duckdb.Error as exc:
         raise WarehouseError(
@@ -180,6 +160,32 @@ def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection
         con.close()
 
 
-def _params(name: str, t: datetime) -> dict:
+def _moment(con: duckdb.DuckDBPyConnection, path: Path, t: datetime | str) -> datetime:
+    """The moment `t` names (a time, WITA when naive; or a run id), refused before the journal."""
+    start = journal_start(con)
+    if start is None:
+        raise ReportError(
+            "gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali",
+            warehouse=path,
+        )
+    if isinstance(t, str):
+        found = run_time(con, t)
+        if found is None:
+            raise ReportError(f"run {t} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
+        when = found
+    elif t.tzinfo is None:
+        when = t.replace(tzinfo=WITA)  # a wall-clock time is the offices' (as on the command line)
+    else:
+        when = t
+    if when < start:
+        raise ReportError(
+            f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "
+            f"angka sebagaimana diketahui pada {as_text(when)} tidak dapat disusun ulang",
+            warehouse=path,
+        )
+    return when
+
+
+def _params(name: str, t: datetime) -> dict[str, object]:
     """DuckDB refuses a parameter the statement does not use: pass T only where the SQL reads it."""
-    return {"waktu": t} if "$waktu" in code(name) else {}
+    return {"waktu": t} if "$waktu" in model(name).code else {}

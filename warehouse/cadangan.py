@@ -9,14 +9,14 @@ is, and put at the warehouse path it becomes the warehouse again (the writer con
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
+from contract import files
 from contract.errors import UsageError, WarehouseError
-from warehouse import publish, store
+from warehouse import db, publish, store
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,7 @@ def write(warehouse: Path, out: Path, progress: Callable[[str], None] = lambda t
         ) from exc
     finally:
         con.close()
-    publish.fsync(temporary)
-    os.replace(temporary, out)
-    publish.fsync(out.parent)
+    files.replace(temporary, out)
     return copied
 
 
@@ -71,36 +69,18 @@ def _check(warehouse: Path, out: Path) -> None:
 
 def _copy(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) -> list[str]:
     """Every relation of the catalog as a table, except the views the migrations made again."""
-    relations = [
-        r
-        for (r,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'terbit'"
-            " union select view_name from duckdb_views() where database_name = 'terbit' and not internal order by 1"
-        ).fetchall()
-    ]
-    views = {
-        v
-        for (v,) in con.execute(
-            "select view_name from duckdb_views() where database_name = 'gudang'"
-        ).fetchall()
-    }
-    tables = {
-        t
-        for (t,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'gudang'"
-        ).fetchall()
-    }
+    relations = sorted(db.relations(con, "terbit"))
+    views, tables = db.views(con, "gudang"), db.tables(con, "gudang")
     copied = []
-    con.execute("begin")
-    for name in relations:
-        if name in views or name == "schema_migrations":
-            continue
-        progress(name)
-        if name in tables:
-            con.execute(f'delete from gudang.main."{name}"')
-            con.execute(f'insert into gudang.main."{name}" by name select * from terbit.main."{name}"')
-        else:
-            con.execute(f'create table gudang.main."{name}" as select * from terbit.main."{name}"')
-        copied.append(name)
-    con.execute("commit")
+    with db.transaction(con):
+        for name in relations:
+            if name in views or name == "schema_migrations":
+                continue
+            progress(name)
+            if name in tables:
+                con.execute(f'delete from gudang.main."{name}"')
+                con.execute(f'insert into gudang.main."{name}" by name select * from terbit.main."{name}"')
+            else:
+                con.execute(f'create table gudang.main."{name}" as select * from terbit.main."{name}"')
+            copied.append(name)
     return copied

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from warehouse import partitions
+from warehouse import db, partitions
 from warehouse.read import sql
 
 VALID = ("loaded", "superseded")
@@ -19,11 +19,8 @@ def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
     gone = files.filter(~pl.col("status").is_in(VALID)).select("file", "sha256")
     if gone.is_empty():
         return
-    con.register("berkas_gugur", gone)
-    try:
+    with db.registered(con, berkas_gugur=gone):
         con.execute(sql("riwayat/arsipkan_angka"))
-    finally:
-        con.unregister("berkas_gugur")
     partitions.mark(
         con,
         ("arsip_riwayat_kecamatan",),

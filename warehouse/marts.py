@@ -1,46 +1,58 @@
-"""The analysts' relations, one SQL file each under warehouse/sql/marts/, built in the order
-their own SQL gives: a mart that reads another is built after it (as dbt orders by `ref()`).
+"""The analysts' relations, one SQL file each under warehouse/sql/marts/, built in the order their
+headers give: a mart that reads another is built after it (warehouse.models, as dbt orders by `ref()`).
 
 A run brings them up to date incrementally: each mart's SQL computes the rows of the kabupaten and
 dates named in `perubahan_mart` (kode_kabupaten, dari: every row dated on or after dari), and only
-those rows are replaced. A run names the kabupaten and dates it decided files of; when it moves the
-first or latest date the spines run between, it names every kabupaten from where the spine moved, or
-rebuilds everything. A full rebuild (`ektp rebuild-marts`) names every kabupaten from the first day.
+the rows its header's `refresh` names are replaced (DELETES). A run names the kabupaten and dates it
+decided files of; when it moves the first or latest date the spines run between, it names every
+kabupaten from where the spine moved, or rebuilds everything. A full rebuild (`ektp rebuild-marts`)
+names every kabupaten from the first day.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from graphlib import TopologicalSorter
 
 import duckdb
 import polars as pl
 
-from warehouse import partitions
+from warehouse import db, macros, models, partitions
 from warehouse.read import SQL, sql
 
-_READS = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
-CHANGES = "perubahan_mart"  # the relation each mart's SQL reads its kabupaten and dates from
+CHANGES = models.CHANGES  # the relation each mart's SQL reads its kabupaten and dates from
 FIRST_DAY = date(1, 1, 1)
 # The same relation for a full rebuild, as a query (the analysts' macros of warehouse.asof embed it).
 EVERYTHING = f"(select kode_kabupaten, date '{FIRST_DAY.isoformat()}' as dari from wilayah_kabupaten)"
+# The rows of `{mart}` a run replaces, per `refresh` of the header (models.REFRESH); mart: ours.
+DELETES = {
+    "by_kabupaten_tanggal": (
+        "delete from {mart} using perubahan_mart as p"
+        " where {mart}.kode_kabupaten = p.kode_kabupaten and {mart}.tanggal >= p.dari"
+    ),
+    "by_provinsi_tanggal": (
+        "delete from {mart} using (select left(kode_kabupaten, 2) as kode_provinsi, min(dari) as dari"
+        " from perubahan_mart group by 1) as p"
+        " where {mart}.kode_provinsi = p.kode_provinsi and {mart}.tanggal >= p.dari"
+    ),
+    "by_kabupaten": "delete from {mart} where kode_kabupaten in (select kode_kabupaten from perubahan_mart)",
+    "full": "delete from {mart}",
+}
+_DATED = ("by_kabupaten_tanggal", "by_provinsi_tanggal")  # replace rows from a date on only
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in (SQL / "marts").glob("*.sql"))
+    return list(models.names("marts"))
 
 
 def reads(mart: str) -> set[str]:
     """The other marts that `mart`'s SQL reads."""
-    found = {m.lower() for m in _READS.findall(sql(f"marts/{mart}"))}
-    return (found & set(names())) - {mart}
+    return set(models.model("marts", mart).reads & set(names())) - {mart}
 
 
 def order() -> list[str]:
     """Every mart after the marts it reads."""
-    return list(TopologicalSorter({m: reads(m) for m in names()}).static_order())
+    return models.order(models.every("marts"))
 
 
 @dataclass(frozen=True)
@@ -77,9 +89,10 @@ def changes(groups: pl.DataFrame, before: Bounds, after: Bounds, kabupaten: list
         if a is not None and (b is None or a > b)
     ]
     if grown:
-        if any(b is None for b in grown):
+        known = [b for b in grown if b is not None]
+        if len(known) < len(grown):
             return None
-        spine = pl.DataFrame({"kode_kabupaten": kabupaten, "dari": min(grown) + timedelta(days=1)})
+        spine = pl.DataFrame({"kode_kabupaten": kabupaten, "dari": min(known) + timedelta(days=1)})
         dari = pl.concat([dari, spine]).group_by("kode_kabupaten").agg(pl.col("dari").min())
     return dari.sort("kode_kabupaten")
 
@@ -95,48 +108,40 @@ def _moved_back(before: Bounds, after: Bounds) -> bool:
 def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = None) -> None:
     """Bring every mart up to date for `perubahan` (kode_kabupaten, dari), or rebuild every one
     (None); then store the analysts' macros over them (the caller holds the transaction)."""
+    macros.install(con)
     full = perubahan is None or not _built(con)
-    if full:
+    if full or perubahan is None:
         con.execute(f"create or replace temp table {CHANGES} as select * from {EVERYTHING}")
+        since = None
     else:
         con.execute(f"create or replace temp table {CHANGES} (kode_kabupaten varchar, dari date)")
-        con.register("perubahan_df", perubahan.select("kode_kabupaten", "dari"))
-        con.execute(f"insert into {CHANGES} select * from perubahan_df")
-        con.unregister("perubahan_df")
+        with db.registered(con, perubahan_df=perubahan.select("kode_kabupaten", "dari")):
+            con.execute(f"insert into {CHANGES} select * from perubahan_df")
+        first = perubahan["dari"].min()
+        since = first if isinstance(first, date) else None  # None: no kabupaten named
     try:
-        since = None if full else perubahan["dari"].min()
         for mart in order():
-            if full:
-                con.execute(
-                    f"create or replace table {mart} as {sql('marts/' + mart)}"
-                )  # mart: a file name of ours
-            else:
-                con.execute(_delete(mart))
-                con.execute(f"insert into {mart} by name {sql('marts/' + mart)}")
-            if since is not None or full:
-                partitions.mark_table(con, mart, since)
+            _refresh(con, models.model("marts", mart), full, since)
     finally:
         con.execute(f"drop table if exists {CHANGES}")
     for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
         con.execute(sql(f"macros/{macro}"))
 
 
+def _refresh(con: duckdb.DuckDBPyConnection, mart: models.Model, full: bool, since: date | None) -> None:
+    """One mart built whole, or its rows of `perubahan_mart` replaced (from `since` on, the earliest
+    date named); its partitions marked."""
+    if full:
+        con.execute(f"create or replace table {mart.name} as {mart.code}")  # name: a file of ours
+        partitions.mark_table(con, mart.name)
+        return
+    assert mart.refresh is not None  # models.model requires it of a mart
+    con.execute(DELETES[mart.refresh].format(mart=mart.name))
+    con.execute(f"insert into {mart.name} by name {mart.code}")
+    if since is not None:  # None: nothing was named, nothing changed
+        partitions.mark_table(con, mart.name, since if mart.refresh in _DATED else None)
+
+
 def _built(con: duckdb.DuckDBPyConnection) -> bool:
     """Every mart exists (a new warehouse has none yet: its first refresh builds them whole)."""
-    tables = {
-        t
-        for (t,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database()"
-        ).fetchall()
-    }
-    return set(names()) <= tables
-
-
-def _delete(mart: str) -> str:
-    """The statement that removes the rows `perubahan_mart` names from `mart`."""
-    if mart == "progres_provinsi":  # keyed by province: its kabupaten's earliest date
-        return (
-            f"delete from {mart} using (select left(kode_kabupaten, 2) as kode_provinsi, min(dari) as dari"
-            f" from {CHANGES} group by 1) as p where {mart}.kode_provinsi = p.kode_provinsi and {mart}.tanggal >= p.dari"
-        )
-    return f"delete from {mart} using {CHANGES} as p where {mart}.kode_kabupaten = p.kode_kabupaten and {mart}.tanggal >= p.dari"
+    return set(names()) <= db.tables(con)

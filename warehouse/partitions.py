@@ -9,26 +9,33 @@ publication leaves the marks for the next run to publish.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 import duckdb
 import polars as pl
 
-# Table -> the order of its rows inside a partition (what analysts' filters are pruned by).
-PARTITIONED = {
+from warehouse import db, models
+
+# The tables the migrations make -> the order of their rows inside a partition (what analysts'
+# filters are pruned by). A mart's order is its header's `partition` (warehouse.models).
+STORED = {
     "unggahan": "file, sha256",
     "kualitas_data": "file, sha256, baris",
     "riwayat_kecamatan": "kode_kecamatan, tanggal, file",
     "riwayat_unggahan": "file, sha256, berlaku_sejak",
     "riwayat_temuan": "file, sha256, run_id, baris",
     "arsip_riwayat_kecamatan": "kode_kecamatan, tanggal, file",
-    "progres_kecamatan": "kode_kecamatan, tanggal",
-    "progres_kabupaten": "tanggal, kode_kabupaten",
-    "progres_provinsi": "tanggal, kode_provinsi",
-    "mutu_kabupaten": "tanggal, kode_kabupaten",
 }
 NO_DATE = "tanpa-tanggal"
 SCHEMA = "_skema"  # a partition of no rows, so that a table without data still has its columns
 MONTH = f"coalesce(strftime(tanggal, '%Y-%m'), '{NO_DATE}')"
+
+
+@cache
+def partitioned() -> dict[str, str]:
+    """Every table published in monthly partitions -> the order of its rows inside one."""
+    marts = {m.name: ", ".join(m.partition) for m in models.every("marts")}
+    return {**STORED, **marts}
 
 
 def condition(month: str) -> str:
@@ -52,15 +59,12 @@ def mark(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str], mo
         schema={"tabel": pl.String, "bulan": pl.String},
         orient="row",
     )
-    con.register("kotor_df", pairs)
-    try:
+    with db.registered(con, kotor_df=pairs):
         con.execute("insert into bagian_kotor select * from kotor_df except select * from bagian_kotor")
-    finally:
-        con.unregister("kotor_df")
 
 
 def mark_from(
-    con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params: list | None = None
+    con: duckdb.DuckDBPyConnection, table: str, where: str = "true", params: list[object] | None = None
 ) -> None:
     """Mark every partition of `table` that holds a row matching `where`."""
     con.execute(
@@ -78,26 +82,24 @@ def mark_table(con: duckdb.DuckDBPyConnection, table: str, since: date | None = 
         con, table, "tanggal >= ?" if since is not None else "true", [since] if since is not None else []
     )
     con.execute(
-        "insert into bagian_kotor select tabel, bulan from bagian where tabel = ? and bulan >= ? and bulan <> ?"
-        " except select * from bagian_kotor",
+        "insert into bagian_kotor select tabel, bulan from bagian"
+        " where tabel = ? and bulan >= ? and bulan <> ? except select * from bagian_kotor",
         [table, start, SCHEMA],
     )
 
 
 def mark_all(con: duckdb.DuckDBPyConnection) -> None:
     """Every partition of every table, and every one already published (emptied ones disappear)."""
-    for table in PARTITIONED:
+    for table in partitioned():
         if exists(con, table):
             mark_from(con, table)
     con.execute(
-        "insert into bagian_kotor select tabel, bulan from bagian where bulan <> ? except select * from bagian_kotor",
+        "insert into bagian_kotor select tabel, bulan from bagian where bulan <> ?"
+        " except select * from bagian_kotor",
         [SCHEMA],
     )
 
 
 def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() and table_name = ?",
-        [table],
-    ).fetchall()
-    return found == [(1,)]
+    """The table is in the current database."""
+    return db.has_table(con, table)

@@ -27,15 +27,16 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from contract import files
 from contract.formats import angka
-from warehouse import asof, marts
-from warehouse.partitions import PARTITIONED, SCHEMA, condition, exists
+from warehouse import asof, db, macros, marts
+from warehouse.partitions import SCHEMA, condition, exists, partitioned
 from warehouse.read import SQL, sql
 
 log = logging.getLogger(__name__)
@@ -71,20 +72,19 @@ def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     ):
         return  # nothing changed since the last publication (its catalog may still be missing)
     number = last_number(con) + 1
-    con.execute("begin")
-    for table, month in con.execute("select tabel, bulan from bagian_kotor order by 1, 2").fetchall():
-        _export(con, folder, table, month, number)
-    for table in stale:
-        _export_schema(con, folder, table, number)
-    con.execute("delete from bagian_kotor")
-    con.execute("insert into terbitan values (?, now())", [number])
-    con.execute("commit")
+    with db.transaction(con):
+        for table, month in con.execute("select tabel, bulan from bagian_kotor order by 1, 2").fetchall():
+            _export(con, folder, table, month, number)
+        for table in stale:
+            _export_schema(con, folder, table, number)
+        con.execute("delete from bagian_kotor")
+        con.execute("insert into terbitan values (?, now())", [number])
 
 
 def last_number(con: duckdb.DuckDBPyConnection) -> int:
     """The writer's last publication (0 before the first)."""
     ((last,),) = con.execute("select coalesce(max(nomor), 0) from gudang.main.terbitan").fetchall()
-    return last
+    return int(last)
 
 
 def published_number(warehouse: Path) -> int | None:
@@ -130,17 +130,11 @@ def inspect(warehouse: Path) -> Found:
             problem = _short(con, warehouse)
             if problem:
                 return Found("rusak", problem)
-            views = dict(
-                con.execute(
-                    "select view_name, sql from duckdb_views() where database_name = 'katalog' and not internal"
-                ).fetchall()
-            )
+            views = db.view_sql(con, "katalog")
             if "unggahan" not in views:
                 return Found("lengkap")
             number = None
-            if con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'katalog' and table_name = 'terbitan'"
-            ).fetchall() == [(1,)]:
+            if db.has_table(con, "terbitan", "katalog"):
                 ((number,),) = con.execute("select max(nomor) from katalog.main.terbitan").fetchall()
     except duckdb.Error as exc:
         return Found("rusak", f"tidak terbaca sebagai berkas DuckDB: {str(exc).splitlines()[0]}")
@@ -213,14 +207,13 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
         return
     target = folder / table / f"{month}.{number}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    query = (
-        f"select * from {table} where {condition(month)} order by {PARTITIONED[table]}"  # table, month: ours
-    )
+    order = partitioned()[table]
+    query = f"select * from {table} where {condition(month)} order by {order}"  # table, month: ours
     ((rows,),) = con.execute(
         f"copy ({query}) to {_literal(target)} (format parquet, compression zstd)"
     ).fetchall()
     if rows:
-        fsync(target)
+        files.fsync(target)
         con.execute("insert into bagian values (?, ?, ?)", [table, month, _relative(target, folder)])
     else:
         target.unlink(missing_ok=True)
@@ -229,7 +222,7 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
 def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     """The partitioned tables whose published schema file is missing or has other columns (new, or
     changed by a migration): written again, not every publication."""
-    return [t for t in PARTITIONED if exists(con, t) and not _schema_published(con, folder, t)]
+    return [t for t in partitioned() if exists(con, t) and not _schema_published(con, folder, t)]
 
 
 def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> bool:
@@ -240,8 +233,9 @@ def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) 
     if not listed or not (folder / listed[0][0]).is_file():
         return False
     now = con.execute(f"select column_name, column_type from (describe {table})").fetchall()  # table: ours
+    schema_file = _literal(folder / listed[0][0])
     published = con.execute(
-        f"select column_name, column_type from (describe select * from read_parquet({_literal(folder / listed[0][0])}))"
+        f"select column_name, column_type from (describe select * from read_parquet({schema_file}))"
     ).fetchall()
     return now == published
 
@@ -273,10 +267,8 @@ def _release(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: st
     for (path,) in con.execute(
         "select berkas from bagian where tabel = ? and bulan = ?", [table, month]
     ).fetchall():
-        try:
+        with suppress(FileNotFoundError):
             os.utime(folder / path)
-        except FileNotFoundError:
-            pass
     con.execute("delete from bagian where tabel = ? and bulan = ?", [table, month])
 
 
@@ -289,12 +281,7 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
     folder = folder_of(warehouse)
     for table, path in con.execute("select tabel, berkas from bagian order by tabel, bulan").fetchall():
         listing.setdefault(table, []).append(str(folder / path))
-    views = [
-        text
-        for (text,) in con.execute(
-            "select sql from duckdb_views() where database_name = 'gudang' and not internal order by view_name"
-        ).fetchall()
-    ]
+    views = list(db.view_sql(con, "gudang").values())
     con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
     try:
         for table in CATALOG_TABLES:
@@ -305,8 +292,8 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
             [number],
         )
         con.execute("use katalog")
-        for table, files in listing.items():
-            quoted = ", ".join(_literal(f) for f in files)
+        for table, paths in listing.items():
+            quoted = ", ".join(_literal(f) for f in paths)
             con.execute(
                 f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)"
             )
@@ -317,26 +304,18 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
     finally:
         con.execute("use gudang")
         con.execute("detach katalog")
-    fsync(temporary)
-    os.replace(temporary, warehouse)
-    fsync(warehouse.parent)
+    files.replace(temporary, warehouse)
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The analysts' macros, in the catalog as in the working file (the default database is it)."""
-    if not set(marts.names()) <= _catalog_relations(con):
+    """The analysts' macros, in the catalog or a backup (the default database is it), with the
+    macros their SQL calls (warehouse.macros)."""
+    macros.install(con, stored=True)
+    if not set(marts.names()) <= db.relations(con):
         return  # a warehouse without marts yet: its macros would read nothing
     for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
         con.execute(sql(f"macros/{macro}"))
     asof.install(con)
-
-
-def _catalog_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database()"
-        " union select view_name from duckdb_views() where database_name = current_database()"
-    ).fetchall()
-    return {r for (r,) in rows}
 
 
 def collect_garbage(
@@ -346,7 +325,7 @@ def collect_garbage(
     kept = {str(folder / path) for (path,) in con.execute("select berkas from bagian").fetchall()}
     cutoff = time.time() - grace_hours * 3600
     removed = []
-    for table in PARTITIONED:
+    for table in partitioned():
         for path in (folder / table).glob("*.parquet") if (folder / table).is_dir() else ():
             if str(path) not in kept and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
@@ -359,19 +338,11 @@ def footprint(warehouse: Path) -> dict[str, int]:
     names, and the others (replaced ones waiting out their grace, or a killed run's)."""
     folder = folder_of(warehouse)
     named = {str(f) for f in inspect(warehouse).files}
-    files = [p for p in folder.glob("*/*.parquet")]
+    parquet = list(folder.glob("*/*.parquet"))
     work = [folder / "kerja.duckdb", folder / "kerja.duckdb.wal"]
     return {
         "katalog": warehouse.stat().st_size,
         "kerja": sum(p.stat().st_size for p in work if p.exists()),
-        "bagian": sum(p.stat().st_size for p in files if str(p) in named),
-        "bagian_lama": sum(p.stat().st_size for p in files if str(p) not in named),
+        "bagian": sum(p.stat().st_size for p in parquet if str(p) in named),
+        "bagian_lama": sum(p.stat().st_size for p in parquet if str(p) not in named),
     }
-
-
-def fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from contract.errors import WarehouseError
+from warehouse import db, macros
 
 SQL = Path(__file__).resolve().parent / "sql"
 
@@ -48,6 +49,9 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con.execute(f"attach ? as {alias} (read_only)", [str(path)])  # alias: ours, digits only
         con.execute(f"use {alias}")
+        # The SQL's macros: the warehouse's own when it stores them, else the process's (a whole
+        # DuckDB warehouse, a backup of an older version).
+        con.execute(f"set search_path = '{alias}.main,memory.main'")
     except duckdb.Error as exc:
         con.close()
         raise WarehouseError(
@@ -83,6 +87,7 @@ def _readers() -> duckdb.DuckDBPyConnection:
             # publication writes new ones): their footers are read once per process, not per query
             # (the portal's receipt with history warnings: ~90 ms less).
             con.execute("set parquet_metadata_cache = true")
+            macros.install(con, stored=True)  # in this in-memory database, for every cursor
             _instance = (os.getpid(), con)
         return _instance[1]
 
@@ -91,17 +96,19 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Ro
     """Run warehouse/sql/queries/<name>.sql with `$name` parameters; rows as dicts."""
     try:
         result = con.execute(sql(f"queries/{name}"), params)
-        columns = [c[0] for c in result.description]
-        return [dict(zip(columns, r)) for r in result.fetchall()]
+        columns = [c[0] for c in result.description or ()]
+        return [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
     except duckdb.Error as exc:
         raise WarehouseError("kueri gudang data gagal", query=f"{name}.sql", reason=_first_line(exc)) from exc
 
 
 def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per file version already decided: its stat, hash, date and status."""
-    return con.sql(
-        "select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns, diubah_status_ns, inode from unggahan"
-    ).pl()
+    return _frame(
+        con,
+        "select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns, diubah_status_ns,"
+        " inode from unggahan",
+    )
 
 
 def ledger_rows(
@@ -109,21 +116,21 @@ def ledger_rows(
 ) -> pl.DataFrame:
     """The `unggahan` rows of the given (file, sha256), in the given schema (the run's frames')."""
     wanted = pl.DataFrame(keys, schema={"file": pl.String, "sha256": pl.String}, orient="row")
-    con.register("baris_diminta", wanted)
-    try:
-        found = con.sql("select unggahan.* from unggahan semi join baris_diminta using (file, sha256)").pl()
-    finally:
-        con.unregister("baris_diminta")
-    return found.select(schema.names()).cast(dict(schema))
+    with db.registered(con, baris_diminta=wanted):
+        found = _frame(con, "select unggahan.* from unggahan semi join baris_diminta using (file, sha256)")
+    return found.select(schema.names()).cast(schema)
 
 
 def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
     """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
-    con.register("except_groups", except_groups.select("kode_kabupaten", "tanggal"))
-    try:
-        return con.sql(sql("queries/loaded_reports")).pl()
-    finally:
-        con.unregister("except_groups")
+    with db.registered(con, except_groups=except_groups.select("kode_kabupaten", "tanggal")):
+        return _frame(con, sql("queries/loaded_reports"))
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: str) -> pl.DataFrame:
+    """A query's rows as a Polars frame."""
+    frame: pl.DataFrame = con.sql(query).pl()
+    return frame
 
 
 def _first_line(exc: Exception) -> str:

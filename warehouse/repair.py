@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from contract.errors import WarehouseError
-from warehouse import partitions, publish
+from warehouse import db, partitions, publish
 from warehouse.publish import Found
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,8 @@ def lost(warehouse: Path, found: Found) -> WarehouseError | None:
     work = publish.folder_of(warehouse) / "kerja.duckdb"
     new = shlex.quote(f"{warehouse}.baru")
     return WarehouseError(
-        f"gudang data tidak dapat dipulihkan: berkas kerja {work} tidak ada, dan {what}; tidak ada yang diubah. "
+        f"gudang data tidak dapat dipulihkan: berkas kerja {work} tidak ada, dan {what}; "
+        "tidak ada yang diubah. "
         f"Pulihkan dari cadangan `ektp cadangan` (saat tidak ada proses berjalan): "
         f"cp CADANGAN {new} && mv {new} {shlex.quote(str(warehouse))}, lalu jalankan lagi"
     )
@@ -109,10 +110,9 @@ def _listed(bad: dict[Path, str]) -> str:
 def _unpublish(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, str]]) -> None:
     """Have the next publication write these partitions again (a schema file: unlisted, so that
     it is found missing and written again)."""
-    con.execute("begin")
-    for table, month in parts:
-        if month == partitions.SCHEMA:
-            con.execute("delete from bagian where tabel = ? and bulan = ?", [table, month])
-        else:
-            partitions.mark(con, [table], [month])
-    con.execute("commit")
+    with db.transaction(con):
+        for table, month in parts:
+            if month == partitions.SCHEMA:
+                con.execute("delete from bagian where tabel = ? and bulan = ?", [table, month])
+            else:
+                partitions.mark(con, [table], [month])

@@ -15,16 +15,16 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from contract import regions
+from contract import files, regions
 from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
-from warehouse import partitions, publish, repair
+from warehouse import db, macros, partitions, publish, repair
 from warehouse.publish import STORAGE_VERSION
 from warehouse.read import SQL, sql
 
@@ -51,10 +51,9 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[str
     for version, name, text in migrations():
         if version in done or (upto is not None and version > upto):
             continue
-        con.execute("begin")
-        con.execute(text)
-        con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
-        con.execute("commit")
+        with db.transaction(con):
+            con.execute(text)
+            con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
         applied.append(name)
     return applied
 
@@ -147,10 +146,8 @@ def writing(path: Path, scope: str | None = None, change_scope: bool = False) ->
             ) from exc
         finally:
             if session is not None:
-                try:
+                with suppress(duckdb.Error):
                     session.con.close()
-                except duckdb.Error:
-                    pass
             shutil.rmtree(spill, ignore_errors=True)
 
 
@@ -188,7 +185,7 @@ def _open_work(
         _remove(work)
     if kind == "lengkap":
         shutil.copyfile(path, work.with_name(work.name + ".baru"))
-        os.replace(work.with_name(work.name + ".baru"), work)
+        files.replace(work.with_name(work.name + ".baru"), work)
     # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it touched: a national
     # nightly on a year of data held 1.77 GB; bounded, the process stays near 1 GB, spilling
     # beside the warehouse if needed.
@@ -199,6 +196,7 @@ def _open_work(
         con.execute("set enable_progress_bar = false")
         con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
         con.execute("use gudang")
+        macros.install(con)
         migrate(con)
         if fresh and kind == "katalog":
             _restore(con, path)
@@ -207,10 +205,9 @@ def _open_work(
         # or damaged beside a working file is written again from it (repair.repair), numbered
         # after every file in the folder (one may be newer than the working file says).
         if kind == "lengkap" or (kind == "katalog" and fresh):
-            con.execute("begin")
-            publish.continue_numbering(con, folder)
-            partitions.mark_all(con)
-            con.execute("commit")
+            with db.transaction(con):
+                publish.continue_numbering(con, folder)
+                partitions.mark_all(con)
         elif kind in (None, "rusak") and not fresh:
             publish.continue_numbering(con, folder)
     except duckdb.Error:
@@ -242,7 +239,8 @@ def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     during the copy leaves the old file whole and a `.baru` removed by the next run)."""
     con.execute("checkpoint")
     ((total, free, block_size),) = con.execute(
-        "select total_blocks, free_blocks, block_size from pragma_database_size() where database_name = 'gudang'"
+        "select total_blocks, free_blocks, block_size from pragma_database_size()"
+        " where database_name = 'gudang'"
     ).fetchall()
     if free <= COMPACT_FREE_SHARE * total or free * block_size < COMPACT_MIN_FREE_BYTES:
         return
@@ -254,24 +252,15 @@ def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     con.execute("detach baru")
     con.execute("use memory")
     con.execute("detach gudang")
-    publish.fsync(new)
-    os.replace(new, work)
+    files.replace(new, work)
 
 
 def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """A working file lost: read its tables back from the published catalog and its files (the
     marts too, which the migrations do not make)."""
-    con.execute("attach ? as terbit (read_only)", [str(path)])
-    try:
-        published = {
-            r
-            for (r,) in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'terbit'"
-                " union select view_name from duckdb_views() where database_name = 'terbit'"
-            ).fetchall()
-        }
-        con.execute("begin")
-        for table in [*publish.CATALOG_TABLES, *partitions.PARTITIONED]:
+    with db.attached(con, path, "terbit"), db.transaction(con):
+        published = db.relations(con, "terbit")
+        for table in [*publish.CATALOG_TABLES, *partitions.partitioned()]:
             if table == "schema_migrations" or table not in published:
                 continue
             if partitions.exists(con, table):
@@ -279,9 +268,6 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 con.execute(f"insert into {table} by name select * from terbit.{table}")
             else:
                 con.execute(f"create table {table} as select * from terbit.{table}")
-        con.execute("commit")
-    finally:
-        con.execute("detach terbit")
 
 
 def _remove(work: Path) -> None:
@@ -320,10 +306,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None
     kabupaten = reference.kabupaten.select("kode_kabupaten", "kode_provinsi", "nama")
     kecamatan = reference.kecamatan.select("kode_kecamatan", "kode_kabupaten", "nama")
     for table, frame in (("wilayah_kabupaten", kabupaten), ("wilayah_kecamatan", kecamatan)):
-        con.register("seed", frame)
-        con.execute(f"delete from {table}")  # table: our constant
-        con.execute(f"insert into {table} by name select * from seed")
-        con.unregister("seed")
+        with db.registered(con, seed=frame):
+            con.execute(f"delete from {table}")  # table: our constant
+            con.execute(f"insert into {table} by name select * from seed")
     if con.execute("select count(*) from cakupan where provinsi = ?", [reference.scope]).fetchall() != [(1,)]:
         con.execute("delete from cakupan")
         con.execute("insert into cakupan values (?, now())", [reference.scope])
@@ -331,12 +316,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None
 
 def restat(con: duckdb.DuckDBPyConnection, stats: pl.DataFrame) -> None:
     """The stat last seen of files whose bytes did not change (caller holds the transaction)."""
-    con.register("stats_df", stats)
-    try:
+    with db.registered(con, stats_df=stats):
         con.execute(sql("queries/restat"))
         partitions.mark_from(con, "unggahan", "(file, sha256) in (select (file, sha256) from stats_df)")
-    finally:
-        con.unregister("stats_df")
 
 
 def replace_files(
@@ -348,26 +330,21 @@ def replace_files(
 ) -> list[tuple[str, str]]:
     """Swap the ledger, findings and figures of the re-decided files (caller holds the transaction);
     returns (file, sha256) of the loaded files this retired (their path now holds other bytes)."""
-    frames = {
-        "cleared": cleared.select("file", "sha256", "kode_kabupaten", "tanggal"),
-        "unggahan_df": unggahan,
-        "kualitas_df": kualitas,
-        "riwayat_df": riwayat,
-    }
-    for name, frame in frames.items():
-        con.register(name, frame)
-    try:
+    with db.registered(
+        con,
+        cleared=cleared.select("file", "sha256", "kode_kabupaten", "tanggal"),
+        unggahan_df=unggahan,
+        kualitas_df=kualitas,
+        riwayat_df=riwayat,
+    ):
         for table in ("unggahan", "kualitas_data", "riwayat_kecamatan"):  # our constants
             con.execute(f"delete from {table} where (file, sha256) in (select (file, sha256) from cleared)")
         # An older version of a re-decided file (same path, other bytes) is no longer current.
-        retired = con.execute(sql("queries/retire_replaced")).fetchall()
+        retired: list[tuple[str, str]] = con.execute(sql("queries/retire_replaced")).fetchall()
         con.execute("insert into unggahan by name select * from unggahan_df")
         con.execute("insert into kualitas_data by name select * from kualitas_df")
         con.execute("insert into riwayat_kecamatan by name select * from riwayat_df")
         partitions.mark(
             con, ("unggahan", "kualitas_data", "riwayat_kecamatan"), partitions.months_of(cleared["tanggal"])
         )
-        return retired
-    finally:
-        for name in frames:
-            con.unregister(name)
+    return retired

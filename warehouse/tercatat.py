@@ -10,6 +10,8 @@ from typing import NamedTuple
 import duckdb
 import polars as pl
 
+from warehouse import db
+
 
 class Owed(NamedTuple):
     """One district's receipt of one run, committed with the run's decisions."""
@@ -35,19 +37,19 @@ def remember_arrivals(con: duckdb.DuckDBPyConnection, seen: pl.DataFrame, decide
     unless already recorded, and forget those now decided (their arrival is in unggahan). Inside
     the caller's transaction."""
     arrived = pl.from_epoch(pl.col("tiba_ns"), time_unit="ns").dt.replace_time_zone("UTC").alias("tiba_pada")
-    con.register("kedatangan_baru", seen.select("file", "sha256", arrived))
-    con.register("kedatangan_diputuskan", decided.select("file", "sha256"))
-    try:
+    with db.registered(
+        con,
+        kedatangan_baru=seen.select("file", "sha256", arrived),
+        kedatangan_diputuskan=decided.select("file", "sha256"),
+    ):
         con.execute(
-            "delete from kedatangan where (file, sha256) in (select (file, sha256) from kedatangan_diputuskan)"
+            "delete from kedatangan"
+            " where (file, sha256) in (select (file, sha256) from kedatangan_diputuskan)"
         )
         con.execute(
             "insert into kedatangan select file, sha256, tiba_pada from kedatangan_baru"
             " where (file, sha256) not in (select (file, sha256) from kedatangan)"
         )
-    finally:
-        con.unregister("kedatangan_baru")
-        con.unregister("kedatangan_diputuskan")
 
 
 def owe(con: duckdb.DuckDBPyConnection, receipts: list[Owed], now: datetime) -> None:
@@ -61,7 +63,8 @@ def owe(con: duckdb.DuckDBPyConnection, receipts: list[Owed], now: datetime) -> 
 def owed(con: duckdb.DuckDBPyConnection) -> list[Owed]:
     """Every receipt committed and not written yet, oldest run first."""
     rows = con.execute(
-        "select run_id, kode_kabupaten, dokumen, surat from tanda_terima_terutang order by dibuat_pada, run_id, kode_kabupaten"
+        "select run_id, kode_kabupaten, dokumen, surat from tanda_terima_terutang"
+        " order by dibuat_pada, run_id, kode_kabupaten"
     ).fetchall()
     return [Owed(*r) for r in rows]
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from warehouse import marts
+from warehouse import macros, marts
 from warehouse.read import sql
 
 D = date(2018, 4, 12)
@@ -245,6 +245,7 @@ def build_warehouse(path: Path) -> Path:
         )
         # The scorecard is a mart of the pipeline's: built by its own SQL over the tables above, for
         # every kabupaten from the first day, as a full rebuild names them.
+        macros.install(con)  # the SQL's own macros (the deadline of a report date)
         con.execute(f"create temp table {marts.CHANGES} as select * from {marts.EVERYTHING}")
         con.execute(f"create table mutu_kabupaten as {sql('marts/mutu_kabupaten')}")
         con.execute("checkpoint")

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from reports.readers import mobile_targets
+from warehouse import macros
 from warehouse.read import sql
 
 D = date(2018, 4, 12)
@@ -55,6 +56,7 @@ def con():
         [(D - timedelta(days=back), k[:4], k, s, WAJIB - s) for k, back, s in reports()],
     )
     con.execute(sql("macros/prioritas_keliling"))
+    macros.install(con)  # the report's queries call the warehouse's macros (the scope)
     yield con
     con.close()
 

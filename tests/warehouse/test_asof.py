@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
@@ -14,7 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from contract.errors import ReportError
+from contract.errors import ReportError, WarehouseError
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, one, row, run_settings, write
 from warehouse import asof, store
@@ -185,10 +186,25 @@ def test_a_warehouse_without_the_journal_is_a_clear_error(tmp_path):
         rebuilt(path, datetime.now(UTC))
 
 
+def _with_code(monkeypatch, text: str) -> None:
+    """progres_kecamatan's SQL replaced by `text`, reading unggahan."""
+    real = asof.model
+    fake = replace(real("progres_kecamatan"), reads=frozenset({"unggahan"}), code=text)
+    monkeypatch.setattr(asof, "model", lambda name: fake if name == "progres_kecamatan" else real(name))
+
+
 def test_a_cte_named_like_a_relation_it_reads_is_refused(monkeypatch):
     # `from unggahan` after a CTE named unggahan means the CTE: rewriting it would change the SQL
-    text = "with unggahan as (select * from unggahan where status = 'loaded') select * from unggahan"
-    monkeypatch.setattr(asof, "source", lambda name: text)
-    monkeypatch.setattr(asof, "reads", lambda name: {"unggahan"})
-    with pytest.raises(Exception, match="CTE"):
+    _with_code(
+        monkeypatch,
+        "with unggahan as (select * from unggahan where status = 'loaded') select * from unggahan",
+    )
+    with pytest.raises(WarehouseError, match="CTE"):
+        asof.macro("progres_kecamatan")
+
+
+def test_a_relation_given_to_a_table_macro_is_refused(monkeypatch):
+    # `laporan_terakhir(unggahan, ...)` would read unggahan now, not at T: the macro is given a CTE
+    _with_code(monkeypatch, "select * from laporan_terakhir(unggahan, date '2018-04-01')")
+    with pytest.raises(WarehouseError, match="makro tabel"):
         asof.macro("progres_kecamatan")

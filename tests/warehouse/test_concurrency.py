@@ -33,8 +33,9 @@ while time.time() < end:
     try:
         con = duckdb.connect(path, read_only=True)
         bad = con.execute(
-            "select count(*) from progres_provinsi p join (select tanggal, sum(sudah_rekam) s, sum(wajib_ktp) w"
-            " from progres_kabupaten group by 1) k using (tanggal) where p.sudah_rekam <> k.s or p.wajib_ktp <> k.w"
+            "select count(*) from progres_provinsi p"
+            " join (select tanggal, sum(sudah_rekam) s, sum(wajib_ktp) w from progres_kabupaten group by 1) k"
+            " using (tanggal) where p.sudah_rekam <> k.s or p.wajib_ktp <> k.w"
         ).fetchone()[0]
         con.close()
         reads += 1

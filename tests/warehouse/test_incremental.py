@@ -24,7 +24,7 @@ from pipeline.batch import FILE_SCHEMA
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dump
 from transforms.batch import FINDINGS, empty_rows
 from transforms.decisions import decide
-from warehouse import marts, store
+from warehouse import db, macros, marts, store
 from warehouse.read import sql
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
@@ -62,7 +62,7 @@ class Landing:
         sent = self.groups.setdefault(group, [])
         self.clock += 1
         if u.copy and sent:
-            name, sha, _, original = sent[-1]
+            _, sha, _, original = sent[-1]
             sent.append((f"{u.kabupaten}/salinan_{self.clock}.csv", sha, self.clock, original))
         else:
             sha = hashlib.sha256(repr(u).encode()).hexdigest()
@@ -131,11 +131,9 @@ def run_of(landing: Landing, groups: set[tuple[str, int]]) -> tuple[pl.DataFrame
 
 def apply(path: Path, decided, rows, findings, run: int) -> None:
     with store.writing(path) as session:
-        con = session.con
-        con.execute("begin")
-        now = datetime(2018, 5, 1, tzinfo=UTC) + timedelta(minutes=run)
-        runs.store_decisions(con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False)
-        con.execute("commit")
+        with db.transaction(session.con) as con:
+            now = datetime(2018, 5, 1, tzinfo=UTC) + timedelta(minutes=run)
+            runs.store_decisions(con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False)
         session.publish()
 
 
@@ -145,6 +143,7 @@ def rebuilt(path: Path) -> dict[str, pl.DataFrame]:
         con.execute("attach ? as terbit (read_only)", [str(path)])
         # Unqualified names: the marts rebuilt here first, then the published tables.
         con.execute("set search_path = 'memory.main,terbit.main'")
+        macros.install(con)
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
         for mart in marts.order():
             con.execute(f"create table memory.main.{mart} as {sql('marts/' + mart)}")

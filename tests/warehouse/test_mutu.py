@@ -39,8 +39,9 @@ def upload(con, file: str, day: date, status: str, seen: datetime, kecamatan=Non
     if status in ("loaded", "superseded"):
         for kec in kecamatan or KECAMATAN[kab]:
             con.execute(
-                "insert into riwayat_kecamatan (file, sha256, tanggal, kode_kabupaten, kode_kecamatan, wajib_ktp,"
-                " sudah_rekam, baris, diproses_pada, run_id) values (?, ?, ?, ?, ?, 1000, ?, 2, ?, 'r1')",
+                "insert into riwayat_kecamatan (file, sha256, tanggal, kode_kabupaten, kode_kecamatan,"
+                " wajib_ktp, sudah_rekam, baris, diproses_pada, run_id)"
+                " values (?, ?, ?, ?, ?, 1000, ?, 2, ?, 'r1')",
                 [file, f"sha {file}", day, kab, kec, sudah, DECIDED],
             )
 
@@ -95,7 +96,7 @@ def mutu(tmp_path_factory):
     with duckdb.connect(str(path), read_only=True) as con:
         result = con.execute("select * from mutu_kabupaten")
         columns = [c[0] for c in result.description]
-        return {(r[1], r[0]): dict(zip(columns, r)) for r in result.fetchall()}
+        return {(r[1], r[0]): dict(zip(columns, r, strict=True)) for r in result.fetchall()}
 
 
 def pick(row: dict, *names: str) -> tuple:

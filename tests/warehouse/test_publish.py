@@ -83,7 +83,8 @@ def test_the_catalog_holds_what_analysts_read_and_not_the_writers_bookkeeping(bu
 
 
 def test_a_schema_file_is_written_again_only_when_the_columns_change(built):
-    # an unchanged table keeps its schema file; one a migration widened gets a new one, and its view the column
+    # an unchanged table keeps its schema file; one a migration widened gets a new one, and its view
+    # the column
     landing, warehouse = built
     folder = publish.folder_of(warehouse)
     before = {p.name for p in folder.glob("*/_skema.*.parquet")}
@@ -102,7 +103,7 @@ def test_a_schema_file_is_written_again_only_when_the_columns_change(built):
 
 def test_a_run_killed_between_its_files_and_its_catalog_is_published_by_the_next(built):
     # the state a SIGKILL leaves after the partitions' transaction and before the catalog's rename
-    landing, warehouse = built
+    _, warehouse = built
     published = _state(warehouse)
     with store.writing(warehouse) as session:
         session.con.execute("begin")

@@ -50,7 +50,7 @@ def _repaired(warehouse: Path) -> list[str]:
 
 
 def test_a_deleted_month_is_written_again_from_the_working_file(built):
-    landing, warehouse = built
+    _, warehouse = built
     published = _state(warehouse)
     gone = _named(warehouse, "progres_kecamatan", "2018-03")
     gone.unlink()
@@ -169,7 +169,7 @@ def test_the_cli_says_the_loss_in_one_line_and_exits_2(built, capsys):
 def test_a_copied_warehouse_uses_its_own_files_after_its_next_run(built, tmp_path, how):
     # the catalog names its files by absolute path: a copy reads the original's until its next run,
     # which sees that and publishes the copy's own files; the original may then go
-    landing, warehouse = built
+    _, warehouse = built
     published = _state(warehouse)
     original = warehouse.parents[1]
     if how == "copytree":

@@ -139,9 +139,9 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
         for kab, kec, d in reports:
             f = f"{kab}/{kec}-{d}.csv"
             con.execute(
-                "insert into unggahan by name select ? as file, 'x' as sha256, ? as kode_kabupaten, ? as tanggal,"
-                " 'loaded' as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran, now() as diubah_pada,"
-                " 1 as diubah_pada_ns",
+                "insert into unggahan by name select ? as file, 'x' as sha256, ? as kode_kabupaten,"
+                " ? as tanggal, 'loaded' as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran,"
+                " now() as diubah_pada, 1 as diubah_pada_ns",
                 [f, kab, day(d)],
             )
             con.execute(
@@ -194,7 +194,8 @@ def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
             "create table sementara as select range as i, repeat('x', 100) || range as s from range(4000000)"
         )
         session.con.execute("checkpoint")
-        # written after it: the blocks freed below are not at the file's end, which DuckDB would cut off itself
+        # written after it: the blocks freed below are not at the file's end, which DuckDB would cut
+        # off itself
         session.con.execute("create table penahan as select 1 as i")
     grown, inode = work.stat().st_size, work.stat().st_ino
     with store.writing(path) as session:

@@ -1,5 +1,7 @@
 -- kualitas_data as it stood at time T: the findings of the decision each file's row named then
 -- (its run_id; a file retired later keeps the findings of its last check).
+--
+-- reads: riwayat_temuan, unggahan
 with
 
 temuan as (

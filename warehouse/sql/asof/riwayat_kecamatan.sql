@@ -1,6 +1,9 @@
 -- riwayat_kecamatan as it stood at time T: the figures of every file version valid then (loaded or
 -- superseded), from riwayat_kecamatan or, for versions it dropped since, its archive; each row
 -- carries the run that decided the version then, as the table did.
+--
+-- key: file, sha256, baris
+-- reads: arsip_riwayat_kecamatan, riwayat_kecamatan, unggahan
 with
 
 angka as (

@@ -1,4 +1,7 @@
 -- riwayat_unggahan as it stood at time T ($waktu): the versions written by then.
+--
+-- key: file, sha256, berlaku_sejak
+-- reads: riwayat_unggahan
 with
 
 versi as (

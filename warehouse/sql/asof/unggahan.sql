@@ -1,5 +1,8 @@
 -- unggahan as it stood at time T: each file version's latest row in riwayat_unggahan written by
 -- then, unless that row says the file had left the table.
+--
+-- key: file, sha256
+-- reads: riwayat_unggahan
 with
 
 versi as (

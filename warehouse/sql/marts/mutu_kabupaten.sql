@@ -12,6 +12,11 @@
 -- dates of the whole warehouse.
 -- A file whose date is not valid (tanggal_tidak_valid) cannot be counted for a date, and a
 -- duplicate (a copy of an earlier file) is ignored, as the pipeline ignores it.
+--
+-- key: kode_kabupaten, tanggal
+-- reads: kualitas_data, progres_kecamatan, unggahan, wilayah_kabupaten, wilayah_kecamatan
+-- refresh: by_kabupaten_tanggal
+-- partition: tanggal, kode_kabupaten
 with
 
 perubahan as (
@@ -73,9 +78,8 @@ berkas as (
         -- and the run that first saw it; recorded once).
         berkas_tercatat.tiba_pada as pertama_terlihat,
         berkas_tercatat.status in ('loaded', 'superseded') as sah,
-        -- In the landing folder before the nightly run of 02:00 WITA the next day, that is before
-        -- 18:00 UTC on the report date (WITA is UTC+8 all year): epoch seconds, no time-zone tables.
-        epoch(berkas_tercatat.tiba_pada) <= epoch(berkas_tercatat.tanggal::timestamp) + 18 * 3600 as tepat
+        -- In the landing folder before the nightly run of 02:00 WITA the next day (the contract's).
+        berkas_tercatat.tiba_pada <= batas_waktu(berkas_tercatat.tanggal) as tepat
     from berkas_tercatat
     anti join (select file, sha256 from temuan where aturan = 'tanggal_tidak_valid') as tanggal_salah
         using (file, sha256)
@@ -136,7 +140,7 @@ harian as (
         coalesce(laporan.kecamatan_lapor, 0) > 0 as lapor,
         coalesce(berkas_harian.tepat_waktu, false) as tepat_waktu,
         berkas_harian.pertama_masuk,
-        to_timestamp(epoch(spine.tanggal::timestamp) + 18 * 3600) as batas_waktu,
+        batas_waktu(spine.tanggal) as batas_waktu,
         coalesce(laporan.kecamatan_lapor, 0) as kecamatan_lapor,
         coalesce(kecamatan_total.kecamatan_total, 0) as kecamatan_total,
         coalesce(berkas_harian.berkas, 0) as berkas,

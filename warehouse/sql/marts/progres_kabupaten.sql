@@ -6,6 +6,11 @@
 -- dated on or after dari. Their stocks start from an opening balance on the day before dari: each
 -- kecamatan's latest report before it (what the running sum up to then adds up to). A row depends
 -- on the kabupaten's reports up to its date, and on the latest date of any report (the spine's end).
+--
+-- key: kode_kabupaten, tanggal
+-- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
+-- refresh: by_kabupaten_tanggal
+-- partition: tanggal, kode_kabupaten
 with
 
 perubahan as (
@@ -33,10 +38,7 @@ kecamatan_total as (
 ),
 
 sebelum_dari as (
-    select *
-    from reports
-    where tanggal < dari
-    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+    select * from laporan_terakhir(reports, dari - 1)
 ),
 
 pembuka as (

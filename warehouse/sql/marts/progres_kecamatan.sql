@@ -3,6 +3,11 @@
 -- Brought up to date for the kabupaten and dates in perubahan_mart (kode_kabupaten, dari): the
 -- rows dated on or after dari (a full rebuild names every kabupaten from the first day). A row
 -- depends on its own report and on the kecamatan's previous loaded report (rekam_hari_ini).
+--
+-- key: kode_kecamatan, tanggal
+-- reads: riwayat_kecamatan, unggahan, wilayah_kecamatan
+-- refresh: by_kabupaten_tanggal
+-- partition: kode_kecamatan, tanggal
 with
 
 perubahan as (
@@ -32,10 +37,7 @@ current_reports as not materialized (
 
 -- Each kecamatan's latest report before dari: the rows from dari on need only that one.
 sebelum_dari as (
-    select *
-    from current_reports
-    where tanggal < dari
-    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+    select * from laporan_terakhir(current_reports, dari - 1)
 ),
 
 dihitung as (

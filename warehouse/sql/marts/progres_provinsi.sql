@@ -3,6 +3,11 @@
 -- Brought up to date for the provinces of the kabupaten in perubahan_mart (kode_kabupaten, dari):
 -- the rows dated on or after the earliest dari of the province. A row depends on its kabupaten's
 -- rows of that date (progres_kabupaten), and on the first and latest dates of any report.
+--
+-- key: kode_provinsi, tanggal
+-- reads: progres_kabupaten, wilayah_kabupaten
+-- refresh: by_provinsi_tanggal
+-- partition: tanggal, kode_provinsi
 with
 
 kabupaten_days as (

@@ -1,4 +1,6 @@
 -- As of when the warehouse's data is, and which run produced it: the latest processed file.
+--
+-- reads: unggahan
 with
 
 unggahan as (

@@ -1,6 +1,9 @@
 -- Files rejected for report date $tanggal, with the reasons the district has to act on: those of
 -- the report's province ($provinsi, or every one when null), and those of any inbox that is not a
 -- kabupaten in scope (a stray file, a folder named `9999` or `kota bima`), which every report lists.
+--
+-- key: file
+-- reads: unggahan, wilayah_kabupaten
 with
 
 unggahan as (
@@ -18,7 +21,7 @@ placed as (
     select
         unggahan.*,
         wilayah_kabupaten.nama as nama_kabupaten,
-        wilayah_kabupaten.kode_kabupaten is not null as dalam_cakupan
+        wilayah_kabupaten.kode_kabupaten is not null as kabupaten_dikenal
     from unggahan
     left join wilayah_kabupaten using (kode_kabupaten)
 ),
@@ -26,7 +29,7 @@ placed as (
 final as (
     select kode_kabupaten, nama_kabupaten, file, alasan, diproses_pada
     from placed
-    where not dalam_cakupan or $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where not kabupaten_dikenal or dalam_cakupan(kode_kabupaten, $provinsi)
     order by kode_kabupaten, file
 )
 

@@ -1,10 +1,13 @@
 -- Every kabupaten in scope ($provinsi, or all when null) with its carried-forward figures for $tanggal, most left first.
 -- A kabupaten that has never reported has no progres_kabupaten row and keeps null figures.
+--
+-- key: kode_kabupaten
+-- reads: progres_kabupaten, progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 progres_kabupaten as (

@@ -1,9 +1,12 @@
 -- Kabupaten in scope with no kecamatan report at all for $tanggal, with their last report date.
+--
+-- key: kode_kabupaten
+-- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 wilayah_kecamatan as (

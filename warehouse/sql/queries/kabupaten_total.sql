@@ -1,9 +1,11 @@
 -- How many kabupaten/kota the report's scope holds: province $provinsi, or all when null.
+--
+-- reads: wilayah_kabupaten
 with
 
 wilayah_kabupaten as (
     select kode_kabupaten from wilayah_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 final as (

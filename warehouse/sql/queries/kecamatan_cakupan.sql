@@ -1,9 +1,12 @@
 -- Every kecamatan in scope with its kabupaten's name, by code.
+--
+-- key: kode_kecamatan
+-- reads: wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kecamatan as (
     select kode_kecamatan, kode_kabupaten, nama from wilayah_kecamatan
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 wilayah_kabupaten as (

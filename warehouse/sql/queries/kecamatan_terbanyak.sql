@@ -1,5 +1,8 @@
 -- The $batas kecamatan with the most left to record on $tanggal, each at its latest report
 -- on or before that date (carried forward, like the district and province figures).
+--
+-- key: kode_kecamatan
+-- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 with
 
 progres_kecamatan as (
@@ -7,7 +10,7 @@ progres_kecamatan as (
         tanggal, kode_kabupaten, kode_kecamatan, nama_kecamatan,
         wajib_ktp, sudah_rekam, belum_rekam, persen_rekam
     from progres_kecamatan
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 wilayah_kecamatan as (
@@ -19,10 +22,7 @@ wilayah_kabupaten as (
 ),
 
 terakhir as (
-    select *
-    from progres_kecamatan
-    where tanggal <= $tanggal
-    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+    select * from laporan_terakhir(progres_kecamatan, $tanggal::date)
 ),
 
 final as (

@@ -1,10 +1,13 @@
 -- Kecamatan with no report for $tanggal in kabupaten that did report that day; kabupaten that
 -- sent nothing are listed whole by kabupaten_tidak_lapor.sql instead.
+--
+-- key: kode_kecamatan
+-- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 wilayah_kecamatan as (

@@ -1,12 +1,15 @@
 -- Each kecamatan's reports from $dari to $tanggal and its latest report before $dari (which stands
 -- for $dari when the range has none): the carried-forward input of its 7-day pace, for the
 -- mobile-service ranking.
+--
+-- key: kode_kecamatan, tanggal
+-- reads: progres_kecamatan
 with
 
 progres_kecamatan as (
     select tanggal, kode_kecamatan, sudah_rekam, belum_rekam
     from progres_kecamatan
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 dalam_rentang as (
@@ -14,10 +17,7 @@ dalam_rentang as (
 ),
 
 sebelum as (
-    select *
-    from progres_kecamatan
-    where tanggal < $dari
-    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+    select * from laporan_terakhir(progres_kecamatan, $dari::date - 1)
 ),
 
 final as (

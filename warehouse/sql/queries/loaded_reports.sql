@@ -3,6 +3,9 @@
 -- latest one before its first date; leaving out the districts and dates being re-decided (the
 -- run supplies their new current figures itself). A national nightly thus reads ~7,000 rows,
 -- not every figure ever loaded.
+--
+-- key: kode_kecamatan, tanggal
+-- reads: except_groups, riwayat_kecamatan, unggahan
 with
 
 unggahan as (
@@ -33,17 +36,18 @@ current_reports as (
     where riwayat.tanggal < scope.sampai
 ),
 
-latest_before as (
-    select
-        *,
-        max(tanggal) filter (where tanggal < dari) over (partition by kode_kecamatan) as terakhir_sebelum
-    from current_reports
+dalam_rentang as (
+    select * from current_reports where tanggal >= dari
+),
+
+sebelum as (
+    select * from laporan_terakhir(current_reports, dari - 1)
 ),
 
 final as (
-    select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp
-    from latest_before
-    where tanggal >= dari or tanggal = terakhir_sebelum
+    select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp from dalam_rentang
+    union all
+    select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp from sebelum
 )
 
 select * from final

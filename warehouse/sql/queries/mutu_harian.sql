@@ -1,9 +1,12 @@
 -- The scorecard's daily series of each kabupaten in scope from $dari to $tanggal, for the workbook.
+--
+-- key: kode_kabupaten, tanggal
+-- reads: mutu_kabupaten
 with
 
 mutu as (
     select * from mutu_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 final as (

@@ -1,10 +1,13 @@
 -- Each kabupaten in scope with its data-quality scorecard for $tanggal, lowest 30-day score first.
 -- When nobody sent any file since an earlier date (the mart ends there), that date's scorecard.
+--
+-- key: kode_kabupaten
+-- reads: mutu_kabupaten
 with
 
 mutu as (
     select * from mutu_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 hari as (

@@ -1,9 +1,12 @@
 -- Warnings found in the files of report date $tanggal, counted per rule.
+--
+-- key: aturan
+-- reads: kualitas_data
 with
 
 kualitas_data as (
     select tanggal, aturan, tingkat from kualitas_data
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 final as (

@@ -1,5 +1,8 @@
 -- The district page: files of $kabupaten the runs decided, either those dated $tanggal or those
 -- named in $berkas (a list of unggahan.file; null: not asked), newest decision first.
+--
+-- key: file, sha256
+-- reads: unggahan
 with
 
 unggahan as (

@@ -1,5 +1,8 @@
 -- The district page: every kecamatan of $kabupaten, with its report for $tanggal from the current
 -- file when there is one (dilaporkan), else the date of its last report before.
+--
+-- key: kode_kecamatan
+-- reads: progres_kecamatan, wilayah_kecamatan
 with
 
 wilayah_kecamatan as (

@@ -1,20 +1,22 @@
 -- The province grid: every kabupaten in scope and date from $dari to $sampai, with the state of
 -- its report (a file arrives when it is first seen: unggahan.tiba_pada, CONTRACT §2):
 --   dimuat     a file is loaded, and a valid file of that date arrived before the nightly that
---              was due to take it: $batas_detik seconds after the date's midnight UTC (02:00 WITA
---              of the next day)
+--              was due to take it (batas_waktu: 02:00 WITA of the next day)
 --   terlambat  a file is loaded, but every valid file of that date arrived after that nightly
 --   ditolak    files arrived and none is loaded: at least one was rejected
 --   tidak_ada  nothing arrived (or only copies)
+--
+-- key: kode_kabupaten, tanggal
+-- reads: unggahan, wilayah_kabupaten
 with
 
 wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 unggahan as (
-    select kode_kabupaten, tanggal, status, epoch_ns(tiba_pada) as tiba_ns
+    select kode_kabupaten, tanggal, status, tiba_pada
     from unggahan
     where tanggal between $dari and $sampai
 ),
@@ -29,7 +31,7 @@ per_hari as (
         tanggal,
         bool_or(status = 'loaded') as ada_dimuat,
         bool_or(status = 'rejected') as ada_ditolak,
-        min(tiba_ns) filter (where status in ('loaded', 'superseded')) as tiba_pertama_ns,
+        min(tiba_pada) filter (where status in ('loaded', 'superseded')) as tiba_pertama,
         count(*) as berkas
     from unggahan
     group by kode_kabupaten, tanggal
@@ -41,10 +43,7 @@ final as (
         wilayah_kabupaten.nama as nama_kabupaten,
         hari.tanggal,
         case
-            when per_hari.ada_dimuat
-                and per_hari.tiba_pertama_ns
-                    <= (epoch(hari.tanggal::timestamp)::bigint + $batas_detik) * 1000000000
-                then 'dimuat'
+            when per_hari.ada_dimuat and per_hari.tiba_pertama <= batas_waktu(hari.tanggal) then 'dimuat'
             when per_hari.ada_dimuat then 'terlambat'
             when per_hari.ada_ditolak then 'ditolak'
             else 'tidak_ada'

@@ -1,4 +1,6 @@
 -- One file version's findings of its latest decision, as its receipt lists them.
+--
+-- reads: kualitas_data
 with
 
 kualitas_data as (

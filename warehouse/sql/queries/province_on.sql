@@ -1,5 +1,8 @@
 -- The province figures for one date (one row per province in scope); after the last loaded report
 -- (a day nobody reported) the last figures carried forward, with nothing recorded or reported.
+--
+-- key: kode_provinsi
+-- reads: progres_provinsi
 with
 
 provinsi as (

@@ -1,4 +1,7 @@
 -- The provinces of the warehouse's scope (its wilayah_kabupaten), by code.
+--
+-- key: kode_provinsi
+-- reads: wilayah_kabupaten
 with
 
 wilayah_kabupaten as (

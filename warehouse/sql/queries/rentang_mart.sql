@@ -1,6 +1,8 @@
 -- The first and latest dates the marts' spines run between (as the mart SQL computes them): the
 -- first and latest dates of a loaded report, and the latest date of a file with a valid date
 -- (mutu_kabupaten's spine reaches it). A run that moves one of them touches every kabupaten.
+--
+-- reads: kualitas_data, unggahan
 with
 
 berkas as (

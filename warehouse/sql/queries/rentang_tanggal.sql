@@ -1,9 +1,11 @@
 -- First and last date of the scope's series: named in the error when $tanggal has no data.
+--
+-- reads: progres_provinsi
 with
 
 progres_provinsi as (
     select tanggal from progres_provinsi
-    where $provinsi is null or kode_provinsi = $provinsi
+    where dalam_cakupan(kode_provinsi, $provinsi)
 ),
 
 final as (

@@ -1,5 +1,7 @@
 -- Decided files read again only because their stat changed (touched, restored from a backup):
 -- their ledger rows take the new stat, so the next run does not read them again.
+--
+-- reads: stats_df
 update unggahan
 set
     ukuran = stats_df.ukuran,

@@ -1,6 +1,9 @@
 -- Loaded files of a re-decided district and date that were not re-decided themselves (their path
 -- now holds other bytes, or they left the landing folder) stop being current; the rows returned
 -- are owed a receipt saying so.
+--
+-- key: file, sha256
+-- reads: cleared
 update unggahan
 set
     status = 'superseded',

@@ -1,12 +1,15 @@
 -- Each kabupaten's carried-forward series from $dari to $tanggal, the input of its pace: its rows
 -- in that range, and its latest row before $dari, which stands for $dari itself when the range has
 -- none (after the last loaded report, as on a day nobody reported, the range may hold no row at all).
+--
+-- key: kode_kabupaten, tanggal
+-- reads: progres_kabupaten
 with
 
 progres_kabupaten as (
     select tanggal, kode_kabupaten, sudah_rekam, belum_rekam
     from progres_kabupaten
-    where $provinsi is null or left(kode_kabupaten, 2) = $provinsi
+    where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
 dalam_rentang as (

@@ -1,12 +1,15 @@
 -- The daily series of the report's scope up to $tanggal: the headline (its last row), the chart and its pace.
 -- A date after the last loaded report (a day nobody reported) is still a day of the series: the
 -- stocks of the last one are carried to it, with nothing recorded and no kabupaten reporting.
+--
+-- key: tanggal
+-- reads: progres_provinsi
 with
 
 progres_provinsi as (
     select tanggal, kode_provinsi, wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini, kabupaten_lapor
     from progres_provinsi
-    where $provinsi is null or kode_provinsi = $provinsi
+    where dalam_cakupan(kode_provinsi, $provinsi)
 ),
 
 summed as (

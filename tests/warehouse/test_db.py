@@ -1,0 +1,58 @@
+"""The warehouse's DuckDB plumbing (warehouse.db): a transaction rolls back what a failing block did
+and the block's error is the one raised; frames and attached files are let go of in every case."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse import db
+
+
+def test_a_transaction_commits_a_block_and_rolls_back_a_failing_one():
+    with duckdb.connect() as con:
+        con.execute("create table t (i integer)")
+        with db.transaction(con):
+            con.execute("insert into t values (1)")
+        with pytest.raises(ValueError, match="boom"), db.transaction(con):
+            con.execute("insert into t values (2)")
+            raise ValueError("boom")
+        assert con.execute("select i from t").fetchall() == [(1,)]
+        con.execute("insert into t values (3)")  # no transaction left open
+        assert con.execute("select count(*) from t").fetchall() == [(2,)]
+
+
+def test_a_failed_statement_is_the_error_raised_not_the_rollback_or_the_detach(tmp_path):
+    # the block's DuckDB error aborts its transaction; detaching inside an aborted transaction
+    # fails too, and must not hide it (store._restore attached, then failed)
+    path = tmp_path / "lain.duckdb"
+    duckdb.connect(str(path)).close()
+    with duckdb.connect() as con:
+        with pytest.raises(duckdb.ConversionException, match="x"), db.attached(con, path, "lain"):
+            con.execute("begin")
+            con.execute("select 'x'::integer")
+
+
+def test_frames_are_registered_for_the_block_only():
+    frame = pl.DataFrame({"a": [1, 2]})
+    with duckdb.connect() as con:
+        with pytest.raises(RuntimeError), db.registered(con, satu=frame, dua=frame):
+            assert con.execute("select count(*) from satu, dua").fetchall() == [(4,)]
+            raise RuntimeError
+        with pytest.raises(duckdb.CatalogException):
+            con.execute("select * from satu")
+
+
+def test_the_catalog_helpers_name_tables_and_views_of_one_database(tmp_path):
+    with duckdb.connect() as con:
+        con.execute("create table t (i integer)")
+        con.execute("create view v as select * from t")
+        con.execute("attach ? as lain", [str(tmp_path / "lain.duckdb")])
+        con.execute("create table lain.main.u (i integer)")
+        assert db.tables(con) == {"t"}
+        assert db.views(con) == {"v"}
+        assert db.relations(con) == {"t", "v"}
+        assert db.relations(con, "lain") == {"u"}
+        assert db.has_table(con, "u", "lain") and not db.has_table(con, "u")
+        assert db.view_sql(con, "memory")["v"].lower().startswith("create view v")

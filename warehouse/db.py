@@ -1,0 +1,116 @@
+"""The DuckDB plumbing every warehouse module shares: a transaction that rolls back on failure,
+frames registered for one block, a database attached for one block, and what a catalog holds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Commit what the block did, or roll it back when the block fails (an interrupt too). A rollback
+    that fails itself (the connection is gone) never hides the block's own error."""
+    con.execute("begin")
+    try:
+        yield con
+    except BaseException as exc:
+        try:
+            con.execute("rollback")
+        except duckdb.Error as rollback_error:
+            exc.add_note(f"rollback gagal juga: {_first_line(rollback_error)}")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
+    """The frames as relations of `con` (named by the keywords) for the block; DuckDB scans them
+    without a copy."""
+    done = []
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame)
+            done.append(name)
+        yield
+    finally:
+        for name in reversed(done):
+            _quietly(con.unregister, name)
+
+
+@contextmanager
+def attached(
+    con: duckdb.DuckDBPyConnection, path: Path, alias: str, read_only: bool = True
+) -> Iterator[None]:
+    """The DuckDB file at `path` attached as `alias` (ours) for the block. A detach that fails
+    while the block fails is logged, not raised: the block's error is the one to tell."""
+    mode = " (read_only)" if read_only else ""
+    con.execute(f"attach ? as {alias}{mode}", [str(path)])  # alias: our constant
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        if failed:
+            _quietly(con.execute, f"detach {alias}")
+        else:
+            con.execute(f"detach {alias}")
+
+
+def tables(con: duckdb.DuckDBPyConnection, database: str | None = None) -> set[str]:
+    """The tables of `database` (the current one when None)."""
+    return _names(con, "select table_name from duckdb_tables() where database_name = {db}", database)
+
+
+def views(con: duckdb.DuckDBPyConnection, database: str | None = None) -> set[str]:
+    """The views of `database` (the current one when None) that a user made (not DuckDB's own)."""
+    return _names(
+        con, "select view_name from duckdb_views() where database_name = {db} and not internal", database
+    )
+
+
+def relations(con: duckdb.DuckDBPyConnection, database: str | None = None) -> set[str]:
+    """The tables and views of `database` (the current one when None)."""
+    return tables(con, database) | views(con, database)
+
+
+def view_sql(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, str]:
+    """Each view of `database` that a user made, and the statement that makes it."""
+    found = con.execute(
+        "select view_name, sql from duckdb_views() where database_name = ? and not internal order by 1",
+        [database],
+    ).fetchall()
+    return {name: text for name, text in found}
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    return table in tables(con, database)
+
+
+def _names(con: duckdb.DuckDBPyConnection, query: str, database: str | None) -> set[str]:
+    if database is None:
+        found = con.execute(query.format(db="current_database()")).fetchall()
+    else:
+        found = con.execute(query.format(db="?"), [database]).fetchall()
+    return {name for (name,) in found}
+
+
+def _quietly(action: Callable[[str], object], *args: str) -> None:
+    """Undo a registration or an attachment; a failure here is logged (the connection may be gone)."""
+    try:
+        action(*args)
+    except duckdb.Error as exc:
+        log.debug("tidak dapat dilepas: %s (%s)", args, _first_line(exc))
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -1,0 +1,195 @@
+"""The warehouse's SQL models and the one parser of their headers (as dbt's `config()` and `ref()`).
+
+Each file under warehouse/sql/marts/, asof/ and queries/ opens with a comment block that says what
+it is, and declares, one field a line (docs/gudang-data.md, "Model headers"):
+
+    -- key: kode_kabupaten, tanggal        the columns that identify a row (unique, never null)
+    -- reads: progres_kecamatan, unggahan  every relation its SQL reads (stored or registered)
+    -- refresh: by_kabupaten_tanggal       marts: which rows a run recomputes (REFRESH)
+    -- partition: tanggal, kode_kabupaten  marts: the row order inside each monthly Parquet file
+
+A field's value may go on over the next comment lines while it ends with a comma. The declaration
+is checked against the SQL when the file is read: what it reads must be what its SQL names after
+`from` and `join` (comments and its own CTEs left out), so the header cannot drift from the code.
+Mart order, partitioning, the rows a run replaces and the as-of macros are all taken from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from graphlib import TopologicalSorter
+
+from warehouse.read import SQL, sql
+
+KINDS = ("marts", "asof", "queries")
+CHANGES = "perubahan_mart"  # what a mart's SQL reads its kabupaten and dates from (warehouse.marts)
+# How a run brings a mart up to date, given perubahan_mart (kode_kabupaten, dari):
+REFRESH = (
+    "by_kabupaten_tanggal",  # the rows of each kabupaten named, dated on or after its dari
+    "by_provinsi_tanggal",  # the rows of each province of a kabupaten named, from its earliest dari
+    "by_kabupaten",  # every row of each kabupaten named
+    "full",  # every row: the mart is rebuilt whole on every run
+)
+_REQUIRED = {
+    "marts": {"key", "reads", "refresh", "partition"},
+    "asof": {"reads"},
+    "queries": {"reads"},
+}
+_FIELDS = {"key", "reads", "refresh", "partition"}
+_FIELD = re.compile(r"^--\s*([a-z_]+):\s*(.*?)\s*$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# A string literal (kept whole: it may hold `--`) or a comment.
+_STRING_OR_COMMENT = re.compile(r"('(?:[^']|'')*')|--[^\n]*")
+# A relation after from/join; when it is a table function or macro (a call), its first argument
+# when that is a name.
+_REFERENCE = re.compile(
+    r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)(\s*\(\s*(?:([a-z_][a-z0-9_]*)\s*[,)])?)?", re.IGNORECASE
+)
+_CTE = re.compile(
+    r"(?:^|\bwith\b|,)\s*([a-z_][a-z0-9_]*)\s+as\s*(?:(?:not\s+)?materialized\s*)?\(",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+class ModelError(Exception):
+    """A model file whose header is missing, malformed or says something its SQL does not: a bug
+    of the tree, not of the data (a test reads every file)."""
+
+
+@dataclass(frozen=True)
+class Model:
+    kind: str  # marts | asof | queries
+    name: str
+    key: tuple[str, ...]  # () when the rows have none (a query of one row, the findings)
+    reads: frozenset[str]
+    refresh: str | None  # marts only
+    partition: tuple[str, ...]  # marts only
+    code: str = field(repr=False)  # the SQL without its comments
+
+    @property
+    def path(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+def strip_comments(text: str) -> str:
+    """The SQL without its `--` comments (string literals kept as they are)."""
+    return _STRING_OR_COMMENT.sub(lambda m: m.group(1) or "", text)
+
+
+def reads(code: str) -> set[str]:
+    """Every relation the SQL reads (not its CTEs): a name after from/join, or the first argument of
+    a table function or macro there (`from laporan_terakhir(laporan, $tanggal)` reads `laporan`).
+
+    A name is a CTE only after that CTE's body: inside it, as in `unggahan as (select ... from
+    unggahan)`, it is the stored relation (SQL's scoping, and the house's import CTEs)."""
+    defined = _cte_ends(code)
+    found = set()
+    for match in _REFERENCE.finditer(code):
+        relation, call, argument = match.groups()
+        name = argument if call else relation
+        if name and not any(end < match.start() for end in defined.get(name.lower(), ())):
+            found.add(name.lower())
+    return found
+
+
+def ctes(code: str) -> set[str]:
+    """The names of the CTEs the SQL defines."""
+    return set(_cte_ends(code))
+
+
+def _cte_ends(code: str) -> dict[str, list[int]]:
+    """Each CTE's name, and where its body ends (its closing parenthesis)."""
+    found: dict[str, list[int]] = {}
+    for match in _CTE.finditer(code):
+        depth, at = 0, match.end() - 1
+        for at in range(match.end() - 1, len(code)):
+            depth += {"(": 1, ")": -1}.get(code[at], 0)
+            if depth == 0:
+                break
+        found.setdefault(match.group(1).lower(), []).append(at)
+    return found
+
+
+def header(text: str) -> dict[str, str]:
+    """The `-- field: value` lines of the comment block a file opens with."""
+    fields: dict[str, str] = {}
+    current = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("--"):
+            if stripped:
+                break
+            continue
+        if current is not None and fields[current].endswith(","):
+            fields[current] += " " + stripped.removeprefix("--").strip()
+            continue
+        current = None
+        match = _FIELD.match(stripped)
+        if match and match.group(1) in _FIELDS:
+            current = match.group(1)
+            if current in fields:
+                raise ModelError(f"field {current!r} declared twice")
+            fields[current] = match.group(2)
+    return fields
+
+
+def _names(value: str) -> tuple[str, ...]:
+    names = tuple(n.strip().lower() for n in value.split(",") if n.strip())
+    if bad := [n for n in names if not _IDENTIFIER.match(n)]:
+        raise ModelError(f"not a column or relation name: {bad}")
+    return names
+
+
+@cache
+def model(kind: str, name: str) -> Model:
+    """The model `kind/name`, its header read and checked against its SQL."""
+    text = sql(f"{kind}/{name}")
+    try:
+        if not _IDENTIFIER.match(name):
+            raise ModelError("a model's file name is its relation's name: lower case, digits, _")
+        fields = header(text)
+        if missing := _REQUIRED[kind] - fields.keys():
+            raise ModelError(f"header lacks {sorted(missing)}")
+        if kind != "marts" and (extra := fields.keys() & {"refresh", "partition"}):
+            raise ModelError(f"{sorted(extra)} belong to marts only")
+        refresh = fields.get("refresh")
+        if refresh is not None and refresh not in REFRESH:
+            raise ModelError(f"refresh {refresh!r} is none of {REFRESH}")
+        code = strip_comments(text)
+        declared = frozenset(_names(fields["reads"]))
+        actual = reads(code) - ({CHANGES} if kind == "marts" else set())
+        if declared != actual:
+            raise ModelError(
+                f"reads declares {sorted(declared)}, its SQL reads {sorted(actual)}"
+                f" (missing {sorted(actual - declared)}, extra {sorted(declared - actual)})"
+            )
+    except ModelError as exc:
+        raise ModelError(f"warehouse/sql/{kind}/{name}.sql: {exc}") from None
+    return Model(
+        kind=kind,
+        name=name,
+        key=_names(fields.get("key", "")),
+        reads=declared,
+        refresh=refresh,
+        partition=_names(fields.get("partition", "")),
+        code=code,
+    )
+
+
+@cache
+def names(kind: str) -> tuple[str, ...]:
+    """The models of one kind, by name."""
+    return tuple(sorted(p.stem for p in (SQL / kind).glob("*.sql")))
+
+
+def every(kind: str) -> list[Model]:
+    return [model(kind, n) for n in names(kind)]
+
+
+def order(models: Iterable[Model]) -> list[str]:
+    """The models' names, each after the others it reads (as dbt orders by `ref()`)."""
+    among = {m.name: m for m in models}
+    return list(TopologicalSorter({n: m.reads & among.keys() - {n} for n, m in among.items()}).static_order())
