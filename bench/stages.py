@@ -1,25 +1,66 @@
-"""Wall-clock seconds of each step of a backfill, run in one thread without Prefect.
+"""Where a real run spends its time and memory, stage by stage.
 
-    python -m bench.stages LANDING WAREHOUSE [--provinsi all] [--from D --to D]
+    python -m bench.stages LANDING WAREHOUSE [--provinsi all] [--date D | --from D --to D]
 
-The same functions the `backfill` flow wires as tasks (flows/backfill.py, flows/common.py), in
-the same order, each timed: it tells where the pipeline's slope goes without a profiler's
-overhead. Prints one JSON line: {"stage": seconds, ..., "files": n, "rss_mb": peak}.
+Runs the real flow (`nightly`, or `backfill` with --from/--to) in this process, through
+`ektp.cli.main` as an operator would, with a progress reporter that notes the time and the RSS at
+each boundary the pipeline itself reports (read, validate, load; contract/progress.py), and a
+sampler that notes where in our code the process was when its RSS reached each new high. Prints
+one JSON line: seconds and RSS (MB) per stage, the peak and the code it was reached in.
+Nothing of the pipeline is re-implemented here: a change to the flows is measured as it is.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import sys
+import threading
 import time
-from contextlib import contextmanager
-from datetime import UTC, date
+import traceback
 from pathlib import Path
 
 from flows import environment as quiet
 
 quiet.configure()
+
+ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def rss_mb() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def our_frames(frame) -> str:
+    """The innermost frames of our own code in a stack (libraries left out)."""
+    ours = [
+        f
+        for f in traceback.extract_stack(frame)
+        if f.filename.startswith(ROOT) and "/.venv/" not in f.filename and "/bench/" not in f.filename
+    ]
+    return " <- ".join(f"{f.filename[len(ROOT) + 1 :]}:{f.lineno} {f.name}" for f in reversed(ours[-3:]))
+
+
+class Watch:
+    """The peak RSS and the code the other threads were in when it was reached (every 20 ms)."""
+
+    def __init__(self) -> None:
+        self.peak, self.where = rss_mb(), ""
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        me = threading.get_ident()
+        while True:
+            now = rss_mb()
+            if now > self.peak:
+                stacks = [our_frames(f) for tid, f in sys._current_frames().items() if tid != me]
+                # the thread doing the work has the deepest stack of our code (not a watchdog's)
+                self.peak, self.where = now, max(stacks, key=lambda s: s.count(" <- "), default=self.where)
+            time.sleep(0.02)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,100 +68,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("landing", type=Path)
     p.add_argument("warehouse", type=Path)
     p.add_argument("--provinsi", default="all")
-    p.add_argument("--from", dest="start", type=date.fromisoformat, default=date(2011, 1, 1))
-    p.add_argument("--to", dest="end", type=date.fromisoformat, default=date(2030, 1, 1))
+    p.add_argument("--date", dest="tanggal")
+    p.add_argument("--from", dest="start")
+    p.add_argument("--to", dest="end")
     args = p.parse_args(argv)
-    times: dict[str, float] = {}
 
-    memory: dict[str, float] = {}
+    from contract import progress
+    from ektp import cli
 
-    @contextmanager
-    def step(name: str):
-        t = time.perf_counter()
-        yield
-        times[name] = round(times.get(name, 0.0) + time.perf_counter() - t, 3)
-        # Peak so far after each step: where the process's high-water mark was reached.
-        memory[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    watch, started = Watch(), time.perf_counter()
+    marks: dict[str, dict[str, float]] = {}
 
-    with step("import"):
-        import polars as pl
+    class Stages(progress.Reporter):
+        def _note(self, key: str) -> None:
+            marks[key] = {"s": round(time.perf_counter() - started, 2), "rss_mb": rss_mb()}
 
-        from contract import regions as references
-        from contract.settings import Settings
-        from expectations.engine import Validator
-        from pipeline import batch as batches
-        from pipeline import runs
-        from reports import receipts
-        from warehouse import marts, read, store
+        def expect(self, stage: str, amount: int) -> None:
+            marks.setdefault(f"{stage}_mulai", {})
+            self._note(f"{stage}_mulai")
 
-    settings = Settings.load(
-        landing=args.landing, warehouse=args.warehouse, provinsi=args.provinsi, min_age_seconds=0
+        def advance(self, stage: str, amount: int) -> None:
+            self._note(f"{stage}_selesai")
+
+    progress.install(Stages())
+    progress.install = lambda reporter: reporter  # the CLI's bars would replace ours
+    common = ["--landing", str(args.landing), "--warehouse", str(args.warehouse), "--provinsi", args.provinsi]
+    if args.start:
+        command = ["-q", "backfill", "--from", args.start, "--to", args.end or args.start, *common]
+    else:
+        command = ["-q", "nightly", *(["--date", args.tanggal] if args.tanggal else []), *common]
+    code = cli.main(command)
+    marks["selesai"] = {"s": round(time.perf_counter() - started, 2), "rss_mb": rss_mb()}
+    print(
+        json.dumps({"kode_keluar": code, "tahap": marks, "puncak_mb": watch.peak, "puncak_di": watch.where})
     )
-    with step("reference"):
-        ref = references.load(settings.provinsi)
-    validator = Validator(settings.data_docs)
-    with store.writing(settings.warehouse) as session:
-        with step("scan"):
-            known = read.known_files(session.con)
-            ready, _ = runs.scan(settings, ref)
-            chosen = runs.in_range(ready, known, args.start, args.end, None)
-        with step("read_parse"):
-            uploads = batches.read_uploads(chosen, settings.hari_ini)
-        take = [u for u in uploads if u.parsed.tanggal and args.start <= u.parsed.tanggal <= args.end]
-        with step("assemble"):
-            assembled = batches.assemble(take)
-        with step("gx_upload_rules"):
-            checked = batches.validate(assembled, ref, validator)
-        with step("decide"):
-            errors = batches.error_files(checked).with_columns(has_error=pl.lit(True))
-            files = checked.files.join(errors, on="file_id", how="left").with_columns(
-                pl.col("has_error").fill_null(False)
-            )
-            from transforms.decisions import decide
-
-            files = decide(files)
-        # runs.write, split into its parts.
-        from datetime import datetime
-
-        from transforms import ledger
-        from warehouse import journal
-
-        con = session.con
-        con.execute("begin")
-        with step("load_reference"):
-            store.load_reference(con, ref)
-            before = marts.bounds(con)
-        with step("history_gx"):
-            history = runs.history_warnings(con, checked, files, validator)
-        with step("ledger"):
-            findings = pl.concat([checked.findings, history])
-            now = datetime.now(UTC)
-            unggahan = ledger.unggahan(files, findings, "bench", now)
-            kualitas = ledger.kualitas_data(files, findings, "bench")
-            riwayat = ledger.riwayat(files, checked.rows, "bench", now)
-        with step("duckdb_load"):
-            journal.keep_figures(con, files)
-            store.replace_files(
-                con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat
-            )
-        with step("journal"):
-            journal.record(con, "bench", now)
-        with step("marts"):
-            groups = files.select("kode_kabupaten", "tanggal")
-            marts.refresh(con, marts.changes(groups, before, marts.bounds(con), ref.kabupaten_codes_sorted))
-        with step("commit"):
-            con.execute("commit")
-        with step("publish"):
-            session.publish()
-    outcome = runs.Outcome(files, findings, unggahan, kualitas, validator.runs)
-    with step("receipts"):
-        receipts.write_all(settings.receipts, outcome, "bench")
-    with step("data_docs"):
-        validator.build_docs()
-    times["files"] = len(take)
-    times["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    print(json.dumps(times))
-    print(json.dumps({"peak_mb_after": memory}))
     return 0
 
 

@@ -106,7 +106,7 @@ class WriteSession:
 
 # The writer's DuckDB memory. DuckDB keeps what it read up to this limit: on three years of national
 # data a nightly's flow process reached 1.05 GB with 512 MB here and 0.80 GB with 256 MB, in the
-# same time (bench/stages.py); what does not fit spills beside the warehouse.
+# same time (measured with an earlier bench/stages.py); what does not fit spills beside the warehouse.
 WRITER_MEMORY_LIMIT = "256MB"
 
 
