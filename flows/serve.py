@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from contract.dates import NIGHTLY_CRON, TIMEZONE
@@ -44,10 +44,8 @@ def serve(
     with prefect_api(settings) as url, beside(url) if beside else nullcontext():
         runner = build_runner(settings)
         say(announcement(url, settings))
-        try:
+        with suppress(KeyboardInterrupt):
             asyncio.run(runner.start())
-        except KeyboardInterrupt:
-            pass
     say("ektp serve: berhenti.")
 
 
@@ -198,7 +196,8 @@ def announcement(url: str, settings: Settings) -> str:
     return (
         f"ektp serve: server Prefect {ui} (UI di alamat yang sama)\n"
         f"  deployment 'nightly/nightly': setiap hari 02:00 WITA ({TIMEZONE})\n"
-        f"  deployment 'backfill/backfill': prefect deployment run 'backfill/backfill' -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
+        "  deployment 'backfill/backfill': prefect deployment run 'backfill/backfill'"
+        " -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
         f"  landing {settings.landing}, gudang data {settings.warehouse}, runner {settings.runner}\n"
         f"  Ctrl-C untuk berhenti."
     )

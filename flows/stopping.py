@@ -58,7 +58,10 @@ def requested() -> int | None:
 
 def line(signum: int) -> str:
     name = signal.Signals(signum).name
-    return f"ektp: dihentikan ({name}); proses berikutnya melanjutkan dari keadaan gudang data terakhir yang utuh\n"
+    return (
+        f"ektp: dihentikan ({name}); proses berikutnya melanjutkan dari keadaan gudang data terakhir"
+        " yang utuh\n"
+    )
 
 
 def end(signum: int, flush: bool = True) -> None:

@@ -65,7 +65,7 @@ def read_all(files: list[LandingFile], today: date, batch_files: int, unreadable
     chunks = [files[i : i + batch_files] for i in range(0, len(files), batch_files)]
     futures = [read_batch.submit(Parcel(chunk), today) for chunk in chunks]
     uploads = []
-    for chunk, future in zip(chunks, futures):
+    for chunk, future in zip(chunks, futures, strict=True):
         try:
             uploads += future.result().items
         except TransientError:

@@ -115,7 +115,7 @@ def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUploa
         except UnreadableFile as exc:
             parsed.append(unreadable_upload(name, exc.message, exc.aturan))
     together = parse_uploads([(name, records) for _, name, records in readable], today)
-    for (at, _, _), upload in zip(readable, together):
+    for (at, _, _), upload in zip(readable, together, strict=True):
         parsed[at] = upload
     return parsed
 

@@ -56,7 +56,9 @@ def receipts(settings: Settings, files: list[Checked], validator: Validator | No
     validator = validator or Validator(data_docs=None)
     found: dict[int, dict] = {}
     for positions in _rounds(files):
-        for at, r in zip(positions, _round(settings, reference, [sources[i] for i in positions], validator)):
+        for at, r in zip(
+            positions, _round(settings, reference, [sources[i] for i in positions], validator), strict=True
+        ):
             found[at] = r
     return [found[i] for i in range(len(files))]
 

@@ -56,7 +56,7 @@ def scan(
 
 def _stats(files: pl.DataFrame) -> set[tuple]:
     columns = ("file", "ukuran", "diubah_pada_ns", "diubah_status_ns", "inode")
-    return set(zip(*(files[c].to_list() for c in columns)))
+    return set(zip(*(files[c].to_list() for c in columns), strict=True))
 
 
 def unseen(files: list[LandingFile], known: pl.DataFrame) -> list[LandingFile]:
@@ -69,7 +69,7 @@ def unseen(files: list[LandingFile], known: pl.DataFrame) -> list[LandingFile]:
 def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
     """Decided files read again because their stat changed though their bytes did not (touched,
     restored from a backup): their new stat, so that the next run does not read them again."""
-    decided = set(zip(known["file"].to_list(), known["sha256"].to_list()))
+    decided = set(zip(known["file"].to_list(), known["sha256"].to_list(), strict=True))
     same = [(u.source, u.sha256) for u in uploads if (u.source.file, u.sha256) in decided]
     return pl.DataFrame(
         [(f.file, sha, f.size, f.mtime_ns, f.ctime_ns, f.inode) for f, sha in same],
@@ -87,7 +87,7 @@ def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
 
 def new_uploads(uploads: list[Upload], known: pl.DataFrame) -> list[Upload]:
     """Uploads whose path and bytes were never decided (a touched file is not new)."""
-    seen = set(zip(known["file"].to_list(), known["sha256"].to_list()))
+    seen = set(zip(known["file"].to_list(), known["sha256"].to_list(), strict=True))
     return [u for u in uploads if (u.source.file, u.sha256) not in seen]
 
 
@@ -112,7 +112,11 @@ def peers(
     # Column lists, not iter_rows(named=True): `known` holds every file ever decided (183,000 rows
     # after a year at national scale), and a dict per row costs a second a run.
     current = dict(
-        zip(known["file"].to_list(), zip(known["kode_kabupaten"].to_list(), known["tanggal"].to_list()))
+        zip(
+            known["file"].to_list(),
+            zip(known["kode_kabupaten"].to_list(), known["tanggal"].to_list(), strict=True),
+            strict=True,
+        )
     )
     return [f for f in files if f.file not in exclude and current.get(f.file) in groups]
 
@@ -145,7 +149,7 @@ def in_range(
     files: list[LandingFile], known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None
 ) -> list[LandingFile]:
     """For a backfill: files of the chosen districts that are new, or dated within the range."""
-    dated = dict(zip(known["file"].to_list(), known["tanggal"].to_list()))
+    dated = dict(zip(known["file"].to_list(), known["tanggal"].to_list(), strict=True))
     fresh = {f.file for f in unseen(files, known)}
     chosen = []
     for f in files:
