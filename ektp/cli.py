@@ -106,7 +106,8 @@ ChangeScope = Annotated[
     bool,
     typer.Option(
         "--ubah-cakupan",
-        help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; tanpanya perintah ditolak.",
+        help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; "
+        "tanpanya perintah ditolak.",
     ),
 ]
 PortalDb = Annotated[
@@ -322,8 +323,9 @@ def report(
             "--as-known-on",
             parser=_known_on,
             metavar="WAKTU|RUN",
-            help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini (WITA; tanggal saja = akhir hari itu) "
-            "atau sesudah run ini: hanya berkas yang sudah diputuskan saat itu.",
+            help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini "
+            "(WITA; tanggal saja = akhir hari itu) atau sesudah run ini: "
+            "hanya berkas yang sudah diputuskan saat itu.",
             show_default=False,
         ),
     ] = None,
@@ -434,7 +436,8 @@ def serve(
     ] = None,
     portal_db: PortalDb = None,
 ) -> int:
-    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""
+    # One line on purpose: `ektp --help` lists the docstring as written, line breaks included.
+    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""  # noqa: E501
     from flows.serve import serve as serve_deployments
 
     settings = _settings(
@@ -558,9 +561,8 @@ def akun_tambah(
 
     settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
     akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
-    print(
-        f"Akun {akun.nama} ({akun.peran}{' ' + akun.kode_kabupaten if akun.kode_kabupaten else ''}) dibuat di {path}"
-    )
+    wilayah = f" {akun.kode_kabupaten}" if akun.kode_kabupaten else ""
+    print(f"Akun {akun.nama} ({akun.peran}{wilayah}) dibuat di {path}")
     return 0
 
 
@@ -657,7 +659,10 @@ def _debug() -> bool:
 
 
 def _usage_line(exc: typer.TyperException) -> str:
-    """Click's usage error as one line: `ektp: galat: Missing option '--from'. (lihat: ektp backfill --help)`."""
+    """Click's usage error as one line.
+
+    For example `ektp: galat: Missing option '--from'. (lihat: ektp backfill --help)`.
+    """
     message = " ".join(exc.format_message().split())
     ctx = getattr(exc, "ctx", None)
     return f"ektp: galat: {message}" + (f" (lihat: {ctx.command_path} --help)" if ctx is not None else "")
@@ -698,7 +703,8 @@ def main(argv: list[str] | None = None) -> int:
         if _debug():
             raise
         print(
-            f"ektp: galat internal ({type(exc).__name__}): {exc}. Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
+            f"ektp: galat internal ({type(exc).__name__}): {exc}. "
+            "Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
             file=sys.stderr,
         )
         return 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import ClassVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -38,7 +39,11 @@ class _Lines(logging.Formatter):
     """`ektp: peringatan: ... [20181204T021500Z-1a2b3c]`: the level in Indonesian where it matters,
     and the run the line belongs to (a nightly and a backfill may share a log file)."""
 
-    WORDS = {logging.WARNING: "peringatan: ", logging.ERROR: "galat: ", logging.CRITICAL: "galat: "}
+    WORDS: ClassVar[dict[int, str]] = {
+        logging.WARNING: "peringatan: ",
+        logging.ERROR: "galat: ",
+        logging.CRITICAL: "galat: ",
+    }
 
     def format(self, record: logging.LogRecord) -> str:
         run_id = getattr(record, "run_id", NO_RUN)

@@ -116,12 +116,14 @@ ASSETS = {
         "dist/bootstrap-table.min.js",
     ),
     # GX asks for the 1.19.0 stylesheet of this extension beside 1.19.1's script: one copy serves both.
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": (
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.css": (
         "bootstrap-table",
         "1.19.1",
         "dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
     ),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": (
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.js": (
         "bootstrap-table",
         "1.19.1",
         "dist/extensions/filter-control/bootstrap-table-filter-control.min.js",

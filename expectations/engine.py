@@ -20,7 +20,7 @@ import polars as pl
 
 from contract import rules
 from contract.columns import FINDING_SCHEMA
-from contract.errors import Bug, EktpError
+from contract.errors import Bug
 from contract.formats import angka
 from expectations import datadocs
 
