@@ -14,12 +14,15 @@ import shlex
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from contract.dates import WITA
 from contract.errors import EktpError, UsageError
+
+if TYPE_CHECKING:
+    from prefect import Flow
 
 app = typer.Typer(
     name="ektp",
@@ -163,6 +166,7 @@ def _run_flow(settings, which: str, **parameters: object) -> int:
     from reports.summary import Summary, render
 
     _console(settings)
+    flow: Flow[..., dict[Any, Any]]  # either flow, imported alone: each import costs start-up time
     if which == "nightly":
         from flows.nightly import nightly as flow
     else:
@@ -687,7 +691,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except typer.TyperException as exc:  # bad arguments: one line, what is wrong and where help is
         if type(exc).__name__ == "NoArgsIsHelpError":  # `ektp` alone: the help is the answer
-            exc.show()
+            # Typer's own click (typer._click, private) raises it with show(); the public base
+            # class TyperException does not declare show().
+            exc.show()  # type: ignore[attr-defined]
         else:
             print(_usage_line(exc), file=sys.stderr)
         return exc.exit_code

@@ -165,7 +165,9 @@ def fetch(dest: Path = VENDOR) -> None:
                 if member.isfile() and (inner in wanted or inner.startswith(folders)):
                     out = target / inner
                     out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_bytes(archive.extractfile(member).read())
+                    contents = archive.extractfile(member)
+                    assert contents is not None, member.name  # a regular file (isfile above)
+                    out.write_bytes(contents.read())
         (target / ".ok").write_text("")
 
 
