@@ -140,12 +140,16 @@ def table(fig: dict) -> str:
         [
             f"Measured with `.venv/bin/python -m bench.footprint --runs {fig['runs']}` ({fig['total_s']} s).",
             "",
-            "| bytes on disk, MB | after run 1 | after the last run | fresh rebuild of the same data | ratio |",
+            "| bytes on disk, MB | after run 1 | after the last run "
+            "| fresh rebuild of the same data | ratio |",
             "|---|---|---|---|---|",
-            f"| writer's working file | {mb(first['kerja'])} | {mb(a['kerja'])} | {mb(f['kerja'])} | {fig['ratio_kerja']}x |",
+            f"| writer's working file | {mb(first['kerja'])} | {mb(a['kerja'])} | {mb(f['kerja'])} "
+            f"| {fig['ratio_kerja']}x |",
             f"| catalog | {mb(first['katalog'])} | {mb(a['katalog'])} | {mb(f['katalog'])} | |",
-            f"| partitions the catalog names | {mb(first['bagian'])} | {mb(a['bagian'])} | {mb(f['bagian'])} | |",
-            f"| all three | | {mb(a['kerja'] + a['katalog'] + a['bagian'])} | {mb(f['kerja'] + f['katalog'] + f['bagian'])} "
+            f"| partitions the catalog names | {mb(first['bagian'])} | {mb(a['bagian'])} "
+            f"| {mb(f['bagian'])} | |",
+            f"| all three | | {mb(a['kerja'] + a['katalog'] + a['bagian'])} "
+            f"| {mb(f['kerja'] + f['katalog'] + f['bagian'])} "
             f"| {fig['ratio_live']}x |",
             f"| replaced partitions within the grace period (removed {72} h after their replacement) | | "
             f"{mb(a['bagian_lama'])} | {mb(f['bagian_lama'])} | |",

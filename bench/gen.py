@@ -135,7 +135,10 @@ def _dotted(n: int) -> str:
 
 
 def render_name(kode_kabupaten: str, day: int) -> str:
-    """The name a district's upload of `day` has (`laporan_2018-04-12.csv`, `Rekap Perekaman 12-04-2018.csv`)."""
+    """The name a district's upload of `day` has.
+
+    For example `laporan_2018-04-12.csv` or `Rekap Perekaman 12-04-2018.csv`.
+    """
     tanggal = START + timedelta(days=day)
     if style(kode_kabupaten) == "plain":
         return f"laporan_{tanggal.isoformat()}.csv"

@@ -154,13 +154,15 @@ def table(fig: dict) -> str:
     s, m = fig["summary"], fig["machine"]
     sizes = fig["sizes"]
     lines = [
-        f"Measured {fig['started']} ({fig['mode']} mode, {fig['kabupaten']} kabupaten, {fig['total_s']:.0f} s in all) "
+        f"Measured {fig['started']} ({fig['mode']} mode, {fig['kabupaten']} kabupaten, "
+        f"{fig['total_s']:.0f} s in all) "
         "with `.venv/bin/python -m bench.history`.",
         "",
         f"Machine: {m.get('cpu', '?')}, {m['nproc']} CPUs; load average at start {m['loadavg_start']}, "
         f"at end {fig['loadavg_end']} (the machine is shared).",
         "",
-        f"| history | kecamatan rows | national nightly ({fig['kabupaten']} files) wall s / flow RSS MB / tree RSS MB "
+        f"| history | kecamatan rows "
+        f"| national nightly ({fig['kabupaten']} files) wall s / flow RSS MB / tree RSS MB "
         "| one-district one-day backfill wall s / flow RSS MB | slowest query, first run ms "
         "| catalog / working file / partitions / replaced MB |",
         "|---|---|---|---|---|---|",
@@ -171,8 +173,9 @@ def table(fig: dict) -> str:
             size.get("queries", {}).items(), key=lambda kv: kv[1].get("first_ms", 0), default=("-", {})
         )
         lines.append(
-            f"| {size['days']} days | {size.get('kecamatan_rows', '-'):,} | {n['wall_s']:.1f} / {n['max_rss_mb']:.0f} / "
-            f"{n['tree_rss_mb']:.0f} | {b['wall_s']:.1f} / {b['max_rss_mb']:.0f} | {worst[1].get('first_ms', '-')} ({worst[0]}) "
+            f"| {size['days']} days | {size.get('kecamatan_rows', '-'):,} "
+            f"| {n['wall_s']:.1f} / {n['max_rss_mb']:.0f} / {n['tree_rss_mb']:.0f} "
+            f"| {b['wall_s']:.1f} / {b['max_rss_mb']:.0f} | {worst[1].get('first_ms', '-')} ({worst[0]}) "
             f"| {_mb(a['katalog'])} / {_mb(a['kerja'])} / {_mb(a['bagian'])} / {_mb(a['bagian_lama'])} |"
         )
     last = sizes[-1]["days"]
@@ -185,9 +188,11 @@ def table(fig: dict) -> str:
         "",
         "| goal | value | met |",
         "|---|---|---|",
-        f"| nightly on {last} days <= {TARGET_RATIO}x the same on {sizes[0]['days']} days | {s['nightly_ratio']}x "
+        f"| nightly on {last} days <= {TARGET_RATIO}x the same on {sizes[0]['days']} days "
+        f"| {s['nightly_ratio']}x "
         f"| {_yes(s['nightly_ratio'] <= TARGET_RATIO)} |",
-        f"| backfill on {last} days <= {TARGET_RATIO}x the same on {sizes[0]['days']} days | {s['backfill_ratio']}x "
+        f"| backfill on {last} days <= {TARGET_RATIO}x the same on {sizes[0]['days']} days "
+        f"| {s['backfill_ratio']}x "
         f"| {_yes(s['backfill_ratio'] <= TARGET_RATIO)} |",
         f"| the {last}-day nightly's flow process <= 1 GB peak RSS | {s['nightly_max_rss_mb']:.0f} MB "
         f"| {_yes(s['nightly_max_rss_mb'] <= TARGET_RSS_MB)} |",

@@ -105,9 +105,8 @@ def prepare(out: Path, scenario: Scenario, env: dict[str, str]) -> dict[str, lis
     command = [PY, "-m", "ektp.cli", "-q", "nightly", "--date", (DAY - timedelta(days=1)).isoformat()]
     started = time.perf_counter()
     subprocess.run(command, env=env, cwd=PROJECT, check=True, stdout=subprocess.DEVNULL)
-    log(
-        f"{scenario.name}: history of {len(districts)} districts loaded in {time.perf_counter() - started:.1f} s"
-    )
+    elapsed = time.perf_counter() - started
+    log(f"{scenario.name}: history of {len(districts)} districts loaded in {elapsed:.1f} s")
     settings = Settings.load(
         landing=out / "landing", warehouse=out / "gudang" / "ektp.duckdb", provinsi=scenario.provinsi
     )
@@ -290,10 +289,12 @@ def table(results: dict[str, dict], info: dict, command: str) -> str:
     lines = [
         f"Measured {stamp} with `{command}`.",
         "",
-        f"Machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, Python {info['python']}; load average at start "
+        f"Machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, Python {info['python']}; "
+        "load average at start "
         f"{info['loadavg_start']}, at end {info['loadavg_end']} (the machine is shared).",
         "",
-        "| scenario | rows a file | uploads (clients) | p50 ms | p95 ms | max ms | uploads/s | check rounds: files / ms (medians) | one client alone p50 / p95 ms | p95 <= 500 ms |",
+        "| scenario | rows a file | uploads (clients) | p50 ms | p95 ms | max ms | uploads/s "
+        "| check rounds: files / ms (medians) | one client alone p50 / p95 ms | p95 <= 500 ms |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, f in results.items():
@@ -304,7 +305,8 @@ def table(results: dict[str, dict], info: dict, command: str) -> str:
         )
         met = "yes" if f["p95_ms"] <= 500 else "**no**"
         lines.append(
-            f"| {name} | {rows} | {f['uploads']} ({f['clients']}) | {f['p50_ms']} | {f['p95_ms']} | {f['max_ms']} | "
+            f"| {name} | {rows} | {f['uploads']} ({f['clients']}) "
+            f"| {f['p50_ms']} | {f['p95_ms']} | {f['max_ms']} | "
             f"{f['per_second']} | {f['rounds']['files_median']:g} / {f['rounds']['ms_median']:.0f} | "
             f"{f['alone']['p50_ms']} / {f['alone']['p95_ms']} | {met} |"
         )

@@ -34,10 +34,12 @@ def make(days: int, out: Path) -> dict:
     con.execute("use w")
     con.execute(
         """create table progres_kecamatan as
-        select (date '2018-01-01' + d::integer)::date as tanggal, (k // 14 + 1100)::varchar as kode_kabupaten,
+        select (date '2018-01-01' + d::integer)::date as tanggal,
+               (k // 14 + 1100)::varchar as kode_kabupaten,
                (k + 110000)::varchar as kode_kecamatan, 'Kecamatan ' || k as nama_kecamatan,
                (20000 + k % 977)::bigint as wajib_ktp, (15000 + d * 3 + k % 13)::bigint as sudah_rekam,
-               (5000 - d * 3)::bigint as belum_rekam, 3::bigint as rekam_hari_ini, 1::bigint as rekam_keliling,
+               (5000 - d * 3)::bigint as belum_rekam, 3::bigint as rekam_hari_ini,
+               1::bigint as rekam_keliling,
                (14000 + d * 3)::bigint as sudah_cetak, 75.5::decimal(6, 2) as persen_rekam,
                (k // 14 + 1100)::varchar || '/rekap_' || d || '.csv' as file_sumber
         from range(7285) t1(k), range(?) t2(d) order by kode_kecamatan, tanggal""",
@@ -45,7 +47,8 @@ def make(days: int, out: Path) -> dict:
     )
     con.execute(
         "create table riwayat_kecamatan as select file_sumber as file, md5(file_sumber) as sha256,"
-        " * exclude (file_sumber, persen_rekam), 2 as baris, now() as diproses_pada, 'r' as run_id from progres_kecamatan"
+        " * exclude (file_sumber, persen_rekam), 2 as baris, now() as diproses_pada, 'r' as run_id"
+        " from progres_kecamatan"
     )
     con.execute("checkpoint")
     con.close()
@@ -70,8 +73,8 @@ def reflink(src: Path, dst: Path) -> dict:
 
 def _export(con: duckdb.DuckDBPyConnection, table: str, month: str, target: Path) -> None:
     query = (
-        f"select * from {table} where tanggal >= date '{month}-01' and tanggal < date '{month}-01' + interval 1 month"
-        f" order by {TABLES[table]}"
+        f"select * from {table} where tanggal >= date '{month}-01'"
+        f" and tanggal < date '{month}-01' + interval 1 month order by {TABLES[table]}"
     )
     con.execute(f"copy ({query}) to '{target}' (format parquet, compression zstd)")
 
@@ -123,9 +126,10 @@ def month(src: Path, folder: Path) -> dict:
 
 
 QUERIES = {
-    "one_kecamatan_over_time": "select tanggal, sudah_rekam from progres_kecamatan where kode_kecamatan = '113000' order by tanggal",
-    "districts_on_a_date": "select kode_kabupaten, sum(belum_rekam) from progres_kecamatan where tanggal = '2018-06-30'"
-    " group by 1 order by 2 desc",
+    "one_kecamatan_over_time": "select tanggal, sudah_rekam from progres_kecamatan"
+    " where kode_kecamatan = '113000' order by tanggal",
+    "districts_on_a_date": "select kode_kabupaten, sum(belum_rekam) from progres_kecamatan"
+    " where tanggal = '2018-06-30' group by 1 order by 2 desc",
 }
 
 

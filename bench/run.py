@@ -30,6 +30,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from bench import gen, measure
@@ -397,7 +398,8 @@ def table(fig: dict) -> str:
         "",
     ]
     out.append(
-        f"Machine: {m.get('cpu', '?')}, {m['nproc']} CPUs, {m.get('memory_gb', '?')} GB RAM, Linux {m['kernel']}, "
+        f"Machine: {m.get('cpu', '?')}, {m['nproc']} CPUs, {m.get('memory_gb', '?')} GB RAM, "
+        f"Linux {m['kernel']}, "
         f"Python {m['python']}; prefect {m['prefect']}, great-expectations {m['great-expectations']}, "
         f"polars {m['polars']}, duckdb {m['duckdb']}, pandas {m['pandas']}, pyarrow {m['pyarrow']}. "
         f"Load average at start {m['loadavg_start']}, at end {fig['loadavg_end']} (the machine is shared)."
@@ -432,17 +434,20 @@ def table(fig: dict) -> str:
     b0 = fig["bare"][0]
     out += [
         "",
-        f"4. bare start-up (median of {len(fig['bare'])}: {bares} s): **{s['ratios']['bare_median_s']:.1f} s**, "
-        f"tree RSS {b0['tree_rss_mb']:.0f} MB (in-process: GX import {b0.get('import_gx', '?')} s, Prefect import "
-        f"{b0.get('import_prefect', '?')} s, empty flow incl. ephemeral server {b0.get('empty_flow', '?')} s).",
+        f"4. bare start-up (median of {len(fig['bare'])}: {bares} s): "
+        f"**{s['ratios']['bare_median_s']:.1f} s**, tree RSS {b0['tree_rss_mb']:.0f} MB "
+        f"(in-process: GX import {b0.get('import_gx', '?')} s, "
+        f"Prefect import {b0.get('import_prefect', '?')} s, "
+        f"empty flow incl. ephemeral server {b0.get('empty_flow', '?')} s).",
     ]
     if fig.get("cold_bare"):
         out.append(
-            f"   Without cached bytecode (the machine's PYTHONDONTWRITEBYTECODE=1 over a venv `uv sync` left without "
-            f".pyc files): {fig['cold_bare']['wall_s']:.1f} s."
+            "   Without cached bytecode (the machine's PYTHONDONTWRITEBYTECODE=1 over a venv `uv sync` "
+            f"left without .pyc files): {fig['cold_bare']['wall_s']:.1f} s."
         )
     out += [
-        f"10-file NTB nightly (median of {len(fig['ntb_nightly'])}: {nights} s): **{s['ratios']['nightly_median_s']:.1f} s**, "
+        f"10-file NTB nightly (median of {len(fig['ntb_nightly'])}: {nights} s): "
+        f"**{s['ratios']['nightly_median_s']:.1f} s**, "
         f"tree RSS {fig['ntb_nightly'][0]['tree_rss_mb']:.0f} MB.",
         "",
         "| ratio | value | target | met |",
@@ -456,10 +461,12 @@ def table(fig: dict) -> str:
         f"| peak RSS at N={fig['sizes'][-1]['days']}, the flow process | "
         f"{s['ratios']['peak_max_rss_mb_at_largest']:.0f} MB | <= 1024 MB | "
         f"{_yes(s['targets']['peak RSS (flow process) at the largest size <= 1 GB'])} |",
-        f"| peak RSS at N={fig['sizes'][-1]['days']}, process tree (flow + Prefect's ephemeral server) | "
+        f"| peak RSS at N={fig['sizes'][-1]['days']}, "
+        "process tree (flow + Prefect's ephemeral server) | "
         f"{s['ratios']['peak_tree_rss_mb_at_largest']:.0f} MB | <= 1024 MB | "
         f"{_yes(s['targets']['peak RSS (process tree) at the largest size <= 1 GB'])} |",
-        f"| slowest analyst query, year of data (first run) | {s['ratios']['slowest_query_first_ms']} ms | < 100 ms | "
+        "| slowest analyst query, year of data (first run) "
+        f"| {s['ratios']['slowest_query_first_ms']} ms | < 100 ms | "
         f"{_yes(s['targets']['every analyst query < 100 ms on a year'])} |",
     ]
     for x in fig["sizes"]:
@@ -469,12 +476,14 @@ def table(fig: dict) -> str:
             f"Pipeline N={x['days']}: {p.get('decided')} files decided, statuses {p.get('status')}, "
             f"progres_provinsi {p.get('progres_provinsi_rows')} rows = {p.get('provinces')} provinces x "
             f"{p.get('dates')} dates (marts ok: {p.get('marts_ok')}), progres_kabupaten "
-            f"{p.get('progres_kabupaten_rows')} rows, progres_kecamatan {p.get('progres_kecamatan_rows')} rows; "
+            f"{p.get('progres_kabupaten_rows')} rows, "
+            f"progres_kecamatan {p.get('progres_kecamatan_rows')} rows; "
             f"floor read {x['floor'].get('rows')} records; peer loaded {x['peer'].get('rows')} rows in "
             f"{x['peer'].get('columns')} columns"
             + (
-                f" from {x['peer']['peer_files']} files ({x['peer']['peer_days']} days: DuckDB keeps every file "
-                f"of the read open and the open-file limit is {x['peer']['nofile_limit']})"
+                f" from {x['peer']['peer_files']} files ({x['peer']['peer_days']} days: "
+                "DuckDB keeps every file of the read open and the open-file limit is "
+                f"{x['peer']['nofile_limit']})"
                 if x["peer"].get("peer_days", x["days"]) != x["days"]
                 else ""
             )
@@ -486,10 +495,11 @@ def table(fig: dict) -> str:
         out += [
             "",
             f"Year of national data: the N={fig['sizes'][-1]['days']} warehouse plus "
-            f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files loaded directly "
-            f"(bench/year.py): catalog {e['katalog_mb']} MB, writer's working file {e['kerja_mb']} MB, Parquet "
-            f"partitions {e['bagian_mb']} MB; marts brought up to date (warehouse.marts.refresh) in "
-            f"{e['refresh_marts_s']} s, published in {e['publish_s']} s. Read-only open: {y['open_ms']} ms"
+            f"{e['riwayat_rows_added']:,} kecamatan rows and {e['unggahan_rows_added']:,} files "
+            f"loaded directly (bench/year.py): catalog {e['katalog_mb']} MB, "
+            f"writer's working file {e['kerja_mb']} MB, Parquet partitions {e['bagian_mb']} MB; "
+            f"marts brought up to date (warehouse.marts.refresh) in {e['refresh_marts_s']} s, "
+            f"published in {e['publish_s']} s. Read-only open: {y['open_ms']} ms"
             + (
                 f" (queries re-timed {y['retimed']} with `--queries-only`, after the national nightly below "
                 "had added its day)"
@@ -633,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
             key=lambda r: r["wall_s"],
         )
         size["pipeline"] = twice(
-            lambda: pipeline(env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d)
+            partial(pipeline, env, landings[d], out / f"warehouse-{d}" / "warehouse.duckdb", d)
         )
         log(
             f"N={d}: pipeline {size['pipeline']['wall_s']:.1f} s, floor {size['floor']['wall_s']:.2f} s, "

@@ -70,10 +70,10 @@ def frames(
                 }
             )
         )
-        for name, sha, d in zip(names, shas, dates):
+        for name, sha, d in zip(names, shas, dates, strict=True):
             files.append((f"{kab}/{name}", sha, kab, d, "loaded", n_kec))
         # About one district in fifty sends a bad file first on a given day (and then the good one).
-        for d_index, d in zip(days, dates):
+        for d_index, d in zip(days, dates, strict=True):
             if (int(kab) * 31 + int(d_index)) % 50 == 0:
                 files.append(
                     (f"{kab}/salah {d.isoformat()}.csv", _sha(f"{kab}/bad/{d}"), kab, d, "rejected", n_kec)

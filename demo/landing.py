@@ -20,6 +20,7 @@ import os
 import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import polars as pl
@@ -142,7 +143,7 @@ def split_capped(total: int, weights: list[float], caps: list[int]) -> list[int]
     while total > 0:
         shares = split(total, [weights[j] for j in open_])
         total, still = 0, []
-        for j, share in zip(open_, shares):
+        for j, share in zip(open_, shares, strict=True):
             take = min(share, caps[j] - parts[j])
             parts[j] += take
             total += share - take
@@ -191,18 +192,18 @@ def simulate(kab: str, kecamatan: list[tuple[str, str]], rng: random.Random) -> 
     district_rekam = daily_rekam(kab, [sum(w[i] for w in wajib) for i in range(days)], rng)
 
     lag = lag_factors([w[0] for w in wajib], BELUM[kab][0], rng)
-    belum = split(BELUM[kab][0], [c * w[0] for c, w in zip(lag, wajib)])
+    belum = split(BELUM[kab][0], [c * w[0] for c, w in zip(lag, wajib, strict=True)])
     series = [
         Series(kode, nama, [w[0]], [w[0] - b], [0], [round((w[0] - b) * rng.uniform(0.93, 0.98))])
-        for (kode, nama), w, b in zip(kecamatan, wajib, belum)
+        for (kode, nama), w, b in zip(kecamatan, wajib, belum, strict=True)
     ]
     for i in range(1, days):
         day = START + timedelta(days=i)
-        room = [b + w[i] - w[i - 1] for b, w in zip(belum, wajib)]
+        room = [b + w[i] - w[i - 1] for b, w in zip(belum, wajib, strict=True)]
         # Kecamatan with more residents still to record record more that day.
         rekam = split_capped(district_rekam[i], [(b + 1) * rng.uniform(0.6, 1.4) for b in belum], room)
-        belum = [r - x for r, x in zip(room, rekam)]
-        for s, w, x in zip(series, wajib, rekam):
+        belum = [r - x for r, x in zip(room, rekam, strict=True)]
+        for s, w, x in zip(series, wajib, rekam, strict=True):
             s.wajib.append(w[i])
             s.sudah.append(s.sudah[-1] + x)
             s.keliling.append(min(x, round(x * keliling_share(day) * rng.uniform(0.7, 1.3))))
@@ -230,7 +231,7 @@ def wajib_paths(kab: str, n: int, rng: random.Random, days: int) -> list[list[in
 def daily_rekam(kab: str, wajib: list[int], rng: random.Random) -> list[int]:
     """District recordings per day, so that belum_rekam meets every anchor exactly."""
     rekam = [0] * len(wajib)
-    for (a, b), (belum_a, belum_b) in zip(zip(ANCHORS, ANCHORS[1:]), zip(BELUM[kab], BELUM[kab][1:])):
+    for (a, b), (belum_a, belum_b) in zip(pairwise(ANCHORS), pairwise(BELUM[kab]), strict=True):
         ia, ib = index(a), index(b)
         total = (wajib[ib] - wajib[ia]) - (belum_b - belum_a)
         weights = [pace(START + timedelta(days=i)) * rng.uniform(0.75, 1.25) for i in range(ia + 1, ib + 1)]
@@ -244,7 +245,7 @@ def lag_factors(wajib: list[int], belum: int, rng: random.Random) -> list[float]
     Narrowed where needed so that no kecamatan starts with more than 95% unrecorded.
     """
     raw = [rng.lognormvariate(0, 0.35) for _ in wajib]
-    mean = sum(r * w for r, w in zip(raw, wajib)) / sum(wajib)
+    mean = sum(r * w for r, w in zip(raw, wajib, strict=True)) / sum(wajib)
     lag = [r / mean for r in raw]
     ratio, top = belum / sum(wajib), max(lag)
     if top * ratio > 0.95:

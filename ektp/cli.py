@@ -14,12 +14,15 @@ import shlex
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from contract.dates import WITA
 from contract.errors import EktpError, UsageError
+
+if TYPE_CHECKING:
+    from prefect import Flow
 
 app = typer.Typer(
     name="ektp",
@@ -106,7 +109,8 @@ ChangeScope = Annotated[
     bool,
     typer.Option(
         "--ubah-cakupan",
-        help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; tanpanya perintah ditolak.",
+        help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; "
+        "tanpanya perintah ditolak.",
     ),
 ]
 PortalDb = Annotated[
@@ -162,6 +166,7 @@ def _run_flow(settings, which: str, **parameters: object) -> int:
     from reports.summary import Summary, render
 
     _console(settings)
+    flow: Flow[..., dict[Any, Any]]  # either flow, imported alone: each import costs start-up time
     if which == "nightly":
         from flows.nightly import nightly as flow
     else:
@@ -322,8 +327,9 @@ def report(
             "--as-known-on",
             parser=_known_on,
             metavar="WAKTU|RUN",
-            help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini (WITA; tanggal saja = akhir hari itu) "
-            "atau sesudah run ini: hanya berkas yang sudah diputuskan saat itu.",
+            help="Susun ulang laporan dengan angka sebagaimana diketahui pada waktu ini "
+            "(WITA; tanggal saja = akhir hari itu) atau sesudah run ini: "
+            "hanya berkas yang sudah diputuskan saat itu.",
             show_default=False,
         ),
     ] = None,
@@ -434,7 +440,8 @@ def serve(
     ] = None,
     portal_db: PortalDb = None,
 ) -> int:
-    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""
+    # One line on purpose: `ektp --help` lists the docstring as written, line breaks included.
+    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""  # noqa: E501
     from flows.serve import serve as serve_deployments
 
     settings = _settings(
@@ -558,9 +565,8 @@ def akun_tambah(
 
     settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
     akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
-    print(
-        f"Akun {akun.nama} ({akun.peran}{' ' + akun.kode_kabupaten if akun.kode_kabupaten else ''}) dibuat di {path}"
-    )
+    wilayah = f" {akun.kode_kabupaten}" if akun.kode_kabupaten else ""
+    print(f"Akun {akun.nama} ({akun.peran}{wilayah}) dibuat di {path}")
     return 0
 
 
@@ -657,7 +663,10 @@ def _debug() -> bool:
 
 
 def _usage_line(exc: typer.TyperException) -> str:
-    """Click's usage error as one line: `ektp: galat: Missing option '--from'. (lihat: ektp backfill --help)`."""
+    """Click's usage error as one line.
+
+    For example `ektp: galat: Missing option '--from'. (lihat: ektp backfill --help)`.
+    """
     message = " ".join(exc.format_message().split())
     ctx = getattr(exc, "ctx", None)
     return f"ektp: galat: {message}" + (f" (lihat: {ctx.command_path} --help)" if ctx is not None else "")
@@ -682,7 +691,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except typer.TyperException as exc:  # bad arguments: one line, what is wrong and where help is
         if type(exc).__name__ == "NoArgsIsHelpError":  # `ektp` alone: the help is the answer
-            exc.show()
+            # Typer's own click (typer._click, private) raises it with show(); the public base
+            # class TyperException does not declare show().
+            exc.show()  # type: ignore[attr-defined]
         else:
             print(_usage_line(exc), file=sys.stderr)
         return exc.exit_code
@@ -698,7 +709,8 @@ def main(argv: list[str] | None = None) -> int:
         if _debug():
             raise
         print(
-            f"ektp: galat internal ({type(exc).__name__}): {exc}. Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
+            f"ektp: galat internal ({type(exc).__name__}): {exc}. "
+            "Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
             file=sys.stderr,
         )
         return 3

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import ClassVar
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from contract import progress
 from contract.logs import NO_RUN, RunId
@@ -38,7 +39,11 @@ class _Lines(logging.Formatter):
     """`ektp: peringatan: ... [20181204T021500Z-1a2b3c]`: the level in Indonesian where it matters,
     and the run the line belongs to (a nightly and a backfill may share a log file)."""
 
-    WORDS = {logging.WARNING: "peringatan: ", logging.ERROR: "galat: ", logging.CRITICAL: "galat: "}
+    WORDS: ClassVar[dict[int, str]] = {
+        logging.WARNING: "peringatan: ",
+        logging.ERROR: "galat: ",
+        logging.CRITICAL: "galat: ",
+    }
 
     def format(self, record: logging.LogRecord) -> str:
         run_id = getattr(record, "run_id", NO_RUN)
@@ -78,14 +83,14 @@ class Bars(progress.Reporter):
             console=console,
             transient=True,
         )
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
 
     def expect(self, stage: str, amount: int) -> None:
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(progress.STAGES.get(stage, stage), total=0)
-        self._progress.update(
-            self._tasks[stage], total=self._progress.tasks[self._tasks[stage]].total + amount
-        )
+        task = self._tasks[stage]
+        # Every task starts with total=0 (above), so its total is never None.
+        self._progress.update(task, total=(self._progress.tasks[task].total or 0) + amount)
 
     def advance(self, stage: str, amount: int) -> None:
         if stage in self._tasks:

@@ -33,10 +33,8 @@ def run_demo(
     fresh(settings)
     print(f"Membangun folder landing demo di {settings.landing} ...", flush=True)
     truth = build_landing(settings.landing)
-    print(
-        f"{len(list(settings.landing.rglob('*.*')))} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30.",
-        flush=True,
-    )
+    berkas = len(list(settings.landing.rglob("*.*")))
+    print(f"{berkas} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30.", flush=True)
     print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
     with bars(show_progress):
         result = runner.run(nightly, settings.runner, settings=settings, tanggal=LAST_DAY)
@@ -47,7 +45,8 @@ def run_demo(
         )
         print(f"Laporan {day}: {paths.html}")
     print(
-        f"\nCoba: .venv/bin/duckdb -readonly {settings.warehouse} \"select * from progres_provinsi where tanggal = '2018-03-31'\""
+        f"\nCoba: .venv/bin/duckdb -readonly {settings.warehouse} "
+        "\"select * from progres_provinsi where tanggal = '2018-03-31'\""
     )
     return 0 if truth.height else 1
 

@@ -116,12 +116,14 @@ ASSETS = {
         "dist/bootstrap-table.min.js",
     ),
     # GX asks for the 1.19.0 stylesheet of this extension beside 1.19.1's script: one copy serves both.
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": (
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.css": (
         "bootstrap-table",
         "1.19.1",
         "dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
     ),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": (
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.js": (
         "bootstrap-table",
         "1.19.1",
         "dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
@@ -163,7 +165,9 @@ def fetch(dest: Path = VENDOR) -> None:
                 if member.isfile() and (inner in wanted or inner.startswith(folders)):
                     out = target / inner
                     out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_bytes(archive.extractfile(member).read())
+                    contents = archive.extractfile(member)
+                    assert contents is not None, member.name  # a regular file (isfile above)
+                    out.write_bytes(contents.read())
         (target / ".ok").write_text("")
 
 

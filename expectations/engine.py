@@ -20,7 +20,7 @@ import polars as pl
 
 from contract import rules
 from contract.columns import FINDING_SCHEMA
-from contract.errors import Bug, EktpError
+from contract.errors import Bug
 from contract.formats import angka
 from expectations import datadocs
 
@@ -290,5 +290,5 @@ def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
     )
 
 
-def _finding_schema() -> dict[str, pl.DataType]:
+def _finding_schema() -> dict[str, type[pl.DataType]]:
     return {"row_id": pl.Int64, **FINDING_SCHEMA}

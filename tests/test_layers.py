@@ -62,7 +62,8 @@ def test_every_package_has_a_floor():
 
 
 def test_no_import_runs_up_a_floor_or_sideways():
-    # contract <- landing <- transforms <- expectations <- warehouse <- reports <- pipeline <- flows <- portal <- ektp
+    # contract <- landing <- transforms <- expectations <- warehouse <- reports <- pipeline <- flows
+    # <- portal <- ektp
     wrong = [
         f"{source} -> {target}"
         for source, targets in GRAPH.items()

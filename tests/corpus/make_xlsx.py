@@ -92,7 +92,7 @@ def title_and_total(path: Path) -> None:
         4, 0, ["No", "Kode Kec", "Kecamatan", "Wajib KTP", "Sudah Rekam", "Belum Rekam", "Sudah Cetak"]
     )
     rows = [figures(kode, 3) for kode, _ in SUMBAWA_BARAT]
-    for r, ((kode, nama), counts) in enumerate(zip(SUMBAWA_BARAT, rows), 5):
+    for r, ((kode, nama), counts) in enumerate(zip(SUMBAWA_BARAT, rows, strict=True), 5):
         sheet.write_row(r, 0, [r - 4, kode, nama, *counts])
     last = 5 + len(rows)  # 0-based row of JUMLAH: sheet row last + 1
     sheet.merge_range(last, 0, last, 2, "JUMLAH", bold)

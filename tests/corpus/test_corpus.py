@@ -97,7 +97,8 @@ def test_no_row_of_a_rejected_file_is_kept(run):
     # the superseded file keeps its rows in riwayat (audit), the duplicate none
     assert one(
         run.warehouse,
-        "select file, count(*) from riwayat_kecamatan where file like '5271/rekap_2018-04-04%' group by 1 order by 1",
+        "select file, count(*) from riwayat_kecamatan where file like '5271/rekap_2018-04-04%'"
+        " group by 1 order by 1",
     ) == [
         ("5271/rekap_2018-04-04 revisi.csv", 6),
         ("5271/rekap_2018-04-04.csv", 6),
@@ -109,7 +110,8 @@ def test_report_dates_of_files_that_could_not_be_read_or_agreed(run):
     dates = dict(one(run.warehouse, "select file, tanggal from unggahan"))
     assert dates["5208/kosong_2018-04-17.csv"] == date(2018, 4, 17)  # 0 bytes: from the name
     assert dates[corpus.SYMLINK] == date(2018, 4, 12)  # never read: from the name
-    assert dates["5272/rekap_2018-04-18.csv"] == date(2018, 4, 19)  # the contents win, and it is rejected
+    # the contents win, and it is rejected
+    assert dates["5272/rekap_2018-04-18.csv"] == date(2018, 4, 19)
     assert dates["5208/rekap lombok utara.csv"] == date(2018, 4, 2)  # from the title line
     assert dates["5272/rekap_campur.csv"] is None  # rows disagree, nothing else dates it
     assert dates["5272/bukan_excel.xlsx"] is None
@@ -138,7 +140,8 @@ def test_row_findings_name_line_kecamatan_column_and_value(run):
     # and its message starts with the same place: "baris 7 (520304): ..."
     rows = one(
         run.warehouse,
-        "select aturan, baris, kode_kecamatan, kolom, nilai, pesan from kualitas_data where aturan in (select unnest(?))",
+        "select aturan, baris, kode_kecamatan, kolom, nilai, pesan from kualitas_data"
+        " where aturan in (select unnest(?))",
         [sorted(ROW_RULES)],
     )
     assert {r[0] for r in rows} == ROW_RULES
@@ -152,7 +155,9 @@ def test_other_findings_name_what_exists(run):
     # header findings point at the header line and the column; date findings at `tanggal`
     rows = one(
         run.warehouse,
-        "select aturan, baris, kode_kecamatan, kolom, nilai from kualitas_data where aturan not in (select unnest(?)) and aturan not in ('berkas_tidak_terbaca', 'berkas_terlalu_besar')",
+        "select aturan, baris, kode_kecamatan, kolom, nilai from kualitas_data"
+        " where aturan not in (select unnest(?))"
+        " and aturan not in ('berkas_tidak_terbaca', 'berkas_terlalu_besar')",
         [sorted(ROW_RULES)],
     )
     for aturan, baris, kode, kolom, nilai in rows:
@@ -169,39 +174,50 @@ def test_other_findings_name_what_exists(run):
 ALASAN = {
     # rejected: the errors, each with line, kecamatan, column and values
     "5208/lebih_2018-04-12.csv": "baris 4 (520803): sudah_rekam 11.417 lebih besar dari wajib_ktp 11.407",
-    "5208/belum_2018-04-13.csv": "baris 5 (520804): belum_rekam 1.972 tidak sama dengan wajib_ktp - sudah_rekam = 12.644 - 10.772 = 1.872",
+    "5208/belum_2018-04-13.csv": "baris 5 (520804): belum_rekam 1.972 tidak sama dengan"
+    " wajib_ktp - sudah_rekam = 12.644 - 10.772 = 1.872",
     "5208/cetak_2018-04-14.csv": "baris 6 (520805): sudah_cetak 12.093 lebih besar dari sudah_rekam 12.092",
     "5208/keliling_2018-04-15.csv": "baris 2 (520801): rekam_keliling 50 lebih besar dari rekam_hari_ini 35",
-    "5208/jumlah_2018-04-16.csv": "baris 7: JUMLAH sudah_rekam 48.210 tidak sama dengan jumlah baris kecamatan 48.110",
-    "5208/besar_2018-04-19.csv": "baris 100000: JUMLAH wajib_ktp 57.036 tidak sama dengan jumlah baris kecamatan 57.035",
+    "5208/jumlah_2018-04-16.csv": "baris 7: JUMLAH sudah_rekam 48.210 tidak sama dengan"
+    " jumlah baris kecamatan 48.110",
+    "5208/besar_2018-04-19.csv": "baris 100000: JUMLAH wajib_ktp 57.036 tidak sama dengan"
+    " jumlah baris kecamatan 57.035",
     corpus.OVER_FILE: "berkas lebih dari 100.000 baris; laporan satu kabupaten sekitar 30 baris",
     "5208/angka_salah_2018-04-11.csv": 'baris 2 (520801): wajib_ktp "9876,5" bukan bilangan bulat; '
     'baris 3 (520802): sudah_cetak "-12" negatif, harus bilangan bulat >= 0; '
     "baris 4 (520803): sudah_rekam kosong, harus diisi bilangan bulat",
-    "5272/kode_asing_2018-04-13.csv": 'baris 7 (527206): kode kecamatan "527206" tidak ada dalam daftar Kemendagri',
+    "5272/kode_asing_2018-04-13.csv": 'baris 7 (527206): kode kecamatan "527206"'
+    " tidak ada dalam daftar Kemendagri",
     "5272/kab_lain_2018-04-14.csv": "baris 7 (527101): kecamatan Ampenan milik kabupaten 5271, bukan 5272",
     "5272/ganda_2018-04-15.csv": "baris 4 (527203): kecamatan 527203 muncul lebih dari sekali; "
     "baris 5 (527203): kecamatan 527203 muncul lebih dari sekali",
-    "5272/rekam_ganda_2018-04-12.csv": 'kolom "Rekam" dan "Sudah Rekam" sama-sama berarti sudah_rekam; hapus salah satu',
+    "5272/rekam_ganda_2018-04-12.csv": 'kolom "Rekam" dan "Sudah Rekam" sama-sama berarti sudah_rekam;'
+    " hapus salah satu",
     "5272/tanpa_wajib_2018-04-11.csv": "kolom wajib_ktp tidak ada",
     "5272/rekap_2018-04-18.csv": "tanggal 2018-04-19 di isi berkas berbeda dengan nama berkas 2018-04-18",
-    "5272/rekap_campur.csv": "baris 6 (527205): tanggal 2018-04-17 berbeda dengan tanggal baris lain 2018-04-18",
-    "5272/tgl_salah_2018-04-17.csv": 'baris 4 (527203): tanggal "17/04/18" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12',
+    "5272/rekap_campur.csv": "baris 6 (527205): tanggal 2018-04-17 berbeda dengan"
+    " tanggal baris lain 2018-04-18",
+    "5272/tgl_salah_2018-04-17.csv": 'baris 4 (527203): tanggal "17/04/18" tidak terbaca,'
+    " tulis seperti 12/04/2018 atau 2018-04-12",
     "5272/rekap_lama.csv": "tanggal 2010-12-31 sebelum 2011-01-01 (awal program e-KTP)",
     "5272/rekap_depan.csv": "tanggal 2018-04-25 melewati hari ini (2018-04-21)",
-    "5208/kutip_2018-04-18.csv": 'format CSV rusak mulai baris 3: tanda kutip (") dibuka tetapi tidak pernah ditutup',
+    "5208/kutip_2018-04-18.csv": "format CSV rusak mulai baris 3:"
+    ' tanda kutip (") dibuka tetapi tidak pernah ditutup',
     "5208/kosong_2018-04-17.csv": "berkas kosong (0 byte)",
     "5208/surat pengantar.pdf": "jenis berkas .pdf tidak diterima; kirim .csv, .txt atau .xlsx",
     "5299/rekap_2018-04-12.csv": "folder 5299 bukan kode kabupaten/kota dalam cakupan",
     "rekap_2018-04-12.csv": "berkas langsung di folder landing, bukan di folder kabupaten",
     corpus.SYMLINK: "tautan simbolik tidak diikuti",
     # loaded with warnings: the warnings, marked as such
-    "5272/rekap_2018-04-07.csv": "peringatan: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834 pada laporan 2018-04-06",
-    "5208/rekap_2018-04-06.csv": "peringatan: baris 3 (520802): rekam_hari_ini 53 tidak sama dengan kenaikan sudah_rekam"
-    " sejak laporan 2018-04-05: 7.922 menjadi 7.960 = 38",
-    "5271/rekap_2018-04-05.csv": "peringatan: baris 5 (527104): wajib_ktp 13.755 berubah +6,18 % dari 12.955 pada laporan 2018-04-04",
+    "5272/rekap_2018-04-07.csv": "peringatan: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834"
+    " pada laporan 2018-04-06",
+    "5208/rekap_2018-04-06.csv": "peringatan: baris 3 (520802): rekam_hari_ini 53 tidak sama dengan"
+    " kenaikan sudah_rekam sejak laporan 2018-04-05: 7.922 menjadi 7.960 = 38",
+    "5271/rekap_2018-04-05.csv": "peringatan: baris 5 (527104): wajib_ktp 13.755 berubah +6,18 %"
+    " dari 12.955 pada laporan 2018-04-04",
     "5205/dompu_2018-04-02.csv": "peringatan: kecamatan 520508 (Pajo) tidak ada dalam berkas",
-    "5205/dompu_2018-04-03.csv": 'peringatan: baris 6 (520505): nama kecamatan "Woja Dompu" berbeda dengan nama Kemendagri "Woja"',
+    "5205/dompu_2018-04-03.csv": 'peringatan: baris 6 (520505): nama kecamatan "Woja Dompu"'
+    ' berbeda dengan nama Kemendagri "Woja"',
     # the others say what happened to them
     "5271/rekap_2018-04-04.csv": "digantikan oleh berkas yang lebih baru untuk tanggal yang sama",
     "5271/rekap_2018-04-04 revisi (1).csv": "salinan persis berkas sebelumnya; diabaikan",

@@ -120,9 +120,9 @@ def test_a_stopped_nightly_ends_whole(states, ephemeral, sig, send, monkeypatch)
         if run.poll() is None:
             run.kill()
     assert run.returncode == 128 + sig
-    assert (
-        err
-        == f"ektp: dihentikan ({sig.name}); proses berikutnya melanjutkan dari keadaan gudang data terakhir yang utuh\n"
+    assert err == (
+        f"ektp: dihentikan ({sig.name}); "
+        "proses berikutnya melanjutkan dari keadaan gudang data terakhir yang utuh\n"
     )
     with open(lock, "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while anyone holds it
@@ -147,7 +147,8 @@ def test_charts_are_drawn_outside_the_run_process():
         import sys
         import altair as alt
         from reports.chart import to_svg
-        bars = alt.Chart(alt.Data(values=[{"nama": "Mataram", "v": 1}])).mark_bar().encode(y="nama:N", x="v:Q")
+        data = alt.Data(values=[{"nama": "Mataram", "v": 1}])
+        bars = alt.Chart(data).mark_bar().encode(y="nama:N", x="v:Q")
         first, second = to_svg(bars, "a"), to_svg(bars, "a")
         assert first == second and first.startswith("<svg") and "Mataram" in first, first[:200]
         print("vl_convert" in sys.modules)

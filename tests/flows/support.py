@@ -34,7 +34,8 @@ def table(warehouse: Path, name: str, drop: tuple[str, ...] = ()) -> list[tuple]
         cols = [
             c
             for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                "select column_name from information_schema.columns"
+                " where table_name = ? order by ordinal_position",
                 [name],
             ).fetchall()
             if c not in drop

@@ -65,7 +65,8 @@ def test_a_future_modification_time_does_not_win_over_a_later_correction(landing
 
 
 def test_a_backfill_keeps_the_recorded_arrival(landing, tmp_path):
-    # re-deciding the date later changes nothing: the wrong-clock file keeps the arrival it was first seen with
+    # re-deciding the date later changes nothing: the wrong-clock file keeps the arrival it was
+    # first seen with
     warehouse = tmp_path / "gudang.duckdb"
     day_file(
         landing,
@@ -122,7 +123,7 @@ def test_the_arrival_of_a_file_that_waits_is_kept_for_the_run_that_takes_it(land
         when=datetime.now(UTC) + A_YEAR,
     )
     seen = datetime.now(UTC)
-    code, out, err = nightly(landing, warehouse, D)
+    code, _, err = nightly(landing, warehouse, D)
     assert code == 0, err
     assert "5272/salah_jam.csv" not in statuses(warehouse)  # it waits for the run of its date
     time.sleep(0.01)  # the correction's arrival is strictly later than the first run's moment
@@ -152,7 +153,7 @@ def test_an_arrival_never_moves_when_the_file_is_touched(landing, tmp_path):
     # a touched file (new mtime, same bytes) is read again but keeps its first arrival and status
     warehouse = tmp_path / "gudang.duckdb"
     a = day_file(landing, "5272", KOTA_BIMA, D, base=5_000, step=10, name="a.csv")
-    b = day_file(
+    day_file(
         landing,
         "5272",
         KOTA_BIMA,

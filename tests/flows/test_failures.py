@@ -48,10 +48,9 @@ def one_line(err: str) -> str:
 def test_a_directory_as_warehouse_is_one_line(landing, tmp_path):
     (tmp_path / "gudang.duckdb").mkdir()
     code, _, err = nightly(landing, tmp_path / "gudang.duckdb")
-    assert (
-        code == 2
-        and one_line(err)
-        == f"ektp: galat: gudang data adalah sebuah folder, bukan berkas DuckDB (path={tmp_path / 'gudang.duckdb'})"
+    assert code == 2 and one_line(err) == (
+        "ektp: galat: gudang data adalah sebuah folder, bukan berkas DuckDB "
+        f"(path={tmp_path / 'gudang.duckdb'})"
     )
 
 

@@ -100,7 +100,7 @@ def test_a_run_killed_after_its_commit_leaves_its_receipts_owed(landing, tmp_pat
     )
     assert done.returncode == -9
     assert not folder.exists()
-    code, out, err = nightly(landing, warehouse)
+    code, _, err = nightly(landing, warehouse)
     assert code == 0, err
     (decided_by,) = run_ids(warehouse)
     assert list(receipts(folder, "5272")) == [decided_by] and list(receipts(folder, "5208")) == [decided_by]
@@ -145,7 +145,8 @@ def test_a_file_whose_path_got_other_bytes_is_told_it_was_replaced(landing, tmp_
 
 
 def test_a_receipt_is_replaced_whole_or_not_at_all(tmp_path):
-    # the atomic writer under a file-size limit (a full disk): the old receipt stays whole, no temporary is left
+    # the atomic writer under a file-size limit (a full disk): the old receipt stays whole, no
+    # temporary is left
     target = tmp_path / "r.json"
     target.write_text("lama")
     script = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -54,7 +55,7 @@ def test_transient_error_is_retried_until_it_passes(prefect_server, read_uploads
 
 def test_transient_error_gives_up_after_the_retries(prefect_server, read_uploads):
     calls = read_uploads(TransientError("berkas tidak dapat dibaca", file="5201/a.csv"))
-    with pytest.raises(TransientError, match="5201/a.csv"):
+    with pytest.raises(TransientError, match=re.escape("5201/a.csv")):
         reading()
     assert len(calls) == 4  # one try and three retries
 

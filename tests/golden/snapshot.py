@@ -63,7 +63,8 @@ def tables(warehouse: Path, base: Path, link: str | None) -> dict[str, str]:
         names = [
             n
             for (n,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
+                "select table_name from information_schema.tables"
+                " where table_schema = 'main' order by table_name"
             ).fetchall()
         ]
         for name in names:
@@ -77,7 +78,7 @@ def tables(warehouse: Path, base: Path, link: str | None) -> dict[str, str]:
                 if c not in VOLATILE_COLUMNS
             ]
             rows = [
-                dict(zip(columns, r))
+                dict(zip(columns, r, strict=True))
                 for r in con.execute(f'select {", ".join(columns)} from "{name}"').fetchall()
             ]
             for r in rows:

@@ -39,5 +39,6 @@ def test_demo_leaves_the_golden_tables_receipts_and_reports(tmp_path, cli_env):
     expected = json.loads((snapshot.GOLDEN / "demo.json").read_text())
     differ = sorted(n for n in found.keys() | expected.keys() if found.get(n) != expected.get(n))
     assert not differ, (
-        f"differs from the golden digests: {differ} (diff with `python -m tests.golden.snapshot OUT --demo-text` on both commits)"
+        f"differs from the golden digests: {differ} "
+        "(diff with `python -m tests.golden.snapshot OUT --demo-text` on both commits)"
     )

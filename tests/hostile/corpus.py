@@ -236,7 +236,9 @@ def _big_csv(landing: Path, rel: str, lines: int) -> None:
 def _xml_bomb() -> bytes:
     """An XLSX whose sheet XML declares nested entities (billion laughs)."""
     parts = _xlsx([("Rekap", [["x"]], False)])
-    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10 if i else "lol"}">' for i in range(10))
+    # Entity i is ten copies of entity i - 1; the first is the word itself.
+    bodies = ["lol"] + [f"&l{i - 1};" * 10 for i in range(1, 10)]
+    laughs = "".join(f'<!ENTITY l{i} "{body}">' for i, body in enumerate(bodies))
     sheet = (
         f'<?xml version="1.0"?><!DOCTYPE w [{laughs}]><worksheet xmlns="http://schemas.openxmlformats.org/'
         f'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c>'
@@ -309,8 +311,8 @@ CASES = [
         f"{A}/raksasa_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(
-            l,
+        lambda landing: _put(
+            landing,
             f"{A}/raksasa_2018-04-02.csv",
             _report(D2, {"wajib_ktp": "100000000000000000", "sudah_rekam": "100000000000000000"}),
         ),
@@ -320,50 +322,56 @@ CASES = [
         f"{A}/sepuluh_juta_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(l, f"{A}/sepuluh_juta_2018-04-02.csv", _report(D2, {"wajib_ktp": "10.000.001"})),
+        lambda landing: _put(
+            landing, f"{A}/sepuluh_juta_2018-04-02.csv", _report(D2, {"wajib_ktp": "10.000.001"})
+        ),
     ),
     Case(
         "NIK tertempel di kolom angka",
         f"{A}/nik_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(l, f"{A}/nik_2018-04-02.csv", _report(D2, {"sudah_rekam": "5201012345670001"})),
+        lambda landing: _put(
+            landing, f"{A}/nik_2018-04-02.csv", _report(D2, {"sudah_rekam": "5201012345670001"})
+        ),
     ),
     Case(
         "nama berkas Windows-1252 (\\xe9), salinan berkas baik",
         "5272/lap_2018-04-02_revisi_\\xe9.csv",
         "duplicate",
         _r(),
-        lambda l: _good_copy(l, b"5272/lap_2018-04-02_revisi_\xe9.csv"),
+        lambda landing: _good_copy(landing, b"5272/lap_2018-04-02_revisi_\xe9.csv"),
     ),
     Case(
         "baris baru dan ESC di nama berkas",
         f"{A}/a\\nb\\x1b[2J_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(l, f"{A}/a\nb\x1b[2J_2018-04-02.csv", _report(D2, {"wajib_ktp": "x"})),
+        lambda landing: _put(landing, f"{A}/a\nb\x1b[2J_2018-04-02.csv", _report(D2, {"wajib_ktp": "x"})),
     ),
     Case(
         "urutan ESC di nama folder",
         "\\x1b[31m5201/rekap_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, "\x1b[31m5201/rekap_2018-04-02.csv", _report(D2)),
+        lambda landing: _put(landing, "\x1b[31m5201/rekap_2018-04-02.csv", _report(D2)),
     ),
     Case(
         "nama folder bukan UTF-8",
         "52\\xe901/rekap_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, b"52\xe901/rekap_2018-04-02.csv", _report(D2)),
+        lambda landing: _put(landing, b"52\xe901/rekap_2018-04-02.csv", _report(D2)),
     ),
     Case(
         "XSS di nama kecamatan, dan angka salah",
         f"{A}/xss_nama_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid", "nama_tidak_sesuai"),
-        lambda l: _put(
-            l, f"{A}/xss_nama_2018-04-02.csv", _report(D2, {"nama_kecamatan": PWNED, "sudah_cetak": "-1"})
+        lambda landing: _put(
+            landing,
+            f"{A}/xss_nama_2018-04-02.csv",
+            _report(D2, {"nama_kecamatan": PWNED, "sudah_cetak": "-1"}),
         ),
     ),
     Case(
@@ -371,15 +379,15 @@ CASES = [
         f"{A}/xss_kode_2018-04-02.csv",
         "rejected",
         _r("kecamatan_tidak_dikenal", "kecamatan_tidak_lapor"),
-        lambda l: _put(l, f"{A}/xss_kode_2018-04-02.csv", _report(D2, {"kode_kecamatan": PWNED})),
+        lambda landing: _put(landing, f"{A}/xss_kode_2018-04-02.csv", _report(D2, {"kode_kecamatan": PWNED})),
     ),
     Case(
         "XSS di nama berkas",
         f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(
-            l, f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv", _report(D2, {"wajib_ktp": "y"})
+        lambda landing: _put(
+            landing, f"{A}/<img src=x onerror=alert(1)>_2018-04-02.csv", _report(D2, {"wajib_ktp": "y"})
         ),
     ),
     Case(
@@ -387,15 +395,15 @@ CASES = [
         f"{A}/=1+2_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(l, f"{A}/=1+2_2018-04-02.csv", _report(D2, {"sudah_rekam": "=1+2"})),
+        lambda landing: _put(landing, f"{A}/=1+2_2018-04-02.csv", _report(D2, {"sudah_rekam": "=1+2"})),
     ),
     Case(
         "bidi override di nama kecamatan",
         f"{A}/bidi_2018-04-02.csv",
         "rejected",
         _r("nama_tidak_sesuai", "angka_tidak_valid"),
-        lambda l: _put(
-            l,
+        lambda landing: _put(
+            landing,
             f"{A}/bidi_2018-04-02.csv",
             _report(D2, {"nama_kecamatan": "Gerung\u202egnuruG", "wajib_ktp": "-"}),
         ),
@@ -405,43 +413,47 @@ CASES = [
         f"{A}/esc_angka_2018-04-02.csv",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(l, f"{A}/esc_angka_2018-04-02.csv", _report(D2, {"wajib_ktp": "12\x1b[2J"})),
+        lambda landing: _put(
+            landing, f"{A}/esc_angka_2018-04-02.csv", _report(D2, {"wajib_ktp": "12\x1b[2J"})
+        ),
     ),
     Case(
         "bom zip XLSX (2 juta baris)",
         f"{A}/bom_2018-04-02.xlsx",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _zip_bomb(l, f"{A}/bom_2018-04-02.xlsx"),
+        lambda landing: _zip_bomb(landing, f"{A}/bom_2018-04-02.xlsx"),
     ),
     Case(
         "CSV 1 juta baris (53 MB)",
         f"{A}/sejuta_2018-04-02.csv",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _big_csv(l, f"{A}/sejuta_2018-04-02.csv", 1_000_000),
+        lambda landing: _big_csv(landing, f"{A}/sejuta_2018-04-02.csv", 1_000_000),
     ),
     Case(
         "CSV 100.001 baris (di bawah 20 MB)",
         f"{A}/seratus_ribu_2018-04-02.csv",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _big_csv(l, f"{A}/seratus_ribu_2018-04-02.csv", 100_001),
+        lambda landing: _big_csv(landing, f"{A}/seratus_ribu_2018-04-02.csv", 100_001),
     ),
     Case(
         "XLSX jarang: A1 dan XFD100000",
         f"{A}/jarang_2018-04-02.xlsx",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _put(l, f"{A}/jarang_2018-04-02.xlsx", _sparse()),
+        lambda landing: _put(landing, f"{A}/jarang_2018-04-02.xlsx", _sparse()),
     ),
     Case(
         "bom bagian XLSX: teks bersama 200 MB",
         f"{A}/teks_2018-04-02.xlsx",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _put(
-            l, f"{A}/teks_2018-04-02.xlsx", swollen(report_workbook(), {"xl/sharedStrings.xml": 200 * _MB})
+        lambda landing: _put(
+            landing,
+            f"{A}/teks_2018-04-02.xlsx",
+            swollen(report_workbook(), {"xl/sharedStrings.xml": 200 * _MB}),
         ),
     ),
     Case(
@@ -449,8 +461,8 @@ CASES = [
         f"{A}/gaya_2018-04-02.xlsx",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _put(
-            l, f"{A}/gaya_2018-04-02.xlsx", swollen(report_workbook(), {"xl/styles.xml": 60 * _MB})
+        lambda landing: _put(
+            landing, f"{A}/gaya_2018-04-02.xlsx", swollen(report_workbook(), {"xl/styles.xml": 60 * _MB})
         ),
     ),
     Case(
@@ -458,8 +470,8 @@ CASES = [
         f"{A}/tiga_2018-04-02.xlsx",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _put(
-            l,
+        lambda landing: _put(
+            landing,
             f"{A}/tiga_2018-04-02.xlsx",
             swollen(report_workbook(), {f"xl/media/isi{i}.bin": 40 * _MB for i in range(3)}),
         ),
@@ -469,8 +481,8 @@ CASES = [
         f"{A}/bohong_2018-04-02.xlsx",
         "rejected",
         _r("berkas_terlalu_besar"),
-        lambda l: _put(
-            l,
+        lambda landing: _put(
+            landing,
             f"{A}/bohong_2018-04-02.xlsx",
             swollen(
                 report_workbook(),
@@ -484,57 +496,57 @@ CASES = [
         f"{A}/tawa_2018-04-02.xlsx",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/tawa_2018-04-02.xlsx", _xml_bomb()),
+        lambda landing: _put(landing, f"{A}/tawa_2018-04-02.xlsx", _xml_bomb()),
     ),
     Case(
         "FIFO di folder kabupaten",
         f"{A}/pipa_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _fifo(l, f"{A}/pipa_2018-04-02.csv"),
+        lambda landing: _fifo(landing, f"{A}/pipa_2018-04-02.csv"),
     ),
     Case(
         "soket di folder kabupaten",
         f"{A}/soket_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _unix_socket(l, f"{A}/soket_2018-04-02.csv"),
+        lambda landing: _unix_socket(landing, f"{A}/soket_2018-04-02.csv"),
     ),
     Case(
         "FIFO langsung di folder landing",
         "pipa_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _fifo(l, "pipa_2018-04-02.csv"),
+        lambda landing: _fifo(landing, "pipa_2018-04-02.csv"),
     ),
     Case(
         "tautan ke /etc/passwd",
         f"{A}/passwd_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _symlink(l, f"{A}/passwd_2018-04-02.csv", "/etc/passwd"),
+        lambda landing: _symlink(landing, f"{A}/passwd_2018-04-02.csv", "/etc/passwd"),
     ),
     Case(
         "tautan yang menunjuk dirinya",
         f"{A}/putar_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _symlink(l, f"{A}/putar_2018-04-02.csv", "putar_2018-04-02.csv"),
+        lambda landing: _symlink(landing, f"{A}/putar_2018-04-02.csv", "putar_2018-04-02.csv"),
     ),
     Case(
         "tautan folder ke /",
         f"{A}/akar",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _symlink(l, f"{A}/akar", "/"),
+        lambda landing: _symlink(landing, f"{A}/akar", "/"),
     ),
     Case(
         "lembar pertama tersembunyi berisi laporan sah",
         f"{A}/tersembunyi_2018-04-02.xlsx",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(
-            l,
+        lambda landing: _put(
+            landing,
             f"{A}/tersembunyi_2018-04-02.xlsx",
             _xlsx([("lama", _xlsx_rows(D2), True), ("Rekap", [["catatan saja"]], False)]),
         ),
@@ -544,15 +556,17 @@ CASES = [
         f"{A}/galat_2018-04-02.xlsx",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(l, f"{A}/galat_2018-04-02.xlsx", _error_cell()),
+        lambda landing: _put(landing, f"{A}/galat_2018-04-02.xlsx", _error_cell()),
     ),
     Case(
         "rumus tanpa nilai tersimpan",
         f"{A}/rumus_2018-04-02.xlsx",
         "rejected",
         _r("angka_tidak_valid"),
-        lambda l: _put(
-            l, f"{A}/rumus_2018-04-02.xlsx", _xlsx([("Rekap", _xlsx_rows(D2, {4: "=SUM(D2:D3)"}), False)])
+        lambda landing: _put(
+            landing,
+            f"{A}/rumus_2018-04-02.xlsx",
+            _xlsx([("Rekap", _xlsx_rows(D2, {4: "=SUM(D2:D3)"}), False)]),
         ),
     ),
     Case(
@@ -560,50 +574,54 @@ CASES = [
         f"{A}/rusak_2018-04-02.xlsx",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/rusak_2018-04-02.xlsx", b"PK\x03\x04" + os.urandom(2000)),
+        lambda landing: _put(landing, f"{A}/rusak_2018-04-02.xlsx", b"PK\x03\x04" + os.urandom(2000)),
     ),
     Case(
         "PDF bernama .xlsx",
         f"{A}/surat_2018-04-02.xlsx",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/surat_2018-04-02.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"),
+        lambda landing: _put(
+            landing, f"{A}/surat_2018-04-02.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
+        ),
     ),
     Case(
         "CSV UTF-16",
         f"{A}/utf16_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/utf16_2018-04-02.csv", _report(D2).decode().encode("utf-16")),
+        lambda landing: _put(landing, f"{A}/utf16_2018-04-02.csv", _report(D2).decode().encode("utf-16")),
     ),
     Case(
         "data biner bernama .csv",
         f"{A}/biner_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/biner_2018-04-02.csv", bytes(range(256)) * 20),
+        lambda landing: _put(landing, f"{A}/biner_2018-04-02.csv", bytes(range(256)) * 20),
     ),
     Case(
         "berkas 0 byte",
         f"{A}/kosong_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/kosong_2018-04-02.csv", b""),
+        lambda landing: _put(landing, f"{A}/kosong_2018-04-02.csv", b""),
     ),
     Case(
         "300 kolom",
         f"{A}/lebar_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, f"{A}/lebar_2018-04-02.csv", _report(D2).replace(b"\n", b"," * 300 + b"x\n", 1)),
+        lambda landing: _put(
+            landing, f"{A}/lebar_2018-04-02.csv", _report(D2).replace(b"\n", b"," * 300 + b"x\n", 1)
+        ),
     ),
     Case(
         "satu sel 1 MB",
         f"{A}/sel_panjang_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(
-            l, f"{A}/sel_panjang_2018-04-02.csv", _report(D2, {"nama_kecamatan": "A" * 1_000_000})
+        lambda landing: _put(
+            landing, f"{A}/sel_panjang_2018-04-02.csv", _report(D2, {"nama_kecamatan": "A" * 1_000_000})
         ),
     ),
     Case(
@@ -611,28 +629,30 @@ CASES = [
         f"{A}/ganda_2018-04-02.csv",
         "rejected",
         _r("kecamatan_ganda", "kecamatan_tidak_lapor"),
-        lambda l: _put(l, f"{A}/ganda_2018-04-02.csv", _csv([row(D2, "520101", 9_000, 8_000)] * 99_998)),
+        lambda landing: _put(
+            landing, f"{A}/ganda_2018-04-02.csv", _csv([row(D2, "520101", 9_000, 8_000)] * 99_998)
+        ),
     ),
     Case(
         "waktu ubah tahun 2100 dan tanggal setelah hari ini",
         f"{A}/masa_depan_2018-05-02.csv",
         "rejected",
         _r("tanggal_tidak_valid"),
-        lambda l: _future(l, f"{A}/masa_depan_2018-05-02.csv"),
+        lambda landing: _future(landing, f"{A}/masa_depan_2018-05-02.csv"),
     ),
     Case(
         "tanggal sebelum 2011",
         f"{A}/lama_2010-04-02.csv",
         "rejected",
         _r("tanggal_tidak_valid"),
-        lambda l: _put(l, f"{A}/lama_2010-04-02.csv", _report(date(2010, 4, 2))),
+        lambda landing: _put(landing, f"{A}/lama_2010-04-02.csv", _report(date(2010, 4, 2))),
     ),
     Case(
         "berkas langsung di folder landing",
         "rekap_2018-04-02.csv",
         "rejected",
         _r("berkas_tidak_terbaca"),
-        lambda l: _put(l, "rekap_2018-04-02.csv", _report(D2)),
+        lambda landing: _put(landing, "rekap_2018-04-02.csv", _report(D2)),
     ),
 ]
 

@@ -99,7 +99,8 @@ def test_check_prints_every_finding_with_its_place(run, capsys):
         "Baris kecamatan: 5   Kesalahan: 3   Peringatan: 0",
         "Temuan:",
         '  - [error] angka_tidak_valid: baris 2 (520801): wajib_ktp "9876,5" bukan bilangan bulat',
-        '  - [error] angka_tidak_valid: baris 3 (520802): sudah_cetak "-12" negatif, harus bilangan bulat >= 0',
+        '  - [error] angka_tidak_valid: baris 3 (520802): sudah_cetak "-12" negatif,'
+        " harus bilangan bulat >= 0",
         "  - [error] angka_tidak_valid: baris 4 (520803): sudah_rekam kosong, harus diisi bilangan bulat",
         "Perbaiki temuan di atas lalu kirim ulang berkas ini; tidak ada angka yang dimuat dari berkas ini.",
     ]
@@ -119,8 +120,8 @@ def test_check_of_a_file_with_a_history_warning(run, capsys):
     assert code == 0
     assert "Status: DITERIMA (dimuat)" in out
     assert (
-        "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834 pada laporan 2018-04-06"
-        in out
+        "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834"
+        " pada laporan 2018-04-06" in out
     )
 
 
