@@ -38,12 +38,12 @@ lint: setup
 	.venv/bin/mypy
 
 # Everything, for CI. Two workers, whole files each (a file's tests share its fixtures).
-test: setup browser
+test: setup browser lint
 	.venv/bin/python -m pytest -n 2 --dist loadfile
 
 # The everyday loop: lint and the tests that need no Prefect server, portal, browser or whole
 # corpus (tests/conftest.py marks the rest `slow`).
-check: setup
+check: setup lint
 	.venv/bin/python -m pytest -n 2 -m "not slow" -q
 
 bench: setup

@@ -10,11 +10,12 @@ is published and what is missing (IncompleteRun).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -32,6 +33,7 @@ from reports.daily import write_report
 from warehouse import store, tercatat
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -65,7 +67,7 @@ def load(
     session: store.WriteSession,
     uploads: list[Upload],
     stats: pl.DataFrame,
-    waiting: list[Upload] = (),
+    waiting: Sequence[Upload] = (),
 ) -> runs.Outcome | None:
     """Validate and decide every upload in one GX run, load them in one transaction with the
     receipts they owe and the arrival of the files that `wait`, publish. With no upload to decide,
@@ -93,7 +95,7 @@ def load(
     return outcome
 
 
-def after_publish(run: Run, what: str, step: Callable[[], object]) -> object:
+def after_publish(run: Run, what: str, step: Callable[[], T]) -> T | None:
     """Run a step that comes after the data is published; a failure of the machine or the data
     is recorded, not raised. A bug is raised: the program names it (exit 3), not the disk."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from prefect import task
@@ -30,7 +31,7 @@ def _only_transient(task, task_run, state) -> bool:
     return False
 
 
-TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+TASK: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
 class Parcel:

@@ -117,7 +117,9 @@ def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUploa
     together = parse_uploads([(name, records) for _, name, records in readable], today)
     for (at, _, _), upload in zip(readable, together, strict=True):
         parsed[at] = upload
-    return parsed
+    done = [p for p in parsed if p is not None]
+    assert len(done) == len(parsed), "a file neither parsed nor refused"
+    return done
 
 
 def read_upload(f: LandingFile, today: date) -> Upload:
@@ -250,17 +252,20 @@ def _row_runs(uploads: list[Upload]) -> list[tuple[list[int], pl.DataFrame]]:
     """
     runs: list[tuple[list[int], pl.DataFrame]] = []
     positions: list[int] = []
-    frame, start, end = None, 0, 0
+    frame: pl.DataFrame | None = None
+    start = end = 0
     for i, u in enumerate(uploads):
         if not u._height:
             continue
         if not (u._rows is frame and u._offset == end):
             if positions:
+                assert frame is not None  # positions come from a frame
                 runs.append((positions, frame.slice(start, end - start)))
             positions, frame, start, end = [], u._rows, u._offset, u._offset
         positions += [i] * u._height
         end += u._height
     if positions:
+        assert frame is not None
         runs.append((positions, frame.slice(start, end - start)))
     return runs
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -134,14 +135,16 @@ def groups(uploads: list[Upload]) -> set[tuple[str, date]]:
     return {g for u in uploads if (g := group_of(u))}
 
 
-def held(files: list[LandingFile], unreadable: list[str], known: pl.DataFrame) -> set[tuple[str, date]]:
+def held(
+    files: list[LandingFile], unreadable: list[str], known: pl.DataFrame
+) -> set[tuple[str | None, date]]:
     """Districts and dates of already-decided files that cannot be read now: they keep their
     figures and are re-decided whole by a later run."""
     missing = set(unreadable)
     return {(f.kode_kabupaten, d) for f in files if f.file in missing and (d := known_date(known, f.file))}
 
 
-def without(uploads: list[Upload], groups_: set[tuple[str, date]]) -> list[Upload]:
+def without(uploads: list[Upload], groups_: set[tuple[str | None, date]]) -> list[Upload]:
     return [u for u in uploads if group_of(u) not in groups_]
 
 
@@ -192,7 +195,7 @@ def write(
     validator: Validator,
     run_id: str,
     stats: pl.DataFrame | None = None,
-    waiting: list[Upload] = (),
+    waiting: Sequence[Upload] = (),
 ) -> Outcome:
     """Load the decisions, history warnings and figures in one transaction, with the receipts they
     owe and the arrival of the files that wait; bring the marts up to date. `stats`: new stat of
@@ -279,7 +282,7 @@ def arrive(uploads: list[Upload], recorded: dict[tuple[str, str], int]) -> None:
             u.tiba_ns = at
 
 
-def arrivals_of(uploads: list[Upload]) -> pl.DataFrame:
+def arrivals_of(uploads: Sequence[Upload]) -> pl.DataFrame:
     return pl.DataFrame(
         [(u.source.file, u.sha256, u.tiba_ns) for u in uploads],
         orient="row",
@@ -288,7 +291,7 @@ def arrivals_of(uploads: list[Upload]) -> pl.DataFrame:
 
 
 def refresh(
-    session: store.WriteSession, reference: Reference, stats: pl.DataFrame, waiting: list[Upload] = ()
+    session: store.WriteSession, reference: Reference, stats: pl.DataFrame, waiting: Sequence[Upload] = ()
 ) -> None:
     """With no file to decide: record the new stat of re-read unchanged files, the arrival of the
     files that wait, and a scope the operator changed (its regions, every mart rebuilt over them);

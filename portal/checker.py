@@ -63,9 +63,9 @@ class Checker:
         while (job := self._queue.get()) is not None:
             jobs = [job, *self._waiting(MAX_FILES_A_ROUND - len(job.files), expected=served - 1)]
             stop = jobs[-1] is None
-            jobs = [j for j in jobs if j is not None]
-            self._run(jobs)
-            served = len(jobs)
+            given = [j for j in jobs if j is not None]
+            self._run(given)
+            served = len(given)
             if stop:
                 return
 

@@ -26,12 +26,14 @@ def start(api_url: str) -> dict:
 
 
 def _create(api_url: str) -> dict:
+    from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             run = run_deployment("nightly/nightly", timeout=0)
+        assert isinstance(run, FlowRun)  # called from sync code: the run, not a coroutine
     except Exception as exc:  # the server or the deployment is not there: one line on the page
         raise PrefectServerError(
             "proses malam tidak dapat dimulai", url=api_url, reason=str(exc).splitlines()[0]

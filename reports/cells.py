@@ -46,7 +46,7 @@ def band_value(fn: Callable[[Range], Any]) -> Callable[[Forecast | None], Any]:
 
     def value(f: Forecast | None) -> Any:
         why = fmt.tanpa_rentang(f)
-        return (None if f is None else why) if why is not None else fn(f.band)
+        return (None if f is None else why) if why is not None else fn(fmt.band_of(f))
 
     return value
 

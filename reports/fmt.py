@@ -4,7 +4,7 @@ from datetime import date
 from fractions import Fraction
 
 from contract.formats import EMPTY, angka, desimal, tanggal_pendek
-from reports.forecast import Forecast, Pace, Status
+from reports.forecast import Forecast, Pace, Range, Status
 from reports.status import verdict
 
 
@@ -42,7 +42,8 @@ def per_hari(value: float | Fraction | None) -> str:
     """A pace given as a number a day (the range's ends), written like `laju`."""
     if value is None:
         return EMPTY
-    return desimal(value, 1) if abs(value) < 10 else angka(value)
+    number = float(value)
+    return desimal(number, 1) if abs(number) < 10 else angka(number)
 
 
 def tanpa_rentang(f: Forecast | None) -> str | None:
@@ -56,6 +57,12 @@ def tanpa_rentang(f: Forecast | None) -> str | None:
     return None
 
 
+def band_of(f: Forecast | None) -> Range:
+    """The range of a forecast that has one (tanpa_rentang said None)."""
+    assert f is not None and f.band is not None, "a forecast without a range"
+    return f.band
+
+
 def selesai_pada(value: date | None) -> str:
     """One end of the completion range."""
     return tanggal_pendek(value) if value else "tidak terhitung"
@@ -65,20 +72,23 @@ def rentang_selesai(f: Forecast | None) -> str:
     """The completion range: 'earliest – latest', or why there is none."""
     if (why := tanpa_rentang(f)) is not None:
         return why
-    return f"{selesai_pada(f.band.early)} – {selesai_pada(f.band.late)}"
+    band = band_of(f)
+    return f"{selesai_pada(band.early)} – {selesai_pada(band.late)}"
 
 
 def rentang_laju(f: Forecast | None) -> str:
     """The pace band: 'slow – fast' a day, or why there is none."""
     if (why := tanpa_rentang(f)) is not None:
         return why
-    return f"{per_hari(f.band.slow)} – {per_hari(f.band.fast)}"
+    band = band_of(f)
+    return f"{per_hari(band.slow)} – {per_hari(band.fast)}"
 
 
 def peluang(f: Forecast | None) -> str:
     """The chance of finishing by the target, or why there is none."""
     if (why := tanpa_rentang(f)) is not None:
         return why
-    if f.band.chance is None:
+    band = band_of(f)
+    if band.chance is None:
         return "tenggat lewat"
-    return f"{desimal(f.band.chance, 0)} % ({f.band.enough} dari {len(f.band.windows)})"
+    return f"{desimal(band.chance, 0)} % ({band.enough} dari {len(band.windows)})"

@@ -186,7 +186,13 @@ def window_paces(series: Iterable[Day], tanggal: date) -> tuple[Pace, ...] | Non
     if not points or min(d.tanggal for d in points) > tanggal - timedelta(days=RANGE_DAYS):
         return None
     ends = [tanggal - timedelta(days=back) for back in range(RANGE_WINDOWS - 1, -1, -1)]
-    return tuple(pace(points, end) for end in ends)
+    return tuple(_known(pace(points, end)) for end in ends)
+
+
+def _known(p: Pace | None) -> Pace:
+    # every window starts on or after D-28, which the series reaches: each has a pace
+    assert p is not None, "a window without a pace"
+    return p
 
 
 def percentile(values: list[Fraction], q: Fraction) -> Fraction:

@@ -8,6 +8,7 @@ the Prefect artifact's.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -85,7 +86,7 @@ def build(
     provinsi: str | None,
     where: Where,
     extra: dict,
-    catatan: list[str] = (),
+    catatan: Sequence[str] = (),
 ) -> Summary:
     """The summary of a run that decided `outcome` (None: nothing new) for report date D.
 
@@ -152,8 +153,8 @@ def render(s: Summary) -> str:
     for key, label in _WAITING:
         if files := s.extra.get(key):
             shown = ", ".join(files[:MAX_NAMED])
-            more = f" dan {len(files) - MAX_NAMED} lainnya" if len(files) > MAX_NAMED else ""
-            lines.append(f"{label}: {len(files)} berkas ({shown}{more})")
+            rest = f" dan {len(files) - MAX_NAMED} lainnya" if len(files) > MAX_NAMED else ""
+            lines.append(f"{label}: {len(files)} berkas ({shown}{rest})")
     if s.extra.get("tidak_terbaca"):
         lines.append(
             "Tidak dapat dibaca sekarang, dicoba lagi pada proses berikut: "

@@ -33,6 +33,7 @@ class _Renderer:
         with self._lock:
             try:
                 process = self._started()
+                assert process.stdin is not None and process.stdout is not None  # started with pipes
                 process.stdin.write(json.dumps({"spec": spec, "options": options}) + "\n")
                 process.stdin.flush()
                 line = process.stdout.readline()
@@ -40,7 +41,7 @@ class _Renderer:
                 self._stop()
                 raise
             if not line:
-                code = self._process.wait()
+                code = process.wait()
                 self._process = None
                 raise RenderError(f"proses vl-convert berhenti (kode keluar {code})")
             answer = json.loads(line)
@@ -73,7 +74,8 @@ class _Renderer:
     def close(self) -> None:
         """At exit: the end of its input ends the child."""
         if self._process is not None and self._process.poll() is None:
-            self._process.stdin.close()
+            if self._process.stdin is not None:
+                self._process.stdin.close()
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
