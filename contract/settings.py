@@ -76,7 +76,7 @@ class Settings(BaseSettings):
         return self.today or today_wita()
 
     @property
-    def yesterday(self) -> date:
+    def kemarin(self) -> date:
         return self.hari_ini - timedelta(days=1)
 
     @property

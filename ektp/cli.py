@@ -105,7 +105,7 @@ Notify = Annotated[
         show_default=False,
     ),
 ]
-ChangeScope = Annotated[
+UbahCakupan = Annotated[
     bool,
     typer.Option(
         "--ubah-cakupan",
@@ -163,7 +163,7 @@ def _run_flow(settings, which: str, **parameters: object) -> int:
     SIGTERM or Ctrl-C ends it within seconds, with one line (exit 143 or 130)."""
     from ektp import console
     from flows import runner, stopping
-    from reports.summary import Summary, render
+    from reports.summary import Summary, as_text
 
     _console(settings)
     flow: Flow[..., dict[Any, Any]]  # either flow, imported alone: each import costs start-up time
@@ -174,7 +174,7 @@ def _run_flow(settings, which: str, **parameters: object) -> int:
     with stopping.on_signals(final=_PROGRAM):
         with console.bars(_verbosity() >= 0):
             result = runner.run(flow, settings.runner, settings=settings, **parameters)
-        print(render(Summary(**result)))
+        print(as_text(Summary(**result)))
     return 0
 
 
@@ -217,7 +217,7 @@ def nightly(
     provinsi: Provinsi = None,
     runner: Runner = None,
     notify: Notify = None,
-    ubah_cakupan: ChangeScope = False,
+    ubah_cakupan: UbahCakupan = False,
 ) -> int:
     """Proses semua berkas baru bertanggal <= D, tulis laporan D, cetak ringkasan."""
     settings = _settings(
@@ -254,7 +254,7 @@ def backfill(
     provinsi: Provinsi = None,
     runner: Runner = None,
     notify: Notify = None,
-    ubah_cakupan: ChangeScope = False,
+    ubah_cakupan: UbahCakupan = False,
 ) -> int:
     """Proses ulang setiap berkas bertanggal dalam rentang, seolah baru tiba (idempoten)."""
     settings = _settings(

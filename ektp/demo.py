@@ -23,7 +23,7 @@ def run_demo(
     from flows import runner
     from flows.nightly import nightly
     from reports.daily import write_report
-    from reports.summary import Summary, render
+    from reports.summary import Summary, as_text
 
     settings = settings.with_flags(
         landing=settings.landing if landing_given else DEMO_DIR / "landing",
@@ -38,7 +38,7 @@ def run_demo(
     print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
     with bars(show_progress):
         result = runner.run(nightly, settings.runner, settings=settings, tanggal=LAST_DAY)
-    print(render(Summary(**result)))
+    print(as_text(Summary(**result)))
     for day in STORY_DAYS[:-1]:
         paths = write_report(
             settings.warehouse, day, settings.reports, settings.target, settings.report_provinsi

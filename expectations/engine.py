@@ -26,7 +26,7 @@ from expectations import datadocs
 
 
 @dataclass(frozen=True)
-class Rule:
+class Expectation:
     """One CONTRACT §2 rule: a GX expectation and the same predicate in Polars."""
 
     aturan: str
@@ -62,7 +62,7 @@ class Rule:
 @dataclass(frozen=True)
 class Suite:
     name: str
-    rules: tuple[Rule, ...]
+    rules: tuple[Expectation, ...]
 
 
 class ValidationMismatch(Bug):
@@ -267,7 +267,7 @@ def where(r: dict) -> str:
     )
 
 
-def _locate(rule: Rule, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
+def _locate(rule: Expectation, frame: pl.DataFrame, gx_count: int) -> pl.DataFrame:
     bad = frame.filter(rule.failing)
     if bad.height != gx_count:
         raise ValidationMismatch(

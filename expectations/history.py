@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from contract import rules
-from expectations.engine import Rule, Suite, n, where
+from expectations.engine import Expectation, Suite, n, where
 
 
 def _persen(r: dict) -> str:
@@ -25,7 +25,7 @@ def _earlier(r: dict) -> dict:
 RIWAYAT = Suite(
     rules.HISTORY,
     (
-        Rule(
+        Expectation(
             aturan="rekam_menurun",
             kolom="sudah_rekam",
             kind="ExpectColumnPairValuesAToBeGreaterThanB",
@@ -45,7 +45,7 @@ RIWAYAT = Suite(
                 sebelumnya=n(r["prev_sudah_rekam"]),
             ),
         ),
-        Rule(
+        Expectation(
             aturan="rekam_harian_tidak_sesuai",
             kolom="rekam_hari_ini",
             kind="ExpectColumnPairValuesToBeEqual",
@@ -66,7 +66,7 @@ RIWAYAT = Suite(
                 kenaikan=n(r["kenaikan_kemarin"]),
             ),
         ),
-        Rule(
+        Expectation(
             aturan="wajib_ktp_melonjak",
             kolom="wajib_ktp",
             kind="ExpectColumnValuesToBeBetween",

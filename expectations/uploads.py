@@ -11,12 +11,12 @@ import polars as pl
 
 from contract import rules
 from contract.formats import visible
-from expectations.engine import Rule, Suite, n, where
+from expectations.engine import Expectation, Suite, n, where
 
 
-def _pair_greater(aturan: str, a: str, b: str) -> Rule:
+def _pair_greater(aturan: str, a: str, b: str) -> Expectation:
     """`b` may not exceed `a` (both given)."""
-    return Rule(
+    return Expectation(
         aturan=aturan,
         kolom=b,
         kind="ExpectColumnPairValuesAToBeGreaterThanB",
@@ -43,7 +43,7 @@ def _unknown(r: dict) -> str:
 WILAYAH = Suite(
     rules.WILAYAH,
     (
-        Rule(
+        Expectation(
             aturan="kecamatan_tidak_dikenal",
             kolom="kode_kecamatan",
             kind="ExpectColumnValuesToNotBeNull",
@@ -52,7 +52,7 @@ WILAYAH = Suite(
             nilai=lambda r: r["kode_kecamatan"] or "",
             pesan=_unknown,
         ),
-        Rule(
+        Expectation(
             aturan="kecamatan_kabupaten_lain",
             kolom="kode_kecamatan",
             kind="ExpectColumnPairValuesToBeEqual",
@@ -72,7 +72,7 @@ WILAYAH = Suite(
                 kabupaten=r["kode_kabupaten"],
             ),
         ),
-        Rule(
+        Expectation(
             aturan="kecamatan_ganda",
             kolom="kode_kecamatan",
             kind="ExpectCompoundColumnsToBeUnique",
@@ -91,7 +91,7 @@ ANGKA = Suite(
     rules.ANGKA,
     (
         _pair_greater("rekam_melebihi_wajib", "wajib_ktp", "sudah_rekam"),
-        Rule(
+        Expectation(
             aturan="belum_rekam_tidak_sesuai",
             kolom="belum_rekam",
             kind="ExpectColumnPairValuesToBeEqual",
@@ -120,7 +120,7 @@ ANGKA = Suite(
 NAMA = Suite(
     rules.NAMA,
     (
-        Rule(
+        Expectation(
             aturan="nama_tidak_sesuai",
             kolom="nama_kecamatan",
             kind="ExpectColumnPairValuesToBeEqual",

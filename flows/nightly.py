@@ -18,7 +18,7 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
     """Process new uploads dated on or before `tanggal` (default: yesterday, Asia/Makassar)."""
     with steps.started(settings) as run:
         settings = run.settings
-        report_date = tanggal or settings.yesterday
+        report_date = tanggal or settings.kemarin
         unreadable: list[str] = []
         with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
             steps.opened(run, session)

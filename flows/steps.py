@@ -75,9 +75,9 @@ def load(
     changed, is recorded (if any)."""
     runs.arrive([*uploads, *waiting], tercatat.arrivals(session.con))
     if not uploads:
-        if stats.height or session.scope_changed or waiting:
+        if stats.height or session.cakupan_diubah or waiting:
             runs.refresh(session, run.reference, stats, list(waiting))
-        if stats.height or session.scope_changed:
+        if stats.height or session.cakupan_diubah:
             session.publish()
         return None
     progress.expect("validasi", len(uploads))

@@ -207,7 +207,7 @@ def write(
             store.restat(con, stats)
         findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
         unggahan, kualitas, retired = store_decisions(
-            con, files, findings, checked.rows, reference, run_id, now, rebuild=session.scope_changed
+            con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
         )
         owe_receipts(con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now)
         tercatat.remember_arrivals(con, arrivals_of(waiting), files)
@@ -302,7 +302,7 @@ def refresh(
         tercatat.remember_arrivals(
             con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
         )
-        if session.scope_changed:
+        if session.cakupan_diubah:
             store.load_reference(con, reference)
             marts.refresh(con)
 

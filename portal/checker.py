@@ -119,7 +119,7 @@ class Checker:
                 "w", suffix=".csv", dir=self._staging, prefix=".pemanasan-"
             ) as f:
                 f.write(
-                    f"tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n{self._settings.yesterday},{kabupaten}01,10,5\n"
+                    f"tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n{self._settings.kemarin},{kabupaten}01,10,5\n"
                 )
                 f.flush()
                 receipts(self._settings, [Checked(Path(f.name), kabupaten, "pemanasan.csv")])

@@ -45,7 +45,7 @@ def write_report(
     try:
         paths.html.parent.mkdir(parents=True, exist_ok=True)
         # Write beside and rename, so a reader never opens half a report.
-        write_atomically(paths.html, lambda tmp: tmp.write_text(html.render(laporan), encoding="utf-8"))
+        write_atomically(paths.html, lambda tmp: tmp.write_text(html.page(laporan), encoding="utf-8"))
         write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
         raise ReportNotWritten(

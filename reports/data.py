@@ -53,7 +53,7 @@ def scope(con: duckdb.DuckDBPyConnection, provinsi: str | None) -> tuple[str, st
 @contextmanager
 def opened(warehouse: Path, known_on: datetime | str | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse as it is, or as known on a moment (an aware time, or a run id)."""
-    with connect(warehouse) if known_on is None else asof.connect(warehouse, known_on) as con:
+    with connect(warehouse) if known_on is None else asof.connect_at(warehouse, known_on) as con:
         yield con
 
 

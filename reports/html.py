@@ -57,7 +57,7 @@ def environment() -> Environment:
     return env
 
 
-def render(laporan: Laporan) -> str:
+def page(laporan: Laporan) -> str:
     """The page for one report."""
     return (
         environment()

@@ -1,7 +1,7 @@
 """The run summary: per district, the province's figures, who did not report, where everything is.
 
 `build` only summarises what the run did and what the published warehouse holds; writing the
-report, receipts or artifacts is the flow's business. `render` is the terminal's text, `markdown`
+report, receipts or artifacts is the flow's business. `as_text` is the terminal's text, `markdown`
 the Prefect artifact's.
 """
 
@@ -121,7 +121,7 @@ def build(
     return s
 
 
-def render(s: Summary) -> str:
+def as_text(s: Summary) -> str:
     """Plain text for the terminal: fits one screen for NTB's 10 districts."""
     lines = [f"Proses {s.run_id} — laporan tanggal {s.tanggal_laporan}"]
     lines.append(f"Berkas diputuskan: {s.berkas_diproses} (validasi GX: {s.gx_runs} kali jalan)")

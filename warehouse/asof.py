@@ -142,7 +142,7 @@ def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:
 
 
 @contextmanager
-def connect(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose relations are the warehouse as known on `t` (a time, WITA when naive; or a
     run id)."""
     con = _attach(path)

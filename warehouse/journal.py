@@ -20,7 +20,7 @@ def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
     if gone.is_empty():
         return
     with db.registered(con, berkas_gugur=gone):
-        con.execute(sql("riwayat/arsipkan_angka"))
+        con.execute(sql("jurnal/arsipkan_angka"))
     partitions.mark(
         con,
         ("arsip_riwayat_kecamatan",),
@@ -30,7 +30,7 @@ def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime) -> None:
     """Append the ledger rows and findings this run changed to the history tables."""
-    con.execute(sql("riwayat/catat_unggahan"), {"waktu": decided_at, "run_id": run_id})
-    con.execute(sql("riwayat/catat_temuan"), {"run_id": run_id})
+    con.execute(sql("jurnal/catat_unggahan"), {"waktu": decided_at, "run_id": run_id})
+    con.execute(sql("jurnal/catat_temuan"), {"run_id": run_id})
     partitions.mark_from(con, "riwayat_unggahan", "dicatat_oleh = ?", [run_id])
     partitions.mark_from(con, "riwayat_temuan", "run_id = ?", [run_id])

@@ -81,7 +81,7 @@ class WriteSession:
         self.path = path
         self.con = con
         self.published = False
-        self.scope_changed = False  # the operator changed the scope on purpose: publish even with no file
+        self.cakupan_diubah = False  # the operator changed the scope on purpose: publish even with no file
         # What the writer found damaged in the publication and published again before the run's
         # work (warehouse/repair.py): at most one line, for the run's summary.
         self.repaired: list[str] = []
@@ -111,14 +111,14 @@ WRITER_MEMORY_LIMIT = "256MB"
 
 
 @contextmanager
-def writing(path: Path, scope: str | None = None, change_scope: bool = False) -> Iterator[WriteSession]:
+def writing(path: Path, scope: str | None = None, ubah_cakupan: bool = False) -> Iterator[WriteSession]:
     """Lock, open the working file (made from the warehouse when there is none), migrate, check
     the scope. The caller changes it in a transaction and publishes; a change it did not commit is
     rolled back.
 
     Every failure names the operator's file. `scope` is the run's (canonical) scope: the warehouse
     remembers the first one, and a run with another one is refused before anything changes, unless
-    `change_scope` (CONTRACT §2)."""
+    `ubah_cakupan` (CONTRACT §2)."""
     path = path.resolve()
     _check_target(path)
     folder = publish.folder_of(path)
@@ -130,7 +130,7 @@ def writing(path: Path, scope: str | None = None, change_scope: bool = False) ->
             con, origin = _open_work(path, folder, spill, found)
             session = WriteSession(path, con)
             if scope is not None:
-                session.scope_changed = bind_scope(session.con, scope, change_scope)
+                session.cakupan_diubah = bind_scope(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
             session.repaired = [line] if line else []
             yield session

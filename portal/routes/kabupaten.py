@@ -21,7 +21,7 @@ from reports import receipts
 @guarded(sees_district)
 async def district(request: Request, session: auth.Session) -> Response:
     portal, kode = guards.portal_of(request), request.path_params["kode"]
-    tanggal = date_param(request, "tanggal") or portal.settings.yesterday
+    tanggal = date_param(request, "tanggal") or portal.settings.kemarin
     data = await run_in_threadpool(views.district, portal, kode, tanggal)
     return render(
         "kabupaten.html.j2",

@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @guarded(province)
 async def province_page(request: Request, session: auth.Session) -> Response:
     portal = guards.portal_of(request)
-    until = date_param(request, "sampai") or portal.settings.yesterday
+    until = date_param(request, "sampai") or portal.settings.kemarin
     data = await run_in_threadpool(views.province, portal, until)
     return render("provinsi.html.j2", request, session, **data, nightly=portal.nightly_api is not None)
 

@@ -57,7 +57,7 @@ def test_today_is_fixed_once_per_run(monkeypatch):
     s = Settings.load()
     assert s.today is None and s.resolved().today == s.hari_ini
     pinned = Settings.load(today=date(2018, 4, 21))
-    assert pinned.resolved() is pinned and pinned.yesterday == date(2018, 4, 20)
+    assert pinned.resolved() is pinned and pinned.kemarin == date(2018, 4, 20)
 
 
 def test_report_covers_the_scope_province_or_all():

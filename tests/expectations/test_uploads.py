@@ -10,7 +10,7 @@ import pytest
 from contract import regions as reference
 from contract.columns import COUNT_COLUMNS, FINDING_SCHEMA
 from expectations import uploads
-from expectations.engine import Rule, Suite, ValidationMismatch, Validator
+from expectations.engine import Expectation, Suite, ValidationMismatch, Validator
 from transforms.batch import batch_rows
 
 DAY = date(2018, 4, 12)
@@ -258,7 +258,7 @@ def test_nama_tidak_sesuai(validator):
 
 def test_polars_and_gx_must_agree():
     # a rule whose Polars predicate counts other rows than GX is a bug, never a verdict
-    wrong = Rule(
+    wrong = Expectation(
         aturan="rekam_melebihi_wajib",
         kolom="sudah_rekam",
         kind="ExpectColumnPairValuesAToBeGreaterThanB",

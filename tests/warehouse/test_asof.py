@@ -34,7 +34,7 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def rebuilt(wh, t) -> dict[str, pl.DataFrame]:
-    with asof.connect(wh, t) as con:
+    with asof.connect_at(wh, t) as con:
         return {n: _sorted(con.sql(f"select * from memory.main.{n}").pl()) for n in asof.names()}
 
 

@@ -131,7 +131,7 @@ def test_every_declared_key_holds_at_every_moment_too(warehouse):
         ]
     assert len(moments) > 2
     for moment in sorted(moments)[1::2]:
-        with asof.connect(warehouse, moment) as con:
+        with asof.connect_at(warehouse, moment) as con:
             # unqualified names read the relations at that moment (memory.main comes first)
             assert broken_keys(con) == []
 
