@@ -57,7 +57,6 @@ def runs(out: Path, count: int) -> tuple[Path, list[dict]]:
     from contract.settings import Settings
     from flows.backfill import backfill
     from flows.nightly import nightly
-    from warehouse import publish
 
     landing, warehouse = out / "landing", out / "gudang" / "warehouse.duckdb"
     settings = Settings.load(
@@ -77,7 +76,7 @@ def runs(out: Path, count: int) -> tuple[Path, list[dict]]:
         nightly(tanggal=day, settings=settings)
         if i % 10 == 9:
             backfill(start=day - timedelta(days=6), end=day, settings=settings)
-        trail.append({"run": i + 1, "s": round(time.perf_counter() - t, 2), **publish.footprint(warehouse)})
+        trail.append({"run": i + 1, "s": round(time.perf_counter() - t, 2), **footprint(warehouse)})
         if i % 10 == 9:
             log(f"run {i + 1}: {trail[-1]}")
     return warehouse, trail
@@ -95,11 +94,27 @@ def rebuilt(warehouse: Path, out: Path) -> Path:
     return fresh
 
 
+def footprint(warehouse: Path) -> dict[str, int]:
+    """Bytes on disk: the catalog, the writer's working file, the partition files the catalog
+    names, and the others (replaced ones waiting out their grace, or a killed run's)."""
+    from warehouse import publish
+
+    folder = publish.folder_of(warehouse)
+    named = {str(f) for f in publish.inspect(warehouse).files}
+    parquet = list(folder.glob("*/*.parquet"))
+    work = [folder / "kerja.duckdb", folder / "kerja.duckdb.wal"]
+    return {
+        "katalog": warehouse.stat().st_size,
+        "kerja": sum(p.stat().st_size for p in work if p.exists()),
+        "bagian": sum(p.stat().st_size for p in parquet if str(p) in named),
+        "bagian_lama": sum(p.stat().st_size for p in parquet if str(p) not in named),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     from flows import environment
 
     environment.configure()
-    from warehouse import publish
 
     p = argparse.ArgumentParser(prog="python -m bench.footprint", description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=100)
@@ -111,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     warehouse, trail = runs(args.out, args.runs)
     fresh = rebuilt(warehouse, args.out)
-    after, new = publish.footprint(warehouse), publish.footprint(fresh)
+    after, new = footprint(warehouse), footprint(fresh)
     live = {k: after[k] for k in ("katalog", "kerja", "bagian")}
     ratio_kerja = after["kerja"] / new["kerja"]
     ratio_live = sum(live.values()) / sum(new[k] for k in live)

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import gen, measure, run
+from bench.footprint import footprint
 from bench.run import PROJECT, PY, RESULTS, checked, environment, log, machine, row
 
 BEGIN, END = "<!-- history:begin -->", "<!-- history:end -->"
@@ -60,14 +61,13 @@ def grow(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int) -
 def measure_size(env: dict[str, str], out: Path, base: Path, kabupaten: list[str], days: int) -> dict:
     """The nightly of day `days`, a one-district backfill of day `days - 3`, the queries, the bytes."""
     from bench import year
-    from warehouse import publish
 
     where = out / f"riwayat-{days}"
     shutil.rmtree(where, ignore_errors=True)
     warehouse, landing = where / "warehouse.duckdb", where / "landing"
     where.mkdir(parents=True)
     year.copy_warehouse(base, warehouse)
-    result: dict = {"days": days, "before": publish.footprint(warehouse)}
+    result: dict = {"days": days, "before": footprint(warehouse)}
     gen.write_landing(landing, kabupaten, 1, first_day=days)
     day = gen.START + timedelta(days=days)
     nightly = [
@@ -123,7 +123,7 @@ def measure_size(env: dict[str, str], out: Path, base: Path, kabupaten: list[str
         kecamatan,
     ]
     result.update(checked(measure.run(f"queries-{days}", queries, env=env, cwd=PROJECT)).json_line())
-    result["after"] = publish.footprint(warehouse)
+    result["after"] = footprint(warehouse)
     return result
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from bench import gen
+from bench.footprint import footprint
 
 COUNTS = ("wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_keliling", "sudah_cetak")
 
@@ -116,7 +117,7 @@ def frames(
 
 def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int) -> dict[str, float]:
     """Add days first_day..last_day to `warehouse` and rebuild its marts; returns timings and sizes."""
-    from warehouse import journal, marts, partitions, publish, store
+    from warehouse import journal, marts, partitions, store
 
     t = time.perf_counter()
     riwayat, unggahan, kualitas = frames(kabupaten, first_day, last_day)
@@ -160,5 +161,5 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         "publish_s": round(published, 3),
         "riwayat_rows_added": riwayat.height,
         "unggahan_rows_added": unggahan.height,
-        **{f"{k}_mb": round(v / 2**20, 1) for k, v in publish.footprint(warehouse).items()},
+        **{f"{k}_mb": round(v / 2**20, 1) for k, v in footprint(warehouse).items()},
     }
