@@ -13,7 +13,7 @@ import pytest
 
 from contract import formats
 from contract.dates import WITA
-from ektp import cli
+from ektp import app, cli
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, row, run_settings, write
 
@@ -169,16 +169,16 @@ def test_a_time_to_the_second_names_the_moment_after_its_run(story, tmp_path):
 
 
 def test_a_time_means_the_end_of_what_it_names():
-    assert cli._known_on("2018-04-13") == datetime(2018, 4, 13, 23, 59, 59, 999_999, tzinfo=WITA)
-    assert cli._known_on("2018-04-13T02:05") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
-    assert cli._known_on("2018-04-13T02:05:33") == datetime(2018, 4, 13, 2, 5, 33, 999_999, tzinfo=WITA)
-    assert cli._known_on("2018-04-12T18:05:33.250000+00:00") == datetime(
+    assert app.known_on("2018-04-13") == datetime(2018, 4, 13, 23, 59, 59, 999_999, tzinfo=WITA)
+    assert app.known_on("2018-04-13T02:05") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
+    assert app.known_on("2018-04-13T02:05:33") == datetime(2018, 4, 13, 2, 5, 33, 999_999, tzinfo=WITA)
+    assert app.known_on("2018-04-12T18:05:33.250000+00:00") == datetime(
         2018, 4, 13, 2, 5, 33, 250_000, tzinfo=WITA
     )
-    assert cli._known_on("2018-04-12T18:05Z") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
-    assert cli._known_on("20180412T180533Z-1a2b3c") == "20180412T180533Z-1a2b3c"  # a run id
+    assert app.known_on("2018-04-12T18:05Z") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
+    assert app.known_on("20180412T180533Z-1a2b3c") == "20180412T180533Z-1a2b3c"  # a run id
     with pytest.raises(Exception, match="bukan waktu"):
-        cli._known_on("kemarin")
+        app.known_on("kemarin")
 
 
 def test_a_moment_before_anything_was_decided_is_a_clear_error(story, capsys):

@@ -1,0 +1,189 @@
+"""What every `ektp` command shares: the Typer app, its root options, the option types, and the
+steps a command takes (its settings, its console, running a flow). The commands are in
+ektp/perintah_*.py; ektp/cli.py registers them and is the program's entry point."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from contract.dates import WITA
+from contract.errors import UsageError
+
+if TYPE_CHECKING:
+    from prefect import Flow
+
+app = typer.Typer(
+    name="ektp",
+    help="Pipeline harian perekaman e-KTP Dukcapil NTB: unggahan kabupaten → gudang data → laporan.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def parse_date(value: str | date) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"bukan tanggal YYYY-MM-DD: {value!r}") from None
+
+
+RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+
+
+def known_on(value: str | datetime) -> datetime | str:
+    """--as-known-on: a run id, or a moment in WITA unless it names its offset. A moment means the
+    end of what it names, so that the time a report shows ("02.05") includes that minute's run:
+    a date is the end of that day, HH:MM the end of that minute, HH:MM:SS the end of that second."""
+    if isinstance(value, datetime):
+        return value
+    text = value.strip()
+    if RUN_ID.fullmatch(text):
+        return text
+    try:
+        if len(text) == 10:  # YYYY-MM-DD
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max, WITA)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"bukan waktu (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], boleh dengan zona) atau id run: {value!r}"
+        ) from None
+    clock = text[11:].split("+")[0].split("-")[0].rstrip("Z")
+    if "." not in clock:  # the end of the hour, minute or second it names
+        moment += (timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1))[
+            clock.count(":")
+        ] - timedelta(microseconds=1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=WITA)
+
+
+Landing = Annotated[
+    Path | None,
+    typer.Option(help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False),
+]
+Warehouse = Annotated[
+    Path | None,
+    typer.Option(
+        help="Berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb).", show_default=False
+    ),
+]
+Provinsi = Annotated[
+    str | None,
+    typer.Option(
+        help="Cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52).",
+        show_default=False,
+    ),
+]
+Runner = Annotated[
+    str | None,
+    typer.Option(
+        help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).",
+        show_default=False,
+    ),
+]
+Notify = Annotated[
+    str | None,
+    typer.Option(
+        "--notify",
+        metavar="URL",
+        help="Kirim ringkasan proses sebagai JSON ke webhook ini (env EKTP_NOTIFY_URL).",
+        show_default=False,
+    ),
+]
+UbahCakupan = Annotated[
+    bool,
+    typer.Option(
+        "--ubah-cakupan",
+        help="Izinkan cakupan (--provinsi) yang lain dari cakupan gudang data ini; "
+        "tanpanya perintah ditolak.",
+    ),
+]
+PortalDb = Annotated[
+    Path | None,
+    typer.Option(
+        help="Basis data portal (env EKTP_PORTAL_DB; bawaan portal.sqlite di samping gudang data).",
+        show_default=False,
+    ),
+]
+
+
+def examples(*lines: str) -> str:
+    return "[bold]Contoh[/bold]\n\n" + "\n\n".join(f"  [cyan]{line}[/cyan]" for line in lines)
+
+
+class State:
+    """What one invocation sets before its command runs."""
+
+    verbosity = 0  # -1 quiet, 0 normal, 1 and 2 verbose: set by the root options
+    program = False  # main() runs as the program itself (no argv given), not called from Python
+
+
+@app.callback()
+def _root(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Hanya galat; tanpa bilah kemajuan.")] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Lebih banyak catatan (-vv: rinci).")
+    ] = 0,
+) -> None:
+    """Pipeline harian perekaman e-KTP Dukcapil NTB."""
+    State.verbosity = -1 if quiet else verbose
+
+
+def settings_of(**flags: object):
+    from contract.settings import Settings
+
+    return Settings.load(**flags)
+
+
+def verbosity() -> int:
+    return State.verbosity
+
+
+def console_for(settings) -> None:
+    from ektp import console
+
+    console.setup(verbosity(), settings.debug)
+
+
+def run_flow(settings, which: str, **parameters: object) -> int:
+    """Run the nightly or the backfill here, with progress bars, and print its summary.
+    SIGTERM or Ctrl-C ends it within seconds, with one line (exit 143 or 130)."""
+    from ektp import console
+    from flows import runner, stopping
+    from reports.summary import Summary, as_text
+
+    console_for(settings)
+    flow: Flow[..., dict[Any, Any]]  # either flow, imported alone: each import costs start-up time
+    if which == "nightly":
+        from flows.nightly import nightly as flow
+    else:
+        from flows.backfill import backfill as flow
+    with stopping.on_signals(final=State.program):
+        with console.bars(verbosity() >= 0):
+            result = runner.run(flow, settings.runner, settings=settings, **parameters)
+        print(as_text(Summary(**result)))
+    return 0
+
+
+def preflight(settings, kabupaten: set[str] | None = None) -> None:
+    """Refuse bad arguments here, with one line, before a flow run starts."""
+    from contract import regions
+    from contract.settings import DATA_DIR
+    from flows.runner import check
+
+    reference = regions.load(settings.provinsi)
+    check(settings.runner)
+    if settings.landing == DATA_DIR / "landing":
+        settings.landing.mkdir(parents=True, exist_ok=True)  # the default inbox root, on a fresh clone
+    if not settings.landing.is_dir():
+        raise UsageError(f"folder landing tidak ada: {settings.landing}")
+    if unknown := sorted((kabupaten or set()) - reference.kabupaten_codes):
+        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")

@@ -1,0 +1,140 @@
+"""`ektp akun ...`: the portal's accounts."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from contract.errors import UsageError
+from ektp.app import (
+    Landing,
+    PortalDb,
+    Provinsi,
+    Warehouse,
+    app,
+    examples,
+    settings_of,
+)
+
+akun_app = typer.Typer(
+    name="akun",
+    help="Kelola akun portal: satu per kantor kabupaten/kota, provinsi, admin.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(akun_app, name="akun")
+
+SandiStdin = Annotated[
+    bool, typer.Option("--sandi-stdin", help="Baca sandi dari satu baris masukan standar (untuk skrip).")
+]
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: one line of standard input, or typed twice without echo."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("masukan standar bukan terminal: berikan sandi dengan --sandi-stdin")
+    first = getpass.getpass("Sandi baru: ")
+    if getpass.getpass("Ulangi sandi: ") != first:
+        raise UsageError("kedua sandi tidak sama")
+    return first
+
+
+def _portal_db(warehouse, provinsi, portal_db, landing=None):
+    from portal import db
+
+    settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi, portal_db=portal_db)
+    return settings, db.create(db.path_of(settings))
+
+
+@akun_app.command(
+    "tambah",
+    epilog=examples(
+        "ektp akun tambah lombokbarat --peran kabupaten --kabupaten 5201",
+        "ektp akun tambah dinas-provinsi --peran provinsi",
+        "printf '%s\\n' \"$SANDI\" | ektp akun tambah admin --peran admin --sandi-stdin",
+    ),
+)
+def akun_tambah(
+    nama: Annotated[str, typer.Argument(help="Nama akun: huruf kecil, angka, . _ -", show_default=False)],
+    peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
+    kabupaten: Annotated[
+        str | None, typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)
+    ] = None,
+    sandi_stdin: SandiStdin = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Buat akun portal (sandi diketik tanpa gema, atau dari masukan standar)."""
+    from contract import regions
+    from portal import accounts
+
+    settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
+    wilayah = f" {akun.kode_kabupaten}" if akun.kode_kabupaten else ""
+    print(f"Akun {akun.nama} ({akun.peran}{wilayah}) dibuat di {path}")
+    return 0
+
+
+@akun_app.command("hapus", epilog=examples("ektp akun hapus lombokbarat"))
+def akun_hapus(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Hapus akun portal dan akhiri sesinya (catatan unggahannya tetap)."""
+    from portal import accounts
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    accounts.remove(path, nama)
+    print(f"Akun {nama} dihapus.")
+    return 0
+
+
+@akun_app.command(
+    "sandi",
+    epilog=examples("ektp akun sandi lombokbarat", "ektp akun sandi lombokbarat --sandi-stdin < sandi.txt"),
+)
+def akun_sandi(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    sandi_stdin: SandiStdin = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Ganti sandi akun portal; semua sesinya berakhir."""
+    from portal import accounts
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    accounts.set_password(path, nama, _password(sandi_stdin))
+    print(f"Sandi akun {nama} diganti.")
+    return 0
+
+
+@akun_app.command("daftar", epilog=examples("ektp akun daftar"))
+def akun_daftar(
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Daftar akun portal."""
+    from portal import accounts
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    rows = accounts.listing(path)
+    print(f"{'nama':<24} {'peran':<10} {'kabupaten':<10} dibuat")
+    for r in rows:
+        print(f"{r['nama']:<24} {r['peran']:<10} {r['kode_kabupaten'] or '-':<10} {r['dibuat_pada']}")
+    print(f"{len(rows)} akun di {path}")
+    return 0
