@@ -648,6 +648,24 @@ def demo(
     )
 
 
+def _register_persetujuan() -> None:
+    """`setujui`, `kunci`, `buka-kunci` and `pengingat` (issue 22): their own module."""
+    from ektp import perintah_persetujuan
+
+    shared = {
+        "Landing": Landing,
+        "Warehouse": Warehouse,
+        "Provinsi": Provinsi,
+        "date": _date,
+        "examples": _examples,
+        "settings": _settings,
+    }
+    perintah_persetujuan.register(app, shared)
+
+
+_register_persetujuan()
+
+
 def _debug() -> bool:
     """EKTP_DEBUG, also when the settings themselves were what failed."""
     try:

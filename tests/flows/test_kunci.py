@@ -139,3 +139,23 @@ def test_actions_refuse_what_is_out_of_scope_or_in_the_future(world):
         tindakan.setujui(settings, "5272", date(2018, 5, 1), "x")
     with pytest.raises(UsageError, match="--oleh"):
         tindakan.setujui(settings, "5272", DAYS[0], " ")
+
+
+def test_the_commands_act_and_refuse_with_one_line(world, capsys):
+    from ektp.cli import main
+
+    land, wh = world
+    common = ["--landing", str(land), "--warehouse", str(wh)]
+    assert main(["kunci", "--sampai", "2018-04-01", "--kabupaten", "5208", "--oleh", "Kabid", *common]) == 0
+    assert main(["setujui", "--kabupaten", "5272", "--sampai", "2018-04-03", "--oleh", "Kadis", *common]) == 0
+    out = capsys.readouterr().out
+    assert "dikunci oleh Kabid" in out and "disetujui oleh Kadis" in out
+    assert status(wh, "5208", DAYS[0]) == "dikunci" and status(wh, "5272", DAYS[2]) == "disetujui"
+    # no reason: refused by the program (usage, exit 2), nothing recorded
+    args = ["buka-kunci", "--kabupaten", "5208", "--dari", "2018-04-01", "--oleh", "Kabid", *common]
+    assert main(args) == 2
+    assert main([*args, "--alasan", ""]) == 2
+    assert "--alasan wajib" in capsys.readouterr().err
+    assert one(wh, "select count(*) from persetujuan") == [(2,)]
+    assert main([*args, "--alasan", "salah kunci"]) == 0
+    assert status(wh, "5208", DAYS[0]) == "sementara"

@@ -1,0 +1,89 @@
+"""`ektp setujui`, `ektp kunci`, `ektp buka-kunci`, `ektp pengingat` (CONTRACT §3), registered on
+the program by ektp/cli.py. The work is in pipeline/tindakan.py and pipeline/pengingat.py."""
+
+# No `from __future__ import annotations`: Typer reads the option types of these nested commands
+# when they are defined, and they are local names.
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer, common: dict) -> None:
+    """Add the commands to `app`; `common` holds the CLI's shared pieces (options, parsers)."""
+    Landing, Warehouse, Provinsi = common["Landing"], common["Warehouse"], common["Provinsi"]
+    parse_date, examples, settings_of = common["date"], common["examples"], common["settings"]
+    Tanggal = lambda flag, what: Annotated[  # noqa: E731  (a parameterised option type)
+        date, typer.Option(flag, parser=parse_date, metavar="YYYY-MM-DD", help=what, show_default=False)
+    ]
+    Oleh = Annotated[
+        str, typer.Option("--oleh", metavar="NAMA", help="Siapa yang bertindak.", show_default=False)
+    ]
+
+    @app.command(
+        epilog=examples("ektp setujui --kabupaten 5201 --sampai 2018-04-30 --oleh 'Kadis Dukcapil Lobar'")
+    )
+    def setujui(
+        kabupaten: Annotated[str, typer.Option(help="Kode kabupaten/kota.", show_default=False)],
+        sampai: Tanggal("--sampai", "Setujui angka sampai tanggal ini."),
+        oleh: Oleh,
+        landing: Landing = None,
+        warehouse: Warehouse = None,
+        provinsi: Provinsi = None,
+    ) -> int:
+        """Kabupaten menyetujui angkanya sampai tanggal D (tidak mengubah angka)."""
+        from pipeline import tindakan
+
+        settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
+        print(tindakan.setujui(settings, kabupaten, sampai, oleh))
+        return 0
+
+    @app.command(
+        epilog=examples(
+            "ektp kunci --sampai 2018-03-31 --oleh 'Kabid Dafduk'",
+            "ektp kunci --sampai 2018-03-31 --kabupaten 5201,5203 --oleh 'Kabid Dafduk'",
+        )
+    )
+    def kunci(
+        sampai: Tanggal("--sampai", "Kunci angka sampai tanggal ini."),
+        oleh: Oleh,
+        kabupaten: Annotated[
+            str | None, typer.Option(help="Kode kabupaten/kota, berkoma (bawaan: semua).", show_default=False)
+        ] = None,
+        landing: Landing = None,
+        warehouse: Warehouse = None,
+        provinsi: Provinsi = None,
+    ) -> int:
+        """Provinsi mengunci angka kabupaten sampai tanggal D: berkas baru untuk tanggal itu ditolak."""
+        from pipeline import tindakan
+
+        settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
+        chosen = [k for k in (kabupaten or "").split(",") if k.strip()] or None
+        print(tindakan.kunci(settings, sampai, chosen, oleh))
+        return 0
+
+    @app.command(
+        "buka-kunci",
+        epilog=examples(
+            "ektp buka-kunci --kabupaten 5203 --dari 2018-03-20 --alasan 'koreksi data ganda'"
+            " --oleh 'Kabid Dafduk'"
+        ),
+    )
+    def buka_kunci(
+        kabupaten: Annotated[str, typer.Option(help="Kode kabupaten/kota.", show_default=False)],
+        dari: Tanggal("--dari", "Buka kunci mulai tanggal ini."),
+        alasan: Annotated[
+            str, typer.Option(metavar="TEKS", help="Mengapa kunci dibuka (wajib).", show_default=False)
+        ],
+        oleh: Oleh,
+        landing: Landing = None,
+        warehouse: Warehouse = None,
+        provinsi: Provinsi = None,
+    ) -> int:
+        """Provinsi membuka lagi angka kabupaten mulai tanggal D (berkas yang menunggu diputuskan)."""
+        from pipeline import tindakan
+
+        settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
+        print(tindakan.buka_kunci(settings, kabupaten, dari, alasan, oleh))
+        return 0
