@@ -87,3 +87,34 @@ def register(app: typer.Typer, common: dict) -> None:
         settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
         print(tindakan.buka_kunci(settings, kabupaten, dari, alasan, oleh))
         return 0
+
+    @app.command(epilog=examples("ektp pengingat", "ektp pengingat --date 2018-04-12 --ulang"))
+    def pengingat(
+        tanggal: Annotated[
+            date | None,
+            typer.Option(
+                "--date",
+                parser=parse_date,
+                metavar="YYYY-MM-DD",
+                help="Tanggal laporan yang diingatkan (bawaan: hari ini, WITA).",
+                show_default=False,
+            ),
+        ] = None,
+        ulang: Annotated[
+            bool, typer.Option("--ulang", help="Kirim lagi pengingat yang sudah terkirim.")
+        ] = False,
+        landing: Landing = None,
+        warehouse: Warehouse = None,
+        provinsi: Provinsi = None,
+    ) -> int:
+        """Ingatkan kabupaten yang belum mengirim laporan semua kecamatannya (surel dan webhook)."""
+        from flows import pengingat as reminders
+
+        settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
+        tried = reminders.remind(settings, tanggal, ulang)
+        ok = sum(r["berhasil"] for r in tried)
+        print(f"Pengingat: {ok} terkirim, {len(tried) - ok} gagal.")
+        for r in tried:
+            hasil = "terkirim" if r["berhasil"] else r["pesan"]
+            print(f"  {r['kode_kabupaten']} {r['saluran']} {r['tujuan']}: {hasil}")
+        return 0
