@@ -27,6 +27,7 @@ ANGKA = "unggahan_angka"  # GX suite over every row of the batch
 NAMA = "unggahan_nama"  # GX suite over every row of the batch
 COVERAGE = "kelengkapan"  # the batch's files against the region reference (transforms/batch.py)
 HISTORY = "unggahan_riwayat"  # GX suite: each row against the kecamatan's previous loaded report
+LOCK = "kunci"  # the file's district and date against the province's locks (pipeline/runs.py)
 SUITES = (WILAYAH, ANGKA, NAMA, HISTORY)
 
 # Location phrases that start a row finding.
@@ -264,6 +265,19 @@ RULES: dict[str, Rule] = _rules(
         "baris JUMLAH tidak sama dengan jumlah kolomnya",
         {
             "kolom": "{where}: JUMLAH {kolom} {nilai} tidak sama dengan jumlah baris kecamatan {jumlah}",
+        },
+    ),
+    Rule(
+        "periode_terkunci",
+        ERROR,
+        LOCK,
+        "angka kabupaten untuk tanggal laporan ini sudah dikunci provinsi",
+        {
+            "berkas": (
+                "angka kabupaten {kabupaten} tanggal {tanggal} sudah dikunci oleh {oleh} pada {pada}; "
+                "berkas ini disimpan dan diputuskan lagi setelah kunci dibuka. Bila angkanya perlu "
+                "diubah, mintalah {oleh} (Dinas Dukcapil Provinsi) membuka kuncinya"
+            ),
         },
     ),
     Rule(

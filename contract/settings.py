@@ -50,6 +50,19 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(5 * 1024 * 1024, ge=1)
     # The Secure flag on the portal's cookies: on when it is served over HTTPS (a proxy in front).
     secure_cookies: bool = False
+    # Reminders and the digest (`ektp pengingat`, CONTRACT §3): the mail server, the webhook, and
+    # the portal address the messages link to. No host: no e-mail is tried.
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_from: str = "ektp@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(20.0, gt=0)
+    pengingat_url: str | None = None
+    portal_url: str | None = None
+    # When `ektp serve` sends the day's reminders (HH:MM, Asia/Makassar).
+    jam_pengingat: str = Field("20:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @classmethod
     def load(cls, **flags: Any) -> Settings:

@@ -15,7 +15,7 @@ import typer
 from contract.errors import EktpError
 
 # The commands register themselves on the app when imported.
-from ektp import perintah_akun, perintah_proses, perintah_server  # noqa: F401
+from ektp import perintah_akun, perintah_persetujuan, perintah_proses, perintah_server  # noqa: F401
 from ektp.app import State, app, settings_of
 
 

@@ -67,6 +67,12 @@ def akun_tambah(
         str | None, typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)
     ] = None,
     sandi_stdin: SandiStdin = False,
+    surel: Annotated[
+        str | None, typer.Option(metavar="ALAMAT", help="Alamat surel akun (pengingat, ringkasan).")
+    ] = None,
+    boleh_setujui: Annotated[
+        bool, typer.Option("--boleh-setujui", help="Akun kabupaten kepala dinas: boleh menyetujui angka.")
+    ] = False,
     landing: Landing = None,
     warehouse: Warehouse = None,
     provinsi: Provinsi = None,
@@ -74,10 +80,17 @@ def akun_tambah(
 ) -> int:
     """Buat akun portal (sandi diketik tanpa gema, atau dari masukan standar)."""
     from contract import regions
+    from pipeline import kontak
     from portal import accounts
 
     settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    if boleh_setujui and peran != "kabupaten":
+        raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
+    if surel is not None and not kontak.SUREL.match(surel):
+        raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id")
     akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
+    if surel is not None or boleh_setujui:
+        kontak.set_contact(path, akun.nama, akun.peran, surel, boleh_setujui)
     wilayah = f" {akun.kode_kabupaten}" if akun.kode_kabupaten else ""
     print(f"Akun {akun.nama} ({akun.peran}{wilayah}) dibuat di {path}")
     return 0

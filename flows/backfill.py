@@ -11,7 +11,7 @@ from contract.errors import UsageError
 from contract.settings import Settings
 from flows import steps, tasks
 from pipeline import runs
-from warehouse import read, store
+from warehouse import persetujuan, read, store
 
 
 @flow(name="backfill", log_prints=False)
@@ -38,11 +38,14 @@ def backfill(
             # A district and date with a file that cannot be read now keeps its figures until a rerun.
             uploads = runs.without(uploads, runs.held(chosen, unreadable, known))
             take = [u for u in uploads if u.tanggal and start <= u.tanggal <= end]
+            # A locked date's figures and statuses stay as they are; a new file of it is refused.
+            terkunci = persetujuan.terkunci(session.con, runs.groups(take))
+            take = runs.locked_out(take, set(terkunci), known)
             # New files outside the range are seen now: their arrival is kept for the run that takes them.
             seen = runs.new_uploads(
                 [u for u in uploads if not (u.tanggal and start <= u.tanggal <= end)], known
             )
-            outcome = steps.load(run, session, take, runs.restated(uploads, known), seen)
+            outcome = steps.load(run, session, take, runs.restated(uploads, known), seen, terkunci)
             steps.tell_districts(run, session)
         steps.closed(run, session)
         steps.data_docs(run)

@@ -10,7 +10,7 @@ from prefect import flow
 from contract.settings import Settings
 from flows import steps, tasks
 from pipeline import runs
-from warehouse import read, store
+from warehouse import persetujuan, read, store
 
 
 @flow(name="nightly", log_prints=False)
@@ -29,12 +29,16 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
             )
             uploads = runs.new_uploads(fresh, known)
             take, waiting = runs.due(uploads, report_date, settings.hari_ini)
+            # A locked date keeps its files' decisions: only its new files are decided (refused).
+            # A date opened again has its refused files decided with the others (CONTRACT §3 `kunci`).
+            terkunci = persetujuan.terkunci(session.con, runs.groups(take))
+            redo = runs.groups(take) - set(terkunci) | persetujuan.waited(session.con)
             # Every file already decided for a district and date that got a new one is re-decided.
-            peers = runs.peers(ready, known, runs.groups(take), exclude={u.source.file for u in uploads})
+            peers = runs.peers(ready, known, redo, exclude={u.source.file for u in uploads})
             blocked = len(unreadable)
             take += tasks.read_all(peers, settings.hari_ini, settings.batch_files, unreadable)
             take = runs.without(take, runs.held(peers, unreadable[blocked:], known))
-            outcome = steps.load(run, session, take, runs.restated(fresh, known), waiting)
+            outcome = steps.load(run, session, take, runs.restated(fresh, known), waiting, terkunci)
             steps.tell_districts(run, session)
         steps.closed(run, session)
         steps.data_docs(run)

@@ -68,6 +68,7 @@ def load(
     uploads: list[Upload],
     stats: pl.DataFrame,
     waiting: Sequence[Upload] = (),
+    terkunci: dict | None = None,
 ) -> runs.Outcome | None:
     """Validate and decide every upload in one GX run, load them in one transaction with the
     receipts they owe and the arrival of the files that `wait`, publish. With no upload to decide,
@@ -82,7 +83,7 @@ def load(
         return None
     progress.expect("validasi", len(uploads))
     checked, files, validations = tasks.decide_batch.submit(
-        tasks.Parcel(uploads), run.reference, run.validator.data_docs
+        tasks.Parcel(uploads), run.reference, run.validator.data_docs, terkunci
     ).result()
     run.validator.absorb(validations)
     progress.advance("validasi", len(uploads))

@@ -87,12 +87,13 @@ def _one_by_one(files: list[LandingFile], today: date, unreadable: list[str]) ->
 
 @task(name="validasi-dan-putuskan", **TASK)
 def decide_batch(
-    uploads: Parcel, reference: Reference, data_docs: Path | None
+    uploads: Parcel, reference: Reference, data_docs: Path | None, terkunci: dict | None = None
 ) -> tuple[Batch, pl.DataFrame, Validations]:
     """Validate and decide wherever the runner puts it (a Dask worker too): the GX results go
-    back with the decisions, so the run's own Validator builds the Data Docs and counts the run."""
+    back with the decisions, so the run's own Validator builds the Data Docs and counts the run.
+    `terkunci`: the locked districts and dates among the uploads' (warehouse.persetujuan.terkunci)."""
     validator = Validator(data_docs)
-    checked, files = runs.decide_batch(uploads.items, reference, validator)
+    checked, files = runs.decide_batch(uploads.items, reference, validator, terkunci)
     return checked, files, validator.record()
 
 

@@ -15,6 +15,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract import rules
+from contract.formats import tanggal as tanggal_id
+from contract.formats import waktu
 from contract.regions import Reference
 from contract.settings import Settings
 from expectations.engine import Validator
@@ -22,10 +25,12 @@ from landing import inbox
 from landing.inbox import LandingFile
 from pipeline import batch as batches
 from pipeline.batch import Batch, Upload
+from reports import persetujuan_receipts
 from reports import receipts as receipt_docs
 from transforms import ledger
+from transforms.batch import FINDINGS
 from transforms.decisions import decide
-from warehouse import db, journal, marts, read, store, tercatat
+from warehouse import db, journal, marts, persetujuan, read, store, tercatat
 
 
 def new_run_id() -> str:
@@ -144,6 +149,15 @@ def held(
     return {(f.kode_kabupaten, d) for f in files if f.file in missing and (d := known_date(known, f.file))}
 
 
+def locked_out(
+    uploads: list[Upload], locked: set[tuple[str | None, date]], known: pl.DataFrame
+) -> list[Upload]:
+    """The uploads without the already-decided files of locked districts and dates: a locked date's
+    figures and statuses stay as they are; only a new file is decided (refused as locked)."""
+    decided = set(zip(known["file"].to_list(), known["sha256"].to_list(), strict=True))
+    return [u for u in uploads if group_of(u) not in locked or (u.source.file, u.sha256) not in decided]
+
+
 def without(uploads: list[Upload], groups_: set[tuple[str | None, date]]) -> list[Upload]:
     return [u for u in uploads if group_of(u) not in groups_]
 
@@ -176,15 +190,38 @@ class Outcome:
 
 
 def decide_batch(
-    uploads: list[Upload], reference: Reference, validator: Validator
+    uploads: list[Upload],
+    reference: Reference,
+    validator: Validator,
+    terkunci: dict[tuple[str, date], persetujuan.Kunci] | None = None,
 ) -> tuple[Batch, pl.DataFrame]:
-    """Validate every upload in one GX run and decide each file's status."""
+    """Validate every upload in one GX run and decide each file's status; a file of a locked
+    district and date (`terkunci`, with who locked it) is refused as `periode_terkunci`."""
     checked = batches.validate(batches.assemble(uploads), reference, validator)
+    if terkunci:
+        checked = Batch(checked.files, checked.rows, pl.concat([checked.findings, locked(checked, terkunci)]))
     errors = batches.error_files(checked).with_columns(has_error=pl.lit(True))
     files = checked.files.join(errors, on="file_id", how="left").with_columns(
         pl.col("has_error").fill_null(False)
     )
-    return checked, decide(files)
+    return checked, decide(files, frozenset(terkunci or ()))
+
+
+def locked(checked: Batch, terkunci: dict[tuple[str, date], persetujuan.Kunci]) -> pl.DataFrame:
+    """A `periode_terkunci` finding for each file of a locked district and date, naming who locked it."""
+    found = []
+    for file_id, kode, tanggal in checked.files.select("file_id", "kode_kabupaten", "tanggal").iter_rows():
+        if (kunci := terkunci.get((kode, tanggal))) is not None:
+            pesan = rules.message(
+                "periode_terkunci",
+                "berkas",
+                kabupaten=kode,
+                tanggal=tanggal_id(tanggal),
+                oleh=kunci.oleh,
+                pada=waktu(kunci.pada),
+            )
+            found.append({"file_id": file_id, **rules.finding("periode_terkunci", pesan)})
+    return pl.DataFrame(found, schema=FINDINGS)
 
 
 def write(
@@ -206,10 +243,14 @@ def write(
         if stats is not None and stats.height:
             store.restat(con, stats)
         findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
+        signed = persetujuan.signed_figures(con, files.filter(pl.col("tanggal").is_not_null()))
         unggahan, kualitas, retired = store_decisions(
             con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
         )
-        owe_receipts(con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now)
+        withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
+        owe_receipts(
+            con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now, withdrawn
+        )
         tercatat.remember_arrivals(con, arrivals_of(waiting), files)
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
@@ -252,14 +293,20 @@ def store_decisions(
 
 
 def owe_receipts(
-    con: duckdb.DuckDBPyConnection, unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    unggahan: pl.DataFrame,
+    kualitas: pl.DataFrame,
+    run_id: str,
+    now: datetime,
+    withdrawn: Sequence[persetujuan.Ditarik] = (),
 ) -> None:
     """The receipts of every file whose decision the run wrote, recorded as owed in the run's
-    transaction: committed with the decisions, written to files after (deliver_receipts)."""
-    owed = [
-        tercatat.Owed(d.run_id, d.kode_kabupaten, d.json, d.letter)
-        for d in receipt_docs.documents(unggahan, kualitas, run_id)
-    ]
+    transaction: committed with the decisions, written to files after (deliver_receipts). A district
+    whose sign-off the run withdrew is told in its receipt."""
+    documents = receipt_docs.documents(unggahan, kualitas, run_id)
+    if withdrawn:
+        documents = persetujuan_receipts.told(documents, withdrawn)
+    owed = [tercatat.Owed(d.run_id, d.kode_kabupaten, d.json, d.letter) for d in documents]
     tercatat.owe(con, owed, now)
 
 

@@ -43,7 +43,15 @@ log = logging.getLogger(__name__)
 # Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
 STORAGE_VERSION = "v1.4.0"
 # Small tables the catalog holds itself.
-CATALOG_TABLES = ("wilayah_kabupaten", "wilayah_kecamatan", "cakupan", "schema_migrations", "proses")
+CATALOG_TABLES = (
+    "wilayah_kabupaten",
+    "wilayah_kecamatan",
+    "cakupan",
+    "schema_migrations",
+    "proses",
+    "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
+    "pengingat",  # reminders tried: a few rows a day per district
+)
 GRACE_HOURS = 72
 
 

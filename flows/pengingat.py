@@ -1,0 +1,233 @@
+"""Reminders (CONTRACT §3 `ektp pengingat`): every district that has not sent, for every one of its
+kecamatan, a loaded or pending file of date D is told which kecamatan are missing, the deadline and
+the portal's address, by e-mail to its accounts and by webhook (JSON).
+
+A mail server or webhook that fails never fails the run; every try is a row of `pengingat`. A
+reminder already sent (same district, date, channel, address and missing kecamatan) is not sent
+again unless asked (`ulang`).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
+
+import polars as pl
+
+from contract import regions
+from contract.dates import NIGHTLY_HOUR, WITA
+from contract.formats import tanggal as tanggal_id
+from contract.formats import waktu
+from contract.regions import Reference
+from contract.settings import Settings
+from flows import notify
+from pipeline import kontak, runs
+from pipeline.batch import read_uploads
+from warehouse import db, read, store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Kurang:
+    """A district's missing kecamatan for a date."""
+
+    kode_kabupaten: str
+    nama_kabupaten: str
+    kecamatan: list[tuple[str, str]]  # (kode, nama)
+
+    @property
+    def kode_kecamatan(self) -> str:
+        return ",".join(k for k, _ in self.kecamatan)
+
+
+def deadline(day: date) -> datetime:
+    """The files of `day` are taken by the nightly at 02:00 WITA the next day."""
+    return datetime.combine(day + timedelta(days=1), time(NIGHTLY_HOUR), WITA)
+
+
+def missing(settings: Settings, reference: Reference, day: date) -> list[Kurang]:
+    """Per district, the kecamatan with neither a loaded report of `day` nor a pending file for it."""
+    reported = _loaded(settings, day) | _pending(settings, reference, day)
+    kecamatan = reference.kecamatan.filter(~pl.col("kode_kecamatan").is_in(sorted(reported)))
+    names = dict(reference.kabupaten.select("kode_kabupaten", "nama").iter_rows())
+    found = []
+    for (kode,), rows in (
+        kecamatan.sort("kode_kecamatan").partition_by("kode_kabupaten", as_dict=True).items()
+    ):
+        pairs = list(rows.select("kode_kecamatan", "nama").iter_rows())
+        found.append(Kurang(kode, names.get(kode, kode), pairs))
+    return sorted(found, key=lambda k: k.kode_kabupaten)
+
+
+def _loaded(settings: Settings, day: date) -> set[str]:
+    if not settings.warehouse.exists():
+        return set()
+    with read.connect(settings.warehouse) as con:
+        found = con.execute(
+            "select kode_kecamatan from progres_kecamatan where tanggal = ?", [day]
+        ).fetchall()
+    return {k for (k,) in found}
+
+
+def _pending(settings: Settings, reference: Reference, day: date) -> set[str]:
+    """Kecamatan named by landing files of `day` not decided yet (the nightly takes them later)."""
+    files, _ = runs.scan(settings, reference)
+    if settings.warehouse.exists():
+        with read.connect(settings.warehouse) as con:
+            known = read.known_files(con)
+        files = runs.unseen(files, known)
+    uploads = read_uploads(files, settings.hari_ini)
+    rows = [u.parsed.rows for u in uploads if u.tanggal == day and u.kecamatan]
+    return set(pl.concat(rows)["kode_kecamatan"].drop_nulls().to_list()) if rows else set()
+
+
+def subject(k: Kurang, day: date) -> str:
+    return (
+        f"Pengingat laporan e-KTP {tanggal_id(day)}: {len(k.kecamatan)} kecamatan {k.nama_kabupaten}"
+        " belum dilaporkan"
+    )
+
+
+def message(settings: Settings, k: Kurang, day: date, to: str) -> EmailMessage:
+    """The reminder as plain text with an HTML alternative, in Indonesian (names escaped in HTML)."""
+    portal = settings.portal_url or "(alamat portal belum diatur: EKTP_PORTAL_URL)"
+    lines = [f"- {kode} {nama}" for kode, nama in k.kecamatan]
+    text = "\n".join(
+        [
+            f"Yth. Dinas Dukcapil {k.nama_kabupaten},",
+            "",
+            f"laporan perekaman e-KTP tanggal {tanggal_id(day)} belum kami terima untuk "
+            f"{len(k.kecamatan)} kecamatan berikut:",
+            *lines,
+            "",
+            f"Batas waktu: {waktu(deadline(day))}. Kirim laporannya melalui portal: {portal}",
+            "",
+            "Pesan ini dikirim otomatis oleh pipeline e-KTP Dinas Dukcapil Provinsi NTB.",
+        ]
+    )
+    items = "".join(f"<li>{html.escape(kode)} {html.escape(nama)}</li>" for kode, nama in k.kecamatan)
+    link = html.escape(settings.portal_url or "", quote=True)
+    portal_html = f'<a href="{link}">{link}</a>' if settings.portal_url else html.escape(portal)
+    body = (
+        f"<p>Yth. Dinas Dukcapil {html.escape(k.nama_kabupaten)},</p>"
+        f"<p>laporan perekaman e-KTP tanggal {tanggal_id(day)} belum kami terima untuk "
+        f"{len(k.kecamatan)} kecamatan berikut:</p><ul>{items}</ul>"
+        f"<p>Batas waktu: <strong>{waktu(deadline(day))}</strong>. Kirim laporannya melalui portal: "
+        f"{portal_html}</p>"
+    )
+    msg = EmailMessage()
+    msg["Subject"] = subject(k, day)
+    msg["From"] = settings.smtp_from
+    msg["To"] = to
+    msg.set_content(text)
+    msg.add_alternative(f'<!doctype html><html lang="id"><body>{body}</body></html>', subtype="html")
+    return msg
+
+
+def send_mail(settings: Settings, msg: EmailMessage) -> str | None:
+    """Send through the configured server (STARTTLS and login when configured); None when sent,
+    else a one-line reason."""
+    if not settings.smtp_host:
+        return "server surel belum diatur (EKTP_SMTP_HOST)"
+    try:
+        with smtplib.SMTP(
+            settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
+        ) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_user:
+                smtp.login(settings.smtp_user, settings.smtp_password or "")
+            smtp.send_message(msg)
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return None
+
+
+def payload(settings: Settings, k: Kurang, day: date) -> dict:
+    return {
+        "jenis": "pengingat",
+        "tanggal": day.isoformat(),
+        "kode_kabupaten": k.kode_kabupaten,
+        "nama_kabupaten": k.nama_kabupaten,
+        "kecamatan": [{"kode_kecamatan": c, "nama": n} for c, n in k.kecamatan],
+        "batas_waktu": deadline(day).isoformat(),
+        "portal": settings.portal_url,
+    }
+
+
+def remind(settings: Settings, day: date | None = None, again: bool = False) -> list[dict]:
+    """Send every reminder owed for `day` (default: today, Asia/Makassar); record every try.
+    Returns the rows recorded."""
+    settings = settings.resolved()
+    day = day or settings.hari_ini
+    reference = regions.load(settings.provinsi)
+    sent = _sent(settings, day)
+    accounts = kontak.addresses(settings.portal_database)
+    tried = []
+    for k in missing(settings, reference, day):
+        targets = []
+        if settings.smtp_host:
+            targets += [
+                ("surel", a)
+                for _, peran, kab, a in accounts
+                if peran == "kabupaten" and kab == k.kode_kabupaten
+            ]
+        if settings.pengingat_url:
+            targets.append(("webhook", settings.pengingat_url))
+        for saluran, tujuan in targets:
+            if not again and (k.kode_kabupaten, saluran, tujuan, k.kode_kecamatan) in sent:
+                continue
+            if saluran == "surel":
+                problem = send_mail(settings, message(settings, k, day, tujuan))
+            else:
+                problem = notify.post(tujuan, payload(settings, k, day))
+            shown = tujuan if saluran == "surel" else notify.where(tujuan)
+            if problem:
+                log.warning("pengingat %s ke %s gagal: %s", k.kode_kabupaten, shown, problem)
+            tried.append(
+                {
+                    "dikirim_pada": datetime.now(UTC),
+                    "tanggal": day,
+                    "kode_kabupaten": k.kode_kabupaten,
+                    "saluran": saluran,
+                    "tujuan": tujuan if saluran == "surel" else shown,
+                    "berhasil": problem is None,
+                    "pesan": subject(k, day) if problem is None else f"gagal: {problem}",
+                    "jenis": "pengingat",
+                    "kecamatan": k.kode_kecamatan,
+                }
+            )
+    _record(settings, reference, tried)
+    return tried
+
+
+def _sent(settings: Settings, day: date) -> set[tuple]:
+    """What was already sent for `day`: (kabupaten, channel, address, missing kecamatan)."""
+    if not settings.warehouse.exists():
+        return set()
+    with read.connect(settings.warehouse) as con:
+        if "pengingat" not in db.relations(con):
+            return set()
+        found = con.execute(
+            "select kode_kabupaten, saluran, tujuan, kecamatan from pengingat"
+            " where tanggal = ? and berhasil and jenis = 'pengingat'",
+            [day],
+        ).fetchall()
+    # a webhook row keeps only the host: compare by it
+    return {(kab, s, settings.pengingat_url if s == "webhook" else t, kec) for kab, s, t, kec in found}
+
+
+def _record(settings: Settings, reference: Reference, rows: list[dict]) -> None:
+    if not rows:
+        return
+    frame = pl.DataFrame(rows)
+    with store.writing(settings.warehouse, reference.scope) as session:
+        with db.transaction(session.con), db.registered(session.con, pengingat_df=frame):
+            session.con.execute("insert into pengingat by name select * from pengingat_df")
+        session.publish()

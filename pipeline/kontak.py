@@ -1,0 +1,64 @@
+"""Who is told (CONTRACT §3 `ektp akun --surel`, `--boleh-setujui`): an account's e-mail address,
+and whether a `kabupaten` account is the district head's, who may sign off.
+
+Kept in the portal's own database (never the warehouse, which analysts read), in a table of its
+own beside the portal's `akun`: reminders read it with the accounts' role and district."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from contract.errors import UsageError
+
+SCHEMA = """
+create table if not exists akun_kontak (
+    nama text primary key,
+    surel text,
+    boleh_setujui integer not null default 0
+);
+"""
+# One address, no display name, no spaces or line breaks (it goes into a mail header).
+SUREL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def set_contact(path: Path, nama: str, peran: str, surel: str | None, boleh_setujui: bool) -> None:
+    """Record the account's address and sign-off right (after the account was made)."""
+    if surel is not None and not SUREL.match(surel):
+        raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id", surel=surel)
+    if boleh_setujui and peran != "kabupaten":
+        raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
+    with sqlite3.connect(path) as con:
+        con.executescript(SCHEMA)
+        con.execute(
+            "insert into akun_kontak values (?, ?, ?) on conflict (nama) do update"
+            " set surel = excluded.surel, boleh_setujui = excluded.boleh_setujui",
+            [nama, surel, int(boleh_setujui)],
+        )
+
+
+def addresses(path: Path) -> list[tuple[str, str, str | None, str]]:
+    """(nama, peran, kode_kabupaten, surel) of every account that has an address."""
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        tables = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
+        if not {"akun", "akun_kontak"} <= tables:
+            return []
+        return con.execute(
+            "select akun.nama, akun.peran, akun.kode_kabupaten, akun_kontak.surel from akun"
+            " join akun_kontak using (nama) where akun_kontak.surel is not null order by akun.nama"
+        ).fetchall()
+
+
+def may_sign_off(path: Path, nama: str) -> bool:
+    """The account is a district head's (the portal's sign-off page asks this)."""
+    if not path.exists():
+        return False
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        tables = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
+        if "akun_kontak" not in tables:
+            return False
+        found = con.execute("select boleh_setujui from akun_kontak where nama = ?", [nama]).fetchall()
+    return bool(found and found[0][0])

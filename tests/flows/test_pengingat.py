@@ -1,0 +1,168 @@
+"""Reminders (issue 22, CONTRACT §3 `ektp pengingat`) through a real SMTP server on loopback
+(aiosmtpd, STARTTLS on a self-signed certificate, login) and a loopback webhook: who is told, what
+the message says, nothing sent twice unless asked, a failing server never fails the run."""
+
+from __future__ import annotations
+
+import email
+import subprocess
+from datetime import date
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from contract import regions
+from flows import pengingat
+from flows.nightly import nightly
+from pipeline import kontak
+from portal import accounts
+from portal import db as portal_db
+from tests.flows.support import Webhook, free_port
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
+
+D = date(2018, 4, 2)
+PORTAL = "https://portal.dukcapil.ntbprov.go.id/"
+
+
+class Inbox:
+    """aiosmtpd handler: every message received, parsed, with its envelope recipients."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+
+def certificate(folder):
+    key, cert = folder / "kunci.pem", folder / "sertifikat.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+@pytest.fixture
+def world(tmp_path, prefect_server):
+    """Kota Bima loaded whole for D; Lombok Utara's file for D waits in its inbox without 520803."""
+    land, wh = tmp_path / "landing", tmp_path / "gudang.duckdb"
+    day_file(land, "5272", KOTA_BIMA, D, base=5_000, step=10)
+    nightly(tanggal=D, settings=run_settings(land, wh, today=date(2018, 4, 3)))
+    day_file(land, "5208", LOMBOK_UTARA, D, base=7_000, step=20, skip=("520803",))
+    path = portal_db.create(tmp_path / "portal.sqlite")
+    reference = regions.load("52")
+    for nama, kab, surel in (
+        ("kotabima", "5272", "bima@kotabima.go.id"),
+        ("klu", "5208", "klu@lombokutara.go.id"),
+    ):
+        accounts.add(path, nama, "kabupaten", kab, "sandi-panjang-sekali", reference)
+        kontak.set_contact(path, nama, "kabupaten", surel, False)
+    accounts.add(path, "provinsi", "provinsi", None, "sandi-panjang-sekali", reference)
+    kontak.set_contact(path, "provinsi", "provinsi", "dukcapil@ntbprov.go.id", False)
+    return land, wh, path
+
+
+def settings_for(land, wh, path, port, **flags):
+    return run_settings(
+        land, wh, today=date(2018, 4, 3), portal_db=path, smtp_host="127.0.0.1", smtp_port=port,
+        smtp_from="ektp@ntbprov.go.id", portal_url=PORTAL, **flags,
+    )  # fmt: skip
+
+
+def test_reminders_by_mail_name_the_missing_kecamatan_and_are_not_sent_twice(world):
+    land, wh, path = world
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = settings_for(land, wh, path, port)
+        tried = pengingat.remind(settings, D)
+        # Lombok Utara: 520803 is missing from its pending file; Kota Bima reported every kecamatan
+        got = {tuple(to): msg for to, msg in inbox.messages}
+        assert ("klu@lombokutara.go.id",) in got and ("bima@kotabima.go.id",) not in got
+        msg = got[("klu@lombokutara.go.id",)]
+        assert msg["From"] == "ektp@ntbprov.go.id" and "1 kecamatan" in msg["Subject"]
+        text = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        for body in (text, html):
+            assert "520803" in body and PORTAL in body and "3 April 2018 02.00 WITA" in body
+            assert "520801" not in body
+        # the other districts of NTB sent nothing, but have no account with an address: no mail
+        assert len(inbox.messages) == 1 and len(tried) == 1
+        # again: nothing new is sent; --ulang sends it again
+        assert pengingat.remind(settings, D) == [] and len(inbox.messages) == 1
+        assert len(pengingat.remind(settings, D, again=True)) == 1 and len(inbox.messages) == 2
+    finally:
+        controller.stop()
+    rows = one(
+        wh, "select kode_kabupaten, saluran, tujuan, berhasil, kecamatan from pengingat order by dikirim_pada"
+    )
+    assert rows == [("5208", "surel", "klu@lombokutara.go.id", True, "520803")] * 2
+
+
+def test_starttls_and_login_with_a_self_signed_certificate(world, tmp_path, monkeypatch):
+    import ssl
+
+    land, wh, path = world
+    key, cert = certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"ektp",
+            b"rahasia",
+        )
+        logins.append(ok)
+        return AuthResult(success=ok)
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+        authenticator=authenticator, auth_require_tls=True,
+    )  # fmt: skip
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test's certificate
+    try:
+        good = settings_for(
+            land, wh, path, port, smtp_starttls=True, smtp_user="ektp", smtp_password="rahasia"
+        )
+        assert [r["berhasil"] for r in pengingat.remind(good, D)] == [True]
+        bad = settings_for(land, wh, path, port, smtp_starttls=True, smtp_user="ektp", smtp_password="salah")
+        # a refused login is a failed try, recorded; the run completes
+        (row,) = pengingat.remind(bad, D, again=True)
+        assert row["berhasil"] is False and "gagal" in row["pesan"]
+    finally:
+        controller.stop()
+    assert logins == [True, False] and len(inbox.messages) == 1
+    assert "520803" in inbox.messages[0][1].get_body(("plain",)).get_content()
+
+
+def test_a_dead_server_and_a_failing_webhook_never_fail_the_run_and_a_webhook_gets_json(world):
+    land, wh, path = world
+    dead = free_port()  # nothing listens there
+    with Webhook(status=200).running() as ok_hook:
+        settings = settings_for(land, wh, path, dead, pengingat_url=ok_hook.url)
+        tried = pengingat.remind(settings, D)
+    assert {(r["saluran"], r["berhasil"]) for r in tried} == {("surel", False), ("webhook", True)}
+    # one POST per district that misses a kecamatan: Kota Bima reported all, the other eight none
+    bodies = {r["json"]["kode_kabupaten"]: r["json"] for r in ok_hook.received}
+    assert "5272" not in bodies and len(bodies) == 9 == len(ok_hook.received)
+    body = bodies["5208"]
+    assert [k["kode_kecamatan"] for k in body["kecamatan"]] == ["520803"]
+    assert (
+        len(bodies["5201"]["kecamatan"])
+        == one(wh, "select count(*) from wilayah_kecamatan where kode_kabupaten = '5201'")[0][0]
+    )
+    assert body["portal"] == PORTAL and body["batas_waktu"].startswith("2018-04-03T02:00")
+    # the failed mail is tried again by the next run, the sent webhook is not
+    again = pengingat.remind(settings, D)
+    assert [r["saluran"] for r in again] == ["surel"]
+    assert one(wh, "select count(*), count(*) filter (where berhasil) from pengingat") == [(11, 9)]
