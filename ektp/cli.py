@@ -602,6 +602,40 @@ def akun_sandi(
     return 0
 
 
+def _cli_admin() -> str:
+    """Who acted, for the admin log: the operating-system user at the server."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@akun_app.command(
+    "token", epilog=_examples("ektp akun token lombokbarat", "ektp akun token lombokbarat --cabut")
+)
+def akun_token(
+    nama: Annotated[str, typer.Argument(help="Nama akun kabupaten.", show_default=False)],
+    cabut: Annotated[bool, typer.Option("--cabut", help="Cabut token akun ini.")] = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Buat token API kantor (dicetak sekali; token lama berhenti berlaku), atau cabut dengan --cabut."""
+    from portal import adminlog, tokens
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    if cabut:
+        had = tokens.revoke(path, nama)
+        adminlog.add(path, _cli_admin(), "token_dicabut", nama)
+        print(f"Token API akun {nama} dicabut." if had else f"Akun {nama} tidak punya token API.")
+        return 0
+    token = tokens.create(path, nama)
+    adminlog.add(path, _cli_admin(), "token_dibuat", nama)
+    print(token)
+    print(f"Token API akun {nama}: simpan sekarang, token ini tidak ditampilkan lagi.", file=sys.stderr)
+    return 0
+
+
 @akun_app.command("daftar", epilog=_examples("ektp akun daftar"))
 def akun_daftar(
     landing: Landing = None,

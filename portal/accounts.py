@@ -87,7 +87,8 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
         if con.execute("select 1 from akun where nama = ?", [nama]).fetchone():
             raise UsageError("akun sudah ada", nama=nama)
         con.execute(
-            "insert into akun values (?, ?, ?, ?, ?, ?)",
+            "insert into akun (nama, peran, kode_kabupaten, sandi_hash, dibuat_pada, diubah_pada)"
+            " values (?, ?, ?, ?, ?, ?)",
             [nama, peran, kode, _hasher.hash(sandi), stamp, stamp],
         )
     return Akun(nama, peran, kode)

@@ -149,13 +149,19 @@ class Browser:
             data["csrf"] = csrf
         return self.http.post(path, data=data, files=files)
 
-    def upload(self, kode: str, *files: tuple[str, bytes]) -> httpx.Response:
-        """Send files through the district's form; follows to the receipts page."""
+    def upload(self, kode: str, *files: tuple[str, bytes], ganti: bool = False) -> httpx.Response:
+        """Send files through the district's form; follows to the receipts page. `ganti`: confirm
+        every file held because its date has a file (as the office does with its button)."""
         sent = [("berkas", (name, data, "application/octet-stream")) for name, data in files]
         response = self.post(f"/kabupaten/{kode}/unggah", files=sent)
-        if response.status_code == 303:
-            return self.get(response.headers["location"])
-        return response
+        if response.status_code != 303:
+            return response
+        page = self.get(response.headers["location"])
+        if ganti:
+            for held in re.findall(rf'action="(/kabupaten/{kode}/unggahan/\d+/ganti)"', page.text):
+                assert self.post(held).status_code == 303
+            page = self.get(response.headers["location"])
+        return page
 
 
 def csv_bytes(day: date, rows: list[str]) -> bytes:
