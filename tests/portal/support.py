@@ -34,6 +34,24 @@ ACCOUNTS = {
 }
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
+# The browser tests: Debian's Chromium through Playwright (the `chromium` fixture, conftest.py).
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    # Network off: every host name fails to resolve, any proxied connection is refused (loopback
+    # addresses bypass the proxy).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--proxy-server=127.0.0.1:9",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+
 
 @dataclass(frozen=True)
 class World:
