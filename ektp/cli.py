@@ -636,6 +636,43 @@ def akun_token(
     return 0
 
 
+@akun_app.command("reset", epilog=_examples("ektp akun reset lombokbarat"))
+def akun_reset(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Beri akun sandi sekali pakai (dicetak sekali; wajib diganti saat pertama masuk)."""
+    from portal import accounts, adminlog
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    sandi = accounts.reset(path, nama)
+    adminlog.add(path, _cli_admin(), "sandi_direset", nama)
+    print(sandi)
+    print(f"Sandi sekali pakai akun {nama}: wajib diganti saat pertama masuk.", file=sys.stderr)
+    return 0
+
+
+@akun_app.command("buka", epilog=_examples("ektp akun buka lombokbarat"))
+def akun_buka(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Buka pembatasan masuk akun dari semua alamat."""
+    from portal import adminlog, throttle
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    cleared = throttle.clear(path, nama)
+    adminlog.add(path, _cli_admin(), "akun_dibuka", nama, f"{cleared} percobaan")
+    print(f"Pembatasan masuk akun {nama} dibuka ({cleared} percobaan gagal dihapus).")
+    return 0
+
+
 @akun_app.command("daftar", epilog=_examples("ektp akun daftar"))
 def akun_daftar(
     landing: Landing = None,

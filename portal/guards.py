@@ -27,6 +27,8 @@ Handler = Callable[[Request, auth.Session], Awaitable[Response]]
 PublicHandler = Callable[[Request], Awaitable[Response]]
 ApiHandler = Callable[[Request, Akun], Awaitable[Response]]
 REFUSED = "Akun Anda tidak berhak membuka halaman ini."
+PASSWORD_PAGE = "/akun/sandi"
+OWN_PASSWORD_PATHS = (PASSWORD_PAGE, "/keluar")  # all an account with a one-time password may open
 CSRF_REFUSED = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
 FORM_FILES_REFUSED = f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus."
 
@@ -93,6 +95,8 @@ def guarded(rule: Rule) -> Callable[[Handler], PublicHandler]:
             session = await session_of(request)
             if session is None:
                 return RedirectResponse("/masuk", status_code=303)
+            if session.akun.harus_ganti and request.url.path not in OWN_PASSWORD_PATHS:
+                return RedirectResponse(PASSWORD_PAGE, status_code=303)  # a one-time password
             if not rule(session.akun, request.path_params):
                 raise HTTPException(403, REFUSED)
             kode = request.path_params.get("kode")

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from contract.errors import UsageError
-from portal import adminlog, auth, guards, throttle, tokens, views
+from portal import accounts, adminlog, auth, guards, throttle, tokens, views
 from portal.guards import admin, guarded
 from portal.render import render
 
@@ -65,7 +65,35 @@ async def revoke_token(request: Request, session: auth.Session) -> Response:
     return RedirectResponse("/admin", status_code=303)
 
 
+@guarded(admin)
+async def reset_password(request: Request, session: auth.Session) -> Response:
+    """A one-time password for an account, shown once; it must be changed at the next login."""
+    portal, nama = guards.portal_of(request), request.path_params["akun"]
+    await guards.checked_form(request, session)
+    try:
+        sandi = await run_in_threadpool(accounts.reset, portal.db, nama)
+    except UsageError as exc:
+        raise HTTPException(404, exc.message) from None
+    await run_in_threadpool(adminlog.add, portal.db, session.akun.nama, "sandi_direset", nama)
+    log.info("sandi akun %s direset oleh %s", nama, session.akun.nama)
+    return render("sandi_sekali.html.j2", request, session, nama=nama, sandi=sandi)
+
+
+@guarded(admin)
+async def unlock(request: Request, session: auth.Session) -> Response:
+    """Lift every login throttle of an account name, from every address."""
+    portal, nama = guards.portal_of(request), request.path_params["akun"]
+    await guards.checked_form(request, session)
+    cleared = await run_in_threadpool(throttle.clear, portal.db, nama)
+    await run_in_threadpool(
+        adminlog.add, portal.db, session.akun.nama, "akun_dibuka", nama, f"{cleared} percobaan"
+    )
+    return RedirectResponse("/admin", status_code=303)
+
+
 ROUTES = [
+    Route("/admin/akun/{akun:str}/sandi", reset_password, methods=["POST"]),
+    Route("/admin/akun/{akun:str}/buka", unlock, methods=["POST"]),
     Route("/admin", admin_page),
     Route("/admin/pembatasan", clear_throttle, methods=["POST"]),
     Route("/admin/akun/{akun:str}/token", new_token, methods=["POST"]),
