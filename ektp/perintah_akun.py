@@ -134,6 +134,77 @@ def akun_sandi(
     return 0
 
 
+def _cli_admin() -> str:
+    """Who acted, for the admin log: the operating-system user at the server."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@akun_app.command(
+    "token", epilog=examples("ektp akun token lombokbarat", "ektp akun token lombokbarat --cabut")
+)
+def akun_token(
+    nama: Annotated[str, typer.Argument(help="Nama akun kabupaten.", show_default=False)],
+    cabut: Annotated[bool, typer.Option("--cabut", help="Cabut token akun ini.")] = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Buat token API kantor (dicetak sekali; token lama berhenti berlaku), atau cabut dengan --cabut."""
+    from portal import adminlog, tokens
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    if cabut:
+        had = tokens.revoke(path, nama)
+        adminlog.add(path, _cli_admin(), "token_dicabut", nama)
+        print(f"Token API akun {nama} dicabut." if had else f"Akun {nama} tidak punya token API.")
+        return 0
+    token = tokens.create(path, nama)
+    adminlog.add(path, _cli_admin(), "token_dibuat", nama)
+    print(token)
+    print(f"Token API akun {nama}: simpan sekarang, token ini tidak ditampilkan lagi.", file=sys.stderr)
+    return 0
+
+
+@akun_app.command("reset", epilog=examples("ektp akun reset lombokbarat"))
+def akun_reset(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Beri akun sandi sekali pakai (dicetak sekali; wajib diganti saat pertama masuk)."""
+    from portal import accounts, adminlog
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    sandi = accounts.reset(path, nama)
+    adminlog.add(path, _cli_admin(), "sandi_direset", nama)
+    print(sandi)
+    print(f"Sandi sekali pakai akun {nama}: wajib diganti saat pertama masuk.", file=sys.stderr)
+    return 0
+
+
+@akun_app.command("buka", epilog=examples("ektp akun buka lombokbarat"))
+def akun_buka(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Buka pembatasan masuk akun dari semua alamat."""
+    from portal import adminlog, throttle
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    cleared = throttle.clear(path, nama)
+    adminlog.add(path, _cli_admin(), "akun_dibuka", nama, f"{cleared} percobaan")
+    print(f"Pembatasan masuk akun {nama} dibuka ({cleared} percobaan gagal dihapus).")
+    return 0
+
+
 @akun_app.command("daftar", epilog=examples("ektp akun daftar"))
 def akun_daftar(
     landing: Landing = None,

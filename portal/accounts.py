@@ -7,6 +7,7 @@ account sends files, and only into its own inbox: the inbox folder is the upload
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ class Akun:
     nama: str
     peran: str
     kode_kabupaten: str | None
+    harus_ganti: bool = False  # signed in with a one-time password: must choose its own first
 
     @property
     def provinsi(self) -> bool:
@@ -87,7 +89,8 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
         if con.execute("select 1 from akun where nama = ?", [nama]).fetchone():
             raise UsageError("akun sudah ada", nama=nama)
         con.execute(
-            "insert into akun values (?, ?, ?, ?, ?, ?)",
+            "insert into akun (nama, peran, kode_kabupaten, sandi_hash, dibuat_pada, diubah_pada)"
+            " values (?, ?, ?, ?, ?, ?)",
             [nama, peran, kode, _hasher.hash(sandi), stamp, stamp],
         )
     return Akun(nama, peran, kode)
@@ -100,18 +103,37 @@ def remove(path: Path, nama: str) -> None:
             raise UsageError("akun tidak ada", nama=nama)
 
 
-def set_password(path: Path, nama: str, sandi: str) -> None:
-    """A new password; every open session of the account ends."""
+def set_password(
+    path: Path, nama: str, sandi: str, one_time: bool = False, keep_session: str | None = None
+) -> None:
+    """A new password; every open session of the account ends (but `keep_session`, the token hash
+    of the session that changed it). `one_time`: it must be changed at the next login."""
     check_password(sandi)
     with db.connect(path) as con, db.transaction(con):
         changed = con.execute(
-            "update akun set sandi_hash = ?, diubah_pada = ? where nama = ?",
-            [_hasher.hash(sandi), now_iso(), nama],
+            "update akun set sandi_hash = ?, diubah_pada = ?, harus_ganti = ? where nama = ?",
+            [_hasher.hash(sandi), now_iso(), int(one_time), nama],
         ).rowcount
         if not changed:
             raise UsageError("akun tidak ada", nama=nama)
-        con.execute("delete from sesi where akun = ?", [nama])
+        con.execute("delete from sesi where akun = ? and token_hash is not ?", [nama, keep_session])
         con.execute("delete from percobaan_masuk where akun = ?", [nama])
+
+
+def reset(path: Path, nama: str) -> str:
+    """A one-time password for the account (returned once), to be changed at its next login."""
+    sandi = secrets.token_urlsafe(9)  # 12 characters, 72 bits
+    set_password(path, nama, sandi, one_time=True)
+    return sandi
+
+
+def change_own(path: Path, nama: str, current: str, new: str, session: str) -> None:
+    """The account's own change: the current password, then the new one (not the same)."""
+    if verify(path, nama, current) is None:
+        raise UsageError("sandi sekarang salah")
+    if new == current:
+        raise UsageError("sandi baru harus berbeda dari sandi sekarang")
+    set_password(path, nama, new, keep_session=session)
 
 
 def listing(path: Path) -> list[dict]:
@@ -128,7 +150,9 @@ def verify(path: Path, nama: str, sandi: str) -> Akun | None:
     """The account when the password is right, else None; as slow for an unknown name."""
     with db.connect(path) as con:
         row = con.execute(
-            "select nama, peran, kode_kabupaten, sandi_hash from akun where nama = ?", [nama]
+            "select nama, peran, kode_kabupaten, sandi_hash, harus_ganti from akun"
+            " where nama = ? and nonaktif = 0",
+            [nama],
         ).fetchone()
     usable = row is not None and len(sandi) <= MAX_PASSWORD
     try:
@@ -140,7 +164,7 @@ def verify(path: Path, nama: str, sandi: str) -> Akun | None:
     if _hasher.check_needs_rehash(row["sandi_hash"]):
         with db.connect(path) as con:
             con.execute("update akun set sandi_hash = ? where nama = ?", [_hasher.hash(sandi), nama])
-    return Akun(row["nama"], row["peran"], row["kode_kabupaten"])
+    return Akun(row["nama"], row["peran"], row["kode_kabupaten"], bool(row["harus_ganti"]))
 
 
 def get(path: Path, nama: str) -> Akun | None:

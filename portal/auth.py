@@ -67,7 +67,8 @@ def current(path: Path, token: str | None) -> Session | None:
     now = time.time()
     with db.connect(path) as con:
         row = con.execute(
-            "select s.token_hash, s.csrf, s.dibuat_pada, s.dipakai_pada, a.nama, a.peran, a.kode_kabupaten"
+            "select s.token_hash, s.csrf, s.dibuat_pada, s.dipakai_pada, a.nama, a.peran, a.kode_kabupaten,"
+            " a.harus_ganti"
             " from sesi s join akun a on a.nama = s.akun where s.token_hash = ?",
             [digest(token)],
         ).fetchone()
@@ -78,7 +79,8 @@ def current(path: Path, token: str | None) -> Session | None:
             return None
         if now - row["dipakai_pada"] > 60:  # one write a minute is enough to keep it alive
             con.execute("update sesi set dipakai_pada = ? where token_hash = ?", [now, row["token_hash"]])
-    return Session(Akun(row["nama"], row["peran"], row["kode_kabupaten"]), row["csrf"], row["token_hash"])
+    akun = Akun(row["nama"], row["peran"], row["kode_kabupaten"], bool(row["harus_ganti"]))
+    return Session(akun, row["csrf"], row["token_hash"])
 
 
 def end(path: Path, session: Session) -> None:

@@ -70,7 +70,35 @@ create table if not exists unggahan (
 );
 create index if not exists unggahan_kabupaten on unggahan (kode_kabupaten, id);
 create index if not exists unggahan_kiriman on unggahan (kiriman);
+
+-- An office's token for the API (portal.tokens): one per account, stored only as its SHA-256.
+create table if not exists token_api (
+    akun text primary key references akun (nama) on delete cascade,
+    token_hash text not null unique,
+    dibuat_pada text not null               -- ISO 8601, UTC
+);
+
+-- Every action an admin took (on the web or with `ektp akun`), never deleted.
+create table if not exists log_admin (
+    id integer primary key,
+    pada text not null,                     -- ISO 8601, UTC
+    oleh text not null,                     -- the admin account, or `cli:<user>` for `ektp akun`
+    tindakan text not null,
+    sasaran text,                           -- the account (or address) acted on
+    keterangan text
+);
 """
+# Columns added after the first portals were set up: (table, column, declaration).
+ADDED = (
+    # unggahan: the report date the check read, the comparison shown before a replacement, and
+    # the staged file held until the office confirms it (portal.upload)
+    ("unggahan", "tanggal", "text"),
+    ("unggahan", "perbandingan", "text"),
+    ("unggahan", "tunda", "text"),
+    # akun: a one-time password must be changed at the next login; a disabled account signs not in
+    ("akun", "harus_ganti", "integer not null default 0"),
+    ("akun", "nonaktif", "integer not null default 0"),
+)
 
 
 def path_of(settings: Settings) -> Path:
@@ -89,7 +117,17 @@ def create(path: Path) -> Path:
     with connect(path) as con:
         con.execute("pragma journal_mode = wal")  # readers never wait for a writer
         con.executescript(SCHEMA)
+        with transaction(con):  # two portals starting at once add each column once
+            _add_columns(con)
     return path
+
+
+def _add_columns(con: sqlite3.Connection) -> None:
+    """Bring a portal database made by an older version up to date (ADDED: our own names)."""
+    for table, column, declaration in ADDED:
+        present = {r["name"] for r in con.execute(f"pragma table_info({table})")}
+        if column not in present:
+            con.execute(f"alter table {table} add column {column} {declaration}")
 
 
 @contextmanager

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 STAGING_PREFIX = ".unggah-"
 NUMBERED = 100  # `rekap (2).csv` ... `rekap (100).csv`; after that a random mark, never a refusal
 STALE_SECONDS = 3600
+HELD_PREFIX = ".tunda-"  # a file waiting for its office to confirm a replacement
+HELD_SECONDS = 24 * 3600
 
 
 def staging_of(portal_db: Path) -> Path:
@@ -43,31 +45,65 @@ def prepare(landing: Path, staging: Path) -> None:
             sementara=staging,
             landing=landing,
         )
-    cutoff = time.time() - STALE_SECONDS
-    for leftover in staging.glob(STAGING_PREFIX + "*"):
-        if leftover.stat().st_mtime < cutoff:
-            leftover.unlink(missing_ok=True)
+    for prefix, seconds in ((STAGING_PREFIX, STALE_SECONDS), (HELD_PREFIX, HELD_SECONDS)):
+        cutoff = time.time() - seconds
+        for leftover in staging.glob(prefix + "*"):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)
 
 
 def deliver(landing: Path, staging: Path, kabupaten: str, name: str, data: bytes) -> str:
     """Write `data` into the inbox of `kabupaten` as `name` (made unique); returns the path
     relative to the landing folder, as `unggahan.file` will hold it."""
-    inbox = landing / kabupaten
-    inbox.mkdir(exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=staging, prefix=STAGING_PREFIX)
+    return publish(stage(staging, data), landing, kabupaten, name)
+
+
+def stage(staging: Path, data: bytes, prefix: str = STAGING_PREFIX) -> Path:
+    """`data` in a new file of the staging folder, fsynced (the nightly never looks there)."""
+    fd, temporary = tempfile.mkstemp(dir=staging, prefix=prefix)
     try:
         _write_all(fd, data)
         os.fchmod(fd, 0o644)  # as a file copied into the inbox by hand would be
         os.fsync(fd)
+    except BaseException:
         os.close(fd)
-        fd = -1
-        stored = _link_unique(temporary, inbox, name)
+        os.unlink(temporary)
+        raise
+    os.close(fd)
+    return Path(temporary)
+
+
+def hold(staged: Path) -> str:
+    """Keep a staged file until its office confirms it (portal.upload); returns its name there."""
+    held = staged.with_name(HELD_PREFIX + staged.name.removeprefix(STAGING_PREFIX))
+    os.rename(staged, held)
+    return held.name
+
+
+def held(staging: Path, name: str) -> Path | None:
+    """A held file by its name, or None (confirmed already, or cleared as stale)."""
+    if not name.startswith(HELD_PREFIX) or "/" in name:
+        return None
+    path = staging / name
+    return path if path.is_file() else None
+
+
+def publish(staged: Path, landing: Path, kabupaten: str, name: str, now: bool = False) -> str:
+    """Link a staged file into the inbox of `kabupaten` as `name` (made unique) and remove it from
+    the staging folder; `now`: its modification time becomes this moment (a held file arrives when
+    its office confirms it, not when it was first sent). Returns the path relative to landing."""
+    inbox = landing / kabupaten
+    inbox.mkdir(exist_ok=True)
+    try:
+        if now:
+            os.utime(staged)
+        stored = _link_unique(str(staged), inbox, name)
         _fsync_dir(inbox)
     finally:
-        if fd >= 0:
-            os.close(fd)
-        os.unlink(temporary)
-    log.info("berkas diterima ke landing: %s/%s (%d bita)", kabupaten, stored, len(data))
+        staged.unlink(missing_ok=True)
+    log.info(
+        "berkas diterima ke landing: %s/%s (%d bita)", kabupaten, stored, (inbox / stored).stat().st_size
+    )
     return f"{kabupaten}/{stored}"
 
 

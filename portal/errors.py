@@ -8,7 +8,7 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
 
 from contract.errors import EktpError
@@ -16,12 +16,16 @@ from portal import guards
 from portal.render import render
 
 log = logging.getLogger(__name__)
+API_PREFIX = "/api/"  # an office's system reads its errors as JSON
 
 
 async def refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404 and (slashless := _without_slash(request)):
         return RedirectResponse(slashless, status_code=307)
+    if request.url.path.startswith(API_PREFIX):
+        pesan = exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani."
+        return JSONResponse({"galat": pesan}, status_code=exc.status_code, headers=exc.headers)
     session = None
     with contextlib.suppress(EktpError):  # the error page of a database that cannot be opened
         session = await guards.session_of(request)

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal import auth
+from portal import auth, throttle, tokens
 from portal.accounts import Akun
 from portal.state import Portal
 from portal.upload import MAX_FILES
@@ -25,7 +25,10 @@ from portal.upload import MAX_FILES
 Rule = Callable[[Akun, dict], bool]
 Handler = Callable[[Request, auth.Session], Awaitable[Response]]
 PublicHandler = Callable[[Request], Awaitable[Response]]
+ApiHandler = Callable[[Request, Akun], Awaitable[Response]]
 REFUSED = "Akun Anda tidak berhak membuka halaman ini."
+PASSWORD_PAGE = "/akun/sandi"
+OWN_PASSWORD_PATHS = (PASSWORD_PAGE, "/keluar")  # all an account with a one-time password may open
 CSRF_REFUSED = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
 FORM_FILES_REFUSED = f"Formulir tidak dapat dibaca: paling banyak {MAX_FILES} berkas sekaligus."
 
@@ -73,6 +76,11 @@ def admin(akun: Akun, params: dict) -> bool:
     return akun.admin
 
 
+def office(akun: Akun, params: dict) -> bool:
+    """A kabupaten office (the API: its token's own district, never another's)."""
+    return akun.peran == "kabupaten"
+
+
 def public(handler: PublicHandler) -> PublicHandler:
     """A route anyone may call (the login page, the health check); said out loud, not forgotten."""
     handler.rule = None  # type: ignore[attr-defined]
@@ -87,6 +95,8 @@ def guarded(rule: Rule) -> Callable[[Handler], PublicHandler]:
             session = await session_of(request)
             if session is None:
                 return RedirectResponse("/masuk", status_code=303)
+            if session.akun.harus_ganti and request.url.path not in OWN_PASSWORD_PATHS:
+                return RedirectResponse(PASSWORD_PAGE, status_code=303)  # a one-time password
             if not rule(session.akun, request.path_params):
                 raise HTTPException(403, REFUSED)
             kode = request.path_params.get("kode")
@@ -100,6 +110,48 @@ def guarded(rule: Rule) -> Callable[[Handler], PublicHandler]:
         return endpoint
 
     return wrap
+
+
+def api_guarded(rule: Rule) -> Callable[[ApiHandler], PublicHandler]:
+    """An API route for an office's own system: `Authorization: Bearer <token>` (portal.tokens),
+    never the session cookie (so no CSRF token is needed, and a browser's cookie opens nothing).
+    Without a valid token 401; a wrong token counts as a failed login from its address
+    (portal.throttle), and a throttled address gets 429."""
+
+    def wrap(handler: ApiHandler) -> PublicHandler:
+        async def endpoint(request: Request) -> Response:
+            akun = await api_account(request)
+            if not rule(akun, request.path_params):
+                raise HTTPException(403, REFUSED)
+            return await handler(request, akun)
+
+        endpoint.__name__ = handler.__name__
+        endpoint.__doc__ = handler.__doc__
+        endpoint.rule = rule  # type: ignore[attr-defined]
+        endpoint.api = True  # type: ignore[attr-defined]
+        return endpoint
+
+    return wrap
+
+
+API_THROTTLE_NAME = "(token api)"
+UNAUTHORIZED = "Token API tidak ada atau tidak sah. Kirim header `Authorization: Bearer <token>`."
+
+
+async def api_account(request: Request) -> Akun:
+    portal = portal_of(request)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    akun = await run_in_threadpool(tokens.account, portal.db, token) if token else None
+    if akun is not None:
+        return akun
+    if token:
+        ip = client_of(request)
+        attempt = await run_in_threadpool(throttle.begin, portal.db, API_THROTTLE_NAME, ip)
+        if attempt.until is not None:
+            raise HTTPException(429, "Terlalu banyak token yang salah dari alamat ini. Coba lagi nanti.")
+        await run_in_threadpool(throttle.failed, portal.db, attempt)
+    raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
 
 
 # --- forms ---------------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
-        limit = self.upload_limit if scope["path"].endswith("/unggah") else FORM_LIMIT
+        limit = self.upload_limit if _sends_files(scope["path"]) else FORM_LIMIT
         if scope["method"] in ("GET", "HEAD"):
             limit = 0
         length = headers.get(b"content-length")
@@ -144,6 +144,11 @@ class BodyLimit:
             return message
 
         return bounded
+
+
+def _sends_files(path: str) -> bool:
+    """The routes that take files: the district's form and the API (portal.routes.api)."""
+    return path.endswith("/unggah") or path == "/api/v1/kiriman"
 
 
 def _client(scope: Scope) -> str:

@@ -14,19 +14,21 @@ import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from pipeline.check import Checked
-from portal import deliver, names, render, store
+from portal import compare, deliver, names, render, store
 from portal.accounts import Akun
 from portal.state import Portal
 
 log = logging.getLogger(__name__)
 MAX_FILES = 10  # per form submission
 CHECK_TIMEOUT = 300.0
+SAME_TEXT = "sama persis dengan berkas yang sudah ada"
 WINDOWS_DEVICES = frozenset(
     ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
     + [f"{kind}{n}" for kind in ("COM", "LPT") for n in [*"0123456789", "¹", "²", "³"]]
@@ -40,28 +42,44 @@ class Received:
     data: bytes
     ukuran: int
     sha256: str
-    alasan: str | None  # why the portal refuses it; None: it goes to the inbox
+    alasan: str | None  # why the portal refuses it; None: it goes on to the check
     berkas: str | None = None  # where it landed
+    staged: Path | None = None  # where it waits for the check
+    receipt: dict | None = None
+    hasil: str | None = None  # set when it does not land: store.HELD or store.SAME
+    perbandingan: dict | None = None
+    tunda: str | None = None  # the held file's name in the staging folder
 
 
-async def submit(portal: Portal, akun: Akun, kode: str, sent: list[UploadFile], ip: str) -> str:
-    """Receive, land, check and log the files of one submission; returns the submission's id."""
+@dataclass(frozen=True)
+class Submission:
+    kiriman: str
+    ids: list[int]  # the upload-log rows, in the order the files were sent
+
+
+async def submit(
+    portal: Portal, akun: Akun, kode: str, sent: list[UploadFile], ip: str, ganti: bool = False
+) -> Submission:
+    """Receive, check, land and log the files of one submission. A valid file for a date that
+    already has a current or waiting file is held until its office confirms (unless `ganti`),
+    and one byte-identical to a file of that date is not stored again."""
     kiriman = secrets.token_hex(8)
     times = [time.perf_counter()]
     received = [await receive(f, portal.settings.upload_max_bytes) for f in sent]
-    landed = await run_in_threadpool(land, portal, kode, received)
+    await run_in_threadpool(stage, portal, received)
     times.append(time.perf_counter())
-    found, failure = await check(portal, kode, landed)
+    found, failure = await check(portal, kode, received)
     times.append(time.perf_counter())
-    await run_in_threadpool(record, portal, akun, kode, kiriman, ip, landed, iter(found), failure)
+    await run_in_threadpool(settle, portal, kode, received, iter(found), failure, ganti)
+    ids = await run_in_threadpool(record, portal, akun, kode, kiriman, ip, received, failure)
     times.append(time.perf_counter())
     log.debug(
-        "kiriman %s: %d berkas; terima+landing %.0f ms, periksa %.0f ms, catat %.0f ms",
+        "kiriman %s: %d berkas; terima %.0f ms, periksa %.0f ms, simpan+catat %.0f ms",
         kiriman,
         len(sent),
         *(1000 * (b - a) for a, b in itertools.pairwise(times)),
     )
-    return kiriman
+    return Submission(kiriman, ids)
 
 
 async def receive(f: UploadFile, limit: int) -> Received:
@@ -91,36 +109,124 @@ def not_device(name: str) -> str:
     return "_" + name if stem in WINDOWS_DEVICES else name
 
 
-def land(portal: Portal, kode: str, received: list[Received]) -> list[Received]:
-    """Each file into the inbox; one that cannot be written (a full disk) is refused with its
-    reason, and the files before and after it still land and are logged."""
+def stage(portal: Portal, received: list[Received]) -> None:
+    """Each file the portal takes into the staging folder, where the check reads it; one that
+    cannot be written (a full disk) is refused with its reason, and the others go on."""
     for r in received:
         if r.alasan is None:
             try:
-                r.berkas = deliver.deliver(portal.settings.landing, portal.staging, kode, r.nama, r.data)
+                r.staged = deliver.stage(portal.staging, r.data)
             except OSError as exc:
-                log.error("berkas %s tidak dapat disimpan ke landing: %s", r.nama, exc)
+                log.error("berkas %s tidak dapat disimpan: %s", r.nama, exc)
                 r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
-        r.data = b""  # the bytes are in the inbox now; keep the request's memory small
-    return received
 
 
-async def check(portal: Portal, kode: str, landed: list[Received]) -> tuple[list[dict], str | None]:
-    """The receipts of the files that landed, in order (from the warm checker), or why there are none."""
-    checked = [
-        Checked(portal.settings.landing / r.berkas, kode, r.berkas.split("/", 1)[1])
-        for r in landed
-        if r.berkas
-    ]
+async def check(portal: Portal, kode: str, received: list[Received]) -> tuple[list[dict], str | None]:
+    """The receipts of the staged files, in order (from the warm checker), or why there are none."""
+    checked = [Checked(r.staged, kode, r.nama) for r in received if r.staged]
     if not checked:
         return [], None
     try:
         return await asyncio.wait_for(
             asyncio.wrap_future(portal.checker.submit(checked)), CHECK_TIMEOUT
         ), None
-    except Exception as exc:  # the files are in the inbox all the same; the nightly decides them
+    except Exception as exc:  # the files land all the same; the nightly decides them
         log.error("pemeriksaan kiriman gagal: %s", exc)
         return [], f"pemeriksaan gagal: {exc}"
+
+
+def settle(
+    portal: Portal,
+    kode: str,
+    received: list[Received],
+    found: Iterator[dict],
+    failure: str | None,
+    ganti: bool,
+) -> None:
+    """Land each checked file, or hold it for confirmation, or drop it as identical."""
+    here: dict[str, tuple[str, bytes]] = {}  # report date -> a valid file landed by this submission
+    try:
+        for r in received:
+            if r.staged is None:
+                continue
+            r.receipt = None if failure else next(found)
+            tanggal: str | None = r.receipt["tanggal"] if r.receipt else None
+            if tanggal and (same := _identical(portal, kode, tanggal, r, here)):
+                r.hasil, r.alasan = store.SAME, f"{SAME_TEXT} ({same}); tidak disimpan lagi"
+                r.staged.unlink(missing_ok=True)
+                continue
+            valid = r.receipt is not None and r.receipt["status"] == "loaded"
+            if valid and not ganti and (old := _replaced(portal, kode, tanggal, here)):
+                _hold(portal, kode, r, old)
+                continue
+            _land(portal, kode, r)
+            if valid and tanggal and r.berkas:
+                here[tanggal] = (r.berkas, r.data)
+    finally:
+        for r in received:
+            r.data = b""  # the bytes are on disk now; keep the request's memory small
+            if r.staged is not None and r.staged.exists() and r.tunda is None and r.berkas is None:
+                r.staged.unlink(missing_ok=True)  # a failure midway leaves nothing behind
+
+
+def _identical(portal: Portal, kode: str, tanggal: str, r: Received, here: dict) -> str | None:
+    for berkas, data in here.values():
+        if hashlib.sha256(data).hexdigest() == r.sha256:
+            return berkas
+    return compare.identical(portal, kode, date.fromisoformat(tanggal), r.sha256)
+
+
+def _replaced(portal: Portal, kode: str, tanggal: str | None, here: dict) -> compare.Figures | None:
+    if not tanggal:
+        return None
+    day = date.fromisoformat(tanggal)
+    if tanggal in here:
+        berkas, data = here[tanggal]
+        return compare.Figures(berkas, "menunggu", compare.figures_of(berkas, data, day))
+    return compare.existing(portal, kode, day)
+
+
+def _hold(portal: Portal, kode: str, r: Received, old: compare.Figures) -> None:
+    assert r.staged is not None and r.receipt is not None
+    day = date.fromisoformat(r.receipt["tanggal"])
+    new = compare.figures_of(r.nama, r.data, day)
+    r.perbandingan = compare.comparison(old, new, compare.names_of(portal, kode, day))
+    r.hasil, r.alasan = store.HELD, compare.sentence(r.perbandingan)
+    r.tunda = deliver.hold(r.staged)
+    r.staged = None
+
+
+def _land(portal: Portal, kode: str, r: Received) -> None:
+    assert r.staged is not None
+    try:
+        r.berkas = deliver.publish(r.staged, portal.settings.landing, kode, r.nama)
+    except OSError as exc:
+        log.error("berkas %s tidak dapat disimpan ke landing: %s", r.nama, exc)
+        r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
+        r.receipt = None
+        return
+    finally:
+        r.staged = None
+    if r.receipt is not None:
+        r.receipt["berkas"] = r.berkas  # the name it landed under (`rekap (2).csv`)
+
+
+def confirm(portal: Portal, akun: Akun, kode: str, upload_id: int) -> str:
+    """Land a held upload its office confirmed; returns its submission (raises LookupError when
+    there is no held upload of that id, or it was confirmed or cleared already)."""
+    row = store.held(portal.db, kode, upload_id)
+    staged = deliver.held(portal.staging, row["tunda"]) if row else None
+    if row is None or staged is None or not store.claim(portal.db, upload_id, row["tunda"]):
+        raise LookupError(upload_id)
+    berkas = deliver.publish(
+        staged, portal.settings.landing, kode, not_device(names.safe_name(row["nama_asli"])), now=True
+    )
+    receipt = json.loads(row["tanda_terima"])
+    receipt["berkas"] = berkas
+    text = json.dumps(receipt, ensure_ascii=False, default=str)
+    store.landed(portal.db, upload_id, berkas, receipt["status"], receipt["alasan"], text)
+    log.info("unggahan %d (%s): penggantian dikonfirmasi oleh %s", upload_id, berkas, akun.nama)
+    return row["kiriman"]
 
 
 def record(
@@ -129,16 +235,17 @@ def record(
     kode: str,
     kiriman: str,
     ip: str,
-    landed: list[Received],
-    found: Iterator[dict],
+    received: list[Received],
     failure: str | None,
-) -> None:
-    """One upload-log row per file of the submission, with what the check said."""
+) -> list[int]:
+    """One upload-log row per file of the submission, with what the check said; their ids."""
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     rows = []
-    for r in landed:
-        receipt = None if r.berkas is None or failure else next(found)
-        if r.berkas is None:
+    for r in received:
+        receipt = r.receipt
+        if r.hasil is not None:
+            hasil, alasan = r.hasil, r.alasan
+        elif r.berkas is None:
             hasil, alasan = "ditolak_portal", r.alasan
         elif receipt is None:
             hasil, alasan = "gagal_periksa", failure
@@ -160,7 +267,10 @@ def record(
                 "kesalahan": receipt and receipt["kesalahan"],
                 "peringatan": receipt and receipt["peringatan"],
                 "tanda_terima": receipt and json.dumps(receipt, ensure_ascii=False, default=str),
+                "tanggal": receipt and receipt["tanggal"],
+                "perbandingan": r.perbandingan and json.dumps(r.perbandingan, ensure_ascii=False),
+                "tunda": r.tunda,
             }
         )
         log.info("unggahan %s oleh %s: %s (%s)", r.berkas or r.nama, akun.nama, hasil, r.sha256[:12])
-    store.add(portal.db, rows)
+    return store.add(portal.db, rows)

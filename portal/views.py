@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 
 from contract import formats
-from portal import accounts, pages, store, throttle
+from portal import accounts, adminlog, pages, store, throttle, tokens
 from portal.state import Portal
 from reports.receipts import STATUS_ID
 
@@ -19,6 +19,9 @@ CHECKED = {  # the check's verdict, as the office reads it
     "rejected": "DITOLAK: perbaiki temuan lalu kirim ulang",
     "ditolak_portal": "TIDAK DITERIMA portal",
     "gagal_periksa": "pemeriksaan gagal; berkas tetap diputuskan proses malam",
+    store.HELD: "LOLOS pemeriksaan, BELUM DISIMPAN: sudah ada berkas untuk tanggal ini;"
+    " konfirmasi penggantian",
+    store.SAME: "TIDAK DISIMPAN: sama persis dengan berkas yang sudah ada",
 }
 
 
@@ -45,6 +48,7 @@ def district(portal: Portal, kode: str, tanggal: date) -> dict:
 
 def _upload_row(row: dict) -> dict:
     row["tanda_terima"] = json.loads(row["tanda_terima"]) if row["tanda_terima"] else None
+    row["perbandingan"] = json.loads(row["perbandingan"]) if row.get("perbandingan") else None
     row["hasil_teks"] = CHECKED.get(row["hasil"], row["hasil"])
     return row
 
@@ -108,8 +112,10 @@ def province(portal: Portal, until: date) -> dict:
 
 def admin(portal: Portal) -> dict:
     """Every account, the login throttles and the latest uploads of every district."""
+    holders = tokens.holders(portal.db)
     return {
-        "akun_daftar": accounts.listing(portal.db),
+        "akun_daftar": [{**a, "token": holders.get(a["nama"])} for a in accounts.listing(portal.db)],
+        "log_admin": adminlog.latest(portal.db),
         "pembatasan": [
             {
                 **t,
@@ -124,3 +130,47 @@ def admin(portal: Portal) -> dict:
 
 def _moment(unix: float) -> str:
     return formats.waktu(datetime.fromtimestamp(unix, UTC))
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def api_receipt(portal: Portal, kode: str, upload_id: int) -> dict | None:
+    """One upload as the API answers it: its id, what the portal did with it (`hasil`), the check's
+    receipt keys (status, temuan with baris, kode_kecamatan, kolom, nilai, aturan, tingkat, pesan,
+    and the counts), the comparison of a held file, and the nightly's decision once it ran."""
+    row = store.one(portal.db, kode, upload_id)
+    if row is None:
+        return None
+    (u,) = _with_nightly(portal, kode, [_upload_row(row)])
+    receipt = u["tanda_terima"] or {}
+    malam = u["malam"]
+    return {
+        "id": u["id"],
+        "kiriman": u["kiriman"],
+        "nama_asli": formats.visible(u["nama_asli"]),
+        "berkas": u["berkas"],
+        "ukuran": u["ukuran"],
+        "sha256": u["sha256"],
+        "diunggah_pada": u["diunggah_pada"],
+        "hasil": u["hasil"],
+        "pesan": u["hasil_teks"],
+        "alasan": u["alasan"],
+        "status": receipt.get("status", u["hasil"]),
+        "keterangan": receipt.get("keterangan", u["hasil_teks"]),
+        "tanggal": receipt.get("tanggal"),
+        "baris_kecamatan": receipt.get("baris_kecamatan"),
+        "kesalahan": receipt.get("kesalahan", 0),
+        "peringatan": receipt.get("peringatan", 0),
+        "temuan": receipt.get("temuan", []),
+        "temuan_lain": receipt.get("temuan_lain", 0),
+        "perbandingan": u["perbandingan"],
+        "keputusan": malam
+        and {
+            "status": malam["status"],
+            "keterangan": malam["teks"],
+            "alasan": malam["alasan"],
+            "run_id": malam["run_id"],
+            "diproses_pada": malam["diproses_pada"].isoformat() if malam["diproses_pada"] else None,
+        },
+    }

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from contract.errors import UsageError
 from portal import accounts, auth, guards, throttle
 from portal.accounts import Akun
 from portal.gate import Busy
@@ -66,7 +67,10 @@ async def login(request: Request) -> Response:
     if attempt.until is not None:
         log.warning("masuk ditolak, dibatasi sementara, dari %s", ip)
         jam_buka = jam(datetime.fromtimestamp(attempt.until, UTC))
-        pesan = f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {jam_buka}."
+        pesan = (
+            f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {jam_buka}, atau hubungi admin"
+            " portal di Dinas Dukcapil Provinsi untuk membukanya sekarang."
+        )
         return _login_form(request, portal, 429, pesan, nama)
     try:
         async with portal.gate.slot():
@@ -100,6 +104,48 @@ async def logout(request: Request, session: auth.Session) -> Response:
     return response
 
 
+@guarded(everyone)
+async def password_page(request: Request, session: auth.Session) -> Response:
+    return _password_form(request, session, 200)
+
+
+def _password_form(
+    request: Request, session: auth.Session, status: int, pesan: str | None = None, gagal: bool = False
+) -> Response:
+    return render(
+        "sandi.html.j2",
+        request,
+        session,
+        status=status,
+        pesan=pesan,
+        gagal=gagal,
+        minimal=accounts.MIN_PASSWORD,
+    )
+
+
+@guarded(everyone)
+async def change_password(request: Request, session: auth.Session) -> Response:
+    """One's own password: the current one, then the new one twice (issue #21 item 1)."""
+    portal = guards.portal_of(request)
+    form = await guards.checked_form(request, session)
+    current, new = guards.text(form.get("sekarang")) or "", guards.text(form.get("baru")) or ""
+    if new != (guards.text(form.get("ulang")) or ""):
+        return _password_form(request, session, 400, "Kedua sandi baru tidak sama.", gagal=True)
+    try:
+        async with portal.gate.slot():
+            await run_in_threadpool(
+                accounts.change_own, portal.db, session.akun.nama, current, new, session.token_hash
+            )
+    except Busy:
+        return _password_form(request, session, 429, BUSY, gagal=True)
+    except UsageError as exc:
+        return _password_form(request, session, 400, f"Sandi tidak diganti: {exc.message}.", gagal=True)
+    log.info("sandi diganti oleh pemiliknya: akun %s", session.akun.nama)
+    if session.akun.harus_ganti:
+        return RedirectResponse(home_of(session.akun), status_code=303)
+    return _password_form(request, session, 200, "Sandi sudah diganti. Sesi lain akun ini sudah diakhiri.")
+
+
 @public
 async def health(request: Request) -> Response:
     """For monitoring and tests: up, and whether the check is warm yet."""
@@ -115,5 +161,7 @@ ROUTES = [
     Route("/masuk", login_page, methods=["GET"]),
     Route("/masuk", login, methods=["POST"]),
     Route("/keluar", logout, methods=["POST"]),
+    Route("/akun/sandi", password_page, methods=["GET"]),
+    Route("/akun/sandi", change_password, methods=["POST"]),
     Route("/sehat", health),
 ]

@@ -40,8 +40,26 @@ async def send(request: Request, session: auth.Session) -> Response:
     sent = [f for f in form.getlist("berkas") if isinstance(f, UploadFile) and (f.filename or f.size)]
     if not sent:
         raise HTTPException(400, "Pilih sedikitnya satu berkas CSV atau XLSX untuk dikirim.")
-    kiriman = await upload.submit(portal, session.akun, kode, sent, guards.client_of(request))
+    done = await upload.submit(portal, session.akun, kode, sent, guards.client_of(request))
     # Post, redirect, get: reloading the receipts page never sends the files again.
+    return RedirectResponse(f"/kabupaten/{kode}/kiriman/{done.kiriman}", status_code=303)
+
+
+@guarded(sends_district)
+async def replace(request: Request, session: auth.Session) -> Response:
+    """The office confirms that a held file replaces the figures of its date (issue #21 item 4)."""
+    portal, kode = guards.portal_of(request), request.path_params["kode"]
+    await guards.checked_form(request, session)
+    try:
+        kiriman = await run_in_threadpool(
+            upload.confirm, portal, session.akun, kode, request.path_params["id"]
+        )
+    except LookupError:
+        raise HTTPException(
+            404,
+            "Tidak ada berkas yang menunggu konfirmasi dengan nomor ini"
+            " (sudah dikonfirmasi atau kedaluwarsa).",
+        ) from None
     return RedirectResponse(f"/kabupaten/{kode}/kiriman/{kiriman}", status_code=303)
 
 
@@ -101,6 +119,7 @@ ROUTES = [
     Route("/kabupaten/{kode:str}/unggah", send, methods=["POST"]),
     Route("/kabupaten/{kode:str}/kiriman/{kiriman:str}", submission),
     Route("/kabupaten/{kode:str}/unggahan/{id:int}", upload_page),
+    Route("/kabupaten/{kode:str}/unggahan/{id:int}/ganti", replace, methods=["POST"]),
     Route("/kabupaten/{kode:str}/unggahan/{id:int}/tanda-terima.{jenis:str}", upload_receipt),
     Route("/kabupaten/{kode:str}/proses/{berkas:str}", run_receipt),
 ]

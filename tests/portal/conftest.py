@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.portal.support import build_world, portal
+from tests.portal.support import CHROMIUM, CHROMIUM_ARGS, build_world, portal
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +18,18 @@ def world(tmp_path_factory, prefect_server):
 def base_url(world):
     with portal(world.settings) as url:
         yield url
+
+
+@pytest.fixture
+def chromium():
+    """Debian's headless Chromium through Playwright (nothing downloaded), network off."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -34,6 +34,24 @@ ACCOUNTS = {
 }
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
+# The browser tests: Debian's Chromium through Playwright (the `chromium` fixture, conftest.py).
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    # Network off: every host name fails to resolve, any proxied connection is refused (loopback
+    # addresses bypass the proxy).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--proxy-server=127.0.0.1:9",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+
 
 @dataclass(frozen=True)
 class World:
@@ -149,13 +167,19 @@ class Browser:
             data["csrf"] = csrf
         return self.http.post(path, data=data, files=files)
 
-    def upload(self, kode: str, *files: tuple[str, bytes]) -> httpx.Response:
-        """Send files through the district's form; follows to the receipts page."""
+    def upload(self, kode: str, *files: tuple[str, bytes], ganti: bool = False) -> httpx.Response:
+        """Send files through the district's form; follows to the receipts page. `ganti`: confirm
+        every file held because its date has a file (as the office does with its button)."""
         sent = [("berkas", (name, data, "application/octet-stream")) for name, data in files]
         response = self.post(f"/kabupaten/{kode}/unggah", files=sent)
-        if response.status_code == 303:
-            return self.get(response.headers["location"])
-        return response
+        if response.status_code != 303:
+            return response
+        page = self.get(response.headers["location"])
+        if ganti:
+            for held in re.findall(rf'action="(/kabupaten/{kode}/unggahan/\d+/ganti)"', page.text):
+                assert self.post(held).status_code == 303
+            page = self.get(response.headers["location"])
+        return page
 
 
 def csv_bytes(day: date, rows: list[str]) -> bytes:

@@ -8,43 +8,19 @@ tests/artifacts/portal/ (git-ignored).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from tests.portal.support import TODAY, build_world, csv_bytes, portal, run_nightly, valid_report
+from tests.portal.support import (
+    ARTIFACTS,
+    PHONE,
+    TODAY,
+    build_world,
+    csv_bytes,
+    portal,
+    run_nightly,
+    valid_report,
+)
 from tests.uploads import row
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Network off: every host name fails to resolve, any proxied connection is refused (loopback
-    # addresses bypass the proxy).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    "--proxy-server=127.0.0.1:9",
-]
-PHONE = {"width": 390, "height": 844}
 HOSTILE = "<img src=x onerror=alert(1)>.csv"
-
-
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_an_office_sends_its_files_and_sees_the_nightly_decide_them(tmp_path, prefect_server, chromium):

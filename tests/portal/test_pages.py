@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 from ektp import cli
 from pipeline.check import receipt
@@ -56,7 +57,7 @@ def test_the_portal_receipt_is_the_receipt_of_ektp_check(world, base_url, monkey
         b.login("lobar")
         page = b.upload(
             "5201",
-            ("sama dengan check.csv", valid_report(D3)),
+            ("sama dengan check.csv", valid_report(date(2018, 2, 11))),  # a date without a file
             ("salah.csv", csv_bytes(D3, [row(D3, "520101", 100, 900)])),
         )
         ids = re.findall(r'href="/kabupaten/5201/unggahan/(\d+)/tanda-terima.json"', page.text)

@@ -1,0 +1,2 @@
+-- The latest admin actions, newest first.
+select * from log_admin order by id desc limit :batas
