@@ -68,12 +68,17 @@ def build(
     # builds an absolute one from the Host header, which a client chooses.
     app.router.redirect_slashes = False
     app.state.portal = portal
-    upload_limit = upload.MAX_FILES * settings.upload_max_bytes + 1024 * 1024
-    app.add_middleware(BodyLimit, upload_limit=upload_limit, limits=limits)
+    app.add_middleware(BodyLimit, upload_limit=upload_limit(settings), limits=limits)
     if hosts := trusted_hosts():
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     # Outside Starlette's own error handling, so that a 500 page carries the headers too.
     return SecurityHeaders(app)
+
+
+def upload_limit(settings: Settings) -> int:
+    """The largest upload request: MAX_FILES files of the largest size and 1 MiB of form (a proxy
+    in front refuses beyond it too: deploy/nginx/ektp.conf's client_max_body_size)."""
+    return upload.MAX_FILES * settings.upload_max_bytes + 1024 * 1024
 
 
 def trusted_hosts() -> list[str]:
