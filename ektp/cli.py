@@ -505,6 +505,29 @@ def portal(
     return 0
 
 
+@app.command(
+    epilog=_examples(
+        "ektp status", "ektp status --json", "sudo -u ektp env $(cat /etc/ektp/ektp.env) ektp status"
+    )
+)
+def status(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Cetak sebagai JSON (isi /sehat, dengan path).")
+    ] = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Kesehatan instalasi seperti /sehat: nightly, terbitan, disk, basis data portal (1 bila bermasalah)."""
+    from portal import health
+
+    settings = _settings(landing=landing, warehouse=warehouse, portal_db=portal_db)
+    _console(settings)
+    found = health.gather(settings)
+    print(json.dumps(found, ensure_ascii=False, indent=2) if as_json else health.text(found), end="")
+    return 0 if found["status"] == "ok" else 1
+
+
 akun_app = typer.Typer(
     name="akun",
     help="Kelola akun portal: satu per kantor kabupaten/kota, provinsi, admin.",

@@ -26,6 +26,7 @@ from contract import regions
 from contract.settings import Settings
 from portal import db, deliver, errors, upload
 from portal.checker import Checker
+from portal.metrics import Metrics
 from portal.routes import ROUTES
 from portal.security import BodyLimit, Limits, SecurityHeaders
 from portal.state import Portal
@@ -69,6 +70,8 @@ def build(
     app.router.redirect_slashes = False
     app.state.portal = portal
     app.add_middleware(BodyLimit, upload_limit=upload_limit(settings), limits=limits)
+    # GET /metrics for a monitor on loopback, and the upload requests' timing (portal.metrics).
+    app.add_middleware(Metrics, settings=settings, portal_db=path)
     if hosts := trusted_hosts():
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     # Outside Starlette's own error handling, so that a 500 page carries the headers too.
