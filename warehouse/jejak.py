@@ -104,7 +104,8 @@ def _quietly(step: Callable[..., None], *args: Any) -> None:
     try:
         step(*args)
     except OSError as exc:
-        log.warning("jejak proses tidak dapat ditulis (%s)", exc.strerror or exc)
+        # the folder the run cannot write is the run's own error, named once, in its words
+        log.debug("jejak proses tidak dapat ditulis (%s)", exc.strerror or exc)
 
 
 @contextmanager
