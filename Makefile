@@ -4,7 +4,7 @@ PYTHON ?= python3
 # uv runs as a module of the system Python, so a fresh `pip install uv` needs no PATH change.
 UV := $(PYTHON) -m uv
 
-.PHONY: setup uv demo test check lint browser bench bench-portal clean
+.PHONY: setup uv demo test check lint browser nginx bench bench-portal clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -28,6 +28,11 @@ setup: .venv/.synced .venv/.datadocs
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# Debian's nginx-light and logrotate: the deploy tests (tests/deploy) start nginx in front of the
+# portal over HTTPS and rotate a log with deploy/logrotate/ektp.
+nginx:
+	@(test -x /usr/sbin/nginx && test -x /usr/sbin/logrotate) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light logrotate >/dev/null)
+
 demo: setup
 	.venv/bin/ektp demo
 
@@ -38,7 +43,7 @@ lint: setup
 	.venv/bin/mypy
 
 # Everything, for CI. Two workers, whole files each (a file's tests share its fixtures).
-test: setup browser lint
+test: setup browser nginx lint
 	.venv/bin/python -m pytest -n 2 --dist loadfile
 
 # The everyday loop: lint and the tests that need no Prefect server, portal, browser or whole

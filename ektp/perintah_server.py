@@ -1,7 +1,8 @@
-"""`ektp serve`, `portal`, `cadangan`: the long-running services and the backup."""
+"""`ektp serve`, `portal`, `cadangan`, `status`: the long-running services, the backup, their health."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 from typing import Annotated
@@ -150,3 +151,26 @@ def portal(
     preflight(settings)
     serve_forever(settings, say=lambda text: print(text, flush=True))
     return 0
+
+
+@app.command(
+    epilog=examples(
+        "ektp status", "ektp status --json", "sudo -u ektp env $(cat /etc/ektp/ektp.env) ektp status"
+    )
+)
+def status(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Cetak sebagai JSON (isi /sehat, dengan path).")
+    ] = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Kesehatan instalasi seperti /sehat: nightly, terbitan, disk, basis data portal (1 bila bermasalah)."""
+    from portal import health
+
+    settings = settings_of(landing=landing, warehouse=warehouse, portal_db=portal_db)
+    console_for(settings)
+    found = health.gather(settings)
+    print(json.dumps(found, ensure_ascii=False, indent=2) if as_json else health.text(found), end="")
+    return 0 if found["status"] == "ok" else 1

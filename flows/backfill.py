@@ -23,7 +23,7 @@ def backfill(
     ubah_cakupan: bool = False,
 ) -> dict:
     """Reprocess the files of `kabupaten` (default: all in scope) dated from `start` to `end`."""
-    with steps.started(settings) as run:
+    with steps.started(settings, "backfill") as run:
         settings = run.settings
         chosen_kabupaten = districts(kabupaten, run.reference.kabupaten_codes)
         if end < start:

@@ -16,7 +16,7 @@ from warehouse import persetujuan, read, store
 @flow(name="nightly", log_prints=False)
 def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool = False) -> dict:
     """Process new uploads dated on or before `tanggal` (default: yesterday, Asia/Makassar)."""
-    with steps.started(settings) as run:
+    with steps.started(settings, "nightly") as run:
         settings = run.settings
         report_date = tanggal or settings.kemarin
         unreadable: list[str] = []

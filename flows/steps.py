@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,7 @@ from pipeline import runs
 from pipeline.batch import Upload
 from reports import summary
 from reports.daily import write_report
-from warehouse import store, tercatat
+from warehouse import jejak, store, tercatat
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,14 +50,16 @@ class Run:
 
 
 @contextmanager
-def started(settings: Settings) -> Iterator[Run]:
-    """A run: its settings resolved, its scope and id; every log line inside names the run."""
+def started(settings: Settings, kind: str | None = None) -> Iterator[Run]:
+    """A run: its settings resolved, its scope and id; every log line inside names the run. With
+    `kind` (nightly, backfill), its start and end go to the trace beside the warehouse (jejak)."""
     settings = settings.resolved()
-    reference = regions.load(settings.provinsi)
     run_id = runs.new_run_id()
     token = RUN_ID.set(run_id)
     try:
-        yield Run(settings, reference, run_id, Validator(settings.data_docs))
+        with jejak.recorded(settings.warehouse, kind, run_id) if kind else nullcontext():
+            reference = regions.load(settings.provinsi)
+            yield Run(settings, reference, run_id, Validator(settings.data_docs))
     finally:
         RUN_ID.reset(token)  # a later run, or the portal, in this process is not this run
 

@@ -26,6 +26,7 @@ from contract import regions
 from contract.settings import Settings
 from portal import db, deliver, errors, upload
 from portal.checker import Checker
+from portal.metrics import Metrics
 from portal.routes import ROUTES
 from portal.security import BodyLimit, Limits, SecurityHeaders
 from portal.state import Portal
@@ -68,12 +69,19 @@ def build(
     # builds an absolute one from the Host header, which a client chooses.
     app.router.redirect_slashes = False
     app.state.portal = portal
-    upload_limit = upload.MAX_FILES * settings.upload_max_bytes + 1024 * 1024
-    app.add_middleware(BodyLimit, upload_limit=upload_limit, limits=limits)
+    app.add_middleware(BodyLimit, upload_limit=upload_limit(settings), limits=limits)
+    # GET /metrics for a monitor on loopback, and the upload requests' timing (portal.metrics).
+    app.add_middleware(Metrics, settings=settings, portal_db=path)
     if hosts := trusted_hosts():
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     # Outside Starlette's own error handling, so that a 500 page carries the headers too.
     return SecurityHeaders(app)
+
+
+def upload_limit(settings: Settings) -> int:
+    """The largest upload request: MAX_FILES files of the largest size and 1 MiB of form (a proxy
+    in front refuses beyond it too: deploy/nginx/ektp.conf's client_max_body_size)."""
+    return upload.MAX_FILES * settings.upload_max_bytes + 1024 * 1024
 
 
 def trusted_hosts() -> list[str]:

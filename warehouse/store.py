@@ -40,13 +40,15 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[str]:
-    """Apply the migrations this file has not recorded yet (up to `upto`); returns their names."""
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None, path: Path | None = None) -> list[str]:
+    """Apply the migrations this file has not recorded yet (up to `upto`); returns their names.
+    A file that records a migration this release does not know is refused (`path`: named)."""
     con.execute(
         "create table if not exists schema_migrations"
         " (versi integer not null, nama varchar not null, diterapkan_pada timestamptz not null)"
     )
     done = {v for (v,) in con.execute("select versi from schema_migrations").fetchall()}
+    refuse_newer(max(done, default=None), path)
     applied = []
     for version, name, text in migrations():
         if version in done or (upto is not None and version > upto):
@@ -56,6 +58,28 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[str
             con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
         applied.append(name)
     return applied
+
+
+def refuse_newer(recorded: int | None, path: Path | None = None) -> None:
+    """A warehouse a newer release migrated is refused before anything changes: this release
+    would not know its tables, and would write them as it knows them."""
+    known = max(version for version, _, _ in migrations())
+    if recorded is not None and recorded > known:
+        where = {"path": path} if path is not None else {}
+        raise WarehouseError(
+            f"gudang data ini dari versi ektp yang lebih baru (migrasi {recorded}, versi ini sampai "
+            f"{known}); tidak ada yang diubah: jalankan versi ektp yang menulisnya atau yang lebih baru",
+            **where,
+        )
+
+
+def _recorded_version(path: Path) -> int | None:
+    """The newest migration the file at the warehouse path records (a catalog or a whole warehouse)."""
+    with publish.opened(path) as con:
+        if "schema_migrations" not in db.tables(con, "katalog"):
+            return None
+        ((newest,),) = con.execute("select max(versi) from katalog.main.schema_migrations").fetchall()
+    return int(newest) if newest is not None else None
 
 
 @contextmanager
@@ -179,6 +203,8 @@ def _open_work(
     kind = found.kind
     if not work.exists() and (error := repair.lost(path, found)):
         raise error
+    if kind in ("katalog", "lengkap"):
+        refuse_newer(_recorded_version(path), path)
     folder.mkdir(parents=True, exist_ok=True)
     _remove(work.with_name(work.name + ".baru"))  # a copy a killed run did not finish
     if kind == "lengkap" or (kind == "katalog" and not work.exists()):
@@ -197,7 +223,7 @@ def _open_work(
         con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
         con.execute("use gudang")
         macros.install(con)
-        migrate(con)
+        migrate(con, path=path)
         if fresh and kind == "katalog":
             _restore(con, path)
         # The working file and the catalog do not come from each other (a whole warehouse copied

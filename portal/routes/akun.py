@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from contract.errors import UsageError
 from portal import accounts, auth, guards, throttle
+from portal import health as sehat
 from portal.accounts import Akun
 from portal.gate import Busy
 from portal.guards import everyone, guarded, public
@@ -148,12 +149,10 @@ async def change_password(request: Request, session: auth.Session) -> Response:
 
 @public
 async def health(request: Request) -> Response:
-    """For monitoring and tests: up, and whether the check is warm yet."""
-    warm = guards.portal_of(request).checker.warm.is_set()
-    return Response(
-        json.dumps({"status": "ok", "pemeriksa": "siap" if warm else "memanaskan"}),
-        media_type="application/json",
-    )
+    """For monitors and tests: the installation's health (portal.health: 503 when something is
+    wrong), and whether the check is warm yet."""
+    status, body = await run_in_threadpool(sehat.for_portal, guards.portal_of(request))
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
 
 
 ROUTES = [

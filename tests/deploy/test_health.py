@@ -1,0 +1,155 @@
+"""Health and metrics: `/sehat` answers 200 with the last nightly, the publication, the disk and
+the portal database, flips to 503 when the last nightly failed (a real nightly refused by the
+warehouse's scope) and back when one succeeds; `ektp status` prints the same; `/metrics` answers
+on loopback only, counting runs, files by status and the receipts' latency."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contract.errors import EktpError
+from portal import health
+from tests.portal.support import TODAY, Browser, build_world, portal, run_nightly, valid_report
+from tests.uploads import one
+from warehouse import jejak
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory, prefect_server):
+    """A world of its own: these tests make its nightly fail."""
+    return build_world(tmp_path_factory.mktemp("sehat"))
+
+
+def _failed_nightly(world) -> None:
+    """A real nightly that fails: another scope than the warehouse's, not asked to change it."""
+    with pytest.raises(EktpError, match="cakupan provinsi 52"):
+        run_nightly(world.settings.with_flags(provinsi="53"))
+
+
+def test_sehat_is_ok_after_a_nightly_then_503_when_the_last_one_failed(fresh):
+    with portal(fresh.settings) as url:
+        answer = httpx.get(url + "/sehat")
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["status"] == "ok" and body["masalah"] == []
+        assert body["pemeriksa"] == "siap"
+        assert body["nightly"]["status"] == "berhasil" and body["nightly"]["umur_detik"] >= 0
+        published = one(fresh.warehouse, "select max(nomor) from terbitan")[0][0]
+        assert body["terbitan"]["nomor"] == published and body["terbitan"]["umur_detik"] >= 0
+        assert body["disk"]["bebas_bytes"] > 0
+        assert body["basis_data_portal"] == {"terjangkau": True}
+        assert str(fresh.warehouse.parent) not in answer.text  # no path to the outside
+
+        _failed_nightly(fresh)
+        answer = httpx.get(url + "/sehat")
+        assert answer.status_code == 503
+        body = answer.json()
+        assert body["status"] == "bermasalah" and body["nightly"]["status"] == "gagal"
+        assert body["masalah"] == [f"nightly terakhir gagal ({body['nightly']['run_id']})"]
+        assert "galat" not in body["nightly"]  # the error line names paths: `ektp status` shows it
+
+        run_nightly(fresh.settings)
+        assert httpx.get(url + "/sehat").status_code == 200
+
+
+def test_ektp_status_prints_what_sehat_tells_with_the_error_line(fresh, tmp_path):
+    _failed_nightly(fresh)
+    env = {**os.environ, "EKTP_WAREHOUSE": str(fresh.warehouse), "EKTP_LANDING": str(fresh.landing)}
+    command = [sys.executable, "-m", "ektp.cli", "status"]
+    done = subprocess.run([*command, "--json"], capture_output=True, text=True, env=env, cwd=PROJECT)
+    assert done.returncode == 1, done.stderr
+    printed = json.loads(done.stdout)
+    expected = health.gather(fresh.settings)
+    assert printed["status"] == expected["status"] == "bermasalah"
+    assert printed["masalah"] == expected["masalah"]
+    assert printed["nightly"]["run_id"] == expected["nightly"]["run_id"]
+    assert "cakupan provinsi 52" in printed["nightly"]["galat"]
+    assert printed["terbitan"]["nomor"] == expected["terbitan"]["nomor"]
+    assert printed["basis_data_portal"]["path"] == str(fresh.settings.portal_database)
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=PROJECT)
+    assert done.returncode == 1 and done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert lines[0] == "status: bermasalah"
+    assert re.fullmatch(r"nightly: gagal \S+ \(.+, \d+ menit lalu\)", lines[1])
+    assert lines[2].startswith("  galat: UsageError: gudang data ini berisi cakupan provinsi 52")
+    assert lines[-1] == f"masalah: nightly terakhir gagal ({expected['nightly']['run_id']})"
+
+    run_nightly(fresh.settings)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=PROJECT)
+    assert done.returncode == 0 and done.stdout.startswith("status: ok\n")
+
+
+def test_a_run_killed_outright_a_missed_night_and_a_full_disk_are_problems(fresh, tmp_path):
+    settings = fresh.settings
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id that is no longer running
+    jejak.started(settings.warehouse, "nightly", "r-dibunuh")
+    trace = jejak.read(settings.warehouse)
+    trace["terakhir"]["nightly"]["pid"] = gone.pid
+    jejak.path_of(settings.warehouse).write_text(json.dumps(trace))
+    assert health.gather(settings)["masalah"] == ["nightly terakhir terputus (r-dibunuh)"]
+
+    jejak.ended(settings.warehouse, "nightly", "r-dibunuh", "berhasil")
+    trace = jejak.read(settings.warehouse)
+    trace["terakhir"]["nightly"]["selesai"] = (datetime.now(UTC) - timedelta(hours=30)).isoformat()
+    jejak.path_of(settings.warehouse).write_text(json.dumps(trace))
+    found = health.gather(settings)
+    assert found["masalah"] == ["nightly terakhir berhasil 30 jam lalu; jadwal 02:00 WITA terlewat"]
+
+    run_nightly(settings)
+    total = found["disk"]["total_bytes"]
+    found = health.gather(settings, batas=health.Batas(disk_bebas_min=total + 1))
+    assert len(found["masalah"]) == 1 and found["masalah"][0].startswith("ruang disk tinggal ")
+    assert health.gather(settings, portal_db=tmp_path / "tidak-ada.sqlite")["masalah"] == [
+        "basis data portal tidak terjangkau"
+    ]
+
+
+def test_a_fresh_install_is_healthy_before_its_first_nightly(tmp_path, prefect_server):
+    world = build_world(tmp_path, nightly=False)
+    found = health.gather(world.settings)
+    assert (found["status"], found["nightly"], found["terbitan"]) == ("ok", None, None)
+
+
+def _metric(text: str, name: str) -> float:
+    found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+    assert found, f"{name} not in metrics"
+    return float(found[1])
+
+
+def test_metrics_on_loopback_count_runs_files_and_receipts(fresh):
+    with portal(fresh.settings) as url:
+        before = httpx.get(url + "/metrics")
+        assert before.status_code == 200
+        assert before.headers["content-type"].startswith("text/plain")
+        ends = jejak.counts(fresh.warehouse)["nightly"]
+        for end, n in ends.items():
+            assert _metric(before.text, f'ektp_proses_total{{hasil="{end}",jenis="nightly"}}') == n
+        for status in ("loaded", "rejected"):
+            n = one(fresh.warehouse, "select count(*) from unggahan where status = ?", [status])[0][0]
+            assert _metric(before.text, f'ektp_berkas{{status="{status}"}}') == n > 0
+        assert _metric(before.text, "ektp_sehat") in (0.0, 1.0)
+        sent = _metric(before.text, "ektp_tanda_terima_detik_count")
+
+        with Browser(url) as b:
+            assert b.login("lobar").status_code == 303
+            assert b.upload("5201", ("lap.csv", valid_report(TODAY))).status_code == 200
+        after = httpx.get(url + "/metrics").text
+        assert _metric(after, "ektp_tanda_terima_detik_count") == sent + 1
+        assert _metric(after, 'ektp_tanda_terima_detik_bucket{le="+Inf"}') == sent + 1
+
+        # Not for anyone a proxy forwarded, whatever the address.
+        assert httpx.get(url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
+        assert httpx.get(url + "/metrics", headers={"Forwarded": "for=127.0.0.1"}).status_code == 404

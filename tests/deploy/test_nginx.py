@@ -1,0 +1,136 @@
+"""The portal behind Debian's nginx with deploy/nginx/ektp.conf, over HTTPS with a self-signed
+certificate: an office signs in and sends a file in Chromium (Playwright); the answers carry HSTS;
+a body over the portal's limit is refused by nginx before the portal sees it, one at the limit
+passes; plain HTTP is sent to HTTPS; the client's own forwarding headers never reach the portal."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contract.settings import Settings
+from portal import db
+from portal.app import upload_limit
+from tests.deploy import nginx
+from tests.flows.support import free_port
+from tests.portal.support import TODAY, portal, valid_report
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    "--proxy-server=127.0.0.1:9",
+]
+SPOOFED = "203.0.113.9"  # what a client claims to be in its own X-Forwarded-For
+
+
+def shipped_body_limit() -> int:
+    found = re.search(r"client_max_body_size (\d+)m;", nginx.SITE.read_text())
+    assert found, "client_max_body_size in MiB"
+    return int(found[1]) * 1024 * 1024
+
+
+def test_nginx_refuses_what_the_portal_would_refuse_and_not_less():
+    """The shipped size is the portal's own upload limit under the default settings."""
+    assert shipped_body_limit() == upload_limit(Settings.load()) == 51 * 1024 * 1024
+
+
+@pytest.fixture
+def behind_nginx(world, tmp_path, monkeypatch):
+    """The world's portal (secure cookies, answering to localhost only) and nginx in front of it."""
+    monkeypatch.setenv("EKTP_PORTAL_HOSTS", "localhost,127.0.0.1")  # as deploy/ektp.env
+    settings = world.settings.with_flags(secure_cookies=True)
+    with portal(settings) as direct:
+        upstream = int(direct.rsplit(":", 1)[1])
+        with nginx.running(tmp_path / "nginx", upstream, free_port(), free_port()) as proxy:
+            yield proxy, direct, settings
+
+
+@pytest.fixture
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_an_office_signs_in_and_sends_its_file_over_https(behind_nginx, chromium, tmp_path):
+    proxy, _, settings = behind_nginx
+    report = tmp_path / "lap 4 april.csv"
+    report.write_bytes(valid_report(TODAY))
+    context = chromium.new_context(ignore_https_errors=True, extra_http_headers={"X-Forwarded-For": SPOOFED})
+    page = context.new_page()
+
+    first = page.goto(proxy.url + "/masuk")
+    assert first is not None and first.status == 200
+    assert first.headers["strict-transport-security"] == "max-age=63072000; includeSubDomains"
+    assert first.headers["content-security-policy"].startswith("default-src 'none'")  # the portal's own
+    page.fill("#nama", "lobar")
+    page.fill("#sandi", "sandi-lobar-123")
+    page.click("main button[type=submit]")
+    page.wait_for_url(proxy.url + "/kabupaten/5201")
+    cookies = {c["name"]: c for c in context.cookies()}
+    session = [c for c in cookies.values() if c["httpOnly"] and c["value"]]
+    assert session and all(c["secure"] for c in session)  # EKTP_SECURE_COOKIES over HTTPS
+
+    page.set_input_files("#berkas", [str(report)])
+    with page.expect_response(lambda r: r.url.endswith("/unggah")) as answer:
+        page.click("main form[enctype] button[type=submit]")
+    assert answer.value.headers["strict-transport-security"].startswith("max-age=")
+    page.wait_for_url(proxy.url + "/kabupaten/5201/kiriman/*")
+    receipt = page.locator("article.tanda-terima")
+    assert receipt.count() == 1 and "LOLOS pemeriksaan" in receipt.inner_text()
+    context.close()
+
+    # The portal recorded the peer nginx saw, not what the client claimed.
+    with sqlite3.connect(db.path_of(settings)) as con:
+        ips = {ip for (ip,) in con.execute("select ip from unggahan where nama_asli = ?", [report.name])}
+    assert ips == {"127.0.0.1"}
+
+
+def test_a_body_over_the_limit_is_refused_by_nginx_and_one_at_the_limit_passes(behind_nginx):
+    proxy, _, settings = behind_nginx
+    limit = upload_limit(settings)
+    assert limit == shipped_body_limit()
+
+    def post(length: int, body: int) -> tuple[int, dict[str, str], bytes]:
+        head = (
+            "POST /kabupaten/5201/unggah HTTP/1.1\r\nHost: localhost\r\n"
+            f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {length}\r\n"
+            "Connection: close\r\n\r\n"
+        )
+        return nginx.raw_request(proxy.https, head, body)
+
+    status, headers, content = post(limit + 1, 0)  # refused from the header alone
+    assert status == 413
+    assert headers["server"] == "nginx" and b"nginx" in content  # nginx's page, not the portal's
+    assert headers["strict-transport-security"].startswith("max-age=")  # `always`: errors too
+
+    status, headers, content = post(limit, limit)  # the whole body, sent and passed on
+    assert status != 413 and status < 500
+    assert b"<center>nginx</center>" not in content  # the portal answered (no session), not nginx
+
+
+def test_plain_http_is_sent_to_https_and_metrics_stay_inside(behind_nginx):
+    proxy, direct, _ = behind_nginx
+    answer = httpx.get(f"http://127.0.0.1:{proxy.http}/masuk", headers={"Host": "localhost"})
+    assert answer.status_code == 301
+    assert answer.headers["location"] == "https://localhost/masuk"
+    outside = httpx.get(proxy.url + "/metrics", verify=False)
+    assert outside.status_code == 404
+    assert httpx.get(direct + "/metrics").status_code == 200  # the monitor on this machine
