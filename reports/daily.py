@@ -6,6 +6,7 @@ from pathlib import Path
 
 import xlsxwriter.exceptions
 
+from contract import files
 from contract.dates import DEFAULT_TARGET, WITA
 from contract.errors import ReportNotWritten
 from reports import data, html, xlsx
@@ -55,10 +56,11 @@ def write_report(
 
 
 def write_atomically(path: Path, write) -> None:
-    """Run `write` on a temporary sibling, then replace `path` with it."""
+    """Run `write` (a library writing a file by name) on a temporary sibling, then put it in
+    `path`'s place as contract.files does: fsynced, renamed, the folder fsynced."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
-        tmp.replace(path)
+        files.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
