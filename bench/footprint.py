@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from bench import run
+from bench.disk import footprint
 from bench.run import PROJECT, log
 
 BEGIN, END = "<!-- footprint:begin -->", "<!-- footprint:end -->"
@@ -92,23 +93,6 @@ def rebuilt(warehouse: Path, out: Path) -> Path:
     with store.writing(fresh):
         pass  # the writer converts a whole DuckDB file and publishes it
     return fresh
-
-
-def footprint(warehouse: Path) -> dict[str, int]:
-    """Bytes on disk: the catalog, the writer's working file, the partition files the catalog
-    names, and the others (replaced ones waiting out their grace, or a killed run's)."""
-    from warehouse import publish
-
-    folder = publish.folder_of(warehouse)
-    named = {str(f) for f in publish.inspect(warehouse).files}
-    parquet = list(folder.glob("*/*.parquet"))
-    work = [folder / "kerja.duckdb", folder / "kerja.duckdb.wal"]
-    return {
-        "katalog": warehouse.stat().st_size,
-        "kerja": sum(p.stat().st_size for p in work if p.exists()),
-        "bagian": sum(p.stat().st_size for p in parquet if str(p) in named),
-        "bagian_lama": sum(p.stat().st_size for p in parquet if str(p) not in named),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import gen, measure, run
-from bench.footprint import footprint
+from bench.disk import footprint
 from bench.run import PROJECT, PY, RESULTS, checked, environment, log, machine, row
 
 BEGIN, END = "<!-- history:begin -->", "<!-- history:end -->"

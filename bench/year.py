@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from bench import gen
-from bench.footprint import footprint
+from bench.disk import footprint
 
 COUNTS = ("wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_keliling", "sudah_cetak")
 
