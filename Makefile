@@ -28,10 +28,11 @@ setup: .venv/.synced .venv/.datadocs
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-# Debian's nginx-light and logrotate: the deploy tests (tests/deploy) start nginx in front of the
-# portal over HTTPS and rotate a log with deploy/logrotate/ektp.
+# Debian's nginx-light, logrotate and systemd's tools: the deploy tests (tests/deploy) start nginx
+# in front of the portal over HTTPS, rotate a log with deploy/logrotate/ektp and run
+# `systemd-analyze verify` on deploy/systemd.
 nginx:
-	@(test -x /usr/sbin/nginx && test -x /usr/sbin/logrotate) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light logrotate >/dev/null)
+	@(test -x /usr/sbin/nginx && test -x /usr/sbin/logrotate && test -x /usr/bin/systemd-analyze) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light logrotate systemd >/dev/null)
 
 demo: setup
 	.venv/bin/ektp demo

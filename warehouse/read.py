@@ -18,6 +18,7 @@ import polars as pl
 
 from contract.errors import WarehouseError
 from warehouse import db, macros
+from warehouse.versions import refuse_newer
 
 SQL = Path(__file__).resolve().parent / "sql"
 
@@ -45,9 +46,11 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not path.is_file():
         raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
     alias = f"gudang_{next(_aliases)}"
+    stat = path.stat()
     con = _readers().cursor()
     try:
         con.execute(f"attach ? as {alias} (read_only)", [str(path)])  # alias: ours, digits only
+        _refuse_newer(con, alias, path, (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size))
         con.execute(f"use {alias}")
         # The SQL's macros: the warehouse's own when it stores them, else the process's (a whole
         # DuckDB warehouse, a backup of an older version).
@@ -57,6 +60,9 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise WarehouseError(
             "gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)
         ) from exc
+    except WarehouseError:
+        con.close()
+        raise
     try:
         yield con
     finally:
@@ -68,6 +74,23 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 _aliases = itertools.count()
+# Published files whose schema this release knows, by (path, inode, mtime, size): a publication
+# renames a new file over the old one, so a file seen once is not read for its version again.
+_known_versions: set[tuple[str, int, int, int]] = set()
+
+
+def _refuse_newer(
+    con: duckdb.DuckDBPyConnection, alias: str, path: Path, key: tuple[str, int, int, int]
+) -> None:
+    """A warehouse a newer release wrote is refused before any query reads it as this one knows it."""
+    if key in _known_versions:
+        return
+    if "schema_migrations" in db.tables(con, alias):
+        ((newest,),) = con.execute(f"select max(versi) from {alias}.main.schema_migrations").fetchall()
+        refuse_newer(newest, path)
+    _known_versions.add(key)
+
+
 _instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
 _instance_lock = threading.Lock()
 

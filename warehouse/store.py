@@ -26,18 +26,10 @@ from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
 from warehouse import db, macros, partitions, publish, repair
 from warehouse.publish import STORAGE_VERSION
-from warehouse.read import SQL, sql
+from warehouse.read import sql
+from warehouse.versions import migrations, refuse_newer
 
 log = logging.getLogger(__name__)
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every numbered migration, in order."""
-    found = []
-    for path in sorted((SQL / "migrations").glob("*.sql")):
-        version = int(path.name.split("_", 1)[0])
-        found.append((version, path.stem, path.read_text()))
-    return found
 
 
 def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None, path: Path | None = None) -> list[str]:
@@ -58,19 +50,6 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None, path: Path 
             con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
         applied.append(name)
     return applied
-
-
-def refuse_newer(recorded: int | None, path: Path | None = None) -> None:
-    """A warehouse a newer release migrated is refused before anything changes: this release
-    would not know its tables, and would write them as it knows them."""
-    known = max(version for version, _, _ in migrations())
-    if recorded is not None and recorded > known:
-        where = {"path": path} if path is not None else {}
-        raise WarehouseError(
-            f"gudang data ini dari versi ektp yang lebih baru (migrasi {recorded}, versi ini sampai "
-            f"{known}); tidak ada yang diubah: jalankan versi ektp yang menulisnya atau yang lebih baru",
-            **where,
-        )
 
 
 def _recorded_version(path: Path) -> int | None:

@@ -33,7 +33,7 @@ from contract.settings import Settings
 from tests.flows.support import free_port, tiny_landing
 from tests.portal.support import Browser, csv_bytes, portal, run_nightly
 from tests.uploads import KOTA_BIMA, row
-from warehouse import jejak, publish, store
+from warehouse import jejak, publish, versions
 
 PROJECT = Path(__file__).resolve().parents[2]
 # The last commit before issue 24's round (flows: the writer's repair line reaches the summary).
@@ -205,7 +205,7 @@ def newer(tmp_path, prefect_server):
     landing = tiny_landing(tmp_path / "landing")
     settings = Settings.load(landing=landing, warehouse=tmp_path / "gudang" / "ektp.duckdb", today=TODAY)
     run_nightly(settings, tanggal=D3)
-    future = max(v for v, _, _ in store.migrations()) + 1
+    future = max(v for v, _, _ in versions.migrations()) + 1
     work = publish.folder_of(settings.warehouse) / "kerja.duckdb"
     for path in (work, settings.warehouse):  # the working file and the catalog both say so
         con = duckdb.connect(str(path))
@@ -261,6 +261,7 @@ def test_a_warehouse_from_a_newer_release_is_refused_in_one_line(newer, cli_env)
     before = _digest(settings.warehouse.parent)
     refused("rebuild-marts")  # the catalog says so
     refused("nightly", "--date", str(D3))
+    refused("report", "--date", str(D3))  # a reader too (warehouse.read), before reading a table
     after = _digest(settings.warehouse.parent)
     trace = "jejak-proses.json"  # the refused nightly is recorded as a failed run; nothing else changed
     assert {k: v for k, v in after.items() if k != trace} == {k: v for k, v in before.items() if k != trace}

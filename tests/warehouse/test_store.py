@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from contract.errors import WarehouseError
-from warehouse import partitions, read, store
+from warehouse import partitions, read, store, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -17,8 +17,8 @@ def test_new_warehouse_records_every_migration(tmp_path):
     with store.writing(path) as session:
         session.publish()
     with duckdb.connect(str(path), read_only=True) as con:
-        versions = [v for (v,) in con.execute("select versi from schema_migrations order by 1").fetchall()]
-    assert versions == [v for v, _, _ in store.migrations()]
+        recorded = [v for (v,) in con.execute("select versi from schema_migrations order by 1").fetchall()]
+    assert recorded == [v for v, _, _ in versions.migrations()]
 
 
 def test_older_warehouse_is_upgraded_in_place(tmp_path):
@@ -36,7 +36,9 @@ def test_older_warehouse_is_upgraded_in_place(tmp_path):
     with store.writing(path) as session:
         session.publish()
     with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute("select count(*) from schema_migrations").fetchone() == (len(store.migrations()),)
+        assert con.execute("select count(*) from schema_migrations").fetchone() == (
+            len(versions.migrations()),
+        )
         # The old rows are kept and the new view serves them.
         assert con.execute("select file, alasan from berkas_ditolak").fetchall() == [("5201/a.csv", "rusak")]
 
@@ -110,7 +112,7 @@ def test_published_file_opens_in_the_duckdb_1_x_cli(tmp_path):
         text=True,
         check=True,
     )
-    assert out.stdout.split() == ["count_star()", str(len(store.migrations()))]
+    assert out.stdout.split() == ["count_star()", str(len(versions.migrations()))]
     # A large table is a view over the Parquet files beside the catalog: the CLI reads it too.
     out = subprocess.run(
         [str(cli), "-readonly", "-csv", str(path), "select count(*) from unggahan"],
@@ -209,7 +211,7 @@ def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
             ("5201/a.csv", "loaded")
         ]
         assert session.con.execute("select count(*) from schema_migrations").fetchone() == (
-            len(store.migrations()),
+            len(versions.migrations()),
         )
 
 
