@@ -38,6 +38,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "sudah_cetak": ("sudah_cetak", "cetak"),
 }
 CANONICAL = tuple(ALIASES)  # tanggal, kode_kecamatan, nama_kecamatan and the six counts
+# What each column means, as the portal's format page tells an office (CONTRACT §1, in Indonesian).
+MEANING: dict[str, str] = {
+    "tanggal": "tanggal keadaan angka (akhir hari itu)",
+    "kode_kecamatan": "kode kecamatan Kemendagri: 520301 atau 52.03.01",
+    "nama_kecamatan": "nama kecamatan, sebagai keterangan saja",
+    "wajib_ktp": "penduduk yang wajib memiliki e-KTP",
+    "sudah_rekam": "jumlah kumulatif yang sudah merekam",
+    "belum_rekam": "yang belum merekam",
+    "rekam_hari_ini": "yang merekam pada tanggal ini",
+    "rekam_keliling": "dari jumlah itu, yang direkam oleh layanan keliling",
+    "sudah_cetak": "jumlah kumulatif kartu yang sudah dicetak",
+}
 
 # Normalised header spelling -> canonical column.
 HEADER_LOOKUP: dict[str, str] = {
