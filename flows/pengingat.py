@@ -203,27 +203,37 @@ def remind(settings: Settings, day: date | None = None, again: bool = False) -> 
                     "kecamatan": k.kode_kecamatan,
                 }
             )
-    _record(settings, reference, tried)
+    record(settings, reference, tried)
     return tried
 
 
 def _sent(settings: Settings, day: date) -> set[tuple]:
     """What was already sent for `day`: (kabupaten, channel, address, missing kecamatan)."""
+    found = sent(settings, day, "pengingat")
+    # a webhook row keeps only the host: compare by it
+    return {
+        (
+            r["kode_kabupaten"],
+            r["saluran"],
+            settings.pengingat_url if r["saluran"] == "webhook" else r["tujuan"],
+            r["kecamatan"],
+        )
+        for r in found
+    }
+
+
+def sent(settings: Settings, day: date, jenis: str) -> list[dict]:
+    """The rows of `pengingat` sent (not only tried) for `day` of kind `jenis`."""
     if not settings.warehouse.exists():
-        return set()
+        return []
     with read.connect(settings.warehouse) as con:
         if "pengingat" not in db.relations(con):
-            return set()
-        found = con.execute(
-            "select kode_kabupaten, saluran, tujuan, kecamatan from pengingat"
-            " where tanggal = ? and berhasil and jenis = 'pengingat'",
-            [day],
-        ).fetchall()
-    # a webhook row keeps only the host: compare by it
-    return {(kab, s, settings.pengingat_url if s == "webhook" else t, kec) for kab, s, t, kec in found}
+            return []
+        return read.rows(con, "pengingat_terkirim", tanggal=day, jenis=jenis)
 
 
-def _record(settings: Settings, reference: Reference, rows: list[dict]) -> None:
+def record(settings: Settings, reference: Reference, rows: list[dict]) -> None:
+    """Every try as a row of `pengingat` (reminders and the digest), published at once."""
     if not rows:
         return
     frame = pl.DataFrame(rows)

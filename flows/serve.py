@@ -1,10 +1,11 @@
-"""`ektp serve`: the nightly on its schedule and the backfill on demand, as Prefect deployments.
+"""`ektp serve`: the nightly and the day's reminders on their schedules and the backfill on demand,
+as Prefect deployments.
 
 Schedules only run against a persistent Prefect server. With PREFECT_API_URL set, serve uses that
 server. Without it, serve starts `prefect server start` itself on 127.0.0.1 (state under
 $PREFECT_HOME/server, i.e. data/prefect/server by default) and stops it on exit.
 
-Both deployments carry the serve process's settings (landing, warehouse, scope, runner, webhook)
+The deployments carry the serve process's settings (landing, warehouse, scope, runner, webhook)
 as their default `settings` parameter, so every run they start uses the settings `ektp serve` was
 given; a run started from the UI or `prefect deployment run` may override them.
 """
@@ -37,7 +38,7 @@ def serve(
     say: Callable[[str], None],
     beside: Callable[[str], AbstractContextManager] | None = None,
 ) -> None:
-    """Serve the `nightly` and `backfill` deployments until stopped (Ctrl-C or SIGTERM);
+    """Serve the `nightly`, `pengingat` and `backfill` deployments until stopped (Ctrl-C or SIGTERM);
     `say` tells the operator where the server is. `beside(api_url)`, when given, is a context
     that runs alongside for as long as the deployments are served (the district portal)."""
     check(settings.runner)  # a bad --runner fails now, not after a server has started
@@ -50,13 +51,14 @@ def serve(
 
 
 def build_runner(settings: Settings):
-    """A Prefect Runner holding both deployments (registered on the server as it adds them)."""
+    """A Prefect Runner holding the deployments (registered on the server as it adds them)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
     from flows.backfill import backfill
     from flows.nightly import nightly
+    from flows.pengingat_harian import pengingat
 
     # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
@@ -72,6 +74,18 @@ def build_runner(settings: Settings):
         parameters=parameters,
         description="Setiap hari 02:00 WITA: proses semua berkas baru bertanggal sampai kemarin.",
     )
+    # No task runner of its own: it submits no task (a Dask cluster would start for nothing).
+    runner.add_flow(
+        pengingat,
+        name="pengingat",
+        paused=False,
+        schedules=[Cron(daily_cron(settings.jam_pengingat), timezone=TIMEZONE)],
+        concurrency_limit=one,
+        tags=TAGS,
+        parameters=parameters,
+        description=f"Setiap hari {settings.jam_pengingat} WITA: ingatkan kabupaten yang belum"
+        " mengirim laporan semua kecamatannya hari itu (surel, webhook).",
+    )
     runner.add_flow(
         with_runner(backfill, settings.runner),
         name="backfill",
@@ -82,6 +96,12 @@ def build_runner(settings: Settings):
         description="Proses ulang berkas bertanggal start..end (parameter kabupaten: 5201,5203).",
     )
     return runner
+
+
+def daily_cron(jam: str) -> str:
+    """'20:00' (HH:MM, as the settings hold it) -> the cron of every day at that time."""
+    hour, minute = (int(part) for part in jam.split(":"))
+    return f"{minute} {hour} * * *"
 
 
 @contextmanager
@@ -196,6 +216,7 @@ def announcement(url: str, settings: Settings) -> str:
     return (
         f"ektp serve: server Prefect {ui} (UI di alamat yang sama)\n"
         f"  deployment 'nightly/nightly': setiap hari 02:00 WITA ({TIMEZONE})\n"
+        f"  deployment 'pengingat/pengingat': setiap hari {settings.jam_pengingat} WITA\n"
         "  deployment 'backfill/backfill': prefect deployment run 'backfill/backfill'"
         " -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
         f"  landing {settings.landing}, gudang data {settings.warehouse}, runner {settings.runner}\n"

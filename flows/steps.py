@@ -25,7 +25,7 @@ from contract.logs import RUN_ID
 from contract.regions import Reference
 from contract.settings import Settings
 from expectations.engine import Validator
-from flows import artifacts, notify, tasks
+from flows import artifacts, notify, ringkasan_surel, tasks
 from pipeline import runs
 from pipeline.batch import Upload
 from reports import summary
@@ -172,6 +172,13 @@ def tell(run: Run, s: summary.Summary, kind: str) -> None:
     """The webhook and the Prefect artifact; neither can fail the run (a failure is a note)."""
     notify.send_summary(s, run.settings.notify_url, kind)
     artifacts.publish(s, kind)
+
+
+def tell_province(run: Run, s: summary.Summary, reports: list[Path]) -> None:
+    """The day's digest by e-mail to the province's accounts, the report's XLSX attached. A mail
+    server that fails is a row of `pengingat`, not a failure; a disk that cannot record it is."""
+    xlsx = next((p for p in reports if p.suffix == ".xlsx"), None)
+    after_publish(run, "ringkasan surel", lambda: ringkasan_surel.send(run.settings, run.reference, s, xlsx))
 
 
 def finish(run: Run) -> None:

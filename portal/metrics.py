@@ -8,9 +8,11 @@ Metrics (read at each scrape from the trace beside the warehouse and the publish
 - `ektp_berkas{status}`: files decided, by the status of their latest decision;
 - `ektp_tanda_terima_detik`: histogram of an upload request's time until its receipt (this
   process, since it started);
+- `ektp_pengingat_total{jenis,saluran,hasil}`: reminders (`pengingat`) and digests (`ringkasan`)
+  tried, by channel (surel, webhook) and result (terkirim, gagal), from the table `pengingat`: a
+  count since the warehouse began, the same after a restart;
 - `ektp_sehat` (1/0), `ektp_nightly_terakhir_selesai_detik`, `ektp_terbitan_nomor`,
   `ektp_terbitan_detik`, `ektp_disk_bebas_bytes`: what `/sehat` tells, as numbers.
-Reminders sent are not counted: this release has no reminder table (CONTRACT's `pengingat`).
 """
 
 from __future__ import annotations
@@ -55,18 +57,28 @@ class Installation(Collector):
         files = GaugeMetricFamily(
             "ektp_berkas", "Berkas yang diputuskan, per status keputusan terakhir.", labels=["status"]
         )
-        for row in _files(self.settings.warehouse):
+        for row in _query(self.settings.warehouse, "metrik_berkas"):
             files.add_metric([row["status"]], row["jumlah"])
         yield files
+        sent = CounterMetricFamily(
+            "ektp_pengingat",
+            "Pengingat dan ringkasan yang dikirim atau dicoba, per jenis, saluran dan hasil.",
+            labels=["jenis", "saluran", "hasil"],
+        )
+        for row in _query(self.settings.warehouse, "metrik_pengingat"):
+            sent.add_metric([row["jenis"], row["saluran"], row["hasil"]], row["jumlah"])
+        yield sent
         yield from _health(health.gather(self.settings, self.portal_db))
 
 
-def _files(warehouse: Path) -> list[dict]:
+def _query(warehouse: Path, name: str) -> list[dict]:
+    """The rows of a metric's query (warehouse/sql/queries/<name>.sql); none before the first run,
+    nor from a warehouse of a release without its relation."""
     if not warehouse.is_file():
         return []
     try:
         with read.connect(warehouse) as con:
-            return read.rows(con, "metrik_berkas")
+            return read.rows(con, name)
     except EktpError:
         return []
 

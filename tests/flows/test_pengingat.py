@@ -4,10 +4,7 @@ the message says, nothing sent twice unless asked, a failing server never fails 
 
 from __future__ import annotations
 
-import email
-import subprocess
 from datetime import date
-from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,32 +17,11 @@ from pipeline import kontak
 from portal import accounts
 from portal import db as portal_db
 from tests.flows.support import Webhook, free_port
+from tests.flows.surel import Inbox, certificate
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
 
 D = date(2018, 4, 2)
 PORTAL = "https://portal.dukcapil.ntbprov.go.id/"
-
-
-class Inbox:
-    """aiosmtpd handler: every message received, parsed, with its envelope recipients."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def certificate(folder):
-    key, cert = folder / "kunci.pem", folder / "sertifikat.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return key, cert
 
 
 @pytest.fixture
