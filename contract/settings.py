@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(20.0, gt=0)
     pengingat_url: str | None = None
     portal_url: str | None = None
-    # When the day's reminders are due (HH:MM, Asia/Makassar); `ektp serve` does not schedule
-    # them yet (issue 22): run `ektp pengingat` from a timer meanwhile.
+    # When the day's reminders go out (HH:MM, Asia/Makassar): `ektp serve` schedules its
+    # `pengingat` deployment every day at this time.
     jam_pengingat: str = Field("20:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @classmethod

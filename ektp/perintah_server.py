@@ -89,7 +89,7 @@ def serve(
     portal_db: PortalDb = None,
 ) -> int:
     # One line on purpose: `ektp --help` lists the docstring as written, line breaks included.
-    """Jalankan nightly terjadwal (02:00 WITA) lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""  # noqa: E501
+    """Jalankan nightly (02:00 WITA) dan pengingat (20:00 WITA) terjadwal lewat deployment Prefect, dan portal kabupaten, sampai dihentikan."""  # noqa: E501
     from flows.serve import serve as serve_deployments
 
     settings = settings_of(

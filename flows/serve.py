@@ -63,7 +63,9 @@ def build_runner(settings: Settings):
     # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     runner = Runner(name="ektp", pause_on_shutdown=True)
-    parameters = {"settings": settings.model_dump(mode="json")}
+    # The mail server's password stays out of the server's database and UI: a run's process,
+    # started by this one, reads it from the environment it inherits (EKTP_SMTP_PASSWORD).
+    parameters = {"settings": settings.model_dump(mode="json", exclude={"smtp_password"})}
     runner.add_flow(
         with_runner(nightly, settings.runner),
         name="nightly",

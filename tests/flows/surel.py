@@ -53,13 +53,18 @@ def certificate(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def smtp_server(folder: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> Iterator[Inbox]:
+def smtp_server(
+    folder: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None, login: bool = False
+) -> Iterator[Inbox]:
     """An SMTP server on a free loopback port (`inbox.port`). With `folder` (and `monkeypatch`),
     it requires STARTTLS on a self-signed certificate made there, which the client is made to
-    trust (SSL_CERT_FILE), and a login (USER, PASSWORD) over TLS."""
+    trust (SSL_CERT_FILE), and a login (USER, PASSWORD) over TLS; with `login` alone, a login
+    without TLS (for a server in another process, which the certificate cannot be handed to)."""
     inbox = Inbox()
     inbox.port = free_port()
-    tls = {}
+    tls: dict = {}
+    if login:
+        tls = {"authenticator": inbox.authenticate, "auth_required": True, "auth_require_tls": False}
     if folder is not None:
         assert monkeypatch is not None, "the client must be told to trust the certificate"
         key, cert = certificate(folder)

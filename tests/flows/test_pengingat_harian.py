@@ -30,6 +30,7 @@ def test_serve_declares_the_reminders_every_day_at_the_hour_in_wita(
     prefect_server, tmp_path, monkeypatch, jam, cron
 ):
     monkeypatch.setenv("EKTP_JAM_PENGINGAT", jam)
+    monkeypatch.setenv("EKTP_SMTP_PASSWORD", "rahasia")
     settings = run_settings(tmp_path / "landing", tmp_path / "gudang.duckdb", smtp_host="127.0.0.1")
     serve.build_runner(settings)  # registers its deployments on the server, as `ektp serve` does
     with get_client(sync_client=True) as client:
@@ -43,6 +44,8 @@ def test_serve_declares_the_reminders_every_day_at_the_hour_in_wita(
             )
             assert found.parameters["settings"]["warehouse"] == str(tmp_path / "gudang.duckdb")
             assert found.parameters["settings"]["smtp_host"] == "127.0.0.1"
+            # the password stays in the environment, out of the server's database and UI
+            assert "smtp_password" not in found.parameters["settings"]
             assert set(found.parameter_openapi_schema["properties"]) == {"settings", "tanggal", "ulang"}
             assert found.global_concurrency_limit.limit == 1
             nightly_found = client.read_deployment_by_name("nightly/nightly")

@@ -1,4 +1,5 @@
-"""`ektp serve` against a real `prefect server start`: deployments, a nightly run, its artifact."""
+"""`ektp serve` against a real `prefect server start`: deployments, a nightly run, its artifact, the
+province's digest after it, and a run of the day's reminders (a real SMTP server on loopback)."""
 
 from __future__ import annotations
 
@@ -82,26 +83,30 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+# Its SMTP server asks for a login without TLS: the certificate cannot reach serve's run processes.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
     from prefect import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
     from prefect.deployments import run_deployment
 
     from contract import regions
+    from pipeline import kontak
     from portal import accounts, db
+    from tests.flows.surel import PASSWORD, USER, smtp_server
     from tests.portal.support import Browser
 
     port, portal_port = free_port(), free_port()
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
-    # the portal's database beside the warehouse, with a province account
-    accounts.add(
-        db.create(warehouse.parent / "portal.sqlite"),
-        "prov",
-        "provinsi",
-        None,
-        "sandi-prov-1234",
-        regions.load("52"),
-    )
+    # the portal's database beside the warehouse, with a province account and Lombok Barat's (which
+    # sends nothing), both with an address
+    portal_db = db.create(warehouse.parent / "portal.sqlite")
+    for nama, peran, kab, surel in (
+        ("prov", "provinsi", None, "dukcapil@ntbprov.go.id"),
+        ("lobar", "kabupaten", "5201", "dukcapil@lombokbaratkab.go.id"),
+    ):
+        accounts.add(portal_db, nama, peran, kab, "sandi-prov-1234", regions.load("52"))
+        kontak.set_contact(portal_db, nama, peran, surel, False)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
     env |= {
         "PREFECT_HOME": str(tmp_path / "prefect"),
@@ -116,7 +121,18 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
     log_path = tmp_path / "serve.log"
     with (
         Webhook().running() as hook,
-        serving(env | {"EKTP_NOTIFY_URL": hook.url}, log_path) as proc,
+        smtp_server(login=True) as inbox,
+        serving(
+            env
+            | {
+                "EKTP_NOTIFY_URL": hook.url,
+                "EKTP_SMTP_HOST": "127.0.0.1",
+                "EKTP_SMTP_PORT": str(inbox.port),
+                "EKTP_SMTP_USER": USER,
+                "EKTP_SMTP_PASSWORD": PASSWORD,
+            },
+            log_path,
+        ) as proc,
         temporary_settings(updates={PREFECT_API_URL: url}),
         get_client(sync_client=True) as client,
     ):
@@ -145,13 +161,23 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
             True,
         )
         assert backfill.schedules == []
-        for d in (nightly, backfill):
+        # The day's reminders: their own deployment, every day at 20:00 WITA (EKTP_JAM_PENGINGAT).
+        reminders = deployment("pengingat/pengingat")
+        ((schedule),) = reminders.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == (
+            "0 20 * * *",
+            "Asia/Makassar",
+            True,
+        )
+        for d in (nightly, backfill, reminders):
             limit = d.global_concurrency_limit
             assert (limit.limit, str(d.concurrency_options.collision_strategy.value)) == (1, "ENQUEUE")
         assert set(backfill.parameter_openapi_schema["required"]) == {"settings", "start", "end"}
-        # Both carry serve's settings as their default parameter (not the environment of a run).
-        for d in (nightly, backfill):
+        # All carry serve's settings as their default parameter (not the environment of a run),
+        # but not the mail server's password: the server's database and UI never hold it.
+        for d in (nightly, backfill, reminders):
             assert d.parameters["settings"]["warehouse"] == str(warehouse)
+            assert "smtp_password" not in d.parameters["settings"]
 
         run = run_deployment(
             "nightly/nightly", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1
@@ -167,6 +193,21 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         # The run inherited the serve process's settings: its warehouse, its webhook.
         assert ("5272/lap_2018-04-03.csv", "loaded") in [r[:1] + r[4:5] for r in table(warehouse, "unggahan")]
         assert [h["json"]["tanggal_laporan"] for h in hook.received] == ["2018-04-03"]
+        # After the nightly, the province's digest, logged in with the password from the environment.
+        ((to, digest),) = inbox.messages
+        assert to == ["dukcapil@ntbprov.go.id"] and digest["Subject"].startswith(
+            "Ringkasan e-KTP 3 April 2018"
+        )
+        assert [a.get_filename() for a in digest.iter_attachments()] == ["laporan-ektp-2018-04-03.xlsx"]
+
+        # The reminders' deployment: Lombok Barat sent nothing for D3 and is told so.
+        run = run_deployment(
+            "pengingat/pengingat", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1
+        )
+        assert run.state.is_completed(), log_path.read_text()[-3000:]
+        ((to, reminder),) = inbox.messages[1:]
+        assert to == ["dukcapil@lombokbaratkab.go.id"] and "Lombok Barat" in reminder["Subject"]
+        assert inbox.logins == [True, True]
 
         # the portal runs beside the schedule; its province page starts the nightly deployment
         with Browser(f"http://127.0.0.1:{portal_port}") as office:
