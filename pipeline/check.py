@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +28,7 @@ from pipeline import runs
 from reports import receipts as receipt_docs
 from transforms import ledger
 from transforms.batch import FINDINGS
-from warehouse import read
+from warehouse import persetujuan, read
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ def _round(
         kept = {u.source.file for u in uploads}
         gone = next(s for s in sources if s.file not in kept)
         raise UsageError(f"berkas tidak ada: {path_text(str(gone.path))}")
-    checked, files = runs.decide_batch(uploads, reference, validator)
+    # A locked date is refused at once, as the nightly would (CONTRACT §2 `periode_terkunci`).
+    checked, files = runs.decide_batch(uploads, reference, validator, _locks(settings.warehouse, uploads))
     findings = pl.concat([checked.findings, _history(settings.warehouse, checked, files, validator)])
     # A check is not an arrival: its receipt names none (the portal shows when it received the file).
     unggahan = ledger.unggahan(files, findings, "check", datetime.now(UTC)).with_columns(
@@ -122,6 +123,15 @@ def _round(
     kualitas = ledger.kualitas_data(files, findings, "check")
     by_file = {r["berkas"]: r for r in receipt_docs.receipts(unggahan, kualitas, limit=None)}
     return [by_file[s.file] for s in sources]
+
+
+def _locks(warehouse: Path, uploads: list[batches.Upload]) -> dict[tuple[str, date], persetujuan.Kunci]:
+    """The uploads' districts and dates the province locked, with who locked them (read-only;
+    none without a warehouse)."""
+    if not warehouse.exists() or not (groups := runs.groups(uploads)):
+        return {}
+    with read.connect(warehouse) as con:
+        return persetujuan.terkunci(con, groups)
 
 
 def _history(

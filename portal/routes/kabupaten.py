@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import auth, guards, pages, upload, views
+from portal import auth, guards, pages, persetujuan, upload, views
 from portal.guards import guarded, sees_district, sends_district
 from portal.render import render
 from portal.routes.common import attachment, date_param
@@ -23,11 +23,16 @@ async def district(request: Request, session: auth.Session) -> Response:
     portal, kode = guards.portal_of(request), request.path_params["kode"]
     tanggal = date_param(request, "tanggal") or portal.settings.kemarin
     data = await run_in_threadpool(views.district, portal, kode, tanggal)
+    status_hari = await run_in_threadpool(persetujuan.district_days, portal.settings, kode, tanggal)
+    boleh_setujui = await run_in_threadpool(persetujuan.may_sign, portal, session.akun, kode)
     return render(
         "kabupaten.html.j2",
         request,
         session,
         **data,
+        status_hari=status_hari,
+        tanda_status=persetujuan.STATUS,
+        boleh_setujui=boleh_setujui,
         max_files=upload.MAX_FILES,
         max_bytes=portal.settings.upload_max_bytes,
     )

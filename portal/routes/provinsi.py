@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from portal import auth, guards, nightly, pages, views
+from portal import auth, guards, nightly, pages, persetujuan, views
 from portal.guards import guarded, province
 from portal.render import render
 from portal.routes.common import attachment, date_param
@@ -27,7 +27,16 @@ async def province_page(request: Request, session: auth.Session) -> Response:
     portal = guards.portal_of(request)
     until = date_param(request, "sampai") or portal.settings.kemarin
     data = await run_in_threadpool(views.province, portal, until)
-    return render("provinsi.html.j2", request, session, **data, nightly=portal.nightly_api is not None)
+    tanda = await run_in_threadpool(persetujuan.grid_marks, portal.settings, data["kisi"])
+    return render(
+        "provinsi.html.j2",
+        request,
+        session,
+        **data,
+        tanda=tanda,
+        tanda_status=persetujuan.STATUS,
+        nightly=portal.nightly_api is not None,
+    )
 
 
 @guarded(province)

@@ -2,7 +2,8 @@
 route table, so a new route cannot skip it) × own and other district.
 
 A kabupaten account sees and sends only under its own code; provinsi and admin read every district
-and send nothing; only admin opens /admin. Signed out, every route leads to the login page.
+and send nothing; only admin opens /admin; only the district head's account (`--boleh-setujui`) opens
+its own district's sign-off pages. Signed out, every route leads to the login page.
 Refusals name nothing of the other district.
 """
 
@@ -17,17 +18,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from contract import regions
+from pipeline import kontak
 from portal import accounts, db, tokens
 from portal.app import build
 from portal.guards import REFUSED
 from tests.portal.support import D3, Browser, valid_report
 from warehouse import read
 
-ROLES = ("tamu", "lobar", "prov", "adm")  # tamu: not signed in
+ROLES = ("tamu", "lobar", "kadis", "prov", "adm")  # tamu: not signed in; kadis: lobar's district head
+KADIS = ("kadis", "5201", "sandi-kadis-12345")  # a kabupaten account with --boleh-setujui
 OWN, OTHER = "5201", "5272"  # lobar's district, and Kota Bima's
 # Report dates no other test sends for: a valid file for a date that has one waits for its
 # office's confirmation instead of landing (issue #21 item 4).
 PLACES, SENT = date(2018, 3, 20), date(2018, 3, 21)
+SENT_BY = {"kadis": date(2018, 3, 22)}  # an office's second account sends for a date of its own
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +63,25 @@ ALLOWED = {
     "everyone": {
         ("lobar", OWN),
         ("lobar", OTHER),
+        ("kadis", OWN),
+        ("kadis", OTHER),
         ("prov", OWN),
         ("prov", OTHER),
         ("adm", OWN),
         ("adm", OTHER),
     },
-    "sees_district": {("lobar", OWN), ("prov", OWN), ("prov", OTHER), ("adm", OWN), ("adm", OTHER)},
-    "sends_district": {("lobar", OWN)},
+    "sees_district": {
+        ("lobar", OWN),
+        ("kadis", OWN),
+        ("prov", OWN),
+        ("prov", OTHER),
+        ("adm", OWN),
+        ("adm", OTHER),
+    },
+    "sends_district": {("lobar", OWN), ("kadis", OWN)},
+    # the sign-off pages: only the district head's account of that very district (an office
+    # account without --boleh-setujui is refused by the handler with the same 403)
+    "signs_district": {("kadis", OWN)},
     "province": {("prov", OWN), ("prov", OTHER), ("adm", OWN), ("adm", OTHER)},
     "admin": {("adm", OWN), ("adm", OTHER)},
     # the API's rule, for tokens: an office, within its own district (routes under /api/v1)
@@ -119,12 +135,16 @@ def path_of(route: Route, kode: str, p: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def browsers(base_url):
+def browsers(world, base_url):
+    path = db.path_of(world.settings)
+    nama, kode, sandi = KADIS
+    accounts.add(path, nama, "kabupaten", kode, sandi, regions.load(world.settings.provinsi))
+    kontak.set_contact(path, nama, "kabupaten", None, True)
     opened = {}
     for role in ROLES:
         b = Browser(base_url)
         if role != "tamu":
-            assert b.login(role).status_code == 303
+            assert b.login(role, KADIS[2] if role == "kadis" else None).status_code == 303
         opened[role] = b
     yield opened
     for b in opened.values():
@@ -187,7 +207,7 @@ def test_an_item_of_one_district_is_not_found_under_another(role, world, places,
             status = b.get(path_of(route, kode, p)).status_code
             if role == "tamu":
                 assert status == 303
-            elif role == "lobar" and kode == OTHER:
+            elif role in ("lobar", "kadis") and kode == OTHER:
                 assert status == 403
             else:
                 assert status == 404, (route.path, status)
@@ -200,9 +220,10 @@ def test_only_a_district_sends_and_only_into_its_own_inbox(role, kode, browsers,
     b.get("/")  # a page of the role's own, for its CSRF token
     before = sorted(p.name for p in (world.landing / kode).iterdir())
     response = b.post(
-        f"/kabupaten/{kode}/unggah", files=[("berkas", ("matriks.csv", valid_report(SENT), "text/csv"))]
+        f"/kabupaten/{kode}/unggah",
+        files=[("berkas", ("matriks.csv", valid_report(SENT_BY.get(role, SENT)), "text/csv"))],
     )
-    allowed = role == "lobar" and kode == OWN
+    allowed = role in ("lobar", "kadis") and kode == OWN
     expected = 303 if allowed or role == "tamu" else 403
     assert response.status_code == expected
     if role == "tamu":
@@ -217,7 +238,7 @@ def test_the_nightly_button_without_serve(role, browsers):
     b = browsers[role]
     b.get("/")
     status = b.post("/provinsi/nightly").status_code
-    assert status == {"tamu": 303, "lobar": 403, "prov": 404, "adm": 404}[role]
+    assert status == {"tamu": 303, "lobar": 403, "kadis": 403, "prov": 404, "adm": 404}[role]
 
 
 def test_the_district_page_lists_only_its_own_uploads(places, browsers):
@@ -230,6 +251,7 @@ def test_home_leads_each_role_to_its_page(browsers):
     assert {r: browsers[r].get("/").headers["location"] for r in ROLES} == {
         "tamu": "/masuk",
         "lobar": "/kabupaten/5201",
+        "kadis": "/kabupaten/5201",
         "prov": "/provinsi",
         "adm": "/provinsi",
     }
