@@ -4,14 +4,12 @@ ektp/perintah_*.py; ektp/cli.py registers them and is the program's entry point.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from contract.dates import WITA
 from contract.errors import UsageError
 
 if TYPE_CHECKING:
@@ -36,33 +34,19 @@ def parse_date(value: str | date) -> date:
         raise typer.BadParameter(f"bukan tanggal YYYY-MM-DD: {value!r}") from None
 
 
-RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
-
-
 def known_on(value: str | datetime) -> datetime | str:
-    """--as-known-on: a run id, or a moment in WITA unless it names its offset. A moment means the
-    end of what it names, so that the time a report shows ("02.05") includes that minute's run:
-    a date is the end of that day, HH:MM the end of that minute, HH:MM:SS the end of that second."""
+    """--as-known-on: a run id, or the end of the moment the text names (warehouse.asof.parse, the
+    one place that says what a moment means; it is resolved against the warehouse there too)."""
     if isinstance(value, datetime):
         return value
-    text = value.strip()
-    if RUN_ID.fullmatch(text):
-        return text
+    from warehouse import asof  # not at import: every command would load DuckDB
+
     try:
-        if len(text) == 10:  # YYYY-MM-DD
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time.max, WITA)
-        moment = datetime.fromisoformat(text)
+        return asof.parse(value)
     except ValueError:
         raise typer.BadParameter(
             f"bukan waktu (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], boleh dengan zona) atau id run: {value!r}"
         ) from None
-    clock = text[11:].split("+")[0].split("-")[0].rstrip("Z")
-    if "." not in clock:  # the end of the hour, minute or second it names
-        moment += (timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1))[
-            clock.count(":")
-        ] - timedelta(microseconds=1)
-    return moment if moment.tzinfo else moment.replace(tzinfo=WITA)
 
 
 Landing = Annotated[

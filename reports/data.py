@@ -11,7 +11,7 @@ import duckdb
 from contract.errors import ReportError
 from contract.regions import province_names
 from reports import sections
-from reports.forecast import forecast
+from reports.forecast import province_forecast
 from reports.laporan import Laporan
 from reports.readers import Context, series
 from warehouse import asof
@@ -73,21 +73,18 @@ def load(
         headline = province(con, riwayat, tanggal, warehouse, provinsi)
         asal = rows(con, "asal_data")[0]
         context = Context(con, tanggal, target, provinsi)
+        bagian = {s.key: s.read(context) for s in sections.READ if s.read is not None}
+        # The scope is done when its last district is done (reports/forecast.py, province_forecast).
+        kabupaten = [k["prakiraan"] for k in bagian["kabupaten"]]
         return Laporan(
             tanggal=tanggal,
             target=target,
             provinsi=headline,
-            prakiraan_provinsi=forecast(series(riwayat), tanggal, target),
+            prakiraan_provinsi=province_forecast(series(riwayat), kabupaten, tanggal, target),
             riwayat=riwayat,
             asal=asal,
             wilayah=wilayah,
             tingkat=tingkat,
-            diketahui_pada=None if known_on is None else asof_time(known_on, asal),
-            bagian={s.key: s.read(context) for s in sections.READ if s.read is not None},
+            diketahui_pada=None if known_on is None else asof.known_on(con),
+            bagian=bagian,
         )
-
-
-def asof_time(known_on: datetime | str, asal: Row) -> datetime:
-    """The moment the report was rebuilt for: the time given, or the decision time of the run given,
-    which is the latest `diproses_pada` of the ledger as known right after that run."""
-    return known_on if isinstance(known_on, datetime) else asal["diproses_pada"]

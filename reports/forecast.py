@@ -36,6 +36,24 @@ The range around the completion date (issue 14; docs/definitions.md says why thi
   recorded by the end of the target date (rise x days left >= 7 x belum_rekam(D)): how often, in
   the last 28 days, a week went fast enough. None when done, or when the target is not after D.
 
+The province (or any region made of districts: `province_forecast`) is done when its last district
+is done, so its dates are the districts' (issue 25; docs/definitions.md):
+
+- completion date: the latest of its districts' completion dates, each district at its own 7-day
+  pace; "tidak terhitung" when any district that is not done has none. Never before any district's.
+- pace and needed pace: the region's own (the recordings of all its districts together), as shown.
+- left at the target: the sum of what each district would leave at the target at its own pace, a
+  pace that is unknown, zero or negative counting as nothing more recorded (`left_unrecorded`); None
+  when the target is not after D. It is 0 exactly when every district finishes in time.
+- completion band: the latest of the districts' earliest dates and the latest of their latest dates
+  (either "tidak terhitung" when a district's is); the pace band is the region's own 28-day band.
+  No band when a district that is not done has none (its series is shorter than 28 days).
+- chance: the share of the 22 windows E (the same for every district) in which every district that is
+  not done went fast enough: how often, in the last 28 days, a week was fast enough everywhere. Never
+  above any district's chance.
+Districts that are done constrain nothing; a district with no report on or before D is not in the
+region's figures, so not in its forecast either.
+
 The mobile-service ranking (`left_unrecorded`): what would still be unrecorded at the end of the
 target at the current 7-day pace, max(0, belum_rekam - pace x days left), where a pace that is
 unknown, zero or negative (a correction lowered sudah_rekam) counts as zero: nothing more recorded.
@@ -268,4 +286,64 @@ def forecast(series: Iterable[Day], tanggal: date, target: date) -> Forecast | N
         needed_pace=needed_pace(belum, tanggal, target),
         left_at_target=left_at_target(belum, laju, tanggal, target),
         band=band(points, belum, laju, tanggal, target),
+    )
+
+
+def _latest(dates: Iterable[date | None]) -> date | None:
+    """The latest of the dates; None ("tidak terhitung") when any of them is None."""
+    found = list(dates)
+    return None if any(d is None for d in found) else max(d for d in found if d is not None)
+
+
+def province_band(own: Range | None, open_: list[Forecast], tanggal: date, target: date) -> Range | None:
+    """The region's range from its districts' that are not done (see the module docstring)."""
+    bands = [f.band for f in open_]
+    if own is None or any(b is None for b in bands):
+        return None
+    known = [b for b in bands if b is not None]
+    enough = None
+    if target > tanggal:
+        enough = sum(
+            all(
+                finishes_by(b.windows[i], f.belum_rekam, tanggal, target)
+                for b, f in zip(known, open_, strict=True)
+            )
+            for i in range(len(own.windows))
+        )
+    return Range(
+        windows=own.windows,
+        slow=own.slow,
+        fast=own.fast,
+        late=_latest(b.late for b in known),
+        early=_latest(b.early for b in known),
+        enough=enough,
+    )
+
+
+def province_forecast(
+    series: Iterable[Day], districts: Iterable[Forecast | None], tanggal: date, target: date
+) -> Forecast | None:
+    """The forecast of a region made of `districts` (their forecasts for the same date and target):
+    done when its last district is done (see the module docstring); None without a point on or before D.
+    """
+    own = forecast(series, tanggal, target)
+    if own is None or own.belum_rekam <= 0:
+        return own
+    open_ = [f for f in districts if f is not None and f.belum_rekam > 0]
+    if not open_:
+        # Belum rekam left but no district holds it: the figures disagree; say nothing rather than guess.
+        return Forecast(own.tanggal, target, own.belum_rekam, own.pace, None, own.needed_pace, None, None)
+    return Forecast(
+        tanggal=tanggal,
+        target=target,
+        belum_rekam=own.belum_rekam,
+        pace=own.pace,
+        completion=_latest(f.completion for f in open_),
+        needed_pace=own.needed_pace,
+        left_at_target=(
+            sum(left_unrecorded(f.belum_rekam, f.pace, tanggal, target) for f in open_)
+            if target > tanggal
+            else None
+        ),
+        band=province_band(own.band, open_, tanggal, target),
     )

@@ -67,7 +67,8 @@ def summary(laporan: Laporan) -> list[Row]:
         ("Run", laporan.asal["run_id"], "text"),
     ]
     if laporan.diketahui_pada is not None:
-        items.append(("Sebagaimana diketahui pada", formats.waktu_wita(laporan.diketahui_pada), "datetime"))
+        # the page's words, not a time cell: a spreadsheet would round 23:59:59.999999 up to the next day
+        items.append(("Sebagaimana diketahui pada", formats.waktu(laporan.diketahui_pada), "text"))
     return [{"uraian": u, "nilai": v, "kind": k} for u, v, k in items]
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -27,10 +27,12 @@ import duckdb
 
 from contract.dates import WITA
 from contract.errors import ReportError, WarehouseError
-from contract.formats import waktu as as_text
+from contract.formats import tanggal as tanggal_id
 from warehouse import macros, marts, models
 
 JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
+RUN_ID = re.compile(r"(\d{8}T\d{6})Z-[0-9a-f]{6}")  # pipeline.runs.new_run_id: its start, UTC
+MOMENT = "sebagaimana_diketahui"  # the as-of connection's one-row table: the moment it stands for
 # A relation named after from/join (not a call: a table macro is given a CTE, never a relation).
 _RELATION = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 _CALL_ARGUMENT = re.compile(
@@ -141,13 +143,100 @@ def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:
     return when
 
 
+def parse(text: str) -> datetime | str:
+    """What `--as-known-on` names: a run id as it is, or the *end* of the moment the text names, so
+    that the time a report shows ("02.05") includes that minute's run: a date is the end of that day,
+    HH:MM the end of that minute, HH:MM:SS the end of that second; WITA unless it names its offset.
+    ValueError when it is neither."""
+    text = text.strip()
+    if RUN_ID.fullmatch(text):
+        return text
+    if len(text) == 10:  # YYYY-MM-DD
+        return datetime.combine(date.fromisoformat(text), time.max, WITA)
+    moment = datetime.fromisoformat(text)
+    clock = text[11:].split("+")[0].split("-")[0].rstrip("Z")
+    if "." not in clock:  # the end of the hour, minute or second it names
+        moment += (timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1))[
+            clock.count(":")
+        ] - timedelta(microseconds=1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=WITA)
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection, path: Path, t: datetime | str, now: datetime | None = None
+) -> datetime:
+    """The one moment `t` stands for, wherever it is used or shown (the reconstruction, the report's
+    file name, its page and its workbook): a time as it is (WITA when naive); a run id, the decision
+    time of that run; a run id the journal does not hold (a run that decided nothing, such as a
+    nightly with no new file), the end of the second it started in, which is the state after the run
+    before it. Refused in one line before the journal began and after `now`."""
+    start = journal_start(con)
+    if start is None:
+        raise ReportError(
+            "gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali",
+            warehouse=path,
+        )
+    if isinstance(t, str):
+        when = run_time(con, t) or _run_start(t, path)
+    elif t.tzinfo is None:
+        when = t.replace(tzinfo=WITA)  # a wall-clock time is the offices' (as on the command line)
+    else:
+        when = t
+    now = datetime.now(UTC) if now is None else now
+    if when < start:
+        raise ReportError(
+            f"riwayat keputusan gudang data ini baru dicatat sejak {shown(start)}; angka sebagaimana "
+            f"diketahui pada {shown(when)} ({span(start - when)} sebelumnya) tidak dapat disusun ulang",
+            warehouse=path,
+        )
+    if when > now:
+        raise ReportError(
+            f"{shown(when)} belum terjadi ({span(when - now)} lagi; sekarang {shown(now)}): "
+            "angka hanya dapat disusun ulang sebagaimana diketahui pada waktu yang sudah lewat",
+            warehouse=path,
+        )
+    return when
+
+
+def _run_start(run_id: str, path: Path) -> datetime:
+    """The end of the second a run started in, read from its id."""
+    found = RUN_ID.fullmatch(run_id)
+    if found is None:
+        raise ReportError(f"run {run_id} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
+    began = datetime.strptime(found.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    return began + timedelta(seconds=1, microseconds=-1)
+
+
+def shown(t: datetime) -> str:
+    """A moment to the second in WITA, for a refusal: two moments a minute apart look different."""
+    local = t.astimezone(WITA)
+    return f"{tanggal_id(local.date())} {local:%H.%M.%S} WITA"
+
+
+def span(d: timedelta) -> str:
+    """How long, in the two largest units: '21 detik', '3 menit 5 detik', '2 hari 4 jam'."""
+    seconds = max(1, round(d.total_seconds()))  # below a second, still not the same moment
+    parts = [(seconds // 86_400, "hari"), (seconds // 3_600 % 24, "jam"), (seconds // 60 % 60, "menit")]
+    parts.append((seconds % 60, "detik"))
+    named = [f"{n} {unit}" for n, unit in parts if n]
+    return " ".join(named[:2])
+
+
+def known_on(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The moment an as-of connection (`connect_at`) stands for."""
+    ((when,),) = con.execute(f"select pada from memory.main.{MOMENT}").fetchall()
+    moment: datetime = when
+    return moment
+
+
 @contextmanager
 def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose relations are the warehouse as known on `t` (a time, WITA when naive; or a
-    run id)."""
+    run id); `known_on(con)` is the moment `resolve` made of `t`."""
     con = _attach(path)
     try:
-        when = _moment(con, path, t)
+        when = resolve(con, path, t)
+        con.execute(f"create table memory.main.{MOMENT} as select ?::timestamptz as pada", [when])
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
         for name in order():
             con.execute(f"create table memory.main.{name} as {model(name).code}", _params(name, when))  # ours
@@ -158,32 +247,6 @@ def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnect
         ) from exc
     finally:
         con.close()
-
-
-def _moment(con: duckdb.DuckDBPyConnection, path: Path, t: datetime | str) -> datetime:
-    """The moment `t` names (a time, WITA when naive; or a run id), refused before the journal."""
-    start = journal_start(con)
-    if start is None:
-        raise ReportError(
-            "gudang data ini belum mencatat riwayat keputusan; jalankan `ektp nightly` sekali",
-            warehouse=path,
-        )
-    if isinstance(t, str):
-        found = run_time(con, t)
-        if found is None:
-            raise ReportError(f"run {t} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
-        when = found
-    elif t.tzinfo is None:
-        when = t.replace(tzinfo=WITA)  # a wall-clock time is the offices' (as on the command line)
-    else:
-        when = t
-    if when < start:
-        raise ReportError(
-            f"riwayat keputusan gudang data ini baru dicatat sejak {as_text(start)}; "
-            f"angka sebagaimana diketahui pada {as_text(when)} tidak dapat disusun ulang",
-            warehouse=path,
-        )
-    return when
 
 
 def _params(name: str, t: datetime) -> dict[str, object]:

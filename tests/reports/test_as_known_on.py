@@ -210,5 +210,21 @@ def test_the_rebuilt_report_names_its_moment(story, tmp_path):
     html, xlsx = report_as_known_on(story, first["run_id"], tmp_path)
     assert html.name == f"laporan-ektp-2018-04-01-diketahui-{decided.astimezone(WITA):%Y%m%dT%H%M%S}.html"
     summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(xlsx)["Ringkasan"].iter_rows(min_row=2)}
-    # an Excel time keeps milliseconds
-    assert abs((summary["Sebagaimana diketahui pada"] - formats.waktu_wita(decided)).total_seconds()) < 0.001
+    # one moment, in the same words on the page and in the workbook
+    assert summary["Sebagaimana diketahui pada"] == formats.waktu(decided)
+    assert f"sebagaimana diketahui pada <strong>{formats.waktu(decided)}</strong>" in html.read_text("utf-8")
+
+
+def test_the_end_of_a_minute_is_the_same_moment_on_the_page_and_in_the_workbook(story, tmp_path):
+    # HH:MM means HH:MM:59.999999 WITA: a time cell would show the next minute in a spreadsheet
+    _, _, wh, first, *_ = story
+    decided = one(
+        wh, "select max(berlaku_sejak) from riwayat_unggahan where dicatat_oleh = ?", [first["run_id"]]
+    )[0][0]
+    minute = decided.astimezone(WITA).replace(second=0, microsecond=0)
+    html, xlsx = report_as_known_on(story, minute.strftime("%Y-%m-%dT%H:%M"), tmp_path)
+    end = minute + timedelta(minutes=1, microseconds=-1)
+    assert html.name.endswith(f"-diketahui-{end:%Y%m%dT%H%M%S}.html")
+    summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(xlsx)["Ringkasan"].iter_rows(min_row=2)}
+    assert summary["Sebagaimana diketahui pada"] == formats.waktu(end) == formats.waktu(minute)
+    assert f"<strong>{formats.waktu(end)}</strong>" in html.read_text("utf-8")

@@ -16,6 +16,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from contract.errors import ReportError, WarehouseError
+from ektp import cli
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, one, row, run_settings, write
 from warehouse import asof, store
@@ -137,7 +138,75 @@ def test_a_run_id_stands_for_its_decision_time(story):
     run_id, _, tables = runs[1]
     assert_same(rebuilt(wh, run_id), tables)
     with pytest.raises(ReportError, match="tidak ada dalam riwayat"):
+        rebuilt(wh, "bukan-run")
+    # an id of a run that decided nothing, from before the journal began: refused as such a moment
+    with pytest.raises(ReportError, match="baru dicatat sejak"):
         rebuilt(wh, "20180101T000000Z-abcdef")
+
+
+def test_one_function_resolves_a_moment_and_the_connection_carries_it(story):
+    wh, runs = story
+    run_id, decided, _ = runs[1]
+    with asof.connect_at(wh, run_id) as con:
+        assert asof.known_on(con) == decided == asof.resolve(con, wh, run_id)
+        # a naive time is WITA; an aware one is kept
+        naive = decided.astimezone(WITA).replace(tzinfo=None)
+        assert asof.resolve(con, wh, naive) == decided
+    # the text of --as-known-on means the end of what it names
+    assert asof.parse("2018-04-13") == datetime(2018, 4, 13, 23, 59, 59, 999_999, tzinfo=WITA)
+    assert asof.parse("2018-04-12T18:05Z") == datetime(2018, 4, 13, 2, 5, 59, 999_999, tzinfo=WITA)
+
+
+def test_the_id_a_run_that_decided_nothing_prints_means_the_state_after_the_run_before_it(story):
+    wh, runs = story
+    landing = wh.parent.parent / "landing"
+    result = nightly(tanggal=D3, settings=run_settings(landing, wh))  # no new file: decides nothing
+    noop = result["run_id"]
+    assert one(wh, "select count(*) from riwayat_unggahan where dicatat_oleh = ?", [noop]) == [(0,)]
+    assert_same(rebuilt(wh, noop), runs[-1][2])
+    with asof.connect_at(wh, noop) as con:
+        began = datetime.strptime(noop[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        assert began <= asof.known_on(con) < began + timedelta(seconds=1)
+        assert asof.known_on(con) > runs[-1][1]
+
+
+def test_a_moment_in_the_future_is_refused(story):
+    wh, _ = story
+    with pytest.raises(ReportError, match="belum terjadi"):
+        rebuilt(wh, datetime.now(UTC) + timedelta(days=1))
+    with pytest.raises(ReportError, match="belum terjadi"):
+        rebuilt(wh, "20990101T000000Z-abcdef")  # nor does a run id of the future stand for anything
+    with asof.connect_at(wh, datetime.now(UTC)) as con:  # now itself is not the future
+        assert asof.known_on(con) <= datetime.now(UTC)
+
+
+def test_a_refusal_before_the_history_shows_how_far_before(story):
+    wh, _ = story
+    with duckdb.connect(str(wh), read_only=True) as con:
+        ((start,),) = con.execute("select diterapkan_pada from schema_migrations where versi = 4").fetchall()
+    with pytest.raises(ReportError) as refused:
+        rebuilt(wh, start - timedelta(seconds=12))
+    message = str(refused.value)
+    assert f"sejak {asof.shown(start)}" in message
+    assert f"pada {asof.shown(start - timedelta(seconds=12))}" in message
+    assert asof.shown(start) != asof.shown(start - timedelta(seconds=12))  # to the second
+    assert "(12 detik sebelumnya)" in message
+    assert asof.span(timedelta(days=2, hours=4, minutes=3)) == "2 hari 4 jam"
+
+
+@pytest.mark.parametrize(
+    ("moment", "words"),
+    [("2099-01-01", "belum terjadi"), ("2018-04-01T00:00:00", "baru dicatat sejak")],
+)
+def test_the_cli_refuses_a_moment_in_one_line(story, tmp_path, capsys, moment, words):
+    wh, _ = story
+    landing = wh.parent.parent / "landing"
+    args = ["report", "--date", D1.isoformat(), "--as-known-on", moment, "--out", str(tmp_path)]
+    code = cli.main([*args, "--landing", str(landing), "--warehouse", str(wh)])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("ektp: galat: ") and words in lines[0], err
+    assert not list(tmp_path.iterdir())  # nothing written
 
 
 def test_the_journal_only_grows(story):
@@ -169,7 +238,7 @@ def test_a_warehouse_older_than_the_journal_is_seeded_and_refuses_earlier_moment
             "select file, status, berlaku_sejak, dicatat_oleh, ada from riwayat_unggahan"
         ).fetchall() == [("5272/a.csv", "rejected", decided, "r1", True)]
         (start,) = con.execute("select diterapkan_pada from schema_migrations where versi = 4").fetchall()[0]
-    assert rebuilt(path, start + timedelta(seconds=1))["unggahan"]["file"].to_list() == ["5272/a.csv"]
+    assert rebuilt(path, start)["unggahan"]["file"].to_list() == ["5272/a.csv"]
     # before the journal began, what was decided is not known: refused, not guessed
     with pytest.raises(ReportError, match="baru dicatat sejak"):
         rebuilt(path, start - timedelta(seconds=1))

@@ -4,6 +4,8 @@
 -- completion range and the chance of finishing by the target. The same definitions as
 -- reports/forecast.py (docs/definitions.md), in integers where the report is exact:
 -- a test holds the two equal. Carried forward past the last loaded report, as the report is.
+-- A province is done when its last kabupaten is done: its completion dates, what would remain at the
+-- target and its chance come from its kabupaten (`province_forecast`); its pace is its own.
 create or replace macro prakiraan(tanggal_laporan, tanggal_target) as table
 with
 
@@ -89,6 +91,7 @@ naik_7_hari as (
     select
         akhir.tingkat,
         akhir.kode,
+        akhir.hari,
         akhir.sudah_rekam - mulai.sudah_rekam as naik,
         hari_ini.belum_rekam
     from nilai as akhir
@@ -140,7 +143,7 @@ hitung as (
     left join pita using (tingkat, kode)
 ),
 
-final as (
+sendiri as (
     select
         hitung.tingkat,
         hitung.kode,
@@ -161,6 +164,82 @@ final as (
         case when hitung.sisa_hari > 0 then 100 * hitung.cukup / 22 end as peluang_persen
     from hitung
     left join nama using (tingkat, kode)
+),
+
+-- The kabupaten not done yet, by province (the first two digits of a kabupaten code).
+terbuka as (
+    select left(kode, 2) as kode_provinsi, *
+    from hitung
+    where tingkat = 'kabupaten' and belum_rekam > 0
+),
+
+kabupaten_terakhir as (
+    select
+        terbuka.kode_provinsi as kode,
+        count(*) as terbuka,
+        count(sendiri.perkiraan_selesai) as ada_selesai,
+        max(sendiri.perkiraan_selesai) as selesai,
+        count(sendiri.selesai_paling_cepat) as ada_cepat,
+        max(sendiri.selesai_paling_cepat) as cepat,
+        count(sendiri.selesai_paling_lambat) as ada_lambat,
+        max(sendiri.selesai_paling_lambat) as lambat,
+        count(sendiri.laju_dinilai) as ada_pita,
+        -- what each would leave at the target at its own pace; none known, zero or negative: all of it
+        sum(greatest(0, terbuka.belum_rekam - case when terbuka.direkam > 0 and terbuka.hari > 0
+            then (terbuka.direkam * terbuka.sisa_hari) // terbuka.hari else 0 end)) as sisa
+    from terbuka
+    inner join sendiri on sendiri.tingkat = 'kabupaten' and sendiri.kode = terbuka.kode
+    group by terbuka.kode_provinsi
+),
+
+-- The windows in which every kabupaten not done went fast enough (the same E for all of them).
+serentak as (
+    select kode, count(*) filter (where semua) as cukup
+    from (
+        select
+            terbuka.kode_provinsi as kode,
+            naik_7_hari.hari,
+            bool_and(naik_7_hari.naik * terbuka.sisa_hari >= 7 * terbuka.belum_rekam) as semua
+        from terbuka
+        inner join naik_7_hari on naik_7_hari.tingkat = 'kabupaten' and naik_7_hari.kode = terbuka.kode
+        group by terbuka.kode_provinsi, naik_7_hari.hari
+    )
+    group by kode
+),
+
+provinsi as (
+    select
+        sendiri.*,
+        kabupaten_terakhir.* exclude (kode),
+        coalesce(serentak.cukup, 0) as serentak_cukup,
+        sendiri.laju_dinilai is not null and kabupaten_terakhir.ada_pita = kabupaten_terakhir.terbuka as ada_rentang
+    from sendiri
+    left join kabupaten_terakhir using (kode)
+    left join serentak using (kode)
+    where sendiri.tingkat = 'provinsi'
+),
+
+final as (
+    select * from sendiri where tingkat = 'kabupaten'
+    union all by name
+    select
+        tingkat,
+        kode,
+        nama,
+        belum_rekam,
+        laju_7_hari,
+        case when ada_selesai = terbuka then selesai end as perkiraan_selesai,
+        dibutuhkan,
+        -- dibutuhkan is known exactly when there is a rest and the target is after D
+        case when dibutuhkan is not null then sisa end as sisa_pada_target,
+        case when ada_rentang then laju_p10 end as laju_p10,
+        case when ada_rentang then laju_p90 end as laju_p90,
+        case when ada_rentang and ada_cepat = terbuka then cepat end as selesai_paling_cepat,
+        case when ada_rentang and ada_lambat = terbuka then lambat end as selesai_paling_lambat,
+        case when ada_rentang and laju_cukup is not null then serentak_cukup end as laju_cukup,
+        case when ada_rentang then laju_dinilai end as laju_dinilai,
+        case when ada_rentang and laju_cukup is not null then 100 * serentak_cukup / 22 end as peluang_persen
+    from provinsi
 )
 
 select * from final
