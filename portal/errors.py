@@ -55,6 +55,8 @@ def _without_slash(request: Request) -> str | None:
 async def unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EktpError)
     log.error("%s", exc)
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse({"galat": f"Portal tidak dapat melayani: {exc.message}"}, status_code=503)
     return render(
         "galat.html.j2",
         request,
