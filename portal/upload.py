@@ -1,6 +1,7 @@
 """The upload service: the files of one form submission received (hashed, judged by size, name
 and contents), landed in the district's inbox, checked by the warm checker, and logged with their
-receipts. No HTTP here: the route reads the form and redirects to the receipts.
+receipts, within the office's daily quota (portal.quota, whose refusal is the one HTTP answer
+here: 429). The route reads the form and redirects to the receipts.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.datastructures import UploadFile
 
 from contract.errors import EktpError, TransientError
 from pipeline.check import Checked
-from portal import compare, deliver, names, render, store
+from portal import compare, deliver, names, quota, render, store
 from portal.accounts import Akun
 from portal.state import Portal
 
@@ -68,14 +69,19 @@ async def submit(
     kiriman = secrets.token_hex(8)
     times = [time.perf_counter()]
     received = [await receive(f, portal.settings.upload_max_bytes) for f in sent]
-    await run_in_threadpool(stage, portal, received)
-    times.append(time.perf_counter())
-    found, failure = await check(portal, kode, received)
-    times.append(time.perf_counter())
-    ids = await run_in_threadpool(
-        land_and_record, portal, akun, kode, kiriman, ip, received, found, failure, ganti
-    )
-    times.append(time.perf_counter())
+    taken = [r for r in received if r.alasan is None]
+    held = await run_in_threadpool(quota.take, portal, kode, len(taken), sum(r.ukuran for r in taken))
+    try:
+        await run_in_threadpool(stage, portal, received)
+        times.append(time.perf_counter())
+        found, failure = await check(portal, kode, received)
+        times.append(time.perf_counter())
+        ids = await run_in_threadpool(
+            land_and_record, portal, akun, kode, kiriman, ip, received, found, failure, ganti
+        )
+        times.append(time.perf_counter())
+    finally:
+        held.release()
     log.debug(
         "kiriman %s: %d berkas; terima %.0f ms, periksa %.0f ms, simpan+catat %.0f ms",
         kiriman,
