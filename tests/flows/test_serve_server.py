@@ -93,13 +93,13 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
 
     port, portal_port = free_port(), free_port()
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
-    # the portal's database beside the warehouse, with a province account
+    # the portal's database beside the warehouse, with an admin account (the nightly button's)
     accounts.add(
         db.create(warehouse.parent / "portal.sqlite"),
-        "prov",
-        "provinsi",
+        "adm",
+        "admin",
         None,
-        "sandi-prov-1234",
+        "sandi-admin-123",
         regions.load("52"),
     )
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
@@ -168,12 +168,15 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         assert ("5272/lap_2018-04-03.csv", "loaded") in [r[:1] + r[4:5] for r in table(warehouse, "unggahan")]
         assert [h["json"]["tanggal_laporan"] for h in hook.received] == ["2018-04-03"]
 
-        # the portal runs beside the schedule; its province page starts the nightly deployment
+        # the portal runs beside the schedule; its admin's button starts the nightly deployment
         with Browser(f"http://127.0.0.1:{portal_port}") as office:
-            assert office.login("prov").status_code == 303
-            started = office.post("/provinsi/nightly")
-            assert started.status_code == 200 and "Proses malam dimulai" in started.text, started.text
-        run_id = started.text.split("(<code>", 1)[1].split("</code>", 1)[0]
+            assert office.login("adm").status_code == 303
+            office.get("/admin/nightly")
+            pressed = office.post("/admin/nightly")
+            assert pressed.status_code == 303, pressed.text
+            started = office.get(pressed.headers["location"])
+            assert "Proses malam sudah dimulai" in started.text, started.text
+        run_id = started.text.split('<code id="run-id">', 1)[1].split("</code>", 1)[0]
 
         def finished():
             state = client.read_flow_run(run_id).state
