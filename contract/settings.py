@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     portal_db: Path | None = None
     # Largest file the portal takes; the contract's own limit (20 MB) still applies to any file.
     upload_max_bytes: int = Field(5 * 1024 * 1024, ge=1)
+    # Each office's share per WITA day (files the portal took, and their bytes): some twenty times
+    # what a busy office sends, so only a runaway client or an attacker ever meets it.
+    upload_daily_files: int = Field(100, ge=1)
+    upload_daily_bytes: int = Field(100 * 1024 * 1024, ge=1)
     # The Secure flag on the portal's cookies: on when it is served over HTTPS (a proxy in front).
     secure_cookies: bool = False
     # Reminders and the digest (`ektp pengingat`, CONTRACT §3): the mail server, the webhook, and

@@ -31,15 +31,19 @@ SandiStdin = Annotated[
 ]
 
 
-def _password(from_stdin: bool) -> str:
-    """The new password: one line of standard input, or typed twice without echo."""
+def _password(from_stdin: bool, nama: str) -> str:
+    """The new password of account `nama`: one line of standard input, or typed twice without
+    echo; the policy (portal.accounts.check_password) is applied before it is asked again."""
     import getpass
+
+    from portal import accounts
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
         raise UsageError("masukan standar bukan terminal: berikan sandi dengan --sandi-stdin")
     first = getpass.getpass("Sandi baru: ")
+    accounts.check_password(first, nama)
     if getpass.getpass("Ulangi sandi: ") != first:
         raise UsageError("kedua sandi tidak sama")
     return first
@@ -88,7 +92,9 @@ def akun_tambah(
         raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
     if surel is not None and not kontak.SUREL.match(surel):
         raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id")
-    akun = accounts.add(path, nama, peran, kabupaten, _password(sandi_stdin), regions.load(settings.provinsi))
+    akun = accounts.add(
+        path, nama, peran, kabupaten, _password(sandi_stdin, nama), regions.load(settings.provinsi)
+    )
     if surel is not None or boleh_setujui:
         kontak.set_contact(path, akun.nama, akun.peran, surel, boleh_setujui)
     wilayah = f" {akun.kode_kabupaten}" if akun.kode_kabupaten else ""
@@ -129,7 +135,7 @@ def akun_sandi(
     from portal import accounts
 
     _, path = _portal_db(warehouse, provinsi, portal_db, landing)
-    accounts.set_password(path, nama, _password(sandi_stdin))
+    accounts.set_password(path, nama, _password(sandi_stdin, nama))
     print(f"Sandi akun {nama} diganti.")
     return 0
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -22,6 +23,7 @@ from portal import db
 ROLES = ("kabupaten", "provinsi", "admin")
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 10
+MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable", about 10^8 guesses and more
 MAX_PASSWORD = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn CPU
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
@@ -60,11 +62,38 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def check_password(sandi: str) -> None:
+def check_password(sandi: str, nama: str = "") -> None:
+    """The password policy (issue #20 item 8), one UsageError saying what to do: at least
+    MIN_PASSWORD characters, not one character repeated, not the account name nor the name with
+    only digits and signs around it, and hard to guess for zxcvbn (score >= MIN_SCORE: common
+    passwords, words, dates, keyboard rows and the account name count as easy)."""
     if len(sandi) < MIN_PASSWORD:
         raise UsageError(f"sandi terlalu pendek: minimal {MIN_PASSWORD} karakter")
     if len(sandi) > MAX_PASSWORD:
         raise UsageError(f"sandi terlalu panjang: maksimal {MAX_PASSWORD} karakter")
+    if len(set(sandi)) == 1:
+        raise UsageError("sandi tidak boleh satu karakter yang diulang; pakai beberapa kata")
+    if nama and _only_the_name(sandi, nama):
+        raise UsageError("sandi tidak boleh nama akun, juga bila ditambah angka atau tanda; pakai kata lain")
+    if _score(sandi, nama) < MIN_SCORE:
+        raise UsageError(
+            "sandi terlalu mudah ditebak (sandi umum, kata, tanggal atau urutan tombol); gabungkan"
+            " tiga kata atau lebih yang tidak umum, boleh dengan angka"
+        )
+
+
+def _only_the_name(sandi: str, nama: str) -> bool:
+    """The account name, in any case, with nothing but digits, signs and spaces around it
+    (`lobar`, `Lobar2018!`, `123-LOBAR-lobar`)."""
+    rest = sandi.lower().replace(nama.lower(), "")
+    return len(rest) < len(sandi) and not any(c.isalpha() for c in rest)
+
+
+def _score(sandi: str, nama: str) -> int:
+    # zxcvbn's time grows fast with length; as its JavaScript original does, only the first
+    # 100 characters are scored (a longer password is not short of guesses).
+    found = zxcvbn.zxcvbn(sandi[:100], user_inputs=[nama, *re.split(r"[._-]", nama)] if nama else [])
+    return int(found["score"])
 
 
 def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, reference: Reference) -> Akun:
@@ -83,7 +112,7 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
         )
     if peran != "kabupaten" and kode is not None:
         raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
-    check_password(sandi)
+    check_password(sandi, nama)
     stamp = now_iso()
     with db.connect(path) as con:
         if con.execute("select 1 from akun where nama = ?", [nama]).fetchone():
@@ -108,7 +137,7 @@ def set_password(
 ) -> None:
     """A new password; every open session of the account ends (but `keep_session`, the token hash
     of the session that changed it). `one_time`: it must be changed at the next login."""
-    check_password(sandi)
+    check_password(sandi, nama)
     with db.connect(path) as con, db.transaction(con):
         changed = con.execute(
             "update akun set sandi_hash = ?, diubah_pada = ?, harus_ganti = ? where nama = ?",
@@ -122,9 +151,14 @@ def set_password(
 
 def reset(path: Path, nama: str) -> str:
     """A one-time password for the account (returned once), to be changed at its next login."""
-    sandi = secrets.token_urlsafe(9)  # 12 characters, 72 bits
-    set_password(path, nama, sandi, one_time=True)
-    return sandi
+    while True:  # 12 random characters (72 bits) pass the policy but for a freak draw, like `aaaa…`
+        sandi = secrets.token_urlsafe(9)
+        try:
+            check_password(sandi, nama)
+        except UsageError:
+            continue
+        set_password(path, nama, sandi, one_time=True)
+        return sandi
 
 
 def change_own(path: Path, nama: str, current: str, new: str, session: str) -> None:
@@ -147,7 +181,9 @@ def listing(path: Path) -> list[dict]:
 
 
 def verify(path: Path, nama: str, sandi: str) -> Akun | None:
-    """The account when the password is right, else None; as slow for an unknown name."""
+    """The account when the password is right, else None; as slow for an unknown name. A right
+    password that fails today's policy marks the account `harus_ganti`: the portal then lets it
+    do nothing but choose a new one (portal.guards)."""
     with db.connect(path) as con:
         row = con.execute(
             "select nama, peran, kode_kabupaten, sandi_hash, harus_ganti from akun"
@@ -164,7 +200,20 @@ def verify(path: Path, nama: str, sandi: str) -> Akun | None:
     if _hasher.check_needs_rehash(row["sandi_hash"]):
         with db.connect(path) as con:
             con.execute("update akun set sandi_hash = ? where nama = ?", [_hasher.hash(sandi), nama])
-    return Akun(row["nama"], row["peran"], row["kode_kabupaten"], bool(row["harus_ganti"]))
+    must_change = bool(row["harus_ganti"]) or _weak(sandi, nama)
+    if must_change and not row["harus_ganti"]:
+        # a password set before today's policy: it still opens the account, once, to choose a new one
+        with db.connect(path) as con:
+            con.execute("update akun set harus_ganti = 1 where nama = ?", [nama])
+    return Akun(row["nama"], row["peran"], row["kode_kabupaten"], must_change)
+
+
+def _weak(sandi: str, nama: str) -> bool:
+    try:
+        check_password(sandi, nama)
+    except UsageError:
+        return True
+    return False
 
 
 def get(path: Path, nama: str) -> Akun | None:

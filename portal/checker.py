@@ -3,17 +3,23 @@ portal starts, and every check runs on one worker thread (GX's context is not sh
 threads). Files that arrive while a check runs wait for the next round and are then checked
 together, in one call of `pipeline.check.receipts` (one GX run for all, each file still getting
 the receipt it gets alone): ten offices sending at once wait about one check, not ten.
+
+A round is filled round-robin by office (issue #20 item 9): one submission of each office that
+waits, then a second of each, and so on, the offices served last going to the back of the line.
+An office sending a hundred files fills the rounds it shares with no one; another office's single
+file goes into the next round, never behind the whole backlog.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import tempfile
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from contract import regions
@@ -31,6 +37,10 @@ class _Job:
     files: list[Checked]
     future: Future = field(default_factory=Future)
 
+    @property
+    def office(self) -> str:
+        return self.files[0].kabupaten if self.files else ""
+
 
 class Checker:
     """Receipts for files already in the landing folder, from one warm worker thread."""
@@ -38,7 +48,11 @@ class Checker:
     def __init__(self, settings: Settings, staging: Path) -> None:
         self._settings = settings
         self._staging = staging
-        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._changed = threading.Condition()
+        # office -> its waiting jobs, oldest first; the dict's order is the line (next served first)
+        self._waiting: dict[str, deque[_Job]] = {}
+        self._arrived = 0  # jobs submitted so far
+        self._stopping = False
         self._thread = threading.Thread(target=self._work, name="portal-pemeriksa", daemon=True)
         self.warm = threading.Event()
         self.rounds = 0
@@ -47,52 +61,88 @@ class Checker:
         self._thread.start()
 
     def stop(self, timeout: float = 30) -> None:
+        """End the worker once the jobs already waiting are checked."""
         if self._thread.is_alive():
-            self._queue.put(None)
+            with self._changed:
+                self._stopping = True
+                self._changed.notify()
             self._thread.join(timeout)
 
     def submit(self, files: list[Checked]) -> Future:
-        """A future of the files' receipts, in order."""
+        """A future of the files' receipts, in order (the files of one office's submission)."""
         job = _Job(files)
-        self._queue.put(job)
+        with self._changed:
+            self._waiting.setdefault(job.office, deque()).append(job)
+            self._arrived += 1
+            self._changed.notify()
         return job.future
 
     def _work(self) -> None:
         self._warm_up()
         served = 1  # jobs in the last round
-        while (job := self._queue.get()) is not None:
-            jobs = [job, *self._waiting(MAX_FILES_A_ROUND - len(job.files), expected=served - 1)]
-            stop = jobs[-1] is None
-            given = [j for j in jobs if j is not None]
-            self._run(given)
-            served = len(given)
-            if stop:
-                return
+        while jobs := self._next_round(expected=served):
+            self._run(jobs)
+            served = len(jobs)
 
-    def _waiting(self, room: int, expected: int) -> list[_Job | None]:
-        """The jobs that join this round, while they fit: those already queued; then, while fewer
-        than `expected` have joined, those arriving within GATHER_SECONDS; after that, those
-        arriving within LINGER_SECONDS of the one before. A stop request ends the list.
+    def _next_round(self, expected: int) -> list[_Job]:
+        """The jobs of the next round, round-robin by office; empty once stopping with none left.
 
-        Offices sending at the same time get their receipts together and tend to send again
-        together: waiting for as many as the last round served (a fraction of a round's time)
-        keeps them in one round, where they would otherwise split into two that alternate, each
-        office then waiting for two rounds. A lone upload waits LINGER_SECONDS at most.
+        Before choosing, the round waits for company: while fewer than `expected` jobs (as many
+        as the last round served) wait, those arriving within GATHER_SECONDS; after that, those
+        arriving within LINGER_SECONDS of the one before, while the waiting files fit. Offices
+        sending at the same time get their receipts together and tend to send again together:
+        waiting for them (a fraction of a round's time) keeps them in one round, where they would
+        otherwise split into two that alternate, each office then waiting for two rounds. A lone
+        upload waits LINGER_SECONDS at most.
         """
-        taken: list[_Job | None] = []
-        deadline = time.monotonic() + GATHER_SECONDS
-        while room > 0:
-            left = deadline - time.monotonic()
-            wait = left if len(taken) < expected else min(LINGER_SECONDS, left)
-            try:
-                job = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
-            except queue.Empty:
+        with self._changed:
+            while not self._waiting and not self._stopping:
+                self._changed.wait()
+            if not self._waiting:
+                return []
+            deadline = time.monotonic() + GATHER_SECONDS
+            while not self._stopping and self._files_waiting() < MAX_FILES_A_ROUND:
+                left = deadline - time.monotonic()
+                jobs = sum(len(q) for q in self._waiting.values())
+                wait = left if jobs < expected else min(LINGER_SECONDS, left)
+                before = self._arrived
+                if wait <= 0 or not self._changed.wait_for(partial(self._news, before), wait):
+                    break
+            return self._choose()
+
+    def _news(self, arrived: int) -> bool:
+        """A job arrived since `arrived` jobs had, or a stop was asked (under the lock)."""
+        return self._arrived > arrived or self._stopping
+
+    def _files_waiting(self) -> int:
+        return sum(len(j.files) for q in self._waiting.values() for j in q)
+
+    def _choose(self) -> list[_Job]:
+        """Take one job of each waiting office in line order, again and again, while the round
+        has room (its first job always); the offices served go to the back of the line."""
+        chosen: list[_Job] = []
+        room = MAX_FILES_A_ROUND
+        served: list[str] = []
+        while room > 0 and self._waiting:
+            took = False
+            for office in list(self._waiting):
+                queue = self._waiting[office]
+                if room <= 0 or (chosen and len(queue[0].files) > room):
+                    continue
+                job = queue.popleft()
+                chosen.append(job)
+                room -= len(job.files)
+                took = True
+                if office not in served:
+                    served.append(office)
+                if not queue:
+                    del self._waiting[office]
+            if not took:
                 break
-            taken.append(job)
-            if job is None:
-                break
-            room -= len(job.files)
-        return taken
+        for office in served:  # to the back of the line, in the order they were served
+            if office in self._waiting:
+                self._waiting[office] = self._waiting.pop(office)
+        return chosen
 
     def _run(self, jobs: list[_Job]) -> None:
         files = [f for j in jobs for f in j.files]

@@ -29,7 +29,7 @@ async def refused(request: Request, exc: Exception) -> Response:
     session = None
     with contextlib.suppress(EktpError):  # the error page of a database that cannot be opened
         session = await guards.session_of(request)
-    return render(
+    response = render(
         "galat.html.j2",
         request,
         session,
@@ -37,6 +37,8 @@ async def refused(request: Request, exc: Exception) -> Response:
         kode=exc.status_code,
         pesan=exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani.",
     )
+    response.headers.update(exc.headers or {})  # Retry-After of a 429
+    return response
 
 
 def _without_slash(request: Request) -> str | None:
@@ -55,6 +57,8 @@ def _without_slash(request: Request) -> str | None:
 async def unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EktpError)
     log.error("%s", exc)
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse({"galat": f"Portal tidak dapat melayani: {exc.message}"}, status_code=503)
     return render(
         "galat.html.j2",
         request,

@@ -1,57 +1,90 @@
-"""The province's button: a run of the `nightly/nightly` deployment, started now through the
-Prefect API of `ektp serve` (whose runner picks it up). Single-flight: while the run the button
-started last is not finished, a second press shows that run instead of queueing another."""
+"""The admin's button: a run of the `nightly/nightly` deployment, started now through the Prefect
+API of `ektp serve` (whose runner picks it up). Single-flight: while the run the button started
+last is not finished, a second press starts nothing and shows that run. The page says the run's
+state in Indonesian (menunggu, berjalan, selesai, gagal), never Prefect's own words.
+"""
 
 from __future__ import annotations
 
 import threading
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from contract.errors import PrefectServerError
 
+DEPLOYMENT = "nightly/nightly"
+# Prefect's state types, as the page says them.
+KEADAAN = {
+    "SCHEDULED": "menunggu",
+    "PENDING": "menunggu",
+    "PAUSED": "menunggu",
+    "RUNNING": "berjalan",
+    "CANCELLING": "berjalan",
+    "COMPLETED": "selesai",
+    "FAILED": "gagal",
+    "CRASHED": "gagal",
+    "CANCELLED": "gagal",
+}
+FINISHED = ("selesai", "gagal")
+
 _lock = threading.Lock()
-_last: dict[str, dict] = {}  # api url -> the run the button started last
+_last: dict[str, str] = {}  # api url -> the id of the run the button started last
 
 
-def start(api_url: str) -> dict:
-    """Create a run of the deployment now (or the one still running): its id, name, where
-    Prefect's UI shows it, and `berjalan` when it is the earlier run still in progress."""
+def start(api_url: str) -> tuple[dict, bool]:
+    """Start a run now, or not while the last one is unfinished: that run, and whether it is new."""
     with _lock:
         last = _last.get(api_url)
-        if last is not None and _unfinished(api_url, last["id"]):
-            return {**last, "berjalan": True}
-        run = _create(api_url)
-        _last[api_url] = run
-        return {**run, "berjalan": False}
+        if last is not None and (run := _read(api_url, last)) is not None and run["keadaan"] not in FINISHED:
+            return run, False
+        created = _create(api_url)
+        _last[api_url] = created
+        return _read(api_url, created) or {"id": created, "keadaan": "menunggu"}, True
 
 
-def _create(api_url: str) -> dict:
+def last(api_url: str) -> dict | None:
+    """The run the button started last, as the page shows it; None when there is none (or it
+    cannot be read: the server restarted, the run was deleted)."""
+    run_id = _last.get(api_url)
+    return _read(api_url, run_id) if run_id else None
+
+
+def _create(api_url: str) -> str:
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            run = run_deployment("nightly/nightly", timeout=0)
+            run = run_deployment(DEPLOYMENT, timeout=0)
         assert isinstance(run, FlowRun)  # called from sync code: the run, not a coroutine
     except Exception as exc:  # the server or the deployment is not there: one line on the page
         raise PrefectServerError(
             "proses malam tidak dapat dimulai", url=api_url, reason=str(exc).splitlines()[0]
         ) from exc
-    return {
-        "id": str(run.id),
-        "nama": run.name,
-        "ui": f"{api_url.removesuffix('/api')}/runs/flow-run/{run.id}",
-    }
+    return str(run.id)
 
 
-def _unfinished(api_url: str, run_id: str) -> bool:
+def _read(api_url: str, run_id: str) -> dict | None:
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
-            state = client.read_flow_run(UUID(run_id)).state
-    except Exception:  # the run cannot be read (server restarted, run deleted): start a new one
-        return False
-    return state is not None and not state.is_final()
+            run = client.read_flow_run(UUID(run_id))
+    except Exception:  # the run cannot be read: as if the button had started none
+        return None
+    state: Any = run.state
+    return {
+        "id": run_id,
+        "keadaan": KEADAAN.get(state.type.value, "menunggu") if state is not None else "menunggu",
+        "dibuat": _moment(run.created),
+        "mulai": _moment(run.start_time),
+        "selesai": _moment(run.end_time),
+        "ui": f"{api_url.removesuffix('/api')}/runs/flow-run/{run_id}",
+    }
+
+
+def _moment(value: Any) -> datetime | None:
+    return value if isinstance(value, datetime) else None  # Prefect's times are aware datetimes

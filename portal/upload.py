@@ -1,6 +1,7 @@
 """The upload service: the files of one form submission received (hashed, judged by size, name
 and contents), landed in the district's inbox, checked by the warm checker, and logged with their
-receipts. No HTTP here: the route reads the form and redirects to the receipts.
+receipts, within the office's daily quota (portal.quota, whose refusal is the one HTTP answer
+here: 429). The route reads the form and redirects to the receipts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import itertools
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +22,9 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from contract.errors import EktpError, TransientError
 from pipeline.check import Checked
-from portal import compare, deliver, names, render, store
+from portal import compare, deliver, names, quota, render, store
 from portal.accounts import Akun
 from portal.state import Portal
 
@@ -66,13 +69,19 @@ async def submit(
     kiriman = secrets.token_hex(8)
     times = [time.perf_counter()]
     received = [await receive(f, portal.settings.upload_max_bytes) for f in sent]
-    await run_in_threadpool(stage, portal, received)
-    times.append(time.perf_counter())
-    found, failure = await check(portal, kode, received)
-    times.append(time.perf_counter())
-    await run_in_threadpool(settle, portal, kode, received, iter(found), failure, ganti)
-    ids = await run_in_threadpool(record, portal, akun, kode, kiriman, ip, received, failure)
-    times.append(time.perf_counter())
+    taken = [r for r in received if r.alasan is None]
+    held = await run_in_threadpool(quota.take, portal, kode, len(taken), sum(r.ukuran for r in taken))
+    try:
+        await run_in_threadpool(stage, portal, received)
+        times.append(time.perf_counter())
+        found, failure = await check(portal, kode, received)
+        times.append(time.perf_counter())
+        ids = await run_in_threadpool(
+            land_and_record, portal, akun, kode, kiriman, ip, received, found, failure, ganti
+        )
+        times.append(time.perf_counter())
+    finally:
+        held.release()
     log.debug(
         "kiriman %s: %d berkas; terima %.0f ms, periksa %.0f ms, simpan+catat %.0f ms",
         kiriman,
@@ -133,6 +142,54 @@ async def check(portal: Portal, kode: str, received: list[Received]) -> tuple[li
     except Exception as exc:  # the files land all the same; the nightly decides them
         log.error("pemeriksaan kiriman gagal: %s", exc)
         return [], f"pemeriksaan gagal: {exc}"
+
+
+def land_and_record(
+    portal: Portal,
+    akun: Akun,
+    kode: str,
+    kiriman: str,
+    ip: str,
+    received: list[Received],
+    found: list[dict],
+    failure: str | None,
+    ganti: bool,
+) -> list[int]:
+    """Land (or hold) the checked files, then log them all in one transaction: each file lands
+    with its log row and receipt, or none is left. When the portal database cannot read or write
+    (read-only, full, locked too long), every file this submission put in the inbox or held is
+    removed again, and the office is told to send again (503, one line in the log)."""
+    try:
+        settle(portal, kode, received, iter(found), failure, ganti)
+        return record(portal, akun, kode, kiriman, ip, received, failure)
+    except (sqlite3.Error, EktpError, OSError) as exc:
+        undone = _undo(portal, received)
+        raise TransientError(
+            "kiriman tidak dapat dicatat, jadi berkasnya tidak disimpan. Kirim lagi beberapa saat"
+            " lagi; bila tetap gagal, hubungi admin portal di Dinas Dukcapil Provinsi",
+            kiriman=kiriman,
+            dihapus=undone,
+            reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        ) from None
+
+
+def _undo(portal: Portal, received: list[Received]) -> int:
+    """Remove what a submission that could not be logged stored: its files in the inbox (a file
+    with no log row would be loaded with no receipt the office ever saw) and those held."""
+    gone = 0
+    for r in received:
+        for path in (
+            portal.settings.landing / r.berkas if r.berkas else None,
+            portal.staging / r.tunda if r.tunda else None,
+        ):
+            if path is not None:
+                try:
+                    path.unlink(missing_ok=True)
+                    gone += 1
+                except OSError as exc:
+                    log.error("berkas kiriman yang gagal dicatat tidak dapat dihapus: %s (%s)", path, exc)
+        r.berkas = r.tunda = None
+    return gone
 
 
 def settle(

@@ -1,4 +1,5 @@
-"""The admin's page: every account and the whole upload log."""
+"""The admin's pages: every account and the whole upload log, throttles, API tokens, password
+resets, and the button that starts the nightly now."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from contract.errors import UsageError
-from portal import accounts, adminlog, auth, guards, throttle, tokens, views
+from portal import accounts, adminlog, auth, guards, nightly, throttle, tokens, views
 from portal.guards import admin, guarded
 from portal.render import render
 
@@ -20,8 +21,9 @@ log = logging.getLogger(__name__)
 
 @guarded(admin)
 async def admin_page(request: Request, session: auth.Session) -> Response:
-    data = await run_in_threadpool(views.admin, guards.portal_of(request))
-    return render("admin.html.j2", request, session, **data)
+    portal = guards.portal_of(request)
+    data = await run_in_threadpool(views.admin, portal)
+    return render("admin.html.j2", request, session, **data, nightly=portal.nightly_api is not None)
 
 
 @guarded(admin)
@@ -91,7 +93,51 @@ async def unlock(request: Request, session: auth.Session) -> Response:
     return RedirectResponse("/admin", status_code=303)
 
 
+NO_NIGHTLY = "Proses malam hanya dapat dimulai dari portal bila portal berjalan di bawah `ektp serve`."
+STARTED = {"baru", "berjalan"}  # what the page after a press says: a new run, or the one still going
+
+
+@guarded(admin)
+async def nightly_page(request: Request, session: auth.Session) -> Response:
+    """The nightly button's page: the state of the run it started last, and the confirmation
+    form (while no run is unfinished). The POST below starts it (issue #21 item 11)."""
+    portal = guards.portal_of(request)
+    if portal.nightly_api is None:
+        raise HTTPException(404, NO_NIGHTLY)
+    run = await run_in_threadpool(nightly.last, portal.nightly_api)
+    mulai = request.query_params.get("mulai")
+    return render(
+        "nightly.html.j2",
+        request,
+        session,
+        run=run,
+        mulai=mulai if mulai in STARTED else None,
+        selesai=nightly.FINISHED,
+    )
+
+
+@guarded(admin)
+async def start_nightly(request: Request, session: auth.Session) -> Response:
+    """Start the nightly now, single-flight: while the last run is unfinished, nothing new."""
+    portal = guards.portal_of(request)
+    if portal.nightly_api is None:
+        raise HTTPException(404, NO_NIGHTLY)
+    await guards.checked_form(request, session)
+    run, new = await run_in_threadpool(nightly.start, portal.nightly_api)
+    if new:
+        await run_in_threadpool(adminlog.add, portal.db, session.akun.nama, "proses_malam_dimulai")
+        log.info("proses malam dimulai dari portal oleh %s: flow run %s", session.akun.nama, run["id"])
+    else:
+        log.info(
+            "proses malam masih %s; tombol dari %s tidak memulai yang baru", run["keadaan"], session.akun.nama
+        )
+    # post, redirect, get: reloading the page never presses the button again
+    return RedirectResponse(f"/admin/nightly?mulai={'baru' if new else 'berjalan'}", status_code=303)
+
+
 ROUTES = [
+    Route("/admin/nightly", nightly_page, methods=["GET"]),
+    Route("/admin/nightly", start_nightly, methods=["POST"]),
     Route("/admin/akun/{akun:str}/sandi", reset_password, methods=["POST"]),
     Route("/admin/akun/{akun:str}/buka", unlock, methods=["POST"]),
     Route("/admin", admin_page),

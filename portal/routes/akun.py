@@ -89,7 +89,8 @@ async def login(request: Request) -> Response:
     await run_in_threadpool(throttle.succeeded, portal.db, attempt, nama, ip)
     token, _ = await run_in_threadpool(auth.start, portal.db, akun)
     log.info("masuk: akun %s (%s) dari %s", akun.nama, akun.peran, ip)
-    response = RedirectResponse(home_of(akun), status_code=303)
+    # a one-time password, or one that fails today's policy: straight to choosing a new one
+    response = RedirectResponse(guards.PASSWORD_PAGE if akun.harus_ganti else home_of(akun), status_code=303)
     set_cookie(response, portal, auth.SESSION_COOKIE, token, max_age=auth.LIFETIME_SECONDS)
     set_cookie(response, portal, auth.LOGIN_COOKIE, "", max_age=0)
     return response

@@ -1,4 +1,5 @@
-"""The province's pages: the districts × days grid, the daily reports and the nightly button."""
+"""The province's pages: the districts × days grid and the daily reports (the nightly button is
+the admin's: portal.routes.admin)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from portal import auth, guards, nightly, pages, persetujuan, views
+from portal import auth, guards, pages, persetujuan, views
 from portal.guards import guarded, province
 from portal.render import render
 from portal.routes.common import attachment, date_param
@@ -35,7 +36,6 @@ async def province_page(request: Request, session: auth.Session) -> Response:
         **data,
         tanda=tanda,
         tanda_status=persetujuan.STATUS,
-        nightly=portal.nightly_api is not None,
     )
 
 
@@ -58,21 +58,8 @@ async def report_file(request: Request, session: auth.Session) -> Response:
     return FileResponse(path, media_type=XLSX, headers=attachment(path.name))
 
 
-@guarded(province)
-async def start_nightly(request: Request, session: auth.Session) -> Response:
-    """Start the nightly now through its Prefect deployment (only under `ektp serve`)."""
-    portal = guards.portal_of(request)
-    if portal.nightly_api is None:
-        raise HTTPException(404, "Tombol ini hanya ada bila portal berjalan di bawah `ektp serve`.")
-    await guards.checked_form(request, session)
-    run = await run_in_threadpool(nightly.start, portal.nightly_api)
-    log.info("nightly dimulai dari portal oleh %s: flow run %s", session.akun.nama, run["nama"])
-    return render("nightly.html.j2", request, session, run=run)
-
-
 ROUTES = [
     Route("/provinsi", province_page),
     Route("/provinsi/laporan", report_list),
     Route("/provinsi/laporan/{nama:str}", report_file),
-    Route("/provinsi/nightly", start_nightly, methods=["POST"]),
 ]

@@ -107,6 +107,7 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
     ):
         accounts.add(portal_db, nama, peran, kab, "sandi-prov-1234", regions.load("52"))
         kontak.set_contact(portal_db, nama, peran, surel, False)
+    accounts.add(portal_db, "adm", "admin", None, "sandi-admin-123", regions.load("52"))  # the nightly button's
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
     env |= {
         "PREFECT_HOME": str(tmp_path / "prefect"),
@@ -209,12 +210,15 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         assert to == ["dukcapil@lombokbaratkab.go.id"] and "Lombok Barat" in reminder["Subject"]
         assert inbox.logins == [True, True]
 
-        # the portal runs beside the schedule; its province page starts the nightly deployment
+        # the portal runs beside the schedule; its admin's button starts the nightly deployment
         with Browser(f"http://127.0.0.1:{portal_port}") as office:
-            assert office.login("prov").status_code == 303
-            started = office.post("/provinsi/nightly")
-            assert started.status_code == 200 and "Proses malam dimulai" in started.text, started.text
-        run_id = started.text.split("(<code>", 1)[1].split("</code>", 1)[0]
+            assert office.login("adm").status_code == 303
+            office.get("/admin/nightly")
+            pressed = office.post("/admin/nightly")
+            assert pressed.status_code == 303, pressed.text
+            started = office.get(pressed.headers["location"])
+            assert "Proses malam sudah dimulai" in started.text, started.text
+        run_id = started.text.split('<code id="run-id">', 1)[1].split("</code>", 1)[0]
 
         def finished():
             state = client.read_flow_run(run_id).state

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from contract.errors import UsageError
 from ektp import cli
 from portal import accounts, auth
 
@@ -140,3 +141,47 @@ def test_without_a_terminal_the_password_must_come_from_stdin(where, monkeypatch
     flags, _ = where
     assert akun(["tambah", "adm", "--peran", "admin", *flags], "sandi-admin-123\n", monkeypatch) == 2
     assert "--sandi-stdin" in capsys.readouterr().err
+
+
+# Deliberately weak passwords: each must be refused with a sentence saying what to do.
+WEAK = [
+    ("          ", "satu karakter yang diulang"),
+    ("aaaaaaaaaa", "satu karakter yang diulang"),
+    ("kabupaten-lobar", None),  # passes: the name with a word beside it
+    ("lobar", "terlalu pendek"),
+    ("LOBAR2018!!", "tidak boleh nama akun"),
+    ("lobar-lobar-12", "tidak boleh nama akun"),
+    ("password123", "mudah ditebak"),
+    ("1234567890", "mudah ditebak"),
+    ("qwertyuiop", "mudah ditebak"),
+]
+
+
+@pytest.mark.parametrize(("sandi", "message"), WEAK)
+def test_the_password_policy_says_what_to_do(sandi, message):
+    if message is None:
+        accounts.check_password(sandi, "lobar")
+        return
+    with pytest.raises(UsageError) as refused:
+        accounts.check_password(sandi, "lobar")
+    assert message in refused.value.message
+
+
+def test_ektp_akun_refuses_a_weak_password_typed_or_piped(where, monkeypatch, capsys):
+    flags, db_path = where
+    tambah = ["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5201", "--sandi-stdin", *flags]
+    assert akun(tambah, "Lobar12345\n", monkeypatch) == 2  # deliberately weak: the account name
+    assert "tidak boleh nama akun" in capsys.readouterr().err
+    assert akun(tambah, "sandi-lobar-123\n", monkeypatch) == 0
+    # on a terminal the policy is applied before the password is asked a second time
+    typed = iter(["password123"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    assert cli.main(["akun", "sandi", "lobar", *flags]) == 2
+    assert "mudah ditebak" in capsys.readouterr().err
+    assert accounts.verify(db_path, "lobar", "sandi-lobar-123") is not None

@@ -6,6 +6,7 @@ is logged."""
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 
 from contract import regions
 from ektp import cli
@@ -109,3 +110,32 @@ def test_ektp_akun_reset_and_buka(world, office, capsys):
         if t["sasaran"] == "sumbawa"
     ]
     assert actions[:2] == [(True, "akun_dibuka"), (True, "sandi_direset")]
+
+
+def test_the_web_refuses_a_weak_new_password_with_what_to_do(world, base_url, office):
+    with Browser(base_url, **{"X-Forwarded-For": "10.21.5.3"}) as b:
+        b.login("sumbawa", "sandi-sumbawa-1")
+        b.get("/akun/sandi")
+        for weak, says in (("sumbawa2018", "tidak boleh nama akun"), ("aaaaaaaaaa", "diulang")):
+            # deliberately weak passwords
+            refused = b.post("/akun/sandi", {"sekarang": "sandi-sumbawa-1", "baru": weak, "ulang": weak})
+            assert refused.status_code == 400 and says in refused.text
+    assert accounts.verify(office, "sumbawa", "sandi-sumbawa-1") is not None
+
+
+def test_a_weak_password_set_before_the_policy_must_be_changed_at_login(world, base_url, office):
+    # what an older portal stored: the hash of a password today's policy refuses (deliberately weak)
+    weak = "password123"
+    with db.connect(office) as con:
+        con.execute("update akun set sandi_hash = ? where nama = 'sumbawa'", [PasswordHasher().hash(weak)])
+    with Browser(base_url, **{"X-Forwarded-For": "10.21.5.4"}) as b:
+        signed_in = b.login("sumbawa", weak)
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/akun/sandi"
+        assert b.http.get("/kabupaten/5204").headers["location"] == "/akun/sandi"
+        assert "tidak memenuhi aturan sandi" in b.get("/akun/sandi").text
+        changed = b.post(
+            "/akun/sandi", {"sekarang": weak, "baru": "milik-sumbawa-9", "ulang": "milik-sumbawa-9"}
+        )
+        assert changed.status_code == 303 and changed.headers["location"] == "/kabupaten/5204"
+        assert b.get("/kabupaten/5204").status_code == 200
+    assert accounts.verify(office, "sumbawa", "milik-sumbawa-9").harus_ganti is False

@@ -82,9 +82,9 @@ def test_a_post_without_the_right_csrf_token_does_nothing(world, base_url):
     with portal(world.settings, nightly_api="http://127.0.0.1:9/api", warm=False) as serve_url:
         for url in (base_url, serve_url):
             with Browser(url) as b:
-                b.login("lobar" if url == base_url else "prov")
+                b.login("lobar" if url == base_url else "adm")
                 landed = sorted((world.landing / "5201").iterdir())
-                posts = ["/kabupaten/5201/unggah"] if url == base_url else ["/provinsi/nightly"]
+                posts = ["/kabupaten/5201/unggah"] if url == base_url else ["/admin/nightly"]
                 for path in [*posts, "/keluar"]:
                     files = (
                         [("berkas", ("csrf.csv", valid_report(D3), "text/csv"))]
@@ -101,8 +101,8 @@ def test_a_post_without_the_right_csrf_token_does_nothing(world, base_url):
                 )  # still signed in
                 if url == serve_url:
                     # with its token, the button reaches for the Prefect server; this one is not there
-                    b.get("/provinsi")
-                    refused = b.post("/provinsi/nightly")
+                    b.get("/admin/nightly")
+                    refused = b.post("/admin/nightly")
                     assert refused.status_code == 503 and "proses malam tidak dapat dimulai" in refused.text
 
 

@@ -1,0 +1,83 @@
+"""The nightly button (issue #21 item 11, issue #20 item 9): the admin's only, a confirmation page
+whose form starts it, single-flight (a second press starts nothing and shows the run in
+progress), and a status page in Indonesian without Prefect's internals as its text. Against the
+session's real Prefect server, with a `nightly/nightly` deployment and no runner: a run it
+starts stays waiting until the test finishes it through the Prefect API."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.states import Completed, Failed, Running
+
+from tests.portal.support import Browser, portal
+
+
+@pytest.fixture
+def deployment(prefect_server):
+    """A `nightly/nightly` deployment on the test server (nothing runs it), removed afterwards."""
+    with get_client(sync_client=True) as client:
+        flow_id = client.create_flow_from_name("nightly")
+        deployment_id = client.create_deployment(flow_id=flow_id, name="nightly")
+        yield client, deployment_id
+        client.delete_deployment(deployment_id)
+
+
+def runs(client, deployment_id: UUID) -> list:
+    return client.read_flow_runs(
+        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+    )
+
+
+def main_text(html: str) -> str:
+    """The page without its technical details block."""
+    return re.sub(r"<details>.*?</details>", "", html, flags=re.S)
+
+
+def test_two_presses_start_one_run_and_the_second_shows_it_in_progress(world, prefect_server, deployment):
+    client, deployment_id = deployment
+    with portal(world.settings, nightly_api=prefect_server, warm=False) as url:
+        with Browser(url) as prov:
+            prov.login("prov")
+            assert prov.http.get("/admin/nightly").status_code == 403  # a province official may not
+            assert 'action="/admin/nightly"' not in prov.get("/provinsi").text
+        with Browser(url) as adm, Browser(url) as other:
+            adm.login("adm")
+            other.login("adm")
+            assert 'href="/admin/nightly"' in adm.get("/admin").text
+            confirm = adm.get("/admin/nightly")
+            assert confirm.status_code == 200 and "Jalankan proses malam sekarang?" in confirm.text
+            assert runs(client, deployment_id) == []  # the page alone starts nothing
+
+            first = adm.post("/admin/nightly")
+            assert first.status_code == 303 and first.headers["location"] == "/admin/nightly?mulai=baru"
+            started = adm.get(first.headers["location"]).text
+            assert "Proses malam sudah dimulai" in started and ">menunggu</strong>" in started
+            (run,) = runs(client, deployment_id)
+            assert str(run.id) in started and str(run.id) not in main_text(started)
+            assert "nightly/nightly" not in main_text(started) and "flow run" not in main_text(started)
+            assert 'action="/admin/nightly"' not in started  # no button while it is unfinished
+
+            other.get("/admin/nightly")  # the confirmation page another admin opened before
+            client.set_flow_run_state(run.id, state=Running(), force=True)
+            second = other.post("/admin/nightly")
+            assert second.headers["location"] == "/admin/nightly?mulai=berjalan"
+            shown = other.get(second.headers["location"]).text
+            assert "tidak ada proses baru yang dimulai" in shown and ">berjalan</strong>" in shown
+            assert [r.id for r in runs(client, deployment_id)] == [run.id]  # one run
+
+            client.set_flow_run_state(run.id, state=Completed(), force=True)
+            done = adm.get("/admin/nightly").text
+            assert ">selesai</strong>" in done and 'action="/admin/nightly"' in done
+            again = adm.post("/admin/nightly")  # finished: a press starts a new one
+            assert again.headers["location"] == "/admin/nightly?mulai=baru"
+            newer = [r for r in runs(client, deployment_id) if r.id != run.id]
+            assert len(newer) == 1
+            client.set_flow_run_state(newer[0].id, state=Failed(), force=True)
+            assert ">gagal</strong>" in adm.get("/admin/nightly").text
+            # the admin's log: two runs started, not three presses
+            assert adm.get("/admin").text.count("proses malam dimulai") == 2
