@@ -107,7 +107,8 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
     ):
         accounts.add(portal_db, nama, peran, kab, "sandi-prov-1234", regions.load("52"))
         kontak.set_contact(portal_db, nama, peran, surel, False)
-    accounts.add(portal_db, "adm", "admin", None, "sandi-admin-123", regions.load("52"))  # the nightly button's
+    # and the admin, whose button starts the nightly
+    accounts.add(portal_db, "adm", "admin", None, "sandi-admin-123", regions.load("52"))
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
     env |= {
         "PREFECT_HOME": str(tmp_path / "prefect"),
