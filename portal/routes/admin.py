@@ -102,8 +102,8 @@ async def nightly_page(request: Request, session: auth.Session) -> Response:
     """The nightly button's page: the state of the run it started last, and the confirmation
     form (while no run is unfinished). The POST below starts it (issue #21 item 11)."""
     portal = guards.portal_of(request)
-    if portal.nightly_api is None:
-        raise HTTPException(404, NO_NIGHTLY)
+    if portal.nightly_api is None:  # the page says so; only a press (the POST) is not found
+        return render("nightly.html.j2", request, session, tanpa_serve=NO_NIGHTLY, run=None)
     run = await run_in_threadpool(nightly.last, portal.nightly_api)
     mulai = request.query_params.get("mulai")
     return render(
