@@ -50,7 +50,19 @@ def _upload_row(row: dict) -> dict:
     row["tanda_terima"] = json.loads(row["tanda_terima"]) if row["tanda_terima"] else None
     row["perbandingan"] = json.loads(row["perbandingan"]) if row.get("perbandingan") else None
     row["hasil_teks"] = CHECKED.get(row["hasil"], row["hasil"])
+    if row["hasil"] == "rejected" and _only_locked(row["tanda_terima"]):
+        row["hasil_teks"] = LOCKED
     return row
+
+
+# A file refused only because its date is locked is kept and decided again once it is unlocked:
+# nothing in it is for the office to fix (CONTRACT §2 `periode_terkunci`).
+LOCKED = "DITOLAK SELAMA TANGGALNYA DIKUNCI: berkas disimpan, tidak perlu dikirim ulang"
+
+
+def _only_locked(receipt: dict | None) -> bool:
+    errors = {t["aturan"] for t in (receipt or {}).get("temuan", []) if t.get("tingkat") == "error"}
+    return errors == {"periode_terkunci"}
 
 
 def _with_nightly(portal: Portal, kode: str, rows: list[dict]) -> list[dict]:

@@ -14,7 +14,7 @@ import pytest
 
 from contract import regions
 from pipeline import kontak
-from portal import accounts, db
+from portal import accounts, db, views
 from portal.guards import REFUSED
 from tests.portal.support import (
     D1,
@@ -175,6 +175,8 @@ def test_an_upload_for_a_locked_date_is_told_at_once_who_locked_it(signed_world,
         ).text
         home = office.get(f"/kabupaten/5272?tanggal={D3}").text
     assert "akan dimuat" not in page and "DITOLAK" in page
+    # nothing to fix: the headline does not ask for a new file (portal/views.py LOCKED)
+    assert views.LOCKED in page and views.CHECKED["rejected"] not in page
     assert "periode_terkunci" in page
     assert (
         "sudah dikunci oleh prov" in page
