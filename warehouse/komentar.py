@@ -101,5 +101,5 @@ def _kind(kind: str) -> str:
 
 def _present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     """(kind, name) of every relation, column and macro of the current database."""
-    found = con.execute(sql("queries/katalog_isi")).fetchall()
+    found = con.execute(sql("katalog_isi")).fetchall()
     return {(kind, name) for kind, name in found}

@@ -75,7 +75,7 @@ def test_every_relation_column_and_macro_of_the_catalog_has_a_one_line_comment(w
 def test_every_comment_declared_names_something_the_catalog_holds(warehouse):
     # a stale line (a column renamed, a relation dropped) is found here, not skipped silently
     with _catalog(warehouse) as con:
-        present = set(con.execute(sql("queries/katalog_isi")).fetchall())
+        present = set(con.execute(sql("katalog_isi")).fetchall())
     assert [k for k in komentar.declared() if (komentar._kind(k.kind), k.target) not in present] == []
 
 

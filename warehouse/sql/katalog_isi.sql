@@ -1,9 +1,7 @@
 -- What the current database holds that a COMMENT ON can name (warehouse/komentar.py): its tables
 -- and views ('relation'), their columns ('column', as relation.column), its scalar macros ('macro')
--- and table macros ('macro table').
---
--- key: jenis, nama
--- reads:
+-- and table macros ('macro table'). Not a model (warehouse/models.py): it reads DuckDB's own
+-- catalog functions, no relation of the warehouse.
 with
 
 relasi as (
