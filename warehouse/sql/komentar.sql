@@ -136,3 +136,22 @@ comment on macro table laporan_terakhir is 'laporan_terakhir(laporan, batas): sa
 comment on macro table batas_persetujuan is 'batas_persetujuan(catatan, lingkup): satu baris per kabupaten, tanggal terakhir yang masih disetujui (lingkup persetujuan) atau dikunci (kunci).';
 comment on macro table prakiraan is 'prakiraan(tanggal_laporan, tanggal_target): satu baris per provinsi dan kabupaten: laju_7_hari (rata-rata perekaman per hari 7 hari terakhir), perkiraan selesai, rentang dan peluang selesai.';
 comment on macro table prioritas_keliling is 'prioritas_keliling(tanggal_laporan, tanggal_target): satu baris per kecamatan, diurutkan menurut sisa belum rekam pada target dengan laju_7_hari-nya (rata-rata per hari 7 hari terakhir).';
+
+-- The writer's bookkeeping: in a backup (`ektp cadangan`, which becomes a working file), not in the catalog
+comment on table bagian is 'Catatan penulis: berkas Parquet setiap tabel dan bulan yang diterbitkan; satu baris per bagian.';
+comment on column bagian.tabel is 'Nama tabel.';
+comment on column bagian.bulan is 'Bulan (YYYY-MM), tanpa-tanggal, atau _skema (berkas tanpa baris yang memuat kolom).';
+comment on column bagian.berkas is 'Berkas Parquet, relatif terhadap folder <gudang>.bagian.';
+comment on table bagian_kotor is 'Catatan penulis: bagian yang diubah proses dan belum diterbitkan; satu baris per tabel dan bulan.';
+comment on column bagian_kotor.tabel is 'Nama tabel.';
+comment on column bagian_kotor.bulan is 'Bulan (YYYY-MM) atau tanpa-tanggal.';
+comment on table kedatangan is 'Catatan penulis: waktu tiba versi berkas yang sudah terlihat tetapi belum diputuskan (bertanggal sesudah tanggal proses).';
+comment on column kedatangan.file is 'Jalur berkas relatif terhadap folder landing.';
+comment on column kedatangan.sha256 is 'SHA-256 isi berkas.';
+comment on column kedatangan.tiba_pada is 'Waktu tiba berkas, dicatat sekali (timestamptz).';
+comment on table tanda_terima_terutang is 'Catatan penulis: tanda terima yang sudah diputuskan tetapi belum ditulis; satu baris per proses dan kabupaten.';
+comment on column tanda_terima_terutang.run_id is 'Id proses yang memutuskan berkasnya.';
+comment on column tanda_terima_terutang.kode_kabupaten is 'Kode kabupaten/kota penerima.';
+comment on column tanda_terima_terutang.dokumen is 'Tanda terima sebagai dokumen JSON.';
+comment on column tanda_terima_terutang.surat is 'Tanda terima sebagai surat berbahasa Indonesia.';
+comment on column tanda_terima_terutang.dibuat_pada is 'Waktu tanda terima dibuat (timestamptz).';
