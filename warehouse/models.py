@@ -7,10 +7,14 @@ it is, and declares, one field a line (docs/gudang-data.md, "Model headers"):
     -- reads: progres_kecamatan, unggahan  every relation its SQL reads (stored or registered)
     -- refresh: by_kabupaten_tanggal       marts: which rows a run recomputes (REFRESH)
     -- partition: tanggal, kode_kabupaten  marts: the row order inside each monthly Parquet file
+    -- comment: Satu baris per ...        marts: what analysts read in the catalog (COMMENT ON)
+    -- column tanggal: Tanggal laporan.   marts: one line per column, its COMMENT ON COLUMN
 
-A field's value may go on over the next comment lines while it ends with a comma. The declaration
-is checked against the SQL when the file is read: what it reads must be what its SQL names after
-`from` and `join` (comments and its own CTEs left out), so the header cannot drift from the code.
+A field's value may go on over the next comment lines while it ends with a comma; a comment's or
+a column's text goes on over the next comment lines indented by two spaces or more (`--   ...`).
+The declaration is checked against the SQL when the file is read: what it reads must be what its
+SQL names after `from` and `join` (comments and its own CTEs left out), so the header cannot drift
+from the code. The comment and the columns' descriptions reach the catalog (warehouse.komentar).
 Mart order, partitioning, the rows a run replaces and the as-of macros are all taken from here.
 """
 
@@ -34,12 +38,17 @@ REFRESH = (
     "full",  # every row: the mart is rebuilt whole on every run
 )
 _REQUIRED = {
-    "marts": {"key", "reads", "refresh", "partition"},
+    "marts": {"key", "reads", "refresh", "partition", "comment"},
     "asof": {"reads"},
     "queries": {"reads"},
 }
-_FIELDS = {"key", "reads", "refresh", "partition"}
+_FIELDS = {"key", "reads", "refresh", "partition", "comment"}
 _FIELD = re.compile(r"^--\s*([a-z_]+):\s*(.*?)\s*$")
+# The analysts' description of one column (Indonesian, the definition): `-- column nama: text`.
+_COLUMN = re.compile(r"^--\s*(column\s+[a-z_][a-z0-9_]*):\s*(.*?)\s*$")
+# A comment's or a column's text goes on over the next lines indented under it.
+_GOES_ON = re.compile(r"^--\s{2,}(\S.*?)\s*$")
+_TEXTS = ("comment", "column ")  # fields whose value is prose, not names
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 # A string literal (kept whole: it may hold `--`) or a comment.
 _STRING_OR_COMMENT = re.compile(r"('(?:[^']|'')*')|--[^\n]*")
@@ -68,6 +77,8 @@ class Model:
     refresh: str | None  # marts only
     partition: tuple[str, ...]  # marts only
     code: str = field(repr=False)  # the SQL without its comments
+    comment: str = ""  # marts: the relation's description in the catalog (Indonesian, one line)
+    columns: tuple[tuple[str, str], ...] = ()  # marts: (column, its description), as declared
 
     @property
     def path(self) -> str:
@@ -114,7 +125,8 @@ def _cte_ends(code: str) -> dict[str, list[int]]:
 
 
 def header(text: str) -> dict[str, str]:
-    """The `-- field: value` lines of the comment block a file opens with."""
+    """The `-- field: value` lines of the comment block a file opens with (a column's description
+    under `column <name>`)."""
     fields: dict[str, str] = {}
     current = None
     for line in text.splitlines():
@@ -123,10 +135,21 @@ def header(text: str) -> dict[str, str]:
             if stripped:
                 break
             continue
-        if current is not None and fields[current].endswith(","):
+        prose = current is not None and current.startswith(_TEXTS)
+        if current is not None and not prose and fields[current].endswith(","):
             fields[current] += " " + stripped.removeprefix("--").strip()
             continue
+        if current is not None and prose and (more := _GOES_ON.match(stripped)):
+            fields[current] += " " + more.group(1)
+            continue
         current = None
+        column = _COLUMN.match(stripped)
+        if column:
+            current = " ".join(column.group(1).split())
+            if current in fields:
+                raise ModelError(f"{current!r} declared twice")
+            fields[current] = column.group(2)
+            continue
         match = _FIELD.match(stripped)
         if match and match.group(1) in _FIELDS:
             current = match.group(1)
@@ -153,7 +176,8 @@ def model(kind: str, name: str) -> Model:
         fields = header(text)
         if missing := _REQUIRED[kind] - fields.keys():
             raise ModelError(f"header lacks {sorted(missing)}")
-        if kind != "marts" and (extra := fields.keys() & {"refresh", "partition"}):
+        described = {f for f in fields if f.startswith(_TEXTS)}
+        if kind != "marts" and (extra := fields.keys() & {"refresh", "partition"} | described):
             raise ModelError(f"{sorted(extra)} belong to marts only")
         refresh = fields.get("refresh")
         if refresh is not None and refresh not in REFRESH:
@@ -176,6 +200,8 @@ def model(kind: str, name: str) -> Model:
         refresh=refresh,
         partition=_names(fields.get("partition", "")),
         code=code,
+        comment=fields.get("comment", ""),
+        columns=tuple((f.split()[1], v) for f, v in fields.items() if f.startswith("column ")),
     )
 
 

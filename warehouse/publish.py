@@ -35,7 +35,7 @@ import duckdb
 
 from contract import files
 from contract.formats import angka
-from warehouse import asof, db, macros, marts
+from warehouse import asof, db, komentar, macros, marts
 from warehouse.partitions import SCHEMA, condition, exists, partitioned
 from warehouse.read import SQL, sql
 
@@ -48,7 +48,6 @@ CATALOG_TABLES = (
     "wilayah_kecamatan",
     "cakupan",
     "schema_migrations",
-    "proses",
     "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
     "pengingat",  # reminders tried: a few rows a day per district
 )
@@ -317,13 +316,14 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The analysts' macros, in the catalog or a backup (the default database is it), with the
-    macros their SQL calls (warehouse.macros)."""
+    macros their SQL calls (warehouse.macros); then the description of every relation, column
+    and macro there (warehouse.komentar: a copied table or a new view carries none)."""
     macros.install(con, stored=True)
-    if not set(marts.names()) <= db.relations(con):
-        return  # a warehouse without marts yet: its macros would read nothing
-    for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
-        con.execute(sql(f"macros/{macro}"))
-    asof.install(con)
+    if set(marts.names()) <= db.relations(con):  # without marts yet, its macros would read nothing
+        for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
+            con.execute(sql(f"macros/{macro}"))
+        asof.install(con)
+    komentar.apply(con)
 
 
 def collect_garbage(

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import runs
 from tests.warehouse.test_incremental import REFERENCE, Landing, Upload, run_of
-from warehouse import asof, db, macros, marts, models, partitions, publish, read, store
+from warehouse import asof, db, komentar, macros, marts, models, partitions, publish, read, store
 from warehouse.models import ModelError
 
 
@@ -82,11 +82,39 @@ def test_every_model_declares_what_its_sql_reads():
 
 
 def test_a_header_that_does_not_match_its_sql_is_refused(monkeypatch):
-    text = "-- key: a\n-- reads: unggahan\n-- refresh: full\n-- partition: a\nselect * from kualitas_data"
+    text = (
+        "-- key: a\n-- reads: unggahan\n-- refresh: full\n-- partition: a\n-- comment: Palsu.\n"
+        "select * from kualitas_data"
+    )
     monkeypatch.setattr(models, "sql", lambda name: text)
     models.model.cache_clear()
     try:
         with pytest.raises(ModelError, match=r"missing \['kualitas_data'\], extra \['unggahan'\]"):
+            models.model("marts", "palsu")
+    finally:
+        models.model.cache_clear()
+
+
+def test_a_mart_describes_itself_and_its_columns_in_its_header(monkeypatch):
+    # prose over indented lines, one line each in the catalog; a mart without a comment is refused
+    header = models.header(
+        "-- key: a\n-- comment: Satu baris per a,\n--   dan seterusnya.\n-- column a: Kode a.\n"
+        "-- column b: Jumlah b,\n--   dibawa maju.\n-- reads: x\nselect 1"
+    )
+    assert header == {
+        "key": "a",
+        "comment": "Satu baris per a, dan seterusnya.",
+        "column a": "Kode a.",
+        "column b": "Jumlah b, dibawa maju.",
+        "reads": "x",
+    }
+    found = models.model("marts", "progres_kecamatan_harian")
+    assert found.comment and dict(found.columns)["tanggal_laporan"]
+    text = "-- key: a\n-- reads: unggahan\n-- refresh: full\n-- partition: a\nselect * from unggahan"
+    monkeypatch.setattr(models, "sql", lambda name: text)
+    models.model.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=r"header lacks \['comment'\]"):
             models.model("marts", "palsu")
     finally:
         models.model.cache_clear()
@@ -161,6 +189,7 @@ NEW_MART = """-- One row per kabupaten and date a kecamatan reported: how many d
 -- reads: progres_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: tanggal, kode_kabupaten
+-- comment: Banyaknya kecamatan yang lapor per kabupaten dan tanggal (mart tambahan sebuah tes).
 with
 
 perubahan as (
@@ -184,7 +213,14 @@ select * from final
 
 
 def _forget() -> None:
-    for cached in (read.sql, models.model, models.names, partitions.partitioned, asof.order):
+    for cached in (
+        read.sql,
+        models.model,
+        models.names,
+        partitions.partitioned,
+        asof.order,
+        komentar.declared,
+    ):
         cached.cache_clear()
 
 
@@ -194,7 +230,7 @@ def one_more_mart(tmp_path, monkeypatch):
     tree = tmp_path / "sql"
     shutil.copytree(read.SQL, tree)
     (tree / "marts" / "lapor_kabupaten.sql").write_text(NEW_MART, encoding="utf-8")
-    for module in (read, models, marts, publish, store):
+    for module in (read, models, marts, publish):  # the migrations are warehouse.versions' own
         monkeypatch.setattr(module, "SQL", tree)
     _forget()
     yield

@@ -17,6 +17,50 @@
 -- reads: kualitas_data, progres_kecamatan, unggahan, wilayah_kabupaten, wilayah_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: tanggal, kode_kabupaten
+-- comment: Mutu pelaporan per kabupaten/kota: satu baris per kabupaten dan tanggal, dari tanggal
+--   pertama laporan dimuat sampai tanggal terakhir laporan atau berkas bertanggal sah; hari itu dan
+--   jendela 7 dan 30 hari yang berakhir pada tanggal itu (docs/definitions.md).
+-- column tanggal: Tanggal laporan yang diharapkan (DATE).
+-- column kode_kabupaten: Kode kabupaten/kota (4 digit).
+-- column nama_kabupaten: Nama kabupaten/kota menurut daftar Kemendagri.
+-- column lapor: true bila kabupaten punya laporan dimuat untuk tanggal itu.
+-- column tepat_waktu: true bila ada berkas sah (loaded atau superseded) tanggal itu yang pertama
+--   terlihat pada atau sebelum batas_waktu.
+-- column pertama_masuk: Waktu pertama terlihat berkas SAH (loaded atau superseded) paling awal untuk
+--   tanggal itu, bukan berkas pertama apa pun (berkas ditolak tidak dihitung); timestamptz.
+-- column batas_waktu: Tenggat berkas tanggal itu: pukul 02.00 WITA keesokan harinya; timestamptz.
+-- column kecamatan_lapor: Banyaknya kecamatan dalam laporan dimuat tanggal itu.
+-- column kecamatan_total: Banyaknya kecamatan kabupaten/kota itu menurut daftar Kemendagri.
+-- column berkas: Banyaknya berkas bertanggal itu, tanpa salinan (duplicate) dan tanpa berkas
+--   bertanggal tidak sah.
+-- column berkas_ditolak: Banyaknya berkas itu yang ditolak (rejected).
+-- column berkas_diganti: Banyaknya berkas itu yang sah tetapi digantikan berkas lebih baru (superseded).
+-- column berkas_terlambat: Banyaknya berkas sah itu yang pertama terlihat sesudah batas_waktu.
+-- column peringatan: Banyaknya temuan tingkat warning pada berkas yang dimuat tanggal itu.
+-- column hari_7: Banyaknya hari dalam jendela 7 hari (kurang dari 7 di awal deret).
+-- column persen_lapor_7: Tingkat pelaporan 7 hari: 100 x hari lapor / hari_7.
+-- column persen_tepat_waktu_7: Ketepatan waktu 7 hari: 100 x hari tepat_waktu / hari_7.
+-- column persen_lengkap_7: Kelengkapan 7 hari: 100 x jumlah kecamatan_lapor / (kecamatan_total x hari
+--   lapor); kosong bila tidak ada laporan.
+-- column persen_ditolak_7: Tingkat penolakan 7 hari: 100 x jumlah berkas_ditolak / jumlah berkas; kosong
+--   bila tidak ada berkas.
+-- column koreksi_7: Jumlah berkas_diganti dalam 7 hari.
+-- column terlambat_7: Jumlah berkas_terlambat dalam 7 hari.
+-- column peringatan_per_laporan_7: Jumlah peringatan / hari lapor dalam 7 hari; kosong bila tidak ada laporan.
+-- column skor_7: (persen_lapor_7 + persen_tepat_waktu_7 + persen_lengkap_7 + 100 - persen_ditolak_7) / 4;
+--   lengkap kosong dihitung 0, ditolak kosong dihitung 100.
+-- column hari_30: Banyaknya hari dalam jendela 30 hari (kurang dari 30 di awal deret).
+-- column persen_lapor_30: Tingkat pelaporan 30 hari: 100 x hari lapor / hari_30.
+-- column persen_tepat_waktu_30: Ketepatan waktu 30 hari: 100 x hari tepat_waktu / hari_30.
+-- column persen_lengkap_30: Kelengkapan 30 hari: 100 x jumlah kecamatan_lapor / (kecamatan_total x hari
+--   lapor); kosong bila tidak ada laporan.
+-- column persen_ditolak_30: Tingkat penolakan 30 hari: 100 x jumlah berkas_ditolak / jumlah berkas;
+--   kosong bila tidak ada berkas.
+-- column koreksi_30: Jumlah berkas_diganti dalam 30 hari.
+-- column terlambat_30: Jumlah berkas_terlambat dalam 30 hari.
+-- column peringatan_per_laporan_30: Jumlah peringatan / hari lapor dalam 30 hari; kosong bila tidak ada laporan.
+-- column skor_30: (persen_lapor_30 + persen_tepat_waktu_30 + persen_lengkap_30 + 100 - persen_ditolak_30) / 4;
+--   lengkap kosong dihitung 0, ditolak kosong dihitung 100.
 with
 
 perubahan as (

@@ -11,6 +11,20 @@
 -- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: tanggal, kode_kabupaten
+-- comment: Progres per kabupaten/kota: satu baris per kabupaten dan tanggal, dari laporan pertamanya
+--   sampai tanggal terakhir laporan mana pun; stok = jumlah laporan terakhir setiap kecamatan pada
+--   atau sebelum tanggal itu (dibawa maju).
+-- column tanggal: Tanggal (DATE), setiap hari tanpa celah.
+-- column kode_kabupaten: Kode kabupaten/kota (4 digit).
+-- column nama_kabupaten: Nama kabupaten/kota menurut daftar Kemendagri.
+-- column wajib_ktp: Jumlah wajib_ktp laporan terakhir setiap kecamatan pada atau sebelum tanggal itu.
+-- column sudah_rekam: Jumlah sudah_rekam laporan terakhir setiap kecamatan pada atau sebelum tanggal itu.
+-- column belum_rekam: wajib_ktp - sudah_rekam.
+-- column rekam_hari_ini: Jumlah rekam_hari_ini laporan kecamatan tepat pada tanggal itu (kosong dihitung 0);
+--   0 bila tidak ada laporan tanggal itu.
+-- column persen_rekam: 100 x sudah_rekam / wajib_ktp, dibulatkan 2 desimal.
+-- column kecamatan_lapor: Banyaknya kecamatan yang lapor tepat pada tanggal itu.
+-- column kecamatan_total: Banyaknya kecamatan kabupaten/kota itu menurut daftar Kemendagri.
 with
 
 perubahan as (

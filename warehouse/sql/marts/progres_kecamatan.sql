@@ -8,6 +8,22 @@
 -- reads: riwayat_kecamatan, unggahan, wilayah_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: kode_kecamatan, tanggal
+-- comment: Progres perekaman per kecamatan: satu baris per kecamatan dan tanggal yang dilaporkan, dari
+--   berkas yang berlaku (status loaded); hari tanpa laporan tidak punya baris (deret harian:
+--   progres_kecamatan_harian).
+-- column tanggal: Tanggal laporan (DATE).
+-- column kode_kabupaten: Kode kabupaten/kota (4 digit): folder kotak masuk berkasnya.
+-- column kode_kecamatan: Kode kecamatan Kemendagri (6 digit).
+-- column nama_kecamatan: Nama kecamatan menurut daftar Kemendagri (nama dalam berkas bila tidak ada di daftar).
+-- column wajib_ktp: Penduduk wajib KTP menurut laporan.
+-- column sudah_rekam: Penduduk wajib KTP yang sudah rekam, kumulatif, menurut laporan.
+-- column belum_rekam: wajib_ktp - sudah_rekam.
+-- column rekam_hari_ini: Perekaman pada tanggal laporan; bila kabupaten tidak mengisinya, kenaikan
+--   sudah_rekam sejak laporan sah sebelumnya kecamatan itu (kosong pada laporan pertamanya).
+-- column rekam_keliling: Bagian rekam_hari_ini oleh pelayanan keliling; kosong bila tidak dilaporkan.
+-- column sudah_cetak: KTP-el yang sudah dicetak, kumulatif; kosong bila tidak dilaporkan.
+-- column persen_rekam: 100 x sudah_rekam / wajib_ktp, dibulatkan 2 desimal.
+-- column file_sumber: Berkas asal baris ini (unggahan.file: jalur relatif terhadap folder landing).
 with
 
 perubahan as (

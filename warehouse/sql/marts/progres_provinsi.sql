@@ -8,6 +8,16 @@
 -- reads: progres_kabupaten, wilayah_kabupaten
 -- refresh: by_provinsi_tanggal
 -- partition: tanggal, kode_provinsi
+-- comment: Progres per provinsi: satu baris per provinsi dan tanggal, dari tanggal pertama sampai
+--   terakhir laporan mana pun; jumlah baris progres_kabupaten tanggal itu (stok dibawa maju).
+-- column tanggal: Tanggal (DATE), setiap hari tanpa celah.
+-- column kode_provinsi: Kode provinsi (2 digit).
+-- column wajib_ktp: Jumlah wajib_ktp kabupaten/kota pada tanggal itu (dibawa maju).
+-- column sudah_rekam: Jumlah sudah_rekam kabupaten/kota pada tanggal itu (dibawa maju).
+-- column belum_rekam: wajib_ktp - sudah_rekam.
+-- column rekam_hari_ini: Jumlah rekam_hari_ini laporan tepat pada tanggal itu; 0 bila tidak ada laporan.
+-- column persen_rekam: 100 x sudah_rekam / wajib_ktp, dibulatkan 2 desimal.
+-- column kabupaten_lapor: Banyaknya kabupaten/kota dengan laporan dimuat tepat pada tanggal itu.
 with
 
 kabupaten_days as (

@@ -9,6 +9,11 @@
 -- reads: persetujuan, progres_kabupaten
 -- refresh: by_kabupaten_tanggal
 -- partition: tanggal, kode_kabupaten
+-- comment: Status angka per kabupaten dan tanggal progres_kabupaten: dikunci (oleh provinsi),
+--   disetujui (oleh kabupaten) atau sementara; dikunci mengalahkan disetujui.
+-- column kode_kabupaten: Kode kabupaten/kota (4 digit).
+-- column tanggal: Tanggal (DATE), seperti progres_kabupaten.
+-- column status: dikunci, disetujui atau sementara (dari persetujuan).
 with
 
 perubahan as (

@@ -1,0 +1,105 @@
+"""The descriptions analysts read in the catalog: a COMMENT on every relation, column and macro.
+
+Two sources, each thing described in one place: the marts' headers (`comment:`, `column <name>:`,
+parsed by warehouse.models) and warehouse/sql/komentar.sql for what the migrations and
+warehouse/macros.py make. The `<relasi>_per(waktu)` macros (warehouse.asof) take their relation's
+line. They are applied to a catalog or a backup as it is written (warehouse.publish.install_macros):
+DuckDB keeps a comment in the file and `COPY FROM DATABASE` carries it, but a table copied with
+`create table as` and a view made anew over Parquet start without one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import duckdb
+
+from warehouse import asof, models
+from warehouse.read import sql
+
+# The journal's copies describe only their own columns; the ones they share with the table they
+# keep the history of are described there (a change of meaning stays in one place).
+SAME_AS = {
+    "riwayat_unggahan": "unggahan",
+    "riwayat_temuan": "kualitas_data",
+    "arsip_riwayat_kecamatan": "riwayat_kecamatan",
+}
+KINDS = ("table", "view", "column", "macro", "macro table")
+_STATEMENT = re.compile(
+    r"^comment on (macro table|macro|table|view|column) ([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)"
+    r" is '((?:[^']|'')*)';$",
+    re.MULTILINE,
+)
+_PER = "{relation} sebagaimana diketahui pada waktu `waktu` (timestamptz), disusun ulang dari jurnal: {text}"
+
+
+@dataclass(frozen=True)
+class Komentar:
+    """One COMMENT ON: `kind` one of KINDS, `target` a relation, `relation.column` or a macro."""
+
+    kind: str
+    target: str
+    text: str
+
+    def statement(self, database: str) -> str:
+        """The statement, its target qualified: the writer's connection has temporary macros of
+        the same names (warehouse.macros), which an unqualified name would find first."""
+        # COMMENT ON takes a literal, not a parameter: the text is ours, its quotes doubled.
+        quoted = self.text.replace("'", "''")
+        target = f'"{database}".main.{self.target}'  # database and target: names of ours
+        return f"comment on {self.kind} {target} is '{quoted}'"
+
+
+@cache
+def declared() -> tuple[Komentar, ...]:
+    """Every description, from komentar.sql, the marts' headers and the `_per` macros."""
+    text = sql("komentar")
+    found = [Komentar(k, t, x.replace("''", "'")) for k, t, x in _STATEMENT.findall(text)]
+    statements = [line for line in text.splitlines() if line.startswith("comment on")]
+    if len(statements) != len(found):
+        bad = [s for s in statements if not _STATEMENT.match(s)]
+        raise models.ModelError(f"warehouse/sql/komentar.sql: not a one-line COMMENT ON: {bad}")
+    for mart in models.every("marts"):
+        found.append(Komentar("table", mart.name, mart.comment))
+        found += [Komentar("column", f"{mart.name}.{c}", x) for c, x in mart.columns]
+    by_target = {k.target: k.text for k in found}
+    for copy, source in SAME_AS.items():
+        found += [
+            Komentar("column", f"{copy}.{target.split('.', 1)[1]}", text)
+            for target, text in list(by_target.items())
+            if target.startswith(f"{source}.") and f"{copy}.{target.split('.', 1)[1]}" not in by_target
+        ]
+    for name in asof.names():
+        if name in by_target:
+            found.append(
+                Komentar("macro table", f"{name}_per", _PER.format(relation=name, text=by_target[name]))
+            )
+    return tuple(found)
+
+
+def apply(con: duckdb.DuckDBPyConnection) -> list[Komentar]:
+    """COMMENT ON each described thing the current database holds; returns those it does not hold
+    (a warehouse without marts yet; a test holds them empty for a whole warehouse)."""
+    present = _present(con)
+    ((database,),) = con.execute("select current_database()").fetchall()
+    missing = []
+    for komentar in declared():
+        if (_kind(komentar.kind), komentar.target) in present:
+            con.execute(komentar.statement(database))
+        else:
+            missing.append(komentar)
+    return missing
+
+
+def _kind(kind: str) -> str:
+    """What a COMMENT ON kind needs: a relation (DuckDB's `comment on table` takes a view too), a
+    column, a scalar macro or a table macro."""
+    return "relation" if kind in ("table", "view") else kind
+
+
+def _present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(kind, name) of every relation, column and macro of the current database."""
+    found = con.execute(sql("katalog_isi")).fetchall()
+    return {(kind, name) for kind, name in found}
