@@ -6,7 +6,7 @@
 -- reads: status_data
 with
 
-status_data as (
+dalam_rentang as (
     select kode_kabupaten, tanggal, status
     from status_data
     where tanggal between $dari and $sampai
@@ -14,7 +14,7 @@ status_data as (
 
 final as (
     select kode_kabupaten, tanggal, status
-    from status_data
+    from dalam_rentang
     where kode_kabupaten = coalesce($kabupaten::varchar, kode_kabupaten)
 )
 
