@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 
 from contract.errors import UsageError
+from contract.formats import tanggal
 from contract.settings import DATA_DIR, Settings
 from warehouse import publish
 
@@ -13,6 +14,10 @@ DEMO_DIR = DATA_DIR / "demo"
 MARKER = ".ektp-demo"
 LAST_DAY = date(2018, 4, 30)
 STORY_DAYS = (date(2018, 3, 31), date(2018, 4, 12), LAST_DAY)
+# After the nights: each district head signs off April, the province locks March (CONTRACT §3).
+KUNCI_SAMPAI = date(2018, 3, 31)
+PENGUNCI = "Kabid Dafduk Dukcapil Provinsi NTB"
+ALASAN_KUNCI = "angka akhir Maret 2018 telah dikirim ke KPU"
 
 
 def run_demo(
@@ -39,7 +44,8 @@ def run_demo(
     with bars(show_progress):
         result = runner.run(nightly, settings.runner, settings=settings, tanggal=LAST_DAY)
     print(as_text(Summary(**result)))
-    for day in STORY_DAYS[:-1]:
+    print(sign_off_and_lock(settings, sorted(truth["kode_kabupaten"].unique())))
+    for day in STORY_DAYS:
         paths = write_report(
             settings.warehouse, day, settings.reports, settings.target, settings.report_provinsi
         )
@@ -49,6 +55,34 @@ def run_demo(
         "\"select * from progres_provinsi where tanggal = '2018-03-31'\""
     )
     return 0 if truth.height else 1
+
+
+def sign_off_and_lock(settings: Settings, kabupaten: list[str]) -> str:
+    """Each district head signs off the district's figures up to 30 April, then the province locks
+    every district's figures up to 31 March with its reason: the reports show March `dikunci` and
+    April `disetujui`. One writer session for all of them (a session per action, as `ektp setujui`
+    opens, would add seconds to the demo); the rows are those the commands leave."""
+    from contract import regions
+    from warehouse import db, persetujuan, store
+
+    reference = regions.load(settings.provinsi)
+    names = dict(reference.kabupaten.select("kode_kabupaten", "nama").iter_rows())
+    with store.writing(settings.warehouse, reference.scope) as session:
+        with db.transaction(session.con) as con:
+            for kode in kabupaten:
+                head = f"Kepala Dinas Dukcapil {names[kode]}"
+                persetujuan.record(
+                    con, [kode], LAST_DAY, persetujuan.DISETUJUI, persetujuan.PERSETUJUAN, head
+                )
+            persetujuan.record(
+                con, kabupaten, KUNCI_SAMPAI, persetujuan.DIKUNCI, persetujuan.KUNCI, PENGUNCI, ALASAN_KUNCI
+            )
+        session.publish()
+    return (
+        f"Kepala dinas {len(kabupaten)} kabupaten/kota menyetujui angka sampai {tanggal(LAST_DAY)};"
+        f" {PENGUNCI} mengunci angka sampai {tanggal(KUNCI_SAMPAI)} ({ALASAN_KUNCI}).\n"
+        "Laporan menandai angka Maret `dikunci` dan angka April `disetujui`."
+    )
 
 
 def fresh(settings: Settings) -> None:

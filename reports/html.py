@@ -22,6 +22,14 @@ def badge(f: Forecast | None) -> Markup:
     return Markup('<span class="tanda {}">{}</span>').format(v.warna, v.label)
 
 
+def data_badge(value: str | None) -> Markup:
+    """A district's figures for D marked `sementara`, `disetujui` or `dikunci` (CONTRACT §5), the
+    word as the contract spells it; a dash for a district with no figures for D."""
+    if value is None:
+        return Markup("–")
+    return Markup('<span class="tanda {}">{}</span>').format(status.BY_DATA_STATUS[value].warna, value)
+
+
 def colour(f: Forecast) -> str:
     """The page's colour class of a forecast's status (the province's verdict box)."""
     return status.BY_FORECAST[f.status].warna
@@ -52,6 +60,7 @@ def environment() -> Environment:
         rentang_selesai=fmt.rentang_selesai,
         peluang=fmt.peluang,
         tanda=badge,
+        status_data=data_badge,
         warna=colour,
     )
     return env
@@ -65,6 +74,7 @@ def page(laporan: Laporan) -> str:
         .render(
             l=laporan,
             partials=sections.PARTIALS,
+            status_data=status.DATA_STATUSES,
             # Trusted markup: vl-convert escapes every label it draws (see test_chart_labels_are_escaped).
             grafik_sisa=Markup(chart.progress_chart(laporan)),
             grafik_kabupaten=Markup(chart.district_chart(laporan)),

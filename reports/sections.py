@@ -106,6 +106,8 @@ KABUPATEN = Sheet(
         Col("Perkiraan selesai", forecast_attr(completion), "date"),
         Col("Dibutuhkan (/hari)", forecast_attr(needed), "count"),
         Col("Status", lambda r: fmt.status(r["prakiraan"])),
+        # CONTRACT §5: the district's figures for D are `sementara`, `disetujui` or `dikunci`.
+        Col("Status data", key("status_data")),
     ],
     _ranked("kabupaten"),
 )

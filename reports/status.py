@@ -5,6 +5,8 @@ the workbook, the charts, the receipts and the run summary read them here, never
   office reads its files in.
 - A forecast's verdict against the target: the label of the page, the workbook and the chart, the
   page's colour class (`tanda hijau`, `pokok merah`) and the chart's colour.
+- A district's figures for the report's date (`status_data.status`, CONTRACT §5): the word the
+  page, the workbook and the run summary mark them with, and the page's colour class.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from reports.forecast import Forecast, Status
 # The house colours: the page's CSS (templates/laporan.html.j2) uses the same.
 NAVY, ORANGE, GREEN, RED, GREY = "#1f3b73", "#d9822b", "#2e7d32", "#c62828", "#9e9e9e"
 # Colour classes of the page (`.tanda.hijau`, `.pokok.merah`, ... in the template's CSS).
-HIJAU, MERAH, ABU = "hijau", "merah", "abu"
+HIJAU, MERAH, ABU, BIRU = "hijau", "merah", "abu", "biru"
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,21 @@ def verdict(f: Forecast | None) -> Verdict:
     if f.pace is None and f.status is Status.TIDAK_TERHITUNG:
         return LAJU_BELUM_ADA
     return BY_FORECAST[f.status]
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    """The state of a district's figures for a date (`status_data.status`)."""
+
+    status: str  # the contract's word, shown as it is: `sementara`, `disetujui`, `dikunci`
+    warna: str  # the page's colour class
+    keterangan: str  # what it means, in the page's note
+
+
+# Locked wins over signed off (CONTRACT §4); in the order of the page's note.
+DATA_STATUSES = (
+    DataStatus("dikunci", BIRU, "provinsi telah mengunci angkanya, tidak dapat berubah lagi"),
+    DataStatus("disetujui", HIJAU, "kepala dinas kabupaten/kota telah menyetujui angkanya"),
+    DataStatus("sementara", ABU, "belum disetujui, angkanya masih dapat berubah"),
+)
+BY_DATA_STATUS = {s.status: s for s in DATA_STATUSES}

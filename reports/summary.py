@@ -39,6 +39,8 @@ class Summary:
     provinsi: list[dict] = field(default_factory=list)
     kabupaten_tidak_lapor: list[dict] = field(default_factory=list)
     kecamatan_tidak_lapor: list[dict] = field(default_factory=list)
+    # Per district with figures for D: `sementara`, `disetujui` or `dikunci` (CONTRACT §5).
+    status_data: list[dict] = field(default_factory=list)
     gudang_data: str = ""
     laporan: list[str] = field(default_factory=list)
     data_docs: str = ""
@@ -118,7 +120,34 @@ def build(
             }
             for r in read.rows(con, "kecamatan_tidak_lapor", tanggal=report_date, provinsi=provinsi)
         ]
+        # The same marks as the report's district table, from the same query.
+        s.status_data = [
+            {"kode_kabupaten": r["kode_kabupaten"], "status": r["status_data"]}
+            for r in sorted(
+                read.rows(con, "kabupaten", tanggal=report_date, provinsi=provinsi),
+                key=lambda r: r["kode_kabupaten"],
+            )
+            if r["status_data"] is not None
+        ]
     return s
+
+
+def by_data_status(s: Summary) -> list[tuple[str, list[str]]]:
+    """The districts of each status of their figures for D, in the order of reports/status.py."""
+    return [
+        (d.status, codes)
+        for d in status.DATA_STATUSES
+        if (codes := [r["kode_kabupaten"] for r in s.status_data if r["status"] == d.status])
+    ]
+
+
+def data_status_line(s: Summary) -> str:
+    """`Status data 2018-04-30: dikunci 5201, 5203; sementara 5202, ...` (up to 20 codes a status)."""
+    parts = [
+        f"{word} {', '.join(codes[:20])}" + (f" dan {len(codes) - 20} lainnya" if len(codes) > 20 else "")
+        for word, codes in by_data_status(s)
+    ]
+    return f"Status data {s.tanggal_laporan}: " + "; ".join(parts)
 
 
 def as_text(s: Summary) -> str:
@@ -150,6 +179,8 @@ def as_text(s: Summary) -> str:
         codes = ", ".join(k["kode_kecamatan"] for k in s.kecamatan_tidak_lapor[:12])
         more = len(s.kecamatan_tidak_lapor) - 12
         lines.append(f"Kecamatan tidak lapor: {codes}" + (f" dan {more} lainnya" if more > 0 else ""))
+    if s.status_data:
+        lines.append(data_status_line(s))
     for key, label in _WAITING:
         if files := s.extra.get(key):
             shown = ", ".join(files[:MAX_NAMED])
@@ -185,6 +216,7 @@ def markdown(s: Summary, kind: str) -> str:
         _md_districts(s),
         _md_missing(s),
         _md_province(s),
+        _md_data_status(s),
         _md_waiting(s),
         _md_notes(s),
         _md_where(s),
@@ -240,6 +272,13 @@ def _md_province(s: Summary) -> str:
         for p in s.provinsi
     ]
     return f"## Provinsi per {s.tanggal_laporan}\n\n" + _md_table(head, rows)
+
+
+def _md_data_status(s: Summary) -> str:
+    if not s.status_data:
+        return ""
+    lines = [f"- {word}: {', '.join(codes)}" for word, codes in by_data_status(s)]
+    return f"## Status data {s.tanggal_laporan}\n\n" + "\n".join(lines)
 
 
 def _md_waiting(s: Summary) -> str:

@@ -42,6 +42,7 @@ VOLATILE_COLUMNS = {
     "diubah_status_ns",
     "inode",
     "diterbitkan_pada",
+    "pada",  # persetujuan: when a sign-off or lock was made (the demo signs and locks)
 }
 RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 # `30 November 2026 08.50 WITA`: the report's processing time (report dates carry no clock).

@@ -25,10 +25,18 @@ REJECTED_FILE = "5208/rekap 12 april.xlsx"
 LAST_RUN = "run-2018-04-13"
 
 KABUPATEN = [
-    ("5201", "Kabupaten Lombok Barat"),  # on track; Narmada misses D
-    ("5203", "Kabupaten Lombok Timur"),  # too slow for the target
-    ("5208", "Kabupaten Lombok Utara"),  # stalled, and sends nothing loadable for D
+    ("5201", "Kabupaten Lombok Barat"),  # on track; Narmada misses D; signed off up to D
+    ("5203", "Kabupaten Lombok Timur"),  # too slow for the target; locked up to D
+    ("5208", "Kabupaten Lombok Utara"),  # stalled, and sends nothing loadable for D; neither
 ]
+# kode_kabupaten, sampai_tanggal, tindakan, oleh, atas (CONTRACT §4 `persetujuan`): 5203 is signed
+# off and then locked (locked wins), 5201 signed off, 5208 neither.
+PERSETUJUAN = [
+    ("5201", D, "disetujui", "Kadis Dukcapil Lombok Barat", "persetujuan"),
+    ("5203", D, "disetujui", "Kadis Dukcapil Lombok Timur", "persetujuan"),
+    ("5203", D, "dikunci", "Kabid Dafduk Provinsi", "kunci"),
+]
+STATUS_DATA = {"5201": "disetujui", "5203": "dikunci", "5208": "sementara"}
 
 # kode, kabupaten, nama, wajib_ktp, sudah_rekam on FIRST, recorded a day, last day reported
 KECAMATAN = [
@@ -248,6 +256,13 @@ def build_warehouse(path: Path) -> Path:
         macros.install(con)  # the SQL's own macros (the deadline of a report date)
         con.execute(f"create temp table {marts.CHANGES} as select * from {marts.EVERYTHING}")
         con.execute(f"create table mutu_kabupaten as {sql('marts/mutu_kabupaten')}")
+        # Sign-offs and locks in the pipeline's own table; `status_data` by its own SQL.
+        con.execute(sql("migrations/008_persetujuan"))
+        con.executemany(
+            "insert into persetujuan select ?, ?, ?, ?, ?, null, ?, ?, null",
+            [(*a[:4], processed(D), a[4], i) for i, a in enumerate(PERSETUJUAN, start=1)],
+        )
+        con.execute(f"create table status_data as {sql('marts/status_data')}")
         con.execute("checkpoint")
     finally:
         con.close()
@@ -264,6 +279,7 @@ def story() -> SimpleNamespace:
         formula_reason=FORMULA_REASON,
         rejected_file=REJECTED_FILE,
         last_run=LAST_RUN,
+        status_data=STATUS_DATA,
     )
 
 

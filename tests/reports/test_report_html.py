@@ -205,7 +205,7 @@ def test_a_district_that_never_reported(warehouse, tmp_path):
         con.execute("insert into wilayah_kecamatan values ('527101', '5271', 'Ampenan')")
     page = parse(write_report(copy, D, tmp_path / "out").html.read_text(encoding="utf-8"))
     assert "Kota Mataram 1 belum pernah" in page.rows_of["tidak-lapor"]
-    assert next(r for r in page.rows_of["kabupaten"] if "Kota Mataram" in r).endswith("Belum ada data")
+    assert next(r for r in page.rows_of["kabupaten"] if "Kota Mataram" in r).endswith("Belum ada data –")
     assert "2 / 4" in page.text["ringkasan"]
 
 
@@ -253,3 +253,12 @@ def test_a_file_that_is_not_a_warehouse_is_a_warehouse_error(tmp_path):
     bad.write_bytes(b"not a database" * 100)
     with pytest.raises(WarehouseError, match=r"bad\.duckdb"):
         write_report(bad, D, tmp_path)
+
+
+def test_each_district_s_figures_are_marked_with_their_status(report, story, query):
+    # CONTRACT §5: the last cell of each district's row is its status_data for D
+    page = parse(report[1])
+    names = dict(query("select kode_kabupaten, nama from wilayah_kabupaten"))
+    for kab, mark in story.status_data.items():
+        (row,) = [r for r in page.rows_of["kabupaten"] if names[kab] in r]
+        assert row.endswith(f" {mark}"), kab

@@ -120,3 +120,9 @@ def test_every_formula_prefix_is_written_as_text(tmp_path):
     book.close()
     got = [(c.value, c.data_type) for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["Uji"]["A"][1:]]
     assert got == [(t, "s") for t in texts]
+
+
+def test_each_district_s_figures_are_marked_with_their_status(book, story):
+    # CONTRACT §5: signed off, locked (and signed off: locked wins), neither
+    marks = {r["Kode"]: r["Status data"] for r in records(book["Kabupaten"])}
+    assert marks == story.status_data

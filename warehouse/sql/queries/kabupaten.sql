@@ -1,8 +1,10 @@
 -- Every kabupaten in scope ($provinsi, or all when null) with its carried-forward figures for $tanggal, most left first.
 -- A kabupaten that has never reported has no progres_kabupaten row and keeps null figures.
+-- `status_data` marks its figures for $tanggal `sementara`, `disetujui` or `dikunci` (CONTRACT §5);
+-- null when it has no figures for $tanggal.
 --
 -- key: kode_kabupaten
--- reads: progres_kabupaten, progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
+-- reads: progres_kabupaten, progres_kecamatan, status_data, wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
@@ -19,6 +21,12 @@ progres_kabupaten as (
 
 progres_kecamatan as (
     select tanggal, kode_kabupaten from progres_kecamatan
+),
+
+status_hari_ini as (
+    select kode_kabupaten, status as status_data
+    from status_data
+    where tanggal = $tanggal
 ),
 
 kecamatan_total as (
@@ -58,11 +66,13 @@ final as (
         coalesce(hari_ini.kecamatan_lapor, 0) as kecamatan_lapor,
         coalesce(hari_ini.kecamatan_total, kecamatan_total.kecamatan_total, 0) as kecamatan_total,
         terakhir_lapor.terakhir_lapor,
-        coalesce(terakhir_lapor.terakhir_lapor = $tanggal, false) as lapor_hari_ini
+        coalesce(terakhir_lapor.terakhir_lapor = $tanggal, false) as lapor_hari_ini,
+        status_hari_ini.status_data
     from wilayah_kabupaten
     left join hari_ini using (kode_kabupaten)
     left join kecamatan_total using (kode_kabupaten)
     left join terakhir_lapor using (kode_kabupaten)
+    left join status_hari_ini using (kode_kabupaten)
     order by hari_ini.belum_rekam desc nulls last, wilayah_kabupaten.kode_kabupaten
 )
 
