@@ -134,6 +134,13 @@ def journal_start(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return start
 
 
+def _journal_end(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The latest decision the journal holds (a writer whose clock runs ahead stamps moments a
+    reader's clock has not reached yet: they still happened)."""
+    ((newest,),) = con.execute("select max(berlaku_sejak) from gudang.riwayat_unggahan").fetchall()
+    return newest or datetime.min.replace(tzinfo=UTC)
+
+
 def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:
     """The decision time of run `run_id`, or None when the journal has no decision of it."""
     ((decided,),) = con.execute(
@@ -189,7 +196,7 @@ def resolve(
             f"diketahui pada {shown(when)} ({span(start - when)} sebelumnya) tidak dapat disusun ulang",
             warehouse=path,
         )
-    if when > now:
+    if when > now and when > _journal_end(con):  # the journal's own moments have happened
         raise ReportError(
             f"{shown(when)} belum terjadi ({span(when - now)} lagi; sekarang {shown(now)}): "
             "angka hanya dapat disusun ulang sebagaimana diketahui pada waktu yang sudah lewat",
