@@ -96,6 +96,13 @@ def changes(portal: Portal, kode: str, since: datetime | None) -> list[dict]:
     """The district's decisions written since `since`, as lines an office reads."""
     if since is None:
         return []
+    rows = pages.changes(portal.settings, kode, since.astimezone(UTC), CHANGES_SHOWN)
+    # a file superseded by a run names the file that run loaded for the same date
+    loaded = {
+        (v["tanggal"], v["berlaku_sejak"]): v["file"] for v in rows if v["status"] == "loaded" and v["ada"]
+    }
+    for v in rows:
+        v["berkas_dimuat"] = loaded.get((v["tanggal"], v["berlaku_sejak"]))
     return [
         {
             "berkas": v["file"],
@@ -104,7 +111,7 @@ def changes(portal: Portal, kode: str, since: datetime | None) -> list[dict]:
             "status": v["status"] if v["ada"] else "hilang",
             "pada": formats.waktu(v["berlaku_sejak"]),
         }
-        for v in pages.changes(portal.settings, kode, since.astimezone(UTC), CHANGES_SHOWN)
+        for v in rows
     ]
 
 
