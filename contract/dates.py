@@ -3,7 +3,7 @@ the nightly's hour, and the Indonesian month and day names."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 TIMEZONE = "Asia/Makassar"  # WITA, the wall clock of every NTB office
@@ -48,3 +48,20 @@ MONTHS: dict[str, int] = {
 
 def today_wita() -> date:
     return datetime.now(WITA).date()
+
+
+def report_day(now: datetime, today: date | None = None) -> tuple[date, timedelta]:
+    """The date an office reports for at `now`, and the time left until the nightly takes it.
+
+    The nightly of 02:00 WITA loads the files dated up to the day before, so from 02:00 an office
+    reports for that day, and until 02:00 the next night it still may. `today` (the settings'
+    fixed "today", tests and replays): that is the date, and only `now`'s time of day counts.
+    """
+    local = now.astimezone(WITA)
+    if today is not None:
+        local = datetime.combine(today, local.timetz().replace(tzinfo=None), tzinfo=WITA)
+        tanggal = today
+    else:
+        tanggal = (local - timedelta(hours=NIGHTLY_HOUR)).date()
+    deadline = datetime.combine(tanggal + timedelta(days=1), time(NIGHTLY_HOUR), tzinfo=WITA)
+    return tanggal, max(deadline - local, timedelta(0))

@@ -87,6 +87,14 @@ create table if not exists log_admin (
     sasaran text,                           -- the account (or address) acted on
     keterangan text
 );
+
+-- When each account last opened a district's home page: the page lists what changed since.
+create table if not exists kunjungan (
+    akun text not null references akun (nama) on delete cascade,
+    kode_kabupaten text not null,
+    pada text not null,                     -- ISO 8601, UTC
+    primary key (akun, kode_kabupaten)
+);
 """
 # Columns added after the first portals were set up: (table, column, declaration).
 ADDED = (

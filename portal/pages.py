@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from contract.settings import Settings
@@ -48,6 +48,17 @@ def decided(
 def findings(settings: Settings, kabupaten: str, file: str, sha256: str) -> list[dict]:
     """The findings of a file version's latest decision (kualitas_data)."""
     return _rows(settings, "portal_temuan", kabupaten=kabupaten, berkas=file, sha256=sha256) or []
+
+
+def timeline(settings: Settings, kabupaten: str, file: str, sha256: str) -> list[dict]:
+    """Every decision the runs wrote for a file version, oldest first (riwayat_unggahan), each with
+    the file loaded for its date once it stood (`berkas_dimuat`)."""
+    return _rows(settings, "portal_riwayat", kabupaten=kabupaten, berkas=file, sha256=sha256) or []
+
+
+def changes(settings: Settings, kabupaten: str, since: datetime, limit: int) -> list[dict]:
+    """The district's decisions written after `since`, newest first."""
+    return _rows(settings, "portal_perubahan", kabupaten=kabupaten, sejak=since, batas=limit) or []
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,11 @@ def of_district(path: Path, kode: str, limit: int) -> list[Row]:
     return _rows(path, "unggahan_kabupaten", kode=kode, batas=limit)
 
 
+def filtered(path: Path, kode: str, tanggal: date | None, limit: int) -> list[Row]:
+    """The district's latest uploads of report date `tanggal` (None: any)."""
+    return _rows(path, "unggahan_saring", kode=kode, tanggal=tanggal and tanggal.isoformat(), batas=limit)
+
+
 def of_submission(path: Path, kode: str, kiriman: str) -> list[Row]:
     return _rows(path, "unggahan_kiriman", kode=kode, kiriman=kiriman)
 

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 
 from contract import formats
-from portal import accounts, adminlog, pages, store, throttle, tokens
+from portal import accounts, adminlog, hari_ini, pages, riwayat, store, throttle, tokens
 from portal.state import Portal
 from reports.receipts import STATUS_ID
 
@@ -28,22 +28,71 @@ CHECKED = {  # the check's verdict, as the office reads it
 # --- a district --------------------------------------------------------------------------------
 
 
-def district(portal: Portal, kode: str, tanggal: date) -> dict:
-    """The district page: its kecamatan on `tanggal`, the files decided for that date, its uploads."""
+def district(
+    portal: Portal,
+    kode: str,
+    tanggal: date,
+    akun: str | None = None,
+    saring: dict | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """The district page: today (report date, time left, each kecamatan's state), what changed
+    since `akun`'s last visit, its kecamatan on `tanggal`, the files decided for that date, and its
+    uploads (`saring`: tanggal_laporan and status, both optional)."""
+    now = now or datetime.now(UTC)
     kecamatan = pages.kecamatan(portal.settings, kode, tanggal)
+    saring = saring or {}
+    sejak = riwayat.last_visit(portal, akun, kode, now) if akun else None
     return {
         "kode": kode,
         "nama": portal.kabupaten[kode],
         "tanggal": tanggal,
+        "hari_ini": hari_ini.today(portal, kode, now),
+        "sejak": sejak,
+        "perubahan": riwayat.changes(portal, kode, sejak),
         "kecamatan": kecamatan,
         "dilaporkan": sum(k["dilaporkan"] for k in kecamatan or []),
         "hilang": [k for k in kecamatan or [] if not k["dilaporkan"]],
         "berkas_tanggal": [_decision(d) for d in pages.decided(portal.settings, kode, tanggal=tanggal)],
-        "unggahan": _with_nightly(
-            portal, kode, [_upload_row(r) for r in store.of_district(portal.db, kode, UPLOADS_SHOWN)]
-        ),
+        "unggahan": uploads(portal, kode, saring.get("tanggal_laporan"), saring.get("status")),
+        "saring": saring,
+        "keadaan_unggahan": UPLOAD_STATES,
         "gudang_ada": kecamatan is not None,
     }
+
+
+# An upload's state in the list and its filter (issue #21 item 7): the nightly's decision once a
+# run made it, else what the check said.
+UPLOAD_STATES = {
+    "menunggu": "menunggu proses malam",
+    "dimuat": "dimuat",
+    "digantikan": "digantikan",
+    "ditolak": "ditolak",
+    "salinan": "salinan",
+    "konfirmasi": "menunggu konfirmasi",
+    "tidak_disimpan": "tidak disimpan",
+}
+_BY_NIGHTLY = {"loaded": "dimuat", "superseded": "digantikan", "rejected": "ditolak", "duplicate": "salinan"}
+_BY_CHECK = {"rejected": "ditolak", store.HELD: "konfirmasi", store.SAME: "tidak_disimpan"}
+FILTERED_SCAN = 500  # uploads read to fill a page filtered by status
+
+
+def _state(u: dict) -> str:
+    if u["malam"]:
+        return _BY_NIGHTLY[u["malam"]["status"]]
+    if not u["berkas"]:
+        return _BY_CHECK.get(u["hasil"], "tidak_disimpan")
+    return _BY_CHECK.get(u["hasil"], "menunggu")
+
+
+def uploads(portal: Portal, kode: str, tanggal: date | None, status: str | None) -> list[dict]:
+    """The district's latest uploads, of report date `tanggal` and state `status` when given."""
+    limit = FILTERED_SCAN if status else UPLOADS_SHOWN
+    rows = store.filtered(portal.db, kode, tanggal, limit)
+    found = _with_nightly(portal, kode, [_upload_row(r) for r in rows])
+    for u in found:
+        u["keadaan"] = _state(u)
+    return [u for u in found if status is None or u["keadaan"] == status][:UPLOADS_SHOWN]
 
 
 def _upload_row(row: dict) -> dict:
@@ -52,6 +101,7 @@ def _upload_row(row: dict) -> dict:
     row["hasil_teks"] = CHECKED.get(row["hasil"], row["hasil"])
     if row["hasil"] == "rejected" and _only_locked(row["tanda_terima"]):
         row["hasil_teks"] = LOCKED
+    row["tanggal_teks"] = riwayat.report_date(row.get("tanggal"))
     return row
 
 
@@ -74,9 +124,11 @@ def _with_nightly(portal: Portal, kode: str, rows: list[dict]) -> list[dict]:
         if files
         else {}
     )
+    names = riwayat.kecamatan_names(portal)
     for r in rows:
         d = decided.get((r["berkas"], r["sha256"]))
         r["malam"] = _decision(d) if d else None
+        r["temuan"] = riwayat.plain((r["tanda_terima"] or {}).get("temuan", []), names)
     return rows
 
 
@@ -97,21 +149,31 @@ def submission(portal: Portal, kode: str, kiriman: str) -> dict | None:
 
 
 def upload(portal: Portal, kode: str, upload_id: int) -> dict | None:
-    """One upload: the check's receipt, and the nightly's decision and findings once it ran."""
+    """One upload: the check's receipt, its timeline, and the nightly's decision and findings once
+    it ran."""
     row = store.one(portal.db, kode, upload_id)
     if row is None:
         return None
     (u,) = _with_nightly(portal, kode, [_upload_row(row)])
     temuan_malam = pages.findings(portal.settings, kode, u["berkas"], u["sha256"]) if u["malam"] else []
-    return {"kode": kode, "nama": portal.kabupaten[kode], "u": u, "temuan_malam": temuan_malam}
+    return {
+        "kode": kode,
+        "nama": portal.kabupaten[kode],
+        "u": u,
+        "riwayat": riwayat.timeline(portal, kode, u),
+        "temuan_malam": riwayat.plain(temuan_malam, riwayat.kecamatan_names(portal)),
+    }
 
 
 def receipt(portal: Portal, kode: str, upload_id: int) -> tuple[int, dict] | None:
-    """The check's receipt of one upload of the district (its id and the receipt), or None."""
+    """One upload's receipt as the office downloads it (its id and the receipt): the nightly's
+    decision once a run made it, else the check's, saying the file is not loaded yet; or None."""
     row = store.one(portal.db, kode, upload_id)
     if row is None or not row["tanda_terima"]:
         return None
-    return row["id"], json.loads(row["tanda_terima"])
+    (u,) = _with_nightly(portal, kode, [_upload_row(row)])
+    temuan = pages.findings(portal.settings, kode, u["berkas"], u["sha256"]) if u["malam"] else []
+    return row["id"], riwayat.final_receipt(portal, kode, u, temuan)
 
 
 # --- the province --------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from reports import receipts
 async def district(request: Request, session: auth.Session) -> Response:
     portal, kode = guards.portal_of(request), request.path_params["kode"]
     tanggal = date_param(request, "tanggal") or portal.settings.kemarin
-    data = await run_in_threadpool(views.district, portal, kode, tanggal)
+    saring = {"tanggal_laporan": date_param(request, "tanggal_laporan"), "status": _status_param(request)}
+    data = await run_in_threadpool(views.district, portal, kode, tanggal, session.akun.nama, saring)
     status_hari = await run_in_threadpool(persetujuan.district_days, portal.settings, kode, tanggal)
     boleh_setujui = await run_in_threadpool(persetujuan.may_sign, portal, session.akun, kode)
     return render(
@@ -36,6 +37,16 @@ async def district(request: Request, session: auth.Session) -> Response:
         max_files=upload.MAX_FILES,
         max_bytes=portal.settings.upload_max_bytes,
     )
+
+
+def _status_param(request: Request) -> str | None:
+    """The upload list's status filter: one of views.UPLOAD_STATES, else 400 (never 500)."""
+    value = request.query_params.get("status")
+    if not value:
+        return None
+    if value not in views.UPLOAD_STATES:
+        raise HTTPException(400, "Status harus salah satu dari: " + ", ".join(views.UPLOAD_STATES) + ".")
+    return value
 
 
 @guarded(sends_district)

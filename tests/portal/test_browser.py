@@ -66,7 +66,7 @@ def test_an_office_sends_its_files_and_sees_the_nightly_decide_them(tmp_path, pr
         findings = [rows.nth(i).locator("td").all_inner_texts()[:5] for i in range(rows.count())]
         assert [
             "2",
-            "520101",
+            "520101\nGerung",  # the kecamatan's code and name
             "sudah_rekam",
             "900",
             "kesalahan",

@@ -9,6 +9,7 @@ from datetime import date
 
 from ektp import cli
 from pipeline.check import receipt
+from portal import riwayat
 from reports.receipts import letter
 from tests.portal.support import D1, D2, D3, TODAY, Browser, csv_bytes, valid_report
 from tests.uploads import row
@@ -70,12 +71,17 @@ def test_the_portal_receipt_is_the_receipt_of_ektp_check(world, base_url, monkey
         assert (doc["kode_kabupaten"], doc["jumlah_berkas"]) == ("5201", 1)
         (r,) = doc["berkas"]
         landed = world.landing / r["berkas"]
-        assert r == json.loads(json.dumps(receipt(world.settings, landed, "5201"), default=str))
+        checked = json.loads(json.dumps(receipt(world.settings, landed, "5201"), default=str))
+        # until a nightly decides it, the download says a valid file is not loaded yet (issue #21 item 5)
+        waiting = {"keterangan": riwayat.WAITING} if checked["status"] == "loaded" else {}
+        assert r == {**checked, **waiting}
         assert text.text == letter(doc["run_id"], "5201", [r])
         code = cli.main(
             ["check", str(landed), "--kabupaten", "5201", "--json", "--warehouse", str(world.warehouse)]
         )
-        assert json.loads(capsys.readouterr().out) == r and code == (1 if r["status"] == "rejected" else 0)
+        assert json.loads(capsys.readouterr().out) == checked and code == (
+            1 if r["status"] == "rejected" else 0
+        )
     assert [d.json()["berkas"][0]["status"] for d in documents] == ["loaded", "rejected"]
 
 
