@@ -79,15 +79,15 @@ def test_a_second_file_for_a_date_needs_ganti_and_an_identical_one_is_not_stored
     complete = valid_report(REPLACED)
     partial = valid_report(REPLACED, codes=LOMBOK_BARAT[:-2], base=5_100)
     with client(base_url, token["lobar"]) as http:
-        assert send(http, "lengkap.csv", complete).status_code == 201
+        assert send(http, "api lengkap.csv", complete).status_code == 201
         before = inbox(world)
 
-        held = send(http, "sebagian.csv", partial)
+        held = send(http, "api sebagian.csv", partial)
         assert held.status_code == 409
         body = held.json()
         assert body["hasil"] == "menunggu_konfirmasi" and body["berkas"] is None
         c = body["perbandingan"]
-        assert c["berkas_lama"] == "5201/lengkap.csv" and c["keadaan_lama"] == "menunggu"
+        assert c["berkas_lama"] == "5201/api lengkap.csv" and c["keadaan_lama"] == "menunggu"
         assert (c["kecamatan_lama"], c["kecamatan_baru"]) == (len(LOMBOK_BARAT), len(LOMBOK_BARAT) - 2)
         assert c["lebih_sedikit"] is True
         assert [k["kode_kecamatan"] for k in c["hilang"]] == LOMBOK_BARAT[-2:]
@@ -95,15 +95,15 @@ def test_a_second_file_for_a_date_needs_ganti_and_an_identical_one_is_not_stored
         assert c["sudah_rekam_baru"] != c["sudah_rekam_lama"]
         assert inbox(world) == before  # nothing stored
 
-        replaced = send(http, "sebagian.csv", partial, ganti="ya")
-        assert replaced.status_code == 201 and replaced.json()["berkas"] == "5201/sebagian.csv"
-        assert inbox(world) == before | {"sebagian.csv"}
+        replaced = send(http, "api sebagian.csv", partial, ganti="ya")
+        assert replaced.status_code == 201 and replaced.json()["berkas"] == "5201/api sebagian.csv"
+        assert inbox(world) == before | {"api sebagian.csv"}
 
         again = send(http, "sebagian lagi.csv", partial, ganti="ya")
         assert again.status_code == 200
         assert again.json()["hasil"] == "sama_persis" and again.json()["berkas"] is None
         assert "sama persis dengan berkas yang sudah ada" in again.json()["alasan"]
-        assert inbox(world) == before | {"sebagian.csv"}
+        assert inbox(world) == before | {"api sebagian.csv"}
 
 
 def test_a_file_for_a_loaded_date_is_compared_with_the_loaded_figures(world, base_url, token):
