@@ -10,6 +10,7 @@ answers 403 before any body is read; a district code outside the scope is 404.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -55,6 +56,15 @@ async def session_of(request: Request) -> auth.Session | None:
 # --- the rules a route declares ------------------------------------------------------------------
 
 
+def login_then(request: Request) -> str:
+    """The login page, told to return to the page asked for (a GET's path and query; a POST's
+    form would be lost anyway). portal.routes.akun accepts only a local path back."""
+    if request.method != "GET" or request.url.path == "/":
+        return "/masuk"
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/masuk?" + urlencode({"lanjut": asked})
+
+
 def everyone(akun: Akun, params: dict) -> bool:
     """Any signed-in account."""
     return True
@@ -93,8 +103,8 @@ def guarded(rule: Rule) -> Callable[[Handler], PublicHandler]:
     def wrap(handler: Handler) -> PublicHandler:
         async def endpoint(request: Request) -> Response:
             session = await session_of(request)
-            if session is None:
-                return RedirectResponse("/masuk", status_code=303)
+            if session is None:  # signed out: the login page, which then returns to this page
+                return RedirectResponse(login_then(request), status_code=303)
             if session.akun.harus_ganti and request.url.path not in OWN_PASSWORD_PATHS:
                 return RedirectResponse(PASSWORD_PAGE, status_code=303)  # a one-time password
             if not rule(session.akun, request.path_params):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -38,19 +39,49 @@ async def home(request: Request) -> Response:
     return RedirectResponse(home_of(session.akun), status_code=303)
 
 
+def local_path(value: str | None) -> str | None:
+    """`value` when it is a path on this portal (where the login returns to), else None: never
+    an absolute address, `//host` or `/\\host` (browsers read both as another host), nor
+    anything with a control character or a backslash."""
+    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith("//"):
+        return None
+    if "\\" in value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
+
+
 @public
 async def login_page(request: Request) -> Response:
+    lanjut = local_path(request.query_params.get("lanjut"))
     session = await guards.session_of(request)
     if session is not None:
-        return RedirectResponse(home_of(session.akun), status_code=303)
-    return _login_form(request, guards.portal_of(request), 200)
+        return RedirectResponse(lanjut or home_of(session.akun), status_code=303)
+    keluar = request.query_params.get("keluar") == "1"
+    return _login_form(request, guards.portal_of(request), 200, lanjut=lanjut, keluar=keluar)
 
 
 def _login_form(
-    request: Request, portal: Portal, status: int, pesan: str | None = None, nama: str = ""
+    request: Request,
+    portal: Portal,
+    status: int,
+    pesan: str | None = None,
+    nama: str = "",
+    lanjut: str | None = None,
+    keluar: bool = False,
 ) -> Response:
     token = auth.new_token()
-    response = render("masuk.html.j2", request, None, status=status, csrf=token, pesan=pesan, nama=nama)
+    response = render(
+        "masuk.html.j2",
+        request,
+        None,
+        status=status,
+        csrf=token,
+        pesan=pesan,
+        nama=nama,
+        lanjut=lanjut,
+        keluar=keluar,
+    )
     set_cookie(response, portal, auth.LOGIN_COOKIE, token, max_age=3600)
     return response
 
@@ -62,6 +93,7 @@ async def login(request: Request) -> Response:
     if not auth.same(request.cookies.get(auth.LOGIN_COOKIE), guards.text(form.get("csrf"))):
         raise HTTPException(403, "Formulir masuk kedaluwarsa. Muat ulang halaman masuk lalu coba lagi.")
     nama = (guards.text(form.get("nama")) or "").strip().lower()[:100]
+    lanjut = local_path(guards.text(form.get("lanjut")))
     sandi = guards.text(form.get("sandi")) or ""
     ip = guards.client_of(request)
     attempt = await run_in_threadpool(throttle.begin, portal.db, nama, ip)
@@ -72,25 +104,27 @@ async def login(request: Request) -> Response:
             f"Terlalu banyak percobaan yang gagal. Coba lagi setelah {jam_buka}, atau hubungi admin"
             " portal di Dinas Dukcapil Provinsi untuk membukanya sekarang."
         )
-        return _login_form(request, portal, 429, pesan, nama)
+        return _login_form(request, portal, 429, pesan, nama, lanjut)
     try:
         async with portal.gate.slot():
             akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
     except Busy:
         await run_in_threadpool(throttle.abandoned, portal.db, attempt)
         log.warning("masuk ditolak, pemeriksa sandi penuh, dari %s", ip)
-        return _login_form(request, portal, 429, BUSY, nama)
+        return _login_form(request, portal, 429, BUSY, nama, lanjut)
     if akun is None:
         await run_in_threadpool(throttle.failed, portal.db, attempt)
         # a name that is no account may be a password typed in the wrong field: never logged
         known = await run_in_threadpool(accounts.get, portal.db, nama)
         log.warning("masuk gagal: %s dari %s", f"akun {nama}" if known else "nama akun tidak dikenal", ip)
-        return _login_form(request, portal, 401, "Nama akun atau sandi salah.", nama)
+        return _login_form(request, portal, 401, "Nama akun atau sandi salah.", nama, lanjut)
     await run_in_threadpool(throttle.succeeded, portal.db, attempt, nama, ip)
     token, _ = await run_in_threadpool(auth.start, portal.db, akun)
     log.info("masuk: akun %s (%s) dari %s", akun.nama, akun.peran, ip)
     # a one-time password, or one that fails today's policy: straight to choosing a new one
-    response = RedirectResponse(guards.PASSWORD_PAGE if akun.harus_ganti else home_of(akun), status_code=303)
+    # the page asked for before the login, else the account's home
+    target = guards.PASSWORD_PAGE if akun.harus_ganti else lanjut or home_of(akun)
+    response = RedirectResponse(target, status_code=303)
     set_cookie(response, portal, auth.SESSION_COOKIE, token, max_age=auth.LIFETIME_SECONDS)
     set_cookie(response, portal, auth.LOGIN_COOKIE, "", max_age=0)
     return response
@@ -101,7 +135,7 @@ async def logout(request: Request, session: auth.Session) -> Response:
     portal = guards.portal_of(request)
     await guards.checked_form(request, session)
     await run_in_threadpool(auth.end, portal.db, session)
-    response = RedirectResponse("/masuk", status_code=303)
+    response = RedirectResponse("/masuk?keluar=1", status_code=303)  # the page says so
     set_cookie(response, portal, auth.SESSION_COOKIE, "", max_age=0)
     return response
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from portal import auth, guards, pages, persetujuan, views
+from portal import auth, guards, kisi, pages, persetujuan, views
 from portal.guards import guarded, province
 from portal.render import render
 from portal.routes.common import attachment, date_param
@@ -26,14 +26,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @guarded(province)
 async def province_page(request: Request, session: auth.Session) -> Response:
     portal = guards.portal_of(request)
-    until = date_param(request, "sampai") or portal.settings.kemarin
+    # today's column (the report date now, WITA): what the offices sent today waits for the nightly
+    until = date_param(request, "sampai") or portal.settings.hari_ini
     data = await run_in_threadpool(views.province, portal, until)
     tanda = await run_in_threadpool(persetujuan.grid_marks, portal.settings, data["kisi"])
+    isi = await run_in_threadpool(kisi.cells, portal, data["kisi"])
     return render(
         "provinsi.html.j2",
         request,
         session,
-        **data,
+        **{**data, "keadaan": kisi.STATES},
+        isi=isi,
+        hari_ini=portal.settings.hari_ini,
         tanda=tanda,
         tanda_status=persetujuan.STATUS,
     )

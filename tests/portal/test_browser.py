@@ -86,7 +86,8 @@ def test_an_office_sends_its_files_and_sees_the_nightly_decide_them(tmp_path, pr
         page.screenshot(path=str(ARTIFACTS / "2-setelah-proses-malam.png"), full_page=True)
 
         page.click("form.keluar button")
-        page.wait_for_url(url + "/masuk")
+        page.wait_for_url(url + "/masuk?keluar=1")
+        assert "Anda sudah keluar" in page.inner_text("main")
         page.goto(url + "/kabupaten/5201")
-        assert page.url == url + "/masuk"
+        assert page.url == url + "/masuk?lanjut=%2Fkabupaten%2F5201"
         assert problems == []

@@ -18,25 +18,26 @@ from tests.uploads import row
 def cells(page: str, kabupaten: str) -> list[str]:
     """The grid's states in the row of one kabupaten."""
     line = page.split(f'href="/kabupaten/{kabupaten}"', 1)[1].split("</tr>", 1)[0]
-    return re.findall(r'<td class="([a-z_]+)"', line)
+    return re.findall(r'<td class="([a-z_]+)[ "]', line)  # 'dimuat kurang': the state first
 
 
 def test_the_province_grid_tells_loaded_late_rejected_and_missing(base_url):
     with Browser(base_url) as b:
         b.login("prov")
         page = b.get(f"/provinsi?sampai={D3}").text
-    # 14 days up to D3: nothing before D1
-    assert cells(page, "5201") == ["tidak_ada"] * 11 + ["dimuat", "dimuat", "dimuat"]
+    # 14 days up to D3, newest first (portal.kisi): nothing before D1
+    assert cells(page, "5201") == ["dimuat", "dimuat", "dimuat"] + ["tidak_ada"] * 11
     # Kota Bima's report of D3 arrived at 09:00 the day after, after the 02:00 run: late
-    assert cells(page, "5272")[-3:] == ["dimuat", "dimuat", "terlambat"]
+    assert cells(page, "5272")[:3] == ["terlambat", "dimuat", "dimuat"]
     # Lombok Utara: loaded on D1, nothing on D2, only a rejected file on D3
-    assert cells(page, "5208")[-3:] == ["dimuat", "tidak_ada", "ditolak"]
+    assert cells(page, "5208")[:3] == ["ditolak", "tidak_ada", "dimuat"]
     assert cells(page, "5204") == ["tidak_ada"] * 14
-    assert page.count('href="/kabupaten/52') == 10  # every district of NTB
-    # the default is the day before "today" (EKTP_TODAY / the WITA clock)
+    assert len(re.findall(r'href="/kabupaten/52\d\d"', page)) == 10  # every district of NTB
+    assert page.count('href="/kabupaten/52') == 10 * 15  # and each of its 14 cells opens its day
+    # the default is "today" (EKTP_TODAY / the WITA clock): today's column first
     with Browser(base_url) as b:
         b.login("prov")
-        assert f'value="{D3}"' in b.get("/provinsi").text
+        assert f'value="{TODAY}"' in b.get("/provinsi").text
 
 
 def test_the_district_page_names_the_kecamatan_its_file_left_out(base_url):

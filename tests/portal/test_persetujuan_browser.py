@@ -113,7 +113,7 @@ def test_a_province_officer_locks_sees_the_grid_and_unlocks_at_a_desk(url, chrom
     assert "tidak dikunci" in page.inner_text("#kunci-5201")
 
     page.goto(url + f"/provinsi?sampai={D3}")
-    assert grid_marks(page, "5272") == ["dikunci", "dikunci", "sementara"]
+    assert grid_marks(page, "5272") == ["sementara", "dikunci", "dikunci"]  # newest first
     locked = page.locator("table.kisi tr:has(a[href='/kabupaten/5272']) td[data-status=dikunci]").first
     # an icon shown, and its word for a screen reader (and as a tooltip): not colour alone
     assert locked.locator(".status [aria-hidden=true]").inner_text() == "▣"
@@ -134,5 +134,5 @@ def test_a_province_officer_locks_sees_the_grid_and_unlocks_at_a_desk(url, chrom
     page.screenshot(path=str(ARTIFACTS / "kunci-2-dibuka.png"), full_page=True)
 
     page.goto(url + f"/provinsi?sampai={D3}")
-    assert grid_marks(page, "5272") == ["dikunci", "sementara", "sementara"]
+    assert grid_marks(page, "5272") == ["sementara", "sementara", "dikunci"]
     assert problems == []
