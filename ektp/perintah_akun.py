@@ -85,7 +85,7 @@ def akun_tambah(
     """Buat akun portal (sandi diketik tanpa gema, atau dari masukan standar)."""
     from contract import regions
     from pipeline import kontak
-    from portal import accounts
+    from portal import accounts, adminlog
 
     settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
     if boleh_setujui and peran != "kabupaten":
@@ -97,6 +97,8 @@ def akun_tambah(
     )
     if surel is not None or boleh_setujui:
         kontak.set_contact(path, akun.nama, akun.peran, surel, boleh_setujui)
+    keterangan = " ".join(x for x in (akun.peran, akun.kode_kabupaten, surel) if x)
+    adminlog.add(path, _cli_admin(), "akun_dibuat", akun.nama, keterangan)
     wilayah = f" {akun.kode_kabupaten}" if akun.kode_kabupaten else ""
     print(f"Akun {akun.nama} ({akun.peran}{wilayah}) dibuat di {path}")
     return 0
@@ -111,10 +113,11 @@ def akun_hapus(
     portal_db: PortalDb = None,
 ) -> int:
     """Hapus akun portal dan akhiri sesinya (catatan unggahannya tetap)."""
-    from portal import accounts
+    from portal import accounts, adminlog
 
     _, path = _portal_db(warehouse, provinsi, portal_db, landing)
     accounts.remove(path, nama)
+    adminlog.add(path, _cli_admin(), "akun_dihapus", nama)
     print(f"Akun {nama} dihapus.")
     return 0
 
@@ -132,10 +135,11 @@ def akun_sandi(
     portal_db: PortalDb = None,
 ) -> int:
     """Ganti sandi akun portal; semua sesinya berakhir."""
-    from portal import accounts
+    from portal import accounts, adminlog
 
     _, path = _portal_db(warehouse, provinsi, portal_db, landing)
     accounts.set_password(path, nama, _password(sandi_stdin, nama))
+    adminlog.add(path, _cli_admin(), "sandi_diganti", nama)
     print(f"Sandi akun {nama} diganti.")
     return 0
 
@@ -211,6 +215,88 @@ def akun_buka(
     return 0
 
 
+@akun_app.command(
+    "nonaktif", epilog=examples("ektp akun nonaktif lombokbarat", "ektp akun nonaktif lombokbarat --aktifkan")
+)
+def akun_nonaktif(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    aktifkan: Annotated[bool, typer.Option("--aktifkan", help="Aktifkan kembali akun ini.")] = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Nonaktifkan akun (tidak dapat masuk, sesinya berakhir), atau aktifkan kembali dengan --aktifkan."""
+    from portal import accounts, adminlog
+
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    accounts.set_active(path, nama, aktifkan)
+    adminlog.add(path, _cli_admin(), "akun_diaktifkan" if aktifkan else "akun_dinonaktifkan", nama)
+    print(f"Akun {nama} {'diaktifkan kembali' if aktifkan else 'dinonaktifkan'}.")
+    return 0
+
+
+@akun_app.command(
+    "peran",
+    epilog=examples(
+        "ektp akun peran lombokbarat --peran kabupaten --kabupaten 5201",
+        "ektp akun peran budi --peran provinsi",
+    ),
+)
+def akun_peran(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
+    kabupaten: Annotated[
+        str | None, typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)
+    ] = None,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Ubah peran (dan kabupaten) akun; sesinya berakhir."""
+    from contract import regions
+    from portal import accounts, adminlog
+
+    settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    akun = accounts.set_role(path, nama, peran, kabupaten, regions.load(settings.provinsi))
+    keterangan = " ".join(x for x in (akun.peran, akun.kode_kabupaten) if x)
+    adminlog.add(path, _cli_admin(), "peran_diubah", nama, keterangan)
+    print(f"Akun {nama} sekarang {keterangan}.")
+    return 0
+
+
+@akun_app.command(
+    "surel",
+    epilog=examples(
+        "ektp akun surel lombokbarat dukcapil@lombokbaratkab.go.id", "ektp akun surel lombokbarat --hapus"
+    ),
+)
+def akun_surel(
+    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    alamat: Annotated[str | None, typer.Argument(help="Alamat surel.", show_default=False)] = None,
+    hapus: Annotated[bool, typer.Option("--hapus", help="Hapus alamat surel akun.")] = False,
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    provinsi: Provinsi = None,
+    portal_db: PortalDb = None,
+) -> int:
+    """Simpan alamat surel akun yang sudah ada (hak --boleh-setujui tetap), atau hapus dengan --hapus."""
+    from pipeline import kontak
+    from portal import accounts, adminlog
+
+    if (alamat is None) == (not hapus):
+        raise UsageError("berikan satu ALAMAT, atau --hapus")
+    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    akun = accounts.get(path, nama)
+    if akun is None:
+        raise UsageError("akun tidak ada", nama=nama)
+    kontak.set_contact(path, nama, akun.peran, alamat, kontak.may_sign_off(path, nama))
+    adminlog.add(path, _cli_admin(), "surel_diubah", nama, alamat or "dihapus")
+    print(f"Surel akun {nama}: {alamat or 'dihapus'}.")
+    return 0
+
+
 @akun_app.command("daftar", epilog=examples("ektp akun daftar"))
 def akun_daftar(
     landing: Landing = None,
@@ -223,8 +309,12 @@ def akun_daftar(
 
     _, path = _portal_db(warehouse, provinsi, portal_db, landing)
     rows = accounts.listing(path)
-    print(f"{'nama':<24} {'peran':<10} {'kabupaten':<10} dibuat")
+    print(f"{'nama':<24} {'peran':<10} {'kabupaten':<10} {'keadaan':<9} {'surel':<32} dibuat")
     for r in rows:
-        print(f"{r['nama']:<24} {r['peran']:<10} {r['kode_kabupaten'] or '-':<10} {r['dibuat_pada']}")
+        keadaan = "nonaktif" if r["nonaktif"] else "aktif"
+        print(
+            f"{r['nama']:<24} {r['peran']:<10} {r['kode_kabupaten'] or '-':<10} {keadaan:<9}"
+            f" {r['surel'] or '-':<32} {r['dibuat_pada']}"
+        )
     print(f"{len(rows)} akun di {path}")
     return 0

@@ -104,14 +104,7 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
             " diawali huruf/angka",
             nama=nama,
         )
-    if peran not in ROLES:
-        raise UsageError(f"peran harus salah satu dari {', '.join(ROLES)}", peran=peran)
-    if peran == "kabupaten" and kode not in reference.kabupaten_codes:
-        raise UsageError(
-            "akun kabupaten perlu --kabupaten berupa kode kabupaten dalam cakupan", kabupaten=kode
-        )
-    if peran != "kabupaten" and kode is not None:
-        raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
+    _check_role(peran, kode, reference)
     check_password(sandi, nama)
     stamp = now_iso()
     with db.connect(path) as con:
@@ -123,6 +116,17 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
             [nama, peran, kode, _hasher.hash(sandi), stamp, stamp],
         )
     return Akun(nama, peran, kode)
+
+
+def _check_role(peran: str, kode: str | None, reference: Reference) -> None:
+    if peran not in ROLES:
+        raise UsageError(f"peran harus salah satu dari {', '.join(ROLES)}", peran=peran)
+    if peran == "kabupaten" and kode not in reference.kabupaten_codes:
+        raise UsageError(
+            "akun kabupaten perlu --kabupaten berupa kode kabupaten dalam cakupan", kabupaten=kode
+        )
+    if peran != "kabupaten" and kode is not None:
+        raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
 
 
 def remove(path: Path, nama: str) -> None:
@@ -171,13 +175,44 @@ def change_own(path: Path, nama: str, current: str, new: str, session: str) -> N
 
 
 def listing(path: Path) -> list[dict]:
-    """Every account (never its hash), by role then name."""
+    """Every account (never its hash), by role then name, with whether it is disabled and its
+    e-mail address (pipeline.kontak's table, once an address was ever set)."""
     with db.connect(path) as con:
+        kontak = con.execute("select 1 from sqlite_master where name = 'akun_kontak'").fetchone()
+        surel = "(select surel from akun_kontak k where k.nama = akun.nama)" if kontak else "null"
         rows = con.execute(
-            "select nama, peran, kode_kabupaten, dibuat_pada, diubah_pada from akun"
+            f"select nama, peran, kode_kabupaten, dibuat_pada, diubah_pada, nonaktif, {surel} as surel"
+            " from akun"
             " order by case peran when 'admin' then 0 when 'provinsi' then 1 else 2 end, kode_kabupaten, nama"
         ).fetchall()
     return [dict(r) for r in rows]
+
+
+def set_active(path: Path, nama: str, aktif: bool) -> None:
+    """Enable or disable an account; a disabled one signs not in, and its sessions end now."""
+    with db.connect(path) as con, db.transaction(con):
+        changed = con.execute(
+            "update akun set nonaktif = ?, diubah_pada = ? where nama = ?", [int(not aktif), now_iso(), nama]
+        ).rowcount
+        if not changed:
+            raise UsageError("akun tidak ada", nama=nama)
+        if not aktif:
+            con.execute("delete from sesi where akun = ?", [nama])
+
+
+def set_role(path: Path, nama: str, peran: str, kode: str | None, reference: Reference) -> Akun:
+    """A new role (and district, for a kabupaten account); its sessions end, so that no page
+    open under the old role keeps acting as it."""
+    _check_role(peran, kode, reference)
+    with db.connect(path) as con, db.transaction(con):
+        changed = con.execute(
+            "update akun set peran = ?, kode_kabupaten = ?, diubah_pada = ? where nama = ?",
+            [peran, kode, now_iso(), nama],
+        ).rowcount
+        if not changed:
+            raise UsageError("akun tidak ada", nama=nama)
+        con.execute("delete from sesi where akun = ?", [nama])
+    return Akun(nama, peran, kode)
 
 
 def verify(path: Path, nama: str, sandi: str) -> Akun | None:
