@@ -146,17 +146,24 @@ def tarball(name: str, version: str) -> str:
     return f"{REGISTRY}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
 
 
+def verified_tarball(name: str, version: str, integrity: str) -> bytes:
+    """The npm package's tarball from the registry, refused unless it has the pinned integrity
+    (also the portal tests' axe-core: tests/portal/axe.py)."""
+    with urllib.request.urlopen(tarball(name, version), timeout=120) as response:
+        data = response.read()
+    algorithm, expected = integrity.split("-", 1)
+    if base64.b64encode(hashlib.new(algorithm, data).digest()).decode() != expected:
+        raise RuntimeError(f"{name}@{version}: integrity mismatch")
+    return data
+
+
 def fetch(dest: Path = VENDOR) -> None:
     """Download every package once, check its integrity, keep the files the pages need."""
     for (name, version), integrity in PACKAGES.items():
         target = dest / f"{name}@{version}"
         if (target / ".ok").exists():
             continue
-        with urllib.request.urlopen(tarball(name, version), timeout=120) as response:
-            data = response.read()
-        algorithm, expected = integrity.split("-", 1)
-        if base64.b64encode(hashlib.new(algorithm, data).digest()).decode() != expected:
-            raise RuntimeError(f"{name}@{version}: integrity mismatch")
+        data = verified_tarball(name, version, integrity)
         wanted = {path for (n, v, path) in ASSETS.values() if (n, v) == (name, version)}
         folders = FOLDERS.get((name, version), ())
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
