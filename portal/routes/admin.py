@@ -257,6 +257,7 @@ async def nightly_page(request: Request, session: auth.Session) -> Response:
         "nightly.html.j2",
         request,
         session,
+        tanpa_serve=None,  # the template asks; undefined is an error (StrictUndefined)
         run=run,
         mulai=mulai if mulai in STARTED else None,
         selesai=nightly.FINISHED,
