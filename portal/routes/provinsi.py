@@ -4,6 +4,7 @@ the admin's: portal.routes.admin)."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from contract.dates import report_day
 from portal import auth, guards, kisi, pages, persetujuan, views
 from portal.guards import guarded, province
 from portal.render import render
@@ -26,8 +28,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @guarded(province)
 async def province_page(request: Request, session: auth.Session) -> Response:
     portal = guards.portal_of(request)
-    # today's column (the report date now, WITA): what the offices sent today waits for the nightly
-    until = date_param(request, "sampai") or portal.settings.hari_ini
+    # today's column: the date the offices report for now (WITA; until 02:00 still the day before,
+    # as on an office's home, contract.dates.report_day); what they sent waits for the nightly
+    hari_ini = report_day(datetime.now(UTC), portal.settings.today)[0]
+    until = date_param(request, "sampai") or hari_ini
     data = await run_in_threadpool(views.province, portal, until)
     tanda = await run_in_threadpool(persetujuan.grid_marks, portal.settings, data["kisi"])
     isi = await run_in_threadpool(kisi.cells, portal, data["kisi"])
@@ -37,7 +41,7 @@ async def province_page(request: Request, session: auth.Session) -> Response:
         session,
         **{**data, "keadaan": kisi.STATES},
         isi=isi,
-        hari_ini=portal.settings.hari_ini,
+        hari_ini=hari_ini,
         tanda=tanda,
         tanda_status=persetujuan.STATUS,
     )
