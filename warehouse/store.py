@@ -24,7 +24,7 @@ import polars as pl
 from contract import files, regions
 from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
-from warehouse import db, macros, partitions, publish, repair
+from warehouse import db, macros, marts, partitions, publish, repair
 from warehouse.publish import STORAGE_VERSION
 from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
@@ -50,6 +50,18 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None, path: Path 
             con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
         applied.append(name)
     return applied
+
+
+def _build_new_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """A mart this release declares and the file lacks (a warehouse an earlier release wrote) is
+    built now and published by this session even when the run has no file to load: readers of
+    the publication (the summary, the report, the portal) can rely on every declared mart."""
+    if set(marts.names()) <= db.tables(con) or con.execute("select count(*) from unggahan").fetchone() == (
+        0,
+    ):
+        return  # all there, or a new warehouse (its first load builds them whole)
+    with db.transaction(con):
+        marts.refresh(con)
 
 
 def _recorded_version(path: Path) -> int | None:
@@ -205,6 +217,7 @@ def _open_work(
         migrate(con, path=path)
         if fresh and kind == "katalog":
             _restore(con, path)
+        _build_new_marts(con)
         # The working file and the catalog do not come from each other (a whole warehouse copied
         # in, a working file read back from the catalog): publish everything anew. A catalog gone
         # or damaged beside a working file is written again from it (repair.repair), numbered
