@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contract.dates import DEFAULT_TARGET, today_wita
@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     min_age_seconds: int = Field(60, ge=0)
     # Only tests and replays pin "today"; otherwise it is the clock in Asia/Makassar.
     today: date | None = None
+    # The run's clock, pinned only by the demo and replays (`ektp demo` runs each simulated night
+    # at its own 02:00 WITA): a run started under it takes its id, the migrations it applies and its
+    # decisions' moment (`diproses_pada`, `berlaku_sejak`) from it. Otherwise the system clock.
+    now: AwareDatetime | None = None
     report_dir: Path | None = None
     # Files per Prefect parse task: task overhead is per batch, never per file or row.
     batch_files: int = Field(2000, ge=1)

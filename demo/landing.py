@@ -186,13 +186,10 @@ def truth_row(day: date, kab: str, r: dict, file: str) -> dict:
     }
 
 
-def build_landing(landing: Path, seed: int = 2018) -> pl.DataFrame:
-    """Write the demo uploads under `landing` and return the figures meant to be loaded.
-
-    Files are (over)written with fixed bytes and modification times, so two builds with the same
-    seed are identical; other files already in the folder are left alone. The result has one row
-    per kecamatan and date a loaded file reported, `file` being its path relative to `landing`.
-    """
+def story(seed: int = 2018) -> tuple[list[Upload], pl.DataFrame]:
+    """Every upload of the story, in no particular order, and the figures meant to be loaded: one
+    row per kecamatan and date a loaded file reported, `file` being its path relative to the landing
+    folder."""
     names, kecamatan = reference()
     known = {kode for kecs in kecamatan.values() for kode, _ in kecs}
     uploads, truth = [], []
@@ -202,9 +199,25 @@ def build_landing(landing: Path, seed: int = 2018) -> pl.DataFrame:
         files, rows = district_uploads(kab, 7 * offset, names[kab], series, known)
         uploads += files
         truth += rows
+    return uploads, pl.DataFrame(truth, schema=TRUTH_SCHEMA).sort("tanggal", "kode_kecamatan")
+
+
+def write_uploads(landing: Path, uploads: list[Upload]) -> None:
+    """Write `uploads` under `landing` with their fixed bytes and modification times."""
     for up in uploads:
         path = Path(landing, *up.path.split("/"))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(up.data)
         os.utime(path, (up.mtime, up.mtime))
-    return pl.DataFrame(truth, schema=TRUTH_SCHEMA).sort("tanggal", "kode_kecamatan")
+
+
+def build_landing(landing: Path, seed: int = 2018) -> pl.DataFrame:
+    """Write the demo uploads under `landing` and return the figures meant to be loaded.
+
+    Files are (over)written with fixed bytes and modification times, so two builds with the same
+    seed are identical; other files already in the folder are left alone. The result has one row
+    per kecamatan and date a loaded file reported, `file` being its path relative to `landing`.
+    """
+    uploads, truth = story(seed)
+    write_uploads(landing, uploads)
+    return truth

@@ -1,4 +1,5 @@
-"""`ektp demo`: build the 2018 landing folder, run the nightly over it, write the story's reports."""
+"""`ektp demo`: the 2018 story night by night: each night's uploads land, the nightly runs at its
+simulated 02:00 WITA (demo/nights.py); then the sign-off and lock, and the story's reports."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def run_demo(
     settings: Settings, landing_given: bool, warehouse_given: bool, show_progress: bool, bars
 ) -> int:
     """Runs on its own folders (data/demo/) unless told otherwise, so real data is never touched."""
-    from demo.landing import build_landing
+    from demo.landing import story, write_uploads
+    from demo.nights import arrived, nights
     from flows import runner
     from flows.nightly import nightly
     from reports.daily import write_report
@@ -36,13 +38,31 @@ def run_demo(
         min_age_seconds=0,
     )
     fresh(settings)
-    print(f"Membangun folder landing demo di {settings.landing} ...", flush=True)
-    truth = build_landing(settings.landing)
-    berkas = len(list(settings.landing.rglob("*.*")))
-    print(f"{berkas} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30.", flush=True)
-    print("Menjalankan nightly (Prefect, Great Expectations, Polars, DuckDB) ...", flush=True)
-    with bars(show_progress):
-        result = runner.run(nightly, settings.runner, settings=settings, tanggal=LAST_DAY)
+    uploads, truth = story()
+    schedule = nights()
+    print(
+        f"{len(uploads)} berkas dari 10 kabupaten/kota, 2018-01-01 s.d. 2018-04-30, masuk ke "
+        f"{settings.landing} pada waktu unggahnya; nightly (Prefect, Great Expectations, Polars, "
+        f"DuckDB) berjalan {len(schedule)} kali, pada jam simulasinya ...",
+        flush=True,
+    )
+    run = runner.with_runner(nightly, settings.runner)
+    pending: list = uploads
+    result: dict = {}
+    # One Prefect API for every night (a temporary server per run would cost seconds each).
+    with runner.shared_api(), bars(show_progress):
+        for night in schedule:
+            come, pending = arrived(pending, night.at)
+            write_uploads(settings.landing, come)
+            result = run(
+                settings=settings.with_flags(today=night.at.date(), now=night.at),
+                tanggal=night.tanggal,
+            )
+            print(
+                f"  {night.at:%Y-%m-%d %H.%M} WITA  laporan {night.tanggal}: {len(come):4d} berkas baru,"
+                f" {result['berkas_diproses']:4d} diputuskan  ({result['run_id']})",
+                flush=True,
+            )
     print(as_text(Summary(**result)))
     print(sign_off_and_lock(settings, sorted(truth["kode_kabupaten"].unique())))
     for day in STORY_DAYS:

@@ -29,7 +29,7 @@ def backfill(
         if end < start:
             raise UsageError(f"--to {end} lebih awal dari --from {start}")
         unreadable: list[str] = []
-        with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
+        with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan, settings.now) as session:
             steps.opened(run, session)
             known = read.known_files(session.con)
             ready, uploading = runs.scan(settings, run.reference)

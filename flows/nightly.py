@@ -20,7 +20,7 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
         settings = run.settings
         report_date = tanggal or settings.kemarin
         unreadable: list[str] = []
-        with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan) as session:
+        with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan, settings.now) as session:
             steps.opened(run, session)
             known = read.known_files(session.con)
             ready, uploading = runs.scan(settings, run.reference)

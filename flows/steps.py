@@ -54,7 +54,7 @@ def started(settings: Settings, kind: str | None = None) -> Iterator[Run]:
     """A run: its settings resolved, its scope and id; every log line inside names the run. With
     `kind` (nightly, backfill), its start and end go to the trace beside the warehouse (jejak)."""
     settings = settings.resolved()
-    run_id = runs.new_run_id()
+    run_id = runs.new_run_id(settings.now)
     token = RUN_ID.set(run_id)
     try:
         with jejak.recorded(settings.warehouse, kind, run_id) if kind else nullcontext():
@@ -91,7 +91,15 @@ def load(
     progress.advance("validasi", len(uploads))
     progress.expect("muat", len(uploads))
     outcome = tasks.write(
-        session, checked, files, run.reference, run.validator, run.run_id, stats, list(waiting)
+        session,
+        checked,
+        files,
+        run.reference,
+        run.validator,
+        run.run_id,
+        stats,
+        list(waiting),
+        decided_at=run.settings.now,
     )
     session.publish()
     progress.advance("muat", len(uploads))

@@ -33,8 +33,9 @@ from transforms.decisions import decide
 from warehouse import db, journal, marts, persetujuan, read, store, tercatat
 
 
-def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+def new_run_id(at: datetime | None = None) -> str:
+    """A run's id: its start (`at`, the settings' pinned clock, or now) in UTC, and a random tail."""
+    return (at or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
 
 
 # A client's clock may run a few minutes ahead of the server's.
@@ -233,11 +234,13 @@ def write(
     run_id: str,
     stats: pl.DataFrame | None = None,
     waiting: Sequence[Upload] = (),
+    decided_at: datetime | None = None,
 ) -> Outcome:
     """Load the decisions, history warnings and figures in one transaction, with the receipts they
     owe and the arrival of the files that wait; bring the marts up to date. `stats`: new stat of
-    re-read files whose bytes did not change (runs.restated)."""
-    now = datetime.now(UTC)
+    re-read files whose bytes did not change (runs.restated). `decided_at`: the settings' pinned
+    clock (Settings.now); otherwise the decisions take the moment they are committed."""
+    now = decided_at or datetime.now(UTC)
     con = session.con
     with db.transaction(con):
         if stats is not None and stats.height:

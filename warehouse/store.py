@@ -16,6 +16,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -32,9 +33,15 @@ from warehouse.versions import migrations, refuse_newer
 log = logging.getLogger(__name__)
 
 
-def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None, path: Path | None = None) -> list[str]:
+def migrate(
+    con: duckdb.DuckDBPyConnection,
+    upto: int | None = None,
+    path: Path | None = None,
+    at: datetime | None = None,
+) -> list[str]:
     """Apply the migrations this file has not recorded yet (up to `upto`); returns their names.
-    A file that records a migration this release does not know is refused (`path`: named)."""
+    A file that records a migration this release does not know is refused (`path`: named). `at`:
+    the run's pinned clock (Settings.now), so that its journal does not begin after its decisions."""
     con.execute(
         "create table if not exists schema_migrations"
         " (versi integer not null, nama varchar not null, diterapkan_pada timestamptz not null)"
@@ -47,7 +54,10 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None, path: Path 
             continue
         with db.transaction(con):
             con.execute(text)
-            con.execute("insert into schema_migrations values (?, ?, now())", [version, name])
+            con.execute(
+                "insert into schema_migrations values (?, ?, coalesce(?::timestamptz, now()))",
+                [version, name, at],
+            )
         applied.append(name)
     return applied
 
@@ -126,14 +136,16 @@ WRITER_MEMORY_LIMIT = "256MB"
 
 
 @contextmanager
-def writing(path: Path, scope: str | None = None, ubah_cakupan: bool = False) -> Iterator[WriteSession]:
+def writing(
+    path: Path, scope: str | None = None, ubah_cakupan: bool = False, at: datetime | None = None
+) -> Iterator[WriteSession]:
     """Lock, open the working file (made from the warehouse when there is none), migrate, check
     the scope. The caller changes it in a transaction and publishes; a change it did not commit is
     rolled back.
 
     Every failure names the operator's file. `scope` is the run's (canonical) scope: the warehouse
     remembers the first one, and a run with another one is refused before anything changes, unless
-    `ubah_cakupan` (CONTRACT §2)."""
+    `ubah_cakupan` (CONTRACT §2). `at`: the run's pinned clock, for the migrations it applies."""
     path = path.resolve()
     _check_target(path)
     folder = publish.folder_of(path)
@@ -142,7 +154,7 @@ def writing(path: Path, scope: str | None = None, ubah_cakupan: bool = False) ->
         session = None
         try:
             found = publish.inspect(path)  # before the working file: a damaged catalog may need it
-            con, origin = _open_work(path, folder, spill, found)
+            con, origin = _open_work(path, folder, spill, found, at)
             session = WriteSession(path, con)
             if scope is not None:
                 session.cakupan_diubah = bind_scope(session.con, scope, ubah_cakupan)
@@ -181,7 +193,7 @@ def _check_target(path: Path) -> None:
 
 
 def _open_work(
-    path: Path, folder: Path, spill: Path, found: publish.Found
+    path: Path, folder: Path, spill: Path, found: publish.Found, at: datetime | None = None
 ) -> tuple[duckdb.DuckDBPyConnection, str]:
     """A connection to the migrated working file, attached as `gudang`, and where that file came
     from: "ada" (there already), "baru" (a new warehouse), "disalin" (a whole DuckDB warehouse
@@ -214,7 +226,7 @@ def _open_work(
         con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
         con.execute("use gudang")
         macros.install(con)
-        migrate(con, path=path)
+        migrate(con, path=path, at=at)
         if fresh and kind == "katalog":
             _restore(con, path)
         _build_new_marts(con)

@@ -3,9 +3,6 @@ and the province locks March; the reports show March `dikunci` and April `disetu
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,27 +12,15 @@ import pytest
 from ektp.demo import ALASAN_KUNCI, KUNCI_SAMPAI, LAST_DAY, PENGUNCI
 from tests.reports.test_report_html import parse
 
-EKTP = Path(sys.executable).with_name("ektp")
-
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, prefect_server):
-    base = tmp_path_factory.mktemp("demo_run")
-    warehouse = base / "gudang" / "warehouse.duckdb"
-    done = subprocess.run(
-        [str(EKTP), "demo", "--landing", str(base / "landing"), "--warehouse", str(warehouse)],
-        env={**os.environ, "PREFECT_API_URL": prefect_server},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+def demo(demo_run):
+    with duckdb.connect(str(demo_run.warehouse), read_only=True) as con:
         names = dict(con.execute("select kode_kabupaten, nama from wilayah_kabupaten").fetchall())
         actions = con.execute(
             "select kode_kabupaten, sampai_tanggal, tindakan, oleh, alasan from persetujuan order by urutan"
         ).fetchall()
-    return done.stdout, warehouse.parent / "laporan", names, actions
+    return demo_run.stdout, demo_run.laporan, names, actions
 
 
 def marks(html: Path, names: dict[str, str]) -> dict[str, str]:
