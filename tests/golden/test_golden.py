@@ -4,7 +4,6 @@ and reports (run ids and processing times aside). A change that moves code must 
 from __future__ import annotations
 
 import difflib
-import json
 
 from tests.golden import snapshot
 
@@ -33,12 +32,4 @@ def test_bad_input_corpus_leaves_the_golden_tables_receipts_and_report(tmp_path,
     assert not problems, "\n".join(problems)
 
 
-def test_demo_leaves_the_golden_tables_receipts_and_reports(tmp_path, cli_env):
-    # the demo's dump (megabytes) is pinned by a digest per table, receipt and report file
-    found = snapshot.digests(snapshot.demo(tmp_path, cli_env))
-    expected = json.loads((snapshot.GOLDEN / "demo.json").read_text())
-    differ = sorted(n for n in found.keys() | expected.keys() if found.get(n) != expected.get(n))
-    assert not differ, (
-        f"differs from the golden digests: {differ} "
-        "(diff with `python -m tests.golden.snapshot OUT --demo-text` on both commits)"
-    )
+# The demo's golden digests: tests/demo/test_demo_golden.py, on the demo tests/demo builds once.
