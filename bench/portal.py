@@ -78,7 +78,9 @@ SCENARIOS = {
 def report(day: date, rows: list[tuple[str, str]], bump: int = 0) -> bytes:
     """A valid report for `day`: sudah_rekam rises 40 a day; `bump` makes each upload's bytes differ
     (in sudah_cetak, so that the file stays valid)."""
-    n = (day - (TODAY - timedelta(days=HISTORY_DAYS + 1))).days
+    # Uploads go up to 1,500 days before the history (Office.send): the rise stops 250 days back,
+    # or sudah_rekam would turn negative and every file be rejected.
+    n = max((day - (TODAY - timedelta(days=HISTORY_DAYS + 1))).days, -250)
     lines = [HEADER]
     for i, (kode, nama) in enumerate(rows):
         wajib, sudah = 20_000 + 150 * i, 12_000 + 7 * i + 40 * n

@@ -1,0 +1,54 @@
+"""The per-file regression guard of issue 23 (bench/smoke.py), run by `make test`.
+
+One child process measures, side by side, the real backfill's per-file slope and Python's csv
+floor on the same generated files, then one more round with 4 ms added to every file through the
+pipeline's own progress hook. Ratios only, never seconds: the first must stay within 2x the
+ratio recorded in bench/smoke.json, and the slowed round must not, or the guard guards nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import smoke
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def _smoke(*args: str) -> tuple[int, dict, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EKTP_", "PREFECT_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.smoke", *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    return done.returncode, json.loads(lines[-1]) if lines else {}, done.stderr[-3000:]
+
+
+def test_per_file_slope_stays_within_twice_the_recorded_ratio_and_a_slower_file_fails():
+    recorded = json.loads(smoke.BASELINE.read_text())["ratio"]
+    code, figures, stderr = _smoke("--prove", "4")
+    assert figures, stderr
+    assert figures["recorded_ratio"] == recorded
+    assert figures["limit"] == pytest.approx(smoke.TOLERANCE * recorded)
+    # The pipeline as it is: its slope over the floor's within 2x the recorded ratio.
+    assert figures["ok"], (
+        f"per-file slope {figures['pipeline_slope_s_per_1000']} s per 1,000 files is "
+        f"{figures['ratio']}x the csv floor's, above {figures['limit']}x: {figures}"
+    )
+    assert code == 0, stderr
+    # The same pipeline with 4 ms more per file (the read step's real hook): the guard trips.
+    proof = figures["proof"]
+    assert proof["per_file_ms_added"] == 4
+    assert proof["pipeline_slope_s_per_1000"] > figures["pipeline_slope_s_per_1000"]
+    assert not proof["ok"], f"4 ms more per file passed the guard: {proof}"
