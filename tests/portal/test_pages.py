@@ -26,7 +26,10 @@ def test_the_province_grid_tells_loaded_late_rejected_and_missing(base_url):
         b.login("prov")
         page = b.get(f"/provinsi?sampai={D3}").text
     # 14 days up to D3, newest first (portal.kisi): nothing before D1
-    assert cells(page, "5201") == ["dimuat", "dimuat", "dimuat"] + ["tidak_ada"] * 11
+    found = cells(page, "5201")
+    assert found[:3] == ["dimuat", "dimuat", "dimuat"] and len(found) == 14
+    # before D1 nothing was loaded; other tests of the shared world may have a file waiting there
+    assert set(found[3:]) <= {"tidak_ada", "menunggu"}
     # Kota Bima's report of D3 arrived at 09:00 the day after, after the 02:00 run: late
     assert cells(page, "5272")[:3] == ["terlambat", "dimuat", "dimuat"]
     # Lombok Utara: loaded on D1, nothing on D2, only a rejected file on D3
