@@ -17,8 +17,11 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 def date_param(request: Request, name: str) -> date | None:
     value = request.query_params.get(name)
-    if not value:
-        return None
+    return parse_date(value) if value else None
+
+
+def parse_date(value: str) -> date:
+    """A date a page was given (a query or a form field), or the page's 400 saying why not."""
     try:
         found = date.fromisoformat(value)
     except ValueError:

@@ -24,7 +24,7 @@ from portal import persetujuan as views
 from portal.accounts import Akun
 from portal.guards import guarded, province
 from portal.render import render
-from portal.routes.common import EARLIEST, LATEST, date_param
+from portal.routes.common import date_param, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,7 @@ async def _act(action: Callable[..., str], *args: object) -> str:
 
 
 def _form_date(form: FormData, name: str) -> date:
-    value = guards.text(form.get(name)) or ""
-    try:
-        found = date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, "Tanggal harus berbentuk TTTT-BB-HH.") from None
-    if not EARLIEST <= found <= LATEST:
-        raise HTTPException(400, f"Tanggal harus antara {EARLIEST} dan {LATEST}.")
-    return found
+    return parse_date(guards.text(form.get(name)) or "")
 
 
 ROUTES = [
