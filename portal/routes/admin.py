@@ -108,24 +108,25 @@ async def _target(request: Request, session: auth.Session) -> tuple[str, dict]:
     return nama, dict(form)
 
 
-@guarded(admin)
-async def disable(request: Request, session: auth.Session) -> Response:
+async def _set_active(request: Request, session: auth.Session, active: bool) -> Response:
+    """Disable or enable the account of the path, logged as an admin action."""
     portal = guards.portal_of(request)
     nama, _ = await _target(request, session)
-    await run_in_threadpool(accounts.set_active, portal.db, nama, False)
-    await run_in_threadpool(adminlog.add, portal.db, session.akun.nama, "akun_dinonaktifkan", nama)
-    log.info("akun %s dinonaktifkan oleh %s", nama, session.akun.nama)
-    return RedirectResponse("/admin?pesan=nonaktif", status_code=303)
+    await run_in_threadpool(accounts.set_active, portal.db, nama, active)
+    action = "akun_diaktifkan" if active else "akun_dinonaktifkan"
+    await run_in_threadpool(adminlog.add, portal.db, session.akun.nama, action, nama)
+    log.info("%s: %s oleh %s", action, nama, session.akun.nama)
+    return RedirectResponse(f"/admin?pesan={'aktif' if active else 'nonaktif'}", status_code=303)
+
+
+@guarded(admin)
+async def disable(request: Request, session: auth.Session) -> Response:
+    return await _set_active(request, session, False)
 
 
 @guarded(admin)
 async def enable(request: Request, session: auth.Session) -> Response:
-    portal = guards.portal_of(request)
-    nama, _ = await _target(request, session)
-    await run_in_threadpool(accounts.set_active, portal.db, nama, True)
-    await run_in_threadpool(adminlog.add, portal.db, session.akun.nama, "akun_diaktifkan", nama)
-    log.info("akun %s diaktifkan oleh %s", nama, session.akun.nama)
-    return RedirectResponse("/admin?pesan=aktif", status_code=303)
+    return await _set_active(request, session, True)
 
 
 @guarded(admin)
