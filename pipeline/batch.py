@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from contract import rules
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
@@ -28,7 +29,7 @@ from transforms.batch import FINDINGS
 from transforms.history import with_previous
 from transforms.uploads import ParsedUpload, parse_uploads, unreadable_upload
 
-FILE_SCHEMA = {
+FILE_SCHEMA: dict[str, pl.DataType | DataTypeClass] = {
     "file_id": pl.Int64,
     "file": pl.String,
     "sha256": pl.String,
@@ -40,6 +41,8 @@ FILE_SCHEMA = {
     "inode": pl.Int64,
     "ukuran": pl.Int64,
     "baris": pl.Int32,
+    # The file's own header of each column it spells otherwise, for its receipt (ParsedUpload).
+    "kolom_berkas": pl.List(pl.Struct({"kolom": pl.String, "judul": pl.String})),
 }
 # Row columns the history rules and their messages read (expectations/history.py).
 HISTORY_COLUMNS = (
@@ -72,6 +75,7 @@ class Upload:
         "_offset",
         "_rows",
         "kecamatan",
+        "kolom_berkas",
         "sha256",
         "source",
         "tanggal",
@@ -87,6 +91,7 @@ class Upload:
         self.tiba_ns = min(source.mtime_ns, time.time_ns()) // 1000 * 1000
         self.tanggal = parsed.tanggal
         self.kecamatan = parsed.kecamatan_rows
+        self.kolom_berkas = parsed.kolom_berkas
         self._rows = parsed.rows
         self._offset = 0
         self._height = parsed.rows.height
@@ -97,7 +102,7 @@ class Upload:
         rows = self._rows
         if self._offset or self._height != rows.height:
             rows = rows.slice(self._offset, self._height)
-        return ParsedUpload(self.tanggal, rows, self._findings, self.kecamatan)
+        return ParsedUpload(self.tanggal, rows, self._findings, self.kecamatan, self.kolom_berkas)
 
     def __repr__(self) -> str:
         return f"Upload({self.source.file!r}, {self.sha256[:8]}, {self.tanggal}, {self._height} rows)"
@@ -226,6 +231,7 @@ def assemble(uploads: list[Upload]) -> Batch:
                 "inode": u.source.inode,
                 "ukuran": u.source.size,
                 "baris": u.kecamatan,
+                "kolom_berkas": [{"kolom": k, "judul": j} for k, j in u.kolom_berkas],
             }
             for i, u in enumerate(uploads)
         ],
