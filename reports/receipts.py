@@ -179,11 +179,15 @@ def _findings_by_file(kualitas: pl.DataFrame) -> dict[tuple[str, str], list[dict
     return by_file
 
 
-def _headers_by_file(headers: pl.DataFrame | None) -> dict[tuple[str, str], dict[str, str]]:
+def _headers_by_file(
+    headers: pl.DataFrame | None, only: pl.DataFrame | None = None
+) -> dict[tuple[str, str], dict[str, str]]:
     """(file, sha256) -> the file's own headers, from rows of file, sha256, kolom_berkas (a list of
-    kolom, judul: pipeline.batch.FILE_SCHEMA)."""
+    kolom, judul: pipeline.batch.FILE_SCHEMA); `only`: of these files (file, sha256) alone."""
     if headers is None:
         return {}
+    if only is not None:
+        headers = headers.join(only.select("file", "sha256").unique(), on=["file", "sha256"], how="semi")
     return {
         (file, sha256): {h["kolom"]: h["judul"] for h in own}
         for file, sha256, own in headers.select("file", "sha256", HEADERS).iter_rows()
@@ -235,7 +239,9 @@ def documents(
     """One document per district office that had files decided: what the run owes them (`headers`:
     the files' own headers, file, sha256, kolom_berkas, where known)."""
     current = _current(unggahan)
-    own = _headers_by_file(headers)
+    # A run's documents show a header only beside a finding on a line (header_in_file), and most
+    # files have none: a national backfill decides 23,000 files.
+    own = _headers_by_file(headers, kualitas.filter(pl.col("baris").is_not_null()))
     ordered = unggahan.with_columns(
         _inbox=pl.col("kode_kabupaten").fill_null("_landing"),
         _priority=pl.col("status").replace_strict(PRIORITY, return_dtype=pl.Int8),
