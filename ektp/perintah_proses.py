@@ -119,12 +119,12 @@ def check(
 ) -> int:
     """Uji satu berkas tanpa menulis apa pun: cetak tanda terimanya (keluar 0 diterima, 1 ditolak)."""
     from pipeline.check import receipt
-    from reports.receipts import text
+    from reports.receipts import public, text
 
     settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
     console_for(settings)
     r = receipt(settings, file, kabupaten)
-    print(json.dumps(r, ensure_ascii=False, indent=2, default=str) if as_json else text(r), end="")
+    print(json.dumps(public(r), ensure_ascii=False, indent=2, default=str) if as_json else text(r), end="")
     return 0 if r["status"] != "rejected" else 1
 
 

@@ -126,7 +126,7 @@ def _round(
     )
     # One file checked alone lists every finding (each rule bounds its own); a run's receipts bound them.
     kualitas = ledger.kualitas_data(files, findings, "check")
-    by_file = {r["berkas"]: r for r in receipt_docs.receipts(unggahan, kualitas, limit=None)}
+    by_file = {r["berkas"]: r for r in receipt_docs.receipts(unggahan, kualitas, limit=None, headers=files)}
     return [by_file[s.file] for s in sources]
 
 

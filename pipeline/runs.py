@@ -251,9 +251,8 @@ def write(
             con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
         )
         withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
-        owe_receipts(
-            con, pl.concat([unggahan, retired], how="vertical_relaxed"), kualitas, run_id, now, withdrawn
-        )
+        everyone = pl.concat([unggahan, retired], how="vertical_relaxed")
+        owe_receipts(con, everyone, kualitas, run_id, now, withdrawn, files)
         tercatat.remember_arrivals(con, arrivals_of(waiting), files)
     return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
@@ -302,11 +301,13 @@ def owe_receipts(
     run_id: str,
     now: datetime,
     withdrawn: Sequence[persetujuan.Ditarik] = (),
+    files: pl.DataFrame | None = None,
 ) -> None:
     """The receipts of every file whose decision the run wrote, recorded as owed in the run's
     transaction: committed with the decisions, written to files after (deliver_receipts). A district
-    whose sign-off the run withdrew is told in its receipt."""
-    documents = receipt_docs.documents(unggahan, kualitas, run_id)
+    whose sign-off the run withdrew is told in its receipt; `files` (the decided files, with their
+    own headers) lets each finding name its column as the file spells it."""
+    documents = receipt_docs.documents(unggahan, kualitas, run_id, files)
     if withdrawn:
         documents = persetujuan_receipts.told(documents, withdrawn)
     owed = [tercatat.Owed(d.run_id, d.kode_kabupaten, d.json, d.letter) for d in documents]

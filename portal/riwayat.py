@@ -7,6 +7,7 @@ Read-only on the warehouse (portal.pages); the last visit is the portal database
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 
@@ -75,7 +76,8 @@ def final_receipt(portal: Portal, kode: str, u: dict, temuan_malam: list[dict]) 
         None,
     )
     row = {**malam, "kode_kabupaten": kode, "tiba_pada": None}
-    decided = receipts.receipt(row, temuan_malam, current)
+    # The same bytes as the check's: the same headers, which the letter shows beside each column.
+    decided = receipts.receipt(row, temuan_malam, current, headers=check.get(receipts.HEADERS))
     decided["diputuskan_oleh"] = malam["run_id"]
     decided["diputuskan_pada"] = malam["diproses_pada"].isoformat() if malam["diproses_pada"] else None
     return decided
@@ -128,10 +130,20 @@ def _names(provinsi: str) -> dict[str, str]:
     return dict(zip(kecamatan["kode_kecamatan"].to_list(), kecamatan["nama"].to_list(), strict=True))
 
 
-def plain(findings: list[dict], names: dict[str, str]) -> list[dict]:
-    """Each finding with its kecamatan's name (`nama_kecamatan`), errors first, as the page lists
-    them; the JSON and the letter keep the check's order."""
-    shown = [{**f, "nama_kecamatan": names.get(f.get("kode_kecamatan") or "", "")} for f in findings]
+def plain(findings: list[dict], names: dict[str, str], receipt: Mapping | None = None) -> list[dict]:
+    """Each finding with its kecamatan's name (`nama_kecamatan`) and the file's own header of its
+    column (`kolom_berkas`: receipts.header_in_file, escaped and bounded, else None) from the check's
+    `receipt` of the same bytes; errors first, as the page lists them; the JSON and the letter keep
+    the check's order."""
+    headers = receipts.headers_of(receipt or {})
+    shown = [
+        {
+            **f,
+            "nama_kecamatan": names.get(f.get("kode_kecamatan") or "", ""),
+            "kolom_berkas": receipts.header_in_file(f, headers),
+        }
+        for f in findings
+    ]
     return sorted(shown, key=lambda f: f["tingkat"] != "error")
 
 

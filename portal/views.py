@@ -128,7 +128,7 @@ def _with_nightly(portal: Portal, kode: str, rows: list[dict]) -> list[dict]:
     for r in rows:
         d = decided.get((r["berkas"], r["sha256"]))
         r["malam"] = _decision(d) if d else None
-        r["temuan"] = riwayat.plain((r["tanda_terima"] or {}).get("temuan", []), names)
+        r["temuan"] = riwayat.plain((r["tanda_terima"] or {}).get("temuan", []), names, r["tanda_terima"])
     return rows
 
 
@@ -161,7 +161,7 @@ def upload(portal: Portal, kode: str, upload_id: int) -> dict | None:
         "nama": portal.kabupaten[kode],
         "u": u,
         "riwayat": riwayat.timeline(portal, kode, u),
-        "temuan_malam": riwayat.plain(temuan_malam, riwayat.kecamatan_names(portal)),
+        "temuan_malam": riwayat.plain(temuan_malam, riwayat.kecamatan_names(portal), u["tanda_terima"]),
     }
 
 

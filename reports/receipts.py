@@ -8,13 +8,16 @@ A receipt stays readable whatever the run held: each file lists at most MAX_FIND
 findings (the rest counted; all of them are in kualitas_data), and once a district's document
 passes DETAIL_BUDGET bytes, the remaining files (superseded and duplicates last) are only counted
 per status, with a few names: 50,000 files still make a receipt of a few megabytes.
+
+A finding names its column by the canonical name; where the file spells that column otherwise, the
+letter (and the portal's pages) show the file's own header beside it (issue #21 item 8).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +28,7 @@ from contract.dates import WITA
 from contract.files import write_atomic
 from contract.formats import waktu
 from reports import status
+from transforms.header import header_text
 
 # A status's words and the order an office reads its files in: reports/status.py (rejected files
 # first, then the loaded ones).
@@ -34,6 +38,10 @@ MAX_FINDINGS_PER_FILE = 50
 DETAIL_BUDGET = 2_000_000  # bytes of a district's files listed in full, in each of JSON and letter
 SAMPLE_NAMES = 20  # names of the files only counted
 FINDING_KEYS = ("baris", "kode_kecamatan", "kolom", "nilai", "aturan", "tingkat", "pesan")
+# A receipt's file headers (canonical column -> the file's own header, where it differs), for the
+# letter and the portal's pages. The JSON documents leave them out: CONTRACT §2 names no receipt
+# keys and says nothing of keys beyond them, so the JSON offices' systems read stays as it was.
+HEADERS = "kolom_berkas"
 
 
 @dataclass(frozen=True)
@@ -62,13 +70,18 @@ def why(row: dict, current: dict | None) -> str | None:
 
 
 def receipt(
-    row: dict, findings: list[dict], current: dict | None = None, limit: int | None = MAX_FINDINGS_PER_FILE
+    row: dict,
+    findings: list[dict],
+    current: dict | None = None,
+    limit: int | None = MAX_FINDINGS_PER_FILE,
+    headers: Mapping[str, str] | None = None,
 ) -> dict:
     """One file's receipt as data. `current`: the file loaded for its district and date now
     (file, tiba_pada), if any; `limit`: findings listed (None: all, for one file checked alone,
-    whose findings each rule already bounds)."""
+    whose findings each rule already bounds); `headers`: the file's own header of each column it
+    spells otherwise (kept under HEADERS, never in the JSON)."""
     shown = findings if limit is None else findings[:limit]
-    return {
+    found = {
         "berkas": row["file"],
         "sha256": row["sha256"],
         "kode_kabupaten": row["kode_kabupaten"],
@@ -85,6 +98,35 @@ def receipt(
         "temuan_lain": len(findings) - len(shown),
         "alasan": row["alasan"],
     }
+    if headers:
+        found[HEADERS] = dict(headers)
+    return found
+
+
+def public(r: dict) -> dict:
+    """A receipt as its JSON documents hold it: without the file headers (see HEADERS)."""
+    return {k: v for k, v in r.items() if k != HEADERS} if HEADERS in r else r
+
+
+def headers_of(r: Mapping) -> dict[str, str]:
+    """A receipt's file headers, each escaped and bounded again (transforms.header.header_text,
+    idempotent): a receipt may be read back from where it was stored."""
+    return {kolom: header_text(str(judul)) for kolom, judul in (r.get(HEADERS) or {}).items()}
+
+
+def header_in_file(f: Mapping, headers: Mapping[str, str]) -> str | None:
+    """The file's own header of the column a finding points at, where the file spells it otherwise
+    (None: no column, the canonical name, or a finding on no line of the file: a kecamatan missing
+    from it, or the count of further findings of a rule, which point at no cell)."""
+    if f.get("baris") is None:
+        return None
+    return headers.get(f.get("kolom") or "")
+
+
+def in_file(f: Mapping, headers: Mapping[str, str]) -> str:
+    """` (kolom sudah_rekam; di berkas: "Sudah Rekam")` after a finding, with header_in_file."""
+    judul = header_in_file(f, headers)
+    return f' (kolom {f["kolom"]}; di berkas: "{judul}")' if judul else ""
 
 
 def text(r: dict) -> str:
@@ -104,8 +146,11 @@ def text(r: dict) -> str:
         f"{r['peringatan']}"
     )
     if r["temuan"]:
+        headers = headers_of(r)
         lines.append("Temuan:")
-        lines += [f"  - [{f['tingkat']}] {f['aturan']}: {f['pesan']}" for f in r["temuan"]]
+        lines += [
+            f"  - [{f['tingkat']}] {f['aturan']}: {f['pesan']}{in_file(f, headers)}" for f in r["temuan"]
+        ]
     if r.get("temuan_lain"):
         lines.append(
             f"  ... dan {r['temuan_lain']} temuan lain (semuanya tercatat di gudang data, "
@@ -134,19 +179,41 @@ def _findings_by_file(kualitas: pl.DataFrame) -> dict[tuple[str, str], list[dict
     return by_file
 
 
+def _headers_by_file(
+    headers: pl.DataFrame | None, only: pl.DataFrame | None = None
+) -> dict[tuple[str, str], dict[str, str]]:
+    """(file, sha256) -> the file's own headers, from rows of file, sha256, kolom_berkas (a list of
+    kolom, judul: pipeline.batch.FILE_SCHEMA); `only`: of these files (file, sha256) alone."""
+    if headers is None:
+        return {}
+    if only is not None:
+        headers = headers.join(only.select("file", "sha256").unique(), on=["file", "sha256"], how="semi")
+    return {
+        (file, sha256): {h["kolom"]: h["judul"] for h in own}
+        for file, sha256, own in headers.select("file", "sha256", HEADERS).iter_rows()
+        if own
+    }
+
+
 def receipts(
-    unggahan: pl.DataFrame, kualitas: pl.DataFrame, limit: int | None = MAX_FINDINGS_PER_FILE
+    unggahan: pl.DataFrame,
+    kualitas: pl.DataFrame,
+    limit: int | None = MAX_FINDINGS_PER_FILE,
+    headers: pl.DataFrame | None = None,
 ) -> list[dict]:
     """One receipt per decided file. `unggahan` holds every file of the districts and dates the
-    run decided (a run re-decides them whole), so each names the file current for its date."""
+    run decided (a run re-decides them whole), so each names the file current for its date;
+    `headers`: the files' own headers (file, sha256, kolom_berkas), where known."""
     by_file = _findings_by_file(kualitas)
     current = _current(unggahan)
+    own = _headers_by_file(headers)
     return [
         receipt(
             row,
             by_file.get((row["file"], row["sha256"]), []),
             current.get((row["kode_kabupaten"], row["tanggal"])),
             limit,
+            own.get((row["file"], row["sha256"])),
         )
         for row in unggahan.iter_rows(named=True)
     ]
@@ -166,16 +233,22 @@ class Counted:
 _CHUNK = 256
 
 
-def documents(unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str) -> list[Document]:
-    """One document per district office that had files decided: what the run owes them."""
+def documents(
+    unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str, headers: pl.DataFrame | None = None
+) -> list[Document]:
+    """One document per district office that had files decided: what the run owes them (`headers`:
+    the files' own headers, file, sha256, kolom_berkas, where known)."""
     current = _current(unggahan)
+    # A run's documents show a header only beside a finding on a line (header_in_file), and most
+    # files have none: a national backfill decides 23,000 files.
+    own = _headers_by_file(headers, kualitas.filter(pl.col("baris").is_not_null()))
     ordered = unggahan.with_columns(
         _inbox=pl.col("kode_kabupaten").fill_null("_landing"),
         _priority=pl.col("status").replace_strict(PRIORITY, return_dtype=pl.Int8),
     ).sort("_inbox", "_priority", "file", "sha256")
     found = []
     for (kabupaten,), files in ordered.partition_by("_inbox", as_dict=True, maintain_order=True).items():
-        shown, rest = _detailed(files, kualitas, current)
+        shown, rest = _detailed(files, kualitas, current, own)
         found.append(
             Document(
                 run_id,
@@ -190,7 +263,7 @@ def documents(unggahan: pl.DataFrame, kualitas: pl.DataFrame, run_id: str) -> li
 
 
 def _detailed(
-    files: pl.DataFrame, kualitas: pl.DataFrame, current: dict
+    files: pl.DataFrame, kualitas: pl.DataFrame, current: dict, headers: dict
 ) -> tuple[list[dict], Counted | None]:
     """(listed in full, the rest counted): `files` in order of what the office acts on, in full
     while their JSON and letter stay within DETAIL_BUDGET."""
@@ -206,8 +279,9 @@ def _detailed(
                 row,
                 by_file.get((row["file"], row["sha256"]), []),
                 current.get((row["kode_kabupaten"], row["tanggal"])),
+                headers=headers.get((row["file"], row["sha256"])),
             )
-            size += max(len(json.dumps(r, ensure_ascii=False, default=str)), len(text(r))) + 64
+            size += max(len(json.dumps(public(r), ensure_ascii=False, default=str)), len(text(r))) + 64
             if size > DETAIL_BUDGET:
                 return shown, _counted(files.slice(start + i))
             shown.append(r)
@@ -229,7 +303,7 @@ def document_json(
         "run_id": run_id,
         "kode_kabupaten": kabupaten,
         "jumlah_berkas": total if total is not None else len(files),
-        "berkas": sorted(files, key=lambda r: r["berkas"]),
+        "berkas": sorted((public(r) for r in files), key=lambda r: r["berkas"]),
     }
     if rest is not None:
         document["berkas_lain"] = {

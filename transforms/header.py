@@ -1,8 +1,10 @@
-"""The header row of an upload: where it is among the first lines, and which cell holds which
-canonical column (kolom_hilang, kolom_ganda)."""
+"""The header row of an upload: where it is among the first lines, which cell holds which
+canonical column (kolom_hilang, kolom_ganda), and the file's own header of each column, which a
+receipt shows beside the canonical name (issue #21 item 8)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from contract import rules
@@ -19,8 +21,23 @@ def find_header_row(records: Records) -> int | None:
     return scores.index(best) if best >= 2 else None
 
 
-def map_columns(header: Sequence[str | None], line: int) -> tuple[dict[str, int], list[dict]]:
-    """One cell position per canonical column of the header row, plus column-level findings."""
+# The file's own header of each column it spells otherwise: (canonical, header as shown) pairs.
+Headers = tuple[tuple[str, str], ...]
+# A header is uploaded text: shown escaped and at most this long (a header that still matches may
+# be padded with thousands of separators: `Sudah____...____Rekam`).
+HEADER_SHOWN = 60
+
+
+def header_text(text: str) -> str:
+    """A header cell as a person is shown it: its hidden characters escaped (contract.formats
+    .visible: `Sudah\\xa0Rekam`, `\\u202e`), cut to HEADER_SHOWN characters with `…`. Idempotent."""
+    shown = visible(text.strip())
+    return shown if len(shown) <= HEADER_SHOWN else shown[: HEADER_SHOWN - 1] + "…"
+
+
+def map_columns(header: Sequence[str | None], line: int) -> tuple[dict[str, int], list[dict], Headers]:
+    """One cell position per canonical column of the header row, column-level findings, and the
+    file's own header of each column used whose header is not its canonical name."""
     seen: dict[str, list[tuple[int, str]]] = {}
     for position, text in enumerate(header):
         canonical = canonical_column(text)
@@ -36,4 +53,17 @@ def map_columns(header: Sequence[str | None], line: int) -> tuple[dict[str, int]
         if canonical not in seen:
             pesan = rules.message("kolom_hilang", "kolom", kolom=canonical)
             findings.append(rules.finding("kolom_hilang", pesan, line, kolom=canonical))
-    return {canonical: hits[0][0] for canonical, hits in seen.items()}, findings
+    # A doubled column is used by no row (the file is rejected); its finding names both headers.
+    own = tuple(
+        (canonical, header_text(hits[0][1]))
+        for canonical, hits in seen.items()
+        if hits[0][1] != canonical and (len(hits) == 1 or canonical == "nama_kecamatan")
+    )
+    return {canonical: hits[0][0] for canonical, hits in seen.items()}, findings, _interned(own)
+
+
+@functools.lru_cache(maxsize=4096)
+def _interned(headers: Headers) -> Headers:
+    """One shared tuple per distinct set of headers: a district sends the same template every day,
+    and a run holds its uploads' headers until their receipts (23,000 files a national backfill)."""
+    return headers

@@ -33,7 +33,7 @@ from transforms.cells import (
     total_word,
 )
 from transforms.dates import dates_in_file_name, dates_in_titles, parse_date, resolve_date, single_date
-from transforms.header import find_header_row, map_columns
+from transforms.header import Headers, find_header_row, map_columns
 from transforms.row_rules import collect_findings, count_conditions
 
 __all__ = ["ParsedUpload", "parse_uploads", "unreadable_upload"]
@@ -49,6 +49,9 @@ class ParsedUpload:
     # Rows with a kecamatan code. `rows` also holds rows with figures but no code (their counts
     # null), only so that the suites find them unknown; they are not kecamatan rows.
     coded: int | None = None
+    # The file's own header of each column it spells otherwise (transforms.header.map_columns),
+    # which its receipt shows beside the canonical name.
+    kolom_berkas: Headers = ()
 
     @property
     def kecamatan_rows(self) -> int:
@@ -79,6 +82,7 @@ class _Front:
     name_date: date | None
     date_findings: bool  # the title or the file name already gave a date finding
     counted: bool  # its rows' counts are checked (code column present, no column finding)
+    headers: Headers
 
 
 class _Sink:
@@ -132,7 +136,7 @@ def _front(file_id: int, file_name: str, records: Records, sink: _Sink) -> _Fron
         reason = rules.message("berkas_tidak_terbaca", "tanpa_judul_kolom", batas=MAX_TITLE_LINES + 1)
         return unreadable_upload(file_name, reason)
     line, header = records[header_at]
-    columns, findings = map_columns(header, line)
+    columns, findings, headers = map_columns(header, line)
     date_findings: list[dict] = []
     title_date = single_date(dates_in_titles(records[:header_at]), "baris judul", date_findings)
     name_date = single_date(dates_in_file_name(file_name), "nama berkas", date_findings)
@@ -143,7 +147,7 @@ def _front(file_id: int, file_name: str, records: Records, sink: _Sink) -> _Fron
     if analysed:
         sink.add(file_id, records[header_at + 1 :], columns, counted)
     return _Front(
-        file_id, line, findings + date_findings, title_date, name_date, bool(date_findings), counted
+        file_id, line, findings + date_findings, title_date, name_date, bool(date_findings), counted, headers
     )
 
 
@@ -217,8 +221,8 @@ def _finish(front: _Front, body: _Body, today: date) -> ParsedUpload:
     rows = body.rows.slice(start, n) if n else _NO_ROWS
     found = body.findings.get(front.file_id)
     if found is None:
-        return ParsedUpload(tanggal, rows, head if head.height <= 1 else _sorted(head), coded)
-    return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, found])), coded)
+        return ParsedUpload(tanggal, rows, head if head.height <= 1 else _sorted(head), coded, front.headers)
+    return ParsedUpload(tanggal, rows, _sorted(pl.concat([head, found])), coded, front.headers)
 
 
 def unreadable_upload(file_name: str, reason: str, aturan: str = "berkas_tidak_terbaca") -> ParsedUpload:

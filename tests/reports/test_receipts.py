@@ -120,3 +120,74 @@ def test_receipts_of_two_files_with_the_same_name(receipts, run):
     for kabupaten, berkas in (("_landing", "rekap_2018-04-12.csv"), ("5299", "5299/rekap_2018-04-12.csv")):
         (path,) = (folder / kabupaten).glob("*.json")
         assert berkas in [r["berkas"] for r in json.loads(path.read_text())["berkas"]]
+
+
+# --- the file's own header beside the canonical column (issue #21 item 8) --------------------------
+
+
+def test_the_letter_names_a_column_as_the_file_spells_it(receipts):
+    # 5208/rekap_2018-04-06.csv writes rekam_hari_ini as "Rekam Harian": its finding's line in the
+    # letter shows both names; the JSON keeps the contract's keys (the canonical `kolom`, no header)
+    data, letter = receipts["5208/rekap_2018-04-06.csv"]
+    text = _own_part(letter, "5208/rekap_2018-04-06.csv")
+    (f,) = data["temuan"]
+    assert (f["kolom"], f["aturan"]) == ("rekam_hari_ini", "rekam_harian_tidak_sesuai")
+    assert f'{f["pesan"]} (kolom rekam_hari_ini; di berkas: "Rekam Harian")\n' in text
+    assert "kolom_berkas" not in data and "Rekam Harian" not in json.dumps(data)
+    # a file whose headers are the canonical names: nothing is repeated
+    canonical = "5208/angka_salah_2018-04-11.csv"
+    assert "di berkas" not in _own_part(receipts[canonical][1], canonical)
+
+
+def test_a_hostile_header_is_escaped_and_bounded_in_the_letter_and_left_out_of_the_json():
+    # headers as a run hands them to the receipts (file, sha256, kolom_berkas); whatever they hold,
+    # the letter shows them escaped and bounded (a stored receipt is read back: headers_of escapes
+    # again), beside findings on a line only; the JSON document keeps the contract's keys
+    import polars as pl
+
+    from reports import receipts as r
+    from transforms.header import HEADER_SHOWN
+
+    hostile = "<script>\u202eSudah\xa0Rekam" + "_" * 5000
+    unggahan = pl.DataFrame(
+        [("5201/rekap.csv", "ab" * 32, "5201", None, "rejected", "x", 3, None)],
+        orient="row",
+        schema={
+            "file": pl.String,
+            "sha256": pl.String,
+            "kode_kabupaten": pl.String,
+            "tanggal": pl.Date,
+            "status": pl.String,
+            "alasan": pl.String,
+            "baris": pl.Int32,
+            "tiba_pada": pl.Datetime("us", "UTC"),
+        },
+    )
+    findings = [
+        (2, "520101", "sudah_rekam", "x", "angka_tidak_valid", "error", "baris 2 (520101): sudah_rekam x"),
+        (3, "520102", "wajib_ktp", "y", "angka_tidak_valid", "error", "baris 3 (520102): wajib_ktp y"),
+        (None, "520103", "kode_kecamatan", None, "kecamatan_tidak_lapor", "warning", "kecamatan 520103"),
+    ]
+    kualitas = pl.DataFrame(
+        [("5201/rekap.csv", "ab" * 32, *f) for f in findings],
+        orient="row",
+        schema=["file", "sha256", *r.FINDING_KEYS],
+    )
+    headers = pl.DataFrame(
+        {
+            "file": ["5201/rekap.csv"],
+            "sha256": ["ab" * 32],
+            "kolom_berkas": [
+                [{"kolom": "sudah_rekam", "judul": hostile}, {"kolom": "kode_kecamatan", "judul": "KODE"}]
+            ],
+        }
+    )
+    (doc,) = r.documents(unggahan, kualitas, "run-1", headers)
+    lines = {line.split(":")[1].strip(): line for line in doc.letter.splitlines() if line.startswith("  - [")}
+    shown = lines["baris 2 (520101)"].split('di berkas: "', 1)[1].removesuffix('")')
+    assert shown.startswith("<script>\\u202eSudah\\xa0Rekam___") and shown.endswith("…")
+    assert len(shown) == HEADER_SHOWN
+    assert "\u202e" not in doc.letter and "\xa0" not in doc.letter
+    assert "di berkas" not in lines["baris 3 (520102)"]  # wajib_ktp: the canonical name in the file
+    assert "di berkas" not in lines["kecamatan 520103"]  # on no line of the file
+    assert "kolom_berkas" not in doc.json and "Sudah" not in doc.json and "KODE" not in doc.json

@@ -13,8 +13,9 @@ from polars.testing import assert_frame_equal
 
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from contract.formats import angka as format_count
-from landing.records import records_of
+from landing.records import read_records, records_of
 from transforms.cells import format_count_expr
+from transforms.header import HEADER_SHOWN, header_text
 from transforms.uploads import ParsedUpload, parse_uploads, unreadable_upload
 
 TODAY = date(2018, 4, 20)
@@ -180,6 +181,77 @@ def test_repeated_name_column_uses_the_first():
         "kode;Kecamatan;nama_kecamatan;wajib_ktp;rekam\n520301;Praya;PRAYA KOTA;10;5", name="2018-04-12.csv"
     )
     assert parsed.findings.height == 0 and parsed.rows.get_column("nama_kecamatan").to_list() == ["Praya"]
+
+
+# --- the file's own headers (issue #21 item 8) ------------------------------------------------
+
+
+def test_the_file_keeps_its_own_header_of_each_column_it_spells_otherwise():
+    # "Sudah Rekam", "KODE_KEC": kept beside the canonical name, in the header's order; a header
+    # that is the canonical name (wajib_ktp) is not kept, there is nothing to add to it
+    parsed = parse(
+        "No;KODE_KEC;Kecamatan;wajib_ktp;Sudah Rekam;Cetak\n1;520301;Praya;10;5;x", name="2018-04-12.csv"
+    )
+    assert parsed.kolom_berkas == (
+        ("kode_kecamatan", "KODE_KEC"),
+        ("nama_kecamatan", "Kecamatan"),
+        ("sudah_rekam", "Sudah Rekam"),
+        ("sudah_cetak", "Cetak"),
+    )
+    # the finding itself still names the canonical column
+    assert rules(parsed) == [(2, "520301", "sudah_cetak", "x", "angka_tidak_valid")]
+    assert parse(f"{HEADER}\n520301;Praya;10;5", name="2018-04-12.csv").kolom_berkas == ()
+
+
+def test_a_doubled_column_keeps_no_header_and_a_repeated_name_column_its_first():
+    # no row reads a doubled column (its finding names both headers); the name column used is the first
+    parsed = parse(
+        "kode;Kecamatan;Nama Kec;wajib_ktp;Rekam;Sudah Rekam\n520301;A;B;10;5;5", name="2018-04-12.csv"
+    )
+    assert parsed.kolom_berkas == (("kode_kecamatan", "kode"), ("nama_kecamatan", "Kecamatan"))
+
+
+def test_a_header_that_still_matches_is_kept_escaped_and_bounded():
+    # a no-break or ideographic space matches as a space and is shown escaped; a header padded
+    # to 5,000 characters still matches and is cut to HEADER_SHOWN characters
+    padded = "Sudah" + "_" * 4990 + "Rekam"
+    parsed = parse(f"kode;Wajib\xa0KTP;{padded};Sudah\u3000Cetak\n520301;10;5;4", name="2018-04-12.csv")
+    assert parsed.findings.height == 0
+    shown = dict(parsed.kolom_berkas)
+    assert shown["wajib_ktp"] == "Wajib\\xa0KTP"
+    assert shown["sudah_cetak"] == "Sudah\\u3000Cetak"
+    assert (
+        len(shown["sudah_rekam"]) == HEADER_SHOWN and shown["sudah_rekam"] == padded[: HEADER_SHOWN - 1] + "…"
+    )
+
+
+def test_hostile_headers_read_from_bytes_are_never_kept_raw():
+    # through the CSV reader: a right-to-left override or a zero-width space makes a header no
+    # column (escaped at the door, it matches nothing); markup is no column either
+    header = "kode;\u202eWajib KTP;<script>alert(1)</script>;Sudah\u200bRekam;rekam;Wajib\xa0KTP"
+    data = f"{header}\n520301;1;2;3;5;10\n"
+    (parsed,) = parse_uploads([("2018-04-12.csv", read_records("2018-04-12.csv", data.encode()))], TODAY)
+    assert parsed.findings.height == 0
+    assert parsed.kolom_berkas == (
+        ("kode_kecamatan", "kode"),
+        ("sudah_rekam", "rekam"),
+        ("wajib_ktp", "Wajib\\xa0KTP"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\u202eSudah Rekam", "\\u202eSudah Rekam"),
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),  # markup: the page's autoescape
+        ("Sudah\xa0Rekam", "Sudah\\xa0Rekam"),
+        ("  Sudah Rekam\u200b ", "Sudah Rekam\\u200b"),
+        ("x" * 5000, "x" * (HEADER_SHOWN - 1) + "…"),
+    ],
+)
+def test_header_text_escapes_bounds_and_is_idempotent(text, shown):
+    assert header_text(text) == shown
+    assert header_text(shown) == shown
 
 
 # --- numbers ---------------------------------------------------------------------------------
