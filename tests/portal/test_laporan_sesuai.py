@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import threading
 from datetime import date, datetime, timedelta
@@ -279,3 +280,24 @@ def test_on_a_phone_the_reports_do_not_scroll_sideways(world, base_url, chromium
     page.goto(base_url + f"/provinsi/laporan?tanggal={D1 - timedelta(days=1)}")  # a date without data
     assert "Tidak ada data untuk" in page.inner_text("[role=alert]")
     assert fits(page) and axe.violations(page, source) == []
+
+
+def test_the_cache_keeps_the_reports_built_last_and_drops_a_dates_older_publication(tmp_path):
+    old, new = "t1-0123456789", "t2-abcdef0123"
+    days = [D1 + timedelta(days=i) for i in range(4)]
+
+    def made(day: date, kunci: str, moment: int) -> set[str]:
+        names = set()
+        for bentuk in laporan_sesuai.BENTUK:
+            path = laporan_sesuai.path_of(tmp_path, day, kunci, bentuk)
+            path.write_bytes(b"laporan")
+            os.utime(path, ns=(moment, moment))  # the order they were built in
+            names.add(path.name)
+        return names
+
+    first, second, third = (made(day, old, i) for i, day in enumerate(days[:3], start=1))
+    again = made(days[2], new, 4)  # the third day built again from a new publication
+    (tmp_path / "catatan.txt").write_text("bukan laporan")
+    removed = laporan_sesuai.prune(tmp_path, keep=(days[2], new), simpan=2)
+    assert {p.name for p in removed} == first | third  # the oldest, and the day's old publication
+    assert {p.name for p in tmp_path.iterdir()} == second | again | {"catatan.txt"}
