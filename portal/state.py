@@ -8,6 +8,7 @@ from pathlib import Path
 from contract.settings import Settings
 from portal.checker import Checker
 from portal.gate import Gate
+from portal.laporan_sesuai import Pembuat
 
 
 @dataclass
@@ -21,3 +22,4 @@ class Portal:
     nightly_api: str | None  # the Prefect API of `ektp serve`: the nightly button; None hides it
     kabupaten: dict[str, str]  # code -> name, the districts in scope
     gate: Gate = field(default_factory=Gate)  # password hashes at once
+    laporan: Pembuat = field(default_factory=Pembuat)  # the daily report of any date, on demand

@@ -1,5 +1,6 @@
-"""The province's pages: the districts × days grid and the daily reports (the nightly button is
-the admin's: portal.routes.admin)."""
+"""The province's pages: the districts × days grid and the daily reports, those the nightly wrote
+and the report of any date built on demand (portal.laporan_sesuai); the nightly button is the
+admin's: portal.routes.admin."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from datetime import UTC, datetime
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contract.dates import report_day
-from portal import auth, guards, kisi, pages, persetujuan, views
+from contract.errors import EktpError
+from portal import auth, guards, kisi, laporan_sesuai, pages, persetujuan, views
 from portal.guards import guarded, province
 from portal.render import render
-from portal.routes.common import attachment, date_param
+from portal.routes.common import attachment, date_param, parse_date
 
 log = logging.getLogger(__name__)
 # A report is a self-contained page with its own inline styles and no script; it is served
@@ -49,8 +51,68 @@ async def province_page(request: Request, session: auth.Session) -> Response:
 
 @guarded(province)
 async def report_list(request: Request, session: auth.Session) -> Response:
+    """The reports the nightly wrote, and the form asking for the report of any date: a date the
+    warehouse has leads to that report; any other is said on this page, beside the form."""
     portal = guards.portal_of(request)
-    return render("laporan.html.j2", request, session, laporan=pages.reports(portal.settings))
+    status, pesan = 200, None
+    try:
+        terbitan = await run_in_threadpool(laporan_sesuai.terbitan, portal.settings)
+    except EktpError as exc:  # a warehouse that cannot be opened: the nightly's files still are there
+        log.error("%s", exc)
+        terbitan, pesan = None, f"Gudang data tidak dapat dibuka: {exc.message}"
+    if "tanggal" in request.query_params:
+        try:
+            return RedirectResponse(asked_report(request, terbitan), status_code=303)
+        except HTTPException as exc:
+            status, pesan = exc.status_code, exc.detail
+    return render(
+        "laporan.html.j2",
+        request,
+        session,
+        status=status,
+        laporan=pages.reports(portal.settings),
+        terbitan=terbitan,
+        pesan=pesan,
+        diminta=request.query_params.get("tanggal", ""),
+    )
+
+
+def asked_report(request: Request, terbitan: laporan_sesuai.Terbitan | None) -> str:
+    """The address of the report the form asks for, or the HTTPException saying why there is none."""
+    value = request.query_params.get("tanggal", "").strip()
+    if not value:
+        raise HTTPException(400, "Pilih tanggal laporan.")
+    tanggal = parse_date(value)
+    bentuk = request.query_params.get("bentuk", "html")
+    if bentuk not in laporan_sesuai.BENTUK:
+        raise HTTPException(400, "Pilih halaman (HTML) atau buku kerja (XLSX).")
+    try:
+        if terbitan is None:
+            raise laporan_sesuai.TidakAdaData("Belum ada data: proses malam belum pernah berjalan.")
+        terbitan.periksa(tanggal)
+    except laporan_sesuai.TidakAdaData as exc:
+        raise HTTPException(404, exc.message) from None
+    return f"/provinsi/laporan/tanggal/{tanggal.isoformat()}.{bentuk}"
+
+
+@guarded(province)
+async def report_of_date(request: Request, session: auth.Session) -> Response:
+    """The report of any date the warehouse has, built from the publication read now (and kept)."""
+    portal = guards.portal_of(request)
+    bentuk = request.path_params["bentuk"]
+    if bentuk not in laporan_sesuai.BENTUK:
+        raise HTTPException(404, "Laporan tersedia sebagai .html atau .xlsx.")
+    tanggal = parse_date(request.path_params["tanggal"])
+    folder = laporan_sesuai.folder_of(portal.db)
+    try:
+        body = await portal.laporan.laporan(portal.settings, folder, tanggal, bentuk)
+    except laporan_sesuai.TidakAdaData as exc:
+        raise HTTPException(404, exc.message) from None
+    if bentuk == "html":
+        return Response(
+            body, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": REPORT_CSP}
+        )
+    return Response(body, media_type=XLSX, headers=attachment(f"laporan-ektp-{tanggal.isoformat()}.xlsx"))
 
 
 @guarded(province)
@@ -70,4 +132,5 @@ ROUTES = [
     Route("/provinsi", province_page),
     Route("/provinsi/laporan", report_list),
     Route("/provinsi/laporan/{nama:str}", report_file),
+    Route("/provinsi/laporan/tanggal/{tanggal:str}.{bentuk:str}", report_of_date),
 ]

@@ -128,6 +128,15 @@ def test_the_province_at_a_desk_meets_no_serious_accessibility_violation(url, ch
     walk.check("lock page")
     page.goto(url + "/provinsi/laporan")
     walk.check("report list", "provinsi-3-laporan")
+    page.fill("#tanggal", D3.isoformat())  # the report of any date, built on demand
+    page.click("button[value=html]")
+    page.wait_for_url(url + f"/provinsi/laporan/tanggal/{D3}.html")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if problems := axe.report_violations(page, axe_js):  # served sandboxed: see axe.report_violations
+        walk.found["report of a date"] = problems
+    page.goto(url + "/provinsi/laporan?tanggal=2018-03-01")  # before the first report: told so
+    assert "Tidak ada data untuk 1 Maret 2018" in page.inner_text("[role=alert]")
+    walk.check("report list, a date without data")
     assert walk.found == {}, "\n".join(f"{k}: {v}" for k, v in walk.found.items())
     assert walk.offsite == []
 

@@ -127,6 +127,8 @@ def path_of(route: Route, kode: str, p: dict) -> str:
         "jenis": "json",
         "berkas": f"{p['run']}.json",
         "nama": f"laporan-ektp-{D3}.html",
+        "tanggal": D3.isoformat(),  # the report of any date, built on demand
+        "bentuk": "html",
         "akun": "kobi",
     }
     unknown = set(route.param_convertors) - set(values)
