@@ -53,6 +53,13 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
 
+def fits(page) -> bool:
+    """Nothing scrolls sideways: the page is no wider than the viewport it was opened with. Not
+    `window.innerWidth`: with `is_mobile` Chromium widens the layout viewport to the content, so a
+    page 790 px wide on a 390 px phone would still "fit" it."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
 @dataclass(frozen=True)
 class World:
     settings: Settings

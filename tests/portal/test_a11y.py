@@ -19,7 +19,7 @@ from contract import regions
 from pipeline import kontak
 from portal import accounts, db
 from tests.portal import axe
-from tests.portal.support import D3, DESKTOP, PHONE, TODAY, build_world, portal, valid_report
+from tests.portal.support import D3, DESKTOP, PHONE, TODAY, build_world, fits, portal, valid_report
 
 KADIS = ("kadis-lobar", "kepala-dinas-lombok-barat-7")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "gambar"
@@ -53,7 +53,7 @@ class Walk:
         self.page.wait_for_load_state("load")
         if problems := axe.violations(self.page, self.js):
             self.found[name] = problems
-        assert self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        assert fits(self.page), name
         if shot and os.environ.get("EKTP_SCREENSHOTS") == "1":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"))
@@ -131,7 +131,7 @@ def test_the_province_at_a_desk_meets_no_serious_accessibility_violation(url, ch
     page.fill("#tanggal", D3.isoformat())  # the report of any date, built on demand
     page.click("button[value=html]")
     page.wait_for_url(url + f"/provinsi/laporan/tanggal/{D3}.html")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits(page)
     if problems := axe.report_violations(page, axe_js):  # served sandboxed: see axe.report_violations
         walk.found["report of a date"] = problems
     page.goto(url + "/provinsi/laporan?tanggal=2018-03-01")  # before the first report: told so

@@ -14,6 +14,7 @@ from tests.portal.support import (
     TODAY,
     build_world,
     csv_bytes,
+    fits,
     portal,
     run_nightly,
     valid_report,
@@ -72,7 +73,7 @@ def test_an_office_sends_its_files_and_sees_the_nightly_decide_them(tmp_path, pr
             "kesalahan",
         ] in findings  # line, kecamatan, column, value
         assert page.locator("img").count() == 0  # the hostile name stayed text
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits the phone
+        assert fits(page)  # fits the phone
         page.screenshot(path=str(ARTIFACTS / "1-tanda-terima.png"), full_page=True)
 
         summary = run_nightly(world.settings, tanggal=TODAY)

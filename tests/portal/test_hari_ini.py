@@ -14,6 +14,7 @@ from tests.portal.support import (
     PHONE,
     TODAY,
     build_world,
+    fits,
     portal,
     valid_report,
 )
@@ -84,5 +85,5 @@ def test_after_a_valid_upload_the_phone_home_says_the_kecamatan_are_waiting(
         states = today.locator("ul.kecamatan-hari .keadaan-hari").all_inner_texts()
         assert states == ["menunggu proses malam"] * n
         assert "laporan hari ini.csv" in text and f"0 dari {n}" not in text
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "hari-ini-menunggu.png"), full_page=True)

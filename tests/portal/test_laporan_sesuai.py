@@ -24,7 +24,7 @@ from contract import formats
 from pipeline import tindakan
 from portal import db, laporan_sesuai
 from tests.portal import axe
-from tests.portal.support import D1, D2, D3, PHONE, Browser, build_world, portal
+from tests.portal.support import D1, D2, D3, PHONE, Browser, build_world, fits, portal
 from warehouse import read
 
 LOGGER = logging.getLogger(laporan_sesuai.__name__)
@@ -251,11 +251,6 @@ def test_before_the_first_nightly_the_list_and_the_report_say_there_is_no_data(t
     assert page.status_code == 200 and "Belum ada data" in page.text and 'id="tanggal"' not in page.text
     assert report.status_code == 404 and "Belum ada data: proses malam belum pernah berjalan." in report.text
     assert asked.status_code == 404 and "Belum ada data" in asked.text
-
-
-def fits(page) -> bool:
-    """The page is no wider than the phone: nothing scrolls sideways."""
-    return page.evaluate(f"document.documentElement.scrollWidth <= {PHONE['width']}")
 
 
 def test_on_a_phone_the_reports_do_not_scroll_sideways(world, base_url, chromium):

@@ -13,7 +13,7 @@ import pytest
 from contract import regions
 from pipeline import kontak
 from portal import accounts, db
-from tests.portal.support import ARTIFACTS, D2, D3, DESKTOP, PHONE, build_world, portal
+from tests.portal.support import ARTIFACTS, D2, D3, DESKTOP, PHONE, build_world, fits, portal
 
 KADIS = ("kadis-lobar", "sandi-kadis-lobar-1")
 
@@ -53,10 +53,6 @@ def grid_marks(page, kode: str) -> list[str]:
     """The statuses of the grid row of one kabupaten, for the days that have figures."""
     row = page.locator(f"table.kisi tr:has(a[href='/kabupaten/{kode}'])")
     return row.locator("td[data-status]").evaluate_all("cells => cells.map(c => c.dataset.status)")
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_the_district_head_signs_the_figures_on_a_phone(url, chromium):

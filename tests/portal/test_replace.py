@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tests.portal.support import ARTIFACTS, LOMBOK_BARAT, PHONE, Browser, valid_report
+from tests.portal.support import ARTIFACTS, LOMBOK_BARAT, PHONE, Browser, fits, valid_report
 
 # Report dates no other portal test sends for.
 DAY, SAME_FORM = date(2018, 1, 20), date(2018, 1, 21)
@@ -96,7 +96,7 @@ def test_on_a_phone_the_office_reads_the_comparison_and_confirms(world, base_url
     button = page.locator("button.ganti")
     assert button.bounding_box()["height"] >= 44  # a tap target
     # nothing scrolls sideways on a phone
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page)
     page.screenshot(path=str(ARTIFACTS / "ganti-berkas-telepon.png"), full_page=True)
     button.click()
     page.wait_for_url(re.compile(r".*/kabupaten/5201/kiriman/.*"))
