@@ -24,6 +24,8 @@ import polars as pl
 from bench import gen
 from bench.disk import footprint
 
+# The run id of every row the bench adds; terakhir.perbarui reads the rows it wrote by it.
+RUN_ID = "bench-year"
 COUNTS = ("wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_keliling", "sudah_cetak")
 
 
@@ -82,7 +84,7 @@ def frames(
     riwayat = pl.concat(riwayat_parts).with_columns(
         pl.col("baris").cast(pl.Int32),
         diproses_pada=pl.lit(now),
-        run_id=pl.lit("bench-year"),
+        run_id=pl.lit(RUN_ID),
     )
     unggahan = pl.DataFrame(
         files, schema=["file", "sha256", "kode_kabupaten", "tanggal", "status", "baris"], orient="row"
@@ -92,7 +94,7 @@ def frames(
         .otherwise(None),
         baris=pl.col("baris").cast(pl.Int32),
         diproses_pada=pl.lit(now),
-        run_id=pl.lit("bench-year"),
+        run_id=pl.lit(RUN_ID),
         ukuran=pl.lit(1500, pl.Int64),
         diubah_pada=pl.lit(now),
         diubah_pada_ns=pl.lit(int(now.timestamp() * 1e9), pl.Int64),
@@ -110,14 +112,14 @@ def frames(
         pl.lit(2, pl.Int32).alias("baris"),
         pl.lit("wajib_ktp").alias("kolom"),
         pl.lit("12,5").alias("nilai"),
-        pl.lit("bench-year").alias("run_id"),
+        pl.lit(RUN_ID).alias("run_id"),
     )
     return riwayat, unggahan, kualitas
 
 
 def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int) -> dict[str, float]:
     """Add days first_day..last_day to `warehouse` and rebuild its marts; returns timings and sizes."""
-    from warehouse import journal, marts, partitions, store
+    from warehouse import journal, marts, partitions, store, terakhir
 
     t = time.perf_counter()
     riwayat, unggahan, kualitas = frames(kabupaten, first_day, last_day)
@@ -142,13 +144,14 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         inserted = time.perf_counter() - t
         t = time.perf_counter()
         con.execute("begin")
-        journal.record(con, "bench-year", datetime.now(UTC))
+        journal.record(con, RUN_ID, datetime.now(UTC))
         # Only the new days, as a run would (a year of history behind them or not).
         groups = unggahan.select("kode_kabupaten", "tanggal").unique()
         in_scope = [
             k for (k,) in con.execute("select kode_kabupaten from wilayah_kabupaten order by 1").fetchall()
         ]
         marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope))
+        terakhir.perbarui(con, RUN_ID)
         con.execute("commit")
         refreshed = time.perf_counter() - t
         t = time.perf_counter()

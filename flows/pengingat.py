@@ -80,7 +80,7 @@ def _pending(settings: Settings, reference: Reference, day: date) -> set[str]:
     files, _ = runs.scan(settings, reference)
     if settings.warehouse.exists():
         with read.connect(settings.warehouse) as con:
-            known = read.known_files(con)
+            known = read.known_files(con, [f.file for f in files])
         files = runs.unseen(files, known)
     uploads = read_uploads(files, settings.hari_ini)
     rows = [u.parsed.rows for u in uploads if u.tanggal == day and u.kecamatan]

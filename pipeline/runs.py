@@ -30,7 +30,7 @@ from reports import receipts as receipt_docs
 from transforms import ledger
 from transforms.batch import FINDINGS
 from transforms.decisions import decide
-from warehouse import db, journal, marts, persetujuan, read, store, tercatat
+from warehouse import db, journal, marts, persetujuan, read, store, terakhir, tercatat
 
 
 def new_run_id(at: datetime | None = None) -> str:
@@ -291,6 +291,8 @@ def store_decisions(
         else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
     )
     marts.refresh(con, perubahan)
+    # After the marts: they read each kecamatan's latest report as it stood before this load.
+    terakhir.perbarui(con, run_id)
     return unggahan, kualitas, read.ledger_rows(con, retired, unggahan.schema)
 
 

@@ -25,6 +25,7 @@ SAME_AS = {
     "riwayat_unggahan": "unggahan",
     "riwayat_temuan": "kualitas_data",
     "arsip_riwayat_kecamatan": "riwayat_kecamatan",
+    "laporan_kecamatan_terakhir": "riwayat_kecamatan",  # a copy of each kecamatan's latest row
 }
 KINDS = ("table", "view", "column", "macro", "macro table")
 _STATEMENT = re.compile(

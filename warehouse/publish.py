@@ -50,6 +50,7 @@ CATALOG_TABLES = (
     "schema_migrations",
     "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
     "pengingat",  # reminders tried: a few rows a day per district
+    "laporan_kecamatan_terakhir",  # one row per kecamatan: the history check of `ektp check` reads it
 )
 GRACE_HOURS = 72
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -125,13 +125,12 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Ro
         raise WarehouseError("kueri gudang data gagal", query=f"{name}.sql", reason=_first_line(exc)) from exc
 
 
-def known_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """One row per file version already decided: its stat, hash, date and status."""
-    return _frame(
-        con,
-        "select file, sha256, kode_kabupaten, tanggal, status, ukuran, diubah_pada_ns, diubah_status_ns,"
-        " inode from unggahan",
-    )
+def known_files(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> pl.DataFrame:
+    """One row per file version already decided at the given paths (relative to the landing
+    folder): its stat, hash, date and status."""
+    paths = pl.DataFrame({"file": list(files)}, schema={"file": pl.String})
+    with db.registered(con, berkas_landing=paths):
+        return _frame(con, sql("queries/berkas_dikenal"))
 
 
 def ledger_rows(

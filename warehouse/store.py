@@ -25,7 +25,7 @@ import polars as pl
 from contract import files, regions
 from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
-from warehouse import db, macros, marts, partitions, publish, repair
+from warehouse import db, macros, marts, partitions, publish, repair, terakhir
 from warehouse.publish import STORAGE_VERSION
 from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
@@ -298,6 +298,8 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 con.execute(f"insert into {table} by name select * from terbit.{table}")
             else:
                 con.execute(f"create table {table} as select * from terbit.{table}")
+        # Made by the migrations over tables still empty then; a catalog may predate it.
+        terakhir.bangun(con)
 
 
 def _remove(work: Path) -> None:

@@ -87,6 +87,8 @@ comment on column riwayat_kecamatan.baris is 'NOMOR baris kecamatan ini dalam be
 comment on column riwayat_kecamatan.diproses_pada is 'Waktu proses yang memuat baris ini (timestamptz).';
 comment on column riwayat_kecamatan.run_id is 'Id proses yang memuat baris ini.';
 
+comment on table laporan_kecamatan_terakhir is 'Laporan terakhir setiap kecamatan dari berkas yang berlaku (status loaded): satu baris per kecamatan, barisnya di riwayat_kecamatan.';
+
 comment on table arsip_riwayat_kecamatan is 'Angka versi berkas yang kemudian diputuskan ulang sebagai ditolak atau salinan (yang dibuang riwayat_kecamatan): satu baris per baris kecamatan, satu salinan per berkas dan isi.';
 
 comment on table riwayat_unggahan is 'Jurnal keputusan: setiap versi setiap baris unggahan, ditambahkan oleh proses yang memutuskannya; versi yang berlaku pada waktu T adalah yang terakhir dengan berlaku_sejak <= T.';

@@ -8,7 +8,7 @@
 -- on the kabupaten's reports up to its date, and on the latest date of any report (the spine's end).
 --
 -- key: kode_kabupaten, tanggal
--- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
+-- reads: laporan_kecamatan_terakhir, progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: tanggal, kode_kabupaten
 -- comment: Progres per kabupaten/kota: satu baris per kabupaten dan tanggal, dari laporan pertamanya
@@ -31,7 +31,9 @@ perubahan as (
     select kode_kabupaten, dari from perubahan_mart
 ),
 
-reports as (
+-- Read three times below: not materialized, or DuckDB would first write out every column of the
+-- districts' whole history (see progres_kecamatan).
+reports as not materialized (
     select laporan.*, perubahan.dari
     from progres_kecamatan as laporan
     inner join perubahan using (kode_kabupaten)
@@ -51,8 +53,23 @@ kecamatan_total as (
     group by kode_kabupaten
 ),
 
+-- Each kecamatan's latest report before dari: its latest report when that lies before dari (the
+-- run changed nothing before it; see progres_kecamatan), else read from its reports.
+terakhir_sebelum_dari as (
+    select terakhir.kode_kecamatan, terakhir.tanggal
+    from laporan_kecamatan_terakhir as terakhir
+    inner join perubahan using (kode_kabupaten)
+    where terakhir.tanggal < perubahan.dari
+),
+
+reports_dibaca as (
+    select reports.* from reports anti join terakhir_sebelum_dari using (kode_kecamatan)
+),
+
 sebelum_dari as (
-    select * from laporan_terakhir(reports, dari - 1)
+    select reports.* from reports semi join terakhir_sebelum_dari using (kode_kecamatan, tanggal)
+    union all
+    select * from laporan_terakhir(reports_dibaca, dari - 1)
 ),
 
 pembuka as (

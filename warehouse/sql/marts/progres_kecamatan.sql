@@ -5,7 +5,7 @@
 -- depends on its own report and on the kecamatan's previous loaded report (rekam_hari_ini).
 --
 -- key: kode_kecamatan, tanggal
--- reads: riwayat_kecamatan, unggahan, wilayah_kecamatan
+-- reads: laporan_kecamatan_terakhir, riwayat_kecamatan, unggahan, wilayah_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: kode_kecamatan, tanggal
 -- comment: Progres perekaman per kecamatan: satu baris per kecamatan dan tanggal yang dilaporkan, dari
@@ -42,6 +42,10 @@ wilayah as (
     select kode_kecamatan, nama from wilayah_kecamatan
 ),
 
+terakhir as (
+    select * from laporan_kecamatan_terakhir
+),
+
 -- Read twice below: not materialized, or DuckDB would first write out every column of the
 -- history of the districts named (2.3 s instead of 1.0 s for a nightly on three national years).
 current_reports as not materialized (
@@ -51,9 +55,27 @@ current_reports as not materialized (
     inner join loaded using (file, sha256)
 ),
 
--- Each kecamatan's latest report before dari: the rows from dari on need only that one.
+-- Each kecamatan's latest report before dari: the rows from dari on need only that one. The run
+-- changed nothing before dari, so a kecamatan whose latest report as the run found it
+-- (laporan_kecamatan_terakhir, brought up to date after the marts) lies before dari has that one;
+-- only the others (a backfill, a correction of an earlier date) read their history.
+terakhir_sebelum_dari as (
+    select terakhir.*, perubahan.dari
+    from terakhir
+    inner join perubahan using (kode_kabupaten)
+    where terakhir.tanggal < perubahan.dari
+),
+
+riwayat_dibaca as (
+    select current_reports.*
+    from current_reports
+    anti join terakhir_sebelum_dari using (kode_kecamatan)
+),
+
 sebelum_dari as (
-    select * from laporan_terakhir(current_reports, dari - 1)
+    select * from terakhir_sebelum_dari
+    union all by name
+    select * from laporan_terakhir(riwayat_dibaca, dari - 1)
 ),
 
 dihitung as (

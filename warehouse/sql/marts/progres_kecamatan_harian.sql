@@ -10,7 +10,7 @@
 -- the latest date of any report (the spine's end).
 --
 -- key: kode_kecamatan, tanggal
--- reads: progres_kecamatan
+-- reads: laporan_kecamatan_terakhir, progres_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: kode_kecamatan, tanggal
 -- comment: Deret harian per kecamatan: satu baris per kecamatan dan tanggal, dari laporan pertamanya
@@ -39,7 +39,9 @@ perubahan as (
     select kode_kabupaten, dari from perubahan_mart
 ),
 
-laporan_kabupaten as (
+-- Read three times below: not materialized, or DuckDB would first write out every column of the
+-- districts' whole history (see progres_kecamatan).
+laporan_kabupaten as not materialized (
     select laporan.*, perubahan.dari
     from progres_kecamatan as laporan
     inner join perubahan using (kode_kabupaten)
@@ -49,9 +51,28 @@ semua_tanggal as (
     select tanggal from progres_kecamatan
 ),
 
--- The opening balance: each kecamatan's latest report before dari.
+-- The opening balance: each kecamatan's latest report before dari; its latest report when that
+-- lies before dari (the run changed nothing before it; see progres_kecamatan), else read from its
+-- reports.
+terakhir_sebelum_dari as (
+    select terakhir.kode_kecamatan, terakhir.tanggal
+    from laporan_kecamatan_terakhir as terakhir
+    inner join perubahan using (kode_kabupaten)
+    where terakhir.tanggal < perubahan.dari
+),
+
+laporan_dibaca as (
+    select laporan_kabupaten.*
+    from laporan_kabupaten
+    anti join terakhir_sebelum_dari using (kode_kecamatan)
+),
+
 sebelum_dari as (
-    select * from laporan_terakhir(laporan_kabupaten, dari - 1)
+    select laporan_kabupaten.*
+    from laporan_kabupaten
+    semi join terakhir_sebelum_dari using (kode_kecamatan, tanggal)
+    union all
+    select * from laporan_terakhir(laporan_dibaca, dari - 1)
 ),
 
 dipakai as (

@@ -4,8 +4,12 @@
 -- run supplies their new current figures itself). A national nightly thus reads ~7,000 rows,
 -- not every figure ever loaded.
 --
+-- The report before the first date is the kecamatan's latest report (laporan_kecamatan_terakhir)
+-- when that lies before the first date: every date re-decided lies on or after it. Only a district
+-- with a report on or after its first date (a backfill, a correction) reads its history.
+--
 -- key: kode_kecamatan, tanggal
--- reads: except_groups, riwayat_kecamatan, unggahan
+-- reads: except_groups, laporan_kecamatan_terakhir, riwayat_kecamatan, unggahan
 with
 
 unggahan as (
@@ -14,6 +18,10 @@ unggahan as (
 
 riwayat as (
     select * from riwayat_kecamatan
+),
+
+terakhir as (
+    select * from laporan_kecamatan_terakhir
 ),
 
 redecided as (
@@ -27,13 +35,21 @@ scope as (
     group by kode_kabupaten
 ),
 
+-- Districts with a report on or after their first date: their history is read.
+dibaca as (
+    select distinct scope.*
+    from scope
+    inner join terakhir using (kode_kabupaten)
+    where terakhir.tanggal >= scope.dari
+),
+
 current_reports as (
-    select riwayat.kode_kecamatan, riwayat.tanggal, riwayat.sudah_rekam, riwayat.wajib_ktp, scope.dari
+    select riwayat.kode_kecamatan, riwayat.tanggal, riwayat.sudah_rekam, riwayat.wajib_ktp, dibaca.dari
     from riwayat
     inner join unggahan using (file, sha256)
-    inner join scope using (kode_kabupaten)
+    inner join dibaca using (kode_kabupaten)
     anti join redecided using (kode_kabupaten, tanggal)
-    where riwayat.tanggal < scope.sampai
+    where riwayat.tanggal < dibaca.sampai
 ),
 
 dalam_rentang as (
@@ -44,10 +60,20 @@ sebelum as (
     select * from laporan_terakhir(current_reports, dari - 1)
 ),
 
+-- The other districts: every kecamatan's latest report lies before the first date.
+sebelum_tanpa_riwayat as (
+    select terakhir.kode_kecamatan, terakhir.tanggal, terakhir.sudah_rekam, terakhir.wajib_ktp
+    from terakhir
+    inner join scope using (kode_kabupaten)
+    anti join dibaca using (kode_kabupaten)
+),
+
 final as (
     select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp from dalam_rentang
     union all
     select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp from sebelum
+    union all
+    select * from sebelum_tanpa_riwayat
 )
 
 select * from final
