@@ -100,9 +100,18 @@ def reports(settings: Settings) -> list[dict]:
             if (m := REPORT_FILE.match(path.name)) and path.is_file():
                 found.setdefault(m[1], set()).add(m[2])
     return [
-        {"tanggal": d, "html": "html" in kinds, "xlsx": "xlsx" in kinds}
+        {"tanggal": d, "hari": _day(d), "html": "html" in kinds, "xlsx": "xlsx" in kinds}
         for d, kinds in sorted(found.items(), reverse=True)
     ]
+
+
+def _day(text: str) -> date | None:
+    """The report's date, shown as people write it ("3 April 2018"); None for a name like
+    `laporan-ektp-2018-13-45.html` that only looks like one."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def report_file(settings: Settings, name: str) -> Path | None:

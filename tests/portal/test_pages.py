@@ -7,6 +7,7 @@ import json
 import re
 from datetime import date
 
+from contract.formats import tanggal
 from ektp import cli
 from pipeline.check import receipt
 from portal import riwayat
@@ -105,6 +106,7 @@ def test_reports_are_listed_and_served(base_url):
         missing = b.get(f"/provinsi/laporan/laporan-ektp-{D1}.html")
         traversal = b.get("/provinsi/laporan/..%2F..%2Fportal.sqlite")
     assert f"/provinsi/laporan/laporan-ektp-{D3}.html" in listing and f"laporan-ektp-{D3}.xlsx" in listing
+    assert f"<li>{tanggal(D3)}:" in listing  # dated as people write it, not 2018-04-03
     assert (
         xlsx.status_code == 200
         and xlsx.content[:2] == b"PK"
