@@ -6,8 +6,11 @@ must stay under 600 MB peak RSS, and the district's receipt under 5 MB.
 Writes N one-row CSV files into the inbox of Kota Bima (5272), spread over 30 report dates (so most
 are superseded by a later file of their date, as a district re-sending all day would), runs
 `ektp nightly` over them as a child process (its own ephemeral Prefect server unless
-PREFECT_API_URL is set), and prints one JSON line: wall seconds, the flow process's peak RSS
-(exact, from the kernel), the process tree's peak RSS (sampled) and the receipt sizes.
+PREFECT_API_URL is set), and prints one JSON line: wall seconds, the flow process's own peak RSS
+(its kernel high-water mark), its validation child's (GX runs there: expectations/child.py), the
+largest single process's (exact, from the kernel), the process tree's summed peak (sampled) and
+the receipt sizes. `--landing-ready` reuses an inbox written by an earlier call with the same --out
+and --files (only the warehouse is made anew), for repeated runs.
 """
 
 from __future__ import annotations
@@ -45,11 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=50_000)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--landing-ready", action="store_true")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="ektp-banyak-"))
-    shutil.rmtree(out, ignore_errors=True)
     landing, warehouse = out / "landing", out / "gudang.duckdb"
-    write_inbox(landing, args.files)
+    for made in out.glob("*") if out.is_dir() else ():
+        if made != landing or not args.landing_ready:
+            shutil.rmtree(made) if made.is_dir() else made.unlink()
+    if not args.landing_ready:
+        write_inbox(landing, args.files)
     env = {
         **os.environ,
         "EKTP_MIN_AGE_SECONDS": "0",
@@ -80,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
                 "berkas": args.files,
                 "kode_keluar": measured.returncode,
                 "detik": round(measured.wall, 1),
-                "rss_proses_mb": round(measured.max_rss_mb),
+                "rss_proses_mb": round(measured.peaks_mb.get("ektp.cli", 0)),
+                "rss_validasi_mb": round(measured.peaks_mb.get("expectations.child", 0)),
+                "rss_terbesar_mb": round(measured.max_rss_mb),
                 "rss_pohon_mb": round(measured.tree_rss_mb),
                 "tanda_terima_mb": {p.suffix: round(p.stat().st_size / 1e6, 2) for p in receipts},
                 "galat": measured.stderr.strip().splitlines()[-1:] if measured.returncode else [],

@@ -3,7 +3,10 @@
 Memory is measured two ways, both reported:
 - `tree_rss_mb`: the peak of the sum of VmRSS over the child and all its descendants (the
   Prefect ephemeral server is a separate process), sampled from /proc every 20 ms;
-- `max_rss_mb`: the largest single process, from the kernel (`ru_maxrss` of wait4), exact.
+- `max_rss_mb`: the largest single process, from the kernel (`ru_maxrss` of wait4), exact;
+- `peaks_mb`: each process's own peak (VmHWM, the kernel's high-water mark, last read before it
+  ended), by what it runs (`ektp.cli`, `expectations.child`, `uvicorn`, ...): the run's own process
+  apart from its children (GX's validation process, the temporary Prefect server, vl-convert).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Measured:
     stdout: str = ""
     stderr: str = ""
     extra: dict = field(default_factory=dict)
+    peaks_mb: dict[str, float] = field(default_factory=dict)
 
     def json_line(self) -> dict:
         """The last stdout line that is a JSON object (bench helpers print one), or {}."""
@@ -58,7 +62,8 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _tree_rss(root: int) -> int:
+def _tree_rss(root: int, peaks: dict[int, tuple[str, int]] | None = None) -> int:
+    """The tree's summed RSS now; `peaks` gets each process's role and high-water mark (bytes)."""
     tree = _children()
     total, todo = 0, [root]
     while todo:
@@ -67,9 +72,29 @@ def _tree_rss(root: int) -> int:
         try:
             with open(f"/proc/{pid}/statm", "rb") as fh:
                 total += int(fh.read().split()[1]) * PAGE
+            if peaks is not None:  # a process that has ended (a zombie) shows no high-water mark
+                role, high = peaks[pid] if pid in peaks else (_role(pid), 0)
+                peaks[pid] = (role, max(high, _high_water(pid)))
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+def _high_water(pid: int) -> int:
+    with open(f"/proc/{pid}/status", "rb") as fh:
+        for line in fh:
+            if line.startswith(b"VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _role(pid: int) -> str:
+    """What a process runs: the module after `-m`, else its program's name."""
+    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+        argv = [a.decode(errors="replace") for a in fh.read().split(b"\0") if a]
+    if "-m" in argv[:-1]:
+        return argv[argv.index("-m") + 1]
+    return Path(argv[0]).name if argv else "?"
 
 
 def run(
@@ -86,11 +111,12 @@ def run(
     )
     peak = 0
     done = threading.Event()
+    peaks: dict[int, tuple[str, int]] = {}
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree_rss(proc.pid, peaks))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -125,4 +151,12 @@ def run(
         returncode=proc.returncode,
         stdout=b"".join(out).decode(errors="replace"),
         stderr=b"".join(err).decode(errors="replace"),
+        peaks_mb=_by_role(peaks),
     )
+
+
+def _by_role(peaks: dict[int, tuple[str, int]]) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for role, high in peaks.values():
+        found[role] = max(found.get(role, 0.0), high / 2**20)
+    return found

@@ -116,12 +116,26 @@ _GX_LOCK = threading.RLock()
 
 
 class Validator:
-    """A GX context for one run; counts the checkpoint runs it made."""
+    """A GX context for one run; counts the checkpoint runs it made.
+
+    Handed to a task that runs in another process (a Dask worker), it arrives there empty, as a
+    copy (`arrived`) with the same Data Docs folder: what the copy ran goes back with the task's
+    result (`returned`), for the run's own Validator to absorb."""
+
+    arrived = False  # a copy made in another process from the run's Validator (pickled)
 
     def __init__(self, data_docs: Path | None = None) -> None:
         self.data_docs = data_docs
         self.runs = 0
         self._results: list[Any] = []
+
+    def __reduce__(self) -> tuple[Callable[[Path | None], Validator], tuple[Path | None]]:
+        return (_arrived, (self.data_docs,))
+
+    def returned(self) -> Validations | None:
+        """What the run's Validator must absorb after a task validated with this one: the record
+        of a copy made in another process; None for the run's own (it holds its results)."""
+        return self.record() if self.arrived else None
 
     def _context(self):
         return _context(str(self.data_docs) if self.data_docs else None)
@@ -160,7 +174,7 @@ class Validator:
     def validate(self, name: str, suites: tuple[Suite, ...], frame: pl.DataFrame) -> pl.DataFrame:
         """Findings (FINDING_COLUMNS) of every rule of `suites` on every row of `frame`."""
         if frame.is_empty():
-            return pl.DataFrame(schema=_finding_schema())
+            return no_findings()
         columns = sorted({"row_id", *(c for s in suites for r in s.rules for c in r.columns)})
         pdf = _inert(frame.select(columns)).to_pandas(use_pyarrow_extension_array=True)
         with _GX_LOCK:
@@ -176,7 +190,7 @@ class Validator:
             for rule in suite.rules
             if counts[(suite.name, rule.key)]
         ]
-        return pl.concat(found) if found else pl.DataFrame(schema=_finding_schema())
+        return pl.concat(found) if found else no_findings()
 
     def _release(self) -> None:
         """Drop what GX keeps of the last run: the batch (a pandas copy of every row) and its metrics.
@@ -213,6 +227,12 @@ class Validator:
         ctx.build_data_docs(site_names=["ektp"], resource_identifiers=self._results)
         datadocs.localise(self.data_docs)
         return self.data_docs / "index.html"
+
+
+def _arrived(data_docs: Path | None) -> Validator:
+    copy = Validator(data_docs)
+    copy.arrived = True
+    return copy
 
 
 def _inert(frame: pl.DataFrame) -> pl.DataFrame:
@@ -292,3 +312,8 @@ def _locate(rule: Expectation, frame: pl.DataFrame, gx_count: int) -> pl.DataFra
 
 def _finding_schema() -> dict[str, type[pl.DataType]]:
     return {"row_id": pl.Int64, **FINDING_SCHEMA}
+
+
+def no_findings() -> pl.DataFrame:
+    """What `Validator.validate` returns when no rule fails."""
+    return pl.DataFrame(schema=_finding_schema())

@@ -24,6 +24,7 @@ from contract.errors import ENVIRONMENT_FAILURES, EktpError, IncompleteRun, Repo
 from contract.logs import RUN_ID
 from contract.regions import Reference
 from contract.settings import Settings
+from expectations.child import ChildValidator
 from expectations.engine import Validator
 from flows import artifacts, notify, ringkasan_surel, tasks
 from pipeline import runs
@@ -56,11 +57,14 @@ def started(settings: Settings, kind: str | None = None) -> Iterator[Run]:
     settings = settings.resolved()
     run_id = runs.new_run_id(settings.now)
     token = RUN_ID.set(run_id)
+    # GX runs in a child process: the run's own process never imports it (expectations/child.py).
+    validator = ChildValidator(settings.data_docs)
     try:
         with jejak.recorded(settings.warehouse, kind, run_id) if kind else nullcontext():
             reference = regions.load(settings.provinsi)
-            yield Run(settings, reference, run_id, Validator(settings.data_docs))
+            yield Run(settings, reference, run_id, validator)
     finally:
+        validator.close()
         RUN_ID.reset(token)  # a later run, or the portal, in this process is not this run
 
 
@@ -85,9 +89,10 @@ def load(
         return None
     progress.expect("validasi", len(uploads))
     checked, files, validations = tasks.decide_batch.submit(
-        tasks.Parcel(uploads), run.reference, run.validator.data_docs, terkunci
+        tasks.Parcel(uploads), run.reference, run.validator, terkunci
     ).result()
-    run.validator.absorb(validations)
+    if validations is not None:  # validated on a Dask worker
+        run.validator.absorb(validations)
     progress.advance("validasi", len(uploads))
     progress.expect("muat", len(uploads))
     outcome = tasks.write(

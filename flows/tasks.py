@@ -87,14 +87,14 @@ def _one_by_one(files: list[LandingFile], today: date, unreadable: list[str]) ->
 
 @task(name="validasi-dan-putuskan", **TASK)
 def decide_batch(
-    uploads: Parcel, reference: Reference, data_docs: Path | None, terkunci: dict | None = None
-) -> tuple[Batch, pl.DataFrame, Validations]:
-    """Validate and decide wherever the runner puts it (a Dask worker too): the GX results go
-    back with the decisions, so the run's own Validator builds the Data Docs and counts the run.
+    uploads: Parcel, reference: Reference, validator: Validator, terkunci: dict | None = None
+) -> tuple[Batch, pl.DataFrame, Validations | None]:
+    """Validate and decide wherever the runner puts it, with the run's Validator: in the flow's
+    process its own; on a Dask worker a copy, whose GX results go back with the decisions so that
+    the run's Validator builds the Data Docs and counts the run (engine.Validator.returned).
     `terkunci`: the locked districts and dates among the uploads' (warehouse.persetujuan.terkunci)."""
-    validator = Validator(data_docs)
     checked, files = runs.decide_batch(uploads.items, reference, validator, terkunci)
-    return checked, files, validator.record()
+    return checked, files, validator.returned()
 
 
 write = task(name="muat-gudang-data", **TASK)(runs.write)

@@ -242,19 +242,24 @@ def write(
     clock (Settings.now); otherwise the decisions take the moment they are committed."""
     now = decided_at or datetime.now(UTC)
     con = session.con
-    with db.transaction(con):
-        if stats is not None and stats.height:
-            store.restat(con, stats)
-        findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
-        signed = persetujuan.signed_figures(con, files.filter(pl.col("tanggal").is_not_null()))
-        unggahan, kualitas, retired = store_decisions(
-            con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
-        )
-        withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
-        everyone = pl.concat([unggahan, retired], how="vertical_relaxed")
-        owe_receipts(con, everyone, kualitas, run_id, now, withdrawn, files)
-        tercatat.remember_arrivals(con, arrivals_of(waiting), files)
-    return Outcome(files, findings, unggahan, kualitas, validator.runs)
+
+    # One transaction, done again whole when DuckDB runs out of memory (store.WriteSession.roomy).
+    def load() -> Outcome:
+        with db.transaction(con):
+            if stats is not None and stats.height:
+                store.restat(con, stats)
+            findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
+            signed = persetujuan.signed_figures(con, files.filter(pl.col("tanggal").is_not_null()))
+            unggahan, kualitas, retired = store_decisions(
+                con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
+            )
+            withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
+            everyone = pl.concat([unggahan, retired], how="vertical_relaxed")
+            owe_receipts(con, everyone, kualitas, run_id, now, withdrawn, files)
+            tercatat.remember_arrivals(con, arrivals_of(waiting), files)
+        return Outcome(files, findings, unggahan, kualitas, validator.runs)
+
+    return session.roomy(load)
 
 
 def store_decisions(
@@ -363,9 +368,13 @@ def refresh(
 def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:
     """Every mart rebuilt whole from the stored figures (`ektp rebuild-marts`); one transaction."""
     con = session.con
-    with db.transaction(con):
-        store.load_reference(con, reference)
-        marts.refresh(con)
+
+    def rebuild() -> None:
+        with db.transaction(con):
+            store.load_reference(con, reference)
+            marts.refresh(con)
+
+    session.roomy(rebuild)
 
 
 def history_warnings(

@@ -66,6 +66,10 @@ def _act(
         raise UsageError(f"gudang data belum ada: {settings.warehouse}; jalankan `ektp nightly` dulu")
     reference = regions.load(settings.provinsi)
     with store.writing(settings.warehouse, reference.scope) as session:
-        with db.transaction(session.con):
-            persetujuan.record(session.con, kabupaten, when, tindakan, atas, oleh.strip(), alasan)
+
+        def record() -> None:
+            with db.transaction(session.con):
+                persetujuan.record(session.con, kabupaten, when, tindakan, atas, oleh.strip(), alasan)
+
+        session.roomy(record)  # a sign-off refreshes the district's marts
         session.publish()

@@ -119,11 +119,11 @@ def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = Non
             con.execute(f"insert into {CHANGES} select * from perubahan_df")
         first = perubahan["dari"].min()
         since = first if isinstance(first, date) else None  # None: no kabupaten named
-    try:
-        for mart in order():
-            _refresh(con, models.model("marts", mart), full, since)
-    finally:
-        con.execute(f"drop table if exists {CHANGES}")
+    for mart in order():
+        _refresh(con, models.model("marts", mart), full, since)
+    # Dropped on success only: a failure aborts the caller's transaction, whose rollback takes the
+    # table away, and a statement there would hide the failure (roomy retries on out-of-memory).
+    con.execute(f"drop table if exists {CHANGES}")
     for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
         con.execute(sql(f"macros/{macro}"))
 

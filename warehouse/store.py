@@ -14,10 +14,11 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -31,6 +32,8 @@ from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def migrate(
@@ -99,12 +102,35 @@ def _lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# The writer's DuckDB memory. DuckDB keeps what it read up to its limit, so the limit is most of what
+# a load adds to the run: on three years of national data a nightly's flow process reached 1.05 GB
+# with 512 MB and 0.80 GB with 256 MB, in the same time; 50,000 one-row files on a new warehouse
+# (bench/many_files.py) 689 MB with 256 MB, 574 MB with 96 MB. What a night needs grows with the
+# warehouse it reads (the marts' refresh, the publication's sorted COPY of a month: a year's refresh
+# fails at 96 MB, three years' nightly at 128 MB), so the limit starts at the working file's size
+# between these two (writer_limit_mb); work that still runs out is done again at the ceiling
+# (WriteSession.roomy). What does not fit spills beside the warehouse.
+WRITER_FLOOR_MB = 96
+WRITER_LIMIT_MB = 256
+WRITER_MEMORY_LIMIT = f"{WRITER_LIMIT_MB}MB"
+
+
+def writer_limit_mb(work: Path, whole: bool) -> int:
+    """The writer's DuckDB memory for the working file `work` (MB); the ceiling when the run first
+    reads a whole warehouse into it (`whole`: a catalog read back, a whole DuckDB copied in)."""
+    if whole:
+        return WRITER_LIMIT_MB
+    size_mb = work.stat().st_size // 10**6 if work.exists() else 0
+    return min(WRITER_LIMIT_MB, max(WRITER_FLOOR_MB, size_mb))
+
+
 class WriteSession:
     """The writer's working file, migrated; `publish()` makes its changes what analysts see."""
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, limit_mb: int = WRITER_LIMIT_MB) -> None:
         self.path = path
         self.con = con
+        self.limit_mb = limit_mb  # the writer's DuckDB memory now (writer_limit_mb)
         self.published = False
         self.cakupan_diubah = False  # the operator changed the scope on purpose: publish even with no file
         # What the writer found damaged in the publication and published again before the run's
@@ -113,8 +139,26 @@ class WriteSession:
 
     def publish(self) -> None:
         self.con.execute("checkpoint")
-        publish.publish(self.con, self.path)
+        self.roomy(lambda: publish.publish(self.con, self.path))
         self.published = True
+
+    def roomy(self, work: Callable[[], T]) -> T:
+        """Do `work` (whole or not at all: a transaction, a publication); when DuckDB runs out of
+        memory under a limit below the ceiling, once more at WRITER_LIMIT_MB (writer_limit_mb)."""
+        try:
+            return work()
+        except duckdb.OutOfMemoryException as exc:
+            if self.limit_mb >= WRITER_LIMIT_MB:
+                raise
+            log.info(
+                "Memori DuckDB %d MB tidak cukup (%s); diulang dengan %d MB",
+                self.limit_mb,
+                str(exc).splitlines()[0],
+                WRITER_LIMIT_MB,
+            )
+            self.limit_mb = WRITER_LIMIT_MB
+            self.con.execute(f"set memory_limit = '{WRITER_LIMIT_MB}MB'")  # our constant
+            return work()
 
     def pending(self) -> bool:
         """Changes committed and not yet published (a run killed after its commit or before its
@@ -127,12 +171,6 @@ class WriteSession:
             publish.published_number(self.path) != publish.last_number(self.con)
             or publish.last_number(self.con) == 0
         )
-
-
-# The writer's DuckDB memory. DuckDB keeps what it read up to this limit: on three years of national
-# data a nightly's flow process reached 1.05 GB with 512 MB here and 0.80 GB with 256 MB, in the
-# same time (measured with an earlier bench/stages.py); what does not fit spills beside the warehouse.
-WRITER_MEMORY_LIMIT = "256MB"
 
 
 @contextmanager
@@ -154,8 +192,8 @@ def writing(
         session = None
         try:
             found = publish.inspect(path)  # before the working file: a damaged catalog may need it
-            con, origin = _open_work(path, folder, spill, found, at)
-            session = WriteSession(path, con)
+            con, origin, limit_mb = _open_work(path, folder, spill, found, at)
+            session = WriteSession(path, con, limit_mb)
             if scope is not None:
                 session.cakupan_diubah = bind_scope(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
@@ -194,10 +232,11 @@ def _check_target(path: Path) -> None:
 
 def _open_work(
     path: Path, folder: Path, spill: Path, found: publish.Found, at: datetime | None = None
-) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """A connection to the migrated working file, attached as `gudang`, and where that file came
-    from: "ada" (there already), "baru" (a new warehouse), "disalin" (a whole DuckDB warehouse
-    copied in), "dipulihkan" (lost, read back from the catalog).
+) -> tuple[duckdb.DuckDBPyConnection, str, int]:
+    """A connection to the migrated working file, attached as `gudang`, where that file came from,
+    and the connection's memory limit (MB, writer_limit_mb). Where from: "ada" (there already),
+    "baru" (a new warehouse), "disalin" (a whole DuckDB warehouse copied in), "dipulihkan" (lost,
+    read back from the catalog).
 
     Made from the warehouse when there is none: a whole DuckDB warehouse (one written before the
     catalog, or restored from `ektp cadangan`) is copied; a catalog is read back from its files. A
@@ -218,8 +257,9 @@ def _open_work(
     # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it touched: a national
     # nightly on a year of data held 1.77 GB; bounded, the process stays near 1 GB, spilling
     # beside the warehouse if needed.
-    con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT, "temp_directory": str(spill)})
     fresh = not work.exists()
+    limit_mb = writer_limit_mb(work, whole=fresh and kind == "katalog")
+    con = duckdb.connect(config={"memory_limit": f"{limit_mb}MB", "temp_directory": str(spill)})
     try:
         # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
         con.execute("set enable_progress_bar = false")
@@ -246,8 +286,8 @@ def _open_work(
             _remove(work)  # half made: the next run must not take it for the warehouse
         raise
     if not fresh:
-        return con, "disalin" if kind == "lengkap" else "ada"
-    return con, "dipulihkan" if kind == "katalog" else "baru"
+        return con, "disalin" if kind == "lengkap" else "ada", limit_mb
+    return con, "dipulihkan" if kind == "katalog" else "baru", limit_mb
 
 
 # Rewrite the working file when this share of its blocks is free, and at least this many bytes.

@@ -9,6 +9,7 @@ import pytest
 
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, one, row, run_settings, write
+from warehouse import store
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -170,3 +171,23 @@ def test_ledger_findings_and_receipts(dirs):
         "5208",
         "5271",
     }
+
+
+def test_a_load_that_runs_out_of_duckdb_memory_is_done_again_whole_at_the_ceiling(dirs, monkeypatch, caplog):
+    # A night's need can outgrow the writer's limit (store.writer_limit_mb): its load is rolled back
+    # and done once more at the ceiling; nothing of the failed attempt stays
+    landing, wh = dirs
+    day_file(landing, "5272", KOTA_BIMA, D1, base=5_000, step=10)
+    run(dirs, D1)
+    day_file(landing, "5272", KOTA_BIMA, D2, base=5_000, step=10)
+    monkeypatch.setattr(store, "writer_limit_mb", lambda work, whole: 8)  # too little for the marts
+    with caplog.at_level("INFO", logger="warehouse.store"):
+        run(dirs, D2)
+    assert "Memori DuckDB 8 MB tidak cukup" in caplog.text
+    assert one(wh, "select file, status from unggahan order by file") == [
+        ("5272/lap_2018-04-01.csv", "loaded"),
+        ("5272/lap_2018-04-02.csv", "loaded"),
+    ]
+    assert one(wh, "select count(*) from riwayat_unggahan where tanggal = ?", [D2]) == [(1,)]
+    assert one(wh, "select count(*) from progres_kecamatan where tanggal = ?", [D2]) == [(5,)]
+    assert one(wh, "select kecamatan_lapor from progres_kabupaten where tanggal = ?", [D2]) == [(5,)]

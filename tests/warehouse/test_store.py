@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from contract.errors import WarehouseError
-from warehouse import marts, partitions, publish, read, store, terakhir, versions
+from warehouse import db, marts, partitions, publish, read, store, terakhir, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -238,14 +238,15 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
         limit, spill = session.con.execute(
             "select current_setting('memory_limit'), current_setting('temp_directory')"
         ).fetchone()
-        assert limit == "244.1 MiB"  # store.WRITER_MEMORY_LIMIT, 256 MB
+        assert limit == "91.5 MiB"  # a new warehouse: store.WRITER_FLOOR_MB, 96 MB
         assert spill == str(tmp_path / "w.duckdb.bagian" / "spill")
-        # a sort larger than the limit completes by spilling
+        # a sort of ~1 GB, far more than either limit, completes: at the floor DuckDB may run out
+        # (a sort's blocks are pinned), then at the ceiling it spills beside the warehouse
         big = "select range as i, repeat('x', 200) || range as s from range(4000000) order by random()"
-        assert session.con.execute(f"select count(*), count(distinct s) from ({big})").fetchone() == (
-            4_000_000,
-            4_000_000,
+        counted = session.roomy(
+            lambda: session.con.execute(f"select count(*), count(distinct s) from ({big})").fetchone()
         )
+        assert counted == (4_000_000, 4_000_000)
         session.publish()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.bagian", "w.duckdb.lock"]
     assert not (tmp_path / "w.duckdb.bagian" / "spill").exists()
@@ -303,3 +304,63 @@ def test_reconnecting_while_a_connection_is_open_shows_the_old_publication_as_th
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     analysts = readme[readme.index("## The warehouse (for analysts)") :]
     assert "**Close every connection first**" in " ".join(analysts.split())
+
+
+def test_the_writer_s_memory_follows_its_working_file_between_floor_and_ceiling(tmp_path):
+    # what a night needs grows with the warehouse it reads: the limit is the working file's size,
+    # never below the floor nor above the ceiling; a whole warehouse read in takes the ceiling
+    work = tmp_path / "kerja.duckdb"
+    assert store.writer_limit_mb(work, whole=False) == store.WRITER_FLOOR_MB  # no file yet
+    for size_mb, expected in ((10, store.WRITER_FLOOR_MB), (150, 150), (400, store.WRITER_LIMIT_MB)):
+        with open(work, "wb") as handle:
+            handle.truncate(size_mb * 10**6)  # sparse: only the size is read
+        assert store.writer_limit_mb(work, whole=False) == expected
+    assert store.writer_limit_mb(tmp_path / "nothing.duckdb", whole=True) == store.WRITER_LIMIT_MB
+
+
+# A list of 5 million integers is one allocation of ~40 MB: more than 16 MB can hold, and unlike a
+# sort or a join it cannot spill.
+BIG = "insert into t select len(list(range)) from range(5000000)"
+
+
+def _starved(session: store.WriteSession, mb: int) -> None:
+    session.con.execute(f"set memory_limit = '{mb}MB'")
+    session.limit_mb = mb
+
+
+def test_work_that_runs_out_of_memory_is_rolled_back_and_done_again_at_the_ceiling(tmp_path, caplog):
+    attempts = []
+
+    def work():
+        attempts.append(1)
+        with db.transaction(session.con):
+            session.con.execute("insert into t values (1)")  # rolled back with the failed attempt
+            session.con.execute(BIG)
+
+    with store.writing(tmp_path / "w.duckdb") as session:
+        session.con.execute("create table t (i bigint)")
+        _starved(session, 16)
+        with caplog.at_level("INFO", logger="warehouse.store"):
+            session.roomy(work)
+        assert len(attempts) == 2
+        assert session.con.execute("select i from t order by i").fetchall() == [(1,), (5_000_000,)]
+        assert session.limit_mb == store.WRITER_LIMIT_MB
+        assert session.con.execute("select current_setting('memory_limit')").fetchone() == ("244.1 MiB",)
+    assert "Memori DuckDB 16 MB tidak cukup" in caplog.text
+    assert f"diulang dengan {store.WRITER_LIMIT_MB} MB" in caplog.text
+
+
+def test_work_that_runs_out_at_the_ceiling_fails_once_with_duckdb_s_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "WRITER_LIMIT_MB", 16)  # a ceiling the work cannot fit in
+    attempts = []
+
+    def work():
+        attempts.append(1)
+        session.con.execute(BIG)
+
+    with pytest.raises(WarehouseError, match="Out of Memory"):
+        with store.writing(tmp_path / "w.duckdb") as session:
+            session.con.execute("create table t (i bigint)")
+            _starved(session, 16)
+            session.roomy(work)
+    assert len(attempts) == 1

@@ -1,0 +1,110 @@
+"""A run validates in a child process (expectations/child.py): its own process never imports GX,
+yet the run counts both GX runs and writes its Data Docs; a validation child killed mid-run fails
+the run with one line (exit 2) and leaves the warehouse as it was; the next run completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from tests.flows.support import D2, D3, tiny_landing
+from tests.uploads import dump, one
+
+STARTED_TIMEOUT = 300  # seconds until the run starts its validation child (a test server may be slow)
+
+
+def nightly(landing: Path, warehouse: Path, day) -> list[str]:
+    return ["nightly", "--date", day.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]
+
+
+def test_the_run_process_never_imports_gx_and_still_writes_its_data_docs(tmp_path, cli_env):
+    landing, warehouse = tiny_landing(tmp_path / "landing"), tmp_path / "gudang" / "ektp.duckdb"
+    probe = textwrap.dedent(f"""
+        import json, sys
+        from datetime import date
+        from flows.nightly import nightly
+        from tests.uploads import run_settings
+        settings = run_settings({str(landing)!r}, {str(warehouse)!r})
+        s = nightly(tanggal=date.fromisoformat({D3.isoformat()!r}), settings=settings)
+        imported = sorted(m for m in ("great_expectations", "pandas") if m in sys.modules)
+        print(json.dumps([s["gx_runs"], imported]))
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    # both GX runs (the uploads' and the history's) were made, in the child
+    assert done.stdout.strip().splitlines()[-1] == "[2, []]"
+    docs = tmp_path / "gudang" / "data_docs"
+    pages = {p.parent.parent.parent.name for p in docs.rglob("validations/*/*/*/*.html")}
+    assert {"unggahan_wilayah", "unggahan_angka", "unggahan_nama", "unggahan_riwayat"} <= pages, pages
+
+
+def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(tmp_path, cli_env):
+    landing, warehouse = tiny_landing(tmp_path / "landing"), tmp_path / "gudang" / "ektp.duckdb"
+    env = cli_env
+    first = subprocess.run(
+        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, D2)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stderr
+    before = dump(warehouse, "unggahan")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, D3)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        child = _wait_for(
+            lambda: _validation_child(run.pid) or (run.poll() is not None and -1), STARTED_TIMEOUT
+        )
+        assert child and child > 0, run.stderr.read() if run.stderr else ""
+        os.kill(child, signal.SIGKILL)
+        _, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 2
+    assert err == f"ektp: galat: proses validasi GX berhenti tanpa menjawab (kode_keluar={-signal.SIGKILL})\n"
+    assert dump(warehouse, "unggahan").equals(before)  # nothing of the stopped run was written
+    # the next run finds a whole warehouse and the lock free, and decides D3's files
+    again = subprocess.run(
+        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, D3)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert one(warehouse, "select count(*) from unggahan where tanggal = ?", [D3]) == [(3,)]
+
+
+def _validation_child(parent: int) -> int | None:
+    """The validation child of process `parent`, from any of its threads (Prefect's task threads
+    start it), by its command line."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            ppid = int(text[text.rfind(")") + 2 :].split()[1])
+            if ppid == parent and b"expectations.child" in (stat.parent / "cmdline").read_bytes():
+                return int(stat.parent.name)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return None
+
+
+def _wait_for(found, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := found():
+            return value
+        time.sleep(0.02)
+    return None
