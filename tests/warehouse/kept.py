@@ -1,8 +1,8 @@
 """One warehouse built once per test module and put back whole before each of its tests.
 
-The tests of publishing and repair each start from the same warehouse (two districts, 25 March
-to 3 April 2018, one nightly) and damage, move or extend it. Building it is a whole nightly;
-putting back a copy of its data folder is a fraction of a second. The copy goes back at the same
+Many tests of a module start from the same warehouse (the tests of publishing and repair: two
+districts, 25 March to 3 April 2018, one nightly) and damage, move or extend it. Building it is a
+whole nightly; putting back a copy of its data folder is a fraction of a second. The copy goes back at the same
 path, because the catalog names its Parquet files by absolute path, and the landing folder is left
 where it is, because a run recognises the files it decided by their stat (inode, change time),
 which a copy does not keep: a copied landing would be read again as restated files. A test that
