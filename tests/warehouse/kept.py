@@ -2,12 +2,13 @@
 
 Many tests of a module start from the same warehouse (the tests of publishing and repair: two
 districts, 25 March to 3 April 2018, one nightly) and damage, move or extend it. Building it is a
-whole nightly; putting back a copy of its data folder is a fraction of a second. The copy goes back at the same
-path, because the catalog names its Parquet files by absolute path, and the landing folder is left
-where it is, because a run recognises the files it decided by their stat (inode, change time),
-which a copy does not keep: a copied landing would be read again as restated files. A test that
-removed or rewrote a landing file (the copied-warehouse test deletes the whole folder) therefore
-gets a warehouse built anew, exactly as before; files a test added are removed.
+whole nightly; putting back a copy of its data folder is a fraction of a second. The copy goes
+back at the same path, because the catalog names its Parquet files by absolute path, and the
+landing folder is left where it is, because a run recognises the files it decided by their stat
+(inode, change time), which a copy does not keep: a copied landing would be read again as
+restated files. A test that removed or rewrote a landing file (the copied-warehouse test deletes
+the whole folder) therefore gets a warehouse built anew, exactly as before; files a test added
+are removed.
 """
 
 from __future__ import annotations
