@@ -4,6 +4,7 @@
     python -m bench.smoke --record          # measure and write the baseline, bench/smoke.json
     python -m bench.smoke --per-file-ms 2   # the same with 2 ms added to every file read
     python -m bench.smoke --prove 2         # measure, then one round with 2 ms a file: must fail
+    python -m bench.smoke --server URL      # report to that Prefect server, not a temporary one
 
 `make test` runs it (tests/bench/test_slope_guard.py). It generates the 45 kabupaten of Jawa
 Tengah and NTB x 10 and x 50 days (bench.gen, 450 and 2,250 files) and times, in this one warm
@@ -102,9 +103,12 @@ def _slow_reads(per_file_ms: float):
     return progress.install(Slower())
 
 
-def measure(work: Path, repeat: int = REPEAT, per_file_ms: float = 0, prove_ms: float = 0) -> dict:
+def measure(
+    work: Path, repeat: int = REPEAT, per_file_ms: float = 0, prove_ms: float = 0, server_url: str = ""
+) -> dict:
     """Generate the two sizes under `work`, time both methods, return the figures; with
-    `prove_ms`, also the figures of one more round with that much added per file (under "proof")."""
+    `prove_ms`, also the figures of one more round with that much added per file (under "proof");
+    with `server_url`, every run reports to that Prefect server instead of a temporary one."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from contract import progress
@@ -117,9 +121,11 @@ def measure(work: Path, repeat: int = REPEAT, per_file_ms: float = 0, prove_ms: 
     files = {d: sum(1 for p in (work / f"landing-{d}").rglob("*") if p.is_file()) for d in DAYS}
     # One Prefect server for every run, as under `ektp serve` or a configured PREFECT_API_URL:
     # without one, each run starts its own (~7 s, a fixed cost the slope would drop anyway).
-    server = TemporaryServer()
+    # A server already running (the test session's) saves starting one: a first start migrates
+    # a fresh database, 10 s or more on a loaded machine; the slope is the same either way.
+    server = None if server_url else TemporaryServer()
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.start()}):
+        with temporary_settings(updates={PREFECT_API_URL: server.start() if server else server_url}):
             started = time.perf_counter()
             # The warm-up pays the imports, the flow's first run and GX's checkpoints.
             warm = _backfill(work / f"landing-{small_days}", work / "warm" / "w.duckdb", 1)
@@ -132,7 +138,8 @@ def measure(work: Path, repeat: int = REPEAT, per_file_ms: float = 0, prove_ms: 
             if before is not None or prove_ms:
                 progress.install(before or progress.Reporter())
     finally:
-        server.stop()
+        if server:
+            server.stop()
     return {
         "measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "loadavg": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
@@ -198,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MS",
         help="then one more round with MS added per file read, judged too (the guard's own test)",
     )
+    p.add_argument(
+        "--server", default="", metavar="URL", help="a running Prefect server's API URL to report to"
+    )
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[bench.smoke %(asctime)s] %(message)s")
     if args.record and (args.per_file_ms or args.prove):
@@ -205,7 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ektp-smoke-") as tmp:
         work = Path(tmp)
         _isolate(work)
-        figures = measure(work, repeat=args.repeat, per_file_ms=args.per_file_ms, prove_ms=args.prove)
+        figures = measure(
+            work,
+            repeat=args.repeat,
+            per_file_ms=args.per_file_ms,
+            prove_ms=args.prove,
+            server_url=args.server,
+        )
     if args.record:
         BASELINE.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         log.info("recorded ratio %s in %s", figures["ratio"], BASELINE.name)

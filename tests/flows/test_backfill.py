@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from polars.testing import assert_frame_equal
@@ -12,6 +13,7 @@ from polars.testing import assert_frame_equal
 from flows.backfill import backfill
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, row, run_settings, write
+from tests.warehouse.kept import Kept
 
 DAYS = [date(2018, 4, d) for d in range(1, 6)]
 TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "riwayat_kecamatan", "kualitas_data")
@@ -33,23 +35,40 @@ def assert_same(a: dict, b: dict) -> None:
         assert_frame_equal(a[table], b[table]), table
 
 
-@pytest.fixture
-def landing(tmp_path, prefect_server):
-    land = tmp_path / "landing"
-    for d in DAYS:
-        day_file(land, "5272", KOTA_BIMA, d, base=5_000, step=10)
-        if d != DAYS[2]:
-            day_file(land, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
-    return land
-
-
 def run_nightly(landing, wh, day=DAYS[-1]):
     return nightly(tanggal=day, settings=run_settings(landing, wh))
 
 
-def test_nightly_twice_changes_nothing(landing, tmp_path):
-    wh = tmp_path / "a.duckdb"
-    run_nightly(landing, wh)
+def build(landing: Path, warehouse: Path) -> None:
+    """Five days of Kota Bima and four of Lombok Utara (nothing on the third), and one nightly."""
+    for d in DAYS:
+        day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
+        if d != DAYS[2]:
+            day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
+    run_nightly(landing, warehouse)
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory, prefect_server) -> Kept:
+    """The landing folder and its nightly's warehouse, built once for the module."""
+    base = tmp_path_factory.mktemp("backfill")
+    return Kept(base / "asal", base / "simpan", build)
+
+
+@pytest.fixture
+def loaded(kept) -> tuple[Path, Path]:
+    """The landing folder and the warehouse one nightly made of it, as it made them, for this test."""
+    return kept.fresh()
+
+
+@pytest.fixture
+def landing(loaded) -> Path:
+    """The landing folder alone, as it was written (for tests that run into warehouses of their own)."""
+    return loaded[0]
+
+
+def test_nightly_twice_changes_nothing(loaded):
+    landing, wh = loaded  # the first nightly made it
     before = snapshot(wh)
     second = run_nightly(landing, wh)
     # Nothing new: no file decided again, every table identical.
@@ -57,9 +76,8 @@ def test_nightly_twice_changes_nothing(landing, tmp_path):
     assert_same(snapshot(wh), before)
 
 
-def test_backfill_of_a_loaded_range_changes_nothing(landing, tmp_path):
-    wh = tmp_path / "a.duckdb"
-    run_nightly(landing, wh)
+def test_backfill_of_a_loaded_range_changes_nothing(loaded):
+    landing, wh = loaded  # loaded by a nightly
     before = snapshot(wh)
     result = backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, wh))
     assert result["berkas_diproses"] == 9
@@ -80,9 +98,8 @@ def test_backfill_by_kabupaten_touches_only_those(landing, tmp_path):
     assert one(wh, "select distinct kode_kabupaten from unggahan") == [("5272",)]
 
 
-def test_late_correction_recomputes_what_it_affects(landing, tmp_path):
-    wh = tmp_path / "a.duckdb"
-    run_nightly(landing, wh)
+def test_late_correction_recomputes_what_it_affects(loaded, tmp_path):
+    landing, wh = loaded  # loaded by a nightly
     # Three days later Kota Bima corrects 2 April: 527201 had 500 more recorded.
     lines = [
         row(DAYS[1], k, 10_000 + 100 * i, 5_000 + i + 10 + (500 if i == 0 else 0))

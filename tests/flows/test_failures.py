@@ -19,6 +19,7 @@ import pytest
 from ektp import cli
 from tests.flows.support import D3, tiny_landing
 from tests.uploads import KOTA_BIMA, day_file, dump, one
+from tests.warehouse.kept import Kept
 
 
 def ektp(*args: str) -> tuple[int, str, str]:
@@ -28,15 +29,33 @@ def ektp(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def landing(tmp_path, prefect_server):
-    return tiny_landing(tmp_path / "landing")
-
-
 def nightly(landing: Path, warehouse: Path, *more: str) -> tuple[int, str, str]:
     return ektp(
         "nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse), *more
     )
+
+
+def build(landing: Path, warehouse: Path) -> None:
+    tiny_landing(landing)
+    assert nightly(landing, warehouse)[0] == 0
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory, prefect_server) -> Kept:
+    """The tiny landing folder and the warehouse its nightly made, built once for the module."""
+    base = tmp_path_factory.mktemp("gagal")
+    return Kept(base / "asal", base / "simpan", build)
+
+
+@pytest.fixture
+def loaded(kept) -> tuple[Path, Path]:
+    """The landing folder and the warehouse a successful nightly made of it, for this test alone."""
+    return kept.fresh()
+
+
+@pytest.fixture
+def landing(loaded) -> Path:
+    return loaded[0]
 
 
 def one_line(err: str) -> str:
@@ -79,12 +98,11 @@ def test_a_failure_after_publishing_says_the_data_is_published_and_what_is_missi
     assert one(warehouse, "select count(*) from unggahan where status = 'loaded'") == [(6,)]
 
 
-def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(landing, tmp_path, cli_env):
+def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(loaded, tmp_path, cli_env):
     # the file-size limit of the process stands in for a full disk: the working file and the
     # catalog cannot grow, the run stops with one line naming the warehouse, the published state
     # is untouched, and the next run, with room again, publishes the correction
-    warehouse = tmp_path / "gudang" / "ektp.duckdb"
-    assert nightly(landing, warehouse)[0] == 0
+    landing, warehouse = loaded  # a nightly made it
     before = dump(warehouse, "progres_provinsi")
     size = warehouse.stat().st_size
     day_file(landing, "5272", KOTA_BIMA, D3, base=5_000, step=12, name="koreksi_2018-04-03.csv")
@@ -126,10 +144,9 @@ def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(landi
     ]
 
 
-def test_another_scope_is_refused_and_changes_nothing(landing, tmp_path):
+def test_another_scope_is_refused_and_changes_nothing(loaded):
     # `backfill --provinsi 53` over NTB's warehouse once rejected every file and emptied the province
-    warehouse = tmp_path / "gudang" / "ektp.duckdb"
-    assert nightly(landing, warehouse)[0] == 0
+    landing, warehouse = loaded  # a nightly made it
     before = {t: dump(warehouse, t) for t in ("unggahan", "progres_provinsi")}
     code, _, err = ektp(
         "backfill",
@@ -151,19 +168,17 @@ def test_another_scope_is_refused_and_changes_nothing(landing, tmp_path):
     assert all(dump(warehouse, t).equals(frame) for t, frame in before.items())
 
 
-def test_the_scope_changes_when_the_operator_says_so(landing, tmp_path):
-    warehouse = tmp_path / "gudang" / "ektp.duckdb"
-    assert nightly(landing, warehouse)[0] == 0
+def test_the_scope_changes_when_the_operator_says_so(loaded):
+    landing, warehouse = loaded  # a nightly made it
     code, _, err = nightly(landing, warehouse, "--provinsi", "52,53", "--ubah-cakupan")
     assert code == 0, err
     assert one(warehouse, "select provinsi from cakupan") == [("52,53",)]
     assert nightly(landing, warehouse, "--provinsi", "53,52")[0] == 0  # the same scope, spelt otherwise
 
 
-def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(landing, tmp_path):
+def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(loaded):
     # the bytes changed, the size and mtime were put back: the nightly still reads the new version
-    warehouse = tmp_path / "gudang" / "ektp.duckdb"
-    assert nightly(landing, warehouse)[0] == 0
+    landing, warehouse = loaded  # a nightly made it
     path = landing / "5272" / "lap_2018-04-03.csv"
     st = path.stat()
     text = path.read_text()

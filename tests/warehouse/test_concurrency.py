@@ -21,15 +21,16 @@ from tests.warehouse.zygote_client import Zygote, gone
 START = date(2018, 4, 1)
 DAYS = [START + timedelta(days=i) for i in range(30)]
 
+# Reads until the file `stop` exists (the test makes it when the writer is done), so that it reads
+# all along both backfills however long they take, and not a moment longer.
 READER = r"""
-import json, sys, time, duckdb
-path, seconds = sys.argv[1], float(sys.argv[2])
+import json, os, sys, time, duckdb
+path, stop = sys.argv[1], sys.argv[2]
 held = duckdb.connect(path, read_only=True)  # an analyst's idle connection, open all along
 held.execute("select count(*) from progres_provinsi").fetchall()
 print("connected", flush=True)
 reads = errors = mismatches = 0
-end = time.time() + seconds
-while time.time() < end:
+while not os.path.exists(stop):
     try:
         con = duckdb.connect(path, read_only=True)
         bad = con.execute(
@@ -61,13 +62,15 @@ def landing(tmp_path, prefect_server):
 def test_readers_during_a_backfill(landing, tmp_path):
     wh = tmp_path / "w.duckdb"
     nightly(tanggal=DAYS[-1], settings=run_settings(landing, wh))
+    stop = tmp_path / "selesai"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(wh), "12"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", READER, str(wh), str(stop)], stdout=subprocess.PIPE, text=True
     )
     assert reader.stdout.readline().strip() == "connected"  # before the writer starts
     # Twice, so that the writer swaps the file under the reader's open connection more than once.
     for _ in range(2):
         backfill(start=DAYS[0], end=DAYS[-1], settings=run_settings(landing, wh))
+    stop.touch()
     out, _ = reader.communicate(timeout=60)
     result = json.loads(out.strip().splitlines()[-1])
     # Every read succeeded and saw a complete state: the province equals the sum of its districts.

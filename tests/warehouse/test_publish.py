@@ -13,6 +13,7 @@ import pytest
 from contract.errors import UsageError
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, run_settings
+from tests.warehouse.kept import Kept
 from warehouse import cadangan, publish, store
 
 MARCH = [date(2018, 3, 25) + timedelta(days=i) for i in range(7)]  # 25 March to 31 March
@@ -27,15 +28,25 @@ TABLES = (
 )
 
 
-@pytest.fixture
-def built(tmp_path, prefect_server):
+def build(landing: Path, warehouse: Path) -> None:
     """A warehouse of two districts over 25 March to 3 April 2018 (two months of partitions)."""
-    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
     for d in MARCH + APRIL:
         day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
         day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
     nightly(tanggal=APRIL[-1], settings=run_settings(landing, warehouse))
-    return landing, warehouse
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory, prefect_server) -> Kept:
+    """The warehouse `build` makes, built once for the module (a whole nightly)."""
+    base = tmp_path_factory.mktemp("terbit")
+    return Kept(base / "asal", base / "simpan", build)
+
+
+@pytest.fixture
+def built(kept) -> tuple[Path, Path]:
+    """The landing folder and the warehouse `build` made, as it made them, for this test alone."""
+    return kept.fresh()
 
 
 def _state(warehouse: Path) -> dict:

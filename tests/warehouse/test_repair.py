@@ -13,21 +13,24 @@ import pytest
 
 from contract.errors import WarehouseError
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, run_settings
-from tests.warehouse.test_publish import APRIL, MARCH, _files, _same, _state
+from tests.uploads import KOTA_BIMA, day_file, run_settings
+from tests.warehouse.kept import Kept
+from tests.warehouse.test_publish import APRIL, _files, _same, _state, build
 from warehouse import publish, store
 
 
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory, prefect_server) -> Kept:
+    """A warehouse of two districts over 25 March to 3 April 2018, alone in its own folder
+    (root/landing, root/data/w.duckdb), built once for the module."""
+    base = tmp_path_factory.mktemp("perbaikan")
+    return Kept(base / "asal", base / "simpan", build)
+
+
 @pytest.fixture
-def built(tmp_path, prefect_server):
-    """A warehouse of two districts over 25 March to 3 April 2018, alone in its own folder."""
-    root = tmp_path / "asal"
-    landing, warehouse = root / "landing", root / "data" / "w.duckdb"
-    for d in MARCH + APRIL:
-        day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
-        day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
-    nightly(tanggal=APRIL[-1], settings=run_settings(landing, warehouse))
-    return landing, warehouse
+def built(kept) -> tuple[Path, Path]:
+    """That warehouse and its landing folder as the nightly left them, for this test alone."""
+    return kept.fresh()
 
 
 def _named(warehouse: Path, table: str, month: str) -> Path:
@@ -165,6 +168,32 @@ def test_the_cli_says_the_loss_in_one_line_and_exits_2(built, capsys):
     assert len(errors) == 1 and "ektp cadangan" in errors[0] and "sudah diterbitkan" not in errors[0]
 
 
+def test_a_catalog_with_one_view_naming_another_folder_is_written_again(built, tmp_path):
+    # not only `unggahan`'s view is checked: a catalog whose other views name files elsewhere is
+    # not taken for this warehouse's
+    _, warehouse = built
+    published = _state(warehouse)
+    elsewhere = tmp_path / "lain" / "w.duckdb.bagian"
+    shutil.copytree(publish.folder_of(warehouse) / "progres_provinsi", elsewhere / "progres_provinsi")
+    with duckdb.connect() as con:
+        con.execute("attach ? as w", [str(warehouse)])
+        (text,) = con.execute(
+            "select sql from duckdb_views() where database_name = 'w' and view_name = 'progres_provinsi'"
+        ).fetchone()
+        con.execute("use w")
+        con.execute(
+            text.replace(str(publish.folder_of(warehouse)), str(elsewhere)).replace(
+                "CREATE VIEW", "CREATE OR REPLACE VIEW"
+            )
+        )
+    assert publish.published_number(warehouse) is None
+    (line,) = _repaired(warehouse)
+    assert f"katalog menunjuk berkas di {elsewhere}" in line
+    assert _same(_state(warehouse), published)
+    assert all(Path(p).is_relative_to(publish.folder_of(warehouse)) for p in _files(warehouse))
+
+
+# Last: these remove the original folder, landing included, so a test after them needs a new build.
 @pytest.mark.parametrize("how", ["copytree", "cp -a"])
 def test_a_copied_warehouse_uses_its_own_files_after_its_next_run(built, tmp_path, how):
     # the catalog names its files by absolute path: a copy reads the original's until its next run,
@@ -202,28 +231,3 @@ def test_a_copied_warehouse_uses_its_own_files_after_its_next_run(built, tmp_pat
     nightly(tanggal=APRIL[-1], settings=run_settings(tmp_path / "salinan" / "landing", copy))
     assert "5272/koreksi.csv" in _state(copy)["unggahan"]["file"].to_list()
     assert not original.exists()
-
-
-def test_a_catalog_with_one_view_naming_another_folder_is_written_again(built, tmp_path):
-    # not only `unggahan`'s view is checked: a catalog whose other views name files elsewhere is
-    # not taken for this warehouse's
-    _, warehouse = built
-    published = _state(warehouse)
-    elsewhere = tmp_path / "lain" / "w.duckdb.bagian"
-    shutil.copytree(publish.folder_of(warehouse) / "progres_provinsi", elsewhere / "progres_provinsi")
-    with duckdb.connect() as con:
-        con.execute("attach ? as w", [str(warehouse)])
-        (text,) = con.execute(
-            "select sql from duckdb_views() where database_name = 'w' and view_name = 'progres_provinsi'"
-        ).fetchone()
-        con.execute("use w")
-        con.execute(
-            text.replace(str(publish.folder_of(warehouse)), str(elsewhere)).replace(
-                "CREATE VIEW", "CREATE OR REPLACE VIEW"
-            )
-        )
-    assert publish.published_number(warehouse) is None
-    (line,) = _repaired(warehouse)
-    assert f"katalog menunjuk berkas di {elsewhere}" in line
-    assert _same(_state(warehouse), published)
-    assert all(Path(p).is_relative_to(publish.folder_of(warehouse)) for p in _files(warehouse))
