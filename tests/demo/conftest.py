@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -25,14 +27,27 @@ class DemoRun:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory, prefect_server) -> DemoRun:
-    base = tmp_path_factory.mktemp("demo_run")
+    """Built once per test run: under xdist each worker has its own session, and the demo's test
+    files, spread over both, built it twice. The first worker to ask builds it in the folder the
+    workers share (their base temporary folders' parent); the others wait on the lock and read
+    it. Its readers only read, and `ektp report` rewrites a report atomically with the same bytes."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base = shared / "demo_run"
     warehouse = base / "gudang" / "warehouse.duckdb"
-    done = subprocess.run(
-        [str(EKTP), "demo", "--landing", str(base / "landing"), "--warehouse", str(warehouse)],
-        env={**os.environ, "PREFECT_API_URL": prefect_server},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return DemoRun(done.stdout, warehouse)
+    stdout = base / "ektp-demo.stdout"
+    with open(shared / "demo_run.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stdout.exists():
+            shutil.rmtree(base, ignore_errors=True)  # a build that failed in another worker
+            done = subprocess.run(
+                [str(EKTP), "demo", "--landing", str(base / "landing"), "--warehouse", str(warehouse)],
+                env={**os.environ, "PREFECT_API_URL": prefect_server},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr[-2000:]
+            stdout.write_text(done.stdout, encoding="utf-8")  # last: it says the demo is whole
+    return DemoRun(stdout.read_text(encoding="utf-8"), warehouse)
