@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
+import pickle
 import shutil
 import time
 from dataclasses import dataclass
@@ -126,12 +128,30 @@ _RUN: CorpusRun | None = None
 
 
 def nightly_over_corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
-    """ONE nightly over the whole corpus per test session, shared by every module that asks."""
+    """ONE nightly over the whole corpus per test run, shared by every module that asks.
+
+    Under xdist each worker has its own session: the first worker to ask runs the nightly in the
+    folder the workers share (their base temporary folders' parent) and leaves its summary there;
+    the others wait on the lock and read it. Every module that asks only reads the result."""
     global _RUN
     if _RUN is None:
+        shared = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            shared = shared.parent
+        with open(shared / "korpus.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            _RUN = _shared_nightly(shared / "korpus")
+    return _RUN
+
+
+def _shared_nightly(base: Path) -> CorpusRun:
+    """The corpus's nightly in `base`, run unless a worker already ran it (its summary is there)."""
+    done = base / "nightly.pickle"
+    if not done.exists():
         from flows.nightly import nightly
 
-        base = tmp_path_factory.mktemp("korpus")
+        shutil.rmtree(base, ignore_errors=True)  # a run that failed in another worker
+        base.mkdir()
         landing = build(base)
         warehouse = base / "gudang" / "ektp.duckdb"
         with pytest.MonkeyPatch.context() as mp:
@@ -139,5 +159,5 @@ def nightly_over_corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
             start = time.perf_counter()
             summary = nightly(tanggal=REPORT_DATE, settings=run_settings(landing, warehouse))
             seconds = time.perf_counter() - start
-        _RUN = CorpusRun(landing, warehouse, summary, seconds)
-    return _RUN
+        done.write_bytes(pickle.dumps(CorpusRun(landing, warehouse, summary, seconds)))  # last: whole
+    return pickle.loads(done.read_bytes())
