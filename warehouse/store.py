@@ -26,7 +26,7 @@ import polars as pl
 from contract import files, regions
 from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
-from warehouse import db, macros, marts, partitions, publish, repair, terakhir
+from warehouse import compaction, db, macros, marts, partitions, publish, repair, terakhir
 from warehouse.publish import STORAGE_VERSION
 from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
@@ -201,7 +201,7 @@ def writing(
             yield session
             if not session.published and session.pending():
                 session.publish()  # what an earlier run committed and could not publish
-            _compact_if_loose(session.con, folder / "kerja.duckdb")
+            compaction.compact_if_loose(session.con, folder / "kerja.duckdb")
         except duckdb.Error as exc:
             reason = str(exc).splitlines()[0]
             raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=reason) from exc
@@ -248,9 +248,9 @@ def _open_work(
     if kind in ("katalog", "lengkap"):
         refuse_newer(_recorded_version(path), path)
     folder.mkdir(parents=True, exist_ok=True)
-    _remove(work.with_name(work.name + ".baru"))  # a copy a killed run did not finish
+    compaction.remove(work.with_name(work.name + ".baru"))  # a copy a killed run did not finish
     if kind == "lengkap" or (kind == "katalog" and not work.exists()):
-        _remove(work)
+        compaction.remove(work)
     if kind == "lengkap":
         shutil.copyfile(path, work.with_name(work.name + ".baru"))
         files.replace(work.with_name(work.name + ".baru"), work)
@@ -283,46 +283,11 @@ def _open_work(
     except duckdb.Error:
         con.close()
         if fresh:
-            _remove(work)  # half made: the next run must not take it for the warehouse
+            compaction.remove(work)  # half made: the next run must not take it for the warehouse
         raise
     if not fresh:
         return con, "disalin" if kind == "lengkap" else "ada", limit_mb
     return con, "dipulihkan" if kind == "katalog" else "baru", limit_mb
-
-
-# Rewrite the working file when this share of its blocks is free, and at least this many bytes.
-# DuckDB reuses freed blocks but keeps a file's length. A night rewrites the blocks it changed (the
-# re-decided rows, the marts' recent dates) and frees the old ones, which the next night reuses:
-# that churn stays in the file, which levels off at the live data plus about one night's churn
-# (40 NTB nights without compaction: 23 to 30 blocks, 6 to 12 of them free, 25-43 %; national
-# nights: 4 to 52 free blocks, at most 13 MiB: up to 41 % of a 30-day file, 1-6 % of a year's).
-# Rewriting it is undone by the next night, and the share alone rewrote small files on most nights
-# (NTB's every night, a 30-day national one on 2 nights of 4). The floor (about 2.5x the largest
-# night measured) keeps the rewrite, which costs the whole file, for real churn: a backfill over
-# months, `rebuild-marts`, a migration (docs/gudang-data.md).
-COMPACT_FREE_SHARE = 0.1
-COMPACT_MIN_FREE_BYTES = 32 * 2**20
-
-
-def _compact_if_loose(con: duckdb.DuckDBPyConnection, work: Path) -> None:
-    """Copy the working file into a new one without its free blocks, then swap it in (a run killed
-    during the copy leaves the old file whole and a `.baru` removed by the next run)."""
-    con.execute("checkpoint")
-    ((total, free, block_size),) = con.execute(
-        "select total_blocks, free_blocks, block_size from pragma_database_size()"
-        " where database_name = 'gudang'"
-    ).fetchall()
-    if free <= COMPACT_FREE_SHARE * total or free * block_size < COMPACT_MIN_FREE_BYTES:
-        return
-    new = work.with_name(work.name + ".baru")
-    _remove(new)
-    log.info("Memadatkan berkas kerja gudang data (%d dari %d blok kosong) ...", free, total)
-    con.execute("attach ? as baru (storage_version ?)", [str(new), STORAGE_VERSION])
-    con.execute("copy from database gudang to baru")
-    con.execute("detach baru")
-    con.execute("use memory")
-    con.execute("detach gudang")
-    files.replace(new, work)
 
 
 def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -340,11 +305,6 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 con.execute(f"create table {table} as select * from terbit.{table}")
         # Made by the migrations over tables still empty then; a catalog may predate it.
         terakhir.bangun(con)
-
-
-def _remove(work: Path) -> None:
-    for leftover in (work, work.with_name(work.name + ".wal")):
-        leftover.unlink(missing_ok=True)
 
 
 def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> bool:

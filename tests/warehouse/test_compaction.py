@@ -10,7 +10,7 @@ import duckdb
 
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, run_settings
-from warehouse import publish, store
+from warehouse import compaction, publish
 
 FIRST = [date(2018, 3, 25) + timedelta(days=i) for i in range(7)]
 NIGHTS = [date(2018, 4, 1) + timedelta(days=i) for i in range(6)]
@@ -57,7 +57,7 @@ def test_nights_do_not_compact_the_working_file(tmp_path, prefect_server):
         # A compaction writes a new file and renames it over the working file: a new inode.
         compactions += work.stat().st_ino != before
         total, free = _blocks(work)
-        loose += free > store.COMPACT_FREE_SHARE * total
+        loose += free > compaction.COMPACT_FREE_SHARE * total
     assert compactions == 0
     # though each night left more than a tenth of this small file free (what it rewrote, which the
     # next night reuses): the share alone rewrote the file night after night

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from contract.errors import WarehouseError
-from warehouse import db, marts, partitions, publish, read, store, terakhir, versions
+from warehouse import compaction, db, marts, partitions, publish, read, store, terakhir, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -255,7 +255,7 @@ def test_writer_memory_is_bounded_and_spills_beside_the_warehouse(tmp_path):
 @pytest.mark.slow
 def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
     # rows deleted leave free blocks DuckDB keeps in the file: once they are a tenth of it and more
-    # than a night's own churn (store.COMPACT_MIN_FREE_BYTES), the session rewrites the file without
+    # than a night's own churn (compaction.COMPACT_MIN_FREE_BYTES), the session rewrites the file without
     # them, and keeps every row
     path = tmp_path / "w.duckdb"
     work = tmp_path / "w.duckdb.bagian" / "kerja.duckdb"
@@ -271,7 +271,7 @@ def test_a_working_file_with_many_free_blocks_is_rewritten_compact(tmp_path):
     grown, inode = work.stat().st_size, work.stat().st_ino
     with store.writing(path) as session:
         session.con.execute("drop table sementara")
-    assert grown > 2 * store.COMPACT_MIN_FREE_BYTES
+    assert grown > 2 * compaction.COMPACT_MIN_FREE_BYTES
     assert work.stat().st_ino != inode  # a new file renamed in
     assert work.stat().st_size < grown / 3
     assert not work.with_name("kerja.duckdb.baru").exists()
