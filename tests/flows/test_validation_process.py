@@ -48,12 +48,12 @@ def test_the_run_process_never_imports_gx_and_still_writes_its_data_docs(tmp_pat
 def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(tmp_path, cli_env):
     landing, warehouse = tiny_landing(tmp_path / "landing"), tmp_path / "gudang" / "ektp.duckdb"
     env = cli_env
-    first = subprocess.run(
-        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, D2)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+
+    def nightly_of(day):
+        command = [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, day)]
+        return subprocess.run(command, env=env, capture_output=True, text=True)
+
+    first = nightly_of(D2)
     assert first.returncode == 0, first.stderr
     before = dump(warehouse, "unggahan")
     run = subprocess.Popen(
@@ -77,12 +77,7 @@ def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(
     assert err == f"ektp: galat: proses validasi GX berhenti tanpa menjawab (kode_keluar={-signal.SIGKILL})\n"
     assert dump(warehouse, "unggahan").equals(before)  # nothing of the stopped run was written
     # the next run finds a whole warehouse and the lock free, and decides D3's files
-    again = subprocess.run(
-        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, D3)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    again = nightly_of(D3)
     assert again.returncode == 0, again.stderr
     assert one(warehouse, "select count(*) from unggahan where tanggal = ?", [D3]) == [(3,)]
 
