@@ -126,8 +126,12 @@ def shared_api() -> Iterator[str]:
     Before the block ends, what Prefect's log handler and event client still hold is sent while
     the server is up: sent later, to a server that is gone, each failed run added `--- Error
     logging to API ---` to its one line; with a configured server the logs still reach it.
+
+    Flow-run heartbeats are off in the block: nothing here reads them (they feed a Prefect
+    automation that marks crashed runs, which this project does not set up), and the engine's heartbeat
+    thread sleeps in one-second steps that each run's end waited for (0.5-1 s of every run).
     """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     url = PREFECT_API_URL.value()
     server = None
@@ -137,7 +141,8 @@ def shared_api() -> Iterator[str]:
             url = server.start()
         else:  # a configured server that is not there: one line naming it, not Prefect's RuntimeError
             wait_healthy(url, REMOTE_TIMEOUT)
-        with temporary_settings(updates={PREFECT_API_URL: url}), _env("PREFECT_API_URL", url):
+        updates = {PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+        with temporary_settings(updates=updates), _env("PREFECT_API_URL", url):
             try:
                 yield url
             finally:

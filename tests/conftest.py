@@ -23,11 +23,17 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    """One Prefect test server for the session (≈15 s once); flows in tests report to it."""
-    from prefect.settings import PREFECT_API_URL
+    """One Prefect test server for the session (≈15 s once); flows in tests report to it.
+
+    Flow-run heartbeats off, as `flows.runner.shared_api` has them for every run of the program:
+    tests that call a flow directly then wait for the same things its runs wait for."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         yield PREFECT_API_URL.value()
 
 

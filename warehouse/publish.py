@@ -292,22 +292,25 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int)
     views = list(db.view_sql(con, "gudang").values())
     con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
     try:
-        for table in CATALOG_TABLES:
-            if exists(con, table):
-                con.execute(f"create table katalog.main.{table} as select * from gudang.main.{table}")  # ours
-        con.execute(
-            "create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?",
-            [number],
-        )
-        con.execute("use katalog")
-        for table, paths in listing.items():
-            quoted = ", ".join(_literal(f) for f in paths)
+        # One transaction: ~300 statements (tables, views, macros, comments), each its own commit
+        # otherwise.
+        with db.transaction(con):
+            for table in CATALOG_TABLES:
+                if exists(con, table):
+                    con.execute(f"create table katalog.main.{table} as select * from gudang.main.{table}")  # ours
             con.execute(
-                f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)"
+                "create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?",
+                [number],
             )
-        for text in views:
-            con.execute(text)
-        install_macros(con)
+            con.execute("use katalog")
+            for table, paths in listing.items():
+                quoted = ", ".join(_literal(f) for f in paths)
+                con.execute(
+                    f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)"
+                )
+            for text in views:
+                con.execute(text)
+            install_macros(con)
         con.execute("checkpoint")
     finally:
         con.execute("use gudang")

@@ -3,6 +3,12 @@
 The crash test kills runs at ten points; importing Prefect and GX afresh for each would cost
 ~20 s a run here. Requests on stdin are JSON argument lists; the reply is the child's pid, or with
 {"wait": true} the pid and exit status once it is done.
+
+Its runs validate in their own process (`engine.Validator`, as `ektp check` and the portal do),
+with the GX imported here: a run's validation child (expectations/child.py) is a fresh interpreter
+that imports GX again, ~4 s of CPU a run. What these tests kill runs for is the warehouse; the
+child's own ends (killed, orphaned) are tests/expectations/test_child.py's and
+tests/flows/test_validation_process.py's.
 """
 
 import json
@@ -18,9 +24,21 @@ import prefect  # noqa: E402,F401
 
 import ektp.cli  # noqa: E402
 import flows.backfill  # noqa: E402
-import flows.nightly  # noqa: E402,F401
+import flows.nightly  # noqa: E402
+import flows.steps  # noqa: E402
 import pipeline.check  # noqa: E402,F401
 import reports.daily  # noqa: E402,F401
+from expectations import engine  # noqa: E402
+
+
+class InProcess(engine.Validator):
+    """A run's Validator validating in the run's process (see the header)."""
+
+    def close(self) -> None:
+        pass  # no child to tell
+
+
+flows.steps.ChildValidator = InProcess  # type: ignore[misc]
 
 
 def main() -> None:
