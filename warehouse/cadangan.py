@@ -16,7 +16,7 @@ import duckdb
 
 from contract import files
 from contract.errors import UsageError, WarehouseError
-from warehouse import db, publish, store
+from warehouse import db, katalog, publish, store
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,11 @@ def write(warehouse: Path, out: Path, progress: Callable[[str], None] = lambda t
     try:
         con.execute("set enable_progress_bar = false")
         con.execute("attach ? as terbit (read_only)", [str(warehouse)])
-        con.execute("attach ? as gudang (storage_version ?)", [str(temporary), publish.STORAGE_VERSION])
+        con.execute("attach ? as gudang (storage_version ?)", [str(temporary), katalog.STORAGE_VERSION])
         con.execute("use gudang")
         store.migrate(con)
         copied = _copy(con, progress)
-        publish.install_macros(con)
+        katalog.install_macros(con)
         con.execute("use memory")
         con.execute("detach gudang")
     except duckdb.Error as exc:

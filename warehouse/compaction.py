@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from contract import files
-from warehouse.publish import STORAGE_VERSION
+from warehouse.katalog import STORAGE_VERSION
 
 log = logging.getLogger(__name__)
 

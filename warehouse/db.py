@@ -118,3 +118,9 @@ def _quietly(action: Callable[[str], object], *args: str) -> None:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def literal(path: Path | str) -> str:
+    """A path as a SQL string literal (COPY TO and a view's file list take no parameters; the
+    warehouse's folder is the operator's and may hold a quote)."""
+    return "'" + str(path).replace("'", "''") + "'"

@@ -3,7 +3,7 @@
 Two sources, each thing described in one place: the marts' headers (`comment:`, `column <name>:`,
 parsed by warehouse.models) and warehouse/sql/komentar.sql for what the migrations and
 warehouse/macros.py make. The `<relasi>_per(waktu)` macros (warehouse.asof) take their relation's
-line. They are applied to a catalog or a backup as it is written (warehouse.publish.install_macros):
+line. They are applied to a catalog or a backup as it is written (warehouse.katalog.install_macros):
 DuckDB keeps a comment in the file and `COPY FROM DATABASE` carries it, but a table copied with
 `create table as` and a view made anew over Parquet start without one.
 """
@@ -80,13 +80,18 @@ def declared() -> tuple[Komentar, ...]:
     return tuple(found)
 
 
-def apply(con: duckdb.DuckDBPyConnection) -> list[Komentar]:
+def apply(con: duckdb.DuckDBPyConnection, relations: set[str] | None = None) -> list[Komentar]:
     """COMMENT ON each described thing the current database holds; returns those it does not hold
-    (a warehouse without marts yet; a test holds them empty for a whole warehouse)."""
+    (a warehouse without marts yet; a test holds them empty for a whole warehouse). With
+    `relations`, only those relations and their columns (views made anew: warehouse.katalog)."""
     present = _present(con)
     ((database,),) = con.execute("select current_database()").fetchall()
     missing = []
     for komentar in declared():
+        if relations is not None and not (
+            komentar.kind in ("table", "view", "column") and komentar.target.split(".")[0] in relations
+        ):
+            continue
         if (_kind(komentar.kind), komentar.target) in present:
             con.execute(komentar.statement(database))
         else:

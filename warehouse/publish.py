@@ -21,13 +21,10 @@ its commit and its catalog.
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
-import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,23 +32,11 @@ import duckdb
 
 from contract import files
 from contract.formats import angka
-from warehouse import asof, db, komentar, macros, marts
+from warehouse import db, katalog
+from warehouse.katalog import named_files, opened
 from warehouse.partitions import SCHEMA, condition, exists, partitioned
-from warehouse.read import SQL, sql
 
 log = logging.getLogger(__name__)
-# Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
-STORAGE_VERSION = "v1.4.0"
-# Small tables the catalog holds itself.
-CATALOG_TABLES = (
-    "wilayah_kabupaten",
-    "wilayah_kecamatan",
-    "cakupan",
-    "schema_migrations",
-    "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
-    "pengingat",  # reminders tried: a few rows a day per district
-    "laporan_kecamatan_terakhir",  # one row per kecamatan: the history check of `ektp check` reads it
-)
 GRACE_HOURS = 72
 
 
@@ -105,8 +90,8 @@ def published_number(warehouse: Path) -> int | None:
     return found.number
 
 
-# DuckDB's file: three 4 KiB headers, then `total_blocks` blocks of `block_size` bytes (a file
-# DuckDB wrote and checkpointed is exactly that long; measured on catalogs and working files).
+# DuckDB's file: three 4 KiB headers, then `total_blocks` blocks of `block_size` bytes, less the
+# free ones at its end, which DuckDB's checkpoint cuts off (measured on catalogs and working files).
 DUCKDB_HEADERS = 3 * 4096
 # A Parquet file starts and ends with these bytes; the footer's length sits just before the end.
 PARQUET_MAGIC = b"PAR1"
@@ -150,20 +135,21 @@ def inspect(warehouse: Path) -> Found:
 
 
 def _short(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
-    """Why the attached file is shorter than its header says ('' when it is whole). A file with a
-    write-ahead log beside it (an old whole warehouse) may count blocks the log holds: not judged."""
+    """Why the attached file is shorter than it was written ('' when it is whole). A file with a
+    write-ahead log beside it (an old whole warehouse) may count blocks the log holds: not judged.
+
+    The catalog's recipe (warehouse.katalog) records its size; without it, the file must hold at
+    least its used blocks (DuckDB cuts free blocks off a file's end: a catalog carried forward has
+    some; one written whole has none, and is then exactly its header's length)."""
     if warehouse.with_name(warehouse.name + ".wal").exists():
         return ""
-    ((blocks, block_size),) = con.execute(
-        "select total_blocks, block_size from pragma_database_size() where database_name = 'katalog'"
+    blocks = katalog.blocks_of(con, "katalog")
+    ((block_size,),) = con.execute(
+        "select block_size from pragma_database_size() where database_name = 'katalog'"
     ).fetchall()
-    expected, actual = DUCKDB_HEADERS + blocks * block_size, warehouse.stat().st_size
+    expected = katalog.written_size(folder_of(warehouse), blocks) or DUCKDB_HEADERS + blocks[1] * block_size
+    actual = warehouse.stat().st_size
     return f"terpotong: {angka(actual)} dari {angka(expected)} bita" if actual < expected else ""
-
-
-def named_files(view_sql: str) -> list[Path]:
-    """The Parquet files a catalog's view definitions name (each a quoted absolute path)."""
-    return [Path(m.replace("''", "'")) for m in re.findall(r"'((?:[^']|'')*\.parquet)'", view_sql)]
 
 
 def flaw(path: Path) -> str:
@@ -183,18 +169,6 @@ def flaw(path: Path) -> str:
     if size < 12 or head != PARQUET_MAGIC or tail[4:] != PARQUET_MAGIC or footer > size - 12:
         return "tidak utuh"
     return ""
-
-
-@contextmanager
-def opened(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The file at the warehouse path, attached read-only as `katalog` to a DuckDB of its own (not
-    `duckdb.connect(path)`, which hands back an instance this process may hold open, and stale)."""
-    con = duckdb.connect()
-    try:
-        con.execute("attach ? as katalog (read_only)", [str(warehouse)])
-        yield con
-    finally:
-        con.close()
 
 
 def continue_numbering(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
@@ -218,7 +192,7 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
     order = partitioned()[table]
     query = f"select * from {table} where {condition(month)} order by {order}"  # table, month: ours
     ((rows,),) = con.execute(
-        f"copy ({query}) to {_literal(target)} (format parquet, compression zstd)"
+        f"copy ({query}) to {db.literal(target)} (format parquet, compression zstd)"
     ).fetchall()
     if rows:
         files.fsync(target)
@@ -241,7 +215,7 @@ def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) 
     if not listed or not (folder / listed[0][0]).is_file():
         return False
     now = con.execute(f"select column_name, column_type from (describe {table})").fetchall()  # table: ours
-    schema_file = _literal(folder / listed[0][0])
+    schema_file = db.literal(folder / listed[0][0])
     published = con.execute(
         f"select column_name, column_type from (describe select * from read_parquet({schema_file}))"
     ).fetchall()
@@ -252,15 +226,11 @@ def _export_schema(con: duckdb.DuckDBPyConnection, folder: Path, table: str, num
     """A file of no rows, so that the view of a table with no data yet still has its columns."""
     target = folder / table / f"{SCHEMA}.{number}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy (select * from {table} limit 0) to {_literal(target)} (format parquet)")  # table: ours
+    con.execute(
+        f"copy (select * from {table} limit 0) to {db.literal(target)} (format parquet)"
+    )  # table: ours
     _release(con, folder, table, SCHEMA)
     con.execute("insert into bagian values (?, ?, ?)", [table, SCHEMA, _relative(target, folder)])
-
-
-def _literal(path: Path | str) -> str:
-    """A path as a SQL string literal (COPY TO and a view's file list take no parameters; the
-    warehouse's folder is the operator's and may hold a quote)."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -281,53 +251,12 @@ def _release(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: st
 
 
 def _write_catalog(con: duckdb.DuckDBPyConnection, warehouse: Path, number: int) -> None:
-    """The small file analysts open, written beside the warehouse, then renamed over it."""
-    temporary = warehouse.with_name(f".{warehouse.name}.{number}.katalog")
-    for leftover in warehouse.parent.glob(f".{glob.escape(warehouse.name)}.*.katalog*"):
-        leftover.unlink(missing_ok=True)  # a catalog a killed run did not finish
+    """The small file analysts open, with the files of every partition listed (warehouse.katalog)."""
     listing: dict[str, list[str]] = {}
     folder = folder_of(warehouse)
     for table, path in con.execute("select tabel, berkas from bagian order by tabel, bulan").fetchall():
         listing.setdefault(table, []).append(str(folder / path))
-    views = list(db.view_sql(con, "gudang").values())
-    con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
-    try:
-        # One transaction: ~300 statements (tables, views, macros, comments), each its own commit
-        # otherwise.
-        with db.transaction(con):
-            for table in CATALOG_TABLES:
-                if exists(con, table):
-                    con.execute(f"create table katalog.main.{table} as select * from gudang.main.{table}")  # ours
-            con.execute(
-                "create table katalog.main.terbitan as select * from gudang.main.terbitan where nomor = ?",
-                [number],
-            )
-            con.execute("use katalog")
-            for table, paths in listing.items():
-                quoted = ", ".join(_literal(f) for f in paths)
-                con.execute(
-                    f"create view {table} as select * from read_parquet([{quoted}], union_by_name = true)"
-                )
-            for text in views:
-                con.execute(text)
-            install_macros(con)
-        con.execute("checkpoint")
-    finally:
-        con.execute("use gudang")
-        con.execute("detach katalog")
-    files.replace(temporary, warehouse)
-
-
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The analysts' macros, in the catalog or a backup (the default database is it), with the
-    macros their SQL calls (warehouse.macros); then the description of every relation, column
-    and macro there (warehouse.komentar: a copied table or a new view carries none)."""
-    macros.install(con, stored=True)
-    if set(marts.names()) <= db.relations(con):  # without marts yet, its macros would read nothing
-        for macro in sorted(p.stem for p in (SQL / "macros").glob("*.sql")):
-            con.execute(sql(f"macros/{macro}"))
-        asof.install(con)
-    komentar.apply(con)
+    katalog.write(con, warehouse, folder, number, listing)
 
 
 def collect_garbage(

@@ -26,8 +26,8 @@ import polars as pl
 from contract import files, regions
 from contract.errors import UsageError, WarehouseError
 from contract.regions import Reference
-from warehouse import compaction, db, macros, marts, partitions, publish, repair, terakhir
-from warehouse.publish import STORAGE_VERSION
+from warehouse import compaction, db, katalog, macros, marts, partitions, publish, repair, terakhir
+from warehouse.katalog import STORAGE_VERSION
 from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
 
@@ -79,7 +79,7 @@ def _build_new_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 def _recorded_version(path: Path) -> int | None:
     """The newest migration the file at the warehouse path records (a catalog or a whole warehouse)."""
-    with publish.opened(path) as con:
+    with katalog.opened(path) as con:
         if "schema_migrations" not in db.tables(con, "katalog"):
             return None
         ((newest,),) = con.execute("select max(versi) from katalog.main.schema_migrations").fetchall()
@@ -295,7 +295,7 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     marts too, which the migrations do not make)."""
     with db.attached(con, path, "terbit"), db.transaction(con):
         published = db.relations(con, "terbit")
-        for table in [*publish.CATALOG_TABLES, *partitions.partitioned()]:
+        for table in [*katalog.CATALOG_TABLES, *partitions.partitioned()]:
             if table == "schema_migrations" or table not in published:
                 continue
             if partitions.exists(con, table):

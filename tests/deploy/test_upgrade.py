@@ -33,7 +33,7 @@ from contract.settings import Settings
 from tests.flows.support import free_port, tiny_landing
 from tests.portal.support import Browser, csv_bytes, portal, run_nightly
 from tests.uploads import KOTA_BIMA, row
-from warehouse import jejak, marts, publish, versions
+from warehouse import jejak, katalog, marts, publish, versions
 
 PROJECT = Path(__file__).resolve().parents[2]
 # The last commit before issue 24's round (flows: the writer's repair line reaches the summary).
@@ -236,7 +236,7 @@ def _mark(path: Path, future: int | None, version: int) -> None:
     con = duckdb.connect()
     try:
         con.execute("attach ? as lama (read_only)", [str(path)])
-        con.execute("attach ? as baru (storage_version ?)", [str(new), publish.STORAGE_VERSION])
+        con.execute("attach ? as baru (storage_version ?)", [str(new), katalog.STORAGE_VERSION])
         con.execute("copy from database lama to baru")
         con.execute("delete from baru.schema_migrations where versi = ?", [version])
         if future is not None:

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import runs
 from tests.warehouse.test_incremental import REFERENCE, Landing, Upload, run_of
-from warehouse import asof, db, komentar, macros, marts, models, partitions, publish, read, store
+from warehouse import asof, db, katalog, komentar, macros, marts, models, partitions, publish, read, store
 from warehouse.models import ModelError
 
 
@@ -230,7 +230,7 @@ def one_more_mart(tmp_path, monkeypatch):
     tree = tmp_path / "sql"
     shutil.copytree(read.SQL, tree)
     (tree / "marts" / "lapor_kabupaten.sql").write_text(NEW_MART, encoding="utf-8")
-    for module in (read, models, marts, publish):  # the migrations are warehouse.versions' own
+    for module in (read, models, marts, katalog):  # the migrations are warehouse.versions' own
         monkeypatch.setattr(module, "SQL", tree)
     _forget()
     yield

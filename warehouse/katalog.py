@@ -1,0 +1,236 @@
+"""The catalog analysts open (warehouse.publish): written whole, or carried forward from the last.
+
+Writing one whole cost a publication most of its fixed time: the analysts' macros and as-of macros
+are bound as DuckDB creates them (through the views, to their Parquet files: more of them every
+month), and ~260 COMMENT statements follow (a small nightly: 0.37 s of 2.2 s; a national one:
+1.9 s of its 3.0 s publication). What changes from one publication to the next is small: the rows
+of the catalog's own tables, and the views over the partitions the run rewrote. So the last catalog
+is copied and brought up to date in one transaction: its tables' rows replaced (their comments
+stay), each view whose files changed made anew and described again; its macros and everything
+else kept.
+
+It is written whole instead when its recipe changed (the SQL of its macros, views and comments, the
+columns of its tables, which partitioned relations it has, DuckDB's version), or when the catalog at
+the warehouse path is not the one the recipe beside it names (another publication, a catalog put
+back, missing or damaged) or holds other things than it did when it was written. The recipe, its
+publication and the catalog's contents are kept in `<warehouse>.bagian/katalog.resep`, written
+after the catalog is in place: a run killed between the two leaves a stale recipe, and the next
+publication writes the catalog whole.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from contract import files
+from warehouse import asof, db, komentar, macros, marts
+from warehouse.partitions import exists
+from warehouse.read import SQL, sql
+
+# Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
+STORAGE_VERSION = "v1.4.0"
+# Small tables the catalog holds itself.
+CATALOG_TABLES = (
+    "wilayah_kabupaten",
+    "wilayah_kecamatan",
+    "cakupan",
+    "schema_migrations",
+    "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
+    "pengingat",  # reminders tried: a few rows a day per district
+    "laporan_kecamatan_terakhir",  # one row per kecamatan: the history check of `ektp check` reads it
+)
+RECIPE = "katalog.resep"  # in the warehouse's folder (warehouse.publish.folder_of)
+
+
+def write(
+    con: duckdb.DuckDBPyConnection, warehouse: Path, folder: Path, number: int, listing: dict[str, list[str]]
+) -> None:
+    """The catalog of publication `number` at `warehouse`: written beside it, then renamed over it.
+    `listing` names each partitioned relation's files; `con` is the writer's (`gudang` in use)."""
+    temporary = warehouse.with_name(f".{warehouse.name}.{number}.katalog")
+    for leftover in warehouse.parent.glob(f".{glob.escape(warehouse.name)}.*.katalog*"):
+        leftover.unlink(missing_ok=True)  # a catalog a killed run did not finish
+    views = db.view_sql(con, "gudang")
+    recipe = _recipe(con, views, listing)
+    contents = _copy_last(warehouse, folder / RECIPE, recipe, temporary)
+    carried = contents is not None
+    con.execute("attach ? as katalog (storage_version ?)", [str(temporary), STORAGE_VERSION])
+    try:
+        with db.transaction(con):  # one commit, not one per statement
+            _tables(con, number, carried)
+            con.execute("use katalog")
+            if carried:
+                _bring_up_to_date(con, listing)  # same recipe: the same relations, columns, macros
+            else:
+                _write_whole(con, listing, views)
+        if contents is None:
+            contents = _contents(con)
+        con.execute("checkpoint")
+        blocks = blocks_of(con, "katalog")
+    finally:
+        con.execute("use gudang")
+        con.execute("detach katalog")
+    size = temporary.stat().st_size
+    files.replace(temporary, warehouse)
+    kept = {"nomor": number, "resep": recipe, "isi": contents, "blok": blocks, "ukuran": size}
+    files.write_atomic(folder / RECIPE, json.dumps(kept))
+
+
+def blocks_of(con: duckdb.DuckDBPyConnection, database: str) -> list[int]:
+    """[total, used, free] blocks of an attached DuckDB file, from its header (no data read)."""
+    ((total, used, free),) = con.execute(
+        "select total_blocks, used_blocks, free_blocks from pragma_database_size() where database_name = ?",
+        [database],
+    ).fetchall()
+    return [total, used, free]
+
+
+def written_size(folder: Path, blocks: list[int]) -> int | None:
+    """The size the catalog had when it was written, if the recipe beside it describes a catalog
+    with these blocks (its header: the same file, as far as the header can tell)."""
+    try:
+        last = json.loads((folder / RECIPE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(last, dict) or last.get("blok") != blocks or not isinstance(last.get("ukuran"), int):
+        return None
+    return int(last["ukuran"])
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The analysts' macros, in the catalog or a backup (the default database is it), with the
+    macros their SQL calls (warehouse.macros); then the description of every relation, column
+    and macro there (warehouse.komentar: a copied table or a new view carries none)."""
+    for text in _macro_statements(con):
+        con.execute(text)
+    komentar.apply(con)
+
+
+def named_files(view_sql: str) -> list[Path]:
+    """The Parquet files a catalog's view definitions name (each a quoted absolute path)."""
+    return [Path(m.replace("''", "'")) for m in re.findall(r"'((?:[^']|'')*\.parquet)'", view_sql)]
+
+
+def _macro_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
+    found = list(macros.statements())
+    if set(marts.names()) <= db.relations(con):  # without marts yet, its macros would read nothing
+        found += [sql(f"macros/{m}") for m in sorted(p.stem for p in (SQL / "macros").glob("*.sql"))]
+        found += [asof.macro(name) for name in asof.order()]
+    return found
+
+
+def _recipe(con: duckdb.DuckDBPyConnection, views: dict[str, str], listing: dict[str, list[str]]) -> str:
+    """What the catalog's shape follows from: equal recipes, catalogs alike but for rows and files."""
+    columns = con.execute(
+        "select table_name, column_name, data_type from duckdb_columns()"
+        " where database_name = 'gudang' and table_name in ? order by all",
+        [[*CATALOG_TABLES, "terbitan"]],
+    ).fetchall()
+    relations = {*views, *listing, *(t for t in CATALOG_TABLES if exists(con, t))}
+    macro_text = list(macros.statements())
+    if set(marts.names()) <= relations:
+        macro_text += [sql(f"macros/{p.stem}") for p in sorted((SQL / "macros").glob("*.sql"))]
+        macro_text += [asof.macro(name) for name in asof.order()]
+    parts = {
+        "duckdb": duckdb.__version__,
+        "storage": STORAGE_VERSION,
+        "columns": columns,
+        "partitioned": sorted(listing),
+        "views": sorted(views.items()),
+        "macros": macro_text,
+        "comments": [k.statement("katalog") for k in komentar.declared()],
+    }
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _copy_last(warehouse: Path, kept: Path, recipe: str, temporary: Path) -> list[list[str]] | None:
+    """Copy the catalog at `warehouse` to `temporary` when it is the one `kept` describes, written
+    by the same recipe and holding what it held then; its contents, or None (nothing copied)."""
+    try:
+        last = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(last, dict) or last.get("resep") != recipe or not warehouse.is_file():
+        return None
+    try:
+        with opened(warehouse) as old:
+            ((number,),) = old.execute("select max(nomor) from katalog.main.terbitan").fetchall()
+            contents = _contents(old)
+    except duckdb.Error:
+        return None
+    if number != last.get("nomor") or contents != last.get("isi"):
+        return None
+    shutil.copyfile(warehouse, temporary)
+    return contents
+
+
+def _tables(con: duckdb.DuckDBPyConnection, number: int, carried: bool) -> None:
+    """The catalog's own tables, from the working file: made, or their rows replaced (a table's
+    comments stay with it)."""
+    for table in CATALOG_TABLES:
+        if exists(con, table):
+            _table(con, table, f"select * from gudang.main.{table}", [], carried)  # ours
+    _table(con, "terbitan", "select * from gudang.main.terbitan where nomor = ?", [number], carried)
+
+
+def _table(
+    con: duckdb.DuckDBPyConnection, table: str, query: str, params: list[object], carried: bool
+) -> None:
+    if carried:
+        con.execute(f"delete from katalog.main.{table}")
+        con.execute(f"insert into katalog.main.{table} {query}", params)
+    else:
+        con.execute(f"create table katalog.main.{table} as {query}", params)
+
+
+def _view(table: str, paths: list[str]) -> str:
+    quoted = ", ".join(db.literal(f) for f in paths)
+    return f"create or replace view {table} as select * from read_parquet([{quoted}], union_by_name = true)"
+
+
+def _write_whole(
+    con: duckdb.DuckDBPyConnection, listing: dict[str, list[str]], views: dict[str, str]
+) -> None:
+    for table, paths in listing.items():
+        con.execute(_view(table, paths))
+    for text in views.values():
+        con.execute(text)
+    install_macros(con)
+
+
+def _bring_up_to_date(con: duckdb.DuckDBPyConnection, listing: dict[str, list[str]]) -> None:
+    """The views whose files changed, made anew and described again (the recipe holds the rest)."""
+    old = db.view_sql(con, "katalog")
+    changed = {t for t, paths in listing.items() if [Path(p) for p in paths] != named_files(old.get(t, ""))}
+    for table in sorted(changed):
+        con.execute(_view(table, listing[table]))
+    if changed:
+        komentar.apply(con, relations=changed)
+
+
+def _contents(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """What the attached `katalog` holds: relations, columns, macros (JSON-ready, sorted). Leaves
+    `katalog` the connection's default database."""
+    con.execute("use katalog")
+    return sorted([kind, name] for kind, name in con.execute(sql("katalog_isi")).fetchall())
+
+
+@contextmanager
+def opened(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file at the warehouse path, attached read-only as `katalog` to a DuckDB of its own (not
+    `duckdb.connect(path)`, which hands back an instance this process may hold open, and stale)."""
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as katalog (read_only)", [str(warehouse)])
+        yield con
+    finally:
+        con.close()
