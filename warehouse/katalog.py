@@ -163,6 +163,8 @@ def _copy_last(warehouse: Path, kept: Path, recipe: str, temporary: Path) -> lis
         return None
     try:
         with opened(warehouse) as old:
+            if "unggahan" not in db.view_sql(old, "katalog"):
+                return None  # a whole warehouse put back (its relations are tables), not a catalog
             ((number,),) = old.execute("select max(nomor) from katalog.main.terbitan").fetchall()
             contents = _contents(old)
     except duckdb.Error:

@@ -15,7 +15,7 @@ from pipeline import tindakan
 from tests.flows.support import D1, D2, D3
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, run_settings
 from tests.warehouse.kept import Kept
-from warehouse import katalog, publish, store
+from warehouse import cadangan, katalog, publish, store
 
 
 def build(landing: Path, warehouse: Path) -> None:
@@ -143,3 +143,13 @@ def test_a_carried_catalog_cut_short_by_a_block_is_found_damaged(kept):
     warehouse.write_bytes(data[: len(data) - block_size])
     found = publish.inspect(warehouse)
     assert found.kind == "rusak" and found.problem.startswith("terpotong: "), found
+
+
+def test_a_whole_warehouse_put_back_gets_a_catalog_written_whole(kept, written, tmp_path):
+    landing, warehouse = kept.fresh()
+    out = tmp_path / "cadangan.duckdb"
+    cadangan.write(warehouse, out)
+    out.replace(warehouse)  # a backup restored: its relations are tables, its `terbitan` the same
+    written.clear()
+    nightly(tanggal=D3, settings=run_settings(landing, warehouse))
+    assert written and publish.inspect(warehouse).kind == "katalog"
