@@ -241,25 +241,22 @@ def write(
     re-read files whose bytes did not change (runs.restated). `decided_at`: the settings' pinned
     clock (Settings.now); otherwise the decisions take the moment they are committed."""
     now = decided_at or datetime.now(UTC)
-    con = session.con
 
-    # One transaction, done again whole when DuckDB runs out of memory (store.WriteSession.roomy).
-    def load() -> Outcome:
-        with db.transaction(con):
-            if stats is not None and stats.height:
-                store.restat(con, stats)
-            findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
-            signed = persetujuan.signed_figures(con, files.filter(pl.col("tanggal").is_not_null()))
-            unggahan, kualitas, retired = store_decisions(
-                con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
-            )
-            withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
-            everyone = pl.concat([unggahan, retired], how="vertical_relaxed")
-            owe_receipts(con, everyone, kualitas, run_id, now, withdrawn, files)
-            tercatat.remember_arrivals(con, arrivals_of(waiting), files)
+    def load(con: duckdb.DuckDBPyConnection) -> Outcome:
+        if stats is not None and stats.height:
+            store.restat(con, stats)
+        findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
+        signed = persetujuan.signed_figures(con, files.filter(pl.col("tanggal").is_not_null()))
+        unggahan, kualitas, retired = store_decisions(
+            con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
+        )
+        withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
+        everyone = pl.concat([unggahan, retired], how="vertical_relaxed")
+        owe_receipts(con, everyone, kualitas, run_id, now, withdrawn, files)
+        tercatat.remember_arrivals(con, arrivals_of(waiting), files)
         return Outcome(files, findings, unggahan, kualitas, validator.runs)
 
-    return session.roomy(load)
+    return session.transaction(load)  # one transaction, done again whole when DuckDB runs out of memory
 
 
 def store_decisions(
@@ -367,14 +364,12 @@ def refresh(
 
 def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:
     """Every mart rebuilt whole from the stored figures (`ektp rebuild-marts`); one transaction."""
-    con = session.con
 
-    def rebuild() -> None:
-        with db.transaction(con):
-            store.load_reference(con, reference)
-            marts.refresh(con)
+    def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+        store.load_reference(con, reference)
+        marts.refresh(con)
 
-    session.roomy(rebuild)
+    session.transaction(rebuild)
 
 
 def history_warnings(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
+
 from contract import regions
 from contract.errors import UsageError
 from contract.formats import tanggal
 from contract.settings import Settings
-from warehouse import db, persetujuan, store
+from warehouse import persetujuan, store
 
 
 def setujui(settings: Settings, kabupaten: str, sampai: date, oleh: str) -> str:
@@ -67,9 +69,8 @@ def _act(
     reference = regions.load(settings.provinsi)
     with store.writing(settings.warehouse, reference.scope) as session:
 
-        def record() -> None:
-            with db.transaction(session.con):
-                persetujuan.record(session.con, kabupaten, when, tindakan, atas, oleh.strip(), alasan)
+        def record(con: duckdb.DuckDBPyConnection) -> None:
+            persetujuan.record(con, kabupaten, when, tindakan, atas, oleh.strip(), alasan)
 
-        session.roomy(record)  # a sign-off refreshes the district's marts
+        session.transaction(record)  # a sign-off refreshes the district's marts
         session.publish()

@@ -142,6 +142,16 @@ class WriteSession:
         self.roomy(lambda: publish.publish(self.con, self.path))
         self.published = True
 
+    def transaction(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work(con)` in one transaction: committed whole or rolled back, and done once more at
+        the ceiling when DuckDB runs out of memory (roomy)."""
+
+        def attempt() -> T:
+            with db.transaction(self.con):
+                return work(self.con)
+
+        return self.roomy(attempt)
+
     def roomy(self, work: Callable[[], T]) -> T:
         """Do `work` (whole or not at all: a transaction, a publication); when DuckDB runs out of
         memory under a limit below the ceiling, once more at WRITER_LIMIT_MB (writer_limit_mb)."""

@@ -13,7 +13,7 @@ from polars.testing import assert_frame_equal
 from flows.backfill import backfill
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, row, run_settings, write
-from tests.warehouse.kept import Kept
+from tests.warehouse.kept import fixtures
 
 DAYS = [date(2018, 4, d) for d in range(1, 6)]
 TABLES = ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "riwayat_kecamatan", "kualitas_data")
@@ -48,17 +48,7 @@ def build(landing: Path, warehouse: Path) -> None:
     run_nightly(landing, warehouse)
 
 
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory, prefect_server) -> Kept:
-    """The landing folder and its nightly's warehouse, built once for the module."""
-    base = tmp_path_factory.mktemp("backfill")
-    return Kept(base / "asal", base / "simpan", build)
-
-
-@pytest.fixture
-def loaded(kept) -> tuple[Path, Path]:
-    """The landing folder and the warehouse one nightly made of it, as it made them, for this test."""
-    return kept.fresh()
+kept, loaded = fixtures(build, "backfill", name="loaded")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from ektp import cli
 from tests.flows.support import D3, tiny_landing
 from tests.uploads import KOTA_BIMA, day_file, dump, one
-from tests.warehouse.kept import Kept
+from tests.warehouse.kept import fixtures
 
 
 def ektp(*args: str) -> tuple[int, str, str]:
@@ -40,17 +40,7 @@ def build(landing: Path, warehouse: Path) -> None:
     assert nightly(landing, warehouse)[0] == 0
 
 
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory, prefect_server) -> Kept:
-    """The tiny landing folder and the warehouse its nightly made, built once for the module."""
-    base = tmp_path_factory.mktemp("gagal")
-    return Kept(base / "asal", base / "simpan", build)
-
-
-@pytest.fixture
-def loaded(kept) -> tuple[Path, Path]:
-    """The landing folder and the warehouse a successful nightly made of it, for this test alone."""
-    return kept.fresh()
+kept, loaded = fixtures(build, "gagal", name="loaded")
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 
 def _stat(landing: Path) -> dict[Path, tuple[int, int, int, int]]:
@@ -64,3 +67,20 @@ class Kept:
         shutil.rmtree(self.warehouse.parent, ignore_errors=True)
         shutil.copytree(self.saved, self.warehouse.parent, symlinks=True, copy_function=shutil.copy2)
         return self.landing, self.warehouse
+
+
+def fixtures(build: Callable[[Path, Path], None], folder: str, name: str = "built") -> tuple[Any, Any]:
+    """A module's pair: `kept`, what `build` makes, built once for the module (in a temporary
+    folder named `folder`), and `name`, the landing folder and the warehouse as `build` left them,
+    for each test alone. In the module: `kept, built = fixtures(build, "terbit")`."""
+
+    @pytest.fixture(scope="module", name="kept")
+    def kept(tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> Kept:
+        base = tmp_path_factory.mktemp(folder)
+        return Kept(base / "asal", base / "simpan", build)
+
+    @pytest.fixture(name=name)
+    def fresh(kept: Kept) -> tuple[Path, Path]:
+        return kept.fresh()
+
+    return kept, fresh

@@ -14,7 +14,7 @@ from flows.nightly import nightly
 from pipeline import tindakan
 from tests.flows.support import D1, D2, D3
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, run_settings
-from tests.warehouse.kept import Kept
+from tests.warehouse.kept import fixtures
 from warehouse import cadangan, katalog, publish, store
 
 
@@ -28,10 +28,7 @@ def build(landing: Path, warehouse: Path) -> None:
     tindakan.kunci(run_settings(landing, warehouse), D1, ["5272"], "Kabid")
 
 
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory, prefect_server) -> Kept:
-    base = tmp_path_factory.mktemp("katalog")
-    return Kept(base / "asal", base / "simpan", build)
+kept, built = fixtures(build, "katalog")
 
 
 @pytest.fixture
@@ -75,8 +72,8 @@ def republish(warehouse: Path) -> None:
         session.publish()
 
 
-def test_a_carried_catalog_is_the_catalog_a_whole_write_makes(kept, written, tmp_path):
-    _, warehouse = kept.fresh()
+def test_a_carried_catalog_is_the_catalog_a_whole_write_makes(built, written, tmp_path):
+    _, warehouse = built
     written.clear()  # the build's first catalog, when this test built it
     assert json.loads((publish.folder_of(warehouse) / katalog.RECIPE).read_text())["nomor"] == 5
     carried = tmp_path / "dibawa.duckdb"
@@ -87,8 +84,8 @@ def test_a_carried_catalog_is_the_catalog_a_whole_write_makes(kept, written, tmp
     assert described(carried) == described(warehouse)
 
 
-def test_publications_after_the_first_carry_the_catalog(kept, written):
-    landing, warehouse = kept.fresh()
+def test_publications_after_the_first_carry_the_catalog(built, written):
+    landing, warehouse = built
     written.clear()
     day_file(landing, "5272", KOTA_BIMA, D3, base=5_100, step=10, name="lap_2018-04-03 revisi.csv")
     nightly(tanggal=D3, settings=run_settings(landing, warehouse))
@@ -98,8 +95,8 @@ def test_publications_after_the_first_carry_the_catalog(kept, written):
     assert files == 7
 
 
-def test_a_changed_recipe_writes_the_catalog_whole(kept, written):
-    _, warehouse = kept.fresh()
+def test_a_changed_recipe_writes_the_catalog_whole(built, written):
+    _, warehouse = built
     written.clear()
     recipe = publish.folder_of(warehouse) / katalog.RECIPE
     kept_recipe = json.loads(recipe.read_text())
@@ -109,8 +106,8 @@ def test_a_changed_recipe_writes_the_catalog_whole(kept, written):
     assert json.loads(recipe.read_text())["resep"] == kept_recipe["resep"]
 
 
-def test_a_catalog_that_is_not_the_recipes_is_written_whole(kept, written):
-    _, warehouse = kept.fresh()
+def test_a_catalog_that_is_not_the_recipes_is_written_whole(built, written):
+    _, warehouse = built
     written.clear()
     recipe = publish.folder_of(warehouse) / katalog.RECIPE
     recipe.write_text(json.dumps(json.loads(recipe.read_text()) | {"nomor": 4}))
@@ -118,8 +115,8 @@ def test_a_catalog_that_is_not_the_recipes_is_written_whole(kept, written):
     assert written == [5]
 
 
-def test_something_added_to_the_catalog_is_gone_at_the_next_publication(kept, written):
-    _, warehouse = kept.fresh()
+def test_something_added_to_the_catalog_is_gone_at_the_next_publication(built, written):
+    _, warehouse = built
     written.clear()
     con = duckdb.connect(str(warehouse))  # an analyst who opened it for writing
     con.execute("create table catatan_analis as select 1 as x")
@@ -131,8 +128,8 @@ def test_something_added_to_the_catalog_is_gone_at_the_next_publication(kept, wr
     assert "catatan_analis" not in tables
 
 
-def test_a_carried_catalog_cut_short_by_a_block_is_found_damaged(kept):
-    _, warehouse = kept.fresh()
+def test_a_carried_catalog_cut_short_by_a_block_is_found_damaged(built):
+    _, warehouse = built
     with katalog.opened(warehouse) as con:
         free = katalog.blocks_of(con, "katalog")[2]
         ((block_size,),) = con.execute(
@@ -145,8 +142,8 @@ def test_a_carried_catalog_cut_short_by_a_block_is_found_damaged(kept):
     assert found.kind == "rusak" and found.problem.startswith("terpotong: "), found
 
 
-def test_a_whole_warehouse_put_back_gets_a_catalog_written_whole(kept, written, tmp_path):
-    landing, warehouse = kept.fresh()
+def test_a_whole_warehouse_put_back_gets_a_catalog_written_whole(built, written, tmp_path):
+    landing, warehouse = built
     out = tmp_path / "cadangan.duckdb"
     cadangan.write(warehouse, out)
     out.replace(warehouse)  # a backup restored: its relations are tables, its `terbitan` the same

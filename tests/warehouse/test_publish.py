@@ -13,7 +13,7 @@ import pytest
 from contract.errors import UsageError
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, run_settings
-from tests.warehouse.kept import Kept
+from tests.warehouse.kept import fixtures
 from warehouse import cadangan, publish, store
 
 MARCH = [date(2018, 3, 25) + timedelta(days=i) for i in range(7)]  # 25 March to 31 March
@@ -36,17 +36,7 @@ def build(landing: Path, warehouse: Path) -> None:
     nightly(tanggal=APRIL[-1], settings=run_settings(landing, warehouse))
 
 
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory, prefect_server) -> Kept:
-    """The warehouse `build` makes, built once for the module (a whole nightly)."""
-    base = tmp_path_factory.mktemp("terbit")
-    return Kept(base / "asal", base / "simpan", build)
-
-
-@pytest.fixture
-def built(kept) -> tuple[Path, Path]:
-    """The landing folder and the warehouse `build` made, as it made them, for this test alone."""
-    return kept.fresh()
+kept, built = fixtures(build, "terbit")
 
 
 def _state(warehouse: Path) -> dict:

@@ -14,23 +14,11 @@ import pytest
 from contract.errors import WarehouseError
 from flows.nightly import nightly
 from tests.uploads import KOTA_BIMA, day_file, run_settings
-from tests.warehouse.kept import Kept
+from tests.warehouse.kept import fixtures
 from tests.warehouse.test_publish import APRIL, _files, _same, _state, build
 from warehouse import publish, store
 
-
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory, prefect_server) -> Kept:
-    """A warehouse of two districts over 25 March to 3 April 2018, alone in its own folder
-    (root/landing, root/data/w.duckdb), built once for the module."""
-    base = tmp_path_factory.mktemp("perbaikan")
-    return Kept(base / "asal", base / "simpan", build)
-
-
-@pytest.fixture
-def built(kept) -> tuple[Path, Path]:
-    """That warehouse and its landing folder as the nightly left them, for this test alone."""
-    return kept.fresh()
+kept, built = fixtures(build, "perbaikan")
 
 
 def _named(warehouse: Path, table: str, month: str) -> Path:

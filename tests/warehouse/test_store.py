@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from contract.errors import WarehouseError
-from warehouse import compaction, db, marts, partitions, publish, read, store, terakhir, versions
+from warehouse import compaction, marts, partitions, publish, read, store, terakhir, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -331,23 +331,38 @@ def _starved(session: store.WriteSession, mb: int) -> None:
 def test_work_that_runs_out_of_memory_is_rolled_back_and_done_again_at_the_ceiling(tmp_path, caplog):
     attempts = []
 
-    def work():
+    def work(con):
         attempts.append(1)
-        with db.transaction(session.con):
-            session.con.execute("insert into t values (1)")  # rolled back with the failed attempt
-            session.con.execute(BIG)
+        con.execute("insert into t values (1)")  # rolled back with the failed attempt
+        con.execute(BIG)
 
     with store.writing(tmp_path / "w.duckdb") as session:
         session.con.execute("create table t (i bigint)")
         _starved(session, 16)
         with caplog.at_level("INFO", logger="warehouse.store"):
-            session.roomy(work)
+            session.transaction(work)
         assert len(attempts) == 2
         assert session.con.execute("select i from t order by i").fetchall() == [(1,), (5_000_000,)]
         assert session.limit_mb == store.WRITER_LIMIT_MB
         assert session.con.execute("select current_setting('memory_limit')").fetchone() == ("244.1 MiB",)
     assert "Memori DuckDB 16 MB tidak cukup" in caplog.text
     assert f"diulang dengan {store.WRITER_LIMIT_MB} MB" in caplog.text
+
+
+def test_a_transaction_that_fails_otherwise_is_rolled_back_and_not_done_again(tmp_path):
+    attempts = []
+
+    def work(con):
+        attempts.append(1)
+        con.execute("insert into t values (1)")
+        con.execute("insert into t values ('bukan angka')")
+
+    with store.writing(tmp_path / "w.duckdb") as session:
+        session.con.execute("create table t (i bigint)")
+        with pytest.raises(duckdb.ConversionException):
+            session.transaction(work)
+        assert session.con.execute("select count(*) from t").fetchall() == [(0,)]
+    assert len(attempts) == 1
 
 
 def test_work_that_runs_out_at_the_ceiling_fails_once_with_duckdb_s_reason(tmp_path, monkeypatch):
