@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.publish import fsync as _fsync
+from contract.files import fsync as _fsync
 
 TABLES = {"progres_kecamatan": "kode_kecamatan, tanggal", "riwayat_kecamatan": "kode_kecamatan, tanggal"}
 
