@@ -157,8 +157,9 @@ def run_flow(settings, which: str, **parameters: object) -> int:
     return 0
 
 
-def preflight(settings, kabupaten: set[str] | None = None) -> None:
-    """Refuse bad arguments here, with one line, before a flow run starts."""
+def preflight(settings, kabupaten: set[str] | None = None, writer: bool = False) -> None:
+    """Refuse bad arguments here, with one line, before a flow run starts; with `writer` (a
+    nightly, a backfill), a warehouse path this process cannot write too."""
     from contract import regions
     from contract.settings import DATA_DIR
     from flows.runner import check
@@ -171,3 +172,7 @@ def preflight(settings, kabupaten: set[str] | None = None) -> None:
         raise UsageError(f"folder landing tidak ada: {settings.landing}")
     if unknown := sorted((kabupaten or set()) - reference.kabupaten_codes):
         raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
+    if writer:
+        from warehouse import store
+
+        store.check_target(settings.warehouse.resolve())

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -195,7 +195,7 @@ def writing(
     remembers the first one, and a run with another one is refused before anything changes, unless
     `ubah_cakupan` (CONTRACT §2). `at`: the run's pinned clock, for the migrations it applies."""
     path = path.resolve()
-    _check_target(path)
+    check_target(path)
     folder = publish.folder_of(path)
     with _lock(path):
         spill = folder / "spill"
@@ -226,8 +226,11 @@ def writing(
             shutil.rmtree(spill, ignore_errors=True)
 
 
-def _check_target(path: Path) -> None:
-    """The warehouse must be a file in a folder this process can write."""
+def check_target(path: Path) -> None:
+    """The warehouse must be a file in a folder this process can write: tried with a file of its
+    own, not read from the permission bits (root ignores them; an immutable folder refuses even
+    root). The CLI asks before a run starts (no Prefect server started for nothing); the writer
+    again when it opens the warehouse."""
     if path.is_dir():
         raise WarehouseError("gudang data adalah sebuah folder, bukan berkas DuckDB", path=path)
     try:
@@ -236,8 +239,13 @@ def _check_target(path: Path) -> None:
         raise WarehouseError(
             "folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror
         ) from exc
-    if not os.access(path.parent, os.W_OK):
-        raise WarehouseError("folder gudang data tidak dapat ditulis", path=path.parent)
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".ektp-coba-tulis-"):
+            pass
+    except OSError as exc:
+        raise WarehouseError(
+            "folder gudang data tidak dapat ditulis", path=path.parent, reason=exc.strerror
+        ) from exc
 
 
 def _open_work(

@@ -86,7 +86,8 @@ def nightly(landing: Path, warehouse: Path, *more: object) -> list[object]:
     return ["nightly", "--date", D3.isoformat(), "--landing", landing, "--warehouse", warehouse, *more]
 
 
-# A failure inside the flow run: a temporary server is started, the run fails, the server stops.
+# A warehouse path that cannot be written: found before the run starts (no Prefect server started
+# for nothing), and found again by the writer (tests/warehouse/test_store.py).
 def test_a_folder_as_warehouse(tmp_path, ephemeral):
     landing = tiny_landing(tmp_path / "landing")
     (tmp_path / "gudang.duckdb").mkdir()
@@ -98,9 +99,11 @@ def test_a_read_only_folder(tmp_path, ephemeral):
     landing = tiny_landing(tmp_path / "landing")
     with read_only(tmp_path / "terkunci") as folder:
         code, err = ektp(nightly(landing, folder / "gudang.duckdb"), ephemeral)
-    assert code == 2 and "tidak dapat ditulis" in the_line(err)
+        assert code == 2 and "tidak dapat ditulis" in the_line(err)
+        assert list(folder.iterdir()) == []  # not even the probe's file is left
 
 
+# A failure inside the flow run: a temporary server is started, the run fails, the server stops.
 def test_a_garbage_file_as_warehouse(tmp_path, ephemeral):
     landing = tiny_landing(tmp_path / "landing")
     (tmp_path / "gudang.duckdb").write_bytes(b"bukan basis data" * 1000)
@@ -201,10 +204,13 @@ def test_with_a_real_server_the_failed_runs_log_still_reaches_it(tmp_path, cli_e
     # flow run's log on the server
     landing = tiny_landing(tmp_path / "landing")
     warehouse = tmp_path / "gudang.duckdb"
-    warehouse.mkdir()
+    warehouse.write_bytes(b"bukan basis data" * 1000)  # found by the writer, inside the flow run
     code, err = ektp(nightly(landing, warehouse), cli_env)
-    assert code == 2 and "adalah sebuah folder" in the_line(err)
-    assert any("adalah sebuah folder" in message for message in _run_log(warehouse))
+    line = the_line(err)
+    assert code == 2 and str(warehouse) in line
+    reason = line.removeprefix("ektp: galat: ").split(" (")[0]
+    assert len(reason) > 10, line
+    assert any(reason in message for message in _run_log(warehouse))
 
 
 def _run_log(warehouse: Path) -> list[str]:

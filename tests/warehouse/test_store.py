@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from contract.errors import WarehouseError
+from tests.ektp.test_failures_one_line import read_only
 from warehouse import compaction, marts, partitions, publish, read, store, terakhir, versions
 
 
@@ -99,6 +100,15 @@ def test_unwritable_location_is_a_clear_error(tmp_path):
     with pytest.raises(WarehouseError, match="tidak dapat dibuat"):
         with store.writing(blocker / "w.duckdb"):
             pass
+
+
+def test_a_folder_no_one_may_write_is_refused_before_anything_is_written(tmp_path):
+    # tried with a file, not read from the permission bits: root (these tests) ignores them
+    with read_only(tmp_path / "terkunci") as folder:
+        with pytest.raises(WarehouseError, match="tidak dapat ditulis"):
+            with store.writing(folder / "w.duckdb"):
+                pass
+        assert list(folder.iterdir()) == []
 
 
 def test_published_file_opens_in_the_duckdb_1_x_cli(tmp_path):
