@@ -6,7 +6,8 @@ small catalog: the region tables, the scope and the migrations as tables, and ev
 as a view over Parquet files, one per table and month (`<warehouse>.bagian/<table>/<month>.<n>.parquet`).
 
 A publication writes the partitions the run changed as new files (never rewriting a published one),
-writes a new catalog beside the old one, and renames it over the warehouse path. An analyst's open
+writes a new catalog beside the old one (warehouse/katalog.py: a copy of the last, brought up to
+date, or written whole), and renames it over the warehouse path. An analyst's open
 connection keeps reading the catalog and files it opened; a new one reads the new catalog; a run
 killed at any moment leaves the previous catalog and its files whole. So a night costs the months
 it touched, not the years behind them (docs/gudang-data.md has the measurements).
