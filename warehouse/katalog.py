@@ -110,7 +110,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The analysts' macros, in the catalog or a backup (the default database is it), with the
     macros their SQL calls (warehouse.macros); then the description of every relation, column
     and macro there (warehouse.komentar: a copied table or a new view carries none)."""
-    for text in _macro_statements(con):
+    for text in _macro_statements(set(marts.names()) <= db.relations(con)):
         con.execute(text)
     komentar.apply(con)
 
@@ -120,9 +120,11 @@ def named_files(view_sql: str) -> list[Path]:
     return [Path(m.replace("''", "'")) for m in re.findall(r"'((?:[^']|'')*\.parquet)'", view_sql)]
 
 
-def _macro_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _macro_statements(marts_there: bool) -> list[str]:
+    """The macros a catalog holds: the helpers, and the analysts' and `_per` macros once it has
+    the marts (without them, those macros would read nothing)."""
     found = list(macros.statements())
-    if set(marts.names()) <= db.relations(con):  # without marts yet, its macros would read nothing
+    if marts_there:
         found += [sql(f"macros/{m}") for m in sorted(p.stem for p in (SQL / "macros").glob("*.sql"))]
         found += [asof.macro(name) for name in asof.order()]
     return found
@@ -136,17 +138,13 @@ def _recipe(con: duckdb.DuckDBPyConnection, views: dict[str, str], listing: dict
         [[*CATALOG_TABLES, "terbitan"]],
     ).fetchall()
     relations = {*views, *listing, *(t for t in CATALOG_TABLES if exists(con, t))}
-    macro_text = list(macros.statements())
-    if set(marts.names()) <= relations:
-        macro_text += [sql(f"macros/{p.stem}") for p in sorted((SQL / "macros").glob("*.sql"))]
-        macro_text += [asof.macro(name) for name in asof.order()]
     parts = {
         "duckdb": duckdb.__version__,
         "storage": STORAGE_VERSION,
         "columns": columns,
         "partitioned": sorted(listing),
         "views": sorted(views.items()),
-        "macros": macro_text,
+        "macros": _macro_statements(set(marts.names()) <= relations),
         "comments": [k.statement("katalog") for k in komentar.declared()],
     }
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
