@@ -49,15 +49,17 @@ def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(
     landing, warehouse = tiny_landing(tmp_path / "landing"), tmp_path / "gudang" / "ektp.duckdb"
     env = cli_env
 
+    def command(day):
+        return [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, day)]
+
     def nightly_of(day):
-        command = [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, day)]
-        return subprocess.run(command, env=env, capture_output=True, text=True)
+        return subprocess.run(command(day), env=env, capture_output=True, text=True)
 
     first = nightly_of(D2)
     assert first.returncode == 0, first.stderr
     before = dump(warehouse, "unggahan")
     run = subprocess.Popen(
-        [sys.executable, "-m", "ektp.cli", *nightly(landing, warehouse, D3)],
+        command(D3),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
