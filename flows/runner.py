@@ -131,7 +131,7 @@ def shared_api() -> Iterator[str]:
     automation that marks crashed runs, which this project does not set up), and the engine's heartbeat
     thread sleeps in one-second steps that each run's end waited for (0.5-1 s of every run).
     """
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()
     server = None
@@ -141,8 +141,10 @@ def shared_api() -> Iterator[str]:
             url = server.start()
         else:  # a configured server that is not there: one line naming it, not Prefect's RuntimeError
             wait_healthy(url, REMOTE_TIMEOUT)
-        updates = {PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-        with temporary_settings(updates=updates), _env("PREFECT_API_URL", url):
+        with (
+            temporary_settings(updates={PREFECT_API_URL: url, **run_settings()}),
+            _env("PREFECT_API_URL", url),
+        ):
             try:
                 yield url
             finally:
@@ -150,6 +152,13 @@ def shared_api() -> Iterator[str]:
     finally:
         if server is not None:
             server.stop()
+
+
+def run_settings() -> dict:
+    """The Prefect settings every run of the program has (shared_api): no flow-run heartbeats."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+
+    return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
 def flush_to_api(timeout: float = FLUSH_TIMEOUT) -> None:

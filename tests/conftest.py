@@ -25,15 +25,14 @@ import pytest  # noqa: E402
 def prefect_server():
     """One Prefect test server for the session (≈15 s once); flows in tests report to it.
 
-    Flow-run heartbeats off, as `flows.runner.shared_api` has them for every run of the program:
+    The settings `flows.runner.shared_api` gives every run of the program (no flow-run heartbeats):
     tests that call a flow directly then wait for the same things its runs wait for."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with (
-        prefect_test_harness(server_startup_timeout=120),
-        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-    ):
+    from flows.runner import run_settings
+
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings(updates=run_settings()):
         yield PREFECT_API_URL.value()
 
 
