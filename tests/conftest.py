@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 # Before Prefect or GX is imported anywhere: a private PREFECT_HOME, no telemetry.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ektp-prefect-home-")
@@ -20,10 +21,22 @@ environment.configure()
 import prefect.main  # noqa: E402,F401
 import pytest  # noqa: E402
 
+from tests import prefect_db as prefect_db_files  # noqa: E402
+
 
 @pytest.fixture(scope="session")
-def prefect_server():
-    """One Prefect test server for the session (≈15 s once); flows in tests report to it.
+def prefect_db(tmp_path_factory) -> Path:
+    """Prefect's database after a server's first start, built once per test run (tests/prefect_db.py).
+    The session's own PREFECT_HOME gets a copy: `ektp` processes started without PREFECT_API_URL
+    and without a home of their own start their temporary server on it."""
+    template = prefect_db_files.migrated(tmp_path_factory)
+    prefect_db_files.into_home(template, Path(os.environ["PREFECT_HOME"]))
+    return template
+
+
+@pytest.fixture(scope="session")
+def prefect_server(prefect_db, tmp_path_factory):
+    """One Prefect test server for the session (≈5 s once); flows in tests report to it.
 
     The settings `flows.runner.shared_api` gives every run of the program (no flow-run heartbeats):
     tests that call a flow directly then wait for the same things its runs wait for."""
@@ -32,8 +45,30 @@ def prefect_server():
 
     from flows.runner import run_settings
 
-    with prefect_test_harness(server_startup_timeout=120), temporary_settings(updates=run_settings()):
+    folder = tmp_path_factory.mktemp("prefect-test-server")
+    with (
+        prefect_db_files.harness_on(prefect_db, folder),
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates=run_settings()),
+    ):
         yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
+def operator_env(prefect_db):
+    """`operator_env(home, **more)`: the environment of an operator's shell, no Prefect server
+    configured (a run starts its temporary server), with `home` as PREFECT_HOME (its database
+    already migrated: tests/prefect_db.py)."""
+
+    def make(home: Path, **more: str) -> dict[str, str]:
+        prefect_db_files.into_home(prefect_db, home)
+        return (
+            {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+            | {"PREFECT_HOME": str(home)}
+            | more
+        )
+
+    return make
 
 
 @pytest.fixture
@@ -46,7 +81,16 @@ def cli_env(prefect_server):
 # The fast tier (`make check`): tests that need neither a Prefect server, nor a portal or browser,
 # nor a whole corpus run. `make test` runs everything; `slow` is given here, from what a test
 # uses, so a new test that starts a server cannot land in the fast tier by forgetting a marker.
-SLOW_FIXTURES = {"prefect_server", "cli_env", "base_url", "world", "ephemeral", "built"}
+SLOW_FIXTURES = {
+    "prefect_db",
+    "prefect_server",
+    "operator_env",
+    "cli_env",
+    "base_url",
+    "world",
+    "ephemeral",
+    "built",
+}
 SLOW_FOLDERS = {"hostile", "golden", "corpus", "demo", "bench", "portal"}
 
 

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import csv
-import fcntl
 import os
 import pickle
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import make_xlsx
+from tests.once import built_once
 from tests.uploads import run_settings
 
 CORPUS = Path(__file__).resolve().parent
@@ -128,36 +128,24 @@ _RUN: CorpusRun | None = None
 
 
 def nightly_over_corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
-    """ONE nightly over the whole corpus per test run, shared by every module that asks.
-
-    Under xdist each worker has its own session: the first worker to ask runs the nightly in the
-    folder the workers share (their base temporary folders' parent) and leaves its summary there;
-    the others wait on the lock and read it. Every module that asks only reads the result."""
+    """ONE nightly over the whole corpus per test run (tests/once.py), shared by every module that
+    asks; every one of them only reads the result."""
     global _RUN
     if _RUN is None:
-        shared = tmp_path_factory.getbasetemp()
-        if os.environ.get("PYTEST_XDIST_WORKER"):
-            shared = shared.parent
-        with open(shared / "korpus.lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            _RUN = _shared_nightly(shared / "korpus")
+        base = built_once(tmp_path_factory, "korpus", _nightly)
+        _RUN = pickle.loads((base / "nightly.pickle").read_bytes())
     return _RUN
 
 
-def _shared_nightly(base: Path) -> CorpusRun:
-    """The corpus's nightly in `base`, run unless a worker already ran it (its summary is there)."""
-    done = base / "nightly.pickle"
-    if not done.exists():
-        from flows.nightly import nightly
+def _nightly(base: Path) -> None:
+    """The corpus's nightly in `base`, its summary left beside it."""
+    from flows.nightly import nightly
 
-        shutil.rmtree(base, ignore_errors=True)  # a run that failed in another worker
-        base.mkdir()
-        landing = build(base)
-        warehouse = base / "gudang" / "ektp.duckdb"
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("EKTP_TODAY", TODAY.isoformat())
-            start = time.perf_counter()
-            summary = nightly(tanggal=REPORT_DATE, settings=run_settings(landing, warehouse))
-            seconds = time.perf_counter() - start
-        done.write_bytes(pickle.dumps(CorpusRun(landing, warehouse, summary, seconds)))  # last: whole
-    return pickle.loads(done.read_bytes())
+    landing = build(base)
+    warehouse = base / "gudang" / "ektp.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EKTP_TODAY", TODAY.isoformat())
+        start = time.perf_counter()
+        summary = nightly(tanggal=REPORT_DATE, settings=run_settings(landing, warehouse))
+        seconds = time.perf_counter() - start
+    (base / "nightly.pickle").write_bytes(pickle.dumps(CorpusRun(landing, warehouse, summary, seconds)))

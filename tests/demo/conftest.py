@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.once import built_once
+
 EKTP = Path(sys.executable).with_name("ektp")
+WAREHOUSE = Path("gudang", "warehouse.duckdb")
+STDOUT = "ektp-demo.stdout"
 
 
 @dataclass(frozen=True)
@@ -27,27 +29,20 @@ class DemoRun:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory, prefect_server) -> DemoRun:
-    """Built once per test run: under xdist each worker has its own session, and the demo's test
-    files, spread over both, built it twice. The first worker to ask builds it in the folder the
-    workers share (their base temporary folders' parent); the others wait on the lock and read
-    it. Its readers only read, and `ektp report` rewrites a report atomically with the same bytes."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    base = shared / "demo_run"
-    warehouse = base / "gudang" / "warehouse.duckdb"
-    stdout = base / "ektp-demo.stdout"
-    with open(shared / "demo_run.lock", "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not stdout.exists():
-            shutil.rmtree(base, ignore_errors=True)  # a build that failed in another worker
-            done = subprocess.run(
-                [str(EKTP), "demo", "--landing", str(base / "landing"), "--warehouse", str(warehouse)],
-                env={**os.environ, "PREFECT_API_URL": prefect_server},
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            assert done.returncode == 0, done.stderr[-2000:]
-            stdout.write_text(done.stdout, encoding="utf-8")  # last: it says the demo is whole
-    return DemoRun(stdout.read_text(encoding="utf-8"), warehouse)
+    """Built once per test run (tests/once.py): the demo's test files are spread over the xdist
+    workers. Its readers only read, and `ektp report` rewrites a report atomically with the same
+    bytes."""
+
+    def build(base: Path) -> None:
+        done = subprocess.run(
+            [str(EKTP), "demo", "--landing", str(base / "landing"), "--warehouse", str(base / WAREHOUSE)],
+            env={**os.environ, "PREFECT_API_URL": prefect_server},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        (base / STDOUT).write_text(done.stdout, encoding="utf-8")
+
+    base = built_once(tmp_path_factory, "demo_run", build)
+    return DemoRun((base / STDOUT).read_text(encoding="utf-8"), base / WAREHOUSE)

@@ -2,11 +2,12 @@
 line on stderr and nothing else.
 
 Run as the operator runs them: a fresh `ektp` process and no PREFECT_API_URL, so that each flow
-run starts Prefect's temporary server (8-20 s a process: the cases share one PREFECT_HOME, and
-only the failures that happen inside a flow run pay it). That is where the noise came from: Prefect's
-API log handler sent the failed run's records after the temporary server had stopped and wrote
-`--- Error logging to API ---` / `All connection attempts failed` under the operator's line. With
-a real server (the test server's PREFECT_API_URL) the run's records must still reach it.
+run starts Prefect's temporary server (4-10 s a process on a home whose database is already
+migrated, tests/prefect_db.py; only the failures that happen inside a flow run pay it). That is
+where the noise came from: Prefect's API log handler sent the failed run's records after the
+temporary server had stopped and wrote `--- Error logging to API ---` / `All connection attempts
+failed` under the operator's line. With a real server (the test server's PREFECT_API_URL) the
+run's records must still reach it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ import pytest
 from ektp import cli
 from tests.flows.support import D1, D3, tiny_landing
 
-EPHEMERAL_TIMEOUT = 300  # seconds: a temporary server's first start migrates its SQLite database
+EPHEMERAL_TIMEOUT = 300  # seconds: a temporary server's start on a loaded machine
 
 
 @pytest.fixture(scope="module")
-def ephemeral(tmp_path_factory) -> dict[str, str]:
+def ephemeral(tmp_path_factory, operator_env) -> dict[str, str]:
     """The environment of an operator's shell: no Prefect server configured."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    return {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
+    return operator_env(tmp_path_factory.mktemp("prefect-home"))
 
 
 @pytest.fixture(scope="module")

@@ -77,13 +77,9 @@ def states(tmp_path_factory, prefect_server):
 
 
 @pytest.fixture(scope="module")
-def ephemeral(tmp_path_factory) -> dict[str, str]:
+def ephemeral(tmp_path_factory, operator_env) -> dict[str, str]:
     """The environment of an operator's shell: no Prefect server configured."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    return {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
-        "PREFECT_HOME": str(home),
-        "EKTP_TODAY": TODAY.isoformat(),
-    }
+    return operator_env(tmp_path_factory.mktemp("prefect-home"), EKTP_TODAY=TODAY.isoformat())
 
 
 @pytest.mark.parametrize(

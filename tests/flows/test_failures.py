@@ -186,12 +186,10 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(loaded):
 
 
 @pytest.mark.slow
-def test_the_temporary_prefect_server_dies_with_a_killed_run(tmp_path):
+def test_the_temporary_prefect_server_dies_with_a_killed_run(tmp_path, operator_env):
     # no PREFECT_API_URL: the run starts a temporary server; SIGKILL the run, the server follows
     landing = tiny_landing(tmp_path / "landing")
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
-        "PREFECT_HOME": str(tmp_path / "prefect")
-    }
+    env = operator_env(tmp_path / "prefect")
     run = subprocess.Popen(
         [
             sys.executable,

@@ -85,7 +85,7 @@ def listening(port: int) -> bool:
 
 # Its SMTP server asks for a login without TLS: the certificate cannot reach serve's run processes.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
+def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_env):
     from prefect import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
     from prefect.deployments import run_deployment
@@ -109,9 +109,9 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path):
         kontak.set_contact(portal_db, nama, peran, surel, False)
     # and the admin, whose button starts the nightly
     accounts.add(portal_db, "adm", "admin", None, "sandi-admin-123", regions.load("52"))
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # no server given: serve starts one
+    operator_env(tmp_path / "prefect" / "server")  # the home serve gives its server (flows/serve.py)
+    env = operator_env(tmp_path / "prefect")  # no server given: serve starts one
     env |= {
-        "PREFECT_HOME": str(tmp_path / "prefect"),
         "EKTP_PREFECT_PORT": str(port),
         "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")),
         "EKTP_WAREHOUSE": str(warehouse),

@@ -18,7 +18,6 @@ the largest difference measured and still below the cheapest whole read.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -101,7 +100,7 @@ def test_the_nightly_rejects_both_in_bounded_memory(landings, tmp_path, cli_env)
     assert peak - baseline < BOMB_EXTRA_MB, f"{peak:.0f} MB against {baseline:.0f} MB without the bombs"
 
 
-def test_the_temporary_prefect_server_is_started_without_its_code_in_the_run(tmp_path):
+def test_the_temporary_prefect_server_is_started_without_its_code_in_the_run(tmp_path, operator_env):
     # without PREFECT_API_URL the run starts Prefect's temporary server in a child process; the
     # run's own process does not import the server's code for it (FastAPI, SQLAlchemy, the
     # server's models: ~75 MB of an empty nightly's peak here), and the server answers
@@ -115,9 +114,7 @@ def test_the_temporary_prefect_server_is_started_without_its_code_in_the_run(tmp
                 assert answer.status == 200
         print(sorted(m for m in ("prefect.server.api.server", "fastapi", "sqlalchemy") if m in sys.modules))
     """)
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
-        "PREFECT_HOME": str(tmp_path / "prefect")
-    }
+    env = operator_env(tmp_path / "prefect")
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
