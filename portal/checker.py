@@ -1,8 +1,9 @@
-"""The receipt check, kept warm: GX, Polars and the suites' checkpoints are loaded once when the
-portal starts, and every check runs on one worker thread (GX's context is not shared between
-threads). Files that arrive while a check runs wait for the next round and are then checked
-together, in one call of `pipeline.check.receipts` (one GX run for all, each file still getting
-the receipt it gets alone): ten offices sending at once wait about one check, not ten.
+"""The receipt check, kept warm: Polars, DuckDB and the region reference are loaded once when the
+portal starts, and every check runs on one worker thread. Files that arrive while a check runs
+wait for the next round and are then checked together, in one call of `pipeline.check.receipts`
+(one read of the warehouse for all, each file still getting the receipt it gets alone): ten
+offices sending at once wait about one check, not ten. A check applies the rules through their
+Polars predicates; the portal never imports GX (the nightly's GX run decides the file).
 
 A round is filled round-robin by office (issue #20 item 9): one submission of each office that
 waits, then a second of each, and so on, the offices served last going to the back of the line.
@@ -162,7 +163,8 @@ class Checker:
             at += len(j.files)
 
     def _warm_up(self) -> None:
-        """Check one tiny file now: imports GX and builds its checkpoints before the first office waits."""
+        """Check one tiny file now: the first check's imports and caches are paid before the first
+        office waits."""
         try:
             kabupaten = sorted(regions.load(self._settings.provinsi).kabupaten_codes)[0]
             with tempfile.NamedTemporaryFile(

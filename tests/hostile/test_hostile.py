@@ -101,3 +101,23 @@ def test_a_file_of_one_hundred_thousand_bad_rows_writes_a_bounded_list(hostile_n
     )
     assert len(rows) == 101
     assert rows[-1][0] == "dan 99.898 temuan lain untuk aturan ini di berkas ini (100 pertama dicantumkan)"
+
+
+def test_a_receipt_by_the_rules_predicates_is_the_receipt_of_a_gx_run(hostile_night):
+    # receipts (the portal, `ektp check`) apply the rules through their Polars predicates: for
+    # every hostile file a check can be given (regular files of a district's folder, up to 1 MB:
+    # GX over the million-row ones would only repeat what test_check shows), the same receipt as
+    # a GX validation gives, against the same published warehouse
+    from contract.settings import Settings
+    from expectations.engine import PredicateValidator, Validator
+    from pipeline.check import Checked, receipts
+
+    files = [
+        Checked(p, p.parent.name)
+        for p in sorted(hostile_night.landing.glob("*/*"))
+        if p.is_file() and not p.is_symlink() and p.stat().st_size <= 1_000_000
+    ]
+    settings = Settings.load(warehouse=hostile_night.warehouse, landing=hostile_night.landing)
+    predicates, gx = PredicateValidator(), Validator()
+    assert receipts(settings, files, predicates) == receipts(settings, files, gx)
+    assert len(files) >= 20 and predicates.runs == gx.runs > 0

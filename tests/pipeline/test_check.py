@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -168,6 +171,20 @@ def test_several_files_at_once_get_the_receipts_they_get_alone(run):
     assert [r["status"] for r in together[-2:]] == ["loaded", "loaded"]
 
 
+def test_a_receipt_by_the_rules_predicates_is_the_receipt_of_a_gx_run(run):
+    # a check applies the rules through their Polars predicates (engine.PredicateValidator), not
+    # a GX run: for every corpus file, the receipt a GX validation gives, word for word
+    from contract.settings import Settings
+    from expectations.engine import PredicateValidator, Validator
+    from pipeline.check import Checked, receipts
+
+    settings = Settings.load(warehouse=run.warehouse, landing=run.landing)
+    files = [Checked(run.landing / e.file, e.inbox) for e in EXPECTED]
+    predicates, gx = PredicateValidator(), Validator()
+    assert receipts(settings, files, predicates) == receipts(settings, files, gx)
+    assert predicates.runs == gx.runs > 0
+
+
 def test_check_bounds_every_part_of_a_workbook(capsys, tmp_path):
     # not only the first sheet: a workbook whose shared strings unpack past 50 MB is refused by
     # `ektp check` as by the nightly (the portal's checker runs this same code), naming the part
@@ -209,3 +226,24 @@ def test_check_shows_hidden_characters_of_values_escaped(capsys, tmp_path):
         ),
     }
     assert code == 1 and "tanggal_tidak_valid" not in out
+
+
+def test_a_check_never_imports_gx(tmp_path):
+    # the portal's checker and `ektp check` run in processes that never load GX (~4 s of CPU and
+    # a few hundred MB): a fresh interpreter checks a file and GX is not among its modules
+    from tests.uploads import KOTA_BIMA, day_file
+
+    path = day_file(tmp_path / "landing", "5272", KOTA_BIMA, corpus.TODAY, base=5_000, step=10)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from contract.settings import Settings\n"
+        "from pipeline.check import receipt\n"
+        f"settings = Settings.load(warehouse=Path({str(tmp_path / 'w.duckdb')!r}))\n"
+        f"r = receipt(settings, Path({str(path)!r}), '5272')\n"
+        "print(r['status'], 'great_expectations' in sys.modules)\n"
+    )
+    env = {**os.environ, "EKTP_TODAY": corpus.TODAY.isoformat()}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["loaded", "False"]
