@@ -205,6 +205,10 @@ class Validator:
         if isinstance(cache, dict):
             cache.clear()
 
+    def close(self) -> None:
+        """The end of the run: validating in this process, nothing to release (a ChildValidator
+        tells its child)."""
+
     def record(self) -> Validations:
         """This validator's runs and results, to ship back to the run's own Validator."""
         store = self._context()[0].validation_results_store

@@ -50,14 +50,6 @@ def test_a_full_disk_after_publishing_is_exit_2(prefect_server, tmp_path, monkey
     assert line.startswith("ektp: galat: ") and "laporan (No space left on device)" in line
 
 
-class InProcess(engine.Validator):
-    """A run's GX validation in this process: its child is a fresh interpreter, out of a
-    monkeypatch's reach."""
-
-    def close(self) -> None:
-        pass  # no child to tell
-
-
 def test_gx_disagreeing_with_polars_is_a_bug(prefect_server, tmp_path, monkeypatch, capsys):
     # the nightly's GX run counts a rule's failing rows, its Polars predicate finds them: two
     # counts that differ are a bug in the rule (exit 3), never the data's fault. (A receipt
@@ -68,7 +60,8 @@ def test_gx_disagreeing_with_polars_is_a_bug(prefect_server, tmp_path, monkeypat
         raise ValidationMismatch("GX dan Polars tidak sepakat", aturan=rule.aturan, gx=gx_count, polars=-1)
 
     monkeypatch.setattr(engine, "_locate", mismatch)
-    monkeypatch.setattr(steps, "ChildValidator", InProcess)
+    # GX in this process: the run's validation child is a fresh interpreter, out of a monkeypatch's reach
+    monkeypatch.setattr(steps, "ChildValidator", engine.Validator)
     assert nightly(tmp_path) == 3
     (line,) = stderr_lines(capsys)
     assert line.startswith("ektp: galat internal (ValidationMismatch)")
