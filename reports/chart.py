@@ -1,10 +1,12 @@
-"""The report's charts: Altair specs rendered offline to inline SVG by vl-convert (in a child
-process: reports/svg.py)."""
+"""The report's charts: Vega-Lite specs rendered offline to inline SVG by vl-convert (in a child
+process: reports/svg.py).
+
+The specs are plain dicts, not Altair objects: building them through Altair (its objects and the
+deep copies of `to_dict`) cost ~0.2 s of a report's ~0.4 s on the demo's warehouse, in every
+nightly. tests/reports/test_chart.py validates them against Vega-Lite's JSON schema."""
 
 import re
 from datetime import date, timedelta
-
-import altair as alt
 
 from contract import formats
 from contract.dates import BULAN, HARI
@@ -15,6 +17,7 @@ from reports.status import GREEN, NAVY, ORANGE, RED, VERDICTS
 
 FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
 WIDTH = 640
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # the version vl-convert renders
 
 # d3 locales: vl-convert ships no Indonesian one.
 NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -32,14 +35,10 @@ TIME_LOCALE = {
 SERIES = ("Realisasi", "Proyeksi laju 7 hari", "Jalur yang dibutuhkan")
 
 
-def to_svg(chart: alt.TopLevelMixin, prefix: str) -> str:
-    """Render offline; ids get a prefix so two charts on one page never share a clip path.
-
-    Not validated against Vega-Lite's JSON schema here (Altair's default): the specs are this
-    module's, and tests/reports/test_chart.py validates them; here it cost ~0.1 s a report, more
-    with every bar of the district chart."""
+def to_svg(spec: dict, prefix: str) -> str:
+    """Render offline; ids get a prefix so two charts on one page never share a clip path."""
     drawn = svg.vegalite_to_svg(
-        chart.to_dict(validate=False),
+        spec,
         format_locale=NUMBER_LOCALE,
         time_format_locale=TIME_LOCALE,
         allowed_base_urls=[],
@@ -113,7 +112,7 @@ def progress_chart(laporan: Laporan) -> str:
     return to_svg(progress_spec(laporan), "grafik-sisa")
 
 
-def progress_spec(laporan: Laporan) -> alt.TopLevelMixin:
+def progress_spec(laporan: Laporan) -> dict:
     actual = [
         {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat
     ]
@@ -122,59 +121,92 @@ def progress_spec(laporan: Laporan) -> alt.TopLevelMixin:
     points = [{**p, "seri": rename[p["seri"]]} for p in actual + projection(laporan) + needed_path(laporan)]
     start = laporan.riwayat[0]["tanggal"]
     end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
-    x = alt.X(
-        "tanggal:T",
-        title=None,
-        scale=alt.Scale(domain=[iso(start), iso(end)]),
-        axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount=8, grid=False),
-    )
-    y = alt.Y(
-        "nilai:Q",
-        title="Belum rekam (orang)",
-        scale=alt.Scale(zero=True),
-        axis=alt.Axis(format=",d", tickCount=5),
-    )
-    series = (
-        alt.Chart(alt.Data(values=points))
-        .mark_line(strokeWidth=2.5, point=False)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "seri:N",
-                title=None,
-                scale=alt.Scale(domain=names, range=[NAVY, ORANGE, GREEN]),
-                legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", labelLimit=400),
-            ),
-            strokeDash=alt.StrokeDash(
-                "seri:N", scale=alt.Scale(domain=names, range=[[1, 0], [7, 4], [2, 3]]), legend=None
-            ),
-        )
-    )
+    x = {
+        "axis": {"format": "%-d %b", "grid": False, "labelAngle": 0, "tickCount": 8},
+        "field": "tanggal",
+        "scale": {"domain": [iso(start), iso(end)]},
+        "title": None,
+        "type": "temporal",
+    }
+    y = {
+        "axis": {"format": ",d", "tickCount": 5},
+        "field": "nilai",
+        "scale": {"zero": True},
+        "title": "Belum rekam (orang)",
+        "type": "quantitative",
+    }
+    series = {
+        "data": {"values": points},
+        "mark": {"type": "line", "point": False, "strokeWidth": 2.5},
+        "encoding": {
+            "color": {
+                "field": "seri",
+                "legend": {
+                    "direction": "horizontal",
+                    "labelLimit": 400,
+                    "orient": "top",
+                    "symbolType": "stroke",
+                },
+                "scale": {"domain": names, "range": [NAVY, ORANGE, GREEN]},
+                "title": None,
+                "type": "nominal",
+            },
+            "strokeDash": {
+                "field": "seri",
+                "legend": None,
+                "scale": {"domain": names, "range": [[1, 0], [7, 4], [2, 3]]},
+                "type": "nominal",
+            },
+            "x": x,
+            "y": y,
+        },
+    }
     # Daily dots help a short series; on months of history they only thicken the line.
     dots = actual if len(actual) <= 45 else []
-    marks = alt.Chart(alt.Data(values=dots)).mark_circle(size=28, color=NAVY).encode(x=x, y=y)
-    target = alt.Data(
-        values=[{"tanggal": iso(laporan.target), "label": f"Target {formats.tanggal_pendek(laporan.target)}"}]
-    )
-    rule = alt.Chart(target).mark_rule(color=RED, strokeWidth=1.5, strokeDash=[4, 3]).encode(x="tanggal:T")
-    label = (
-        alt.Chart(target)
-        .mark_text(align="right", baseline="top", dx=-4, dy=4, color=RED, fontWeight="bold")
-        .encode(x="tanggal:T", y=alt.value(0), text="label:N")
-    )
+    marks = {
+        "data": {"values": dots},
+        "mark": {"type": "circle", "color": NAVY, "size": 28},
+        "encoding": {"x": x, "y": y},
+    }
+    target = {
+        "values": [
+            {"tanggal": iso(laporan.target), "label": f"Target {formats.tanggal_pendek(laporan.target)}"}
+        ]
+    }
+    on_target = {"field": "tanggal", "type": "temporal"}
+    rule = {
+        "data": target,
+        "mark": {"type": "rule", "color": RED, "strokeDash": [4, 3], "strokeWidth": 1.5},
+        "encoding": {"x": on_target},
+    }
+    label = {
+        "data": target,
+        "mark": {
+            "type": "text",
+            "align": "right",
+            "baseline": "top",
+            "color": RED,
+            "dx": -4,
+            "dy": 4,
+            "fontWeight": "bold",
+        },
+        "encoding": {"text": {"field": "label", "type": "nominal"}, "x": on_target, "y": {"value": 0}},
+    }
     # The range behind the lines: between the fast and the slow end of the 28-day pace band.
     bands = band_area(laporan)
-    band = (
-        alt.Chart(alt.Data(values=bands))
-        .mark_area(color=ORANGE, opacity=0.18)
-        .encode(x=x, y=alt.Y("cepat:Q", title="Belum rekam (orang)"), y2="lambat:Q")
-    )
+    band = {
+        "data": {"values": bands},
+        "mark": {"type": "area", "color": ORANGE, "opacity": 0.18},
+        "encoding": {
+            "x": x,
+            "y": {"field": "cepat", "title": "Belum rekam (orang)", "type": "quantitative"},
+            "y2": {"field": "lambat"},
+        },
+    }
     # A layer without data draws nothing but still leaves an empty graphic without a name, which
     # a screen reader announces (axe: svg-img-alt): the band before 28 days, the dots after 45.
     layers = [*([band] if bands else []), series, *([marks] if dots else []), rule, label]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=230)
-    return configure(chart)
+    return configure({"layer": layers, "height": 230, "width": WIDTH})
 
 
 def district_chart(laporan: Laporan) -> str:
@@ -182,38 +214,72 @@ def district_chart(laporan: Laporan) -> str:
     return to_svg(district_spec(laporan), "grafik-kabupaten")
 
 
-def district_spec(laporan: Laporan) -> alt.TopLevelMixin:
+def district_spec(laporan: Laporan) -> dict:
     values = [
         {"nama": k["nama_kabupaten"], "belum": k["belum_rekam"], "status": fmt.status(k["prakiraan"])}
         for k in laporan.kabupaten
         if k["belum_rekam"] is not None
     ]
     present = [v for v in VERDICTS if any(row["status"] == v.label for row in values)]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        # An explicit order: layered charts drop field sorts. The rows are already ranked.
-        y=alt.Y("nama:N", title=None, sort=[v["nama"] for v in values], axis=alt.Axis(labelLimit=220)),
-        x=alt.X("belum:Q", title="Belum rekam (orang)", axis=alt.Axis(format=",d", tickCount=5)),
+    x = {
+        "axis": {"format": ",d", "tickCount": 5},
+        "field": "belum",
+        "title": "Belum rekam (orang)",
+        "type": "quantitative",
+    }
+    # An explicit order: layered charts drop field sorts. The rows are already ranked.
+    y = {
+        "axis": {"labelLimit": 220},
+        "field": "nama",
+        "sort": [v["nama"] for v in values],
+        "title": None,
+        "type": "nominal",
+    }
+    bars = {
+        "mark": {"type": "bar", "height": 14},
+        "encoding": {
+            "color": {
+                "field": "status",
+                "legend": {"direction": "horizontal", "orient": "top"},
+                "scale": {"domain": [v.label for v in present], "range": [v.colour for v in present]},
+                "title": "Pada laju 7 hari:",
+                "type": "nominal",
+            },
+            "x": x,
+            "y": y,
+        },
+    }
+    text = {
+        "mark": {"type": "text", "align": "left", "color": "#333", "dx": 4},
+        "encoding": {"text": {"field": "belum", "format": ",d", "type": "quantitative"}, "x": x, "y": y},
+    }
+    return configure(
+        {
+            "layer": [bars, text],
+            "data": {"values": values},
+            "height": max(60, 22 * len(values)),
+            "width": WIDTH - 200,
+        }
     )
-    bars = base.mark_bar(height=14).encode(
-        color=alt.Color(
-            "status:N",
-            title="Pada laju 7 hari:",
-            scale=alt.Scale(domain=[v.label for v in present], range=[v.colour for v in present]),
-            legend=alt.Legend(orient="top", direction="horizontal"),
-        ),
-    )
-    text = base.mark_text(align="left", dx=4, color="#333").encode(text=alt.Text("belum:Q", format=",d"))
-    chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(60, 22 * len(values)))
-    return configure(chart)
 
 
-def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """One quiet style for every chart."""
-    return (
-        chart.configure(font=FONT, background="white", padding=6)
-        .configure_view(stroke=None)
-        .configure_axis(
-            labelColor="#333", titleColor="#333", gridColor="#e6e6e6", labelFontSize=11, titleFontSize=11
-        )
-        .configure_legend(labelFontSize=11, titleFontSize=11, labelColor="#333", titleColor="#333")
-    )
+def configure(spec: dict) -> dict:
+    """One quiet style for every chart, and the Vega-Lite version the specs are written for."""
+    return {
+        "config": {
+            "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+            "axis": {
+                "gridColor": "#e6e6e6",
+                "labelColor": "#333",
+                "labelFontSize": 11,
+                "titleColor": "#333",
+                "titleFontSize": 11,
+            },
+            "background": "white",
+            "font": FONT,
+            "legend": {"labelColor": "#333", "labelFontSize": 11, "titleColor": "#333", "titleFontSize": 11},
+            "padding": 6,
+        },
+        **spec,
+        "$schema": SCHEMA,
+    }

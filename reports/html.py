@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from contract import formats
-from reports import fmt, sections, status
+from reports import chart, fmt, sections, status
 from reports.forecast import Forecast
 from reports.laporan import Laporan
 
@@ -68,10 +68,6 @@ def environment() -> Environment:
 
 def page(laporan: Laporan) -> str:
     """The page for one report."""
-    # Altair (~25 MB with its schema) is imported when a page is drawn, not with the run's modules:
-    # a nightly draws its report after the writer has closed, below the load's peak (issue 18).
-    from reports import chart
-
     return (
         environment()
         .get_template("laporan.html.j2")

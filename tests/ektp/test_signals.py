@@ -141,10 +141,15 @@ def test_charts_are_drawn_outside_the_run_process():
     # pipe, where a signal interrupts it; a chart drawn twice comes back the same.
     probe = textwrap.dedent("""
         import sys
-        import altair as alt
         from reports.chart import to_svg
-        data = alt.Data(values=[{"nama": "Mataram", "v": 1}])
-        bars = alt.Chart(data).mark_bar().encode(y="nama:N", x="v:Q")
+        bars = {
+            "data": {"values": [{"nama": "Mataram", "v": 1}]},
+            "mark": "bar",
+            "encoding": {
+                "y": {"field": "nama", "type": "nominal"},
+                "x": {"field": "v", "type": "quantitative"},
+            },
+        }
         first, second = to_svg(bars, "a"), to_svg(bars, "a")
         assert first == second and first.startswith("<svg") and "Mataram" in first, first[:200]
         print("vl_convert" in sys.modules)
