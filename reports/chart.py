@@ -17,7 +17,9 @@ from reports.status import GREEN, NAVY, ORANGE, RED, VERDICTS
 
 FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
 WIDTH = 640
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # the version vl-convert renders
+# The Vega-Lite version the specs are written against: the schema tests/reports/test_chart.py checks
+# them with (informative for vl-convert, which renders with its own version).
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 # d3 locales: vl-convert ships no Indonesian one.
 NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -267,6 +269,8 @@ def configure(spec: dict) -> dict:
     """One quiet style for every chart, and the Vega-Lite version the specs are written for."""
     return {
         "config": {
+            # Altair's default view size, kept so the charts are drawn as they were when Altair
+            # built the specs (each chart gives its own width and height).
             "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
             "axis": {
                 "gridColor": "#e6e6e6",
