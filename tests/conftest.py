@@ -21,6 +21,7 @@ environment.configure()
 import prefect.main  # noqa: E402,F401
 import pytest  # noqa: E402
 
+from tests import order  # noqa: E402
 from tests import prefect_db as prefect_db_files  # noqa: E402
 
 
@@ -95,6 +96,7 @@ SLOW_FOLDERS = {"hostile", "golden", "corpus", "demo", "bench", "portal"}
 
 
 def pytest_collection_modifyitems(config, items):
+    items[:] = order.ordered(items, str(config.rootpath))
     for item in items:
         folder = item.path.parent.name
         if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):

@@ -19,8 +19,16 @@ from flows import environment as quiet
 
 quiet.configure()
 
+# Besides the stack, what a run imports on its way (Prefect's flow engine serialises a run's
+# parameters with FastAPI's encoder: ~0.3 s of imports), so that no forked run imports it again.
+import anyio._backends._asyncio  # noqa: E402,F401
+import fastapi.encoders  # noqa: E402,F401
 import great_expectations  # noqa: E402,F401
-import prefect  # noqa: E402,F401
+import jinja2.ext  # noqa: E402,F401
+import prefect.artifacts  # noqa: E402
+import prefect.flow_engine  # noqa: E402
+import prefect.task_engine  # noqa: E402
+import prefect.utilities.visualization  # noqa: E402,F401
 
 import ektp.cli  # noqa: E402
 import flows.backfill  # noqa: E402
