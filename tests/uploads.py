@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -60,10 +61,20 @@ def day_file(
 
 def dump(warehouse: Path, table: str, drop: tuple[str, ...] = ("run_id", "diproses_pada")) -> pl.DataFrame:
     """The whole table, sorted, without the columns that name the run."""
+    return dumps(warehouse, (table,), drop)[table]
+
+
+def dumps(
+    warehouse: Path, tables: Iterable[str], drop: tuple[str, ...] = ("run_id", "diproses_pada")
+) -> dict[str, pl.DataFrame]:
+    """`dump` of each table, through one connection (opening the catalog is most of a small dump)."""
+    found = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        frame = con.sql(f"select * from {table}").pl()
-    frame = frame.drop([c for c in drop if c in frame.columns])
-    return frame.sort(frame.columns, nulls_last=True)
+        for table in tables:
+            frame = con.sql(f"select * from {table}").pl()
+            frame = frame.drop([c for c in drop if c in frame.columns])
+            found[table] = frame.sort(frame.columns, nulls_last=True)
+    return found
 
 
 def snapshot(warehouse: Path, to: Path) -> None:

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from flows.backfill import backfill
 from flows.nightly import nightly
 from pipeline import tindakan
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, restore, row, run_settings, snapshot
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dumps, restore, row, run_settings, snapshot
 from tests.uploads import write as write_file
 
 DAYS = [date(2018, 4, d) for d in range(1, 5)]
@@ -95,11 +95,9 @@ def fresh(base: Path) -> World:
 
 
 def state(world: World) -> dict[str, pl.DataFrame]:
-    """The figures, and the status of every file."""
-    found = {t: dump(world.warehouse, t) for t in FIGURES}
-    found["unggahan"] = dump(world.warehouse, "unggahan").select(
-        "file", "kode_kabupaten", "tanggal", "status"
-    )
+    """The figures, the status of every file and each district's dates' status (status_data)."""
+    found = dumps(world.warehouse, (*FIGURES, "unggahan", "status_data"))
+    found["unggahan"] = found["unggahan"].select("file", "kode_kabupaten", "tanggal", "status")
     return found
 
 
@@ -115,9 +113,36 @@ def still_locked(before: dict[str, int], after: dict[str, int]) -> dict[str, int
     return {k: min(v, after[k]) for k, v in before.items() if k in after}
 
 
+KEYS = {
+    "progres_kecamatan": ["kode_kecamatan", "tanggal"],
+    "progres_kabupaten": ["kode_kabupaten", "tanggal"],
+}
+# What progres_kabupaten carries forward to a date its district did not report on.
+STOCKS = ["wajib_ktp", "sudah_rekam", "belum_rekam", "persen_rekam", "kecamatan_total"]
+
+
 def check_unchanged(before: dict[str, pl.DataFrame], now: dict[str, pl.DataFrame], step) -> None:
     for t in FIGURES:
-        assert_frame_equal(now[t], before[t]), (t, step)
+        # every row the locked dates had keeps its figures
+        kept = now[t].join(before[t].select(KEYS[t]), on=KEYS[t], how="semi")
+        assert_frame_equal(kept, before[t]), (t, step)
+    # A row new on a locked date: progres_kabupaten's days run to the latest date of any report,
+    # so another district's later file adds the locked district's row for that date, its stocks
+    # carried forward from its last row, nothing recorded that day (progres_kecamatan has rows on
+    # reported dates only, and a report for a locked date is refused: none new there).
+    assert now["progres_kecamatan"].height == before["progres_kecamatan"].height, step
+    for added in (
+        now["progres_kabupaten"]
+        .join(before["progres_kabupaten"], on=KEYS["progres_kabupaten"], how="anti")
+        .iter_rows(named=True)
+    ):
+        earlier = before["progres_kabupaten"].filter(
+            (pl.col("kode_kabupaten") == added["kode_kabupaten"]) & (pl.col("tanggal") < added["tanggal"])
+        )
+        assert earlier.height, (added, step)
+        last = earlier.sort("tanggal").row(-1, named=True)
+        assert [added[c] for c in STOCKS] == [last[c] for c in STOCKS], (added, last, step)
+        assert (added["rekam_hari_ini"], added["kecamatan_lapor"]) == (0, 0), (added, step)
     # the files it had keep their status; a file sent for it since is refused
     joined = now["unggahan"].join(
         before["unggahan"].select("file", "status"), on="file", how="left", suffix="_dulu"
@@ -129,23 +154,22 @@ def check_unchanged(before: dict[str, pl.DataFrame], now: dict[str, pl.DataFrame
 
 def result(world: World) -> dict[str, pl.DataFrame]:
     """What a run leaves that does not depend on the locks: figures, statuses, findings."""
-    found = {
-        t: dump(world.warehouse, t) for t in ("progres_kecamatan", "progres_kabupaten", "progres_provinsi")
-    }
-    found["unggahan"] = dump(world.warehouse, "unggahan").select(
-        "file", "sha256", "tanggal", "status", "alasan"
+    found = dumps(
+        world.warehouse,
+        ("progres_kecamatan", "progres_kabupaten", "progres_provinsi", "unggahan", "kualitas_data"),
     )
-    found["kualitas_data"] = dump(world.warehouse, "kualitas_data").select("file", "kode_kecamatan", "aturan")
+    found["unggahan"] = found["unggahan"].select("file", "sha256", "tanggal", "status", "alasan")
+    found["kualitas_data"] = found["kualitas_data"].select("file", "kode_kecamatan", "aturan")
     return found
 
 
-def lock_status(world: World) -> set[tuple[str, date]]:
-    frame = dump(world.warehouse, "status_data").filter(pl.col("status") == "dikunci")
+def lock_status(found: dict[str, pl.DataFrame]) -> set[tuple[str, date]]:
+    frame = found["status_data"].filter(pl.col("status") == "dikunci")
     return set(frame.select("kode_kabupaten", "tanggal").iter_rows())
 
 
-def expected_locked(world: World, until: dict[str, int]) -> set[tuple[str, date]]:
-    frame = dump(world.warehouse, "status_data")
+def expected_locked(found: dict[str, pl.DataFrame], until: dict[str, int]) -> set[tuple[str, date]]:
+    frame = found["status_data"]
     return {
         (k, d)
         for k, d in frame.select("kode_kabupaten", "tanggal").iter_rows()
@@ -173,6 +197,9 @@ steps = st.one_of(
 )
 
 
+# Another district's file for a date past everyone's reports, that date locked for the first:
+# the first's row for it appears, carried forward (check_unchanged).
+@example(first=("kunci", {"5272"}, 3), rest=[("berkas", [Berkas("5208", day=3, version=1)])])
 @settings(
     max_examples=8,
     deadline=None,
@@ -205,8 +232,9 @@ def test_a_locked_date_never_changes_and_opening_it_gives_the_run_that_never_loc
             backfill(start=DAYS[step[1]], end=DAYS[step[2]], settings=s)
         until = {k: v for k, v in until.items() if v >= 0}
         kept = still_locked(before_until, until)
-        check_unchanged(within(before, kept), within(state(world), kept), step)
-        assert lock_status(world) == expected_locked(world, until), step
+        now = state(world)
+        check_unchanged(within(before, kept), within(now, kept), step)
+        assert lock_status(now) == expected_locked(now, until), step
 
     # Every lock opened, the next nightly decides the files that waited ...
     for kab in sorted(until):
