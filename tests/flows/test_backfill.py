@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, row, run_settings, write
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, dumps, one, row, run_settings, write
 from tests.warehouse.kept import fixtures
 
 DAYS = [date(2018, 4, d) for d in range(1, 6)]
@@ -25,7 +25,7 @@ def ledger(wh):
 
 
 def snapshot(wh):
-    return {t: dump(wh, t) for t in TABLES} | {"unggahan": ledger(wh)}
+    return dumps(wh, TABLES) | {"unggahan": ledger(wh)}
 
 
 def assert_same(a: dict, b: dict) -> None:

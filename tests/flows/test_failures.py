@@ -18,7 +18,7 @@ import pytest
 
 from ektp import cli
 from tests.flows.support import D3, tiny_landing
-from tests.uploads import KOTA_BIMA, day_file, dump, one
+from tests.uploads import KOTA_BIMA, day_file, dump, dumps, one
 from tests.warehouse.kept import fixtures
 
 
@@ -137,7 +137,7 @@ def test_a_full_disk_before_publishing_leaves_the_previous_warehouse_whole(loade
 def test_another_scope_is_refused_and_changes_nothing(loaded):
     # `backfill --provinsi 53` over NTB's warehouse once rejected every file and emptied the province
     landing, warehouse = loaded  # a nightly made it
-    before = {t: dump(warehouse, t) for t in ("unggahan", "progres_provinsi")}
+    before = dumps(warehouse, ("unggahan", "progres_provinsi"))
     code, _, err = ektp(
         "backfill",
         "--from",

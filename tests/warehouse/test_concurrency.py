@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, restore, run_settings, snapshot
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dumps, restore, run_settings, snapshot
 from tests.warehouse.zygote_client import Zygote, gone
 
 START = date(2018, 4, 1)
@@ -78,7 +78,7 @@ def test_readers_during_a_backfill(landing, tmp_path):
 
 
 def _state(wh):
-    return {t: dump(wh, t) for t in ("unggahan", "progres_provinsi", "progres_kecamatan")}
+    return dumps(wh, ("unggahan", "progres_provinsi", "progres_kecamatan"))
 
 
 def _same(a, b) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from contract.errors import UsageError
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, run_settings
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, dump, dumps, run_settings
 from tests.warehouse.kept import fixtures
 from warehouse import cadangan, publish, store
 
@@ -40,7 +40,7 @@ kept, built = fixtures(build, "terbit")
 
 
 def _state(warehouse: Path) -> dict:
-    return {t: dump(warehouse, t) for t in TABLES}
+    return dumps(warehouse, TABLES)
 
 
 def _same(a: dict, b: dict) -> bool:
