@@ -47,8 +47,10 @@ style: setup
 
 # pytest with these arguments, and mypy beside it: on a fresh clone mypy has no cache and takes
 # ~17 s of one core, which the tests' first seconds (workers starting, collecting) leave idle.
-# Fails when either fails; mypy's output is printed after the tests'.
+# Fails when either fails; mypy's output is printed after the tests'. The project's modules are
+# compiled first (tests/bytecode.py: this machine writes no bytecode by itself).
 define typed_pytest
+	@.venv/bin/python -m tests.bytecode
 	@types=$$(mktemp); .venv/bin/mypy >"$$types" 2>&1 & mypy=$$!; \
 	.venv/bin/python -m pytest $(1); tests=$$?; \
 	wait $$mypy; typed=$$?; cat "$$types"; rm -f "$$types"; \
