@@ -1,5 +1,9 @@
 # Two commands: `make demo` and `make test`. Each sets up uv and the virtualenv when missing.
 SHELL := /bin/bash
+# This machine sets PYTHONDONTWRITEBYTECODE=1: then every process a test starts (some hundred
+# `ektp` runs, validation children, portals) compiled the project's ~170 modules again (~0.1 s
+# each), and each pytest worker rewrote every test module's asserts again (~3 s). Written here.
+export PYTHONDONTWRITEBYTECODE :=
 PYTHON ?= python3
 # uv runs as a module of the system Python, so a fresh `pip install uv` needs no PATH change.
 UV := $(PYTHON) -m uv
@@ -47,10 +51,8 @@ style: setup
 
 # pytest with these arguments, and mypy beside it: on a fresh clone mypy has no cache and takes
 # ~17 s of one core, which the tests' first seconds (workers starting, collecting) leave idle.
-# Fails when either fails; mypy's output is printed after the tests'. The project's modules are
-# compiled first (tests/bytecode.py: this machine writes no bytecode by itself).
+# Fails when either fails; mypy's output is printed after the tests'.
 define typed_pytest
-	@.venv/bin/python -m tests.bytecode
 	@types=$$(mktemp); .venv/bin/mypy >"$$types" 2>&1 & mypy=$$!; \
 	.venv/bin/python -m pytest $(1); tests=$$?; \
 	wait $$mypy; typed=$$?; cat "$$types"; rm -f "$$types"; \
