@@ -5,9 +5,11 @@ Schedules only run against a persistent Prefect server. With PREFECT_API_URL set
 server. Without it, serve starts `prefect server start` itself on 127.0.0.1 (state under
 $PREFECT_HOME/server, i.e. data/prefect/server by default) and stops it on exit.
 
-The deployments carry the serve process's settings (landing, warehouse, scope, runner, webhook)
-as their default `settings` parameter, so every run they start uses the settings `ektp serve` was
-given; a run started from the UI or `prefect deployment run` may override them.
+The deployments carry the serve process's settings (landing, warehouse, scope, runner, ...) as
+their default `settings` parameter, so every run they start uses the settings `ektp serve` was
+given; a run started from the UI or `prefect deployment run` may override them. The secrets (the
+SMTP password, the webhooks' addresses) are not among them: the runs this process starts inherit
+them through its environment (SECRETS).
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ TAGS = ["ektp"]
 # A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
 STARTUP_TIMEOUT = 120.0
 STOP_TIMEOUT = 20.0
+# What the deployments' parameters never hold, since the Prefect server's database and UI keep
+# them: the mail server's password, and the webhooks' addresses, whose paths and queries often
+# carry a token (flows/notify.py logs their scheme, host and port only). A run's process, started
+# by this one, reads them from the environment it inherits (hand_down).
+SECRETS = {
+    "smtp_password": "EKTP_SMTP_PASSWORD",
+    "notify_url": "EKTP_NOTIFY_URL",
+    "pengingat_url": "EKTP_PENGINGAT_URL",
+}
 
 
 def serve(
@@ -63,9 +74,8 @@ def build_runner(settings: Settings):
     # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     runner = Runner(name="ektp", pause_on_shutdown=True)
-    # The mail server's password stays out of the server's database and UI: a run's process,
-    # started by this one, reads it from the environment it inherits (EKTP_SMTP_PASSWORD).
-    parameters = {"settings": settings.model_dump(mode="json", exclude={"smtp_password"})}
+    parameters = {"settings": settings.model_dump(mode="json", exclude=set(SECRETS))}
+    hand_down(settings)
     runner.add_flow(
         with_runner(nightly, settings.runner),
         name="nightly",
@@ -98,6 +108,15 @@ def build_runner(settings: Settings):
         description="Proses ulang berkas bertanggal start..end (parameter kabupaten: 5201,5203).",
     )
     return runner
+
+
+def hand_down(settings: Settings) -> None:
+    """Put the secrets this process was given (by flag or environment) in its environment, where
+    the runs it starts read them: the deployments' parameters leave them out."""
+    for field, variable in SECRETS.items():
+        value = getattr(settings, field)
+        if value is not None:
+            os.environ[variable] = value
 
 
 def daily_cron(jam: str) -> str:

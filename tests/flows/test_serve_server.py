@@ -46,11 +46,11 @@ def test_a_busy_port_is_one_clear_error(tmp_path):
 
 
 @contextmanager
-def serving(env: dict, log_path):
+def serving(env: dict, log_path, *args: str):
     """`ektp serve` in its own process group; always stopped, killed if it will not stop."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ektp.cli", "serve"],
+            [sys.executable, "-m", "ektp.cli", "serve", *args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -127,13 +127,14 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
         serving(
             env
             | {
-                "EKTP_NOTIFY_URL": hook.url,
                 "EKTP_SMTP_HOST": "127.0.0.1",
                 "EKTP_SMTP_PORT": str(inbox.port),
                 "EKTP_SMTP_USER": USER,
                 "EKTP_SMTP_PASSWORD": PASSWORD,
             },
             log_path,
+            "--notify",  # a flag, not the environment: serve hands it down to its runs
+            hook.url,
         ) as proc,
         temporary_settings(updates={PREFECT_API_URL: url}),
         get_client(sync_client=True) as client,
@@ -176,10 +177,12 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
             assert (limit.limit, str(d.concurrency_options.collision_strategy.value)) == (1, "ENQUEUE")
         assert set(backfill.parameter_openapi_schema["required"]) == {"settings", "start", "end"}
         # All carry serve's settings as their default parameter (not the environment of a run),
-        # but not the mail server's password: the server's database and UI never hold it.
+        # but not the secrets (the mail server's password, the webhook's address, which may
+        # carry a token): the server's database and UI never hold them.
         for d in (nightly, backfill, reminders):
             assert d.parameters["settings"]["warehouse"] == str(warehouse)
-            assert "smtp_password" not in d.parameters["settings"]
+            assert not {"smtp_password", "notify_url", "pengingat_url"} & set(d.parameters["settings"])
+            assert hook.url not in json.dumps(d.parameters) and PASSWORD not in json.dumps(d.parameters)
 
         run = run_deployment(
             "nightly/nightly", parameters={"tanggal": D3.isoformat()}, timeout=120, poll_interval=1
@@ -192,7 +195,9 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
             )
         )
         assert "| 5272 | Kota Bima | 3 | 0 | 0 | 0 |" in artifact.data
-        # The run inherited the serve process's settings: its warehouse, its webhook.
+        # The run inherited the serve process's settings: its warehouse, and its webhook (a flag
+        # of serve's, handed down through the environment, never in the run's parameters).
+        assert hook.url not in json.dumps(run.parameters)
         assert ("5272/lap_2018-04-03.csv", "loaded") in [r[:1] + r[4:5] for r in table(warehouse, "unggahan")]
         assert [h["json"]["tanggal_laporan"] for h in hook.received] == ["2018-04-03"]
         # After the nightly, the province's digest, logged in with the password from the environment.
