@@ -29,7 +29,7 @@ from pipeline.check import Checked, receipts
 
 log = logging.getLogger(__name__)
 MAX_FILES_A_ROUND = 50  # bounds a round's time when many files wait
-LINGER_SECONDS = 0.02  # a lone upload waits this much longer
+LINGER_SECONDS = 0.02  # once a round's expected company is there, the longest it waits for more
 GATHER_SECONDS = 0.2  # the longest a round waits for the offices the last round served
 
 
@@ -88,13 +88,15 @@ class Checker:
     def _next_round(self, expected: int) -> list[_Job]:
         """The jobs of the next round, round-robin by office; empty once stopping with none left.
 
-        Before choosing, the round waits for company: while fewer than `expected` jobs (as many
-        as the last round served) wait, those arriving within GATHER_SECONDS; after that, those
-        arriving within LINGER_SECONDS of the one before, while the waiting files fit. Offices
-        sending at the same time get their receipts together and tend to send again together:
-        waiting for them (a fraction of a round's time) keeps them in one round, where they would
-        otherwise split into two that alternate, each office then waiting for two rounds. A lone
-        upload waits LINGER_SECONDS at most.
+        After a round of several jobs, the round waits for company before choosing: while fewer
+        than `expected` jobs (as many as the last round served) wait, those arriving within
+        GATHER_SECONDS; after that, those arriving within LINGER_SECONDS of the one before, while
+        the waiting files fit. Offices sending at the same time get their receipts together and
+        tend to send again together: waiting for them (a fraction of a round's time) keeps them
+        in one round, where they would otherwise split into two that alternate, each office then
+        waiting for two rounds. After a round of one job (an office alone, the usual day) it
+        waits for no one: a burst's first upload is checked alone, the rest together in the next
+        round, and the rounds after that gather again.
         """
         with self._changed:
             while not self._waiting and not self._stopping:
@@ -102,7 +104,7 @@ class Checker:
             if not self._waiting:
                 return []
             deadline = time.monotonic() + GATHER_SECONDS
-            while not self._stopping and self._files_waiting() < MAX_FILES_A_ROUND:
+            while expected > 1 and not self._stopping and self._files_waiting() < MAX_FILES_A_ROUND:
                 left = deadline - time.monotonic()
                 jobs = sum(len(q) for q in self._waiting.values())
                 wait = left if jobs < expected else min(LINGER_SECONDS, left)
