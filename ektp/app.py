@@ -157,9 +157,12 @@ def run_flow(settings, which: str, **parameters: object) -> int:
     return 0
 
 
-def preflight(settings, kabupaten: set[str] | None = None, writer: bool = False) -> None:
+def preflight(
+    settings, kabupaten: set[str] | None = None, writer: bool = False, ubah_cakupan: bool = False
+) -> None:
     """Refuse bad arguments here, with one line, before a flow run starts; with `writer` (a
-    nightly, a backfill), a warehouse path this process cannot write too."""
+    nightly, a backfill), a warehouse path this process cannot write too, and a warehouse of
+    another scope unless `ubah_cakupan`."""
     from contract import regions
     from contract.settings import DATA_DIR
     from flows.runner import check
@@ -173,6 +176,7 @@ def preflight(settings, kabupaten: set[str] | None = None, writer: bool = False)
     if unknown := sorted((kabupaten or set()) - reference.kabupaten_codes):
         raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
     if writer:
-        from warehouse import store
+        from warehouse import cakupan, store
 
         store.check_target(settings.warehouse.resolve())
+        cakupan.check(settings.warehouse.resolve(), reference.scope, ubah_cakupan)

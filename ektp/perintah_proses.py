@@ -58,7 +58,7 @@ def nightly(
     settings = settings_of(
         landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify
     )
-    preflight(settings, writer=True)
+    preflight(settings, writer=True, ubah_cakupan=ubah_cakupan)
     return run_flow(settings, "nightly", tanggal=tanggal, ubah_cakupan=ubah_cakupan)
 
 
@@ -98,7 +98,7 @@ def backfill(
     if end < start:
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
     codes = sorted({k.strip() for k in (kabupaten or "").split(",") if k.strip()})
-    preflight(settings, set(codes), writer=True)
+    preflight(settings, set(codes), writer=True, ubah_cakupan=ubah_cakupan)
     return run_flow(
         settings, "backfill", start=start, end=end, kabupaten=codes or None, ubah_cakupan=ubah_cakupan
     )

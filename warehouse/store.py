@@ -23,10 +23,10 @@ from typing import TypeVar
 import duckdb
 import polars as pl
 
-from contract import files, regions
-from contract.errors import UsageError, WarehouseError
+from contract import files
+from contract.errors import WarehouseError
 from contract.regions import Reference
-from warehouse import compaction, db, katalog, macros, marts, partitions, publish, repair, terakhir
+from warehouse import cakupan, compaction, db, katalog, macros, marts, partitions, publish, repair, terakhir
 from warehouse.katalog import STORAGE_VERSION
 from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
@@ -205,7 +205,7 @@ def writing(
             con, origin, limit_mb = _open_work(path, folder, spill, found, at)
             session = WriteSession(path, con, limit_mb)
             if scope is not None:
-                session.cakupan_diubah = bind_scope(session.con, scope, ubah_cakupan)
+                session.cakupan_diubah = cakupan.bind(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
             session.repaired = [line] if line else []
             yield session
@@ -323,31 +323,6 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 con.execute(f"create table {table} as select * from terbit.{table}")
         # Made by the migrations over tables still empty then; a catalog may predate it.
         terakhir.bangun(con)
-
-
-def bind_scope(con: duckdb.DuckDBPyConnection, scope: str, change: bool) -> bool:
-    """Refuse a scope other than the warehouse's unless asked to change it; True when it changes.
-    (The run records its scope with its regions: load_reference.)"""
-    ((recorded,),) = con.execute("select max(provinsi) from cakupan").fetchall()
-    if recorded is None:  # a warehouse from before the scope was recorded: its regions tell
-        recorded = _scope_of_regions(con)
-    if recorded is None or recorded == scope:
-        return False
-    if not change:
-        raise UsageError(
-            f"gudang data ini berisi cakupan provinsi {recorded}, perintah ini memakai {scope}; "
-            "tidak ada yang diubah (tambahkan --ubah-cakupan bila cakupan memang hendak diganti)"
-        )
-    return True
-
-
-def _scope_of_regions(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The canonical scope whose regions the warehouse holds (None when it holds none)."""
-    provinces = [
-        p
-        for (p,) in con.execute("select distinct kode_provinsi from wilayah_kabupaten order by 1").fetchall()
-    ]
-    return regions.canonical(",".join(provinces)) if provinces else None
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:

@@ -111,8 +111,11 @@ def test_a_garbage_file_as_warehouse(tmp_path, ephemeral):
     assert code == 2 and str(tmp_path / "gudang.duckdb") in the_line(err)
 
 
-def test_another_scope(built, ephemeral):
+# Another scope: refused from the published warehouse before the run starts (no temporary server
+# started for a run that would be refused), and by the writer too (tests/warehouse/test_cakupan.py).
+def test_another_scope(built, tmp_path, operator_env):
     landing, warehouse = built
+    home = tmp_path / "prefect"
     code, err = ektp(
         [
             "backfill",
@@ -127,9 +130,10 @@ def test_another_scope(built, ephemeral):
             "--warehouse",
             warehouse,
         ],
-        ephemeral,
+        operator_env(home),
     )
     assert code == 2 and "cakupan provinsi 52" in the_line(err)
+    assert not (home / "server-sementara.log").exists()  # no Prefect server was started
 
 
 # Failures found before any flow run starts.
