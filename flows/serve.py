@@ -37,11 +37,7 @@ STOP_TIMEOUT = 20.0
 # them: the mail server's password, and the webhooks' addresses, whose paths and queries often
 # carry a token (flows/notify.py logs their scheme, host and port only). A run's process, started
 # by this one, reads them from the environment it inherits (hand_down).
-SECRETS = {
-    "smtp_password": "EKTP_SMTP_PASSWORD",
-    "notify_url": "EKTP_NOTIFY_URL",
-    "pengingat_url": "EKTP_PENGINGAT_URL",
-}
+SECRETS = ("smtp_password", "notify_url", "pengingat_url")
 
 
 def serve(
@@ -53,6 +49,7 @@ def serve(
     `say` tells the operator where the server is. `beside(api_url)`, when given, is a context
     that runs alongside for as long as the deployments are served (the district portal)."""
     check(settings.runner)  # a bad --runner fails now, not after a server has started
+    hand_down(settings)
     with prefect_api(settings) as url, beside(url) if beside else nullcontext():
         runner = build_runner(settings)
         say(announcement(url, settings))
@@ -75,7 +72,6 @@ def build_runner(settings: Settings):
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     runner = Runner(name="ektp", pause_on_shutdown=True)
     parameters = {"settings": settings.model_dump(mode="json", exclude=set(SECRETS))}
-    hand_down(settings)
     runner.add_flow(
         with_runner(nightly, settings.runner),
         name="nightly",
@@ -113,10 +109,15 @@ def build_runner(settings: Settings):
 def hand_down(settings: Settings) -> None:
     """Put the secrets this process was given (by flag or environment) in its environment, where
     the runs it starts read them: the deployments' parameters leave them out."""
-    for field, variable in SECRETS.items():
+    for field in SECRETS:
         value = getattr(settings, field)
         if value is not None:
-            os.environ[variable] = value
+            os.environ[variable(field)] = value
+
+
+def variable(field: str) -> str:
+    """The environment variable a setting is read from (EKTP_ and its name)."""
+    return f"{Settings.model_config['env_prefix']}{field.upper()}"
 
 
 def daily_cron(jam: str) -> str:

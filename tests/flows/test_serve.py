@@ -9,7 +9,7 @@ from flows import serve
 
 
 def test_each_secret_is_handed_down_under_the_variable_the_settings_read(monkeypatch):
-    for variable in serve.SECRETS.values():
+    for variable in map(serve.variable, serve.SECRETS):
         monkeypatch.setenv(variable, "")  # recorded: put back as it was after the test
         monkeypatch.delenv(variable)
     given = Settings(smtp_password="rahasia", notify_url="https://hook.test/t/abc", pengingat_url=None)
