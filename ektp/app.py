@@ -178,5 +178,6 @@ def preflight(
     if writer:
         from warehouse import cakupan, store
 
-        store.check_target(settings.warehouse.resolve())
-        cakupan.check(settings.warehouse.resolve(), reference.scope, ubah_cakupan)
+        warehouse = settings.warehouse.resolve()
+        store.check_target(warehouse)
+        cakupan.check(warehouse, reference.scope, ubah_cakupan)
