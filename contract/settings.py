@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     notify_url: str | None = None
     # `ektp serve` without PREFECT_API_URL starts its own Prefect server on 127.0.0.1 here.
     prefect_port: int = Field(4200, ge=1, le=65535)
+    # How long a run or `ektp serve` waits for a configured Prefect server (PREFECT_API_URL) to
+    # answer before it stops with one line naming it: a server started at the same moment (a
+    # machine's boot) needs a few seconds; a wrong address needs none.
+    prefect_timeout_seconds: float = Field(10.0, gt=0)
     # Tracebacks for errors the program expects are shown only when asked.
     debug: bool = False
     # The district portal (`ektp portal`, and beside the schedule under `ektp serve`).

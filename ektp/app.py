@@ -152,7 +152,7 @@ def run_flow(settings, which: str, **parameters: object) -> int:
         from flows.backfill import backfill as flow
     with stopping.on_signals(final=State.program):
         with console.bars(verbosity() >= 0):
-            result = runner.run(flow, settings.runner, settings=settings, **parameters)
+            result = runner.run(flow, settings, **parameters)
         print(as_text(Summary(**result)))
     return 0
 

@@ -50,7 +50,7 @@ def run_demo(
     pending: list = uploads
     result: dict = {}
     # One Prefect API for every night (a temporary server per run would cost seconds each).
-    with runner.shared_api(), bars(show_progress):
+    with runner.shared_api(settings.prefect_timeout_seconds), bars(show_progress):
         for night in schedule:
             come, pending = arrived(pending, night.at)
             write_uploads(settings.landing, come)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.errors import PrefectServerError, UsageError
+from contract.settings import Settings
 from flows import stopping
 
 LOCAL = "local"
@@ -42,8 +43,6 @@ LOCAL_CLUSTER = {
 # quick here (well under a second); the bounds keep a hung server from holding up the exit.
 FLUSH_TIMEOUT = 5.0
 STOP_TIMEOUT = 5.0
-# A configured server is already up: it answers at once or it is not there.
-REMOTE_TIMEOUT = 10.0
 PORT_TAKEN = 3  # uvicorn's exit status when its port is taken (Prefect retries on it too)
 _ADDRESS = re.compile(r"^dask://(?P<host>[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})$")
 
@@ -107,21 +106,22 @@ def with_runner(flow, spec: str | None):
     return flow.with_options(task_runner=task_runner(spec))
 
 
-def run(flow, spec: str | None, **parameters: Any):
-    """Run `flow` once with the chosen runner; Dask workers report to the same Prefect API."""
-    runner = with_runner(flow, spec)
-    with shared_api():
-        return runner(**parameters)
+def run(flow, settings: Settings, **parameters: Any):
+    """Run `flow` once with the settings' runner; Dask workers report to the same Prefect API."""
+    runner = with_runner(flow, settings.runner)
+    with shared_api(settings.prefect_timeout_seconds):
+        return runner(settings=settings, **parameters)
 
 
 @contextmanager
-def shared_api() -> Iterator[str]:
+def shared_api(timeout: float) -> Iterator[str]:
     """A Prefect API URL that this process and its worker processes all use.
 
     Without PREFECT_API_URL every process starts its own temporary server: a Dask worker would
     spend ~10 s starting one and report its task runs to it. So the flow process starts the
     temporary server first, tied to its own life (a run killed with SIGKILL does not leave a
-    230 MB server behind), and hands its address to the workers through the environment.
+    230 MB server behind), and hands its address to the workers through the environment. A
+    configured server is waited for at most `timeout` seconds (Settings.prefect_timeout_seconds).
 
     Before the block ends, what Prefect's log handler and event client still hold is sent while
     the server is up: sent later, to a server that is gone, each failed run added `--- Error
@@ -140,7 +140,7 @@ def shared_api() -> Iterator[str]:
             server = TemporaryServer()
             url = server.start()
         else:  # a configured server that is not there: one line naming it, not Prefect's RuntimeError
-            wait_healthy(url, REMOTE_TIMEOUT)
+            wait_healthy(url, timeout)
         with (
             temporary_settings(updates={PREFECT_API_URL: url, **run_settings()}),
             _env("PREFECT_API_URL", url),

@@ -27,7 +27,7 @@ from pathlib import Path
 from contract.dates import NIGHTLY_CRON, TIMEZONE
 from contract.errors import PrefectServerError
 from contract.settings import DATA_DIR, Settings
-from flows.runner import REMOTE_TIMEOUT, check, die_with_parent, wait_healthy, with_runner
+from flows.runner import check, die_with_parent, wait_healthy, with_runner
 
 TAGS = ["ektp"]
 # A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
@@ -132,7 +132,7 @@ def prefect_api(settings: Settings) -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL
 
     if url := PREFECT_API_URL.value():
-        wait_healthy(url, timeout=REMOTE_TIMEOUT)
+        wait_healthy(url, timeout=settings.prefect_timeout_seconds)
         yield url
         return
     with local_server(server_home(), settings.prefect_port) as url, _api_url(url):

@@ -199,8 +199,11 @@ def test_a_prefect_server_that_does_not_answer(tmp_path, ephemeral):
         closed.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{closed.getsockname()[1]}/api"
     landing = tiny_landing(tmp_path / "landing")
-    code, err = ektp(nightly(landing, tmp_path / "w.duckdb"), ephemeral | {"PREFECT_API_URL": url})
-    assert code == 2 and url in the_line(err)
+    # Waited for EKTP_PREFECT_TIMEOUT_SECONDS (default 10), here one second.
+    env = ephemeral | {"PREFECT_API_URL": url, "EKTP_PREFECT_TIMEOUT_SECONDS": "1"}
+    code, err = ektp(nightly(landing, tmp_path / "w.duckdb"), env)
+    line = the_line(err)
+    assert code == 2 and url in line and "dalam 1 detik" in line, line
 
 
 def test_with_a_real_server_the_failed_runs_log_still_reaches_it(tmp_path, cli_env):

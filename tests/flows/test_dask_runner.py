@@ -68,9 +68,8 @@ def test_dask_gives_the_same_warehouse(cluster, tmp_path, monkeypatch):
     local = nightly(tanggal=D3, settings=run_settings(landing, tmp_path / "a" / "ektp.duckdb"))
     spec = c.scheduler_address.replace("tcp://", "dask://")
     with get_task_stream(client) as stream:
-        dask = runner.run(
-            nightly, spec, tanggal=D3, settings=run_settings(landing, tmp_path / "b" / "ektp.duckdb")
-        )
+        settings = run_settings(landing, tmp_path / "b" / "ektp.duckdb").with_flags(runner=spec)
+        dask = runner.run(nightly, settings, tanggal=D3)
     for name in TABLES:
         assert table(tmp_path / "a" / "ektp.duckdb", name, PER_RUN) == table(
             tmp_path / "b" / "ektp.duckdb", name, PER_RUN

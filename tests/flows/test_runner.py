@@ -11,7 +11,7 @@ def test_runs_send_no_flow_heartbeats_and_the_setting_comes_back_after(prefect_s
     # Prefect's default (180 s) starts a heartbeat thread per flow run whose one-second sleeps
     # each run's end waited for; nothing of the project reads the heartbeats.
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 180}):
-        with runner.shared_api() as url:
+        with runner.shared_api(10) as url:
             assert url == prefect_server
             assert get_current_settings().flows.heartbeat_frequency is None
         assert get_current_settings().flows.heartbeat_frequency == 180

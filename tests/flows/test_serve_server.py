@@ -26,14 +26,13 @@ pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
 STARTUP = 120  # a fresh server home migrates its database first
 
 
-def test_configured_but_unreachable_server_is_one_clear_error(monkeypatch):
-    monkeypatch.setattr(serve_mod, "REMOTE_TIMEOUT", 0.5)
+def test_configured_but_unreachable_server_is_one_clear_error():
     dead = f"http://127.0.0.1:{free_port()}/api"
     with (
         temporary_settings(updates={PREFECT_API_URL: dead}),
         pytest.raises(PrefectServerError, match="tidak menjawab") as err,
     ):
-        serve_mod.serve(Settings(), say=print)
+        serve_mod.serve(Settings(prefect_timeout_seconds=0.5), say=print)
     assert dead in str(err.value)
 
 

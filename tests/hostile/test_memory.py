@@ -109,7 +109,7 @@ def test_the_temporary_prefect_server_is_started_without_its_code_in_the_run(tmp
         from flows import environment
         environment.configure()
         from flows import runner
-        with runner.shared_api() as url:
+        with runner.shared_api(10) as url:
             with urllib.request.urlopen(url + "/health", timeout=10) as answer:
                 assert answer.status == 200
         print(sorted(m for m in ("prefect.server.api.server", "fastapi", "sqlalchemy") if m in sys.modules))
