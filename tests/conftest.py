@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Before Prefect or GX is imported anywhere: a private PREFECT_HOME, no telemetry.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ektp-prefect-home-")
+
+
+def _remove_home(home: str = os.environ["PREFECT_HOME"], owner: int = os.getpid()) -> None:
+    """At exit, of the process that made it only (a forked child that exits normally runs its
+    parent's exit handlers too): every pytest process and worker made one (1.4 MB each, in /tmp)."""
+    if os.getpid() == owner:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+atexit.register(_remove_home)
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
 os.environ.pop("PREFECT_API_URL", None)
 
