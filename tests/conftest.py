@@ -23,7 +23,7 @@ atexit.register(_remove_home)
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
 os.environ.pop("PREFECT_API_URL", None)
 
-from flows import environment
+from flows import environment  # noqa: E402
 
 environment.configure()
 

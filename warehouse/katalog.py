@@ -25,6 +25,7 @@ import hashlib
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -224,13 +225,34 @@ def _contents(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
     return sorted([kind, name] for kind, name in con.execute(sql("katalog_isi")).fetchall())
 
 
+# The DuckDB the looks at a published file share (three a run: what the file is, its version, the
+# catalog to carry): one caller at a time, since the file is attached under the one name `katalog`.
+_LOOKS = db.ProcessInstance(memory_limit="256MB")
+_looking = threading.Lock()
+_within = threading.local()
+
+
 @contextmanager
 def opened(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The file at the warehouse path, attached read-only as `katalog` to a DuckDB of its own (not
-    `duckdb.connect(path)`, which hands back an instance this process may hold open, and stale)."""
-    con = duckdb.connect()
-    try:
-        con.execute("attach ? as katalog (read_only)", [str(warehouse)])
-        yield con
-    finally:
-        con.close()
+    """The file at the warehouse path, attached read-only as `katalog` (not `duckdb.connect(path)`,
+    which hands back an instance this process may hold open, and stale); detached after the block."""
+    if getattr(_within, "look", False):  # a look within a look: a DuckDB of its own
+        with duckdb.connect() as con:
+            con.execute("attach ? as katalog (read_only)", [str(warehouse)])
+            yield con
+        return
+    with _looking:
+        _within.look = True
+        con = _LOOKS.get().cursor()
+        try:
+            con.execute("attach ? as katalog (read_only)", [str(warehouse)])
+            try:
+                yield con
+            except BaseException:
+                db.quietly(con.execute, "use memory; detach katalog")  # the block's error is the one to tell
+                raise
+            con.execute("use memory")  # the block may have made `katalog` the default
+            con.execute("detach katalog")
+        finally:
+            con.close()
+            _within.look = False

@@ -5,8 +5,6 @@ blocked by one (see warehouse.store)."""
 from __future__ import annotations
 
 import itertools
-import os
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -91,28 +89,25 @@ def _refuse_newer(
     _known_versions.add(key)
 
 
-_instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
-_instance_lock = threading.Lock()
-
-
 # DuckDB keeps what it read (the Parquet files too) up to its memory limit, 80 % of RAM by default:
 # bounded, so that a report or the portal over years of data stays a small process.
 READER_MEMORY_LIMIT = "256MB"
 
 
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    # The large relations are views over Parquet files that are never rewritten (a new
+    # publication writes new ones): their footers are read once per process, not per query
+    # (the portal's receipt with history warnings: ~90 ms less).
+    con.execute("set parquet_metadata_cache = true")
+    macros.install(con, stored=True)  # in this in-memory database, for every cursor
+
+
+_READERS = db.ProcessInstance(_prepare, memory_limit=READER_MEMORY_LIMIT)
+
+
 def _readers() -> duckdb.DuckDBPyConnection:
     """The process's in-memory DuckDB for reading (a new one in a forked child)."""
-    global _instance
-    with _instance_lock:
-        if _instance is None or _instance[0] != os.getpid():
-            con = duckdb.connect(":memory:", config={"memory_limit": READER_MEMORY_LIMIT})
-            # The large relations are views over Parquet files that are never rewritten (a new
-            # publication writes new ones): their footers are read once per process, not per query
-            # (the portal's receipt with history warnings: ~90 ms less).
-            con.execute("set parquet_metadata_cache = true")
-            macros.install(con, stored=True)  # in this in-memory database, for every cursor
-            _instance = (os.getpid(), con)
-        return _instance[1]
+    return _READERS.get()
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Row]:
