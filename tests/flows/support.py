@@ -11,9 +11,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
-
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, row, write
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, reading, row, write
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -29,20 +27,17 @@ def tiny_landing(landing: Path, days=(D1, D2, D3)) -> Path:
 
 def table(warehouse: Path, name: str, drop: tuple[str, ...] = ()) -> list[tuple]:
     """Every row of `name`, sorted, without the columns that differ from run to run."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with reading(warehouse) as con:
         cols = [
             c
             for (c,) in con.execute(
                 "select column_name from information_schema.columns"
-                " where table_name = ? order by ordinal_position",
+                " where table_catalog = current_database() and table_name = ? order by ordinal_position",
                 [name],
             ).fetchall()
             if c not in drop
         ]
         return sorted(con.execute(f"select {', '.join(cols)} from {name}").fetchall(), key=repr)
-    finally:
-        con.close()
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from contract import regions, rules
 from pipeline import runs
 from pipeline.batch import FILE_SCHEMA
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dumps
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dumps, reading
 from transforms.batch import FINDINGS, empty_rows
 from transforms.decisions import decide
 from warehouse import db, macros, marts, store, terakhir
@@ -153,9 +153,7 @@ def rebuilt(path: Path) -> dict[str, pl.DataFrame]:
 
 def latest_rebuilt(path: Path) -> pl.DataFrame:
     """Each kecamatan's latest current report found in the whole history the warehouse published."""
-    with duckdb.connect() as con:
-        con.execute("attach ? as terbit (read_only)", [str(path)])
-        con.execute("use terbit")
+    with reading(path) as con:
         return _sorted(con.sql(sql(f"asof/{terakhir.TABLE}")).pl())
 
 
