@@ -34,7 +34,6 @@ import duckdb
 
 from contract import files
 from warehouse import asof, db, komentar, macros, marts
-from warehouse.partitions import exists
 from warehouse.read import SQL, sql
 
 # Files analysts open must stay readable by DuckDB 1.4+ clients (duckdb-cli, DBeaver, JDBC, ODBC).
@@ -138,7 +137,8 @@ def _recipe(con: duckdb.DuckDBPyConnection, views: dict[str, str], listing: dict
         " where database_name = 'gudang' and table_name in ? order by all",
         [[*CATALOG_TABLES, "terbitan"]],
     ).fetchall()
-    relations = {*views, *listing, *(t for t in CATALOG_TABLES if exists(con, t))}
+    present = db.tables(con)
+    relations = {*views, *listing, *(t for t in CATALOG_TABLES if t in present)}
     parts = {
         "duckdb": duckdb.__version__,
         "storage": STORAGE_VERSION,
@@ -177,8 +177,9 @@ def _copy_last(warehouse: Path, kept: Path, recipe: str, temporary: Path) -> lis
 def _tables(con: duckdb.DuckDBPyConnection, number: int, carried: bool) -> None:
     """The catalog's own tables, from the working file: made, or their rows replaced (a table's
     comments stay with it)."""
+    present = db.tables(con)  # the working file's (the current database)
     for table in CATALOG_TABLES:
-        if exists(con, table):
+        if table in present:
             _table(con, table, f"select * from gudang.main.{table}", [], carried)  # ours
     _table(con, "terbitan", "select * from gudang.main.terbitan where nomor = ?", [number], carried)
 

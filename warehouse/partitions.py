@@ -90,16 +90,12 @@ def mark_table(con: duckdb.DuckDBPyConnection, table: str, since: date | None = 
 
 def mark_all(con: duckdb.DuckDBPyConnection) -> None:
     """Every partition of every table, and every one already published (emptied ones disappear)."""
+    present = db.tables(con)
     for table in partitioned():
-        if exists(con, table):
+        if table in present:
             mark_from(con, table)
     con.execute(
         "insert into bagian_kotor select tabel, bulan from bagian where bulan <> ?"
         " except select * from bagian_kotor",
         [SCHEMA],
     )
-
-
-def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """The table is in the current database."""
-    return db.has_table(con, table)

@@ -35,7 +35,7 @@ from contract import files
 from contract.formats import angka
 from warehouse import db, katalog
 from warehouse.katalog import named_files, opened
-from warehouse.partitions import SCHEMA, condition, exists, partitioned
+from warehouse.partitions import SCHEMA, condition, partitioned
 
 log = logging.getLogger(__name__)
 GRACE_HOURS = 72
@@ -58,7 +58,8 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
 def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """The first half of a publication: the changed partitions as new files, listed in `bagian`
     in one transaction with a new number. Until the catalog is swapped in, analysts see the last."""
-    stale = stale_schemas(con, folder)
+    present = db.tables(con)  # one look at the catalog, not one per partition
+    stale = stale_schemas(con, folder, present)
     if (
         con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)]
         and not stale
@@ -68,7 +69,7 @@ def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     number = last_number(con) + 1
     with db.transaction(con):
         for table, month in con.execute("select tabel, bulan from bagian_kotor order by 1, 2").fetchall():
-            _export(con, folder, table, month, number)
+            _export(con, folder, table, month, number, table in present)
         for table in stale:
             _export_schema(con, folder, table, number)
         con.execute("delete from bagian_kotor")
@@ -183,10 +184,12 @@ def continue_numbering(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         con.execute("insert into terbitan values (?, now())", [highest])
 
 
-def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str, number: int) -> None:
+def _export(
+    con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str, number: int, table_exists: bool
+) -> None:
     """One partition as a new file (none when it has no row any more), listed in `bagian`."""
     _release(con, folder, table, month)
-    if not exists(con, table):
+    if not table_exists:
         return
     target = folder / table / f"{month}.{number}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -202,10 +205,12 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path, table: str, month: str
         target.unlink(missing_ok=True)
 
 
-def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path, present: set[str] | None = None) -> list[str]:
     """The partitioned tables whose published schema file is missing or has other columns (new, or
-    changed by a migration): written again, not every publication."""
-    return [t for t in partitioned() if exists(con, t) and not _schema_published(con, folder, t)]
+    changed by a migration): written again, not every publication. `present`: the tables of the
+    current database, when the caller has them."""
+    present = db.tables(con) if present is None else present
+    return [t for t in partitioned() if t in present and not _schema_published(con, folder, t)]
 
 
 def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> bool:

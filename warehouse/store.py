@@ -313,10 +313,11 @@ def _restore(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     marts too, which the migrations do not make)."""
     with db.attached(con, path, "terbit"), db.transaction(con):
         published = db.relations(con, "terbit")
+        present = db.tables(con)
         for table in [*katalog.CATALOG_TABLES, *partitions.partitioned()]:
             if table == "schema_migrations" or table not in published:
                 continue
-            if partitions.exists(con, table):
+            if table in present:
                 con.execute(f"delete from {table}")  # table: ours
                 con.execute(f"insert into {table} by name select * from terbit.{table}")
             else:
