@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
@@ -82,6 +84,16 @@ def reading(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute(f"detach {alias}")
     finally:
         con.close()
+
+
+def as_another_process(path: Path, *statements: str) -> None:
+    """The statements run on the DuckDB file at `path` opened for writing by another process, as
+    an analyst's DuckDB opens it: this process's readers keep published files attached
+    (warehouse.read), and DuckDB refuses a process to open for writing a file it has attached."""
+    script = (
+        "import duckdb, sys\nwith duckdb.connect(sys.argv[1]) as c:\n    [c.execute(s) for s in sys.argv[2:]]"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path), *statements], check=True)
 
 
 def dump(warehouse: Path, table: str, drop: tuple[str, ...] = ("run_id", "diproses_pada")) -> pl.DataFrame:

@@ -5,8 +5,11 @@ blocked by one (see warehouse.store)."""
 from __future__ import annotations
 
 import itertools
+import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,60 +36,124 @@ def sql(name: str) -> str:
 def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the warehouse published now, or a WarehouseError saying why not.
 
-    Each connection attaches the file anew, under a name of its own, to one in-memory DuckDB
-    kept for the process, and detaches it when done. Not `duckdb.connect(path)`: DuckDB keeps one
-    instance per path and process, so in a long-running process (the portal) a connection still
-    open elsewhere would hand every new connection the snapshot it was opened on, and a run's
-    newly published file would never be seen. And not a new in-memory DuckDB each time: creating
-    one costs ~15 ms, attaching ~1 ms.
+    The file is attached, under a name of its own, to one in-memory DuckDB kept for the process,
+    and stays attached while it is the file at that path: a connection is a cursor on it. Not
+    `duckdb.connect(path)`: DuckDB keeps one instance per path and process, so in a long-running
+    process (the portal) a connection still open elsewhere would hand every new connection the
+    snapshot it was opened on, and a run's newly published file would never be seen. A publication
+    renames a new file over the old (a new inode): the next connection attaches it, and the old
+    one is detached once its last connection ends. Attaching anew for every connection cost a
+    portal page ~5 ms and its first query ~9 ms more (the catalog read again, cold).
     """
     path = Path(path)
     if not path.is_file():
         raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
-    alias = f"gudang_{next(_aliases)}"
     stat = path.stat()
+    key: Key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    alias = _ATTACHED.take(key, path)
     con = _readers().cursor()
     try:
-        con.execute(f"attach ? as {alias} (read_only)", [str(path)])  # alias: ours, digits only
-        _refuse_newer(con, alias, path, (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size))
-        con.execute(f"use {alias}")
-        # The SQL's macros: the warehouse's own when it stores them, else the process's (a whole
-        # DuckDB warehouse, a backup of an older version).
-        con.execute(f"set search_path = '{alias}.main,memory.main'")
-    except duckdb.Error as exc:
-        con.close()
-        raise WarehouseError(
-            "gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)
-        ) from exc
-    except WarehouseError:
-        con.close()
-        raise
-    try:
+        try:
+            con.execute(f"use {alias}")  # alias: ours, digits only
+            # The SQL's macros: the warehouse's own when it stores them, else the process's (a whole
+            # DuckDB warehouse, a backup of an older version).
+            con.execute(f"set search_path = '{alias}.main,memory.main'")
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                "gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)
+            ) from exc
         yield con
     finally:
-        try:
-            con.execute("use memory")
-            con.execute(f"detach {alias}")
-        finally:
-            con.close()
+        con.close()
+        _ATTACHED.release(key)
+
+
+Key = tuple[str, int, int, int]  # a file at a path: (path, inode, mtime, size)
+
+
+@dataclass
+class _Attached:
+    alias: str
+    users: int = 0
+    current: bool = True  # still the file at its path
+    used: int = 0  # when its last connection ended
+
+
+# Files kept attached with no connection on them: the portal and a run read one warehouse; a
+# process that reads many (the tests) would otherwise keep every one open.
+KEPT_IDLE = 4
+_uses = itertools.count(1)
+
+
+class _Attachments:
+    """The published files attached to the readers' DuckDB, with how many connections use each;
+    one whose path now holds another file is detached when unused."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._by_key: dict[Key, _Attached] = {}
+
+    def take(self, key: Key, path: Path) -> str:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child: its readers' DuckDB is a new one
+                self._pid, self._by_key = os.getpid(), {}
+            found = self._by_key.get(key)
+            if found is None:
+                for other, entry in list(self._by_key.items()):
+                    if other[0] == key[0] and entry.current:  # the path holds another file now
+                        entry.current = False
+                        self._drop_if_unused(other)
+                found = self._by_key[key] = _Attached(self._attach(path))
+            found.users += 1
+            return found.alias
+
+    def release(self, key: Key) -> None:
+        with self._lock:
+            entry = self._by_key.get(key)
+            if entry is not None and self._pid == os.getpid():
+                entry.users -= 1
+                entry.used = next(_uses)
+                self._drop_if_unused(key)
+                idle = sorted((e.used, k) for k, e in self._by_key.items() if e.users == 0)
+                for _, old in idle[:-KEPT_IDLE]:  # a process that read many warehouses (tests)
+                    self._by_key[old].current = False
+                    self._drop_if_unused(old)
+
+    def _attach(self, path: Path) -> str:
+        alias = f"gudang_{next(_aliases)}"
+        with _readers().cursor() as con:
+            try:
+                con.execute(f"attach ? as {alias} (read_only)", [str(path)])
+            except duckdb.Error as exc:
+                raise WarehouseError(
+                    "gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)
+                ) from exc
+            try:
+                _refuse_newer(con, alias, path)
+            except BaseException:
+                db.quietly(con.execute, f"detach {alias}")
+                raise
+        return alias
+
+    def _drop_if_unused(self, key: Key) -> None:
+        entry = self._by_key[key]
+        if entry.users == 0 and not entry.current:
+            del self._by_key[key]
+            with _readers().cursor() as con:
+                db.quietly(con.execute, f"detach {entry.alias}")
 
 
 _aliases = itertools.count()
-# Published files whose schema this release knows, by (path, inode, mtime, size): a publication
-# renames a new file over the old one, so a file seen once is not read for its version again.
-_known_versions: set[tuple[str, int, int, int]] = set()
+_ATTACHED = _Attachments()
 
 
-def _refuse_newer(
-    con: duckdb.DuckDBPyConnection, alias: str, path: Path, key: tuple[str, int, int, int]
-) -> None:
-    """A warehouse a newer release wrote is refused before any query reads it as this one knows it."""
-    if key in _known_versions:
-        return
+def _refuse_newer(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
+    """A warehouse a newer release wrote is refused before any query reads it as this one knows it
+    (once per file: it stays attached while it is the file at its path)."""
     if "schema_migrations" in db.tables(con, alias):
         ((newest,),) = con.execute(f"select max(versi) from {alias}.main.schema_migrations").fetchall()
         refuse_newer(newest, path)
-    _known_versions.add(key)
 
 
 # DuckDB keeps what it read (the Parquet files too) up to its memory limit, 80 % of RAM by default:

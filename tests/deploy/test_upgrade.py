@@ -211,12 +211,13 @@ def newer(tmp_path, prefect_server):
     run_nightly(settings, tanggal=D3)
     future = max(v for v, _, _ in versions.migrations()) + 1
     work = publish.folder_of(settings.warehouse) / "kerja.duckdb"
-    for path in (work, settings.warehouse):  # the working file and the catalog both say so
-        con = duckdb.connect(str(path))
-        con.execute(
-            "insert into schema_migrations values (?, ?, now())", [future, f"{future:03d}_masa_depan"]
-        )
-        con.close()
+    con = duckdb.connect(str(work))  # the working file and the catalog both say so
+    con.execute("insert into schema_migrations values (?, ?, now())", [future, f"{future:03d}_masa_depan"])
+    con.close()
+    # The catalog rewritten and renamed over, as a publication does: this process's readers keep the
+    # published file attached (warehouse.read), and DuckDB refuses to open for writing a file that
+    # one of its databases has attached.
+    _mark(settings.warehouse, future, future)
     return settings, future
 
 

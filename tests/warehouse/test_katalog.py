@@ -7,13 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.nightly import nightly
 from pipeline import tindakan
 from tests.flows.support import D1, D2, D3
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, run_settings
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, as_another_process, day_file, run_settings
 from tests.warehouse.kept import fixtures
 from warehouse import cadangan, katalog, publish, store
 
@@ -118,9 +117,8 @@ def test_a_catalog_that_is_not_the_recipes_is_written_whole(built, written):
 def test_something_added_to_the_catalog_is_gone_at_the_next_publication(built, written):
     _, warehouse = built
     written.clear()
-    con = duckdb.connect(str(warehouse))  # an analyst who opened it for writing
-    con.execute("create table catatan_analis as select 1 as x")
-    con.close()
+    # an analyst who opened it for writing
+    as_another_process(warehouse, "create table catatan_analis as select 1 as x")
     republish(warehouse)
     assert written == [5]
     with katalog.opened(warehouse) as con:

@@ -41,3 +41,50 @@ def test_a_reader_refuses_a_warehouse_from_a_newer_release(tmp_path):
             pytest.fail("a newer warehouse was opened")
     assert "versi ektp yang lebih baru" in str(raised.value)
     assert f"migrasi {versions.known() + 1}" in str(raised.value)
+
+
+def _attached() -> set[str]:
+    """The warehouse files attached to the process's readers' DuckDB now."""
+    with read._readers().cursor() as con:
+        return {
+            name for (name,) in con.execute("select database_name from duckdb_databases()").fetchall()
+        } - {
+            "memory",
+            "system",
+            "temp",
+        }
+
+
+def _migrations(path: Path) -> int:
+    with read.connect(path) as con:
+        return con.execute("select max(versi) from schema_migrations").fetchone()[0]
+
+
+def test_a_file_stays_attached_while_it_is_the_published_one_and_its_successor_replaces_it(tmp_path):
+    path = _warehouse(tmp_path / "ektp.duckdb", versions.known() - 1)
+    before = _attached()
+    assert _migrations(path) == versions.known() - 1
+    (first,) = _attached() - before
+    assert _migrations(path) == versions.known() - 1
+    assert _attached() - before == {first}  # the second connection found it attached
+    with read.connect(path) as old:
+        _warehouse(path, versions.known())  # a publication renames a new file over it
+        # a new connection sees the new file; the one opened before still reads its own
+        assert _migrations(path) == versions.known()
+        assert old.execute("select max(versi) from schema_migrations").fetchone() == (versions.known() - 1,)
+        assert len(_attached() - before) == 2
+    # the old file is detached once its last connection ended; the new one stays
+    (second,) = _attached() - before
+    assert second != first
+    assert _migrations(path) == versions.known()
+    assert _attached() - before == {second}
+
+
+def test_a_process_that_reads_many_warehouses_keeps_only_a_few_attached(tmp_path):
+    before = _attached()
+    paths = [_warehouse(tmp_path / f"w{i}.duckdb", versions.known()) for i in range(read.KEPT_IDLE + 3)]
+    for path in paths:
+        assert _migrations(path) == versions.known()
+    assert len(_attached() - before) == read.KEPT_IDLE
+    assert _migrations(paths[-1]) == versions.known()  # the latest still attached, read again
+    assert len(_attached() - before) == read.KEPT_IDLE

@@ -13,7 +13,7 @@ import pytest
 
 from contract.errors import WarehouseError
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, day_file, run_settings
+from tests.uploads import KOTA_BIMA, as_another_process, day_file, run_settings
 from tests.warehouse.kept import fixtures
 from tests.warehouse.test_publish import APRIL, _files, _same, _state, build
 from warehouse import publish, store
@@ -164,16 +164,16 @@ def test_a_catalog_with_one_view_naming_another_folder_is_written_again(built, t
     elsewhere = tmp_path / "lain" / "w.duckdb.bagian"
     shutil.copytree(publish.folder_of(warehouse) / "progres_provinsi", elsewhere / "progres_provinsi")
     with duckdb.connect() as con:
-        con.execute("attach ? as w", [str(warehouse)])
+        con.execute("attach ? as w (read_only)", [str(warehouse)])
         (text,) = con.execute(
             "select sql from duckdb_views() where database_name = 'w' and view_name = 'progres_provinsi'"
         ).fetchone()
-        con.execute("use w")
-        con.execute(
-            text.replace(str(publish.folder_of(warehouse)), str(elsewhere)).replace(
-                "CREATE VIEW", "CREATE OR REPLACE VIEW"
-            )
-        )
+    as_another_process(
+        warehouse,
+        text.replace(str(publish.folder_of(warehouse)), str(elsewhere)).replace(
+            "CREATE VIEW", "CREATE OR REPLACE VIEW"
+        ),
+    )
     assert publish.published_number(warehouse) is None
     (line,) = _repaired(warehouse)
     assert f"katalog menunjuk berkas di {elsewhere}" in line

@@ -10,6 +10,7 @@ import pytest
 
 from contract.errors import WarehouseError
 from tests.ektp.test_failures_one_line import read_only
+from tests.uploads import as_another_process
 from warehouse import compaction, marts, partitions, publish, read, store, terakhir, versions
 
 
@@ -229,8 +230,7 @@ def test_a_working_file_read_back_from_a_catalog_without_the_table_has_it_rebuil
         partitions.mark(con, ["unggahan", "riwayat_kecamatan"], ["2018-01"])
         con.execute("commit")
         session.publish()
-    with duckdb.connect(str(path)) as con:
-        con.execute(f"drop table {terakhir.TABLE}")
+    as_another_process(path, f"drop table {terakhir.TABLE}")
     (publish.folder_of(path) / "kerja.duckdb").unlink()
     with store.writing(path) as session:
         got = session.con.execute(
