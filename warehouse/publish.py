@@ -210,22 +210,38 @@ def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path, present: set[str
     changed by a migration): written again, not every publication. `present`: the tables of the
     current database, when the caller has them."""
     present = db.tables(con) if present is None else present
-    return [t for t in partitioned() if t in present and not _schema_published(con, folder, t)]
+    listed = dict(con.execute("select tabel, berkas from bagian where bulan = ?", [SCHEMA]).fetchall())
+    now: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in con.execute(
+        "select table_name, column_name, data_type from duckdb_columns()"
+        " where database_name = current_database() and schema_name = 'main' order by table_name, column_index"
+    ).fetchall():
+        now.setdefault(table, []).append((column, kind))
+    return [
+        t
+        for t in partitioned()
+        if t in present and (t not in listed or now[t] != _published_columns(con, folder / listed[t]))
+    ]
 
 
-def _schema_published(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> bool:
-    """The table's published schema file has its columns now (a migration may have changed them)."""
-    listed = con.execute(
-        "select berkas from bagian where tabel = ? and bulan = ?", [table, SCHEMA]
-    ).fetchall()
-    if not listed or not (folder / listed[0][0]).is_file():
-        return False
-    now = con.execute(f"select column_name, column_type from (describe {table})").fetchall()  # table: ours
-    schema_file = db.literal(folder / listed[0][0])
-    published = con.execute(
-        f"select column_name, column_type from (describe select * from read_parquet({schema_file}))"
-    ).fetchall()
-    return now == published
+# The columns of each published schema file read so far: a file is never rewritten (a new
+# publication writes a new one), so it is read once per process, by (path, mtime, size).
+_published: dict[tuple[str, int, int], list[tuple[str, str]] | None] = {}
+
+
+def _published_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]] | None:
+    """The columns of a published schema file (None when it is gone)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _published:
+        query = (
+            f"select column_name, column_type from (describe select * from read_parquet({db.literal(path)}))"
+        )
+        _published[key] = [(name, kind) for name, kind in con.execute(query).fetchall()]
+    return _published[key]
 
 
 def _export_schema(con: duckdb.DuckDBPyConnection, folder: Path, table: str, number: int) -> None:
