@@ -201,7 +201,7 @@ steps = st.one_of(
 # the first's row for it appears, carried forward (check_unchanged).
 @example(first=("kunci", {"5272"}, 3), rest=[("berkas", [Berkas("5208", day=3, version=1)])])
 @settings(
-    max_examples=8,
+    max_examples=5,  # each some eight runs; eight examples drew the same kinds of step at 1.6x the cost
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
