@@ -8,21 +8,15 @@ PYTHON ?= python3
 # uv runs as a module of the system Python, so a fresh `pip install uv` needs no PATH change.
 UV := $(PYTHON) -m uv
 
-.PHONY: setup test-setup uv demo test check lint style browser nginx bench bench-portal clean
+.PHONY: setup uv demo test check lint style browser nginx bench bench-portal clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(MAKE) --no-print-directory uv
-	@$(UV) sync --frozen --quiet
-	@touch $@
-
-# Bytecode for every installed module: this machine sets PYTHONDONTWRITEBYTECODE=1, and without
-# .pyc files every ektp process an operator starts recompiles the stack (start-up 30 s instead of
-# 15 s). ~11 s on a fresh clone; `make test` and `make check` skip it, since Python writes the
-# bytecode of what their processes import in make's commands (PYTHONDONTWRITEBYTECODE unset above).
-.venv/.compiled: .venv/.synced
+	@# Bytecode compiled once here: this machine sets PYTHONDONTWRITEBYTECODE=1, and without
+	@# .pyc files every ektp process recompiles the stack (start-up 30 s instead of 15 s).
 	@$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
@@ -32,10 +26,7 @@ uv:
 	@.venv/bin/python -m expectations.datadocs >/dev/null
 	@touch $@
 
-setup: .venv/.synced .venv/.compiled .venv/.datadocs
-
-# What the tests need: the environment, without compiling what they never import.
-test-setup: .venv/.synced .venv/.datadocs
+setup: .venv/.synced .venv/.datadocs
 
 # Debian's Chromium renders the HTML report headless in the browser test.
 browser:
@@ -54,7 +45,7 @@ demo: setup
 lint: style
 	.venv/bin/mypy
 
-style: test-setup
+style: setup
 	.venv/bin/ruff format --check --quiet .
 	.venv/bin/ruff check --quiet .
 
@@ -69,12 +60,12 @@ define typed_pytest
 endef
 
 # Everything, for CI. Two workers, whole files each (a file's tests share its fixtures).
-test: test-setup browser nginx style
+test: setup browser nginx style
 	$(call typed_pytest,-n 2 --dist loadfile --no-loadscope-reorder)
 
 # The everyday loop: lint and the tests that need no Prefect server, portal, browser or whole
 # corpus (tests/conftest.py marks the rest `slow`).
-check: test-setup style
+check: setup style
 	$(call typed_pytest,-n 2 --dist loadfile --no-loadscope-reorder -m "not slow" -q)
 
 bench: setup
