@@ -59,7 +59,7 @@ def export_changes(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """The first half of a publication: the changed partitions as new files, listed in `bagian`
     in one transaction with a new number. Until the catalog is swapped in, analysts see the last."""
     present = db.tables(con)  # one look at the catalog, not one per partition
-    stale = stale_schemas(con, folder, present)
+    stale = stale_schemas(con, folder)
     if (
         con.execute("select count(*) from bagian_kotor").fetchall() == [(0,)]
         and not stale
@@ -205,11 +205,10 @@ def _export(
         target.unlink(missing_ok=True)
 
 
-def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path, present: set[str] | None = None) -> list[str]:
+def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     """The partitioned tables whose published schema file is missing or has other columns (new, or
-    changed by a migration): written again, not every publication. `present`: the tables of the
-    current database, when the caller has them."""
-    present = db.tables(con) if present is None else present
+    changed by a migration): written again, not every publication."""
+    present = db.tables(con)
     listed = dict(con.execute("select tabel, berkas from bagian where bulan = ?", [SCHEMA]).fetchall())
     now: dict[str, list[tuple[str, str]]] = {}
     for table, column, kind in con.execute(
@@ -226,7 +225,7 @@ def stale_schemas(con: duckdb.DuckDBPyConnection, folder: Path, present: set[str
 
 # The columns of each published schema file read so far: a file is never rewritten (a new
 # publication writes a new one), so it is read once per process, by (path, mtime, size).
-_published: dict[tuple[str, int, int], list[tuple[str, str]] | None] = {}
+_published: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
 
 
 def _published_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]] | None:
