@@ -71,7 +71,9 @@ _aliases = itertools.count()
 def reading(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse file attached read-only, as the connection's default database, to one
     in-memory DuckDB kept for the test process: `duckdb.connect(path)` makes a DuckDB each time,
-    ~12 ms of CPU, thousands of times a suite."""
+    ~12 ms of CPU, thousands of times a suite. Detached after the block, unlike
+    `warehouse.read.connect`, which keeps the file attached: a test that then changes the file
+    in this process would be refused."""
     alias = f"dilihat_{next(_aliases)}"
     con = _LOOKS.get().cursor()
     try:
