@@ -72,12 +72,22 @@ def _tree_rss(root: int, peaks: dict[int, tuple[str, int]] | None = None) -> int
         try:
             with open(f"/proc/{pid}/statm", "rb") as fh:
                 total += int(fh.read().split()[1]) * PAGE
-            if peaks is not None:  # a process that has ended (a zombie) shows no high-water mark
-                role, high = peaks[pid] if pid in peaks else (_role(pid), 0)
-                peaks[pid] = (role, max(high, _high_water(pid)))
+            if peaks is not None:
+                _note_peak(pid, peaks)
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+def _note_peak(pid: int, peaks: dict[int, tuple[str, int]]) -> None:
+    """The role is read again each time: a child seen between its fork and its exec still shows
+    its parent's command line, and an exec starts a new high-water mark. A process that has ended
+    (a zombie) shows neither, and keeps what was last seen of it."""
+    role, high = _role(pid), _high_water(pid)
+    if role == "?" and (pid in peaks or not high):
+        return
+    seen, before = peaks.get(pid, (role, 0))
+    peaks[pid] = (role, max(before if seen == role else 0, high))
 
 
 def _high_water(pid: int) -> int:
