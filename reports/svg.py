@@ -8,7 +8,9 @@ that first used it (~70 MB of an empty nightly's peak). So one child process per
 interrupts it, and a child cut off mid-request is killed and replaced on the next use.
 
 Requests and answers are one JSON document per line: {"spec": ..., "options": {...}} in,
-{"svg": ...} or {"error": ...} out.
+{"svg": ...} or {"error": ...} out. The last few answers are kept by their request: a chart drawn
+again with the same data (a report rewritten, a run deciding nothing new) costs no render, and no
+child when it is all a process draws.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections import OrderedDict
 
 
 class RenderError(RuntimeError):
@@ -25,29 +28,44 @@ class RenderError(RuntimeError):
 
 
 class _Renderer:
+    KEPT = 16  # answers kept (a report draws two charts), the oldest dropped
+
     def __init__(self) -> None:
         self._lock = threading.Lock()  # one request at a time on the pipe
         self._process: subprocess.Popen | None = None
+        self._kept: OrderedDict[str, str] = OrderedDict()
 
     def render(self, spec: dict, options: dict) -> str:
+        request = json.dumps({"spec": spec, "options": options})
         with self._lock:
-            try:
-                process = self._started()
-                assert process.stdin is not None and process.stdout is not None  # started with pipes
-                process.stdin.write(json.dumps({"spec": spec, "options": options}) + "\n")
-                process.stdin.flush()
-                line = process.stdout.readline()
-            except BaseException:  # a signal, a broken pipe: the child's state is unknown
-                self._stop()
-                raise
-            if not line:
-                code = process.wait()
-                self._process = None
-                raise RenderError(f"proses vl-convert berhenti (kode keluar {code})")
-            answer = json.loads(line)
-            if "error" in answer:
-                raise RenderError(answer["error"])
-            return answer["svg"]
+            if (kept := self._kept.get(request)) is not None:
+                self._kept.move_to_end(request)
+                return kept
+            drawn = self._render(request)
+            self._kept[request] = drawn
+            while len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+            return drawn
+
+    def _render(self, request: str) -> str:
+        """The child's answer to one request line (the lock held)."""
+        try:
+            process = self._started()
+            assert process.stdin is not None and process.stdout is not None  # started with pipes
+            process.stdin.write(request + "\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        except BaseException:  # a signal, a broken pipe: the child's state is unknown
+            self._stop()
+            raise
+        if not line:
+            code = process.wait()
+            self._process = None
+            raise RenderError(f"proses vl-convert berhenti (kode keluar {code})")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RenderError(answer["error"])
+        return answer["svg"]
 
     def _started(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
