@@ -126,11 +126,9 @@ SLOW_FOLDERS = {"hostile", "golden", "corpus", "demo", "bench", "portal"}
 
 
 def pytest_configure(config):
-    # The test processes allocate far more than a run does (every test's fixtures, Prefect's
-    # client models, Hypothesis): Python's cyclic collector, at its default of a collection per
-    # 700 allocations, and its full passes over every imported module, cost tests/warehouse and
-    # tests/reports 5-7% of their CPU (four runs each way). Only the test processes; the programs they
-    # start keep Python's defaults.
+    # Python's cyclic collector, at its default of a collection per 700 allocations, and its full
+    # passes over every imported module, cost tests/warehouse and tests/reports 5-7% of their CPU
+    # (four runs each way). Only the test processes: the programs they start keep the defaults.
     gc.set_threshold(50_000, 20, 20)
 
 
