@@ -119,10 +119,8 @@ class _Templates:
 
     def keep(self, recipe: str, catalog: Path, contents: list[list[str]]) -> None:
         with self._lock:
-            folder = self._own_folder()
-            partial = folder / f"{recipe}.sebagian"
-            shutil.copyfile(catalog, partial)
-            partial.replace(folder / recipe)
+            folder = self._own_folder()  # this process's alone, and the lock held: a plain copy
+            shutil.copyfile(catalog, folder / recipe)
             self._kept.pop(recipe, None)
             self._kept[recipe] = contents
             while len(self._kept) > self.KEPT:
