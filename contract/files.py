@@ -7,6 +7,8 @@ the new one, never a torn one; after a power loss the rename is on disk too (the
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 
@@ -47,3 +49,25 @@ def replace(temporary: Path | str, path: Path | str) -> None:
     fsync(temporary)
     os.replace(temporary, path)
     fsync(Path(path).parent)
+
+
+def process_folder(prefix: str) -> Path:
+    """A new temporary folder of this process (`<prefix>-<pid>-…`), after removing those its
+    predecessors left: a process killed outright (SIGKILL, power loss) runs no exit handler, and a
+    server that restarts for years would otherwise gather one folder per kill."""
+    base = Path(tempfile.gettempdir())
+    for stale in base.glob(f"{prefix}-*-*"):
+        pid = stale.name[len(prefix) + 1 :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=base))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True

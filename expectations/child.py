@@ -29,7 +29,6 @@ import pickle
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -39,6 +38,7 @@ from typing import Any
 
 import polars as pl
 
+from contract import files
 from contract.errors import Bug, EktpError
 from expectations import engine
 from expectations import history as history_suites
@@ -178,7 +178,7 @@ class _Child:
         if self._process is not None and self._process.poll() is None and self._folder is not None:
             return self._process, self._folder
         self.stop()
-        self._folder = Path(tempfile.mkdtemp(prefix="ektp-validasi-"))
+        self._folder = files.process_folder("ektp-validasi")
         # Its own session: a Ctrl-C in the terminal reaches the run, which stops the child;
         # nothing of it reaches the operator's terminal (its errors come back as answers).
         self._process = subprocess.Popen(

@@ -31,7 +31,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,7 +130,7 @@ class _Templates:
     def _own_folder(self) -> Path:
         if self._owner != os.getpid() or self._folder is None:
             self._owner, self._kept = os.getpid(), {}
-            self._folder = Path(tempfile.mkdtemp(prefix="ektp-katalog-"))
+            self._folder = files.process_folder("ektp-katalog")
             atexit.register(_remove_if_mine, self._folder, self._owner)
         return self._folder
 
