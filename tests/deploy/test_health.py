@@ -13,11 +13,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from contract.errors import EktpError
 from portal import health
+from tests import web_client
 from tests.portal.support import TODAY, Browser, build_world, portal, run_nightly, valid_report
 from tests.uploads import one
 from warehouse import jejak
@@ -39,7 +39,7 @@ def _failed_nightly(world) -> None:
 
 def test_sehat_is_ok_after_a_nightly_then_503_when_the_last_one_failed(fresh):
     with portal(fresh.settings) as url:
-        answer = httpx.get(url + "/sehat")
+        answer = web_client.get(url + "/sehat")
         assert answer.status_code == 200, answer.text
         body = answer.json()
         assert body["status"] == "ok" and body["masalah"] == []
@@ -52,7 +52,7 @@ def test_sehat_is_ok_after_a_nightly_then_503_when_the_last_one_failed(fresh):
         assert str(fresh.warehouse.parent) not in answer.text  # no path to the outside
 
         _failed_nightly(fresh)
-        answer = httpx.get(url + "/sehat")
+        answer = web_client.get(url + "/sehat")
         assert answer.status_code == 503
         body = answer.json()
         assert body["status"] == "bermasalah" and body["nightly"]["status"] == "gagal"
@@ -60,7 +60,7 @@ def test_sehat_is_ok_after_a_nightly_then_503_when_the_last_one_failed(fresh):
         assert "galat" not in body["nightly"]  # the error line names paths: `ektp status` shows it
 
         run_nightly(fresh.settings)
-        assert httpx.get(url + "/sehat").status_code == 200
+        assert web_client.get(url + "/sehat").status_code == 200
 
 
 def test_ektp_status_prints_what_sehat_tells_with_the_error_line(fresh, tmp_path):
@@ -131,7 +131,7 @@ def _metric(text: str, name: str) -> float:
 
 def test_metrics_on_loopback_count_runs_files_and_receipts(fresh):
     with portal(fresh.settings) as url:
-        before = httpx.get(url + "/metrics")
+        before = web_client.get(url + "/metrics")
         assert before.status_code == 200
         assert before.headers["content-type"].startswith("text/plain")
         ends = jejak.counts(fresh.warehouse)["nightly"]
@@ -146,10 +146,10 @@ def test_metrics_on_loopback_count_runs_files_and_receipts(fresh):
         with Browser(url) as b:
             assert b.login("lobar").status_code == 303
             assert b.upload("5201", ("lap.csv", valid_report(TODAY))).status_code == 200
-        after = httpx.get(url + "/metrics").text
+        after = web_client.get(url + "/metrics").text
         assert _metric(after, "ektp_tanda_terima_detik_count") == sent + 1
         assert _metric(after, 'ektp_tanda_terima_detik_bucket{le="+Inf"}') == sent + 1
 
         # Not for anyone a proxy forwarded, whatever the address.
-        assert httpx.get(url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
-        assert httpx.get(url + "/metrics", headers={"Forwarded": "for=127.0.0.1"}).status_code == 404
+        assert web_client.get(url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
+        assert web_client.get(url + "/metrics", headers={"Forwarded": "for=127.0.0.1"}).status_code == 404

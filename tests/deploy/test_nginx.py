@@ -15,6 +15,7 @@ import pytest
 from contract.settings import Settings
 from portal import db
 from portal.app import upload_limit
+from tests import web_client
 from tests.deploy import nginx
 from tests.flows.support import free_port
 from tests.portal.support import TODAY, portal, valid_report
@@ -128,9 +129,9 @@ def test_a_body_over_the_limit_is_refused_by_nginx_and_one_at_the_limit_passes(b
 
 def test_plain_http_is_sent_to_https_and_metrics_stay_inside(behind_nginx):
     proxy, direct, _ = behind_nginx
-    answer = httpx.get(f"http://127.0.0.1:{proxy.http}/masuk", headers={"Host": "localhost"})
+    answer = web_client.get(f"http://127.0.0.1:{proxy.http}/masuk", headers={"Host": "localhost"})
     assert answer.status_code == 301
     assert answer.headers["location"] == "https://localhost/masuk"
     outside = httpx.get(proxy.url + "/metrics", verify=False)
     assert outside.status_code == 404
-    assert httpx.get(direct + "/metrics").status_code == 200  # the monitor on this machine
+    assert web_client.get(direct + "/metrics").status_code == 200  # the monitor on this machine

@@ -30,6 +30,7 @@ import httpx
 import pytest
 
 from contract.settings import Settings
+from tests import web_client
 from tests.flows.support import free_port, tiny_landing
 from tests.portal.support import Browser, csv_bytes, portal, run_nightly
 from tests.uploads import KOTA_BIMA, row
@@ -86,7 +87,7 @@ def _old_portal(tree: Path, env: dict[str, str]):
         while True:
             assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
             try:
-                if httpx.get(url + "/sehat").json()["pemeriksa"] == "siap":
+                if web_client.get(url + "/sehat").json()["pemeriksa"] == "siap":
                     break
             except httpx.TransportError:
                 pass

@@ -18,6 +18,7 @@ from contract.settings import Settings
 from portal import accounts, db
 from portal.security import Limits
 from portal.server import running
+from tests import web_client
 from tests.flows.support import free_port
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, row, write
 
@@ -129,7 +130,7 @@ def portal(
 
 def wait_warm(url: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
-    while httpx.get(url.rstrip("/") + "/sehat").json()["pemeriksa"] != "siap":
+    while web_client.get(url.rstrip("/") + "/sehat").json()["pemeriksa"] != "siap":
         assert time.monotonic() < deadline, "the checker never became warm"
         time.sleep(0.2)
 
@@ -139,7 +140,7 @@ class Browser:
 
     def __init__(self, base: str, **headers: str) -> None:
         self.base = base
-        self.http = httpx.Client(base_url=base, follow_redirects=False, timeout=120, headers=headers)
+        self.http = web_client.client(base_url=base, follow_redirects=False, timeout=120, headers=headers)
         self.csrf: str | None = None
 
     def __enter__(self) -> Browser:

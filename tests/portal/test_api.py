@@ -16,6 +16,7 @@ from portal import db, throttle, tokens
 from portal.guards import API_THROTTLE_NAME
 from portal.routes.api import ROUTES
 from reports.receipts import FINDING_KEYS
+from tests import web_client
 from tests.portal.support import D2, LOMBOK_BARAT, Browser, csv_bytes, valid_report
 from tests.uploads import KOTA_BIMA, row
 
@@ -35,7 +36,7 @@ def client(base_url: str, token: str | None = None, address: str = "10.21.0.1") 
     headers = {"X-Forwarded-For": address}  # the loopback proxy's: each test its own address
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
-    return httpx.Client(base_url=base_url, headers=headers, timeout=120)
+    return web_client.client(base_url=base_url, headers=headers, timeout=120)
 
 
 def send(http: httpx.Client, name: str, data: bytes, **fields: str) -> httpx.Response:
@@ -191,7 +192,7 @@ def test_wrong_tokens_from_one_address_are_throttled(world, base_url, token):
 
 
 def test_the_openapi_description_names_every_api_route(base_url):
-    r = httpx.get(base_url + "/api/v1/openapi.json")
+    r = web_client.get(base_url + "/api/v1/openapi.json")
     assert r.status_code == 200
     doc = r.json()
     assert doc["openapi"].startswith("3.")

@@ -26,6 +26,7 @@ import pytest
 from contract import regions
 from portal import accounts, db, throttle
 from portal.security import Limits
+from tests import web_client
 from tests.flows.support import free_port
 from tests.portal.support import CSRF, D3, Browser, portal, valid_report
 
@@ -42,7 +43,7 @@ def add_account(world, nama: str, kode: str = "5208", sandi: str = "sandi-rahasi
 
 def login_form(base: str, address: str) -> tuple[httpx.Client, str]:
     """A client from `address` (the loopback proxy's X-Forwarded-For) holding a login form."""
-    client = httpx.Client(base_url=base, headers={"X-Forwarded-For": address}, timeout=120)
+    client = web_client.client(base_url=base, headers={"X-Forwarded-For": address}, timeout=120)
     form = client.get("/masuk")
     return client, CSRF.search(form.text)[1]
 
@@ -100,7 +101,7 @@ def portal_process(world, cli_env, log: Path):
         while True:
             assert proc.poll() is None, log.read_text()
             try:
-                if httpx.get(base + "/sehat").json()["pemeriksa"] == "siap":
+                if web_client.get(base + "/sehat").json()["pemeriksa"] == "siap":
                     break
             except httpx.TransportError:
                 pass
@@ -171,7 +172,7 @@ def test_concurrent_guesses_get_no_more_password_checks_than_allowed(world, base
 def test_forty_logins_at_once_are_all_answered_with_bounded_memory(world, cli_env, tmp_path):
     names = [f"serbu{i}" for i in range(40)]
     with portal_process(world, cli_env, tmp_path / "portal.log") as (base, pid):
-        httpx.get(base + "/masuk")
+        web_client.get(base + "/masuk")
         before = vm(pid, "VmHWM")
         answers = at_once([(f"10.30.0.{i}", n, "tebakan-salah") for i, n in enumerate(names)], base)
         after = vm(pid, "VmHWM")
@@ -328,7 +329,7 @@ def test_a_slow_body_is_cut_off_while_others_are_served(strict):
         b"Content-Type: application/x-www-form-urlencoded\r\n\r\ncsrf=",
     )
     # while the slow client holds its request open, another is served
-    assert httpx.get(strict + "/sehat").status_code == 200
+    assert web_client.get(strict + "/sehat").status_code == 200
     answer = read_all(slow)
     slow.close()
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
@@ -337,7 +338,7 @@ def test_a_slow_body_is_cut_off_while_others_are_served(strict):
 def test_a_slow_header_is_cut_off_while_others_are_served(strict):
     port = int(strict.rsplit(":", 1)[1])
     slow = raw(port, b"GET / HTTP/1.1\r\nHo")
-    assert httpx.get(strict + "/sehat").status_code == 200
+    assert web_client.get(strict + "/sehat").status_code == 200
     with contextlib.suppress(OSError):
         slow.sendall(b"s")  # a byte now and then does not keep it alive
     assert read_all(slow) == b""
@@ -348,7 +349,7 @@ def test_connections_beyond_the_cap_are_refused_and_others_go_on_after(strict):
     port = int(strict.rsplit(":", 1)[1])
     idle = [raw(port, b"") for _ in range(8)]
     try:
-        with httpx.Client() as client:
+        with web_client.client() as client:
             refused = client.get(strict + "/sehat")
     finally:
         for sock in idle:
@@ -356,7 +357,7 @@ def test_connections_beyond_the_cap_are_refused_and_others_go_on_after(strict):
     assert refused.status_code == 503
     answers = []
     for _ in range(50):  # the closed connections leave the server's count as it notices
-        answers.append(httpx.get(strict + "/sehat").status_code)
+        answers.append(web_client.get(strict + "/sehat").status_code)
         if answers[-1] == 200:
             break
     assert answers[-1] == 200
@@ -460,11 +461,11 @@ def test_redirects_never_carry_the_host_a_client_sent(base_url):
         b.login("prov")
         moved = b.http.get("/provinsi/?sampai=2018-04-03")
     assert moved.status_code == 307 and moved.headers["location"] == "/provinsi?sampai=2018-04-03"
-    assert httpx.get(base_url + "/tidak-ada/").status_code == 404
+    assert web_client.get(base_url + "/tidak-ada/").status_code == 404
 
 
 def test_only_the_trusted_hosts_are_answered(world, monkeypatch):
     monkeypatch.setenv("EKTP_PORTAL_HOSTS", "portal.ntb.example,127.0.0.1")
     with portal(world.settings, warm=False) as url:
-        assert httpx.get(url + "/masuk").status_code == 200
-        assert httpx.get(url + "/masuk", headers={"Host": "jahat.example"}).status_code == 400
+        assert web_client.get(url + "/masuk").status_code == 200
+        assert web_client.get(url + "/masuk", headers={"Host": "jahat.example"}).status_code == 400

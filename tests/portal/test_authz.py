@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import httpx
 import pytest
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -22,6 +21,7 @@ from pipeline import kontak
 from portal import accounts, db, tokens
 from portal.app import build
 from portal.guards import REFUSED
+from tests import web_client
 from tests.portal.support import D3, Browser, valid_report
 from warehouse import read
 
@@ -298,7 +298,7 @@ def test_every_api_route_for_every_token(credential, world, places, api_tokens, 
         headers["Authorization"] = f"Bearer {token}"
     own = {"lobar": OWN, "kobi": OTHER}.get(credential)
     wrong = {}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
+    with web_client.client(base_url=base_url, headers=headers, timeout=120) as http:
         for method, route in app_routes(world):
             if route.endpoint.rule is None or not is_api(route):
                 continue

@@ -23,6 +23,7 @@ import pytest
 from contract import formats
 from pipeline import tindakan
 from portal import db, laporan_sesuai
+from tests import web_client
 from tests.portal import axe
 from tests.portal.support import D1, D2, D3, PHONE, Browser, build_world, fits, portal
 from warehouse import read
@@ -185,7 +186,7 @@ def test_requests_that_come_together_build_once(world, prov, base_url):
     answers: list[httpx.Response] = []
 
     def fetch(bentuk: str) -> None:
-        with httpx.Client(base_url=base_url, cookies=prov.http.cookies, timeout=120) as http:
+        with web_client.client(base_url=base_url, cookies=prov.http.cookies, timeout=120) as http:
             answers.append(http.get(f"/provinsi/laporan/tanggal/{D3}.{bentuk}"))
 
     try:

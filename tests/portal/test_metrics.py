@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import httpx
-
 from contract import regions
 from flows import pengingat
 from flows.nightly import nightly
 from pipeline import kontak
 from portal import accounts
 from portal import db as portal_db
+from tests import web_client
 from tests.flows.support import Webhook, free_port
 from tests.flows.surel import smtp_server
 from tests.portal.support import portal
@@ -29,7 +28,7 @@ def metric(text: str, labels: str) -> float | None:
 
 def scrape(settings) -> str:
     with portal(settings, warm=False) as url:
-        answer = httpx.get(url + "/metrics")
+        answer = web_client.get(url + "/metrics")
     assert answer.status_code == 200
     return answer.text
 

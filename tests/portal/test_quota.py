@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import httpx
 import pytest
 
 from contract import regions
 from portal import accounts, db, render, tokens
+from tests import web_client
 from tests.portal.support import Browser, csv_bytes, portal
 from tests.uploads import row
 
@@ -60,7 +60,7 @@ def test_the_daily_file_quota_refuses_with_429_and_survives_a_restart(world, off
         b.login("dompu", "sandi-dompu-321")
         spent = b.upload(DOMPU, report(DOMPU, 5))
         assert spent.status_code == 429 and "Kuota harian kantor ini sudah habis" in spent.text
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as api:
+        with web_client.client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as api:
             name, data = report(DOMPU, 6)
             answer = api.post("/api/v1/kiriman", files={"berkas": (name, data, "text/csv")})
         assert answer.status_code == 429 and "sudah habis" in answer.json()["galat"]

@@ -11,6 +11,7 @@ import pytest
 
 from contract import regions
 from portal import accounts, db
+from tests import web_client
 from tests.portal.support import CSRF, D3, Browser, portal, valid_report
 
 HOSTILE = ["../x.csv", "<img src=x onerror=alert(1)>.csv", "-rf.csv"]
@@ -42,9 +43,9 @@ def test_secure_cookies_when_served_over_https(world):
     # EKTP_SECURE_COOKIES (a TLS proxy in front): a client sends these cookies back over HTTPS
     # only, so here the login cookie is sent back by hand
     with portal(world.settings.with_flags(secure_cookies=True), warm=False) as url:
-        form = httpx.get(url + "/masuk")
+        form = web_client.get(url + "/masuk")
         assert "Secure" in set_cookie(form, "ektp_masuk")
-        response = httpx.post(
+        response = web_client.post(
             url + "/masuk",
             cookies={"ektp_masuk": form.cookies["ektp_masuk"]},
             data={"csrf": CSRF.search(form.text)[1], "nama": "kobi", "sandi": "sandi-kobi-1234"},
@@ -116,7 +117,7 @@ def test_the_login_form_needs_its_own_cookie_token(base_url):
             == 403
         )
     with Browser(base_url) as other:  # a token from another browser's form, without its cookie
-        response = httpx.post(
+        response = web_client.post(
             base_url + "/masuk",
             data={"csrf": other.get("/masuk") and other.csrf, "nama": "kobi", "sandi": "sandi-kobi-1234"},
         )
@@ -128,7 +129,7 @@ def test_signing_out_ends_the_session_and_a_new_login_gets_a_new_token(base_url)
         b.login("kobi")
         first = b.http.cookies["ektp_sesi"]
         assert b.post("/keluar").status_code == 303
-        stolen = httpx.get(base_url + "/kabupaten/5272", cookies={"ektp_sesi": first})
+        stolen = web_client.get(base_url + "/kabupaten/5272", cookies={"ektp_sesi": first})
         assert stolen.status_code == 303
         assert stolen.headers["location"] == "/masuk?lanjut=%2Fkabupaten%2F5272"
         b.login("kobi")

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from ektp import cli
+from tests import web_client
 from tests.flows.support import free_port
 
 
@@ -38,13 +39,13 @@ def test_ektp_portal_serves_until_sigterm(world, cli_env, tmp_path):
         while True:
             assert proc.poll() is None, log.read_text()
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/sehat").json()["pemeriksa"] == "siap":
+                if web_client.get(f"http://127.0.0.1:{port}/sehat").json()["pemeriksa"] == "siap":
                     break
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
-        assert httpx.get(f"http://127.0.0.1:{port}/").headers["location"] == "/masuk"
+        assert web_client.get(f"http://127.0.0.1:{port}/").headers["location"] == "/masuk"
         os.killpg(proc.pid, signal.SIGTERM)  # what systemd does
         assert proc.wait(30) == 0, log.read_text()
     finally:
@@ -110,7 +111,7 @@ def test_keep_alive_answers_do_not_wait_for_delayed_acks(base_url):
     # connection, which pays a whole TCP handshake but no delayed ACK (a ratio, not a time)
     def median(keep_alive: bool) -> float:
         times = []
-        with httpx.Client(base_url=base_url) as client:
+        with web_client.client(base_url=base_url) as client:
             client.get("/sehat")
             for _ in range(15):
                 started = time.perf_counter()

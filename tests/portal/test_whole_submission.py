@@ -8,9 +8,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-import httpx
-
 from portal import db, deliver, store, tokens
+from tests import web_client
 from tests.portal.support import Browser, valid_report
 from tests.uploads import KOTA_BIMA
 
@@ -76,7 +75,7 @@ def test_the_api_answers_503_in_json_and_keeps_nothing(world, base_url):
     before = {p.name for p in (world.landing / "5272").iterdir()}
     _break_the_log(path)
     try:
-        with httpx.Client(
+        with web_client.client(
             base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120
         ) as http:
             r = http.post(
