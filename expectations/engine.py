@@ -92,11 +92,24 @@ def _context(data_docs: str | None):
             {
                 "class_name": "SiteBuilder",
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": data_docs},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "view": _view("IndexPageView"),
+                },
+                "site_section_builders": {
+                    section: {"view": _view("PageView")}
+                    for section in ("expectations", "validations", "profiling")
+                },
             },
         )
     asset = ctx.data_sources.add_pandas("unggahan").add_dataframe_asset("baris")
     return ctx, asset.add_batch_definition_whole_dataframe("batch")
+
+
+def _view(name: str) -> dict[str, str]:
+    """A Data Docs view of expectations/gx_views.py (GX's, compiling its templates once a process),
+    named for GX to import: importing it here would load GX into the run's process."""
+    return {"module_name": "expectations.gx_views", "class_name": name}
 
 
 @dataclass(frozen=True)
