@@ -9,6 +9,7 @@ on a rejected file, 2 with one line when it could not (bad arguments, unusable w
 from __future__ import annotations
 
 import sys
+from functools import cache
 
 import typer
 
@@ -17,6 +18,13 @@ from contract.errors import EktpError
 # The commands register themselves on the app when imported.
 from ektp import perintah_akun, perintah_persetujuan, perintah_proses, perintah_server  # noqa: F401
 from ektp.app import State, app, settings_of
+
+
+@cache
+def _command():  # typer._click.Command: Typer vendors its click privately
+    """The click command Typer builds from the app (~10 ms, from every command's signature): once
+    a process, which calls `main` many times when it is a test or `ektp serve`'s flow runs."""
+    return typer.main.get_command(app)
 
 
 def _debug() -> bool:
@@ -44,8 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     State.program = argv is None
     environment.configure()
     try:
-        command = typer.main.get_command(app)
-        code = command.main(args=argv, prog_name="ektp", standalone_mode=False)
+        code = _command().main(args=argv, prog_name="ektp", standalone_mode=False)
     except typer.Exit as exc:  # --help, or Typer's answer to a Ctrl-C
         if isinstance(exc.__cause__, KeyboardInterrupt):
             print("ektp: dihentikan", file=sys.stderr)

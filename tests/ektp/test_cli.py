@@ -39,6 +39,14 @@ def test_help_of_every_command_shows_examples(command, capsys):
     assert "Contoh" in out and f"ektp {command}" in out.split("Contoh", 1)[1]
 
 
+def test_the_command_is_built_once_a_process_and_answers_each_call_anew(capsys):
+    # tests and `ektp serve` call main many times; Typer's build of the command (~16 ms) is kept
+    first = cli._command()
+    assert cli.main(["report", "--help"]) == 0 and "ektp report" in capsys.readouterr().out
+    assert cli.main(["backfill", "--help"]) == 0 and "ektp backfill" in capsys.readouterr().out
+    assert cli._command() is first
+
+
 def test_a_bad_setting_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path):
     # EKTP_BATCH_FILES=-1 once decided nothing silently; now the run does not start
     monkeypatch.setenv("EKTP_BATCH_FILES", "-1")
