@@ -281,7 +281,7 @@ def _contents(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
     """What the attached `katalog` holds: relations, columns, macros (JSON-ready, sorted). Leaves
     `katalog` the connection's default database."""
     con.execute("use katalog")
-    return sorted([kind, name] for kind, name in con.execute(sql("katalog_isi")).fetchall())
+    return sorted([kind, name] for kind, name in con.execute(sql("katalog_isi"), [True]).fetchall())
 
 
 # The DuckDB the looks at a published file share (three a run: what the file is, its version, the

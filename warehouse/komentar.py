@@ -84,7 +84,7 @@ def apply(con: duckdb.DuckDBPyConnection, relations: set[str] | None = None) -> 
     """COMMENT ON each described thing the current database holds; returns those it does not hold
     (a warehouse without marts yet; a test holds them empty for a whole warehouse). With
     `relations`, only those relations and their columns (views made anew: warehouse.katalog)."""
-    present = _present(con)
+    present = _present(con, macros=relations is None)
     ((database,),) = con.execute("select current_database()").fetchall()
     missing = []
     for komentar in declared():
@@ -105,7 +105,7 @@ def _kind(kind: str) -> str:
     return "relation" if kind in ("table", "view") else kind
 
 
-def _present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    """(kind, name) of every relation, column and macro of the current database."""
-    found = con.execute(sql("katalog_isi")).fetchall()
+def _present(con: duckdb.DuckDBPyConnection, macros: bool) -> set[tuple[str, str]]:
+    """(kind, name) of every relation and column of the current database, and macro if `macros`."""
+    found = con.execute(sql("katalog_isi"), [macros]).fetchall()
     return {(kind, name) for kind, name in found}

@@ -78,7 +78,7 @@ def test_a_backup_carries_the_comments_too(warehouse, tmp_path):
     cadangan.write(warehouse, out)
     with _catalog(out) as con:
         found = con.execute(UNDESCRIBED).fetchall()
-        present = set(con.execute(sql("katalog_isi")).fetchall())
+        present = set(con.execute(sql("katalog_isi"), [True]).fetchall())
     assert {"progres_kecamatan_harian", "unggahan.baris", "prakiraan"} <= {name for _, name, _ in found}
     assert [(kind, name) for kind, name, text in found if not text] == []
     # and the writer's bookkeeping, which only a backup holds, is described by lines that hold
@@ -88,7 +88,7 @@ def test_a_backup_carries_the_comments_too(warehouse, tmp_path):
 def test_every_comment_declared_names_something_the_catalog_holds(warehouse):
     # a stale line (a column renamed, a relation dropped) is found here, not skipped silently
     with _catalog(warehouse) as con:
-        present = set(con.execute(sql("katalog_isi")).fetchall())
+        present = set(con.execute(sql("katalog_isi"), [True]).fetchall())
     bookkeeping = {"bagian", "bagian_kotor", "kedatangan", "tanda_terima_terutang"}  # a backup's only
     stale = [k for k in komentar.declared() if (komentar._kind(k.kind), k.target) not in present]
     assert [k for k in stale if k.target.split(".")[0].removesuffix("_per") not in bookkeeping] == []
