@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
 from expectations import uploads
 from expectations.engine import Validator
 from tests.expectations.test_uploads import batch, ok
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
@@ -46,3 +52,25 @@ def test_a_run_keeps_no_copy_of_the_rows(monkeypatch):
     Validator().validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))
     gc.collect()
     assert len(copies) == 1 and copies[0]() is None
+
+
+@pytest.mark.slow
+def test_gx_is_imported_without_scipy_statistics_until_something_uses_them():
+    # A fresh interpreter, as the validation child is: a validation leaves scipy.stats unexecuted
+    # (~0.85 s of GX's import), and the first use of it still works.
+    probe = textwrap.dedent("""
+        import sys, types
+        from expectations import uploads
+        from expectations.engine import Validator
+        from tests.expectations.test_uploads import batch, ok
+        rows = batch(ok("527201"), {**ok("527202"), "sudah_rekam": 20_000})
+        found = Validator().validate("unggahan", uploads.SUITES, rows)
+        stats = sys.modules["scipy.stats"]
+        print(found.height, type(stats) is types.ModuleType)
+        print(round(float(stats.entropy([0.5, 0.5])), 4), type(stats) is types.ModuleType)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["1 False", "0.6931 True"]
