@@ -27,8 +27,8 @@ def _reused(view: Any, styles: Any, views: Any) -> bool:
 
 
 def _kept(view: Any) -> None:
-    # Two threads making the first view at once each make one; either is kept. GX validates under
-    # one lock per process anyway (expectations/engine.py).
+    # Two threads making the first view at once each make one and either is kept: a Jinja
+    # environment, once made, renders from any thread.
     _ENVIRONMENTS.setdefault(
         (type(view), view.custom_styles_directory, view.custom_views_directory), view.env
     )
