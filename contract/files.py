@@ -6,6 +6,7 @@ the new one, never a torn one; after a power loss the rename is on disk too (the
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -52,15 +53,24 @@ def replace(temporary: Path | str, path: Path | str) -> None:
 
 
 def process_folder(prefix: str) -> Path:
-    """A new temporary folder of this process (`<prefix>-<pid>-…`), after removing those its
-    predecessors left: a process killed outright (SIGKILL, power loss) runs no exit handler, and a
-    server that restarts for years would otherwise gather one folder per kill."""
+    """A new temporary folder of this process (`<prefix>-<pid>-…`), removed when the process ends.
+    A process killed outright (SIGKILL, power loss) runs no exit handler, and a server that
+    restarts for years would gather one folder per kill: those whose process is gone are removed
+    here first."""
     base = Path(tempfile.gettempdir())
     for stale in base.glob(f"{prefix}-*-*"):
         pid = stale.name[len(prefix) + 1 :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=base))
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=base))
+    atexit.register(_remove_if_mine, folder, os.getpid())
+    return folder
+
+
+def _remove_if_mine(folder: Path, owner: int) -> None:
+    """At exit, the folder of this process, not of a parent it was forked from."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

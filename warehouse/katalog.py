@@ -24,7 +24,6 @@ that one (`_TEMPLATES`), brought up to date as a carried catalog is (every view'
 
 from __future__ import annotations
 
-import atexit
 import glob
 import hashlib
 import json
@@ -130,14 +129,8 @@ class _Templates:
     def _own_folder(self) -> Path:
         if self._owner != os.getpid() or self._folder is None:
             self._owner, self._kept = os.getpid(), {}
-            self._folder = files.process_folder("ektp-katalog")
-            atexit.register(_remove_if_mine, self._folder, self._owner)
+            self._folder = files.process_folder("ektp-katalog")  # removed at the process's end
         return self._folder
-
-
-def _remove_if_mine(folder: Path, owner: int) -> None:
-    if os.getpid() == owner:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 _TEMPLATES = _Templates()

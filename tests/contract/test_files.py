@@ -56,3 +56,17 @@ def test_a_live_process_folder_and_other_prefixes_are_kept(tmpdir_base: Path) ->
     other.mkdir()
     second = files.process_folder("ektp-uji")
     assert first.is_dir() and second.is_dir() and other.is_dir() and first != second
+
+
+def test_a_process_that_ends_removes_its_folder(tmpdir_base: Path) -> None:
+    code = "from contract import files; print(files.process_folder('ektp-uji'))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmpdir_base)},
+        check=True,
+    )
+    made = Path(done.stdout.strip())
+    assert made.parent == tmpdir_base and made.name.startswith("ektp-uji-")
+    assert not made.exists()
