@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -124,11 +125,8 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
     t = time.perf_counter()
     riwayat, unggahan, kualitas = frames(kabupaten, first_day, last_day)
     generated = time.perf_counter() - t
-    with store.writing(warehouse) as session:
-        con = session.con
-        before = marts.bounds(con)
-        t = time.perf_counter()
-        con.execute("begin")
+
+    def insert(con: duckdb.DuckDBPyConnection) -> None:
         for table, frame in (
             ("riwayat_kecamatan", riwayat),
             ("unggahan", unggahan),
@@ -140,10 +138,8 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         partitions.mark(
             con, ("riwayat_kecamatan", "unggahan", "kualitas_data"), partitions.months_of(unggahan["tanggal"])
         )
-        con.execute("commit")
-        inserted = time.perf_counter() - t
-        t = time.perf_counter()
-        con.execute("begin")
+
+    def refresh(con: duckdb.DuckDBPyConnection, before: marts.Bounds) -> None:
         journal.record(con, RUN_ID, datetime.now(UTC))
         # Only the new days, as a run would (a year of history behind them or not).
         groups = unggahan.select("kode_kabupaten", "tanggal").unique()
@@ -152,7 +148,16 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         ]
         marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope))
         terakhir.perbarui(con, RUN_ID)
-        con.execute("commit")
+
+    # Each step in the session's transactions, as a run's: done again at the writer's memory
+    # ceiling when the limit it starts with (sized by the working file) is too small for a year.
+    with store.writing(warehouse) as session:
+        before = marts.bounds(session.con)
+        t = time.perf_counter()
+        session.transaction(insert)
+        inserted = time.perf_counter() - t
+        t = time.perf_counter()
+        session.transaction(lambda con: refresh(con, before))
         refreshed = time.perf_counter() - t
         t = time.perf_counter()
         session.publish()
