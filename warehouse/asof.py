@@ -98,6 +98,9 @@ def macro(name: str) -> str:
     body = _RELATION.sub(at_t, code).replace("$waktu", "waktu")
     # A mart's SQL computes the rows `perubahan_mart` names: at T, all of them.
     body = re.sub(rf"\b{marts.CHANGES}\b", marts.EVERYTHING, body)
+    # ... from FIRST_DAY, so what a mart reads only for the reports before `dari` is empty at T.
+    for before in marts.BEFORE_DARI:
+        body = body.replace(f"{before}_per(waktu)", f"(select * from {before}_per(waktu) where false)")
     return f"create or replace macro {name}_per(waktu) as table\n{body.strip()}"
 
 

@@ -24,6 +24,8 @@ CHANGES = models.CHANGES  # the relation each mart's SQL reads its kabupaten and
 FIRST_DAY = date(1, 1, 1)
 # The same relation for a full rebuild, as a query (the analysts' macros of warehouse.asof embed it).
 EVERYTHING = f"(select kode_kabupaten, date '{FIRST_DAY.isoformat()}' as dari from wilayah_kabupaten)"
+# What a mart reads only for each kecamatan's latest report before `dari`: nothing before FIRST_DAY.
+BEFORE_DARI = ("laporan_kecamatan_terakhir",)
 # The rows of `{mart}` a run replaces, per `refresh` of the header (models.REFRESH); mart: ours.
 DELETES = {
     "by_kabupaten_tanggal": (
