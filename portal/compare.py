@@ -44,11 +44,11 @@ def existing(portal: Portal, kode: str, tanggal: date, decided: list[dict] | Non
     `decided`: the date's files the runs decided, when already read (`pages.decided`)."""
     waiting = store.waiting(portal.db, kode, tanggal)
     if waiting:
-        decided = {
+        taken = {
             d["file"] for d in pages.decided(portal.settings, kode, files=[w["berkas"] for w in waiting])
         }
         for w in waiting:
-            if w["berkas"] not in decided:
+            if w["berkas"] not in taken:
                 path = portal.settings.landing / w["berkas"]
                 if path.is_file():
                     return Figures(

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from portal import compare, db, deliver, pages
 from portal.checker import Checker
 from portal.state import Portal
-from tests.portal.support import D1, D2, D3
+from tests.portal.support import D1, D2, D3, Browser, valid_report
+from tests.uploads import KOTA_BIMA
 
 # Loaded every day; loaded on D1 and D2 and late on D3; loaded on D1, rejected on D3, missing on D2.
 DISTRICTS = ("5201", "5272", "5208")
@@ -49,3 +50,43 @@ def test_the_loaded_figures_are_read_only_for_a_date_with_a_loaded_file(world, m
     assert read == []
     loaded = compare.existing(portal, "5201", D2, pages.decided(world.settings, "5201", tanggal=D2))
     assert loaded is not None and loaded.keadaan == "dimuat" and read == [("5201", D2)]
+
+
+def test_a_waiting_file_is_found_and_one_gone_from_the_inbox_is_passed_over(world, base_url):
+    """A file sent through the portal waits for the nightly: it is what a new file would replace;
+    once it left the inbox, the date has nothing to replace (no run decided a file of it)."""
+    portal, day = _portal(world), date(2018, 3, 7)  # a date no other portal test sends for
+    with Browser(base_url) as office:
+        office.login("lobar")
+        page = office.upload("5201", ("menunggu 7 mar.csv", valid_report(day)))
+    assert "LOLOS pemeriksaan" in page.text
+    decided = pages.decided(world.settings, "5201", tanggal=day)
+    assert decided == []
+    found = compare.existing(portal, "5201", day, decided)
+    assert found is not None and found.keadaan == "menunggu" and found.berkas == "5201/menunggu 7 mar.csv"
+    assert found == compare.existing(portal, "5201", day)
+
+    (world.landing / "5201" / "menunggu 7 mar.csv").unlink()
+    assert compare.existing(portal, "5201", day, decided) is None
+    assert compare.existing(portal, "5201", day) is None
+
+
+def test_a_waiting_file_gone_from_the_inbox_leaves_the_loaded_one_to_replace(world, base_url):
+    """Kota Bima's D1 is loaded; a correction confirmed through the portal waits, then leaves the
+    inbox: what a new file would replace is the loaded one again, read with or without the date's
+    decided files."""
+    portal = _portal(world)
+    with Browser(base_url) as office:
+        office.login("kobi")
+        page = office.upload(
+            "5272", ("koreksi 1 april.csv", valid_report(D1, codes=KOTA_BIMA, base=6_000)), ganti=True
+        )
+    assert "LOLOS pemeriksaan" in page.text
+    decided = pages.decided(world.settings, "5272", tanggal=D1)
+    waiting = compare.existing(portal, "5272", D1, decided)
+    assert waiting is not None and waiting.keadaan == "menunggu"
+
+    (world.landing / "5272" / "koreksi 1 april.csv").unlink()
+    loaded = compare.existing(portal, "5272", D1, decided)
+    assert loaded is not None and loaded.keadaan == "dimuat"
+    assert loaded == compare.existing(portal, "5272", D1)
