@@ -132,8 +132,15 @@ def inspect(warehouse: Path) -> Found:
             if db.has_table(con, "terbitan", "katalog"):
                 ((number,),) = con.execute("select max(nomor) from katalog.main.terbitan").fetchall()
     except duckdb.Error as exc:
-        return Found("rusak", f"tidak terbaca sebagai berkas DuckDB: {str(exc).splitlines()[0]}")
+        reason = str(exc).splitlines()[0]
+        if _READ_PAST_END in reason:  # a block DuckDB needs lies past the end: cut short, not garbage
+            return Found("rusak", f"terpotong: {angka(warehouse.stat().st_size)} bita ({reason})")
+        return Found("rusak", f"tidak terbaca sebagai berkas DuckDB: {reason}")
     return Found("katalog", number=number, files=tuple(named_files(" ".join(views.values()))))
+
+
+# DuckDB's words when a file ends before a block its header points to (the attach itself fails).
+_READ_PAST_END = "Could not read enough bytes"
 
 
 def _short(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:

@@ -90,12 +90,14 @@ def test_a_truncated_schema_file_is_written_again(built):
         assert con.execute("select count(*) from w.kualitas_data").fetchall() == [(0,)]
 
 
-@pytest.mark.parametrize("damage", ["terpotong", "sampah", "hilang"])
+@pytest.mark.parametrize("damage", ["terpotong", "terpotong_dini", "sampah", "hilang"])
 def test_a_damaged_catalog_is_written_again(built, damage):
     landing, warehouse = built
     published, files = _state(warehouse), _files(warehouse)
     if damage == "terpotong":
         warehouse.write_bytes(warehouse.read_bytes()[: warehouse.stat().st_size // 2])
+    elif damage == "terpotong_dini":  # cut before the blocks the header points to: no attach at all
+        warehouse.write_bytes(warehouse.read_bytes()[: publish.DUCKDB_HEADERS + 100])
     elif damage == "sampah":
         warehouse.write_bytes(b"\x00garbage" * 1000)
     else:
@@ -103,6 +105,7 @@ def test_a_damaged_catalog_is_written_again(built, damage):
     (line,) = _repaired(warehouse)
     expected = {
         "terpotong": "katalog rusak (terpotong: ",
+        "terpotong_dini": "katalog rusak (terpotong: ",
         "sampah": "katalog rusak (tidak terbaca sebagai berkas DuckDB",
         "hilang": "katalog tidak ada",
     }[damage]
