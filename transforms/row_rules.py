@@ -50,8 +50,26 @@ def row_rule(when: pl.Expr, aturan: str, kolom: pl.Expr, pesan: pl.Expr, nilai: 
 
 def collect_findings(frame: pl.DataFrame, rules: list[RowRule]) -> pl.DataFrame:
     """One finding per (row, rule) where the rule's condition holds."""
+    if frame.is_empty():  # the usual clean file: no rule to evaluate (each step costs Polars ~0.2 ms)
+        return _no_findings(frame.schema, rules)
+    return _evaluate(frame, rules)
+
+
+def _evaluate(frame: pl.DataFrame, rules: list[RowRule]) -> pl.DataFrame:
     # Messages are built only for the rows that fail, so a garbage file stays cheap.
     return pl.concat([frame.filter(rule.when).select("_file", *rule.finding) for rule in rules])
+
+
+# The findings of a list of rules over an empty frame of a schema, worked out once each (the lists
+# are the parser's constants; each is kept beside its result so that its id stays its own).
+_EMPTY: dict[tuple[int, tuple], tuple[list[RowRule], pl.DataFrame]] = {}
+
+
+def _no_findings(schema: pl.Schema, rules: list[RowRule]) -> pl.DataFrame:
+    key = (id(rules), tuple(schema.items()))
+    if key not in _EMPTY:
+        _EMPTY[key] = (rules, _evaluate(pl.DataFrame(schema=schema), rules))
+    return _EMPTY[key][1].clone()
 
 
 def count_problem() -> pl.Expr:
