@@ -160,7 +160,9 @@ def _locks(published: _Published, uploads: list[batches.Upload]) -> dict[tuple[s
     none without a warehouse)."""
     if not (groups := runs.groups(uploads)) or (con := published.con()) is None:
         return {}
-    return persetujuan.terkunci(con, groups)
+    # The locks' limits change only with a publication: worked out once per published file.
+    until = read.remembered(con, "batas_kunci", lambda c: persetujuan.batas(c, persetujuan.KUNCI))
+    return persetujuan.terkunci(con, groups, until)
 
 
 def _history(

@@ -76,10 +76,13 @@ def batas(con: duckdb.DuckDBPyConnection, atas: str) -> dict[str, date]:
 
 
 def terkunci(
-    con: duckdb.DuckDBPyConnection, groups: set[tuple[str, date]] | frozenset[tuple[str, date]]
+    con: duckdb.DuckDBPyConnection,
+    groups: set[tuple[str, date]] | frozenset[tuple[str, date]],
+    until: dict[str, date] | None = None,
 ) -> dict[tuple[str, date], Kunci]:
-    """The given districts and dates that are locked, each with the lock that reaches it."""
-    until = batas(con, KUNCI)
+    """The given districts and dates that are locked, each with the lock that reaches it.
+    `until`: `batas(con, KUNCI)` when the caller has it already."""
+    until = batas(con, KUNCI) if until is None else until
     locked = {(k, d) for k, d in groups if k in until and d <= until[k]}
     if not locked:
         return {}

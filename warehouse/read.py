@@ -7,12 +7,12 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 import polars as pl
@@ -24,6 +24,7 @@ from warehouse.versions import refuse_newer
 SQL = Path(__file__).resolve().parent / "sql"
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 @cache
@@ -77,6 +78,17 @@ class _Attached:
     users: int = 0
     current: bool = True  # still the file at its path
     used: int = 0  # when its last connection ended
+    remembered: dict[str, Any] = field(default_factory=dict)  # small results worked out on it (remembered)
+
+
+def remembered(
+    con: duckdb.DuckDBPyConnection, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T]
+) -> T:
+    """`compute(con)` once per published file (`name` tells results apart): for a small result that
+    only a new publication changes, read by every check (the locks: one query of ~4 ms a round). A
+    publication is a new file, attached under a new alias, so a result is never carried to it."""
+    ((alias,),) = con.execute("select current_database()").fetchall()
+    return _ATTACHED.remembered(alias, name, lambda: compute(con))
 
 
 # Files kept attached with no connection on them: the portal and a run read one warehouse; a
@@ -119,6 +131,17 @@ class _Attachments:
                 for _, old in idle[:-KEPT_IDLE]:  # a process that read many warehouses (tests)
                     self._by_key[old].current = False
                     self._drop_if_unused(old)
+
+    def remembered(self, alias: str, name: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            entry = next((e for e in self._by_key.values() if e.alias == alias), None)
+            if entry is not None and name in entry.remembered:
+                return cast(T, entry.remembered[name])
+        value = compute()  # outside the lock: a query; two threads may both work it out once
+        if entry is not None:
+            with self._lock:
+                entry.remembered[name] = value
+        return value
 
     def _attach(self, path: Path) -> str:
         alias = f"gudang_{next(_aliases)}"

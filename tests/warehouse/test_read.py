@@ -88,3 +88,23 @@ def test_a_process_that_reads_many_warehouses_keeps_only_a_few_attached(tmp_path
     assert len(_attached() - before) == read.KEPT_IDLE
     assert _migrations(paths[-1]) == versions.known()  # the latest still attached, read again
     assert len(_attached() - before) == read.KEPT_IDLE
+
+
+def test_a_remembered_result_is_worked_out_once_per_published_file(tmp_path):
+    path = _warehouse(tmp_path / "ektp.duckdb", versions.known() - 1)
+    worked: list[int] = []
+
+    def newest(con) -> int:
+        worked.append(1)
+        return con.execute("select max(versi) from schema_migrations").fetchone()[0]
+
+    for _ in range(3):
+        with read.connect(path) as con:
+            assert read.remembered(con, "terbaru", newest) == versions.known() - 1
+    assert len(worked) == 1
+    with read.connect(path) as con:  # another name is another result
+        assert read.remembered(con, "lain", lambda c: "x") == "x"
+    _warehouse(path, versions.known())  # a publication: a new file, worked out again
+    with read.connect(path) as con:
+        assert read.remembered(con, "terbaru", newest) == versions.known()
+    assert len(worked) == 2
