@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+
+import duckdb
 
 from contract.settings import Settings
 from warehouse import read
@@ -41,8 +44,21 @@ def kecamatan(settings: Settings, kabupaten: str, tanggal: date) -> list[dict] |
 def decided(
     settings: Settings, kabupaten: str, tanggal: date | None = None, files: list[str] | None = None
 ) -> list[dict]:
-    """The district's files the runs decided: dated `tanggal`, or named in `files`."""
-    return _rows(settings, "portal_berkas", kabupaten=kabupaten, tanggal=tanggal, berkas=files) or []
+    """The district's files the runs decided: dated `tanggal`, or named in `files`, newest first.
+
+    The district's decided files are read once per published warehouse (they change only with a
+    publication) and searched here: every upload asks twice (its date's files, then on its receipt
+    whether a run took it), ~2 ms of DuckDB each that ten offices sending at once wait for in turn."""
+    if not settings.warehouse.is_file():
+        return []
+    with read.connect(settings.warehouse) as con:
+        every = read.remembered(con, f"portal_berkas {kabupaten}", partial(_district_files, kabupaten))
+    named = set(files or ())
+    return [dict(d) for d in every if (tanggal is not None and d["tanggal"] == tanggal) or d["file"] in named]
+
+
+def _district_files(kabupaten: str, con: duckdb.DuckDBPyConnection) -> list[dict]:
+    return read.rows(con, "portal_berkas", kabupaten=kabupaten)
 
 
 def findings(settings: Settings, kabupaten: str, file: str, sha256: str) -> list[dict]:

@@ -147,3 +147,37 @@ def test_a_file_with_thousands_of_findings_shows_the_first_and_keeps_them_all(ba
     assert total > 200 and "DITOLAK" in page
     assert f"Ditampilkan 200 dari {total} temuan" in page
     assert page.count('<td data-label="Baris">') == 200
+
+
+def test_a_district_s_decided_files_are_read_once_per_publication_and_searched(world, monkeypatch):
+    """pages.decided answers by date and by name from the district's decided files, read once per
+    published warehouse: the rows, in the order, that the runs' `unggahan` gives."""
+    import duckdb
+
+    from portal import pages
+    from warehouse import read
+
+    with duckdb.connect(str(world.warehouse), read_only=True) as con:
+        ledger = con.execute(
+            "select file, sha256, tanggal, status, kode_kabupaten from unggahan"
+            " order by diproses_pada desc, file"
+        ).fetchall()
+    read_for: list[str] = []
+    rows = read.rows
+    monkeypatch.setattr(
+        read, "rows", lambda con, name, **p: read_for.append(p["kabupaten"]) or rows(con, name, **p)
+    )
+    for kode in ("5201", "5272", "5208"):
+        for day in (D1, D2, D3, date(2017, 6, 1)):
+            found = pages.decided(world.settings, kode, tanggal=day)
+            assert [(d["file"], d["sha256"], d["status"]) for d in found] == [
+                (f, s, st) for f, s, t, st, k in ledger if k == kode and t == day
+            ]
+        named = [*[f for f, _, _, _, k in ledger if k == kode][:2], f"{kode}/tidak ada.csv"]
+        assert sorted(d["file"] for d in pages.decided(world.settings, kode, files=named)) == sorted(
+            named[:-1]
+        )
+    assert len(read_for) == len(set(read_for)) <= 3  # each district read at most once (maybe earlier)
+    found = pages.decided(world.settings, "5201", tanggal=D1)
+    found[0]["status"] = "diubah"  # a caller's change stays its own
+    assert pages.decided(world.settings, "5201", tanggal=D1)[0]["status"] != "diubah"
