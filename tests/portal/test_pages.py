@@ -149,9 +149,10 @@ def test_a_file_with_thousands_of_findings_shows_the_first_and_keeps_them_all(ba
     assert page.count('<td data-label="Baris">') == 200
 
 
-def test_a_district_s_decided_files_are_read_once_per_publication_and_searched(world, monkeypatch):
-    """pages.decided answers by date and by name from the district's decided files, read once per
-    published warehouse: the rows, in the order, that the runs' `unggahan` gives."""
+def test_a_district_s_decided_files_are_read_only_when_there_is_something_to_find(world, monkeypatch):
+    """pages.decided gives, by date and by name, the rows in the order the runs' `unggahan` gives;
+    it reads them only for a date or a name the runs decided (their dates and names are read once
+    per published warehouse), so a new day's upload and its receipt read nothing."""
     import duckdb
 
     from portal import pages
@@ -162,22 +163,25 @@ def test_a_district_s_decided_files_are_read_once_per_publication_and_searched(w
             "select file, sha256, tanggal, status, kode_kabupaten from unggahan"
             " order by diproses_pada desc, file"
         ).fetchall()
-    read_for: list[str] = []
+    queries: list[tuple[str, str]] = []
     rows = read.rows
     monkeypatch.setattr(
-        read, "rows", lambda con, name, **p: read_for.append(p["kabupaten"]) or rows(con, name, **p)
+        read, "rows", lambda con, name, **p: queries.append((name, p["kabupaten"])) or rows(con, name, **p)
     )
     for kode in ("5201", "5272", "5208"):
-        for day in (D1, D2, D3, date(2017, 6, 1)):
+        for day in (D1, D2, D3):
             found = pages.decided(world.settings, kode, tanggal=day)
             assert [(d["file"], d["sha256"], d["status"]) for d in found] == [
                 (f, s, st) for f, s, t, st, k in ledger if k == kode and t == day
             ]
-        named = [*[f for f, _, _, _, k in ledger if k == kode][:2], f"{kode}/tidak ada.csv"]
-        assert sorted(d["file"] for d in pages.decided(world.settings, kode, files=named)) == sorted(
-            named[:-1]
-        )
-    assert len(read_for) == len(set(read_for)) <= 3  # each district read at most once (maybe earlier)
-    found = pages.decided(world.settings, "5201", tanggal=D1)
-    found[0]["status"] = "diubah"  # a caller's change stays its own
-    assert pages.decided(world.settings, "5201", tanggal=D1)[0]["status"] != "diubah"
+        named = [f for f, _, _, _, k in ledger if k == kode][:2]
+        found = pages.decided(world.settings, kode, files=[*named, f"{kode}/tidak ada.csv"])
+        assert sorted(d["file"] for d in found) == sorted(named)
+    keys = [k for name, k in queries if name == "portal_berkas_kunci"]
+    assert len(keys) == len(set(keys))  # each district's dates and names read at most once
+
+    queries.clear()
+    assert pages.decided(world.settings, "5201", tanggal=date(2017, 6, 1)) == []
+    assert pages.decided(world.settings, "5201", files=["5201/baru sekali.csv"]) == []
+    assert pages.decided(world.settings, "5201", tanggal=date(2017, 6, 1), files=["5201/baru.csv"]) == []
+    assert queries == []

@@ -1,6 +1,5 @@
--- The district page: every file of $kabupaten the runs decided, newest decision first. Read once
--- per published warehouse and district (portal.pages.decided keeps it: it changes only with a
--- publication), then searched by date or name for each upload and page.
+-- The district page: files of $kabupaten the runs decided, either those dated $tanggal or those
+-- named in $berkas (a list of unggahan.file; null: not asked), newest decision first.
 --
 -- key: file, sha256
 -- reads: unggahan
@@ -15,6 +14,8 @@ unggahan as (
 final as (
     select file, sha256, tanggal, status, alasan, baris, diproses_pada, run_id
     from unggahan
+    where tanggal = $tanggal
+       or list_contains(coalesce($berkas, []::varchar[]), file)
     order by diproses_pada desc, file
 )
 
