@@ -23,25 +23,19 @@ class Figures:
     kecamatan: dict[str, tuple[int, int]]
 
 
-def identical(
-    portal: Portal, kode: str, tanggal: date, sha256: str, decided: list[dict] | None = None
-) -> str | None:
+def identical(portal: Portal, kode: str, tanggal: date, sha256: str) -> str | None:
     """The name of a file of the district and date with these bytes (decided by a run, or landed
-    through the portal), or None. `decided`: the date's files the runs decided, when already read
-    (`pages.decided`)."""
-    if decided is None:
-        decided = pages.decided(portal.settings, kode, tanggal=tanggal)
-    for d in decided:
+    through the portal), or None."""
+    for d in pages.decided(portal.settings, kode, tanggal=tanggal):
         if d["sha256"] == sha256:
             return d["file"]
     same = store.same_bytes(portal.db, kode, tanggal, sha256)
     return same["berkas"] if same else None
 
 
-def existing(portal: Portal, kode: str, tanggal: date, decided: list[dict] | None = None) -> Figures | None:
+def existing(portal: Portal, kode: str, tanggal: date) -> Figures | None:
     """The file whose figures a new valid file for `tanggal` would replace: the latest one sent
-    through the portal that waits for the nightly, else the one loaded; None when there is none.
-    `decided`: the date's files the runs decided, when already read (`pages.decided`)."""
+    through the portal that waits for the nightly, else the one loaded; None when there is none."""
     waiting = store.waiting(portal.db, kode, tanggal)
     if waiting:
         taken = {
@@ -54,9 +48,10 @@ def existing(portal: Portal, kode: str, tanggal: date, decided: list[dict] | Non
                     return Figures(
                         w["berkas"], "menunggu", figures_of(w["berkas"], path.read_bytes(), tanggal)
                     )
-    if decided is not None and not any(d["status"] == "loaded" for d in decided):
+    if not any(d["status"] == "loaded" for d in pages.decided(portal.settings, kode, tanggal=tanggal)):
         # No file of the date is loaded, so no kecamatan has its figures from one: a file holds
-        # one date (CONTRACT §1 `tanggal_tidak_valid`). The common upload, a new day, stops here.
+        # one date (CONTRACT §1 `tanggal_tidak_valid`). The common upload, a new day, stops here
+        # without a warehouse query (pages.decided knows the date has no file).
         return None
     rows = [k for k in pages.kecamatan(portal.settings, kode, tanggal) or [] if k["dilaporkan"]]
     if not rows:

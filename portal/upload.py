@@ -24,7 +24,7 @@ from starlette.datastructures import UploadFile
 
 from contract.errors import EktpError, TransientError
 from pipeline.check import Checked
-from portal import compare, deliver, names, pages, quota, render, store
+from portal import compare, deliver, names, quota, render, store
 from portal.accounts import Akun
 from portal.state import Portal
 
@@ -208,16 +208,12 @@ def settle(
                 continue
             r.receipt = None if failure else next(found)
             tanggal: str | None = r.receipt["tanggal"] if r.receipt else None
-            # The date's decided files, read once for both questions below.
-            decided = (
-                pages.decided(portal.settings, kode, tanggal=date.fromisoformat(tanggal)) if tanggal else []
-            )
-            if tanggal and (same := _identical(portal, kode, tanggal, r, here, decided)):
+            if tanggal and (same := _identical(portal, kode, tanggal, r, here)):
                 r.hasil, r.alasan = store.SAME, f"{SAME_TEXT} ({same}); tidak disimpan lagi"
                 r.staged.unlink(missing_ok=True)
                 continue
             valid = r.receipt is not None and r.receipt["status"] == "loaded"
-            if valid and not ganti and (old := _replaced(portal, kode, tanggal, here, decided)):
+            if valid and not ganti and (old := _replaced(portal, kode, tanggal, here)):
                 _hold(portal, kode, r, old)
                 continue
             _land(portal, kode, r)
@@ -230,25 +226,21 @@ def settle(
                 r.staged.unlink(missing_ok=True)  # a failure midway leaves nothing behind
 
 
-def _identical(
-    portal: Portal, kode: str, tanggal: str, r: Received, here: dict, decided: list[dict]
-) -> str | None:
+def _identical(portal: Portal, kode: str, tanggal: str, r: Received, here: dict) -> str | None:
     for berkas, data in here.values():
         if hashlib.sha256(data).hexdigest() == r.sha256:
             return berkas
-    return compare.identical(portal, kode, date.fromisoformat(tanggal), r.sha256, decided)
+    return compare.identical(portal, kode, date.fromisoformat(tanggal), r.sha256)
 
 
-def _replaced(
-    portal: Portal, kode: str, tanggal: str | None, here: dict, decided: list[dict]
-) -> compare.Figures | None:
+def _replaced(portal: Portal, kode: str, tanggal: str | None, here: dict) -> compare.Figures | None:
     if not tanggal:
         return None
     day = date.fromisoformat(tanggal)
     if tanggal in here:
         berkas, data = here[tanggal]
         return compare.Figures(berkas, "menunggu", compare.figures_of(berkas, data, day))
-    return compare.existing(portal, kode, day, decided)
+    return compare.existing(portal, kode, day)
 
 
 def _hold(portal: Portal, kode: str, r: Received, old: compare.Figures) -> None:
