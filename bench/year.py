@@ -140,7 +140,7 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         )
 
     def refresh(con: duckdb.DuckDBPyConnection, before: marts.Bounds) -> None:
-        journal.record(con, RUN_ID, datetime.now(UTC))
+        journal.record(con, RUN_ID, datetime.now(UTC), unggahan.select("file", "sha256"))
         # Only the new days, as a run would (a year of history behind them or not).
         groups = unggahan.select("kode_kabupaten", "tanggal").unique()
         in_scope = [

@@ -83,7 +83,7 @@ def load(
     runs.arrive([*uploads, *waiting], tercatat.arrivals(session.con))
     if not uploads:
         if stats.height or session.cakupan_diubah or waiting:
-            runs.refresh(session, run.reference, stats, list(waiting))
+            runs.refresh(session, run.reference, stats, run.run_id, list(waiting), run.settings.now)
         if stats.height or session.cakupan_diubah:
             session.publish()
         return None

@@ -243,12 +243,18 @@ def write(
     now = decided_at or datetime.now(UTC)
 
     def load(con: duckdb.DuckDBPyConnection) -> Outcome:
-        if stats is not None and stats.height:
-            store.restat(con, stats)
         findings = pl.concat([checked.findings, history_warnings(con, checked, files, validator)])
         signed = persetujuan.signed_figures(con, files.filter(pl.col("tanggal").is_not_null()))
         unggahan, kualitas, retired = store_decisions(
-            con, files, findings, checked.rows, reference, run_id, now, rebuild=session.cakupan_diubah
+            con,
+            files,
+            findings,
+            checked.rows,
+            reference,
+            run_id,
+            now,
+            rebuild=session.cakupan_diubah,
+            stats=stats,
         )
         withdrawn = persetujuan.withdraw_changed(con, signed, run_id)
         everyone = pl.concat([unggahan, retired], how="vertical_relaxed")
@@ -268,11 +274,15 @@ def store_decisions(
     run_id: str,
     now: datetime,
     rebuild: bool = False,
+    stats: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The ledger, findings, figures and journal of the decided files, and the marts' rows of the
-    districts and dates they touch (every row with `rebuild`); inside the caller's transaction.
-    Returns the ledger rows and findings written, and the ledger rows of the loaded files this
-    retired (their path now holds other bytes)."""
+    """The ledger, findings, figures and journal of the decided files (and the new `stats` of
+    re-read unchanged ones), and the marts' rows of the districts and dates they touch (every row
+    with `rebuild`); inside the caller's transaction. Returns the ledger rows and findings written,
+    and the ledger rows of the loaded files this retired (their path now holds other bytes)."""
+    stats = stats if stats is not None else pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
+    if stats.height:
+        store.restat(con, stats)
     store.load_reference(con, reference)
     before = marts.bounds(con)
     unggahan = ledger.unggahan(files, findings, run_id, now)
@@ -283,7 +293,7 @@ def store_decisions(
     retired = store.replace_files(
         con, files.select("file", "sha256", "kode_kabupaten", "tanggal"), unggahan, kualitas, riwayat
     )
-    journal.record(con, run_id, now)
+    journal.record(con, run_id, now, journal.keys(files, retired, stats))
     # Only the marts' rows of the districts and dates decided now (and, when the run moved the
     # spines' end, every district's new days); a scope changed on purpose rebuilds them all.
     groups = files.select("kode_kabupaten", "tanggal")
@@ -346,14 +356,21 @@ def arrivals_of(uploads: Sequence[Upload]) -> pl.DataFrame:
 
 
 def refresh(
-    session: store.WriteSession, reference: Reference, stats: pl.DataFrame, waiting: Sequence[Upload] = ()
+    session: store.WriteSession,
+    reference: Reference,
+    stats: pl.DataFrame,
+    run_id: str,
+    waiting: Sequence[Upload] = (),
+    decided_at: datetime | None = None,
 ) -> None:
-    """With no file to decide: record the new stat of re-read unchanged files, the arrival of the
-    files that wait, and a scope the operator changed (its regions, every mart rebuilt over them);
-    one transaction."""
+    """With no file to decide: record the new stat of re-read unchanged files (journaled as known
+    from this run on), the arrival of the files that wait, and a scope the operator changed (its
+    regions, every mart rebuilt over them); one transaction. `decided_at` as for `write`."""
     con = session.con
     with db.transaction(con):
-        store.restat(con, stats)
+        if stats.height:
+            store.restat(con, stats)
+            journal.record(con, run_id, decided_at or datetime.now(UTC), journal.keys(stats))
         tercatat.remember_arrivals(
             con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
         )

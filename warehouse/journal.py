@@ -28,9 +28,24 @@ def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
     )
 
 
-def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime) -> None:
-    """Append the ledger rows and findings this run changed to the history tables."""
-    con.execute(sql("jurnal/catat_unggahan"), {"waktu": decided_at, "run_id": run_id})
+def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime, changed: pl.DataFrame) -> None:
+    """Append to the history tables the ledger rows of the file versions `changed` (file, sha256:
+    every version whose `unggahan` row this transaction wrote, retired, re-stat or removed) that
+    differ from their journal, and the findings this run wrote."""
+    with db.registered(con, berkas_berubah=changed.select("file", "sha256")):
+        con.execute(sql("jurnal/catat_unggahan"), {"waktu": decided_at, "run_id": run_id})
     con.execute(sql("jurnal/catat_temuan"), {"run_id": run_id})
     partitions.mark_from(con, "riwayat_unggahan", "dicatat_oleh = ?", [run_id])
     partitions.mark_from(con, "riwayat_temuan", "run_id = ?", [run_id])
+
+
+def keys(*parts: pl.DataFrame | list[tuple[str, str]]) -> pl.DataFrame:
+    """The (file, sha256) of frames and key lists, as one frame for `record`."""
+    schema = {"file": pl.String, "sha256": pl.String}
+    frames = [
+        p.select("file", "sha256")
+        if isinstance(p, pl.DataFrame)
+        else pl.DataFrame(p, schema=schema, orient="row")
+        for p in parts
+    ]
+    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=schema)

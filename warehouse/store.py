@@ -56,10 +56,11 @@ def migrate(
         if version in done or (upto is not None and version > upto):
             continue
         with db.transaction(con):
+            # A migration that writes journal rows dates them with `getvariable('waktu_migrasi')`.
+            con.execute("set variable waktu_migrasi = coalesce(?::timestamptz, now())", [at])
             con.execute(text)
             con.execute(
-                "insert into schema_migrations values (?, ?, coalesce(?::timestamptz, now()))",
-                [version, name, at],
+                "insert into schema_migrations values (?, ?, getvariable('waktu_migrasi'))", [version, name]
             )
         applied.append(name)
     return applied

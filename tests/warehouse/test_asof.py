@@ -89,6 +89,11 @@ def story(tmp_path_factory, prefect_server):
         when=datetime.combine(D3, time(10), tzinfo=WITA),
     )
     run(D3)
+    # Kota Bima's 3 April file touched (a backup restored), nothing new: the night records its stat.
+    touched = landing / "5272" / "lap_2018-04-03.csv"
+    st = touched.stat()
+    os.utime(touched, ns=(st.st_atime_ns, st.st_mtime_ns + 3600 * 10**9))
+    run(D3)
     # A copy of Lombok Utara's 1 April file with an older modification time (copied with `cp -p` from
     # an earlier download): the copy comes first, so the file loaded until now becomes its duplicate.
     original = landing / "5208" / "lap_2018-04-01.csv"
@@ -102,7 +107,13 @@ def story(tmp_path_factory, prefect_server):
 
 def test_the_story_exercises_every_kind_of_change(story):
     wh, runs = story
-    assert len(runs) == 4
+    assert len(runs) == 5
+    # the touched file's new stat is journaled by the night that saw it, which decided nothing
+    restat = runs[3][0]
+    assert one(wh, "select file, status from riwayat_unggahan where dicatat_oleh = ?", [restat]) == [
+        ("5272/lap_2018-04-03.csv", "loaded")
+    ]
+    assert one(wh, "select count(*) from unggahan where run_id = ?", [restat]) == [(0,)]
     # the correction superseded the original, the overwritten path was retired, the copy turned the
     # loaded file into a duplicate and its figures went to the archive
     assert one(wh, "select file, status from unggahan where file like '%2018-04-01%' order by file") == [
@@ -239,9 +250,10 @@ def test_the_cli_refuses_a_moment_in_one_line(story, tmp_path, capsys, moment, w
 def test_the_journal_only_grows(story):
     wh, runs = story
     # every run appended what it changed and nothing else: the first run all 4 files, the second the
-    # correction, the superseded original and 3 April's file
+    # correction, the superseded original and 3 April's file, the night with nothing new the touched
+    # file's stat
     counts = dict(one(wh, "select dicatat_oleh, count(*) from riwayat_unggahan group by 1"))
-    assert [counts[r] for r, _, _ in runs] == [4, 3, 2, 2]
+    assert [counts[r] for r, _, _ in runs] == [4, 3, 2, 1, 2]
 
 
 def test_a_warehouse_older_than_the_journal_is_seeded_and_refuses_earlier_moments(tmp_path):

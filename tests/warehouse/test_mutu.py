@@ -46,6 +46,11 @@ def upload(con, file: str, day: date, status: str, seen: datetime, kecamatan=Non
             )
 
 
+def every_file(con):
+    """The key of every ledger row: these tests write the ledger by hand, then journal it whole."""
+    return con.sql("select file, sha256 from unggahan").pl()
+
+
 def finding(con, file: str, aturan: str, tingkat: str) -> None:
     kab = file.split("/")[0]
     con.execute(
@@ -90,7 +95,7 @@ def mutu(tmp_path_factory):
         finding(con, "5272/tgl salah.csv", "tanggal_tidak_valid", "error")
         # 5271: its client's clock is years ahead; first seen is capped at the run that decided it.
         upload(con, "5271/d4.csv", D4, "loaded", datetime(2030, 1, 1, tzinfo=WITA))
-        journal.record(con, "r1", DECIDED)
+        journal.record(con, "r1", DECIDED, every_file(con))
         marts.refresh(con)
         session.publish()
     with duckdb.connect(str(path), read_only=True) as con:
@@ -214,10 +219,10 @@ def test_first_seen_survives_a_re_decision(tmp_path):
         con.execute("insert into wilayah_kabupaten values ('5272', '52', 'Kota Bima')")
         con.execute("insert into wilayah_kecamatan values ('527201', '5272', 'Rasanae Barat')")
         upload(con, "5272/d1.csv", D1, "loaded", at(D1, 15))
-        journal.record(con, "r1", DECIDED)
+        journal.record(con, "r1", DECIDED, every_file(con))
         later = DECIDED + timedelta(days=3)
         con.execute("update unggahan set run_id = 'r2', diproses_pada = ?, diubah_pada = ?", [later, later])
-        journal.record(con, "r2", later)
+        journal.record(con, "r2", later, every_file(con))
         marts.refresh(con)
         first, on_time = con.execute(
             "select pertama_masuk, tepat_waktu from mutu_kabupaten where tanggal = ?", [D1]

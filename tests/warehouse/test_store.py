@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -389,3 +390,32 @@ def test_work_that_runs_out_at_the_ceiling_fails_once_with_duckdb_s_reason(tmp_p
             _starved(session, 16)
             session.roomy(work)
     assert len(attempts) == 1
+
+
+def test_the_migration_journals_a_re_stat_an_earlier_release_left_for_its_next_decision(tmp_path):
+    # An earlier release journaled a night's re-stat (`runs.refresh`) only at its next decision,
+    # comparing every row; this release compares only what a run changes, so the migration
+    # journals such a row once, at the migrating run's moment, and the catalog publishes it.
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect()
+    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
+    con.execute("use gudang")
+    store.migrate(con, upto=10)
+    _loaded_report(con, "520101", 3)
+    _loaded_report(con, "520102", 4)
+    con.execute(
+        "insert into riwayat_unggahan by name select *, diproses_pada as berlaku_sejak,"
+        " run_id as dicatat_oleh, true as ada from unggahan"
+    )
+    con.execute("update unggahan set ukuran = 2, diubah_pada_ns = 2 where file like '%520101-%'")
+    con.close()
+    at = datetime(2026, 12, 5, 8, tzinfo=UTC)
+    with store.writing(path, at=at) as session:
+        caught_up = session.con.execute(
+            "select file, ukuran, berlaku_sejak from riwayat_unggahan"
+            " where dicatat_oleh = '011_jurnal_susulan'"
+        ).fetchall()
+        session.publish()
+    assert caught_up == [("5201/520101-3.csv", 2, at)]
+    with duckdb.connect(str(path), read_only=True) as con:  # published with the catalog
+        assert con.execute("select count(*) from riwayat_unggahan where ukuran = 2").fetchone() == (1,)

@@ -1,20 +1,32 @@
--- Append to riwayat_unggahan every unggahan row that is not the file's latest version there: the
--- files this run decided, files it retired, and (with ada = false) files whose row is gone. Rows
--- the run left alone match their latest version and are not written again. Run inside the load's
--- transaction, after the ledger was replaced; $waktu is the run's decision time.
+-- Append to riwayat_unggahan every unggahan row of the file versions this transaction changed
+-- (`berkas_berubah`: the files it decided, the files it retired, the files whose stat it recorded)
+-- that is not the file version's latest row there, and (with ada = false) the versions whose row
+-- is gone. Every change of `unggahan` is journaled in the transaction that makes it, so a version
+-- the transaction did not touch still matches its latest row and is not compared: the comparison
+-- costs the run's files, not the history's. Run inside the transaction, after the ledger was
+-- written; $waktu is its decision time.
+--
+-- reads: berkas_berubah
 insert into riwayat_unggahan by name
 with
+
+berubah_kunci as (
+    select distinct file, sha256 from berkas_berubah
+),
 
 unggahan_sekarang as (
     select
         file, sha256, kode_kabupaten, tanggal, status, alasan, baris, diproses_pada, run_id, ukuran,
         diubah_pada, diubah_pada_ns, diubah_status_ns, inode, tiba_pada
     from unggahan
+    semi join berubah_kunci using (file, sha256)
 ),
 
+-- The semi join comes before the window: only the changed versions' journal rows are ranked.
 versi_terakhir as (
-    select *
+    select riwayat_unggahan.*
     from riwayat_unggahan
+    semi join berubah_kunci using (file, sha256)
     qualify row_number() over (partition by file, sha256 order by berlaku_sejak desc) = 1
 ),
 
