@@ -75,7 +75,9 @@ kecamatan as (
     select kode_kabupaten from wilayah_kecamatan
 ),
 
-laporan_semua as (
+-- These three are read two or three times below: not materialized, or DuckDB would first copy
+-- out the whole history (the mart's refresh on three national years: 300 ms instead of 95 ms).
+laporan_semua as not materialized (
     select tanggal, kode_kabupaten from progres_kecamatan
 ),
 
@@ -86,7 +88,7 @@ laporan_kecamatan as (
     where laporan_semua.tanggal >= perubahan.sejak
 ),
 
-berkas_semua as (
+berkas_semua as not materialized (
     select file, sha256, kode_kabupaten, tanggal, status, tiba_pada
     from unggahan
     where tanggal is not null and kode_kabupaten is not null and status <> 'duplicate'
@@ -99,7 +101,7 @@ berkas_tercatat as (
     where berkas_semua.tanggal >= perubahan.sejak
 ),
 
-temuan as (
+temuan as not materialized (
     select file, sha256, aturan, tingkat from kualitas_data
 ),
 

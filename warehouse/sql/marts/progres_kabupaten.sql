@@ -62,8 +62,17 @@ terakhir_sebelum_dari as (
     where terakhir.tanggal < perubahan.dari
 ),
 
+-- The others (see progres_kecamatan): named by a semi join, which reads no history when there
+-- are none, where an anti join against the kecamatan above read every report.
+perlu_riwayat as (
+    select terakhir.kode_kecamatan
+    from laporan_kecamatan_terakhir as terakhir
+    inner join perubahan using (kode_kabupaten)
+    where terakhir.tanggal >= perubahan.dari
+),
+
 reports_dibaca as (
-    select reports.* from reports anti join terakhir_sebelum_dari using (kode_kecamatan)
+    select reports.* from reports semi join perlu_riwayat using (kode_kecamatan)
 ),
 
 sebelum_dari as (

@@ -61,10 +61,19 @@ terakhir_sebelum_dari as (
     where terakhir.tanggal < perubahan.dari
 ),
 
+-- The others (see progres_kecamatan): named by a semi join, which reads no history when there
+-- are none, where an anti join against the kecamatan above read every report.
+perlu_riwayat as (
+    select terakhir.kode_kecamatan
+    from laporan_kecamatan_terakhir as terakhir
+    inner join perubahan using (kode_kabupaten)
+    where terakhir.tanggal >= perubahan.dari
+),
+
 laporan_dibaca as (
     select laporan_kabupaten.*
     from laporan_kabupaten
-    anti join terakhir_sebelum_dari using (kode_kecamatan)
+    semi join perlu_riwayat using (kode_kecamatan)
 ),
 
 sebelum_dari as (

@@ -13,7 +13,9 @@ wilayah_kecamatan as (
     select kode_kecamatan, kode_kabupaten from wilayah_kecamatan
 ),
 
-progres_kecamatan as (
+-- Read twice below: not materialized, or DuckDB would first copy out the whole history
+-- (68 ms instead of 58 ms on three national years, the readers' 256 MB).
+progres_kecamatan as not materialized (
     select tanggal, kode_kabupaten from progres_kecamatan
 ),
 

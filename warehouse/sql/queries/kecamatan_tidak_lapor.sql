@@ -14,7 +14,9 @@ wilayah_kecamatan as (
     select kode_kecamatan, kode_kabupaten, nama from wilayah_kecamatan
 ),
 
-progres_kecamatan as (
+-- Read twice below: not materialized, or DuckDB would first copy out the whole history
+-- (648 ms instead of 87 ms on three national years, the readers' 256 MB).
+progres_kecamatan as not materialized (
     select tanggal, kode_kabupaten, kode_kecamatan from progres_kecamatan
 ),
 

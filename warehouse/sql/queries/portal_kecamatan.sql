@@ -10,7 +10,9 @@ wilayah_kecamatan as (
     where kode_kabupaten = $kabupaten
 ),
 
-progres_kecamatan as (
+-- Read twice below: not materialized, or DuckDB would first copy out the whole history
+-- (100 ms instead of 36 ms on three national years, the readers' 256 MB).
+progres_kecamatan as not materialized (
     select tanggal, kode_kecamatan, wajib_ktp, sudah_rekam, persen_rekam, file_sumber
     from progres_kecamatan
     where kode_kabupaten = $kabupaten
