@@ -4,6 +4,7 @@ not decided yet, and the receipts a run committed and has not written yet (CONTR
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -69,9 +70,17 @@ def owed(con: duckdb.DuckDBPyConnection) -> list[Owed]:
     return [Owed(*r) for r in rows]
 
 
-def settle(con: duckdb.DuckDBPyConnection, receipt: Owed) -> None:
-    """The receipt is written: it is no longer owed."""
-    con.execute(
-        "delete from tanda_terima_terutang where run_id = ? and kode_kabupaten = ?",
-        [receipt.run_id, receipt.kode_kabupaten],
+def settle(con: duckdb.DuckDBPyConnection, receipts: Sequence[Owed]) -> None:
+    """These receipts are written: they are no longer owed (one statement for them all)."""
+    if not receipts:
+        return
+    written = pl.DataFrame(
+        [(r.run_id, r.kode_kabupaten) for r in receipts],
+        schema={"run_id": pl.String, "kode_kabupaten": pl.String},
+        orient="row",
     )
+    with db.registered(con, tertulis=written):
+        con.execute(
+            "delete from tanda_terima_terutang"
+            " where (run_id, kode_kabupaten) in (select (run_id, kode_kabupaten) from tertulis)"
+        )
