@@ -36,13 +36,15 @@ _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LandingFile:
     """One entry as found in the landing folder (stat only, no bytes read yet)."""
 
     file: str  # path relative to the landing folder, '/'-separated, escaped: unggahan.file
     kode_kabupaten: str | None  # the inbox folder's name, escaped; None for a file directly in landing
-    path: Path  # the real path, for I/O
+    # Where it lies, as the listing gave it (bytes) or as a caller named it: `path` makes the Path
+    # only for a file that is read, not for every file of the archive a scan stats.
+    location: bytes | str | os.PathLike[str]
     size: int
     mtime_ns: int
     # Why the file cannot be taken where it lies (unknown inbox, landing root): it is read for
@@ -51,6 +53,11 @@ class LandingFile:
     ctime_ns: int = 0  # the inode's change time: a rewrite cannot preserve it, unlike mtime
     inode: int = 0
     mode: int = stat.S_IFREG
+
+    @property
+    def path(self) -> Path:
+        """The real path, for I/O."""
+        return Path(os.fsdecode(self.location))
 
     @property
     def name(self) -> str:
@@ -134,11 +141,14 @@ def examine(name: Listed) -> LandingFile | None:
         st = os.lstat(name.full)
     except (FileNotFoundError, NotADirectoryError):  # renamed or deleted, or its folder was
         return None
-    rel = path_text(os.path.relpath(name.full, name.root).replace(os.sep.encode(), b"/"))
+    # The listing joined every name onto `root` as given, so the relative path is what follows it:
+    # os.path.relpath made both absolute first, the largest share of a scan that stats every file
+    # ever sent (the landing folder is the archive: 563,000 files after three national years).
+    rel = path_text(name.full[len(name.root) :].lstrip(b"/").replace(os.sep.encode(), b"/"))
     return LandingFile(
         rel,
         name.kode,
-        Path(os.fsdecode(name.full)),
+        name.full,
         st.st_size,
         st.st_mtime_ns,
         name.problem,

@@ -6,6 +6,7 @@ import os
 import stat
 import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -246,3 +247,21 @@ def test_scans_and_reads_during_a_stream_of_renames_never_fail(tmp_path):
     assert seen > gone
     last = landing.discover(tmp_path, INBOXES)
     assert all(stat.S_ISREG(f.path.lstat().st_mode) for f in last)
+
+
+def test_a_landing_folder_named_relatively_or_through_dot_dot_gives_the_same_paths(tmp_path, monkeypatch):
+    # a file's path is what follows the landing folder as it was named, never the folder's own
+    (tmp_path / "landing" / "5271" / "bulan april").mkdir(parents=True)
+    (tmp_path / "landing" / "5271" / "bulan april" / "lap 1.csv").write_bytes(b"x")
+    (tmp_path / "landing" / "5271" / "lap 2.csv").write_bytes(b"x")
+    (tmp_path / "lain").mkdir()
+    monkeypatch.chdir(tmp_path / "lain")
+    names = {
+        str(where): [(f.file, f.path.resolve()) for f in landing.discover(where, frozenset({"5271"}))]
+        for where in (tmp_path / "landing", Path("..") / "landing", tmp_path / "lain" / ".." / "landing")
+    }
+    expected = [
+        ("5271/bulan april/lap 1.csv", tmp_path / "landing" / "5271" / "bulan april" / "lap 1.csv"),
+        ("5271/lap 2.csv", tmp_path / "landing" / "5271" / "lap 2.csv"),
+    ]
+    assert all(sorted(found) == expected for found in names.values()), names
