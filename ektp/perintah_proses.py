@@ -196,7 +196,7 @@ def rebuild_marts(
 ) -> int:
     """Bangun ulang semua mart dari angka yang tersimpan (run biasa hanya memperbarui yang berubah)."""
     from contract import regions
-    from pipeline import runs
+    from pipeline import muat
     from warehouse import store
 
     settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
@@ -205,7 +205,7 @@ def rebuild_marts(
     if not settings.warehouse.exists():
         raise UsageError(f"gudang data belum ada: {settings.warehouse}")
     with store.writing(settings.warehouse, reference.scope) as session:
-        runs.rebuild_marts(session, reference)
+        muat.rebuild_marts(session, reference)
         session.publish()
     print(f"Semua mart dibangun ulang: {settings.warehouse}")
     return 0

@@ -27,7 +27,7 @@ from contract.settings import Settings
 from expectations.child import ChildValidator
 from expectations.engine import Validator
 from flows import artifacts, notify, ringkasan_surel, tasks
-from pipeline import runs
+from pipeline import muat, runs
 from pipeline.batch import Upload
 from reports import summary
 from reports.daily import write_report
@@ -75,7 +75,7 @@ def load(
     stats: pl.DataFrame,
     waiting: Sequence[Upload] = (),
     terkunci: dict | None = None,
-) -> runs.Outcome | None:
+) -> muat.Outcome | None:
     """Validate and decide every upload in one GX run, load them in one transaction with the
     receipts they owe and the arrival of the files that `wait`, publish. With no upload to decide,
     only the stat of re-read unchanged files, the arrival of waiting ones, or a scope the operator
@@ -83,7 +83,7 @@ def load(
     runs.arrive([*uploads, *waiting], tercatat.arrivals(session.con))
     if not uploads:
         if stats.height or session.cakupan_diubah or waiting:
-            runs.refresh(session, run.reference, stats, run.run_id, list(waiting), run.settings.now)
+            muat.refresh(session, run.reference, stats, run.run_id, list(waiting), run.settings.now)
         if stats.height or session.cakupan_diubah:
             session.publish()
         return None
@@ -154,11 +154,11 @@ def report(run: Run, report_date: date) -> list[Path]:
 def tell_districts(run: Run, session: store.WriteSession) -> None:
     """Write every receipt owed: one per district office and run that decided its files, this
     run's and any an earlier run committed but could not write (disk full, killed)."""
-    after_publish(run, "tanda terima", lambda: runs.deliver_receipts(session.con, run.settings.receipts))
+    after_publish(run, "tanda terima", lambda: muat.deliver_receipts(session.con, run.settings.receipts))
 
 
 def summarise(
-    run: Run, outcome: runs.Outcome | None, report_date: date, reports: list[Path], extra: dict
+    run: Run, outcome: muat.Outcome | None, report_date: date, reports: list[Path], extra: dict
 ) -> summary.Summary:
     settings = run.settings
     where = summary.Where(settings.warehouse, settings.data_docs, settings.receipts, reports)

@@ -16,7 +16,7 @@ from contract.regions import Reference
 from expectations.engine import Validations, Validator
 from landing.inbox import LandingFile
 from pipeline import batch as batches
-from pipeline import runs
+from pipeline import muat, runs
 from pipeline.batch import Batch, Upload
 
 
@@ -97,7 +97,7 @@ def decide_batch(
     return checked, files, validator.returned()
 
 
-write = task(name="muat-gudang-data", **TASK)(runs.write)
+write = task(name="muat-gudang-data", **TASK)(muat.write)
 
 
 @task(name="data-docs", **TASK)

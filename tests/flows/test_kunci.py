@@ -13,7 +13,7 @@ from polars.testing import assert_frame_equal
 from contract.errors import UsageError
 from flows.backfill import backfill
 from flows.nightly import nightly
-from pipeline import runs, tindakan
+from pipeline import muat, tindakan
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dump, one, run_settings
 from warehouse import store
 
@@ -78,7 +78,7 @@ def test_a_locked_date_refuses_a_new_file_and_takes_it_once_opened(world):
 
     # rebuild-marts and a backfill over the locked range leave it as it is
     with store.writing(wh, "52") as session:
-        runs.rebuild_marts(session, __import__("contract.regions").regions.load("52"))
+        muat.rebuild_marts(session, __import__("contract.regions").regions.load("52"))
         session.publish()
     backfill(start=DAYS[0], end=DAYS[-1], settings=settings)
     assert one(wh, "select status from unggahan where file = ?", [rel]) == [("rejected",)]

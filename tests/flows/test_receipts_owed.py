@@ -70,13 +70,13 @@ def test_a_run_killed_after_its_commit_leaves_its_receipts_owed(landing, tmp_pat
     warehouse, folder = tmp_path / "gudang.duckdb", tmp_path / "tanda_terima"
     killer = (
         "import os, sys\n"
-        "from pipeline import runs\n"
-        "deliver = runs.deliver_receipts\n"
+        "from pipeline import muat\n"
+        "deliver = muat.deliver_receipts\n"
         "def die(con, folder):\n"
         "    if con.execute('select count(*) from tanda_terima_terutang').fetchone()[0]:\n"
         "        os.kill(os.getpid(), 9)\n"
         "    return deliver(con, folder)\n"
-        "runs.deliver_receipts = die\n"
+        "muat.deliver_receipts = die\n"
         "from ektp.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )

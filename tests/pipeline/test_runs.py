@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
 from landing.inbox import LandingFile
 from pipeline import runs
 from pipeline.batch import Upload
 from transforms.uploads import ParsedUpload
-from warehouse import db, store, tercatat
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -136,23 +134,3 @@ def test_a_backfill_takes_files_dated_in_its_range_and_new_ones():
     ready = [lf("5201/a.csv"), lf("5201/b.csv"), lf("5202/c.csv"), lf("5201/new.csv")]
     chosen = runs.in_range(ready, k, D1, D2, {"5201"})
     assert [f.file for f in chosen] == ["5201/a.csv", "5201/new.csv"]
-
-
-def test_receipts_written_before_a_failed_write_are_settled_and_the_rest_stay_owed(tmp_path):
-    # Three receipts owed; the second district's folder cannot be made (a file stands there): the
-    # first is written and no longer owed, the second and third stay owed for the next run.
-    now = datetime(2018, 4, 2, 1, tzinfo=UTC)
-    owed = [tercatat.Owed("r1", kab, f'{{"k": "{kab}"}}', f"surat {kab}") for kab in ("5201", "5202", "5203")]
-    folder = tmp_path / "tanda_terima"
-    folder.mkdir()
-    (folder / "5202").write_text("bukan folder")
-    with store.writing(tmp_path / "w.duckdb") as session:
-        with db.transaction(session.con):
-            tercatat.owe(session.con, owed, now)
-        with pytest.raises(OSError):
-            runs.deliver_receipts(session.con, folder)
-        assert [r.kode_kabupaten for r in tercatat.owed(session.con)] == ["5202", "5203"]
-        assert (folder / "5201" / "r1.txt").read_text() == "surat 5201"
-        (folder / "5202").unlink()
-        assert runs.deliver_receipts(session.con, folder) == 2
-        assert tercatat.owed(session.con) == []

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from contract import regions, rules
-from pipeline import runs
+from pipeline import muat
 from pipeline.batch import FILE_SCHEMA
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dumps, reading
 from transforms.batch import FINDINGS, empty_rows
@@ -134,7 +134,7 @@ def apply(path: Path, decided, rows, findings, run: int) -> None:
     with store.writing(path) as session:
         with db.transaction(session.con) as con:
             now = datetime(2018, 5, 1, tzinfo=UTC) + timedelta(minutes=run)
-            runs.store_decisions(con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False)
+            muat.store_decisions(con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False)
         session.publish()
 
 

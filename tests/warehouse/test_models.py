@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import runs
+from pipeline import muat
 from tests.warehouse.test_incremental import REFERENCE, Landing, Upload, run_of
 from warehouse import asof, db, katalog, komentar, macros, marts, models, partitions, publish, read, store
 from warehouse.models import ModelError
@@ -65,7 +65,7 @@ def _apply(path: Path, decided, rows, findings, run: int) -> None:
     with store.writing(path) as session:
         with db.transaction(session.con):
             now = datetime.now(UTC) + timedelta(seconds=run)
-            runs.store_decisions(
+            muat.store_decisions(
                 session.con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False
             )
         session.publish()

@@ -393,7 +393,7 @@ def test_work_that_runs_out_at_the_ceiling_fails_once_with_duckdb_s_reason(tmp_p
 
 
 def test_the_migration_journals_a_re_stat_an_earlier_release_left_for_its_next_decision(tmp_path):
-    # An earlier release journaled a night's re-stat (`runs.refresh`) only at its next decision,
+    # An earlier release journaled a night's re-stat (`muat.refresh`) only at its next decision,
     # comparing every row; this release compares only what a run changes, so the migration
     # journals such a row once, at the migrating run's moment, and the catalog publishes it.
     path = tmp_path / "w.duckdb"

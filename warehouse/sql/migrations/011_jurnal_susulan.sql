@@ -1,7 +1,7 @@
 -- Issue 23. From this release on, every change of `unggahan` is journaled in the transaction that
 -- makes it, and a run compares only the file versions it changed with the journal
 -- (warehouse/journal.py). An earlier release journaled a re-stat of an unchanged file (a night with
--- no new file after a backup was restored or a folder touched: `runs.refresh`) only at its next
+-- no new file after a backup was restored or a folder touched: `muat.refresh`) only at its next
 -- decision, by comparing every row. A row left that way is journaled here, once, as known from this
 -- migration's moment (`waktu_migrasi`: the run's pinned clock, else now), by the migration.
 insert into riwayat_unggahan by name
