@@ -19,7 +19,7 @@ from contract.settings import Settings
 from landing.records import read_records
 from pipeline.batch import parse_files
 from transforms.uploads import ParsedUpload
-from warehouse import db, publish
+from warehouse import db, publish, store
 
 HEADER = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_rekam,sudah_cetak"
 # Kota Bima (5272) has five kecamatan; Lombok Utara (5208) too: small, real districts.
@@ -84,6 +84,21 @@ def reading(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         finally:
             con.execute("use memory")
             con.execute(f"detach {alias}")
+    finally:
+        con.close()
+
+
+@contextmanager
+def older_warehouse(path: Path, upto: int) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse file as an earlier release left it: DuckDB 1.4's storage, migrated up to
+    migration `upto`. The block writes its rows on the connection, closed after it, so that the
+    release under test opens the file next."""
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
+        con.execute("use gudang")
+        store.migrate(con, upto=upto)
+        yield con
     finally:
         con.close()
 

@@ -19,7 +19,17 @@ from polars.testing import assert_frame_equal
 from contract.errors import ReportError, WarehouseError
 from ektp import cli
 from flows.nightly import nightly
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, one, row, run_settings, write
+from tests.uploads import (
+    KOTA_BIMA,
+    LOMBOK_UTARA,
+    WITA,
+    day_file,
+    older_warehouse,
+    one,
+    row,
+    run_settings,
+    write,
+)
 from warehouse import asof, marts, store
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
@@ -258,17 +268,13 @@ def test_the_journal_only_grows(story):
 
 def test_a_warehouse_older_than_the_journal_is_seeded_and_refuses_earlier_moments(tmp_path):
     path = tmp_path / "w.duckdb"
-    con = duckdb.connect()
-    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
-    con.execute("use gudang")
-    store.migrate(con, upto=2)
-    decided = datetime(2018, 4, 2, 18, 5, tzinfo=UTC)
-    con.execute(
-        "insert into unggahan values ('5272/a.csv', 'x', '5272', '2018-04-01', 'rejected', 'rusak', 0,"
-        " ?, 'r1', 1, ?, 1)",
-        [decided, decided],
-    )
-    con.close()
+    with older_warehouse(path, upto=2) as con:
+        decided = datetime(2018, 4, 2, 18, 5, tzinfo=UTC)
+        con.execute(
+            "insert into unggahan values ('5272/a.csv', 'x', '5272', '2018-04-01', 'rejected', 'rusak', 0,"
+            " ?, 'r1', 1, ?, 1)",
+            [decided, decided],
+        )
     with store.writing(path) as session:
         session.publish()
     with duckdb.connect(str(path), read_only=True) as con:
@@ -285,11 +291,8 @@ def test_a_warehouse_older_than_the_journal_is_seeded_and_refuses_earlier_moment
 
 def test_a_warehouse_without_the_journal_is_a_clear_error(tmp_path):
     path = tmp_path / "w.duckdb"
-    con = duckdb.connect()
-    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
-    con.execute("use gudang")
-    store.migrate(con, upto=2)
-    con.close()
+    with older_warehouse(path, upto=2):
+        pass  # migrated, no row
     with pytest.raises(ReportError, match="belum mencatat riwayat keputusan"):
         rebuilt(path, datetime.now(UTC))
 

@@ -11,7 +11,7 @@ import pytest
 
 from contract.errors import WarehouseError
 from tests.ektp.test_failures_one_line import read_only
-from tests.uploads import as_another_process
+from tests.uploads import as_another_process, older_warehouse
 from warehouse import compaction, marts, partitions, publish, read, store, terakhir, versions
 
 
@@ -27,15 +27,11 @@ def test_new_warehouse_records_every_migration(tmp_path):
 def test_older_warehouse_is_upgraded_in_place(tmp_path):
     path = tmp_path / "w.duckdb"
     # A warehouse written by the first version, with one file already decided.
-    con = duckdb.connect()
-    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
-    con.execute("use gudang")
-    store.migrate(con, upto=1)
-    con.execute(
-        "insert into unggahan values ('5201/a.csv', 'x', '5201', null, 'rejected', 'rusak', 0,"
-        " now(), 'r1', 1, now(), 1)"
-    )
-    con.close()
+    with older_warehouse(path, upto=1) as con:
+        con.execute(
+            "insert into unggahan values ('5201/a.csv', 'x', '5201', null, 'rejected', 'rusak', 0,"
+            " now(), 'r1', 1, now(), 1)"
+        )
     with store.writing(path) as session:
         session.publish()
     with duckdb.connect(str(path), read_only=True) as con:
@@ -196,19 +192,15 @@ def test_the_migration_builds_each_kecamatan_s_latest_report_on_an_older_warehou
     # a warehouse written before migration 10, with history: its first run finds the table built,
     # each kecamatan's latest report from a loaded file (a later superseded one does not count)
     path = tmp_path / "w.duckdb"
-    con = duckdb.connect()
-    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
-    con.execute("use gudang")
-    store.migrate(con, upto=9)
-    for kec, d, status in [
-        ("520101", 3, "loaded"),
-        ("520101", 5, "loaded"),
-        ("520101", 6, "superseded"),
-        ("520102", 2, "loaded"),
-        ("520201", 9, "loaded"),
-    ]:
-        _loaded_report(con, kec, d, status)
-    con.close()
+    with older_warehouse(path, upto=9) as con:
+        for kec, d, status in [
+            ("520101", 3, "loaded"),
+            ("520101", 5, "loaded"),
+            ("520101", 6, "superseded"),
+            ("520102", 2, "loaded"),
+            ("520201", 9, "loaded"),
+        ]:
+            _loaded_report(con, kec, d, status)
     with store.writing(path) as session:
         got = session.con.execute(
             f"select kode_kecamatan, day(tanggal) from {terakhir.TABLE} order by 1"
@@ -397,18 +389,14 @@ def test_the_migration_journals_a_re_stat_an_earlier_release_left_for_its_next_d
     # comparing every row; this release compares only what a run changes, so the migration
     # journals such a row once, at the migrating run's moment, and the catalog publishes it.
     path = tmp_path / "w.duckdb"
-    con = duckdb.connect()
-    con.execute("attach ? as gudang (storage_version 'v1.4.0')", [str(path)])
-    con.execute("use gudang")
-    store.migrate(con, upto=10)
-    _loaded_report(con, "520101", 3)
-    _loaded_report(con, "520102", 4)
-    con.execute(
-        "insert into riwayat_unggahan by name select *, diproses_pada as berlaku_sejak,"
-        " run_id as dicatat_oleh, true as ada from unggahan"
-    )
-    con.execute("update unggahan set ukuran = 2, diubah_pada_ns = 2 where file like '%520101-%'")
-    con.close()
+    with older_warehouse(path, upto=10) as con:
+        _loaded_report(con, "520101", 3)
+        _loaded_report(con, "520102", 4)
+        con.execute(
+            "insert into riwayat_unggahan by name select *, diproses_pada as berlaku_sejak,"
+            " run_id as dicatat_oleh, true as ada from unggahan"
+        )
+        con.execute("update unggahan set ukuran = 2, diubah_pada_ns = 2 where file like '%520101-%'")
     at = datetime(2026, 12, 5, 8, tzinfo=UTC)
     with store.writing(path, at=at) as session:
         caught_up = session.con.execute(
