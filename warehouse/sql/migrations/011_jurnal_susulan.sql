@@ -4,6 +4,9 @@
 -- no new file after a backup was restored or a folder touched: `muat.refresh`) only at its next
 -- decision, by comparing every row. A row left that way is journaled here, once, as known from this
 -- migration's moment (`waktu_migrasi`: the run's pinned clock, else now), by the migration.
+-- The comparison is warehouse/sql/jurnal/catat_unggahan.sql's over every row, copied on purpose: a
+-- migration runs against the schema of its own version, which a later change of the live query
+-- (a column a later migration adds) would not match.
 insert into riwayat_unggahan by name
 with
 
