@@ -10,7 +10,8 @@ landing folder beside the warehouse with an empty file at every path the warehou
 (empty: a file's size does not change a stat, and the archive's blocks would fill the disk) and
 times, in this process, best of three:
 
-- `scan_s`: `pipeline.runs.scan` (`landing.inbox.discover`: the listing and one lstat a file);
+- `scan_s`: `pipeline.runs.scan` (`landing.inbox.listing`: GNU find lists and stats every file,
+  its output parsed as frames);
 - `ledger_s`: `warehouse.read.known_files` over the paths found, on the writer's working file;
 - `compare_s`: `pipeline.runs.unseen`.
 
@@ -61,13 +62,13 @@ def measure(warehouse: Path, keep: bool = False) -> dict:
             settings = Settings(landing=landing, warehouse=warehouse, provinsi="all", min_age_seconds=0)
             reference = regions.load(settings.provinsi)
             scan_s, (found, _) = best(lambda: runs.scan(settings, reference))
-            ledger_s, known = best(lambda: read.known_files(con, [f.file for f in found]))
+            ledger_s, known = best(lambda: read.known_files(con, found["file"]))
             compare_s, _ = best(lambda: runs.unseen(found, known))
         finally:
             if not keep:
                 shutil.rmtree(landing, ignore_errors=True)
     return {
-        "files": len(found),
+        "files": found.height,
         "known": known.height,
         "made_s": round(made_s, 2),
         "scan_s": round(scan_s, 3),

@@ -32,7 +32,7 @@ def backfill(
         with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan, settings.now) as session:
             steps.opened(run, session)
             ready, uploading = runs.scan(settings, run.reference)
-            known = read.known_files(session.con, [f.file for f in ready])
+            known = read.known_files(session.con, ready["file"])
             chosen = runs.in_range(ready, known, start, end, chosen_kabupaten or None)
             uploads = tasks.read_all(chosen, settings.hari_ini, settings.batch_files, unreadable)
             # A district and date with a file that cannot be read now keeps its figures until a rerun.

@@ -23,7 +23,7 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
         with store.writing(settings.warehouse, run.reference.scope, ubah_cakupan, settings.now) as session:
             steps.opened(run, session)
             ready, uploading = runs.scan(settings, run.reference)
-            known = read.known_files(session.con, [f.file for f in ready])
+            known = read.known_files(session.con, ready["file"])
             fresh = tasks.read_all(
                 runs.unseen(ready, known), settings.hari_ini, settings.batch_files, unreadable
             )

@@ -26,6 +26,7 @@ from contract.formats import waktu
 from contract.regions import Reference
 from contract.settings import Settings
 from flows import notify
+from landing import inbox
 from pipeline import kontak, runs
 from pipeline.batch import read_uploads
 from warehouse import db, read, store
@@ -77,11 +78,12 @@ def _loaded(settings: Settings, day: date) -> set[str]:
 
 def _pending(settings: Settings, reference: Reference, day: date) -> set[str]:
     """Kecamatan named by landing files of `day` not decided yet (the nightly takes them later)."""
-    files, _ = runs.scan(settings, reference)
+    found, _ = runs.scan(settings, reference)
     if settings.warehouse.exists():
         with read.connect(settings.warehouse) as con:
-            known = read.known_files(con, [f.file for f in files])
-        files = runs.unseen(files, known)
+            files = runs.unseen(found, read.known_files(con, found["file"]))
+    else:
+        files = inbox.files(found)
     uploads = read_uploads(files, settings.hari_ini)
     rows = [u.parsed.rows for u in uploads if u.tanggal == day and u.kecamatan]
     return set(pl.concat(rows)["kode_kecamatan"].drop_nulls().to_list()) if rows else set()

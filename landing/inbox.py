@@ -7,23 +7,29 @@ blocking (a FIFO in an inbox must not hang the run), and never one over the size
 
 Uploads land while a run scans (SFTP and rsync write a temporary name, then rename it): an entry
 that vanishes between the listing, its stat, its hashing and its read is not there this run
-(`examine` gives None, reads raise Gone), and the next run lists it under its new name.
+(the listing leaves it out, reads raise Gone), and the next run lists it under its new name.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import logging
 import os
 import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import polars as pl
+
 from contract import rules
-from contract.errors import TransientError, UsageError
+from contract.errors import EktpError, TransientError, UsageError
 from contract.filetypes import MAX_FILE_BYTES
-from contract.formats import angka, path_text
+from contract.formats import HIDDEN, angka, path_text, visible
 
 _KINDS = {
     stat.S_IFIFO: "FIFO",
@@ -34,6 +40,7 @@ _KINDS = {
 }
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
 _CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,75 +93,164 @@ class Gone(Exception):
 
 def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
     """Every entry under `landing` that is not a folder, with the reason it cannot be taken where
-    there is one.
-
-    An entry that vanishes between the listing and its stat (an SFTP or rsync upload renamed from
-    its temporary name, a folder moved) is not there this run; its new name is seen by the next."""
-    return [f for name in listing(landing, inboxes) if (f := examine(name)) is not None]
+    there is one (`listing`, each row as a LandingFile)."""
+    return files(listing(landing, inboxes))
 
 
-@dataclass(frozen=True)
-class Listed:
-    """A name as a folder listing gave it, not yet examined: it may be gone by then."""
+# One row per entry, the LandingFile's fields in its order (`files` makes them).
+LISTING = pl.Schema(
+    {
+        "file": pl.String,
+        "kode_kabupaten": pl.String,
+        "location": pl.Binary,
+        "size": pl.Int64,
+        "mtime_ns": pl.Int64,
+        "problem": pl.String,
+        "ctime_ns": pl.Int64,
+        "inode": pl.Int64,
+        "mode": pl.Int64,
+    }
+)
+# GNU find prints each entry's type, size, times, inode and path, each field ended by NUL: the one
+# byte a name cannot hold. A time is `seconds.nanoseconds` then a tenth digit, seconds negative
+# before 1970 (-1.25 s prints as -2.7500000000).
+_FIELDS = ("%y", "%s", "%T@", "%C@", "%i", "%P")
+_FIND_FORMAT = "".join(f + "\\0" for f in _FIELDS)
+_TYPES = {
+    "f": stat.S_IFREG,
+    "l": stat.S_IFLNK,
+    "p": stat.S_IFIFO,
+    "s": stat.S_IFSOCK,
+    "c": stat.S_IFCHR,
+    "b": stat.S_IFBLK,
+}
+# find's output is parsed a megabyte at a time: never a Python object per archived file and field.
+_READ = 1 << 20
+_GONE = (b"No such file or directory", b"Not a directory")
 
-    root: bytes
-    full: bytes
-    kode: str | None  # the inbox folder's name, escaped; None for a file directly in landing
-    problem: str | None
 
+def listing(landing: Path, inboxes: frozenset[str]) -> pl.DataFrame:
+    """Every entry under `landing` that is not a folder (a link to one is an entry), with its
+    lstat, in the order of its path: one row per entry, LISTING's columns.
 
-def listing(landing: Path, inboxes: frozenset[str]) -> list[Listed]:
-    """The names under `landing` that are not folders (a link to one is a name), in order."""
+    The landing folder is the archive (CONTRACT §1): a night lists and stats every file ever sent,
+    575,000 after three national years. GNU find does it natively and this parses its output as
+    frames, so no Python object is kept per archived file (`files` makes them for the rows a run
+    reads). An entry that vanishes between the folder's listing and its stat (an SFTP or rsync
+    upload renamed from its temporary name, a folder moved) is left out by find: it is not there
+    this run, and its new name is seen by the next."""
     if not landing.is_dir():
         raise UsageError(f"folder landing tidak ada: {landing}")
     root = os.fsencode(landing)
+    parts = [_frame(chunk) for chunk in _find(root)]
+    if not landing.is_dir():  # gone while it was listed
+        raise UsageError(f"folder landing tidak ada: {landing}")
+    found = pl.concat(parts) if parts else _frame([])
+    found = found.filter(pl.col("kind") != "d").sort("rel")
+    inbox = pl.col("file").str.split("/").list.first()
+    in_root = ~pl.col("file").str.contains("/", literal=True)
+    found = found.with_columns(file=_texts(found["rel"]))
+    foreign = {
+        k: _unreadable("folder_asing", folder=k)
+        for k in found.select(inbox.unique()).to_series()
+        if k not in inboxes
+    }
+    # root + b"/" + rel, joined in Polars (as hex): no bytes object per archived file
+    location = pl.concat_str(pl.lit((root + b"/").hex()), pl.col("rel").bin.encode("hex")).str.decode("hex")
+    return found.select(
+        "file",
+        kode_kabupaten=pl.when(in_root).then(None).otherwise(inbox),
+        location=location,
+        size="size",
+        mtime_ns="mtime_ns",
+        problem=pl.when(in_root)
+        .then(pl.lit(_unreadable("di_landing")))
+        .otherwise(inbox.replace_strict(foreign, default=None, return_dtype=pl.String)),
+        ctime_ns="ctime_ns",
+        inode="inode",
+        mode=pl.col("kind").replace_strict(_TYPES, default=0, return_dtype=pl.Int64),
+    ).cast(LISTING)
+
+
+def _texts(names: pl.Series) -> pl.Series:
+    """`path_text` of every name: all decoded at once (one by one only when a name is not UTF-8:
+    Polars has no lossy decode), and escaped only where one has a hidden character."""
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):  # gone since the check above
-        raise UsageError(f"folder landing tidak ada: {landing}") from None
-    found: list[Listed] = []
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):  # False for an entry gone since the listing
-            kode = path_text(entry.name)
-            problem = None if os.fsdecode(entry.name) in inboxes else _unreadable("folder_asing", folder=kode)
-            found.extend(_walk_inbox(root, entry.path, kode, problem))
-        else:
-            found.append(Listed(root, entry.path, None, _unreadable("di_landing")))
-    return found
+        texts = names.cast(pl.String)
+    except pl.exceptions.ComputeError:  # an old Windows client's name: `\xe9` for its byte
+        texts = pl.Series([name.decode("utf-8", "backslashreplace") for name in names], dtype=pl.String)
+    hidden = texts.str.contains(HIDDEN.pattern).arg_true()
+    if hidden.len():
+        texts = texts.scatter(hidden, [visible(texts[i]) for i in hidden])
+    return texts
 
 
-def _walk_inbox(root: bytes, inbox: bytes, kode: str, problem: str | None) -> list[Listed]:
-    # Byte paths and one lstat per entry (in `examine`): at national scale (23,000 files)
-    # pathlib's relative_to and a second stat per file cost more than the walk itself. os.walk
-    # skips a folder that is gone before it is listed (its onerror is None).
-    out = []
-    for folder, dirs, files in os.walk(inbox, followlinks=False):
-        dirs.sort()
-        names = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        out += [Listed(root, os.path.join(folder, name), kode, problem) for name in names]
-    return out
+def files(found: pl.DataFrame) -> list[LandingFile]:
+    """The rows of a listing as LandingFiles (for the files a run reads: only those)."""
+    return [LandingFile(*row) for row in found.select(LISTING.names()).iter_rows()]
 
 
-def examine(name: Listed) -> LandingFile | None:
-    """The listed entry as it is now (one lstat, never followed), or None when it is gone."""
-    try:
-        st = os.lstat(name.full)
-    except (FileNotFoundError, NotADirectoryError):  # renamed or deleted, or its folder was
-        return None
-    # The listing joined every name onto `root` as given, so the relative path is what follows it:
-    # os.path.relpath made both absolute first, the largest share of a scan that stats every file
-    # ever sent (the landing folder is the archive: 563,000 files after three national years).
-    rel = path_text(name.full[len(name.root) :].lstrip(b"/").replace(os.sep.encode(), b"/"))
-    return LandingFile(
-        rel,
-        name.kode,
-        name.full,
-        st.st_size,
-        st.st_mtime_ns,
-        name.problem,
-        st.st_ctime_ns,
-        st.st_ino,
-        stat.S_IFMT(st.st_mode),
+def _find(root: bytes) -> Iterator[list[bytes]]:
+    """find's fields, whole entries at a time. An entry gone before find could stat it is left
+    out; any other message (a folder that cannot be read) is logged, and that folder's files are
+    seen by a run that can read them."""
+    # `./` before a relative root that could read as an option; -H enters a landing folder that is a link.
+    start = root if root.startswith(b"/") else b"./" + root
+    command = [b"find", b"-H", start, b"-mindepth", b"1", b"-printf", _FIND_FORMAT.encode()]
+    # Messages go to a file, not a pipe: one per vanished entry could fill a pipe and block find.
+    with tempfile.TemporaryFile() as messages:
+        try:
+            proc = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=messages,
+                env={**os.environ, "LC_ALL": "C"},  # messages in English, a point before the fraction
+            )
+        except OSError as exc:
+            raise EktpError(
+                "perintah `find` (GNU findutils) tidak dapat dijalankan", reason=exc.strerror
+            ) from exc
+        with proc:
+            assert proc.stdout is not None
+            rest = b""
+            while block := proc.stdout.read(_READ):
+                fields = (rest + block).split(b"\0")
+                whole = (len(fields) - 1) // len(_FIELDS) * len(_FIELDS)
+                rest = b"\0".join(fields[whole:])
+                yield fields[:whole]
+        messages.seek(0)
+        said = messages.read().splitlines()
+    gone = sum(line.endswith(_GONE) for line in said)
+    if gone:
+        log.debug("landing: %d entri hilang sebelum di-stat", gone)
+    for line in said:
+        if not line.endswith(_GONE):
+            log.warning("landing: %s", visible(os.fsdecode(line)))
+    if proc.returncode not in (0, 1) or (proc.returncode and not said):
+        raise EktpError("folder landing tidak dapat didaftar", landing=path_text(root), code=proc.returncode)
+
+
+def _frame(fields: list[bytes]) -> pl.DataFrame:
+    """find's fields of whole entries as a frame: the path's bytes as they are, the rest parsed."""
+    n = len(_FIELDS)
+
+    def column(i: int) -> pl.Series:
+        return pl.Series(fields[i::n], dtype=pl.Binary)
+
+    def ns(i: int) -> pl.Expr:
+        parts = pl.col(f"t{i}").cast(pl.String).str.split_exact(".", 1)
+        seconds = parts.struct.field("field_0").cast(pl.Int64)
+        return seconds * 1_000_000_000 + parts.struct.field("field_1").str.slice(0, 9).cast(pl.Int64)
+
+    names = ("kind", "size", "t2", "t3", "inode", "rel")
+    raw = pl.DataFrame({name: column(i) for i, name in enumerate(names)})
+    return raw.select(
+        kind=pl.col("kind").cast(pl.String),
+        size=pl.col("size").cast(pl.String).cast(pl.Int64),
+        mtime_ns=ns(2),
+        ctime_ns=ns(3),
+        inode=pl.col("inode").cast(pl.String).cast(pl.Int64),
+        rel=pl.col("rel"),
     )
 
 

@@ -39,33 +39,42 @@ CLOCK_SKEW_NS = 5 * 60 * 1_000_000_000
 
 def scan(
     settings: Settings, reference: Reference, now_ns: int | None = None
-) -> tuple[list[LandingFile], list[str]]:
-    """Landing files to take, and those still being written (left for the next run, named).
+) -> tuple[pl.DataFrame, list[str]]:
+    """Landing files to take (`inbox.listing`'s rows), and those still being written (left for
+    the next run, named).
 
     A file is still being written while its modification time is recent (every write moves it;
     a copy that preserves an old stamp sets it at the end). A modification time in the future (a
     client's wrong clock) holds a file only within CLOCK_SKEW_NS of now, never for ever."""
-    found = inbox.discover(settings.landing, reference.kabupaten_codes)
+    found = inbox.listing(settings.landing, reference.kabupaten_codes)
     now = time.time_ns() if now_ns is None else now_ns
     cutoff = now - settings.min_age_seconds * 1_000_000_000
-
-    def uploading(f: LandingFile) -> bool:
-        return cutoff < f.mtime_ns <= now + CLOCK_SKEW_NS
-
-    waiting = {f.file for f in found if uploading(f)}
-    return [f for f in found if f.file not in waiting], sorted(waiting)
+    uploading = pl.col("mtime_ns").is_between(cutoff, now + CLOCK_SKEW_NS, closed="right")
+    waiting = found.filter(uploading)["file"].unique()
+    return found.filter(~pl.col("file").is_in(waiting.implode())), sorted(waiting)
 
 
-def _stats(files: pl.DataFrame) -> set[tuple]:
-    columns = ("file", "ukuran", "diubah_pada_ns", "diubah_status_ns", "inode")
-    return set(zip(*(files[c].to_list() for c in columns), strict=True))
+# A listing's stat, and the ledger's names of it.
+_STAT = ("file", "size", "mtime_ns", "ctime_ns", "inode")
+_LEDGER_STAT = ("file", "ukuran", "diubah_pada_ns", "diubah_status_ns", "inode")
 
 
-def unseen(files: list[LandingFile], known: pl.DataFrame) -> list[LandingFile]:
+def _unseen(found: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    names = zip(_LEDGER_STAT, _STAT, strict=True)
+    decided = known.select(pl.col(ledger).cast(inbox.LISTING[name]).alias(name) for ledger, name in names)
+    return found.join(decided, on=list(_STAT), how="anti", maintain_order="left")
+
+
+def unseen(found: pl.DataFrame, known: pl.DataFrame) -> list[LandingFile]:
     """Files whose path and stat (size, modification and inode-change time, inode) match no
-    decided file (cheap: no hashing). A rewrite that keeps size and mtime changes the ctime."""
-    seen = _stats(known)
-    return [f for f in files if (f.file, f.size, f.mtime_ns, f.ctime_ns, f.inode) not in seen]
+    decided file (cheap: no hashing; one join over the archive's listing, objects only for these).
+    A rewrite that keeps size and mtime changes the ctime."""
+    return inbox.files(_unseen(found, known))
+
+
+def _current(known: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """One ledger row per file: its last, as a dict built from the rows would keep it."""
+    return known.select("file", *columns).unique("file", keep="last", maintain_order=True)
 
 
 def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
@@ -106,21 +115,21 @@ def group_of(u: Upload) -> tuple[str, date] | None:
 
 
 def peers(
-    files: list[LandingFile], known: pl.DataFrame, groups: set[tuple[str, date]], exclude: set[str]
+    found: pl.DataFrame, known: pl.DataFrame, groups: set[tuple[str, date]], exclude: set[str]
 ) -> list[LandingFile]:
     """Already-decided landing files of the given districts and dates: they are re-decided too."""
     if not groups:
         return []
-    # Column lists, not iter_rows(named=True): `known` holds every file ever decided (183,000 rows
-    # after a year at national scale), and a dict per row costs a second a run.
-    current = dict(
-        zip(
-            known["file"].to_list(),
-            zip(known["kode_kabupaten"].to_list(), known["tanggal"].to_list(), strict=True),
-            strict=True,
-        )
+    wanted = pl.DataFrame(
+        list(groups), schema={"kode_kabupaten": pl.String, "tanggal": pl.Date}, orient="row"
     )
-    return [f for f in files if f.file not in exclude and current.get(f.file) in groups]
+    # Joins, not a dict per file: `found` and `known` hold every file ever sent (575,000 rows
+    # after three national years).
+    decided = _current(known, "kode_kabupaten", "tanggal").join(wanted, on=["kode_kabupaten", "tanggal"])
+    chosen = found.filter(
+        pl.col("file").is_in(decided["file"].implode()), ~pl.col("file").is_in(list(exclude))
+    )
+    return inbox.files(chosen)
 
 
 def due(uploads: list[Upload], report_date: date, today: date) -> tuple[list[Upload], list[Upload]]:
@@ -159,19 +168,16 @@ def without(uploads: list[Upload], groups_: set[tuple[str | None, date]]) -> lis
 
 
 def in_range(
-    files: list[LandingFile], known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None
+    found: pl.DataFrame, known: pl.DataFrame, start: date, end: date, kabupaten: set[str] | None
 ) -> list[LandingFile]:
     """For a backfill: files of the chosen districts that are new, or dated within the range."""
-    dated = dict(zip(known["file"].to_list(), known["tanggal"].to_list(), strict=True))
-    fresh = {f.file for f in unseen(files, known)}
-    chosen = []
-    for f in files:
-        if kabupaten and f.kode_kabupaten not in kabupaten:
-            continue
-        when = dated.get(f.file)
-        if f.file in fresh or (when is not None and start <= when <= end):
-            chosen.append(f)
-    return chosen
+    fresh = _unseen(found, known)["file"]
+    dated = _current(known, "tanggal")
+    chosen = found.join(dated, on="file", how="left", maintain_order="left").filter(
+        pl.col("file").is_in(fresh.implode()) | pl.col("tanggal").is_between(start, end),
+        pl.col("kode_kabupaten").is_in(list(kabupaten)) if kabupaten else pl.lit(True),
+    )
+    return inbox.files(chosen)
 
 
 def decide_batch(

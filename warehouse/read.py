@@ -210,10 +210,10 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[Ro
         raise WarehouseError("kueri gudang data gagal", query=f"{name}.sql", reason=_first_line(exc)) from exc
 
 
-def known_files(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> pl.DataFrame:
+def known_files(con: duckdb.DuckDBPyConnection, files: Sequence[str] | pl.Series) -> pl.DataFrame:
     """One row per file version already decided at the given paths (relative to the landing
     folder): its stat, hash, date and status."""
-    paths = pl.DataFrame({"file": list(files)}, schema={"file": pl.String})
+    paths = pl.DataFrame({"file": files}, schema={"file": pl.String})
     with db.registered(con, berkas_landing=paths):
         return _frame(con, sql("queries/berkas_dikenal"))
 

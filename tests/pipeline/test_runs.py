@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 
 from contract.columns import FINDING_SCHEMA, ROW_SCHEMA
+from landing import inbox
 from landing.inbox import LandingFile
 from pipeline import runs
 from pipeline.batch import Upload
@@ -17,7 +17,15 @@ D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
 
 def lf(file: str, size: int = 10, mtime: int = 1, ctime: int = 1, inode: int = 7) -> LandingFile:
-    return LandingFile(file, file.split("/")[0], Path("/nowhere") / file, size, mtime, None, ctime, inode)
+    where = b"/nowhere/" + file.encode()
+    return LandingFile(file, file.split("/")[0], where, size, mtime, None, ctime, inode)
+
+
+def listed(*files: LandingFile) -> pl.DataFrame:
+    """A landing listing (`inbox.listing`'s frame) of these entries."""
+    return pl.DataFrame(
+        [tuple(getattr(f, name) for name in inbox.LISTING) for f in files], schema=inbox.LISTING, orient="row"
+    )
 
 
 def known(*rows: tuple) -> pl.DataFrame:
@@ -48,13 +56,14 @@ def test_unseen_files_are_those_whose_stat_changed():
     # same path, size and mtime as a decided file: not read again; another size or mtime: read
     k = known(("5201/a.csv", "s", D1, 10, 1))
     files = [lf("5201/a.csv"), lf("5201/a.csv", size=11), lf("5201/b.csv")]
-    assert runs.unseen(files, k) == files[1:]
+    assert runs.unseen(listed(*files), k) == files[1:]
 
 
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_read():
     # the uploader's tool restored the old mtime: the inode change time (or a new inode) gives it away
     k = known(("5201/a.csv", "s", D1, 10, 1))
-    assert runs.unseen([lf("5201/a.csv", ctime=2), lf("5201/a.csv", inode=8), lf("5201/a.csv")], k) == [
+    found = listed(lf("5201/a.csv", ctime=2), lf("5201/a.csv", inode=8), lf("5201/a.csv"))
+    assert runs.unseen(found, k) == [
         lf("5201/a.csv", ctime=2),
         lf("5201/a.csv", inode=8),
     ]
@@ -88,7 +97,7 @@ def test_still_uploading_is_a_recent_mtime_and_a_future_one_does_not_hold_for_ev
     settings = Settings(landing=tmp_path, min_age_seconds=60)
     ready, waiting = runs.scan(settings, regions.load("52"), now_ns=now)
     assert waiting == ["5201/baru.csv", "5201/sedikit_depan.csv"]
-    assert sorted(f.file for f in ready) == ["5201/depan.csv", "5201/lama.csv"]
+    assert sorted(ready["file"]) == ["5201/depan.csv", "5201/lama.csv"]
 
 
 def test_a_touched_file_with_the_same_bytes_is_not_new():
@@ -114,7 +123,7 @@ def test_files_dated_after_d_wait_unless_after_today():
 def test_peers_of_a_new_file_are_re_decided():
     # a new file for 5201 on 1 April brings back the decided files of 5201 on 1 April, no others
     k = known(("5201/a.csv", "s", D1, 10, 1), ("5201/b.csv", "s", D2, 10, 1), ("5202/c.csv", "s", D1, 10, 1))
-    ready = [lf("5201/a.csv"), lf("5201/b.csv"), lf("5202/c.csv"), lf("5201/new.csv")]
+    ready = listed(lf("5201/a.csv"), lf("5201/b.csv"), lf("5202/c.csv"), lf("5201/new.csv"))
     groups = runs.groups([upload("5201/new.csv", D1)])
     assert [f.file for f in runs.peers(ready, k, groups, exclude={"5201/new.csv"})] == ["5201/a.csv"]
 
@@ -131,6 +140,6 @@ def test_a_district_and_date_with_an_unreadable_file_is_held_whole():
 def test_a_backfill_takes_files_dated_in_its_range_and_new_ones():
     # decided files are chosen by their recorded date; files never decided are read to learn theirs
     k = known(("5201/a.csv", "s", D1, 10, 1), ("5201/b.csv", "s", D3, 10, 1), ("5202/c.csv", "s", D1, 10, 1))
-    ready = [lf("5201/a.csv"), lf("5201/b.csv"), lf("5202/c.csv"), lf("5201/new.csv")]
+    ready = listed(lf("5201/a.csv"), lf("5201/b.csv"), lf("5202/c.csv"), lf("5201/new.csv"))
     chosen = runs.in_range(ready, k, D1, D2, {"5201"})
     assert [f.file for f in chosen] == ["5201/a.csv", "5201/new.csv"]
