@@ -13,7 +13,10 @@ times, in this process, best of three:
 - `scan_s`: `pipeline.runs.scan` (`landing.inbox.listing`: GNU find lists and stats every file,
   its output parsed as frames);
 - `ledger_s`: `warehouse.read.known_files` over the paths found, on the writer's working file;
-- `compare_s`: `pipeline.runs.unseen`.
+- `compare_s`: `pipeline.runs.unseen`, against the ledger rows with their stats set to the files
+  made (on a real night every archived file's stat is the one its ledger row recorded, and only
+  the night's files are unseen; the made files' stats match no synthetic ledger stat, and every
+  file unseen would be read).
 
 Prints one JSON line. The folder is removed after (`--keep` keeps it).
 """
@@ -63,19 +66,36 @@ def measure(warehouse: Path, keep: bool = False) -> dict:
             reference = regions.load(settings.provinsi)
             scan_s, (found, _) = best(lambda: runs.scan(settings, reference))
             ledger_s, known = best(lambda: read.known_files(con, found["file"]))
-            compare_s, _ = best(lambda: runs.unseen(found, known))
+            recorded = as_recorded(known, found)
+            compare_s, unseen = best(lambda: runs.unseen(found, recorded))
         finally:
             if not keep:
                 shutil.rmtree(landing, ignore_errors=True)
     return {
         "files": found.height,
         "known": known.height,
+        "unseen": len(unseen),
         "made_s": round(made_s, 2),
         "scan_s": round(scan_s, 3),
         "ledger_s": round(ledger_s, 3),
         "compare_s": round(compare_s, 3),
         "total_s": round(scan_s + ledger_s + compare_s, 3),
     }
+
+
+def as_recorded(known, found):
+    """The ledger rows with the stat of the file made at their path, as the ledger of a folder
+    whose files were all decided holds them."""
+    import polars as pl
+
+    stat = found.select(
+        "file",
+        ukuran="size",
+        diubah_pada_ns="mtime_ns",
+        diubah_status_ns="ctime_ns",
+        inode=pl.col("inode"),
+    )
+    return known.drop("ukuran", "diubah_pada_ns", "diubah_status_ns", "inode").join(stat, on="file")
 
 
 def best(step, repeat: int = REPEAT) -> tuple[float, object]:

@@ -20,6 +20,7 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -29,7 +30,7 @@ import polars as pl
 from contract import rules
 from contract.errors import EktpError, TransientError, UsageError
 from contract.filetypes import MAX_FILE_BYTES
-from contract.formats import HIDDEN, angka, path_text, visible
+from contract.formats import HIDDEN, angka, visible
 
 _KINDS = {
     stat.S_IFIFO: "FIFO",
@@ -114,7 +115,7 @@ LISTING = pl.Schema(
 # GNU find prints each entry's type, size, times, inode and path, each field ended by NUL: the one
 # byte a name cannot hold. A time is `seconds.nanoseconds` then a tenth digit, seconds negative
 # before 1970 (-1.25 s prints as -2.7500000000).
-_FIELDS = ("%y", "%s", "%T@", "%C@", "%i", "%P")
+_FIELDS = ("%y", "%s", "%T@", "%C@", "%i", "%p")
 _FIND_FORMAT = "".join(f + "\\0" for f in _FIELDS)
 _TYPES = {
     "f": stat.S_IFREG,
@@ -134,42 +135,49 @@ def listing(landing: Path, inboxes: frozenset[str]) -> pl.DataFrame:
     lstat, in the order of its path: one row per entry, LISTING's columns.
 
     The landing folder is the archive (CONTRACT §1): a night lists and stats every file ever sent,
-    575,000 after three national years. GNU find does it natively and this parses its output as
-    frames, so no Python object is kept per archived file (`files` makes them for the rows a run
-    reads). An entry that vanishes between the folder's listing and its stat (an SFTP or rsync
-    upload renamed from its temporary name, a folder moved) is left out by find: it is not there
-    this run, and its new name is seen by the next."""
-    if not landing.is_dir():
-        raise UsageError(f"folder landing tidak ada: {landing}")
+    575,000 after three national years. GNU find does it natively, one process per CPU over the
+    inboxes, and its output is parsed as frames: no Python object is kept per archived file
+    (`files` makes them for the rows a run reads). An entry that vanishes between its folder's
+    listing and its stat (an SFTP or rsync upload renamed from its temporary name, a folder moved)
+    is left out by find: it is not there this run, and its new name is seen by the next."""
     root = os.fsencode(landing)
-    parts = [_frame(chunk) for chunk in _find(root)]
-    if not landing.is_dir():  # gone while it was listed
-        raise UsageError(f"folder landing tidak ada: {landing}")
-    found = pl.concat(parts) if parts else _frame([])
-    found = found.filter(pl.col("kind") != "d").sort("rel")
-    inbox = pl.col("file").str.split("/").list.first()
-    in_root = ~pl.col("file").str.contains("/", literal=True)
+    try:
+        names = sorted(os.listdir(root))
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"folder landing tidak ada: {landing}") from None
+    # `./` before a relative folder that could read as an option to find.
+    prefix = (root if root.startswith(b"/") else b"./" + root) + b"/"
+    groups = [[prefix + n for n in names[i :: _workers()]] for i in range(_workers())]
+    with ThreadPoolExecutor(len(groups)) as pool:
+        parts = [part for found in pool.map(_listed, [g for g in groups if g]) for part in found]
+    found = pl.concat([_frame([]), *parts]).filter(pl.col("kind") != "d")
+    found = found.with_columns(rel=pl.col("path").bin.slice(len(prefix))).sort("rel")
     found = found.with_columns(file=_texts(found["rel"]))
-    foreign = {
-        k: _unreadable("folder_asing", folder=k)
-        for k in found.select(inbox.unique()).to_series()
-        if k not in inboxes
-    }
+    found = found.with_columns(
+        inbox=pl.col("file").str.split_exact("/", 1).struct.field("field_0"),
+        in_root=~pl.col("file").str.contains("/", literal=True),
+    )
+    foreign = {k: _unreadable("folder_asing", folder=k) for k in found["inbox"].unique() if k not in inboxes}
     # root + b"/" + rel, joined in Polars (as hex): no bytes object per archived file
     location = pl.concat_str(pl.lit((root + b"/").hex()), pl.col("rel").bin.encode("hex")).str.decode("hex")
     return found.select(
         "file",
-        kode_kabupaten=pl.when(in_root).then(None).otherwise(inbox),
+        kode_kabupaten=pl.when("in_root").then(None).otherwise("inbox"),
         location=location,
         size="size",
         mtime_ns="mtime_ns",
-        problem=pl.when(in_root)
+        problem=pl.when("in_root")
         .then(pl.lit(_unreadable("di_landing")))
-        .otherwise(inbox.replace_strict(foreign, default=None, return_dtype=pl.String)),
+        .otherwise(pl.col("inbox").replace_strict(foreign, default=None, return_dtype=pl.String)),
         ctime_ns="ctime_ns",
         inode="inode",
         mode=pl.col("kind").replace_strict(_TYPES, default=0, return_dtype=pl.Int64),
     ).cast(LISTING)
+
+
+def _workers() -> int:
+    """find processes at once: the stats are the kernel's work, shared by the CPUs (at most 4)."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
 def _texts(names: pl.Series) -> pl.Series:
@@ -190,13 +198,16 @@ def files(found: pl.DataFrame) -> list[LandingFile]:
     return [LandingFile(*row) for row in found.select(LISTING.names()).iter_rows()]
 
 
-def _find(root: bytes) -> Iterator[list[bytes]]:
+def _listed(starts: list[bytes]) -> list[pl.DataFrame]:
+    """The entries at and under `starts` (never following a link), as frames of find's fields."""
+    return [_frame(fields) for fields in _find(starts)]
+
+
+def _find(starts: list[bytes]) -> Iterator[list[bytes]]:
     """find's fields, whole entries at a time. An entry gone before find could stat it is left
     out; any other message (a folder that cannot be read) is logged, and that folder's files are
     seen by a run that can read them."""
-    # `./` before a relative root that could read as an option; -H enters a landing folder that is a link.
-    start = root if root.startswith(b"/") else b"./" + root
-    command = [b"find", b"-H", start, b"-mindepth", b"1", b"-printf", _FIND_FORMAT.encode()]
+    command = [b"find", b"-P", *starts, b"-printf", _FIND_FORMAT.encode()]
     # Messages go to a file, not a pipe: one per vanished entry could fill a pipe and block find.
     with tempfile.TemporaryFile() as messages:
         try:
@@ -227,7 +238,7 @@ def _find(root: bytes) -> Iterator[list[bytes]]:
         if not line.endswith(_GONE):
             log.warning("landing: %s", visible(os.fsdecode(line)))
     if proc.returncode not in (0, 1) or (proc.returncode and not said):
-        raise EktpError("folder landing tidak dapat didaftar", landing=path_text(root), code=proc.returncode)
+        raise EktpError("folder landing tidak dapat didaftar", code=proc.returncode)
 
 
 def _frame(fields: list[bytes]) -> pl.DataFrame:
@@ -242,7 +253,7 @@ def _frame(fields: list[bytes]) -> pl.DataFrame:
         seconds = parts.struct.field("field_0").cast(pl.Int64)
         return seconds * 1_000_000_000 + parts.struct.field("field_1").str.slice(0, 9).cast(pl.Int64)
 
-    names = ("kind", "size", "t2", "t3", "inode", "rel")
+    names = ("kind", "size", "t2", "t3", "inode", "path")
     raw = pl.DataFrame({name: column(i) for i, name in enumerate(names)})
     return raw.select(
         kind=pl.col("kind").cast(pl.String),
@@ -250,7 +261,7 @@ def _frame(fields: list[bytes]) -> pl.DataFrame:
         mtime_ns=ns(2),
         ctime_ns=ns(3),
         inode=pl.col("inode").cast(pl.String).cast(pl.Int64),
-        rel=pl.col("rel"),
+        path=pl.col("path"),
     )
 
 
