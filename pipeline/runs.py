@@ -73,14 +73,22 @@ def unseen(found: pl.DataFrame, known: pl.DataFrame) -> list[LandingFile]:
 
 
 def _current(known: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    """One ledger row per file: its last, as a dict built from the rows would keep it."""
+    """One ledger row per file: its last in the ledger's order (a file rewritten with another
+    date has a row per version)."""
     return known.select("file", *columns).unique("file", keep="last", maintain_order=True)
+
+
+def _decided(known: pl.DataFrame, uploads: list[Upload]) -> set[tuple[str, str]]:
+    """The (file, sha256) of the decided versions of the uploads' files: `known` holds every file
+    of the archive, a set of it all would cost a tuple per archived file."""
+    rows = known.filter(pl.col("file").is_in([u.source.file for u in uploads]))
+    return set(rows.select("file", "sha256").iter_rows())
 
 
 def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
     """Decided files read again because their stat changed though their bytes did not (touched,
     restored from a backup): their new stat, so that the next run does not read them again."""
-    decided = set(zip(known["file"].to_list(), known["sha256"].to_list(), strict=True))
+    decided = _decided(known, uploads)
     same = [(u.source, u.sha256) for u in uploads if (u.source.file, u.sha256) in decided]
     return pl.DataFrame(
         [(f.file, sha, f.size, f.mtime_ns, f.ctime_ns, f.inode) for f, sha in same],
@@ -98,7 +106,7 @@ def restated(uploads: list[Upload], known: pl.DataFrame) -> pl.DataFrame:
 
 def new_uploads(uploads: list[Upload], known: pl.DataFrame) -> list[Upload]:
     """Uploads whose path and bytes were never decided (a touched file is not new)."""
-    seen = set(zip(known["file"].to_list(), known["sha256"].to_list(), strict=True))
+    seen = _decided(known, uploads)
     return [u for u in uploads if (u.source.file, u.sha256) not in seen]
 
 
@@ -159,7 +167,7 @@ def locked_out(
 ) -> list[Upload]:
     """The uploads without the already-decided files of locked districts and dates: a locked date's
     figures and statuses stay as they are; only a new file is decided (refused as locked)."""
-    decided = set(zip(known["file"].to_list(), known["sha256"].to_list(), strict=True))
+    decided = _decided(known, uploads)
     return [u for u in uploads if group_of(u) not in locked or (u.source.file, u.sha256) not in decided]
 
 

@@ -23,13 +23,20 @@ class Owed(NamedTuple):
     surat: str  # the letter
 
 
-def arrivals(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
-    """(file, sha256) -> arrival in ns since the epoch, of every file version whose arrival is
-    recorded: decided ones (unggahan) and those seen waiting (kedatangan)."""
-    found = con.execute(
-        "select file, sha256, epoch_ns(tiba_pada) from unggahan where tiba_pada is not null"
-        " union all select file, sha256, epoch_ns(tiba_pada) from kedatangan"
-    ).fetchall()
+def arrivals(
+    con: duckdb.DuckDBPyConnection, versions: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """(file, sha256) -> arrival in ns since the epoch, of those `versions` whose arrival is
+    recorded: decided ones (unggahan) and those seen waiting (kedatangan). Read by key: the ledger
+    holds every version ever decided (575,000 after three national years), a night brings 514."""
+    wanted = pl.DataFrame(list(versions), schema={"file": pl.String, "sha256": pl.String}, orient="row")
+    with db.registered(con, versi_diminta=wanted):
+        found = con.execute(
+            "select file, sha256, epoch_ns(tiba_pada) from unggahan semi join versi_diminta"
+            " using (file, sha256) where tiba_pada is not null"
+            " union all select file, sha256, epoch_ns(tiba_pada) from kedatangan semi join versi_diminta"
+            " using (file, sha256)"
+        ).fetchall()
     return {(file, sha): ns for file, sha, ns in found}
 
 
