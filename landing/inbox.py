@@ -112,10 +112,11 @@ LISTING = pl.Schema(
         "mode": pl.Int64,
     }
 )
-# GNU find prints each entry's type, size, times, inode and path, each field ended by NUL: the one
-# byte a name cannot hold. A time is `seconds.nanoseconds` then a tenth digit, seconds negative
-# before 1970 (-1.25 s prints as -2.7500000000).
-_FIELDS = ("%y", "%s", "%T@", "%C@", "%i", "%p")
+# GNU find prints, for each entry, its type, size, times and inode (one field: a Python object per
+# entry, not per figure), then its path, each field ended by NUL: the one byte a name cannot hold.
+# A time is `seconds.nanoseconds` then a tenth digit, seconds negative before 1970 (-1.25 s prints
+# as -2.7500000000).
+_FIELDS = ("%y %s %T@ %C@ %i", "%p")
 _FIND_FORMAT = "".join(f + "\\0" for f in _FIELDS)
 _TYPES = {
     "f": stat.S_IFREG,
@@ -147,23 +148,22 @@ def listing(landing: Path, inboxes: frozenset[str]) -> pl.DataFrame:
         raise UsageError(f"folder landing tidak ada: {landing}") from None
     # `./` before a relative folder that could read as an option to find.
     prefix = (root if root.startswith(b"/") else b"./" + root) + b"/"
-    groups = [[prefix + n for n in names[i :: _workers()]] for i in range(_workers())]
-    with ThreadPoolExecutor(len(groups)) as pool:
-        parts = [part for found in pool.map(_listed, [g for g in groups if g]) for part in found]
+    workers = _workers()
+    groups = [g for i in range(workers) if (g := [prefix + n for n in names[i::workers]])]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = [part for frames in pool.map(_listed, groups) for part in frames]
     found = pl.concat([_frame([]), *parts]).filter(pl.col("kind") != "d")
-    found = found.with_columns(rel=pl.col("path").bin.slice(len(prefix))).sort("rel")
+    found = found.with_columns(rel=pl.col("path").bin.slice(len(prefix))).sort("path")
     found = found.with_columns(file=_texts(found["rel"]))
     found = found.with_columns(
         inbox=pl.col("file").str.split_exact("/", 1).struct.field("field_0"),
         in_root=~pl.col("file").str.contains("/", literal=True),
     )
     foreign = {k: _unreadable("folder_asing", folder=k) for k in found["inbox"].unique() if k not in inboxes}
-    # root + b"/" + rel, joined in Polars (as hex): no bytes object per archived file
-    location = pl.concat_str(pl.lit((root + b"/").hex()), pl.col("rel").bin.encode("hex")).str.decode("hex")
     return found.select(
         "file",
         kode_kabupaten=pl.when("in_root").then(None).otherwise("inbox"),
-        location=location,
+        location="path",  # as find named it: the folder as given (after `./`), then the entry
         size="size",
         mtime_ns="mtime_ns",
         problem=pl.when("in_root")
@@ -243,24 +243,20 @@ def _find(starts: list[bytes]) -> Iterator[list[bytes]]:
 
 def _frame(fields: list[bytes]) -> pl.DataFrame:
     """find's fields of whole entries as a frame: the path's bytes as they are, the rest parsed."""
-    n = len(_FIELDS)
+    stat_ = pl.Series(fields[0::2], dtype=pl.Binary).cast(pl.String).str.split_exact(" ", 4)
+    parts = pl.DataFrame({"stat": stat_, "path": pl.Series(fields[1::2], dtype=pl.Binary)}).unnest("stat")
 
-    def column(i: int) -> pl.Series:
-        return pl.Series(fields[i::n], dtype=pl.Binary)
+    def ns(field: str) -> pl.Expr:
+        time_ = pl.col(field).str.split_exact(".", 1)
+        seconds = time_.struct.field("field_0").cast(pl.Int64)
+        return seconds * 1_000_000_000 + time_.struct.field("field_1").str.slice(0, 9).cast(pl.Int64)
 
-    def ns(i: int) -> pl.Expr:
-        parts = pl.col(f"t{i}").cast(pl.String).str.split_exact(".", 1)
-        seconds = parts.struct.field("field_0").cast(pl.Int64)
-        return seconds * 1_000_000_000 + parts.struct.field("field_1").str.slice(0, 9).cast(pl.Int64)
-
-    names = ("kind", "size", "t2", "t3", "inode", "path")
-    raw = pl.DataFrame({name: column(i) for i, name in enumerate(names)})
-    return raw.select(
-        kind=pl.col("kind").cast(pl.String),
-        size=pl.col("size").cast(pl.String).cast(pl.Int64),
-        mtime_ns=ns(2),
-        ctime_ns=ns(3),
-        inode=pl.col("inode").cast(pl.String).cast(pl.Int64),
+    return parts.select(
+        kind=pl.col("field_0"),
+        size=pl.col("field_1").cast(pl.Int64),
+        mtime_ns=ns("field_2"),
+        ctime_ns=ns("field_3"),
+        inode=pl.col("field_4").cast(pl.Int64),
         path=pl.col("path"),
     )
 
