@@ -150,6 +150,9 @@ def run_flow(settings, which: str, **parameters: object) -> int:
         from flows.nightly import nightly as flow
     else:
         from flows.backfill import backfill as flow
+    from expectations import child
+
+    child.one_run()  # this process runs this flow only
     with stopping.on_signals(final=State.program):
         with console.bars(verbosity() >= 0):
             result = runner.run(flow, settings, **parameters)

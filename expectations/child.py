@@ -91,9 +91,13 @@ class ChildValidator(engine.Validator):
         return self._ask("build_docs")
 
     def close(self) -> None:
-        """The child forgets this validator's results, if it can at once (never starts a child)."""
+        """The child forgets this validator's results, if it can at once (never starts a child);
+        in a process that runs one flow (`one_run`), the child ends instead."""
         if self._child is not None:
-            _CHILD.forget(self)
+            if _CHILD.lingers:
+                _CHILD.forget(self)
+            else:
+                _CHILD.stop()
         self._child = None
 
     def _ask(self, what: str, *args: Any, frame: pl.DataFrame | None = None) -> Any:
@@ -108,6 +112,7 @@ class _Child:
         self._process: subprocess.Popen[bytes] | None = None
         self._folder: Path | None = None
         self.generation = 0  # which child: a validator's results live in the one it used
+        self.lingers = True  # kept for the process's next run, GX already imported (`one_run`)
 
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
@@ -208,6 +213,13 @@ class _Child:
 
 _CHILD = _Child()
 atexit.register(_CHILD.stop)
+
+
+def one_run() -> None:
+    """This process runs one flow (`ektp nightly`, `ektp backfill`): its validation child ends
+    when the run is done with it, after the Data Docs, not with the process. The report comes
+    after, and the child's ~260 MB were the top of a lone run's process tree there."""
+    _CHILD.lingers = False
 
 
 def _serve(folder: Path) -> None:

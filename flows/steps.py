@@ -127,7 +127,11 @@ def after_publish(run: Run, what: str, step: Callable[[], T]) -> T | None:
 
 
 def data_docs(run: Run) -> None:
-    after_publish(run, "Data Docs", lambda: tasks.data_docs(run.validator))
+    """The Data Docs of the run's validations; the validator is done with after them."""
+    try:
+        after_publish(run, "Data Docs", lambda: tasks.data_docs(run.validator))
+    finally:
+        run.validator.close()
 
 
 def report(run: Run, report_date: date) -> list[Path]:

@@ -4,6 +4,7 @@ the run with one line (exit 2) and leaves the warehouse as it was; the next run 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -44,6 +45,44 @@ def test_the_run_process_never_imports_gx_and_still_writes_its_data_docs(tmp_pat
     docs = tmp_path / "gudang" / "data_docs"
     pages = {p.parent.parent.parent.name for p in docs.rglob("validations/*/*/*/*.html")}
     assert {"unggahan_wilayah", "unggahan_angka", "unggahan_nama", "unggahan_riwayat"} <= pages, pages
+
+
+def test_a_process_that_runs_one_flow_ends_its_validation_child_before_the_report(tmp_path, cli_env):
+    # `ektp nightly` runs one flow: GX's child (~260 MB) is not kept for a next run, and the report
+    # (a lone run's memory peak, with its SVG child) runs without it. A process of many runs keeps it.
+    landing, warehouse = tiny_landing(tmp_path / "landing"), tmp_path / "gudang" / "ektp.duckdb"
+    probe = textwrap.dedent(f"""
+        import json
+        from datetime import date
+        from pathlib import Path
+        from expectations import child
+        from flows import steps
+        from flows.nightly import nightly
+        from tests.uploads import run_settings
+        alive, report = [], steps.report
+        def watched(run, day):
+            alive.append(child._CHILD.running())
+            return report(run, day)
+        steps.report = watched
+        settings = run_settings({str(landing)!r}, {str(warehouse)!r})
+        docs = Path({str(tmp_path / "gudang" / "data_docs")!r})
+        def pages():
+            return len(list(docs.rglob("validations/*/*/*/*.html")))
+        first = nightly(tanggal=date.fromisoformat({D2.isoformat()!r}), settings=settings)
+        before = pages()
+        child.one_run()
+        second = nightly(tanggal=date.fromisoformat({D3.isoformat()!r}), settings=settings)
+        runs = [first["gx_runs"], second["gx_runs"]]
+        print(json.dumps([alive, *runs, child._CHILD.running(), before, pages()]))
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    alive, first_runs, second_runs, after, before, pages = json.loads(done.stdout.strip().splitlines()[-1])
+    assert first_runs > 0 and second_runs > 0  # both runs validated in the child
+    assert alive == [True, False] and after is False
+    assert pages > before > 0  # the second run's Data Docs were built before its child ended
 
 
 def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(tmp_path, cli_env):
