@@ -17,7 +17,7 @@ from contract.errors import EktpError
 
 # The commands register themselves on the app when imported.
 from ektp import perintah_akun, perintah_persetujuan, perintah_proses, perintah_server  # noqa: F401
-from ektp.app import State, app, settings_of
+from ektp.app import State, app, one_command, settings_of
 
 
 @cache
@@ -88,5 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
+def entry() -> int:
+    """The `ektp` program itself (its script, `python -m ektp.cli`): a process that ends after its
+    one command. `main` alone is for callers that go on (the tests run it in-process)."""
+    one_command()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

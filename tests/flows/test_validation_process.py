@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ektp import cli
+from expectations import child as validation_child
 from tests.flows.support import D2, D3, tiny_landing
 from tests.uploads import dump, one
 
@@ -95,6 +96,9 @@ def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(
     # The runs before and after the killed one run here (this process's own validation child):
     # only the killed run needs a process of its own, whose child the test can find.
     assert cli.main(nightly(landing, warehouse, D2)) == 0
+    # cli.main in a process that goes on keeps the child for the next run (only the `ektp` program,
+    # cli.entry, ends after its one command): an in-process caller is not slowed by a new child
+    assert validation_child._CHILD.lingers
     before = dump(warehouse, "unggahan")
     run = subprocess.Popen(
         command(D3),
