@@ -92,12 +92,6 @@ class Gone(Exception):
         self.file = file
 
 
-def discover(landing: Path, inboxes: frozenset[str]) -> list[LandingFile]:
-    """Every entry under `landing` that is not a folder, with the reason it cannot be taken where
-    there is one (`listing`, each row as a LandingFile)."""
-    return files(listing(landing, inboxes))
-
-
 # One row per entry, the LandingFile's fields in its order (`files` makes them).
 LISTING = pl.Schema(
     {

@@ -16,6 +16,8 @@ import duckdb
 import polars as pl
 
 from contract.settings import Settings
+from landing import inbox
+from landing.inbox import LandingFile
 from landing.records import read_records
 from pipeline.batch import parse_files
 from transforms.uploads import ParsedUpload
@@ -26,6 +28,11 @@ HEADER = "tanggal,kode_kecamatan,nama_kecamatan,wajib_ktp,sudah_rekam,belum_reka
 KOTA_BIMA = ["527201", "527202", "527203", "527204", "527205"]
 LOMBOK_UTARA = ["520801", "520802", "520803", "520804", "520805"]
 WITA = timezone(timedelta(hours=8))
+
+
+def discovered(root: Path, inboxes: frozenset[str]) -> list[LandingFile]:
+    """Every entry of a landing folder as a LandingFile (a run makes them only for what it reads)."""
+    return inbox.files(inbox.listing(root, inboxes))
 
 
 def row(day: date, kode: str, wajib: int, sudah: int, cetak: int | None = None) -> str:

@@ -9,8 +9,7 @@ from prefect import flow
 
 from contract.regions import load
 from flows import tasks
-from landing import inbox as landing
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file
+from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, discovered
 
 D1 = date(2018, 4, 1)
 
@@ -21,7 +20,7 @@ def test_a_vanished_file_is_left_out_and_the_others_are_read(tmp_path, prefect_s
     land = tmp_path / "landing"
     day_file(land, "5272", KOTA_BIMA, D1, base=5_000, step=10)
     gone = day_file(land, "5208", LOMBOK_UTARA, D1, base=7_000, step=20)
-    files = landing.discover(land, load("52").kabupaten_codes)
+    files = discovered(land, load("52").kabupaten_codes)
     gone.unlink()  # the district removed it between discovery and reading
 
     @flow(name="uji-tidak-terbaca")

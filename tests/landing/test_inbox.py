@@ -15,6 +15,7 @@ from contract.errors import EktpError, TransientError, UsageError
 from contract.filetypes import MAX_FILE_BYTES
 from landing import inbox as landing
 from pipeline.batch import read_upload, read_uploads
+from tests.uploads import discovered
 
 INBOXES = frozenset({"5208", "5272"})
 CSV = "tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n2018-04-12,527201,100,90\n"
@@ -29,7 +30,7 @@ def put(path, text: str = CSV, mtime: int = 1_523_500_000):
 
 def found(root) -> dict[str, tuple[str | None, str | None]]:
     """file -> (kode_kabupaten, why it is refused: never read, or refused where it lies)."""
-    return {f.file: (f.kode_kabupaten, why(f)) for f in landing.discover(root, INBOXES)}
+    return {f.file: (f.kode_kabupaten, why(f)) for f in discovered(root, INBOXES)}
 
 
 def why(f) -> str | None:
@@ -40,7 +41,7 @@ def why(f) -> str | None:
 def test_files_of_an_inbox_are_taken(tmp_path):
     # a file in a kabupaten's folder: its inbox is the folder name, nothing stands in its way
     put(tmp_path / "5272" / "rekap 12 april.csv")
-    (f,) = landing.discover(tmp_path, INBOXES)
+    (f,) = discovered(tmp_path, INBOXES)
     assert (f.file, f.kode_kabupaten, f.problem, f.size) == (
         "5272/rekap 12 april.csv",
         "5272",
@@ -74,7 +75,7 @@ def test_symlinked_file_is_refused_and_not_followed(tmp_path):
     link = tmp_path / "landing" / "5272" / "tautan_2018-04-12.csv"
     link.parent.mkdir(parents=True)
     link.symlink_to(outside)
-    (f,) = landing.discover(tmp_path / "landing", INBOXES)
+    (f,) = discovered(tmp_path / "landing", INBOXES)
     assert (f.file, f.kode_kabupaten, why(f)) == (
         "5272/tautan_2018-04-12.csv",
         "5272",
@@ -111,9 +112,7 @@ def test_links_and_empty_files_hash_apart(tmp_path):
         (tmp_path / "landing" / "5272").mkdir(parents=True, exist_ok=True)
         (tmp_path / "landing" / "5272" / f"{name}_2018-04-12.csv").symlink_to(tmp_path / "luar" / name)
     put(tmp_path / "landing" / "5272" / "kosong_2018-04-12.csv", "")
-    hashes = {
-        read_upload(f, date(2018, 4, 21)).sha256 for f in landing.discover(tmp_path / "landing", INBOXES)
-    }
+    hashes = {read_upload(f, date(2018, 4, 21)).sha256 for f in discovered(tmp_path / "landing", INBOXES)}
     assert len(hashes) == 3
 
 
@@ -132,14 +131,14 @@ def test_discovery_reads_and_changes_nothing(tmp_path):
     # the landing folder is the archive: discovery leaves every byte and time as it was
     path = put(tmp_path / "5272" / "a.csv")
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    landing.discover(tmp_path, INBOXES)
+    discovered(tmp_path, INBOXES)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
 
 def test_missing_landing_folder_is_a_usage_error(tmp_path):
     # the run cannot start: a clear reason, not a crash
     with pytest.raises(UsageError, match="folder landing tidak ada"):
-        landing.discover(tmp_path / "tidak_ada", INBOXES)
+        discovered(tmp_path / "tidak_ada", INBOXES)
 
 
 # Uploads land while a run scans: SFTP and rsync write a temporary name, then rename it.
@@ -197,7 +196,7 @@ def test_a_landing_folder_that_is_a_link_or_reads_like_an_option_is_listed(tmp_p
     (tmp_path / "tautan").symlink_to(tmp_path / "-landing")
     monkeypatch.chdir(tmp_path)
     for where in (Path("-landing"), tmp_path / "tautan"):
-        assert [f.file for f in landing.discover(where, INBOXES)] == ["5272/a.csv"]
+        assert [f.file for f in discovered(where, INBOXES)] == ["5272/a.csv"]
 
 
 def test_without_find_the_scan_fails_in_one_line(tmp_path, monkeypatch):
@@ -219,7 +218,7 @@ def test_an_entry_gone_between_scan_and_read_is_left_out_not_unreadable(tmp_path
     os.mkfifo(tmp_path / "5272" / "pipa_2018-04-12.csv")
     with open(tmp_path / "5272" / "besar_2018-04-12.csv", "wb") as big:
         big.truncate(MAX_FILE_BYTES + 1)
-    listed = landing.discover(tmp_path, INBOXES)
+    listed = discovered(tmp_path, INBOXES)
     assert len(listed) == 6
     os.rename(tmp_path / "5272" / ".ganti_2018-04-12.csv.part", tmp_path / "5272" / "ganti_2018-04-12.csv")
     for name in ("hapus", "tautan", "pipa", "besar"):
@@ -271,7 +270,7 @@ def test_scans_and_reads_during_a_stream_of_renames_never_fail(tmp_path):
     gone = seen = 0
     try:
         for _ in range(300):
-            for f in landing.discover(tmp_path, INBOXES):
+            for f in discovered(tmp_path, INBOXES):
                 seen += 1
                 try:
                     data = landing.read_bytes(f)
@@ -284,7 +283,7 @@ def test_scans_and_reads_during_a_stream_of_renames_never_fail(tmp_path):
         thread.join()
     assert not errors
     assert seen > gone
-    last = landing.discover(tmp_path, INBOXES)
+    last = discovered(tmp_path, INBOXES)
     assert all(stat.S_ISREG(f.path.lstat().st_mode) for f in last)
 
 
@@ -296,7 +295,7 @@ def test_a_landing_folder_named_relatively_or_through_dot_dot_gives_the_same_pat
     (tmp_path / "lain").mkdir()
     monkeypatch.chdir(tmp_path / "lain")
     names = {
-        str(where): [(f.file, f.path.resolve()) for f in landing.discover(where, frozenset({"5271"}))]
+        str(where): [(f.file, f.path.resolve()) for f in discovered(where, frozenset({"5271"}))]
         for where in (tmp_path / "landing", Path("..") / "landing", tmp_path / "lain" / ".." / "landing")
     }
     expected = [
