@@ -80,8 +80,8 @@ def load(
     receipts they owe and the arrival of the files that `wait`, publish. With no upload to decide,
     only the stat of re-read unchanged files, the arrival of waiting ones, or a scope the operator
     changed, is recorded (if any)."""
-    versions = [(u.source.file, u.sha256) for u in [*uploads, *waiting]]
-    runs.arrive([*uploads, *waiting], tercatat.arrivals(session.con, versions))
+    arriving = [*uploads, *waiting]
+    runs.arrive(arriving, tercatat.arrivals(session.con, [(u.source.file, u.sha256) for u in arriving]))
     if not uploads:
         if stats.height or session.cakupan_diubah or waiting:
             muat.refresh(session, run.reference, stats, run.run_id, list(waiting), run.settings.now)

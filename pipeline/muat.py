@@ -90,7 +90,7 @@ def store_decisions(
     re-read unchanged ones), and the marts' rows of the districts and dates they touch (every row
     with `rebuild`); inside the caller's transaction. Returns the ledger rows and findings written,
     and the ledger rows of the loaded files this retired (their path now holds other bytes)."""
-    stats = stats if stats is not None else pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
+    stats = stats if stats is not None else db.versions()
     if stats.height:
         store.restat(con, stats)
     store.load_reference(con, reference)
@@ -181,9 +181,7 @@ def refresh(
         if stats.height:
             store.restat(con, stats)
             journal.record(con, run_id, decided_at or datetime.now(UTC), journal.keys(stats))
-        tercatat.remember_arrivals(
-            con, arrivals_of(waiting), pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
-        )
+        tercatat.remember_arrivals(con, arrivals_of(waiting), db.versions())
         if session.cakupan_diubah:
             store.load_reference(con, reference)
             marts.refresh(con)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +31,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             exc.add_note(f"rollback gagal juga: {_first_line(rollback_error)}")
         raise
     con.execute("commit")
+
+
+# A file version's key, wherever one is handed to a query: (file, sha256).
+VERSION = {"file": pl.String, "sha256": pl.String}
+
+
+def versions(keys: Iterable[tuple[str, str]] = ()) -> pl.DataFrame:
+    """(file, sha256) keys as a frame to register (none: an empty one of the same columns)."""
+    return pl.DataFrame(list(keys), schema=VERSION, orient="row")
 
 
 @contextmanager

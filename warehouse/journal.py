@@ -41,11 +41,5 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, decided_at: datetime, ch
 
 def keys(*parts: pl.DataFrame | list[tuple[str, str]]) -> pl.DataFrame:
     """The (file, sha256) of frames and key lists, as one frame for `record`."""
-    schema = {"file": pl.String, "sha256": pl.String}
-    frames = [
-        p.select("file", "sha256")
-        if isinstance(p, pl.DataFrame)
-        else pl.DataFrame(p, schema=schema, orient="row")
-        for p in parts
-    ]
-    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=schema)
+    frames = [p.select("file", "sha256") if isinstance(p, pl.DataFrame) else db.versions(p) for p in parts]
+    return pl.concat(frames, how="vertical_relaxed") if frames else db.versions()

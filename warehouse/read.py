@@ -222,8 +222,7 @@ def ledger_rows(
     con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], schema: pl.Schema
 ) -> pl.DataFrame:
     """The `unggahan` rows of the given (file, sha256), in the given schema (the run's frames')."""
-    wanted = pl.DataFrame(keys, schema={"file": pl.String, "sha256": pl.String}, orient="row")
-    with db.registered(con, baris_diminta=wanted):
+    with db.registered(con, baris_diminta=db.versions(keys)):
         found = _frame(con, "select unggahan.* from unggahan semi join baris_diminta using (file, sha256)")
     return found.select(schema.names()).cast(schema)
 

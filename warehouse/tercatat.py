@@ -29,8 +29,7 @@ def arrivals(
     """(file, sha256) -> arrival in ns since the epoch, of those `versions` whose arrival is
     recorded: decided ones (unggahan) and those seen waiting (kedatangan). Read by key: the ledger
     holds every version ever decided (575,000 after three national years), a night brings 514."""
-    wanted = pl.DataFrame(list(versions), schema={"file": pl.String, "sha256": pl.String}, orient="row")
-    with db.registered(con, versi_diminta=wanted):
+    with db.registered(con, versi_diminta=db.versions(versions)):
         found = con.execute(
             "select file, sha256, epoch_ns(tiba_pada) from unggahan semi join versi_diminta"
             " using (file, sha256) where tiba_pada is not null"

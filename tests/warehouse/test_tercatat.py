@@ -31,8 +31,7 @@ def test_arrivals_are_those_of_the_versions_asked_for_decided_or_waiting(tmp_pat
                     [file, sha, date(2018, 4, 1), T0, T0, tiba],
                 )
             seen = pl.DataFrame({"file": ["5201/c.csv"], "sha256": ["w"], "tiba_ns": [ns(T1)]})
-            none_decided = pl.DataFrame(schema={"file": pl.String, "sha256": pl.String})
-            tercatat.remember_arrivals(con, seen, none_decided)
+            tercatat.remember_arrivals(con, seen, db.versions())
         asked = [("5201/a.csv", "y"), ("5201/b.csv", "z"), ("5201/c.csv", "w"), ("5201/d.csv", "v")]
         assert tercatat.arrivals(con, asked) == {("5201/a.csv", "y"): ns(T1), ("5201/c.csv", "w"): ns(T1)}
         assert tercatat.arrivals(con, []) == {}
