@@ -30,7 +30,7 @@ import polars as pl
 from contract import rules
 from contract.errors import EktpError, TransientError, UsageError
 from contract.filetypes import MAX_FILE_BYTES
-from contract.formats import HIDDEN, angka, visible
+from contract.formats import angka, path_texts, visible
 
 _KINDS = {
     stat.S_IFIFO: "FIFO",
@@ -148,7 +148,7 @@ def listing(landing: Path, inboxes: frozenset[str]) -> pl.DataFrame:
         parts = [part for frames in pool.map(_listed, groups) for part in frames]
     found = pl.concat([_frame([]), *parts]).filter(pl.col("kind") != "d")
     found = found.with_columns(rel=pl.col("path").bin.slice(len(prefix))).sort("path")
-    found = found.with_columns(file=_texts(found["rel"]))
+    found = found.with_columns(file=path_texts(found["rel"]))
     found = found.with_columns(
         inbox=pl.col("file").str.split_exact("/", 1).struct.field("field_0"),
         in_root=~pl.col("file").str.contains("/", literal=True),
@@ -172,19 +172,6 @@ def listing(landing: Path, inboxes: frozenset[str]) -> pl.DataFrame:
 def _workers() -> int:
     """find processes at once: the stats are the kernel's work, shared by the CPUs (at most 4)."""
     return max(1, min(4, len(os.sched_getaffinity(0))))
-
-
-def _texts(names: pl.Series) -> pl.Series:
-    """`path_text` of every name: all decoded at once (one by one only when a name is not UTF-8:
-    Polars has no lossy decode), and escaped only where one has a hidden character."""
-    try:
-        texts = names.cast(pl.String)
-    except pl.exceptions.ComputeError:  # an old Windows client's name: `\xe9` for its byte
-        texts = pl.Series([name.decode("utf-8", "backslashreplace") for name in names], dtype=pl.String)
-    hidden = texts.str.contains(HIDDEN.pattern).arg_true()
-    if hidden.len():
-        texts = texts.scatter(hidden, [visible(texts[i]) for i in hidden])
-    return texts
 
 
 def files(found: pl.DataFrame) -> list[LandingFile]:

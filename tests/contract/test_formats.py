@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 import unicodedata
 
+import polars as pl
 import pytest
 
-from contract.formats import path_text, visible
+from contract.formats import path_text, path_texts, visible
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,12 @@ def test_a_cell_keeps_the_spaces_parsing_folds_and_nothing_else_hidden():
 def test_a_name_with_a_no_break_space_is_stored_escaped():
     assert path_text(b"5201/rekap\xc2\xa012 april.csv") == "5201/rekap\\xa012 april.csv"
     assert path_text(b"5201/rekap\xe9.csv") == "5201/rekap\\xe9.csv"
+
+
+def test_a_column_of_names_is_written_as_path_text_writes_each():
+    # the landing listing's form: all UTF-8 (one hidden character among them), then one name that
+    # is not UTF-8, which makes the whole column decoded name by name
+    utf8 = [b"5201/rekap 12 april.csv", "5201/zw\u200bsp.csv".encode(), b"5201/back\\slash.csv", b"a\nb"]
+    for names in (utf8, [*utf8, b"5201/rekap\xe9.csv"]):
+        got = path_texts(pl.Series(names, dtype=pl.Binary)).to_list()
+        assert got == [path_text(n) for n in names]
