@@ -164,7 +164,8 @@ class Validator:
     arrived = False  # a copy made in another process from the run's Validator (pickled)
 
     def __init__(self, data_docs: Path | None = None) -> None:
-        self.data_docs = data_docs
+        # Absolute: GX's filesystem store refuses a relative folder (`--warehouse gudang/x.duckdb`).
+        self.data_docs = Path(data_docs).absolute() if data_docs else None
         self.runs = 0
         self._results: list[Any] = []
 

@@ -33,6 +33,18 @@ def test_results_travel_to_the_run_validator(tmp_path):
     assert pages == {s.name for s in uploads.SUITES}
 
 
+@pytest.mark.slow
+def test_a_data_docs_folder_named_relatively_is_built(tmp_path, monkeypatch):
+    # `ektp nightly --warehouse gudang/ektp.duckdb` names its Data Docs folder relatively; GX's
+    # filesystem store takes only an absolute one (it refused with a ValueError, an exit 3 after
+    # the data was published)
+    monkeypatch.chdir(tmp_path)
+    run = Validator(Path("gudang") / "data_docs")
+    run.validate("unggahan", uploads.SUITES, batch(ok("527201")))
+    assert run.build_docs() == tmp_path / "gudang" / "data_docs" / "index.html"
+    assert (tmp_path / "gudang" / "data_docs" / "index.html").is_file()
+
+
 def test_a_run_keeps_no_copy_of_the_rows(monkeypatch):
     # GX caches the last batch (a pandas copy of every row) on its engine; the Validator drops it
     import gc
