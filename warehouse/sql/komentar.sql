@@ -135,6 +135,7 @@ comment on column terbitan.diterbitkan_pada is 'Waktu terbit (timestamptz).';
 comment on macro batas_waktu is 'batas_waktu(tanggal): tenggat berkas tanggal laporan itu, pukul 02.00 WITA keesokan harinya (timestamptz).';
 comment on macro dalam_cakupan is 'dalam_cakupan(kode, provinsi): true bila kode kabupaten/kecamatan/provinsi ada dalam provinsi itu (semua bila provinsi kosong).';
 comment on macro table laporan_terakhir is 'laporan_terakhir(laporan, batas): satu baris per kecamatan, laporan terakhirnya pada atau sebelum batas (laporan: nama CTE).';
+comment on macro table tanggal_lapor_terakhir is 'tanggal_lapor_terakhir(terakhir, laporan, batas): satu baris per kecamatan, tanggal laporan terakhirnya pada atau sebelum batas; riwayat laporan hanya dibaca bila laporan terakhir suatu kecamatan (terakhir: laporan_kecamatan_terakhir) sesudah batas (terakhir, laporan: nama CTE).';
 comment on macro table batas_persetujuan is 'batas_persetujuan(catatan, lingkup): satu baris per kabupaten, tanggal terakhir yang masih disetujui (lingkup persetujuan) atau dikunci (kunci).';
 comment on macro table prakiraan is 'prakiraan(tanggal_laporan, tanggal_target): satu baris per provinsi dan kabupaten: laju_7_hari (rata-rata perekaman per hari 7 hari terakhir), perkiraan selesai, rentang dan peluang selesai.';
 comment on macro table prioritas_keliling is 'prioritas_keliling(tanggal_laporan, tanggal_target): satu baris per kecamatan, diurutkan menurut sisa belum rekam pada target dengan laju_7_hari-nya (rata-rata per hari 7 hari terakhir).';

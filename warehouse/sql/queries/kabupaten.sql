@@ -4,7 +4,8 @@
 -- null when it has no figures for $tanggal.
 --
 -- key: kode_kabupaten
--- reads: progres_kabupaten, progres_kecamatan, status_data, wilayah_kabupaten, wilayah_kecamatan
+-- reads: laporan_kecamatan_terakhir, progres_kabupaten, progres_kecamatan, status_data,
+--   wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
@@ -19,8 +20,12 @@ progres_kabupaten as (
     from progres_kabupaten
 ),
 
+laporan_kecamatan_terakhir as (
+    select kode_kecamatan, kode_kabupaten, tanggal from laporan_kecamatan_terakhir
+),
+
 progres_kecamatan as (
-    select tanggal, kode_kabupaten from progres_kecamatan
+    select kode_kecamatan, kode_kabupaten, tanggal from progres_kecamatan
 ),
 
 status_hari_ini as (
@@ -37,21 +42,22 @@ kecamatan_total as (
 
 terakhir_lapor as (
     select kode_kabupaten, max(tanggal) as terakhir_lapor
-    from progres_kecamatan
-    where tanggal <= $tanggal
+    from tanggal_lapor_terakhir(laporan_kecamatan_terakhir, progres_kecamatan, $tanggal::date)
     group by kode_kabupaten
 ),
 
 -- Each kabupaten's row for $tanggal; after the last loaded report of any kabupaten (a day nobody
 -- reported) its last row, the stocks carried forward, with nothing recorded and nothing reported.
+-- progres_kabupaten runs every kabupaten daily from its first report to the latest date of any
+-- report (the latest in laporan_kecamatan_terakhir): that row is the one of the earlier of the two
+-- dates, read as one day rather than found by a window over the whole history.
 hari_ini as (
     select * replace (
         case when tanggal = $tanggal then rekam_hari_ini else 0 end as rekam_hari_ini,
         case when tanggal = $tanggal then kecamatan_lapor else 0 end as kecamatan_lapor
     )
     from progres_kabupaten
-    where tanggal <= $tanggal
-    qualify row_number() over (partition by kode_kabupaten order by tanggal desc) = 1
+    where tanggal = (select least($tanggal::date, max(tanggal)) from laporan_kecamatan_terakhir)
 ),
 
 final as (

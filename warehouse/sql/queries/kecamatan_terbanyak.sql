@@ -2,10 +2,11 @@
 -- on or before that date (carried forward, like the district and province figures).
 --
 -- key: kode_kecamatan
--- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
+-- reads: laporan_kecamatan_terakhir, progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 with
 
-progres_kecamatan as (
+-- Read twice below: not materialized, or DuckDB would first copy out the whole history.
+progres_kecamatan as not materialized (
     select
         tanggal, kode_kabupaten, kode_kecamatan, nama_kecamatan,
         wajib_ktp, sudah_rekam, belum_rekam, persen_rekam
@@ -21,8 +22,22 @@ wilayah_kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
 ),
 
+laporan_kecamatan_terakhir as (
+    select kode_kecamatan, kode_kabupaten, tanggal from laporan_kecamatan_terakhir
+    where dalam_cakupan(kode_kabupaten, $provinsi)
+),
+
+-- Each kecamatan's report of its latest date on or before $tanggal: found without the history's
+-- window, which read every report ever loaded (tanggal_lapor_terakhir).
+tanggal_terakhir as (
+    select kode_kecamatan, tanggal
+    from tanggal_lapor_terakhir(laporan_kecamatan_terakhir, progres_kecamatan, $tanggal::date)
+),
+
 terakhir as (
-    select * from laporan_terakhir(progres_kecamatan, $tanggal::date)
+    select progres_kecamatan.*
+    from progres_kecamatan
+    semi join tanggal_terakhir using (kode_kecamatan, tanggal)
 ),
 
 final as (

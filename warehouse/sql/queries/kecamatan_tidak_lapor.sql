@@ -2,7 +2,7 @@
 -- sent nothing are listed whole by kabupaten_tidak_lapor.sql instead.
 --
 -- key: kode_kecamatan
--- reads: progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
+-- reads: laporan_kecamatan_terakhir, progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
@@ -20,17 +20,21 @@ progres_kecamatan as not materialized (
     select tanggal, kode_kabupaten, kode_kecamatan from progres_kecamatan
 ),
 
+laporan_kecamatan_terakhir as (
+    select kode_kecamatan, kode_kabupaten, tanggal from laporan_kecamatan_terakhir
+),
+
 hari_ini as (
     select kode_kabupaten, kode_kecamatan
     from progres_kecamatan
     where tanggal = $tanggal
 ),
 
+-- The latest report on or before $tanggal, not before it: a kecamatan listed has none on $tanggal, so
+-- the two are the same for it, and the former reads no history on the latest date (every night's).
 terakhir_lapor as (
-    select kode_kecamatan, max(tanggal) as terakhir_lapor
-    from progres_kecamatan
-    where tanggal < $tanggal
-    group by kode_kecamatan
+    select kode_kecamatan, tanggal as terakhir_lapor
+    from tanggal_lapor_terakhir(laporan_kecamatan_terakhir, progres_kecamatan, $tanggal::date)
 ),
 
 final as (

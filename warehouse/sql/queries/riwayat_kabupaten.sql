@@ -3,7 +3,7 @@
 -- none (after the last loaded report, as on a day nobody reported, the range may hold no row at all).
 --
 -- key: kode_kabupaten, tanggal
--- reads: progres_kabupaten
+-- reads: laporan_kecamatan_terakhir, progres_kabupaten
 with
 
 progres_kabupaten as (
@@ -16,11 +16,14 @@ dalam_rentang as (
     select * from progres_kabupaten where tanggal between $dari and $tanggal
 ),
 
+-- progres_kabupaten runs every kabupaten daily from its first report to the latest date of any
+-- report (the latest in laporan_kecamatan_terakhir): each one's latest row before $dari is the one
+-- of the earlier of that date and the day before $dari, read as one day rather than found by a
+-- window over the whole history.
 sebelum as (
     select *
     from progres_kabupaten
-    where tanggal < $dari
-    qualify row_number() over (partition by kode_kabupaten order by tanggal desc) = 1
+    where tanggal = (select least($dari::date - 1, max(tanggal)) from laporan_kecamatan_terakhir)
 ),
 
 final as (
