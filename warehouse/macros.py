@@ -1,5 +1,6 @@
 """The SQL macros the warehouse's own SQL calls (warehouse/sql/helpers/): each kecamatan's latest
-report on or before a date, the scope of a report, and the deadline of a report date.
+report on or before a date (or its date, read from the latest-report table), the scope of a
+report, the deadline of a report date, and what sign-offs and locks cover.
 
 They are installed on every connection that runs that SQL: temporary ones on the writer's, the
 readers' and the as-of connections, stored ones in the published catalog and in a backup, where the

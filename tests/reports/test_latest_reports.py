@@ -91,3 +91,14 @@ def test_each_district_s_pace_starts_from_its_row_before_the_range(warehouse, da
             before = {(r["kode_kabupaten"], r["tanggal"]) for r in found if r["tanggal"] < dari}
             whole = _whole(con, "hari_kabupaten", dari - timedelta(days=1))
             assert before == {(k, t) for k, (t, _) in whole.items()}, d
+
+
+def test_each_kecamatan_s_pace_starts_from_its_report_before_the_range(warehouse, dates):
+    with read.connect(warehouse) as con:
+        for d in dates:
+            dari = d - timedelta(days=3)
+            found = read.rows(con, "laju_kecamatan", tanggal=d, dari=dari, provinsi=None)
+            before = {
+                r["kode_kecamatan"]: (r["tanggal"], r["belum_rekam"]) for r in found if r["tanggal"] < dari
+            }
+            assert before == _whole(con, "laporan_kecamatan", dari - timedelta(days=1)), d
