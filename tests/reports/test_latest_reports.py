@@ -1,8 +1,9 @@
-"""The report's queries find each kecamatan's and kabupaten's latest report on or before a date from
-the latest-report table, reading the history only when they must (warehouse/sql/helpers/
-tanggal_lapor_terakhir.sql, and progres_kabupaten's daily rows). On every date around the fixture's
-story (before its first report, inside it with its gaps, after its last), each figure equals the
-search of the whole history it replaced."""
+"""The report's queries find each kecamatan's latest report on or before a date from the
+latest-report table, reading the history only when they must (warehouse/sql/helpers/
+tanggal_lapor_terakhir.sql), and each kabupaten's from progres_kabupaten's daily rows (the days it
+reported, its row of a day). On every date around the fixture's story (before its first report,
+inside it with its gaps, after its last), each figure equals the search of the whole history of
+kecamatan reports it replaced."""
 
 from __future__ import annotations
 

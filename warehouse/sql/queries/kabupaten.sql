@@ -4,8 +4,8 @@
 -- null when it has no figures for $tanggal.
 --
 -- key: kode_kabupaten
--- reads: laporan_kecamatan_terakhir, progres_kabupaten, progres_kecamatan, status_data,
---   wilayah_kabupaten, wilayah_kecamatan
+-- reads: laporan_kecamatan_terakhir, progres_kabupaten, status_data, wilayah_kabupaten,
+--   wilayah_kecamatan
 with
 
 wilayah_kabupaten as (
@@ -13,19 +13,12 @@ wilayah_kabupaten as (
     where dalam_cakupan(kode_kabupaten, $provinsi)
 ),
 
-progres_kabupaten as (
+-- Read twice below: not materialized, or DuckDB would first copy out the whole history.
+progres_kabupaten as not materialized (
     select
         tanggal, kode_kabupaten, wajib_ktp, sudah_rekam, belum_rekam, rekam_hari_ini,
         persen_rekam, kecamatan_lapor, kecamatan_total
     from progres_kabupaten
-),
-
-laporan_kecamatan_terakhir as (
-    select kode_kecamatan, kode_kabupaten, tanggal from laporan_kecamatan_terakhir
-),
-
-progres_kecamatan as (
-    select kode_kecamatan, kode_kabupaten, tanggal from progres_kecamatan
 ),
 
 status_hari_ini as (
@@ -40,9 +33,13 @@ kecamatan_total as (
     group by kode_kabupaten
 ),
 
+-- The days a kabupaten reported are the days its row counts a kecamatan reporting
+-- (kecamatan_lapor > 0): one row a kabupaten and day, where progres_kecamatan holds one a kecamatan
+-- (8M on three national years), 23 -> 7 ms.
 terakhir_lapor as (
     select kode_kabupaten, max(tanggal) as terakhir_lapor
-    from tanggal_lapor_terakhir(laporan_kecamatan_terakhir, progres_kecamatan, $tanggal::date)
+    from progres_kabupaten
+    where kecamatan_lapor > 0 and tanggal <= $tanggal
     group by kode_kabupaten
 ),
 
