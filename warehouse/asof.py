@@ -38,6 +38,7 @@ _RELATION = re.compile(r"\b(from|join)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNO
 _CALL_ARGUMENT = re.compile(
     r"\b(?:from|join)\s+[a-z_][a-z0-9_]*\s*\(\s*([a-z_][a-z0-9_]*)\s*[,)]", re.IGNORECASE
 )
+NOT_MATERIALIZED = re.compile(r"\b([a-z_][a-z0-9_]*)\s+as\s+not\s+materialized\s*\(", re.IGNORECASE)
 
 
 def tables() -> tuple[str, ...]:
@@ -95,13 +96,41 @@ def macro(name: str) -> str:
         keyword, relation = match.groups()
         return f"{keyword} {relation}_per(waktu)" if relation.lower() in reads_at_t else match.group(0)
 
-    body = _RELATION.sub(at_t, code).replace("$waktu", "waktu")
+    body = _RELATION.sub(at_t, _inlined(code)).replace("$waktu", "waktu")
     # A mart's SQL computes the rows `perubahan_mart` names: at T, all of them.
     body = re.sub(rf"\b{marts.CHANGES}\b", marts.EVERYTHING, body)
     # ... from FIRST_DAY, so what a mart reads only for the reports before `dari` is empty at T.
     for before in marts.BEFORE_DARI:
         body = body.replace(f"{before}_per(waktu)", f"(select * from {before}_per(waktu) where false)")
     return f"create or replace macro {name}_per(waktu) as table\n{body.strip()}"
+
+
+def _inlined(code: str) -> str:
+    """`code` with each CTE it declares `not materialized` written out where it is read (`from x`,
+    `join x` become `from (...) as x`).
+
+    The catalog is stored for DuckDB 1.4 clients (katalog.STORAGE_VERSION), and that format keeps no
+    `not materialized` in a stored macro: reopened, a mart's macro copied out every CTE it reads
+    twice, such as the whole of `riwayat_kecamatan` (8M rows on three national years) for each mart
+    that reads it. The CTE itself stays, plain, for a table macro given its name (`query_table`)."""
+    while found := NOT_MATERIALIZED.search(code):
+        name, opening = found.group(1), found.end() - 1
+        closing = _closing(code, opening)
+        body = code[opening + 1 : closing]
+        read = re.compile(rf"\b(from|join)\s+{name}\b(?!\s*\()", re.IGNORECASE)
+        after = read.sub(lambda m, body=body, name=name: f"{m.group(1)} ({body}) as {name}", code[closing:])
+        code = f"{code[: found.start()]}{name} as ({body}{after}"
+    return code
+
+
+def _closing(code: str, opening: int) -> int:
+    """Where the parenthesis opened at `opening` closes."""
+    depth = 0
+    for at in range(opening, len(code)):
+        depth += {"(": 1, ")": -1}.get(code[at], 0)
+        if depth == 0:
+            return at
+    raise WarehouseError("kurung SQL tidak tertutup", at=opening)
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:

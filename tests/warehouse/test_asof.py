@@ -5,6 +5,7 @@ row for row, run ids and times included; and the analysts' `_per` macros give th
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time as pytime
@@ -319,3 +320,32 @@ def test_a_relation_given_to_a_table_macro_is_refused(monkeypatch):
     _with_code(monkeypatch, "select * from laporan_terakhir(unggahan, date '2018-04-01')")
     with pytest.raises(WarehouseError, match="makro tabel"):
         asof.macro("progres_kecamatan")
+
+
+def test_the_stored_macros_copy_out_no_cte_their_sql_reads_in_place(story):
+    """The catalog is stored for DuckDB 1.4 clients, a format that drops `not materialized` from a
+    stored macro: reopened, each mart's macro copied out the CTEs its SQL reads in place (the whole
+    of `riwayat_kecamatan` among them). The macros have them written out where they are read."""
+    wh, runs = story
+    in_place = {
+        m.group(1).lower()
+        for name in asof.names()
+        for m in asof.NOT_MATERIALIZED.finditer(asof.model(name).code)
+    }
+    assert {"angka", "riwayat", "current_reports", "reports"} <= in_place
+    with duckdb.connect(str(wh), read_only=True) as con:
+        for name in asof.names():
+            plan = con.execute(f"explain (format json) select * from {name}_per(?)", [runs[-1][1]])
+            copied = _materialized(json.loads(plan.fetchall()[0][1]))
+            assert not copied & in_place, (name, sorted(copied & in_place))
+
+
+def _materialized(operators: list[dict]) -> set[str]:
+    """The CTEs a plan copies out (its CTE operators)."""
+    found, todo = set(), list(operators)
+    while todo:
+        operator = todo.pop()
+        todo.extend(operator.get("children", ()))
+        if operator.get("name") == "CTE":
+            found.add(operator.get("extra_info", {}).get("CTE Name", "").lower())
+    return found

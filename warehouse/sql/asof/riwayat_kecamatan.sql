@@ -6,7 +6,9 @@
 -- reads: arsip_riwayat_kecamatan, riwayat_kecamatan, unggahan
 with
 
-angka as (
+-- Read twice below: not materialized, or DuckDB would first copy out every figure ever loaded
+-- (8M rows on three national years), whatever T keeps of them.
+angka as not materialized (
     select * exclude (diproses_pada, run_id) from riwayat_kecamatan
 ),
 
