@@ -17,7 +17,7 @@ unchanged. Two ways to use it:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -118,9 +118,14 @@ def _inlined(code: str) -> str:
         closing = _closing(code, opening)
         body = code[opening + 1 : closing]
         read = re.compile(rf"\b(from|join)\s+{name}\b(?!\s*\()", re.IGNORECASE)
-        after = read.sub(lambda m, body=body, name=name: f"{m.group(1)} ({body}) as {name}", code[closing:])
+        after = read.sub(_written_out(body, name), code[closing:])
         code = f"{code[: found.start()]}{name} as ({body}{after}"
     return code
+
+
+def _written_out(body: str, name: str) -> Callable[[re.Match[str]], str]:
+    """A read of CTE `name` (`from name`, `join name`) replaced by its body."""
+    return lambda read: f"{read.group(1)} ({body}) as {name}"
 
 
 def _closing(code: str, opening: int) -> int:
