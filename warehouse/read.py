@@ -19,7 +19,7 @@ import polars as pl
 
 from contract.errors import WarehouseError
 from warehouse import db, macros
-from warehouse.versions import refuse_newer
+from warehouse.versions import refuse_newer, refuse_older
 
 SQL = Path(__file__).resolve().parent / "sql"
 
@@ -153,7 +153,7 @@ class _Attachments:
                     "gudang data tidak dapat dibuka", warehouse=path, reason=_first_line(exc)
                 ) from exc
             try:
-                _refuse_newer(con, alias, path)
+                _refuse_unknown(con, alias, path)
             except BaseException:
                 db.quietly(con.execute, f"detach {alias}")
                 raise
@@ -171,12 +171,14 @@ _aliases = itertools.count()
 _ATTACHED = _Attachments()
 
 
-def _refuse_newer(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
-    """A warehouse a newer release wrote is refused before any query reads it as this one knows it
-    (once per file: it stays attached while it is the file at its path)."""
+def _refuse_unknown(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
+    """A warehouse a newer release wrote, or one older than the queries need, is refused before any
+    query reads it as this release knows it (once per file: it stays attached while it is the file
+    at its path)."""
     if "schema_migrations" in db.tables(con, alias):
         ((newest,),) = con.execute(f"select max(versi) from {alias}.main.schema_migrations").fetchall()
         refuse_newer(newest, path)
+        refuse_older(newest, path)
 
 
 # DuckDB keeps what it read (the Parquet files too) up to its memory limit, 80 % of RAM by default:

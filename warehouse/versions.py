@@ -1,6 +1,7 @@
 """The warehouse's schema versions: the numbered migrations this release knows, and the refusal
-of a file a newer release wrote. One place for both, used by the writer (warehouse.store, before
-it migrates or copies anything) and by every reader (warehouse.read, before a query)."""
+of a file a newer release wrote (by the writer, warehouse.store, before it migrates or copies
+anything, and by every reader, warehouse.read, before a query) or one too old for the readers'
+queries (by the readers; the writer migrates it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 from contract.errors import WarehouseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "sql" / "migrations"
+# The oldest schema the readers' queries run on: 010 made laporan_kecamatan_terakhir, which the
+# report's and the portal's queries read. An older file (a backup of an early release) is brought
+# up to date by a run of this release, which migrates it.
+READERS_NEED = 10
 
 
 @cache
@@ -35,5 +40,18 @@ def refuse_newer(recorded: int | None, path: Path | None = None) -> None:
         raise WarehouseError(
             f"gudang data ini dari versi ektp yang lebih baru (migrasi {recorded}, versi ini sampai "
             f"{known()}); tidak ada yang diubah: jalankan versi ektp yang menulisnya atau yang lebih baru",
+            **where,
+        )
+
+
+def refuse_older(recorded: int | None, path: Path | None = None) -> None:
+    """A published warehouse too old for the readers' queries is refused in one line saying what
+    brings it up to date, before a query fails on a table it lacks."""
+    if recorded is not None and recorded < READERS_NEED:
+        where = {"path": path} if path is not None else {}
+        raise WarehouseError(
+            f"gudang data ini dari versi ektp yang lebih lama (migrasi {recorded}; laporan dan portal "
+            f"versi ini memerlukan migrasi {READERS_NEED}): jalankan `ektp nightly` sekali untuk "
+            "memutakhirkannya",
             **where,
         )

@@ -1,6 +1,6 @@
 """Every reader (reports, `ektp status`, the portal, `ektp check`) goes through warehouse.read.connect:
-a file a newer release wrote is refused there, before any query reads its tables as this release
-knows them; one this release wrote opens."""
+a file a newer release wrote, or one older than the readers' queries need, is refused there, before
+any query reads its tables as this release knows them; one this release wrote opens."""
 
 from __future__ import annotations
 
@@ -41,6 +41,26 @@ def test_a_reader_refuses_a_warehouse_from_a_newer_release(tmp_path):
             pytest.fail("a newer warehouse was opened")
     assert "versi ektp yang lebih baru" in str(raised.value)
     assert f"migrasi {versions.known() + 1}" in str(raised.value)
+
+
+def test_a_reader_refuses_a_warehouse_older_than_its_queries_need_and_says_what_mends_it(tmp_path):
+    path = _warehouse(tmp_path / "ektp.duckdb", versions.READERS_NEED - 1)
+    with pytest.raises(WarehouseError) as raised:
+        with read.connect(path):
+            pytest.fail("a warehouse without the tables the queries read was opened")
+    assert "versi ektp yang lebih lama" in str(raised.value)
+    assert f"migrasi {versions.READERS_NEED - 1}" in str(raised.value)
+    assert "jalankan `ektp nightly` sekali" in str(raised.value)
+    _warehouse(path, versions.READERS_NEED)  # the next run migrated and published it
+    with read.connect(path) as con:
+        assert con.execute("select max(versi) from schema_migrations").fetchone() == (versions.READERS_NEED,)
+
+
+def test_the_readers_need_the_migration_that_made_the_table_their_queries_read():
+    (name,) = [n for v, n, _ in versions.migrations() if v == versions.READERS_NEED]
+    assert name == "010_laporan_kecamatan_terakhir"
+    queries = Path(read.SQL / "queries")
+    assert any("laporan_kecamatan_terakhir" in q.read_text() for q in queries.glob("*.sql"))
 
 
 def _attached() -> set[str]:
