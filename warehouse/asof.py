@@ -99,9 +99,12 @@ def macro(name: str) -> str:
     body = _RELATION.sub(at_t, _inlined(code)).replace("$waktu", "waktu")
     # A mart's SQL computes the rows `perubahan_mart` names: at T, all of them.
     body = re.sub(rf"\b{marts.CHANGES}\b", marts.EVERYTHING, body)
-    # ... from FIRST_DAY, so what a mart reads only for the reports before `dari` is empty at T.
+    # ... from FIRST_DAY, so what a mart reads only for the reports before `dari` is empty at T: the
+    # stored relation's columns (the same as at T) and no row. Not its macro at T with no row: DuckDB
+    # planned that macro's journal reads anyway, at each of its expansions (a mart's macro expands
+    # the macros it reads as often as it reads them).
     for before in marts.BEFORE_DARI:
-        body = body.replace(f"{before}_per(waktu)", f"(select * from {before}_per(waktu) where false)")
+        body = body.replace(f"{before}_per(waktu)", f"(select * from {before} where false)")
     return f"create or replace macro {name}_per(waktu) as table\n{body.strip()}"
 
 
