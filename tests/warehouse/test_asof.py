@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time as pytime
 from dataclasses import replace
@@ -349,3 +350,11 @@ def _materialized(operators: list[dict]) -> set[str]:
         if operator.get("name") == "CTE":
             found.add(operator.get("extra_info", {}).get("CTE Name", "").lower())
     return found
+
+
+def test_a_mart_s_macro_leaves_out_the_order_its_table_is_stored_in():
+    """Each mart's SQL ends by ordering its rows as the table stores them; a macro's reader orders
+    what it needs, and a mart's macro sorted every row of the marts it read at T again."""
+    for name in marts.names():
+        assert asof.STORAGE_ORDER.search(asof.model(name).code.strip()), name
+        assert not re.search(r"\border\s+by\s+[a-z0-9_,\s]+$", asof.macro(name), re.IGNORECASE), name
