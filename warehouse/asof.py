@@ -124,7 +124,9 @@ def _inlined(code: str) -> str:
     that reads it. The CTE itself stays, plain, for a table macro given its name (`query_table`)."""
     while found := NOT_MATERIALIZED.search(code):
         name, opening = found.group(1), found.end() - 1
-        closing = _closing(code, opening)
+        closing = models.closing(code, opening)
+        if closing is None:
+            raise WarehouseError("kurung SQL tidak tertutup", sql=name, at=opening)
         body = code[opening + 1 : closing]
         read = re.compile(rf"\b(from|join)\s+{name}\b(?!\s*\()", re.IGNORECASE)
         after = read.sub(_written_out(body, name), code[closing:])
@@ -135,16 +137,6 @@ def _inlined(code: str) -> str:
 def _written_out(body: str, name: str) -> Callable[[re.Match[str]], str]:
     """A read of CTE `name` (`from name`, `join name`) replaced by its body."""
     return lambda read: f"{read.group(1)} ({body}) as {name}"
-
-
-def _closing(code: str, opening: int) -> int:
-    """Where the parenthesis opened at `opening` closes."""
-    depth = 0
-    for at in range(opening, len(code)):
-        depth += {"(": 1, ")": -1}.get(code[at], 0)
-        if depth == 0:
-            return at
-    raise WarehouseError("kurung SQL tidak tertutup", at=opening)
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:

@@ -112,16 +112,23 @@ def ctes(code: str) -> set[str]:
 
 
 def _cte_ends(code: str) -> dict[str, list[int]]:
-    """Each CTE's name, and where its body ends (its closing parenthesis)."""
+    """Each CTE's name, and where its body ends (its closing parenthesis; the end of the text when
+    it has none)."""
     found: dict[str, list[int]] = {}
     for match in _CTE.finditer(code):
-        depth, at = 0, match.end() - 1
-        for at in range(match.end() - 1, len(code)):
-            depth += {"(": 1, ")": -1}.get(code[at], 0)
-            if depth == 0:
-                break
-        found.setdefault(match.group(1).lower(), []).append(at)
+        at = closing(code, match.end() - 1)
+        found.setdefault(match.group(1).lower(), []).append(len(code) - 1 if at is None else at)
     return found
+
+
+def closing(code: str, opening: int) -> int | None:
+    """Where the parenthesis opened at `opening` closes; None when it never does."""
+    depth = 0
+    for at in range(opening, len(code)):
+        depth += {"(": 1, ")": -1}.get(code[at], 0)
+        if depth == 0:
+            return at
+    return None
 
 
 def header(text: str) -> dict[str, str]:
