@@ -43,18 +43,20 @@ terakhir_lapor as (
     group by kode_kabupaten
 ),
 
+laporan_kecamatan_terakhir as (
+    select tanggal from laporan_kecamatan_terakhir
+),
+
 -- Each kabupaten's row for $tanggal; after the last loaded report of any kabupaten (a day nobody
--- reported) its last row, the stocks carried forward, with nothing recorded and nothing reported.
--- progres_kabupaten runs every kabupaten daily from its first report to the latest date of any
--- report (the latest in laporan_kecamatan_terakhir): that row is the one of the earlier of the two
--- dates, read as one day rather than found by a window over the whole history.
+-- reported) its last row, the stocks carried forward, with nothing recorded and nothing reported
+-- (hari_kabupaten).
 hari_ini as (
     select * replace (
         case when tanggal = $tanggal then rekam_hari_ini else 0 end as rekam_hari_ini,
         case when tanggal = $tanggal then kecamatan_lapor else 0 end as kecamatan_lapor
     )
     from progres_kabupaten
-    where tanggal = (select least($tanggal::date, max(tanggal)) from laporan_kecamatan_terakhir)
+    where tanggal = (select tanggal from hari_kabupaten(laporan_kecamatan_terakhir, $tanggal::date))
 ),
 
 final as (

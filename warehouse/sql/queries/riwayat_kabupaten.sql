@@ -16,14 +16,15 @@ dalam_rentang as (
     select * from progres_kabupaten where tanggal between $dari and $tanggal
 ),
 
--- progres_kabupaten runs every kabupaten daily from its first report to the latest date of any
--- report (the latest in laporan_kecamatan_terakhir): each one's latest row before $dari is the one
--- of the earlier of that date and the day before $dari, read as one day rather than found by a
--- window over the whole history.
+laporan_kecamatan_terakhir as (
+    select tanggal from laporan_kecamatan_terakhir
+),
+
+-- Each kabupaten's latest row before $dari: its row of the day before $dari (hari_kabupaten).
 sebelum as (
     select *
     from progres_kabupaten
-    where tanggal = (select least($dari::date - 1, max(tanggal)) from laporan_kecamatan_terakhir)
+    where tanggal = (select tanggal from hari_kabupaten(laporan_kecamatan_terakhir, $dari::date - 1))
 ),
 
 final as (
