@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
+from tests.reports.support import keep_latest_reports
 from warehouse import macros, marts
 from warehouse.read import sql
 
@@ -70,14 +71,6 @@ create table unggahan (
 create table kualitas_data (
     file varchar, sha256 varchar, kode_kabupaten varchar, tanggal date, kode_kecamatan varchar,
     aturan varchar, tingkat varchar, pesan varchar);
-"""
-
-# Each kecamatan's latest report, which the load keeps (warehouse/terakhir.py; not a CONTRACT §4
-# relation): the report's queries read it so as not to search the whole history on every night.
-LATEST = """
-create table laporan_kecamatan_terakhir as
-select * from progres_kecamatan
-qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1;
 """
 
 # The journal the scorecard reads: each file first seen 8 hours before its run (18:05 WITA on its
@@ -250,7 +243,7 @@ def build_warehouse(path: Path) -> Path:
         con.executemany("insert into wilayah_kecamatan values (?, ?, ?)", [k[:3] for k in KECAMATAN])
         con.executemany("insert into progres_kecamatan values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", progres)
         con.execute(DERIVE)
-        con.execute(LATEST)
+        keep_latest_reports(con)
         con.executemany(
             "insert into unggahan values (?, ?, ?, ?, ?, ?, ?, ?, ?, null)", unggahan_rows(progres)
         )

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from reports.readers import mobile_targets
+from tests.reports.support import keep_latest_reports
 from warehouse import macros
 from warehouse.read import sql
 
@@ -55,11 +56,7 @@ def con():
         "insert into progres_kecamatan values (?, ?, ?, ?, ?)",
         [(D - timedelta(days=back), k[:4], k, s, WAJIB - s) for k, back, s in reports()],
     )
-    # Each kecamatan's latest report, which the load keeps (warehouse/terakhir.py); the report reads it.
-    con.execute(
-        "create table laporan_kecamatan_terakhir as select * from progres_kecamatan"
-        " qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1"
-    )
+    keep_latest_reports(con)
     con.execute(sql("macros/prioritas_keliling"))
     macros.install(con)  # the report's queries call the warehouse's macros (the scope)
     yield con

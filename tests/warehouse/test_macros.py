@@ -13,6 +13,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.reports.support import keep_latest_reports
 from warehouse import macros
 
 DAY0 = date(2018, 1, 1)
@@ -41,10 +42,7 @@ def _warehouse(reports: dict[str, set[int]]) -> duckdb.DuckDBPyConnection:
     laporan = pl.DataFrame(rows, schema=["kode_kecamatan", "kode_kabupaten", "tanggal"], orient="row")
     con.register("laporan_df", laporan)  # executemany: 5 s for the 30,000 rows below
     con.execute("insert into progres_kecamatan select * from laporan_df")
-    con.execute(
-        "create table laporan_kecamatan_terakhir as select * from progres_kecamatan"
-        " qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1"
-    )
+    keep_latest_reports(con)
     return con
 
 
