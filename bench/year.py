@@ -140,13 +140,14 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         )
 
     def refresh(con: duckdb.DuckDBPyConnection, before: marts.Bounds) -> None:
-        journal.record(con, RUN_ID, datetime.now(UTC), unggahan.select("file", "sha256"))
+        decided = datetime.now(UTC)  # one moment for the decisions' journal and the marts'
+        journal.record(con, RUN_ID, decided, unggahan.select("file", "sha256"))
         # Only the new days, as a run would (a year of history behind them or not).
         groups = unggahan.select("kode_kabupaten", "tanggal").unique()
         in_scope = [
             k for (k,) in con.execute("select kode_kabupaten from wilayah_kabupaten order by 1").fetchall()
         ]
-        marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope))
+        marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope), decided)
         terakhir.perbarui(con, RUN_ID)
 
     # Each step in the session's transactions, as a run's: done again at the writer's memory

@@ -112,7 +112,7 @@ def store_decisions(
         if rebuild
         else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
     )
-    marts.refresh(con, perubahan)
+    marts.refresh(con, perubahan, now)
     # After the marts: they read each kecamatan's latest report as it stood before this load.
     terakhir.perbarui(con, run_id)
     return unggahan, kualitas, read.ledger_rows(con, retired, unggahan.schema)
@@ -177,14 +177,15 @@ def refresh(
     from this run on), the arrival of the files that wait, and a scope the operator changed (its
     regions, every mart rebuilt over them); one transaction. `decided_at` as for `write`."""
     con = session.con
+    moment = decided_at or datetime.now(UTC)
     with db.transaction(con):
         if stats.height:
             store.restat(con, stats)
-            journal.record(con, run_id, decided_at or datetime.now(UTC), journal.keys(stats))
+            journal.record(con, run_id, moment, journal.keys(stats))
         tercatat.remember_arrivals(con, arrivals_of(waiting), db.versions())
         if session.cakupan_diubah:
             store.load_reference(con, reference)
-            marts.refresh(con)
+            marts.refresh(con, waktu=moment)
 
 
 def rebuild_marts(session: store.WriteSession, reference: Reference) -> None:

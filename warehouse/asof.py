@@ -9,15 +9,20 @@ unchanged. Two ways to use it:
   such relation is replaced by its state at T, so that the report's unchanged queries read the
   figures as known on T (`ektp report --as-known-on`);
 - table macros `<relation>_per(waktu)` stored in the warehouse for analysts, generated from the same
-  SQL files (`install`), e.g.
+  SQL files (`statements`), e.g.
   `select * from progres_kabupaten_per(timestamptz '2018-04-13 03:00:00+08')`.
   DuckDB expands a macro inside its caller's CTE scope: no SQL here names a CTE like a stored relation.
+
+A mart that keeps a journal of its own rows (its header's `journal:`, warehouse.journal.keep_mart)
+is not rebuilt: as known on T it is the versions of its rows in force at T, a filter. Before its
+journal began (a warehouse an earlier release wrote, `jurnal_mart.lengkap` false) it is rebuilt as
+above; that rebuild is also stored as `<mart>_susun(waktu)`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -28,7 +33,7 @@ import duckdb
 from contract.dates import WITA
 from contract.errors import ReportError, WarehouseError
 from contract.formats import tanggal as tanggal_id
-from warehouse import macros, marts, models
+from warehouse import db, journal, macros, marts, models
 
 JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
 RUN_ID = re.compile(r"(\d{8}T\d{6})Z-[0-9a-f]{6}")  # pipeline.runs.new_run_id: its start, UTC
@@ -75,8 +80,62 @@ def tables_read() -> frozenset[str]:
     return frozenset(r for n in names() for r in model(n).reads)
 
 
-def macro(name: str) -> str:
-    """`create or replace macro <name>_per(waktu)`: `name` at T, reading the other relations at T."""
+def journaled() -> dict[str, str]:
+    """The marts that keep a journal of their rows -> that journal (their headers' `journal:`)."""
+    return {m.name: m.journal for m in models.every("marts") if m.journal is not None}
+
+
+def from_journal(name: str) -> str:
+    """Journaled mart `name` as known on `$waktu`: its rows' versions in force then."""
+    return (
+        f"select * exclude ({journal.SEJAK}, {journal.SAMPAI}) from {journaled()[name]}"  # names: ours
+        f" where {journal.SEJAK} <= $waktu and ({journal.SAMPAI} is null or $waktu < {journal.SAMPAI})"
+    )
+
+
+def statements(lengkap: Collection[str] = ()) -> list[str]:
+    """The analysts' `<relation>_per(waktu)` macros, each after those it reads, and `<mart>_susun`
+    for each journaled mart. `lengkap`: the journaled marts whose journal holds every state they
+    had (`complete`): their `_per` reads only the journal; the others' rebuilds a moment before it."""
+    found = []
+    for name in order():
+        if name not in journaled():
+            found.append(macro(name))
+            continue
+        found.append(macro(name, REBUILT))
+        found.append(_journal_macro(name, name in lengkap))
+    return found
+
+
+def complete(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The journaled marts of the current database whose journal began with its decisions."""
+    if journal.STARTS not in db.tables(con):
+        return set()
+    return {m for (m,) in con.execute(f"select mart from {journal.STARTS} where lengkap").fetchall()}
+
+
+REBUILT = "_susun"  # the macro that rebuilds a journaled mart at T from the decisions' journal
+_START = f"(select max(sejak) from {journal.STARTS} where mart = '{{name}}')"  # name: ours
+
+
+def _journal_macro(name: str, lengkap: bool) -> str:
+    """`<name>_per(waktu)` of a journaled mart: its journal's rows in force at T; when the journal
+    began after the warehouse's first decision, `<name>_susun(waktu)` for a moment before it. The
+    rebuild is given a moment before anything (no row) otherwise, as DuckDB plans both branches."""
+    body = from_journal(name).replace("$waktu", "waktu")
+    if not lengkap:
+        start = _START.format(name=name)
+        body = (
+            f"{body} and waktu >= {start}\nunion all by name\n"
+            f"select * from {name}{REBUILT}(case when waktu < coalesce({start}, 'infinity'::timestamptz)"
+            " then waktu else '-infinity'::timestamptz end)"
+        )
+    return f"create or replace macro {name}_per(waktu) as table\n{body}"
+
+
+def macro(name: str, suffix: str = "_per") -> str:
+    """`create or replace macro <name>_per(waktu)`: `name` at T, reading the other relations at T
+    (`suffix`: `_susun` for a journaled mart's rebuild)."""
     code = model(name).code
     # A CTE named like a relation is refused: `from x` after it means the CTE, so the rewrite below
     # would change the SQL's meaning; and DuckDB expands a macro inside its caller's CTE scope, so
@@ -111,7 +170,7 @@ def macro(name: str) -> str:
     # macro, and a mart's macro sorted every mart row it read at T again (700 ms of 2.5 s for
     # `progres_kabupaten_per` halfway through three national years).
     body = STORAGE_ORDER.sub(r"\1", body.strip())
-    return f"create or replace macro {name}_per(waktu) as table\n{body}"
+    return f"create or replace macro {name}{suffix}(waktu) as table\n{body}"
 
 
 def _inlined(code: str) -> str:
@@ -137,12 +196,6 @@ def _inlined(code: str) -> str:
 def _written_out(body: str, name: str) -> Callable[[re.Match[str]], str]:
     """A read of CTE `name` (`from name`, `join name`) replaced by its body."""
     return lambda read: f"{read.group(1)} ({body}) as {name}"
-
-
-def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Store the analysts' `<relation>_per(waktu)` macros (the writer, after the marts)."""
-    for name in order():
-        con.execute(macro(name))
 
 
 def _attach(path: Path) -> duckdb.DuckDBPyConnection:
@@ -283,8 +336,11 @@ def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnect
         when = resolve(con, path, t)
         con.execute(f"create table memory.main.{MOMENT} as select ?::timestamptz as pada", [when])
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
+        read = _read_from_journal(con, when)
         for name in order():
-            con.execute(f"create table memory.main.{name} as {model(name).code}", _params(name, when))  # ours
+            code = from_journal(name) if name in read else model(name).code
+            params = {"waktu": when} if "$waktu" in code else {}  # DuckDB refuses one not used
+            con.execute(f"create table memory.main.{name} as {code}", params)  # ours
         yield con
     except duckdb.Error as exc:
         raise WarehouseError(
@@ -294,6 +350,9 @@ def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnect
         con.close()
 
 
-def _params(name: str, t: datetime) -> dict[str, object]:
-    """DuckDB refuses a parameter the statement does not use: pass T only where the SQL reads it."""
-    return {"waktu": t} if "$waktu" in model(name).code else {}
+def _read_from_journal(con: duckdb.DuckDBPyConnection, t: datetime) -> set[str]:
+    """The journaled marts whose journal knows `t` (complete, or begun by then)."""
+    if journal.STARTS not in db.tables(con, "gudang"):
+        return set()  # a warehouse published before migration 012
+    found = con.execute(f"select mart, sejak, lengkap from gudang.main.{journal.STARTS}").fetchall()
+    return {m for m, sejak, lengkap in found if m in journaled() and (lengkap or t >= sejak)}

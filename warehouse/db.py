@@ -110,6 +110,16 @@ def tables(con: duckdb.DuckDBPyConnection, database: str | None = None) -> set[s
     return _names(con, "select table_name from duckdb_tables() where database_name = {db}", database)
 
 
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The columns of `table` in the current database, in their order."""
+    found = con.execute(
+        "select column_name from duckdb_columns() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = ? order by column_index",
+        [table],
+    ).fetchall()
+    return [name for (name,) in found]
+
+
 def views(con: duckdb.DuckDBPyConnection, database: str | None = None) -> set[str]:
     """The views of `database` (the current one when None) that a user made (not DuckDB's own)."""
     return _names(

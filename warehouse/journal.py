@@ -1,17 +1,29 @@
 """The warehouse's journal: every decision, finding and figure kept, so that the figures of any
-moment can be rebuilt (`warehouse.asof`). Written in the load's transaction, by the same writer."""
+moment can be rebuilt (`warehouse.asof`); and the journals of the marts that declare one, so that
+such a mart as known on a moment is read, not rebuilt. Written in the load's transaction, by the
+same writer."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
 
-from warehouse import db, partitions
+from warehouse import db, models, partitions
 from warehouse.read import sql
 
 VALID = ("loaded", "superseded")
+STARTS = "jurnal_mart"  # which marts keep a journal, since when (migration 012)
+# A mart journal's own columns: a version is in force from `berlaku_sejak` until `berlaku_sampai`
+# (excluded; null while it is the mart's row).
+SEJAK, SAMPAI = "berlaku_sejak", "berlaku_sampai"
+# The rows a refresh recomputed (each kabupaten named, from its `dari`; `$mulai`, the earliest,
+# lets DuckDB skip the row groups of earlier dates), in the mart and open in its journal.
+_RANGE = (
+    "select {columns} from {table} inner join perubahan_mart as p using (kode_kabupaten)"
+    " where {table}.tanggal >= p.dari and {table}.tanggal >= $mulai"
+)
 
 
 def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
@@ -43,3 +55,68 @@ def keys(*parts: pl.DataFrame | list[tuple[str, str]]) -> pl.DataFrame:
     """The (file, sha256) of frames and key lists, as one frame for `record`."""
     frames = [p.select("file", "sha256") if isinstance(p, pl.DataFrame) else db.versions(p) for p in parts]
     return pl.concat(frames, how="vertical_relaxed") if frames else db.versions()
+
+
+def keep_mart(
+    con: duckdb.DuckDBPyConnection, mart: models.Model, since: date | None, waktu: datetime | None
+) -> None:
+    """Journal what the refresh of `mart` just changed among the rows of `perubahan_mart` (from
+    `since`, their earliest `dari`; None when nothing was named): a row that differs from its open
+    version closes that version at `waktu` (None: the transaction's start, `now()`) and opens its
+    own; a row gone closes its version. A mart not journaled yet is journaled whole, from `waktu`.
+    The caller holds the transaction, after the mart's refresh."""
+    assert mart.journal is not None  # models.model: a journaled mart
+    journal, moment = mart.journal, {"waktu": waktu}
+    columns = ", ".join(f"{mart.name}.{c}" for c in db.columns(con, mart.name))  # names: ours
+    con.execute(
+        f"create table if not exists {journal} as select {columns}, null::timestamptz as {SEJAK},"
+        f" null::timestamptz as {SAMPAI} from {mart.name} where false"
+    )
+    if not con.execute(f"select 1 from {STARTS} where mart = ?", [mart.name]).fetchall():
+        _start(con, mart, columns, waktu)
+        return
+    if since is None:
+        return
+    bounds = {"mulai": since}
+    con.execute(
+        f"create or replace temp table jurnal_sekarang as {_RANGE.format(columns=columns, table=mart.name)}",
+        bounds,
+    )
+    open_columns = columns.replace(f"{mart.name}.", f"{journal}.")
+    con.execute(
+        f"create or replace temp table jurnal_tercatat as "
+        f"{_RANGE.format(columns=open_columns, table=journal)} and {journal}.{SAMPAI} is null",
+        bounds,
+    )
+    same_key = " and ".join(f"{journal}.{k} = lama.{k}" for k in mart.key)
+    con.execute(
+        f"update {journal} set {SAMPAI} = coalesce($waktu, now())"
+        " from (select * from jurnal_tercatat except select * from jurnal_sekarang) as lama"
+        f" where {journal}.{SAMPAI} is null and {journal}.tanggal >= $mulai and {same_key}",
+        {**moment, **bounds},
+    )
+    con.execute(
+        f"insert into {journal} select *, coalesce($waktu, now()), null"
+        " from (select * from jurnal_sekarang except select * from jurnal_tercatat)",
+        moment,
+    )
+    con.execute("drop table jurnal_sekarang")
+    con.execute("drop table jurnal_tercatat")
+    partitions.mark_table(con, journal, since)
+
+
+def _start(con: duckdb.DuckDBPyConnection, mart: models.Model, columns: str, waktu: datetime | None) -> None:
+    """`mart`'s journal begun at `waktu`, every row of the mart in force from then. Complete
+    (`lengkap`) when no decision came before `waktu`: then the mart had no earlier state."""
+    assert mart.journal is not None
+    con.execute(f"delete from {mart.journal}")
+    con.execute(
+        f"insert into {mart.journal} select {columns}, coalesce($waktu, now()), null from {mart.name}",
+        {"waktu": waktu},
+    )
+    con.execute(
+        f"insert into {STARTS} select $mart, coalesce($waktu, now()),"
+        " not exists (select 1 from riwayat_unggahan where berlaku_sejak < coalesce($waktu, now()))",
+        {"mart": mart.name, "waktu": waktu},
+    )
+    partitions.mark_table(con, mart.journal)

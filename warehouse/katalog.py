@@ -52,6 +52,7 @@ CATALOG_TABLES = (
     "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
     "pengingat",  # reminders tried: a few rows a day per district
     "laporan_kecamatan_terakhir",  # one row per kecamatan: the history check of `ektp check` reads it
+    "jurnal_mart",  # since when each journaled mart's journal runs: its `_per` macro reads it
 )
 RECIPE = "katalog.resep"  # in the warehouse's folder (warehouse.publish.folder_of)
 
@@ -161,7 +162,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The analysts' macros, in the catalog or a backup (the default database is it), with the
     macros their SQL calls (warehouse.macros); then the description of every relation, column
     and macro there (warehouse.komentar: a copied table or a new view carries none)."""
-    for text in _macro_statements(set(marts.names()) <= db.relations(con)):
+    for text in _macro_statements(set(marts.names()) <= db.relations(con), asof.complete(con)):
         con.execute(text)
     komentar.apply(con)
 
@@ -171,13 +172,14 @@ def named_files(view_sql: str) -> list[Path]:
     return [Path(m.replace("''", "'")) for m in re.findall(r"'((?:[^']|'')*\.parquet)'", view_sql)]
 
 
-def _macro_statements(marts_there: bool) -> list[str]:
+def _macro_statements(marts_there: bool, lengkap: set[str]) -> list[str]:
     """The macros a catalog holds: the helpers, and the analysts' and `_per` macros once it has
-    the marts (without them, those macros would read nothing)."""
+    the marts (without them, those macros would read nothing); `lengkap`: the journaled marts whose
+    journal holds their every state (asof.complete)."""
     found = list(macros.statements())
     if marts_there:
         found += [sql(f"macros/{m}") for m in sorted(p.stem for p in (SQL / "macros").glob("*.sql"))]
-        found += [asof.macro(name) for name in asof.order()]
+        found += asof.statements(lengkap)
     return found
 
 
@@ -196,7 +198,7 @@ def _recipe(con: duckdb.DuckDBPyConnection, views: dict[str, str], listing: dict
         "columns": columns,
         "partitioned": sorted(listing),
         "views": sorted(views.items()),
-        "macros": _macro_statements(set(marts.names()) <= relations),
+        "macros": _macro_statements(set(marts.names()) <= relations, asof.complete(con)),
         "comments": [k.statement("katalog") for k in komentar.declared()],
     }
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()

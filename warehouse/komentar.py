@@ -34,6 +34,22 @@ _STATEMENT = re.compile(
     re.MULTILINE,
 )
 _PER = "{relation} sebagaimana diketahui pada waktu `waktu` (timestamptz), disusun ulang dari jurnal: {text}"
+# A journaled mart (its header's `journal:`): its journal table, and its two macros at T.
+_JOURNAL = (
+    "Jurnal {relation}: setiap versi setiap baris {relation}, ditulis oleh proses yang mengubahnya; "
+    "versi yang berlaku pada waktu T adalah yang berlaku_sejak <= T dan (berlaku_sampai kosong atau T < "
+    "berlaku_sampai)."
+)
+_SEJAK = "Waktu keputusan proses yang menulis versi ini (timestamptz): berlaku sejak itu."
+_SAMPAI = "Waktu keputusan proses yang menggantinya atau menghapusnya (timestamptz); kosong: masih berlaku."
+_PER_JOURNAL = (
+    "{relation} sebagaimana diketahui pada waktu `waktu` (timestamptz), dibaca dari {journal} (sebelum "
+    "jurnal itu dimulai, lihat jurnal_mart: disusun ulang dari jurnal keputusan): {text}"
+)
+_SUSUN = (
+    "{relation} sebagaimana diketahui pada waktu `waktu` (timestamptz), disusun ulang dari jurnal "
+    "keputusan dengan SQL versi ini (lebih lambat daripada {relation}_per): {text}"
+)
 
 
 @dataclass(frozen=True)
@@ -65,18 +81,30 @@ def declared() -> tuple[Komentar, ...]:
     for mart in models.every("marts"):
         found.append(Komentar("table", mart.name, mart.comment))
         found += [Komentar("column", f"{mart.name}.{c}", x) for c, x in mart.columns]
+    journaled = asof.journaled()
+    for name, journal in journaled.items():
+        found.append(Komentar("table", journal, _JOURNAL.format(relation=name)))
+        found.append(Komentar("column", f"{journal}.berlaku_sejak", _SEJAK))
+        found.append(Komentar("column", f"{journal}.berlaku_sampai", _SAMPAI))
     by_target = {k.target: k.text for k in found}
-    for copy, source in SAME_AS.items():
+    for copy, source in [*SAME_AS.items(), *((j, m) for m, j in journaled.items())]:
         found += [
             Komentar("column", f"{copy}.{target.split('.', 1)[1]}", text)
             for target, text in list(by_target.items())
             if target.startswith(f"{source}.") and f"{copy}.{target.split('.', 1)[1]}" not in by_target
         ]
     for name in asof.names():
-        if name in by_target:
+        if name not in by_target:
+            continue
+        text = by_target[name]
+        if name in journaled:
+            per = _PER_JOURNAL.format(relation=name, journal=journaled[name], text=text)
             found.append(
-                Komentar("macro table", f"{name}_per", _PER.format(relation=name, text=by_target[name]))
+                Komentar("macro table", f"{name}{asof.REBUILT}", _SUSUN.format(relation=name, text=text))
             )
+        else:
+            per = _PER.format(relation=name, text=text)
+        found.append(Komentar("macro table", f"{name}_per", per))
     return tuple(found)
 
 

@@ -12,12 +12,12 @@ names every kabupaten from the first day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import polars as pl
 
-from warehouse import db, macros, models, partitions
+from warehouse import db, journal, macros, models, partitions
 from warehouse.read import SQL, sql
 
 CHANGES = models.CHANGES  # the relation each mart's SQL reads its kabupaten and dates from
@@ -107,9 +107,13 @@ def _moved_back(before: Bounds, after: Bounds) -> bool:
     return any(b is not None and (a is None or a < b) for b, a in pairs)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = None) -> None:
+def refresh(
+    con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = None, waktu: datetime | None = None
+) -> None:
     """Bring every mart up to date for `perubahan` (kode_kabupaten, dari), or rebuild every one
-    (None); then store the analysts' macros over them (the caller holds the transaction)."""
+    (None), journaling what changed in the marts that keep a journal as known from `waktu` (the
+    run's decision time, which its journal of decisions carries; None: the transaction's start);
+    then store the analysts' macros over them (the caller holds the transaction)."""
     macros.install(con)
     full = perubahan is None or not _built(con)
     if full or perubahan is None:
@@ -121,8 +125,11 @@ def refresh(con: duckdb.DuckDBPyConnection, perubahan: pl.DataFrame | None = Non
             con.execute(f"insert into {CHANGES} select * from perubahan_df")
         first = perubahan["dari"].min()
         since = first if isinstance(first, date) else None  # None: no kabupaten named
-    for mart in order():
-        _refresh(con, models.model("marts", mart), full, since)
+    for name in order():
+        mart = models.model("marts", name)
+        _refresh(con, mart, full, since)
+        if mart.journal is not None:
+            journal.keep_mart(con, mart, FIRST_DAY if full else since, waktu)
     # Dropped on success only: a failure aborts the caller's transaction, whose rollback takes the
     # table away, and a statement there would hide the failure (roomy retries on out-of-memory).
     con.execute(f"drop table if exists {CHANGES}")

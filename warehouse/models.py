@@ -8,6 +8,7 @@ it is, and declares, one field a line (docs/gudang-data.md, "Model headers"):
     -- refresh: by_kabupaten_tanggal       marts: which rows a run recomputes (REFRESH)
     -- partition: tanggal, kode_kabupaten  marts: the row order inside each monthly Parquet file
     -- comment: Satu baris per ...        marts: what analysts read in the catalog (COMMENT ON)
+    -- journal: riwayat_progres_kabupaten marts, optional: every version of its rows kept there
     -- column tanggal: Tanggal laporan.   marts: one line per column, its COMMENT ON COLUMN
 
 A field's value may go on over the next comment lines while it ends with a comma; a comment's or
@@ -42,7 +43,10 @@ _REQUIRED = {
     "asof": {"reads"},
     "queries": {"reads"},
 }
-_FIELDS = {"key", "reads", "refresh", "partition", "comment"}
+_FIELDS = {"key", "reads", "refresh", "partition", "comment", "journal"}
+# The refresh a journaled mart may have: the journal compares the rows a run recomputed, which for
+# it are those of each kabupaten named from its `dari` (warehouse.marts.catat_jurnal).
+JOURNALED_REFRESH = "by_kabupaten_tanggal"
 _FIELD = re.compile(r"^--\s*([a-z_]+):\s*(.*?)\s*$")
 # The analysts' description of one column (Indonesian, the definition): `-- column nama: text`.
 _COLUMN = re.compile(r"^--\s*(column\s+[a-z_][a-z0-9_]*):\s*(.*?)\s*$")
@@ -79,6 +83,7 @@ class Model:
     code: str = field(repr=False)  # the SQL without its comments
     comment: str = ""  # marts: the relation's description in the catalog (Indonesian, one line)
     columns: tuple[tuple[str, str], ...] = ()  # marts: (column, its description), as declared
+    journal: str | None = None  # marts: the table every version of its rows is kept in, if any
 
     @property
     def path(self) -> str:
@@ -184,11 +189,12 @@ def model(kind: str, name: str) -> Model:
         if missing := _REQUIRED[kind] - fields.keys():
             raise ModelError(f"header lacks {sorted(missing)}")
         described = {f for f in fields if f.startswith(_TEXTS)}
-        if kind != "marts" and (extra := fields.keys() & {"refresh", "partition"} | described):
+        if kind != "marts" and (extra := fields.keys() & {"refresh", "partition", "journal"} | described):
             raise ModelError(f"{sorted(extra)} belong to marts only")
         refresh = fields.get("refresh")
         if refresh is not None and refresh not in REFRESH:
             raise ModelError(f"refresh {refresh!r} is none of {REFRESH}")
+        journal = _journal(fields, refresh)
         code = strip_comments(text)
         declared = frozenset(_names(fields["reads"]))
         actual = reads(code) - ({CHANGES} if kind == "marts" else set())
@@ -209,7 +215,20 @@ def model(kind: str, name: str) -> Model:
         code=code,
         comment=fields.get("comment", ""),
         columns=tuple((f.split()[1], v) for f, v in fields.items() if f.startswith("column ")),
+        journal=journal,
     )
+
+
+def _journal(fields: dict[str, str], refresh: str | None) -> str | None:
+    """The journal table a mart declares, checked: one name, and a refresh whose rows it can compare."""
+    if "journal" not in fields:
+        return None
+    named = _names(fields["journal"])
+    if len(named) != 1:
+        raise ModelError(f"journal names one table, not {list(named)}")
+    if refresh != JOURNALED_REFRESH:
+        raise ModelError(f"a journaled mart is refreshed {JOURNALED_REFRESH}, not {refresh}")
+    return named[0]
 
 
 @cache

@@ -35,7 +35,11 @@ MONTH = f"coalesce(strftime(tanggal, '%Y-%m'), '{NO_DATE}')"
 def partitioned() -> dict[str, str]:
     """Every table published in monthly partitions -> the order of its rows inside one."""
     marts = {m.name: ", ".join(m.partition) for m in models.every("marts")}
-    return {**STORED, **marts}
+    # A mart's journal in its mart's order, each row's versions in the order they were in force.
+    journals = {
+        m.journal: ", ".join([*m.partition, "berlaku_sejak"]) for m in models.every("marts") if m.journal
+    }
+    return {**STORED, **marts, **journals}
 
 
 def condition(month: str) -> str:

@@ -38,6 +38,8 @@ VOLATILE_COLUMNS = {
     "mulai",
     "selesai",
     "berlaku_sejak",
+    "berlaku_sampai",  # a mart journal's: when a version was replaced
+    "sejak",  # jurnal_mart: when a mart's journal began
     "ditetapkan_pada",
     "diubah_status_ns",
     "inode",

@@ -1,10 +1,15 @@
 """The journal and the figures as known on a moment: after every run of a story with a late
 correction, a path overwritten with other bytes and a copy that turns a loaded file into a
 duplicate, the relations rebuilt "as known on" that run's time equal the tables as they were then,
-row for row, run ids and times included; and the analysts' `_per` macros give the same rows."""
+row for row, run ids and times included; and the analysts' `_per` macros give the same rows.
+
+The story's warehouse is one an earlier release wrote: the journal of `progres_kabupaten`'s rows
+begins with its second run, so the first run's moment is rebuilt from the decisions' journal and
+the later ones are read from the mart's own journal."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -32,7 +37,7 @@ from tests.uploads import (
     run_settings,
     write,
 )
-from warehouse import asof, marts, store
+from warehouse import asof, journal, marts, publish, store
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
 
@@ -83,6 +88,7 @@ def story(tmp_path_factory, prefect_server):
         day_file(landing, "5272", KOTA_BIMA, d, base=5_000, step=10)
         day_file(landing, "5208", LOMBOK_UTARA, d, base=7_000, step=20)
     run(D2)
+    forget_the_mart_journals(wh)
     # A late correction of 1 April (527201 had 500 more) and the files of 3 April.
     lines = [
         row(D1, k, 10_000 + 100 * i, 5_000 + i + (500 if i == 0 else 0)) for i, k in enumerate(KOTA_BIMA)
@@ -115,6 +121,14 @@ def story(tmp_path_factory, prefect_server):
     os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns - 3600 * 10**9))
     run(D3)
     return wh, runs
+
+
+def forget_the_mart_journals(wh) -> None:
+    """The working file as a release before the marts' journals left it: none kept, none begun."""
+    with duckdb.connect(str(publish.folder_of(wh) / "kerja.duckdb")) as con:
+        for table in asof.journaled().values():
+            con.execute(f"delete from {table}")
+        con.execute(f"delete from {journal.STARTS}")
 
 
 def test_the_story_exercises_every_kind_of_change(story):
@@ -257,6 +271,35 @@ def test_the_cli_refuses_a_moment_in_one_line(story, tmp_path, capsys, moment, w
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and lines[0].startswith("ektp: galat: ") and words in lines[0], err
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_the_mart_journal_began_with_the_second_run_and_the_macro_rebuilds_before_it(story):
+    wh, runs = story
+    assert one(wh, f"select mart, sejak, lengkap from {journal.STARTS}") == [
+        ("progres_kabupaten", runs[1][1], False)
+    ]
+    definition = one(
+        wh, "select macro_definition from duckdb_functions() where function_name = 'progres_kabupaten_per'"
+    )[0][0]
+    assert f"progres_kabupaten{asof.REBUILT}(" in definition
+
+
+def test_each_run_journals_exactly_the_mart_rows_it_changed(story):
+    wh, runs = story
+    journaled = []
+    for (_, _, before), (_, t, after) in itertools.pairwise(runs[1:]):  # the journal began at runs[1]
+        opened = one(wh, "select count(*) from riwayat_progres_kabupaten where berlaku_sejak = ?", [t])[0][0]
+        closed = one(wh, "select count(*) from riwayat_progres_kabupaten where berlaku_sampai = ?", [t])[0][0]
+        old, new = before["progres_kabupaten"], after["progres_kabupaten"]
+        assert (opened, closed) == (rows_not_in(new, old), rows_not_in(old, new)), t
+        journaled.append((opened, closed))
+    # the overwritten file changed Lombok Utara's 2 April and the day carried after it; the night that
+    # only recorded a touched file's stat, and the byte-identical copy, changed no figure
+    assert journaled == [(2, 2), (0, 0), (0, 0)], journaled
+
+
+def rows_not_in(frame: pl.DataFrame, other: pl.DataFrame) -> int:
+    return frame.join(other, on=frame.columns, how="anti", nulls_equal=True).height
 
 
 def test_the_journal_only_grows(story):

@@ -4,7 +4,8 @@ files, kecamatan missing from a file, files arriving out of order, and backfills
 range. The warehouse refreshes only what each run touched; after each run, every mart it published
 is compared row for row with the same mart rebuilt whole (the SQL `ektp rebuild-marts` runs) from
 the tables it published, and so is each kecamatan's latest report the load keeps
-(laporan_kecamatan_terakhir) with the one the whole history gives."""
+(laporan_kecamatan_terakhir) with the one the whole history gives. A mart that keeps a journal of
+its rows gives, as known on each earlier run's time, what that run published."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from pipeline.batch import FILE_SCHEMA
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dumps, reading
 from transforms.batch import FINDINGS, empty_rows
 from transforms.decisions import decide
-from warehouse import db, macros, marts, store, terakhir
+from warehouse import asof, db, macros, marts, store, terakhir
 from warehouse.read import sql
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
@@ -130,12 +131,20 @@ def run_of(landing: Landing, groups: set[tuple[str, int]]) -> tuple[pl.DataFrame
     return decided, frame, found
 
 
-def apply(path: Path, decided, rows, findings, run: int) -> None:
+def apply(path: Path, decided, rows, findings, run: int) -> datetime:
+    """The run's decisions stored and published; returns its decision time."""
+    now = datetime(2018, 5, 1, tzinfo=UTC) + timedelta(minutes=run)
     with store.writing(path) as session:
         with db.transaction(session.con) as con:
-            now = datetime(2018, 5, 1, tzinfo=UTC) + timedelta(minutes=run)
             muat.store_decisions(con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False)
         session.publish()
+    return now
+
+
+def as_known_on(path: Path, t: datetime) -> dict[str, pl.DataFrame]:
+    """Each journaled mart as its stored `_per` macro gives it at `t`."""
+    with reading(path) as con:
+        return {m: _sorted(con.sql(f"select * from {m}_per(?)", params=[t]).pl()) for m in asof.journaled()}
 
 
 def rebuilt(path: Path) -> dict[str, pl.DataFrame]:
@@ -206,6 +215,7 @@ def test_incremental_marts_equal_a_full_rebuild_after_every_run(tmp_path_factory
     base = tmp_path_factory.mktemp("inkremental")
     landing = Landing()
     warehouse = base / "inkremental.duckdb"
+    published_then: list[tuple[datetime, dict[str, pl.DataFrame]]] = []
     for run, (kind, what) in enumerate(sequence):
         if kind == "unggah":
             touched = {landing.add(u) for u in what}
@@ -214,7 +224,7 @@ def test_incremental_marts_equal_a_full_rebuild_after_every_run(tmp_path_factory
         if not touched:
             continue
         decided, rows, findings = run_of(landing, touched)
-        apply(warehouse, decided, rows, findings, run)
+        decided_at = apply(warehouse, decided, rows, findings, run)
         whole = rebuilt(warehouse)
         published = dumps(warehouse, [*whole, terakhir.TABLE])
         for mart, frame in whole.items():
@@ -222,6 +232,11 @@ def test_incremental_marts_equal_a_full_rebuild_after_every_run(tmp_path_factory
         # The table the load keeps (and the marts and the history check read) is what the whole
         # history says.
         assert published[terakhir.TABLE].equals(latest_rebuilt(warehouse)), (run, kind, what)
+        # Every earlier run's marts, as known on its time, from the journal this run added to.
+        published_then.append((decided_at, {m: _sorted(published[m]) for m in asof.journaled()}))
+        for t, then in published_then:
+            known = as_known_on(warehouse, t)
+            assert all(known[m].equals(frame) for m, frame in then.items()), (run, t, kind, what)
 
 
 def test_rebuild_marts_gives_the_marts_the_runs_built(tmp_path, prefect_server):

@@ -120,6 +120,30 @@ def test_a_mart_describes_itself_and_its_columns_in_its_header(monkeypatch):
         models.model.cache_clear()
 
 
+@pytest.mark.parametrize(
+    ("journal", "refresh", "refusal"),
+    [
+        ("riwayat_palsu, riwayat_lain", "by_kabupaten_tanggal", "journal names one table"),
+        ("riwayat_palsu", "by_kabupaten", "a journaled mart is refreshed by_kabupaten_tanggal"),
+        ("riwayat-palsu", "by_kabupaten_tanggal", "not a column or relation name"),
+    ],
+)
+def test_a_mart_journal_the_refresh_cannot_compare_is_refused(monkeypatch, journal, refresh, refusal):
+    text = (
+        f"-- key: kode_kabupaten, tanggal\n-- reads: unggahan\n-- refresh: {refresh}\n-- partition: tanggal\n"
+        f"-- comment: Palsu.\n-- journal: {journal}\nselect * from unggahan"
+    )
+    monkeypatch.setattr(models, "sql", lambda name: text)
+    models.model.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=refusal):
+            models.model("marts", "palsu")
+        with pytest.raises(ModelError, match="belong to marts only"):
+            models.model("queries", "palsu")
+    finally:
+        models.model.cache_clear()
+
+
 def test_the_parser_leaves_comments_strings_and_ctes_out():
     code = models.strip_comments(
         "-- from wilayah_kabupaten\n"
@@ -142,7 +166,10 @@ def test_order_partitions_and_refresh_come_from_the_headers():
         assert all(order.index(r) < order.index(mart) for r in marts.reads(mart))
         assert partitions.partitioned()[mart] == ", ".join(header.partition)
         assert header.refresh in marts.DELETES
+        if header.journal is not None:  # its journal in its order, each row's versions in theirs
+            assert partitions.partitioned()[header.journal] == ", ".join([*header.partition, "berlaku_sejak"])
     assert order.index("progres_kabupaten") < order.index("progres_provinsi")
+    assert models.model("marts", "progres_kabupaten").journal == "riwayat_progres_kabupaten"
 
 
 def test_every_declared_key_is_unique_and_not_null_in_the_test_warehouse(warehouse):

@@ -11,6 +11,7 @@
 -- reads: laporan_kecamatan_terakhir, progres_kecamatan, wilayah_kabupaten, wilayah_kecamatan
 -- refresh: by_kabupaten_tanggal
 -- partition: tanggal, kode_kabupaten
+-- journal: riwayat_progres_kabupaten
 -- comment: Progres per kabupaten/kota: satu baris per kabupaten dan tanggal, dari laporan pertamanya
 --   sampai tanggal terakhir laporan mana pun; stok = jumlah laporan terakhir setiap kecamatan pada
 --   atau sebelum tanggal itu (dibawa maju).
