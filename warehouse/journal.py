@@ -66,7 +66,7 @@ def keep_mart(
     own; a row gone closes its version. A mart not journaled yet is journaled whole, from `waktu`.
     The caller holds the transaction, after the mart's refresh."""
     assert mart.journal is not None  # models.model: a journaled mart
-    journal, moment = mart.journal, {"waktu": waktu}
+    journal = mart.journal
     columns = ", ".join(f"{mart.name}.{c}" for c in db.columns(con, mart.name))  # names: ours
     con.execute(
         f"create table if not exists {journal} as select {columns}, null::timestamptz as {SEJAK},"
@@ -75,34 +75,38 @@ def keep_mart(
     if not con.execute(f"select 1 from {STARTS} where mart = ?", [mart.name]).fetchall():
         _start(con, mart, columns, waktu)
         return
-    if since is None:
-        return
-    bounds = {"mulai": since}
+    if since is not None:  # None: no kabupaten named, no row recomputed
+        _compare(con, mart, columns, since, waktu)
+        partitions.mark_table(con, journal, since)
+
+
+def _compare(
+    con: duckdb.DuckDBPyConnection, mart: models.Model, columns: str, since: date, waktu: datetime | None
+) -> None:
+    """The rows of the refreshed range against their open versions: those that differ (a set
+    difference, nulls equal) close at `waktu` and open anew; those gone close."""
+    assert mart.journal is not None
+    journal, bounds = mart.journal, {"mulai": since}
+    now = f"create or replace temp table jurnal_sekarang as {_RANGE.format(columns=columns, table=mart.name)}"
+    con.execute(now, bounds)
+    kept = _RANGE.format(columns=columns.replace(f"{mart.name}.", f"{journal}."), table=journal)
     con.execute(
-        f"create or replace temp table jurnal_sekarang as {_RANGE.format(columns=columns, table=mart.name)}",
-        bounds,
-    )
-    open_columns = columns.replace(f"{mart.name}.", f"{journal}.")
-    con.execute(
-        f"create or replace temp table jurnal_tercatat as "
-        f"{_RANGE.format(columns=open_columns, table=journal)} and {journal}.{SAMPAI} is null",
-        bounds,
+        f"create or replace temp table jurnal_tercatat as {kept} and {journal}.{SAMPAI} is null", bounds
     )
     same_key = " and ".join(f"{journal}.{k} = lama.{k}" for k in mart.key)
     con.execute(
         f"update {journal} set {SAMPAI} = coalesce($waktu, now())"
         " from (select * from jurnal_tercatat except select * from jurnal_sekarang) as lama"
         f" where {journal}.{SAMPAI} is null and {journal}.tanggal >= $mulai and {same_key}",
-        {**moment, **bounds},
+        {"waktu": waktu, **bounds},
     )
     con.execute(
         f"insert into {journal} select *, coalesce($waktu, now()), null"
         " from (select * from jurnal_sekarang except select * from jurnal_tercatat)",
-        moment,
+        {"waktu": waktu},
     )
     con.execute("drop table jurnal_sekarang")
     con.execute("drop table jurnal_tercatat")
-    partitions.mark_table(con, journal, since)
 
 
 def _start(con: duckdb.DuckDBPyConnection, mart: models.Model, columns: str, waktu: datetime | None) -> None:

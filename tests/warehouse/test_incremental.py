@@ -232,11 +232,14 @@ def test_incremental_marts_equal_a_full_rebuild_after_every_run(tmp_path_factory
         # The table the load keeps (and the marts and the history check read) is what the whole
         # history says.
         assert published[terakhir.TABLE].equals(latest_rebuilt(warehouse)), (run, kind, what)
-        # Every earlier run's marts, as known on its time, from the journal this run added to.
+        # The journaled marts as known on this run's time are what it published ...
         published_then.append((decided_at, {m: _sorted(published[m]) for m in asof.journaled()}))
-        for t, then in published_then:
-            known = as_known_on(warehouse, t)
-            assert all(known[m].equals(frame) for m, frame in then.items()), (run, t, kind, what)
+        known = as_known_on(warehouse, decided_at)
+        assert all(known[m].equals(f) for m, f in published_then[-1][1].items()), (run, kind, what)
+    # ... and, once every run has added to the journal, on every earlier run's time too.
+    for t, then in published_then:
+        known = as_known_on(warehouse, t)
+        assert all(known[m].equals(frame) for m, frame in then.items()), (t, sequence)
 
 
 def test_rebuild_marts_gives_the_marts_the_runs_built(tmp_path, prefect_server):
