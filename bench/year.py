@@ -147,7 +147,8 @@ def extend(warehouse: Path, kabupaten: list[str], first_day: int, last_day: int)
         in_scope = [
             k for (k,) in con.execute("select kode_kabupaten from wilayah_kabupaten order by 1").fetchall()
         ]
-        marts.refresh(con, marts.changes(groups, before, marts.bounds(con), in_scope), decided)
+        after = marts.bounds(con)
+        marts.refresh(con, marts.changes(groups, before, after, in_scope), decided, after)
         terakhir.perbarui(con, RUN_ID)
 
     # Each step in the session's transactions, as a run's: done again at the writer's memory

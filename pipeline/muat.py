@@ -107,12 +107,9 @@ def store_decisions(
     # Only the marts' rows of the districts and dates decided now (and, when the run moved the
     # spines' end, every district's new days); a scope changed on purpose rebuilds them all.
     groups = files.select("kode_kabupaten", "tanggal")
-    perubahan = (
-        None
-        if rebuild
-        else marts.changes(groups, before, marts.bounds(con), reference.kabupaten_codes_sorted)
-    )
-    marts.refresh(con, perubahan, now)
+    after = marts.bounds(con)
+    perubahan = None if rebuild else marts.changes(groups, before, after, reference.kabupaten_codes_sorted)
+    marts.refresh(con, perubahan, now, after)
     # After the marts: they read each kecamatan's latest report as it stood before this load.
     terakhir.perbarui(con, run_id)
     return unggahan, kualitas, read.ledger_rows(con, retired, unggahan.schema)

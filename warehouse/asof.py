@@ -158,8 +158,12 @@ def macro(name: str, suffix: str = "_per") -> str:
         return f"{keyword} {relation}_per(waktu)" if relation.lower() in reads_at_t else match.group(0)
 
     body = _RELATION.sub(at_t, _inlined(code)).replace("$waktu", "waktu")
+    # At T every row is computed, from the first day (a constant of ours, as EVERYTHING's).
+    body = body.replace(f"${marts.MULAI}", f"date '{marts.FIRST_DAY.isoformat()}'")
     # A mart's SQL computes the rows `perubahan_mart` names: at T, all of them.
     body = re.sub(rf"\b{marts.CHANGES}\b", marts.EVERYTHING, body)
+    # ... between the spines' dates as known at T.
+    body = _BOUNDS_READ.sub(lambda read: f"{read.group(1)} ({bounds_at_t()}) as {marts.BOUNDS}", body)
     # ... from FIRST_DAY, so what a mart reads only for the reports before `dari` is empty at T: the
     # stored relation's columns (the same as at T) and no row. Not its macro at T with no row: DuckDB
     # planned that macro's journal reads anyway, at each of its expansions (a mart's macro expands
@@ -171,6 +175,20 @@ def macro(name: str, suffix: str = "_per") -> str:
     # `progres_kabupaten_per` halfway through three national years).
     body = STORAGE_ORDER.sub(r"\1", body.strip())
     return f"create or replace macro {name}{suffix}(waktu) as table\n{body}"
+
+
+_BOUNDS_READ = re.compile(rf"\b(from|join)\s+{marts.BOUNDS}\b(?!\s*\()", re.IGNORECASE)
+
+
+@cache
+def bounds_at_t() -> str:
+    """`rentang_mart` at T: its query over the relations at T."""
+    code = _inlined(models.model("queries", marts.BOUNDS).code)
+    at_t = set(names())
+    return _RELATION.sub(
+        lambda m: f"{m.group(1)} {m.group(2)}_per(waktu)" if m.group(2).lower() in at_t else m.group(0),
+        code.strip(),
+    )
 
 
 def _inlined(code: str) -> str:
@@ -337,10 +355,12 @@ def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnect
         con.execute(f"create table memory.main.{MOMENT} as select ?::timestamptz as pada", [when])
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
         read = _read_from_journal(con, when)
-        for name in order():
-            code = from_journal(name) if name in read else model(name).code
-            params = {"waktu": when} if "$waktu" in code else {}  # DuckDB refuses one not used
-            con.execute(f"create table memory.main.{name} as {code}", params)  # ours
+        stored = [n for n in order() if n in tables()]
+        for name in stored:
+            _create_at(con, name, when, read)
+        marts.keep_bounds(con)  # the marts' spines between the dates the tables at T give
+        for name in [n for n in order() if n not in stored]:
+            _create_at(con, name, when, read)
         yield con
     except duckdb.Error as exc:
         raise WarehouseError(
@@ -348,6 +368,15 @@ def connect_at(path: Path, t: datetime | str) -> Iterator[duckdb.DuckDBPyConnect
         ) from exc
     finally:
         con.close()
+
+
+def _create_at(con: duckdb.DuckDBPyConnection, name: str, t: datetime, read: set[str]) -> None:
+    """`name` at `t` in the as-of connection: read from its journal when `read` names it, else
+    computed by its SQL from the relations at `t` made before it."""
+    code = from_journal(name) if name in read else model(name).code
+    params: dict[str, object] = {"waktu": t} if "$waktu" in code else {}  # DuckDB refuses one not used
+    params.update(marts.params(code, None))
+    con.execute(f"create table memory.main.{name} as {code}", params)  # name: ours
 
 
 def _read_from_journal(con: duckdb.DuckDBPyConnection, t: datetime) -> set[str]:

@@ -31,6 +31,10 @@ from warehouse.read import SQL, sql
 
 KINDS = ("marts", "asof", "queries")
 CHANGES = "perubahan_mart"  # what a mart's SQL reads its kabupaten and dates from (warehouse.marts)
+# The one row of the dates the marts' spines run between, which a mart's SQL reads instead of
+# finding them in the whole history (warehouse.marts.keep_bounds, queries/rentang_mart.sql).
+BOUNDS = "rentang_mart"
+GIVEN = frozenset({CHANGES, BOUNDS})  # what a mart's SQL reads that its caller provides
 # How a run brings a mart up to date, given perubahan_mart (kode_kabupaten, dari):
 REFRESH = (
     "by_kabupaten_tanggal",  # the rows of each kabupaten named, dated on or after its dari
@@ -197,7 +201,7 @@ def model(kind: str, name: str) -> Model:
         journal = _journal(fields, refresh)
         code = strip_comments(text)
         declared = frozenset(_names(fields["reads"]))
-        actual = reads(code) - ({CHANGES} if kind == "marts" else set())
+        actual = reads(code) - (GIVEN if kind == "marts" else set())
         if declared != actual:
             raise ModelError(
                 f"reads declares {sorted(declared)}, its SQL reads {sorted(actual)}"

@@ -258,7 +258,9 @@ def build_warehouse(path: Path) -> Path:
         # every kabupaten from the first day, as a full rebuild names them.
         macros.install(con)  # the SQL's own macros (the deadline of a report date)
         con.execute(f"create temp table {marts.CHANGES} as select * from {marts.EVERYTHING}")
-        con.execute(f"create table mutu_kabupaten as {sql('marts/mutu_kabupaten')}")
+        marts.keep_bounds(con)
+        code = sql("marts/mutu_kabupaten")
+        con.execute(f"create table mutu_kabupaten as {code}", marts.params(code, None))
         # Sign-offs and locks in the pipeline's own table; `status_data` by its own SQL.
         con.execute(sql("migrations/008_persetujuan"))
         con.executemany(

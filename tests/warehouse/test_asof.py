@@ -376,7 +376,7 @@ def test_the_stored_macros_copy_out_no_cte_their_sql_reads_in_place(story):
         for name in asof.names()
         for m in asof.NOT_MATERIALIZED.finditer(asof.model(name).code)
     }
-    assert {"angka", "riwayat", "current_reports", "reports"} <= in_place
+    assert {"angka", "riwayat", "reports"} <= in_place
     with duckdb.connect(str(wh), read_only=True) as con:
         for name in asof.names():
             plan = con.execute(f"explain (format json) select * from {name}_per(?)", [runs[-1][1]])

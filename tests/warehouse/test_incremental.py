@@ -155,8 +155,10 @@ def rebuilt(path: Path) -> dict[str, pl.DataFrame]:
         con.execute("set search_path = 'memory.main,terbit.main'")
         macros.install(con)
         con.execute(f"create table memory.main.{marts.CHANGES} as select * from {marts.EVERYTHING}")
+        marts.keep_bounds(con)  # from the published tables
         for mart in marts.order():
-            con.execute(f"create table memory.main.{mart} as {sql('marts/' + mart)}")
+            code = sql("marts/" + mart)
+            con.execute(f"create table memory.main.{mart} as {code}", marts.params(code, None))
         return {m: _sorted(con.sql(f"select * from memory.main.{m}").pl()) for m in marts.names()}
 
 

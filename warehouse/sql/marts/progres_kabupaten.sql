@@ -40,10 +40,6 @@ reports as not materialized (
     inner join perubahan using (kode_kabupaten)
 ),
 
-all_reports as (
-    select tanggal from progres_kecamatan
-),
-
 kabupaten as (
     select kode_kabupaten, nama from wilayah_kabupaten
 ),
@@ -125,8 +121,9 @@ first_report as (
     group by kode_kabupaten
 ),
 
+-- The latest date of any loaded report, found once for every mart (rentang_mart).
 last_date as (
-    select max(tanggal) as terakhir from all_reports
+    select terakhir_laporan as terakhir from rentang_mart
 ),
 
 spine as (

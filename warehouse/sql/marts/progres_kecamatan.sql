@@ -30,8 +30,11 @@ perubahan as (
     select kode_kabupaten, dari from perubahan_mart
 ),
 
+-- The loaded files of the dates from `$mulai` (the earliest dari named, a constant) on: a loaded
+-- file's rows all have its date (CONTRACT §2: sources that disagree are an error). All of them,
+-- 563,344 on three national years, made a night's hash table (~80 ms against ~15 on 30 days).
 loaded as (
-    select file, sha256 from unggahan where status = 'loaded'
+    select file, sha256 from unggahan where status = 'loaded' and tanggal >= $mulai
 ),
 
 riwayat as not materialized (
@@ -46,13 +49,12 @@ terakhir as (
     select * from laporan_kecamatan_terakhir
 ),
 
--- Read twice below: not materialized, or DuckDB would first write out every column of the
--- history of the districts named (2.3 s instead of 1.0 s for a nightly on three national years).
-current_reports as not materialized (
+current_reports as (
     select riwayat.*, perubahan.dari
     from riwayat
     inner join perubahan using (kode_kabupaten)
     inner join loaded using (file, sha256)
+    where riwayat.tanggal >= perubahan.dari
 ),
 
 -- Each kecamatan's latest report before dari: the rows from dari on need only that one. The run
@@ -72,16 +74,26 @@ terakhir_sebelum_dari as (
 -- join of the history against the kecamatan above read every report (250 ms a night on three
 -- national years).
 perlu_riwayat as (
-    select terakhir.kode_kecamatan
+    select terakhir.kode_kecamatan, terakhir.kode_kabupaten
     from terakhir
     inner join perubahan using (kode_kabupaten)
     where terakhir.tanggal >= perubahan.dari
 ),
 
+-- Their kabupaten's loaded files of every date; none read on a night of new days.
+loaded_riwayat as (
+    select berkas.file, berkas.sha256
+    from unggahan as berkas
+    semi join perlu_riwayat using (kode_kabupaten)
+    where berkas.status = 'loaded'
+),
+
 riwayat_dibaca as (
-    select current_reports.*
-    from current_reports
+    select riwayat.*, perubahan.dari
+    from riwayat
     semi join perlu_riwayat using (kode_kecamatan)
+    inner join perubahan using (kode_kabupaten)
+    inner join loaded_riwayat using (file, sha256)
 ),
 
 sebelum_dari as (
@@ -91,7 +103,7 @@ sebelum_dari as (
 ),
 
 dihitung as (
-    select * from current_reports where tanggal >= dari
+    select * from current_reports
     union all
     select * from sebelum_dari
 ),

@@ -47,10 +47,6 @@ laporan_kabupaten as not materialized (
     inner join perubahan using (kode_kabupaten)
 ),
 
-semua_tanggal as (
-    select tanggal from progres_kecamatan
-),
-
 -- The opening balance: each kecamatan's latest report before dari; its latest report when that
 -- lies before dari (the run changed nothing before it; see progres_kecamatan), else read from its
 -- reports.
@@ -90,8 +86,9 @@ dipakai as (
     select * from sebelum_dari
 ),
 
+-- The latest date of any loaded report, found once for every mart (rentang_mart).
 akhir as (
-    select max(tanggal) as terakhir from semua_tanggal
+    select terakhir_laporan as terakhir from rentang_mart
 ),
 
 awal as (

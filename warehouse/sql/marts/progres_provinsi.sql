@@ -20,7 +20,8 @@
 -- column kabupaten_lapor: Banyaknya kabupaten/kota dengan laporan dimuat tepat pada tanggal itu.
 with
 
-kabupaten_days as (
+-- Read twice below: not materialized, or DuckDB would first copy out every row of the mart.
+kabupaten_days as not materialized (
     select * from progres_kabupaten
 ),
 
@@ -39,15 +40,20 @@ perubahan as (
     group by kabupaten.kode_provinsi
 ),
 
+-- The first and latest dates of any loaded report, found once for every mart (rentang_mart).
 bounds as (
-    select min(tanggal) as pertama, max(tanggal) as terakhir from kabupaten_days
+    select pertama_laporan as pertama, terakhir_laporan as terakhir from rentang_mart
 ),
 
+-- The provinces with a kabupaten row from their dari on: every kabupaten that has a row has one
+-- on each date up to the latest (progres_kabupaten), so none before `$mulai` (the earliest dari
+-- named, a constant DuckDB skips earlier row groups by) need be read.
 provinces as (
     select distinct kabupaten.kode_provinsi, perubahan.dari
     from kabupaten_days
     inner join kabupaten using (kode_kabupaten)
     inner join perubahan using (kode_provinsi)
+    where kabupaten_days.tanggal >= perubahan.dari and kabupaten_days.tanggal >= $mulai
 ),
 
 spine as (
@@ -69,7 +75,7 @@ summed as (
     from kabupaten_days
     inner join kabupaten using (kode_kabupaten)
     inner join perubahan using (kode_provinsi)
-    where kabupaten_days.tanggal >= perubahan.dari
+    where kabupaten_days.tanggal >= perubahan.dari and kabupaten_days.tanggal >= $mulai
     group by kabupaten.kode_provinsi, kabupaten_days.tanggal
 ),
 
