@@ -6,7 +6,9 @@ dates named in `perubahan_mart` (kode_kabupaten, dari: every row dated on or aft
 the rows its header's `refresh` names are replaced (DELETES). A run names the kabupaten and dates it
 decided files of; when it moves the first or latest date the spines run between, it names every
 kabupaten from where the spine moved, or rebuilds everything. A full rebuild (`ektp rebuild-marts`)
-names every kabupaten from the first day.
+names every kabupaten from the first day. The SQL is also given the spines' dates (`rentang_mart`,
+keep_bounds) and the earliest dari (`$mulai`, params), so that a night reads no more history than
+it changes; and a mart whose header names a journal has what changed journaled (warehouse.journal).
 """
 
 from __future__ import annotations
