@@ -10,6 +10,7 @@ its rows gives, as known on each earlier run's time, what that run published."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from pipeline.batch import FILE_SCHEMA
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, dumps, reading
 from transforms.batch import FINDINGS, empty_rows
 from transforms.decisions import decide
-from warehouse import asof, db, macros, marts, store, terakhir
+from warehouse import asof, db, macros, marts, publish, store, terakhir
 from warehouse.read import sql
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
@@ -259,3 +260,64 @@ def test_rebuild_marts_gives_the_marts_the_runs_built(tmp_path, prefect_server):
     assert cli.main(["rebuild-marts", *common]) == 0
     after = dumps(warehouse, marts.names())
     assert all(after[m].equals(frame) for m, frame in before.items())
+
+
+# A night's refresh reads the rows of the dates it recomputes (and of the 29 days before them, the
+# widest window a mart keeps), not the history: DuckDB's profile of each mart's SQL, for a night's
+# new day, shows what each scan of a dated table let through. A scan that a join with no row stops
+# lets one vector through (DuckDB's 2,048 rows), so the history is longer than that in every dated
+# table (2,400 files). Before the marts were given their bounds and `$mulai`, progres_kecamatan and
+# mutu_kabupaten read every file and progres_provinsi every kabupaten row (this fails on them).
+HISTORY_DAYS = 1200
+VECTOR = 2048
+
+
+def test_a_night_s_refresh_of_the_marts_reads_no_history_it_does_not_change(tmp_path):
+    landing = Landing()
+    touched = {landing.add(Upload(k, d, 0)) for k in KECAMATAN for d in range(HISTORY_DAYS)}
+    warehouse = tmp_path / "riwayat.duckdb"
+    apply(warehouse, *run_of(landing, touched), run=0)
+    dari = START + timedelta(days=HISTORY_DAYS)  # the next day, for every kabupaten
+    dated = ("riwayat_kecamatan", "unggahan", "progres_kecamatan", "progres_kabupaten")
+    with duckdb.connect(str(publish.folder_of(warehouse) / "kerja.duckdb"), read_only=True) as con:
+        macros.install(con)
+        every = "select kode_kabupaten, ?::date as dari from wilayah_kabupaten"
+        con.execute(f"create temp table {marts.CHANGES} as {every}", [dari])
+        marts.keep_bounds(con)
+        since = dari - timedelta(days=29)
+        window = {t: one_value(con, f"select count(*) from {t} where tanggal >= ?", [since]) for t in dated}
+        whole = {t: one_value(con, f"select count(*) from {t}") for t in dated}
+        assert all(whole[t] > window[t] + VECTOR for t in dated), whole
+        for mart in marts.order():
+            code = sql("marts/" + mart)
+            profile = tmp_path / f"{mart}.json"
+            for table, rows in scans(
+                con, f"select count(*) from ({code})", marts.params(code, dari), profile
+            ):
+                if table in dated:
+                    assert rows <= window[table] + VECTOR, (mart, table, rows, window[table], whole[table])
+
+
+def one_value(con: duckdb.DuckDBPyConnection, query: str, params: list[object] | None = None) -> int:
+    ((value,),) = con.execute(query, params or []).fetchall()
+    return int(value)
+
+
+def scans(
+    con: duckdb.DuckDBPyConnection, query: str, params: dict[str, object], profile: Path
+) -> list[tuple[str, int]]:
+    """(table, rows it let through) of each table scan in DuckDB's profile of `query`."""
+    con.execute("pragma enable_profiling = 'json'")
+    con.execute(f"pragma profiling_output = '{profile}'")  # a path of the test's own
+    try:
+        con.execute(query, params).fetchall()
+    finally:
+        con.execute("pragma disable_profiling")
+    found, todo = [], list(json.loads(profile.read_text())["operator"])
+    while todo:
+        node = todo.pop()
+        todo.extend(node.get("children", ()))
+        table = (node.get("extra_info") or {}).get("Table", "")
+        if node.get("name") == "SEQ_SCAN" and table:
+            found.append((table.split(".")[-1], int(node.get("intermediate_rows", 0))))
+    return found
