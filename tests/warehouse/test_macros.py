@@ -4,7 +4,6 @@ it replaces, and does not read that history through when every latest report lie
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.reports.support import keep_latest_reports
+from tests.warehouse.profiled import scans
 from warehouse import macros
 
 DAY0 = date(2018, 1, 1)
@@ -57,18 +57,9 @@ def test_each_kecamatan_s_latest_report_on_or_before_a_date_is_the_whole_history
 
 
 def _history_rows_scanned(con: duckdb.DuckDBPyConnection, batas: date, profile: Path) -> int:
-    con.execute("pragma enable_profiling = 'json'")
-    con.execute("pragma profiling_output = ?", [str(profile)])
-    con.execute(QUERY, {"batas": batas}).fetchall()
-    con.execute("pragma disable_profiling")
-    scanned = 0
-    operators = list(json.loads(profile.read_text())["operator"])
-    while operators:
-        operator = operators.pop()
-        operators.extend(operator.get("children", ()))
-        if operator.get("extra_info", {}).get("Table", "").endswith(".progres_kecamatan"):
-            scanned += operator.get("rows_scanned", 0)
-    return scanned
+    return sum(
+        s.scanned for s in scans(con, QUERY, {"batas": batas}, profile) if s.table == "progres_kecamatan"
+    )
 
 
 def test_the_history_is_read_through_only_when_a_latest_report_lies_after_the_date(tmp_path):
