@@ -109,9 +109,17 @@ def statements(lengkap: Collection[str] = ()) -> list[str]:
 
 def complete(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The journaled marts of the current database whose journal began with its decisions."""
-    if journal.STARTS not in db.tables(con):
-        return set()
-    return {m for (m,) in con.execute(f"select mart from {journal.STARTS} where lengkap").fetchall()}
+    return {mart for mart, (_, lengkap) in _starts(con).items() if lengkap}
+
+
+def _starts(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, tuple[datetime, bool]]:
+    """Each journaled mart's journal: since when, and whether complete (`jurnal_mart` of `database`,
+    the current one when None); none in a warehouse published before migration 012."""
+    if journal.STARTS not in db.tables(con, database):
+        return {}
+    table = f"{database}.main.{journal.STARTS}" if database else journal.STARTS  # names: ours
+    found = con.execute(f"select mart, sejak, lengkap from {table}").fetchall()
+    return {mart: (sejak, lengkap) for mart, sejak, lengkap in found if mart in journaled()}
 
 
 REBUILT = "_susun"  # the macro that rebuilds a journaled mart at T from the decisions' journal
@@ -381,7 +389,4 @@ def _create_at(con: duckdb.DuckDBPyConnection, name: str, t: datetime, read: set
 
 def _read_from_journal(con: duckdb.DuckDBPyConnection, t: datetime) -> set[str]:
     """The journaled marts whose journal knows `t` (complete, or begun by then)."""
-    if journal.STARTS not in db.tables(con, "gudang"):
-        return set()  # a warehouse published before migration 012
-    found = con.execute(f"select mart, sejak, lengkap from gudang.main.{journal.STARTS}").fetchall()
-    return {m for m, sejak, lengkap in found if m in journaled() and (lengkap or t >= sejak)}
+    return {mart for mart, (sejak, lengkap) in _starts(con, "gudang").items() if lengkap or t >= sejak}
