@@ -144,7 +144,13 @@ def _journal_macro(name: str, lengkap: bool) -> str:
 def macro(name: str, suffix: str = "_per") -> str:
     """`create or replace macro <name>_per(waktu)`: `name` at T, reading the other relations at T
     (`suffix`: `_susun` for a journaled mart's rebuild)."""
-    code = model(name).code
+    return _macro(name, suffix, model(name).code)
+
+
+@cache
+def _macro(name: str, suffix: str, code: str) -> str:
+    """`macro`, once a process for each SQL text: every publication's catalog recipe names the
+    macros (warehouse.katalog), and rewriting them cost ~27 ms of each small run's publication."""
     # A CTE named like a relation is refused: `from x` after it means the CTE, so the rewrite below
     # would change the SQL's meaning; and DuckDB expands a macro inside its caller's CTE scope, so
     # the macro of another relation reading table x would read the caller's CTE x instead.

@@ -114,16 +114,18 @@ def apply(con: duckdb.DuckDBPyConnection, relations: set[str] | None = None) -> 
     `relations`, only those relations and their columns (views made anew: warehouse.katalog)."""
     present = _present(con, macros=relations is None)
     ((database,),) = con.execute("select current_database()").fetchall()
-    missing = []
+    missing, statements = [], []
     for komentar in declared():
         if relations is not None and not (
             komentar.kind in ("table", "view", "column") and komentar.target.split(".")[0] in relations
         ):
             continue
         if (_kind(komentar.kind), komentar.target) in present:
-            con.execute(komentar.statement(database))
+            statements.append(komentar.statement(database))
         else:
             missing.append(komentar)
+    if statements:  # one call: a call each cost a small run's publication ~15 ms more
+        con.execute(";\n".join(statements))
     return missing
 
 
