@@ -90,3 +90,27 @@ def test_prefect_clients_share_one_tls_context_made_as_prefect_makes_it(tmp_path
         own = _tls_context(SyncPrefectClient(api))
         assert len(own.get_ca_certs()) == 1 and _same(own, _prefect_s_own(api))
     assert _tls_context(PrefectClient(api)) is shared
+
+
+def test_settings_are_made_once_and_equal_prefect_s_own_until_the_environment_changes(monkeypatch):
+    updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    with temporary_settings(updates=updates) as prefect_s:
+        expected = prefect_s.model_dump()
+    with runner.settings_with(updates) as first:
+        assert get_current_settings() is first
+        assert first.model_dump() == expected
+    with runner.settings_with(updates) as again:
+        assert again is first  # made once: Prefect validates its whole model for each
+    assert get_current_settings() is not first  # the block's settings end with it
+    # Other updates, or a PREFECT_* variable set since, make new settings, as Prefect would.
+    with runner.settings_with({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 30}) as other:
+        assert other.flows.heartbeat_frequency == 30
+    monkeypatch.setenv("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
+    with runner.settings_with(updates) as changed:
+        assert changed is not first
+        assert changed.api.tls_insecure_skip_verify is True
+    # Under other current settings, those are the base.
+    with temporary_settings(updates={PREFECT_API_SSL_CERT_FILE: "/tmp/ca.pem"}):
+        with runner.settings_with(updates) as nested:
+            assert nested.api.ssl_cert_file == "/tmp/ca.pem"
+            assert nested.flows.heartbeat_frequency is None
