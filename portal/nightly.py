@@ -53,10 +53,13 @@ def last(api_url: str) -> dict | None:
 def _create(api_url: str) -> str:
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL
 
+    from flows.runner import settings_with, share_tls_context
+
+    share_tls_context()
     try:
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        with settings_with({PREFECT_API_URL: api_url}):
             run = run_deployment(DEPLOYMENT, timeout=0)
         assert isinstance(run, FlowRun)  # called from sync code: the run, not a coroutine
     except Exception as exc:  # the server or the deployment is not there: one line on the page
@@ -68,10 +71,15 @@ def _create(api_url: str) -> str:
 
 def _read(api_url: str, run_id: str) -> dict | None:
     from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL
 
+    from flows.runner import settings_with, share_tls_context
+
+    # Every page view of the button reads its run: Prefect's settings and TLS context made once,
+    # not ~70 ms of CPU each time (flows/runner.py).
+    share_tls_context()
     try:
-        with temporary_settings(updates={PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
+        with settings_with({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
             run = client.read_flow_run(UUID(run_id))
     except Exception:  # the run cannot be read: as if the button had started none
         return None
