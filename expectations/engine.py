@@ -2,8 +2,11 @@
 
 GX decides which expectations fail, on every row of every file of the batch at once (one
 checkpoint run, about half a second, whatever the number of files). GX results are kept to
-SUMMARY, whose cost does not grow with the number of failing rows; the failing rows of a failed
-expectation are then located by the rule's own Polars predicate, and the two counts must agree.
+BASIC, whose cost does not grow with the number of failing rows: each expectation's count of
+failing rows and up to 20 sampled values, which the Data Docs show. SUMMARY's counts of each
+sampled value cost a quarter more of every checkpoint run (127 against 97 ms for the upload
+suites on six rows) and told nothing the run's findings do not. The failing rows of a failed
+expectation are located by the rule's own Polars predicate, and the two counts must agree.
 """
 
 from __future__ import annotations
@@ -205,7 +208,7 @@ class Validator:
                 name=name,
                 validation_definitions=definitions,
                 actions=[],  # Data Docs are built once per run, not once per checkpoint
-                result_format={"result_format": "SUMMARY"},
+                result_format={"result_format": "BASIC"},
             )
         )
         return checkpoint
