@@ -50,7 +50,8 @@ def test_a_failed_expectation_keeps_its_count_and_sampled_values_not_their_count
     # BASIC results: the count the findings are checked against and the Data Docs' sample of
     # failing values; SUMMARY's count of each sampled value cost a quarter of every checkpoint run
     run = Validator(tmp_path / "docs")
-    run.validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))  # 527206: an unknown kecamatan
+    # 527206: a kecamatan the region codes do not know
+    run.validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))
     failed = [r for v in run.record().results.values() for r in v.results if not r.success]
     assert failed
     for r in failed:
