@@ -209,7 +209,7 @@ def settings_with(updates: dict) -> Iterator[Any]:
     same current settings, updates, PREFECT_* environment and working folder.
 
     Prefect validates its whole settings model again for every `temporary_settings`, each nested
-    model reading the environment, `.env` and its TOML files (~30 ms of CPU, a tenth of a small
+    model reading the environment, `.env` and its TOML files (~30 ms of CPU, some 5% of a small
     run's own). What it reads does not change between the runs of one process; a PREFECT_*
     variable or the folder that does gives new settings. (A profiles file edited while the
     process runs is not seen by its later runs; the program never edits it.)"""
