@@ -55,7 +55,7 @@ def _create(api_url: str) -> str:
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL
 
-    from flows.runner import settings_with, share_tls_context
+    from flows.prefect_client import settings_with, share_tls_context
 
     share_tls_context()
     try:
@@ -73,10 +73,10 @@ def _read(api_url: str, run_id: str) -> dict | None:
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL
 
-    from flows.runner import settings_with, share_tls_context
+    from flows.prefect_client import settings_with, share_tls_context
 
     # Every page view of the button reads its run: Prefect's settings and TLS context made once,
-    # not ~70 ms of CPU each time (flows/runner.py).
+    # not ~70 ms of CPU each time (flows/prefect_client.py).
     share_tls_context()
     try:
         with settings_with({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:

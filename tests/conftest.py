@@ -33,11 +33,11 @@ environment.configure()
 # it first (closed after that test: a later test's Prefect log line failed, "I/O operation on closed file").
 import prefect.main  # noqa: E402,F401
 
-from flows import runner  # noqa: E402
+from flows import prefect_client  # noqa: E402
 
 # As every run of the program has it (flows.runner.shared_api): the tests that call a flow
 # directly make Prefect clients too, ~40 ms of CPU each without it.
-runner.share_tls_context()
+prefect_client.share_tls_context()
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
