@@ -6,6 +6,7 @@ warehouse (db); accounts and roles (accounts); sessions and CSRF tokens (auth); 
 route (guards); routes per domain (routes: akun, kabupaten, provinsi, admin); the upload service
 (upload), uploaded names and contents (names) and writing into the landing folder (deliver); the
 upload log (store, SQL in portal/sql); view models (views) and templates (render); the warm
-receipt check (checker); what the pages read from the warehouse, read-only (pages); error pages
-(errors); headers and body limits (security); the application (app) and uvicorn (server).
+receipt check (checker) in its own process (check_process); what the pages read from the
+warehouse, read-only (pages); error pages (errors); headers and body limits (security); the
+application (app) and uvicorn (server).
 """

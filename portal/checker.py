@@ -1,9 +1,12 @@
 """The receipt check, kept warm: Polars, DuckDB and the region reference are loaded once when the
-portal starts, and every check runs on one worker thread. Files that arrive while a check runs
-wait for the next round and are then checked together, in one call of `pipeline.check.receipts`
-(one read of the warehouse for all, each file still getting the receipt it gets alone): ten
-offices sending at once wait about one check, not ten. A check applies the rules through their
-Polars predicates; the portal never imports GX (the nightly's GX run decides the file).
+portal starts, in the check's own process (portal/check_process.py), and one worker thread here
+hands it each round. Files that arrive while a check runs wait for the next round and are then
+checked together, in one call of `pipeline.check.receipts` (one read of the warehouse for all,
+each file still getting the receipt it gets alone): ten offices sending at once wait about one
+check, not ten. A check applies the rules through their Polars predicates; the portal never
+imports GX (the nightly's GX run decides the file). A round whose process dies (a file crashed its
+reader) or runs past ROUND_TIMEOUT fails alone: its uploads are told the check failed, and the
+next round starts a new process.
 
 A round is filled round-robin by office (issue #20 item 9): one submission of each office that
 waits, then a second of each, and so on, the offices served last going to the back of the line.
@@ -24,13 +27,18 @@ from functools import partial
 from pathlib import Path
 
 from contract import regions
+from contract.errors import EktpError
+from contract.processes import PickledChild
 from contract.settings import Settings
-from pipeline.check import Checked, receipts
+from pipeline.check import Checked
 
 log = logging.getLogger(__name__)
 MAX_FILES_A_ROUND = 50  # bounds a round's time when many files wait
 LINGER_SECONDS = 0.02  # once a round's expected company is there, the longest it waits for more
 GATHER_SECONDS = 0.2  # the longest a round waits for the offices the last round served
+# A round still running after this long is ended (its process killed) and its uploads told the check
+# failed: no office waits longer for a receipt (portal/upload.py), and the rounds after it go on.
+ROUND_TIMEOUT = 300.0
 
 
 @dataclass
@@ -46,8 +54,9 @@ class _Job:
 class Checker:
     """Receipts for files already in the landing folder, from one warm worker thread."""
 
-    def __init__(self, settings: Settings, staging: Path) -> None:
+    def __init__(self, settings: Settings, staging: Path, round_timeout: float = ROUND_TIMEOUT) -> None:
         self._settings = settings
+        self._round_timeout = round_timeout
         self._staging = staging
         self._changed = threading.Condition()
         # office -> its waiting jobs, oldest first; the dict's order is the line (next served first)
@@ -57,6 +66,8 @@ class Checker:
         self._thread = threading.Thread(target=self._work, name="portal-pemeriksa", daemon=True)
         self.warm = threading.Event()
         self.rounds = 0
+        # The rounds run in a process of their own (portal/check_process.py), beside the pages.
+        self.process = PickledChild("portal.check_process", "proses pemeriksaan tanda terima")
 
     def start(self) -> None:
         self._thread.start()
@@ -68,6 +79,7 @@ class Checker:
                 self._stopping = True
                 self._changed.notify()
             self._thread.join(timeout)
+        self.process.stop()
 
     def submit(self, files: list[Checked]) -> Future:
         """A future of the files' receipts, in order (the files of one office's submission)."""
@@ -151,9 +163,12 @@ class Checker:
         files = [f for j in jobs for f in j.files]
         started = time.perf_counter()
         try:
-            found = receipts(self._settings, files)
+            found = self._receipts(files)
         except Exception as exc:  # the upload page says the check failed; the file is in landing
-            log.exception("pemeriksaan %d berkas gagal", len(files))
+            if isinstance(exc, EktpError):  # the machine's or the data's (the process died): one line
+                log.error("pemeriksaan %d berkas gagal: %s", len(files), exc)
+            else:
+                log.exception("pemeriksaan %d berkas gagal", len(files))
             for j in jobs:
                 j.future.set_exception(exc)
             return
@@ -176,9 +191,12 @@ class Checker:
                     f"tanggal,kode_kecamatan,wajib_ktp,sudah_rekam\n{self._settings.kemarin},{kabupaten}01,10,5\n"
                 )
                 f.flush()
-                receipts(self._settings, [Checked(Path(f.name), kabupaten, "pemanasan.csv")])
+                self._receipts([Checked(Path(f.name), kabupaten, "pemanasan.csv")])
         except Exception:
             log.warning("pemanasan pemeriksa gagal; pemeriksaan pertama akan lebih lambat", exc_info=True)
         finally:
             self.warm.set()
             log.info("pemeriksa tanda terima siap")
+
+    def _receipts(self, files: list[Checked]) -> list[dict]:
+        return self.process.ask((self._settings, files), timeout=self._round_timeout)

@@ -24,13 +24,13 @@ from starlette.datastructures import UploadFile
 
 from contract.errors import EktpError, TransientError
 from pipeline.check import Checked
-from portal import compare, deliver, names, quota, render, store
+from portal import checker, compare, deliver, names, quota, render, store
 from portal.accounts import Akun
 from portal.state import Portal
 
 log = logging.getLogger(__name__)
 MAX_FILES = 10  # per form submission
-CHECK_TIMEOUT = 300.0
+CHECK_TIMEOUT = checker.ROUND_TIMEOUT  # then its round is ended too
 SAME_TEXT = "sama persis dengan berkas yang sudah ada"
 WINDOWS_DEVICES = frozenset(
     ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
