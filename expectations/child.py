@@ -5,13 +5,14 @@ rest of its life, and a GX run a pandas copy of the rows: in a nightly's process
 DuckDB load, the run's memory peak (issue 18: 1.0 GB over 50,000 one-row files). So a run's
 Validator is a `ChildValidator`: it hands each frame to one child process per process (started at
 the first validation, GX imported once in it) which runs the same `engine.Validator` on it; the
-run's process never imports GX. `ektp check` and the portal validate in their own process with
-`engine.Validator`, the same code.
+run's process never imports GX. (`ektp check` and the portal apply the same rules through their
+Polars predicates, without GX.)
 
 A frame travels as an Arrow IPC file in a temporary folder, and its findings come back the same
 way; the requests and answers themselves are pickled on the child's standard input and a copy of
-its standard output (the real one points at its standard error, where a library's `print` cannot
-garble an answer). Suites travel by name: their rules hold Polars expressions and functions.
+its standard output (contract/processes.py: the real one points at its standard error, where a
+library's `print` cannot garble an answer). Suites travel by name: their rules hold Polars
+expressions and functions.
 
 Failures keep their meaning: an error raised in the child is raised again here, same class and
 context (an EktpError or OSError: exit 2; anything else is a bug: exit 3). A child that ends without
@@ -24,22 +25,20 @@ when the run's process does, however it ends.
 from __future__ import annotations
 
 import atexit
-import os
-import pickle
 import shutil
 import subprocess
 import sys
 import threading
-import time
-import traceback
 import uuid
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from contract import files
-from contract.errors import Bug, EktpError
+from contract import files, processes
+from contract.errors import Bug
 from expectations import engine
 from expectations import history as history_suites
 from expectations import uploads as upload_suites
@@ -47,11 +46,18 @@ from expectations.engine import Suite, Validations
 
 # Every suite a run validates with, by name (the child looks them up).
 SUITES = {s.name: s for s in (*upload_suites.SUITES, *history_suites.SUITES)}
-ORPHAN_CHECK = 0.5  # seconds between the child's looks at whether its parent is still there
+WHAT = "proses validasi GX"
 
 
-class ValidationProcessGone(EktpError):
+class ValidationProcessGone(processes.ProcessGone):
     """The validation process ended without answering: killed, or out of memory."""
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """An answer that is a frame: the Arrow IPC file the child wrote it to."""
+
+    path: str
 
 
 class ChildValidator(engine.Validator):
@@ -124,10 +130,9 @@ class _Child:
                     "proses validasi GX berhenti; hasil validasi run ini hilang bersamanya"
                 )
             kind, value = self._exchange(validator, what, args, frame)
-        if kind == "error":
-            raise value
-        if kind == "frame":
-            answer = Path(value)
+        value = processes.answered(kind, value)
+        if isinstance(value, _Frame):
+            answer = Path(value.path)
             try:
                 return pl.read_ipc(answer)
             finally:
@@ -164,17 +169,11 @@ class _Child:
                 sent.unlink(missing_ok=True)
 
     def _send(self, process: subprocess.Popen[bytes], request: tuple) -> tuple[str, Any]:
-        assert process.stdin is not None and process.stdout is not None  # started with pipes
         try:
-            pickle.dump(request, process.stdin)
-            process.stdin.flush()
-            return pickle.load(process.stdout)
-        except (EOFError, BrokenPipeError, pickle.UnpicklingError):
-            code = process.wait()
+            return processes.exchange(process, request, ValidationProcessGone, WHAT)
+        except ValidationProcessGone:
             self._process = None
-            raise ValidationProcessGone(
-                "proses validasi GX berhenti tanpa menjawab", kode_keluar=code
-            ) from None
+            raise
         except BaseException:  # a signal while waiting: the child's state is unknown
             self.stop()
             raise
@@ -223,31 +222,19 @@ def one_run() -> None:
 
 
 def _serve(folder: Path) -> None:
-    """The child: answer each request of standard input until it ends."""
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a library's print() goes where the answers do not
-    threading.Thread(target=_orphaned, args=(os.getppid(), folder), daemon=True).start()
+    """The child: answer each request of standard input until it ends; when the run's process is
+    gone, however it ended, remove the frames' folder and end."""
     validators: dict[str, engine.Validator] = {}
-    while True:
-        try:
-            what, args, path = pickle.load(sys.stdin.buffer)
-        except EOFError:
-            return
-        try:
-            answer = pickle.dumps(_answer(validators, what, args, path))
-        except Exception as exc:
-            answer = pickle.dumps(("error", _portable(exc)))
-        answers.write(answer)
-        answers.flush()
+    orphaned = partial(shutil.rmtree, folder, ignore_errors=True)
+    processes.serve(partial(_answer, validators), f"Di {WHAT}", orphaned)
 
 
-def _answer(
-    validators: dict[str, engine.Validator], what: str, args: tuple, path: Path | None
-) -> tuple[str, Any]:
+def _answer(validators: dict[str, engine.Validator], request: tuple[str, tuple, Path | None]) -> Any:
+    what, args, path = request
     key, data_docs, *rest = args
     if what == "forget":
         validators.pop(key, None)
-        return ("ok", None)
+        return None
     validator = validators.setdefault(key, engine.Validator(data_docs))
     if what == "validate":
         assert path is not None  # a frame comes with every validation
@@ -257,35 +244,20 @@ def _answer(
         found = validator.validate(name, tuple(SUITES[s] for s in suites), frame)
         out = path.with_suffix(".temuan.arrow")
         found.write_ipc(out)
-        return ("frame", str(out))
+        return _Frame(str(out))
     if what == "record":
-        return ("ok", validator.record())
+        return validator.record()
     if what == "absorb":
         validator.absorb(rest[0])
-        return ("ok", None)
+        return None
     if what == "build_docs":
-        return ("ok", validator.build_docs())
+        return validator.build_docs()
     raise Bug("permintaan yang tidak dikenal proses validasi", permintaan=what)
 
 
-def _portable(exc: Exception) -> Exception:
-    """The error as the run's process can raise it again: itself when it survives pickling (its
-    traceback from here as a note, for EKTP_DEBUG=1), else a Bug that names it."""
-    exc.add_note("Di proses validasi GX:\n" + "".join(traceback.format_exception(exc)).rstrip())
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return Bug("galat di proses validasi GX", jenis=type(exc).__name__, pesan=str(exc))
-    return exc
-
-
-def _orphaned(parent: int, folder: Path) -> None:
-    """End this child when the run's process is gone, however it ended (killed, SIGKILL)."""
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_CHECK)
-    shutil.rmtree(folder, ignore_errors=True)
-    os._exit(0)
-
-
 if __name__ == "__main__":
-    _serve(Path(sys.argv[1]))
+    # Through the module's own name, not __main__'s: the run's process unpickles an answer's class
+    # (_Frame) by its module's name.
+    from expectations import child
+
+    child._serve(Path(sys.argv[1]))
