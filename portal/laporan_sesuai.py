@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,10 @@ FOLDER = "portal-laporan"  # beside the portal database, as its staging folder (
 SIMPAN = 30  # reports kept, each a page and a workbook (a report of a month of NTB: ~0.3 MB)
 BENTUK = ("html", "xlsx")
 NAMA = re.compile(r"^laporan-ektp-(\d{4}-\d{2}-\d{2})\.(t[0-9]+-[0-9a-f]{10})\.(html|xlsx)$")
+# A build's temporary files (reports.daily.write_atomically, contract.files.write_atomic), left
+# behind when its process was killed mid-build; a build takes seconds, so one this old is left over.
+SISA = re.compile(r"^\.laporan-ektp-.+\.(tmp|sementara)$")
+SISA_SECONDS = 3600
 
 
 class TidakAdaData(ReportError):
@@ -123,11 +128,15 @@ def build(settings: Settings, folder: Path, tanggal: date, kunci: str) -> dict[s
 
 def prune(folder: Path, keep: tuple[date, str], simpan: int = SIMPAN) -> list[Path]:
     """Remove the reports of `keep`'s date built from another publication (never served again),
-    then all but the `simpan` built last; the files removed."""
+    then all but the `simpan` built last, and the temporary files of builds killed over an hour
+    ago; the files removed."""
     reports: dict[tuple[str, str], list[Path]] = {}
+    leftovers = []
     for path in folder.iterdir():
         if found := NAMA.match(path.name):
             reports.setdefault((found[1], found[2]), []).append(path)
+        elif SISA.match(path.name) and time.time() - _mtime(path) / 1e9 > SISA_SECONDS:
+            leftovers.append(path)
     kept = (keep[0].isoformat(), keep[1])
     stale = [k for k in reports if k[0] == kept[0] and k != kept]
     rest = sorted(
@@ -135,11 +144,11 @@ def prune(folder: Path, keep: tuple[date, str], simpan: int = SIMPAN) -> list[Pa
         key=lambda k: max(_mtime(p) for p in reports[k]),
         reverse=True,
     )
-    removed = []
+    removed = [*leftovers]
     for key in [*stale, *rest[max(simpan - 1, 0) :]]:
-        for path in reports[key]:
-            path.unlink(missing_ok=True)
-            removed.append(path)
+        removed += reports[key]
+    for path in removed:
+        path.unlink(missing_ok=True)
     return removed
 
 

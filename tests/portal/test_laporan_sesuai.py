@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import threading
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -297,3 +298,22 @@ def test_the_cache_keeps_the_reports_built_last_and_drops_a_dates_older_publicat
     removed = laporan_sesuai.prune(tmp_path, keep=(days[2], new), simpan=2)
     assert {p.name for p in removed} == first | third  # the oldest, and the day's old publication
     assert {p.name for p in tmp_path.iterdir()} == second | again | {"catatan.txt"}
+
+
+def test_the_temporary_files_of_a_killed_build_are_removed_once_old(tmp_path):
+    kunci = "t1-0123456789"
+    workbook = laporan_sesuai.path_of(tmp_path, D1, kunci, "xlsx")
+    page = laporan_sesuai.path_of(tmp_path, D1, kunci, "html")
+    # what a build killed mid-way leaves: reports.daily.write_atomically's and write_atomic's names
+    killed = [workbook.with_name(f".{workbook.name}.tmp"), page.with_name(f".{page.name}.4242.sementara")]
+    building = workbook.with_name(f".{workbook.name.replace('2018', '2017')}.tmp")  # a build under way
+    long_ago = time.time() - laporan_sesuai.SISA_SECONDS - 60
+    for path in [*killed, building]:
+        path.write_bytes(b"setengah")
+    for path in killed:
+        os.utime(path, (long_ago, long_ago))
+    (tmp_path / ".lain.tmp").write_bytes(b"bukan milik portal")
+    os.utime(tmp_path / ".lain.tmp", (long_ago, long_ago))
+    removed = laporan_sesuai.prune(tmp_path, keep=(D1, kunci))
+    assert sorted(removed) == sorted(killed)
+    assert {p.name for p in tmp_path.iterdir()} == {building.name, ".lain.tmp"}
