@@ -129,7 +129,12 @@ def waktu_wita(value: datetime | None) -> datetime | None:
     """An aware time in Asia/Makassar, as a naive wall-clock time; a naive time is kept as it is."""
     if value is None or value.tzinfo is None:
         return value
-    return value.astimezone(WITA).replace(tzinfo=None)
+    local = value.astimezone(WITA)
+    # A plain datetime, whatever came in: Prefect's times are Pendulum's, whose `replace` is
+    # deprecated and will return another type.
+    return datetime(
+        local.year, local.month, local.day, local.hour, local.minute, local.second, local.microsecond
+    )
 
 
 def waktu(value: datetime | None) -> str:

@@ -67,3 +67,21 @@ def test_a_column_of_names_is_written_as_path_text_writes_each():
     for names in (utf8, [*utf8, b"5201/rekap\xe9.csv"]):
         got = path_texts(pl.Series(names, dtype=pl.Binary)).to_list()
         assert got == [path_text(n) for n in names]
+
+
+def test_a_prefect_time_becomes_a_plain_wita_wall_clock_without_a_deprecation():
+    # Prefect hands out its runs' times as Pendulum DateTimes, whose `replace` is deprecated.
+    import datetime as dt
+    import warnings
+
+    from prefect.types._datetime import create_datetime_instance
+
+    from contract.formats import waktu, waktu_wita
+
+    at = create_datetime_instance(dt.datetime(2018, 4, 12, 18, 5, 7, 123456, tzinfo=dt.UTC))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        local = waktu_wita(at)
+        text = waktu(at)
+    assert type(local) is dt.datetime and local == dt.datetime(2018, 4, 13, 2, 5, 7, 123456)
+    assert text == "13 April 2018 02.05 WITA"
