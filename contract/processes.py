@@ -1,5 +1,6 @@
 """A child process that answers pickled requests, one at a time: the primitive behind the portal's
-check process (portal/check_process.py).
+check process (portal/check_process.py) and the protocol of GX's validation child
+(expectations/child.py, which keeps its own start and folder).
 
 The parent starts `python -m <module>` on first use, in its own session (a Ctrl-C in the terminal
 reaches the parent, which stops the child), writes each request to the child's standard input and
@@ -9,6 +10,9 @@ the parent, same class and context (`portable`). A child that ends without answe
 of memory, crashed on a file) is `ProcessGone`, an EktpError, and the next request starts a new
 one. A parent stopped while it waits (a signal) kills the child, whose state is then unknown; the
 child also ends when its parent does, however that ends.
+
+Answers are unpickled by their classes' module names: a child whose answers hold a class of its
+own module runs `serve` through that module's name, not as `__main__` (expectations/child.py).
 """
 
 from __future__ import annotations
