@@ -66,6 +66,7 @@ class Checker:
         self._thread = threading.Thread(target=self._work, name="portal-pemeriksa", daemon=True)
         self.warm = threading.Event()
         self.rounds = 0
+        self.last_failed = False  # the last round failed (its process died or ran past the timeout)
         # The rounds run in a process of their own (portal/check_process.py), beside the pages.
         self.process = PickledChild("portal.check_process", "proses pemeriksaan tanda terima")
 
@@ -169,10 +170,12 @@ class Checker:
                 log.error("pemeriksaan %d berkas gagal: %s", len(files), exc)
             else:
                 log.exception("pemeriksaan %d berkas gagal", len(files))
+            self.last_failed = True
             for j in jobs:
                 j.future.set_exception(exc)
             return
         self.rounds += 1
+        self.last_failed = False
         log.debug("pemeriksaan %d berkas dalam %.0f ms", len(files), 1000 * (time.perf_counter() - started))
         at = 0
         for j in jobs:

@@ -52,9 +52,12 @@ def gather(settings: Settings, portal_db: Path | None = None, batas: Batas = Bat
 
 
 def for_portal(portal: Portal) -> tuple[int, Health]:
-    """/sehat: 200 or 503, the public health and whether the portal's check is warm yet."""
+    """/sehat: 200 or 503, the public health and the state of the portal's check: warming up, ready,
+    or its last round failed (its uploads landed, and the nightly decides them: not a 503)."""
     found = gather(portal.settings, portal.db)
-    body = {**public(found), "pemeriksa": "siap" if portal.checker.warm.is_set() else "memanaskan"}
+    checker = portal.checker
+    pemeriksa = "memanaskan" if not checker.warm.is_set() else "gagal" if checker.last_failed else "siap"
+    body = {**public(found), "pemeriksa": pemeriksa}
     return (200 if found["status"] == "ok" else 503), body
 
 

@@ -15,6 +15,7 @@ import pytest
 from contract.processes import ProcessGone
 from pipeline.check import Checked, receipts
 from portal.checker import Checker
+from tests import web_client
 from tests.portal.support import TODAY, Browser, build_world, portal, valid_report
 from tests.portal.test_attacks import check_processes_of
 
@@ -102,6 +103,9 @@ def test_an_upload_whose_check_process_dies_lands_and_says_the_check_failed(tmp_
         page = answer["page"].text
         assert "pemeriksaan gagal" in page and "berhenti tanpa menjawab" in page
         assert (world.landing / "5201" / name).read_bytes() == valid_report(TODAY)  # landed all the same
+        health = web_client.get(url + "/sehat")
+        assert health.status_code == 200 and health.json()["pemeriksa"] == "gagal"  # the operator sees it
         # the portal goes on: the next upload gets its receipt from a new check process
         again = b.upload("5201", ("lain.csv", b"bukan,laporan\n1,2\n"))
+        assert web_client.get(url + "/sehat").json()["pemeriksa"] == "siap"
     assert "DITOLAK" in again.text
