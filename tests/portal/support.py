@@ -199,3 +199,17 @@ def valid_report(day: date, codes: list[str] = LOMBOK_BARAT, base: int = 5_000, 
     """A valid report of Lombok Barat for `day`, continuing the world's figures (as day_file)."""
     n = (day - D1).days
     return csv_bytes(day, [row(day, k, 10_000 + 100 * i, base + i + step * n) for i, k in enumerate(codes)])
+
+
+def check_processes_of(parent: int) -> set[int]:
+    """The pids of the check processes (portal/check_process.py) a process has started."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            ppid = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("PPid:"))
+            command = (status.parent / "cmdline").read_bytes()
+        except (OSError, StopIteration):
+            continue  # ended meanwhile
+        if ppid == parent and b"portal.check_process" in command:
+            found.add(int(status.parent.name))
+    return found

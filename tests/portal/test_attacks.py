@@ -28,7 +28,7 @@ from portal import accounts, db, throttle
 from portal.security import Limits
 from tests import web_client
 from tests.flows.support import free_port
-from tests.portal.support import CSRF, D3, Browser, portal, valid_report
+from tests.portal.support import CSRF, D3, Browser, check_processes_of, portal, valid_report
 
 MiB = 1024 * 1024
 
@@ -76,20 +76,6 @@ def vm(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     raise AssertionError(field)
-
-
-def check_processes_of(parent: int) -> set[int]:
-    """The pids of the check processes (portal/check_process.py) a process has started."""
-    found = set()
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            ppid = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("PPid:"))
-            command = (status.parent / "cmdline").read_bytes()
-        except (OSError, StopIteration):
-            continue  # ended meanwhile
-        if ppid == parent and b"portal.check_process" in command:
-            found.add(int(status.parent.name))
-    return found
 
 
 @contextmanager

@@ -16,8 +16,7 @@ from contract.processes import ProcessGone
 from pipeline.check import Checked, receipts
 from portal.checker import Checker
 from tests import web_client
-from tests.portal.support import TODAY, Browser, build_world, portal, valid_report
-from tests.portal.test_attacks import check_processes_of
+from tests.portal.support import TODAY, Browser, build_world, check_processes_of, portal, valid_report
 
 
 def staged(folder: Path, kode: str, name: str, data: bytes) -> Checked:
