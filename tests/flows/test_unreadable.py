@@ -20,6 +20,14 @@ from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, discovered
 D1 = date(2018, 4, 1)
 
 
+@flow(name="uji-tidak-terbaca")
+def reading(files: list) -> tuple[list[str], list[str]]:
+    """The nightly's read step over `files`: the files read, in order, and those named unreadable."""
+    unreadable: list[str] = []
+    uploads = tasks.read_all(files, D1, 10, unreadable)
+    return [u.source.file for u in uploads], unreadable
+
+
 def test_a_vanished_file_is_left_out_and_the_others_are_read(tmp_path, prefect_server, monkeypatch):
     # The production retry policy, without its 1 + 5 + 15 s of waiting.
     monkeypatch.setattr(tasks, "read_batch", tasks.read_batch.with_options(retry_delay_seconds=0))
@@ -29,13 +37,7 @@ def test_a_vanished_file_is_left_out_and_the_others_are_read(tmp_path, prefect_s
     files = discovered(land, load("52").kabupaten_codes)
     gone.unlink()  # the district removed it between discovery and reading
 
-    @flow(name="uji-tidak-terbaca")
-    def reading():
-        unreadable: list[str] = []
-        uploads = tasks.read_all(files, D1, 10, unreadable)
-        return [u.source.file for u in uploads], unreadable
-
-    read, unreadable = reading()
+    read, unreadable = reading(files)
     assert read == ["5272/lap_2018-04-01.csv"]
     # gone is not unreadable: no retry, not named; its new name (if renamed) is the next run's
     assert unreadable == []
@@ -46,11 +48,10 @@ def test_a_vanished_file_is_left_out_and_the_others_are_read(tmp_path, prefect_s
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
 READING = """
 import json, logging, sys
-from datetime import date
 from pathlib import Path
-from prefect import flow
 from contract.regions import load
 from flows import tasks
+from tests.flows.test_unreadable import reading
 from tests.uploads import discovered
 
 said = []
@@ -60,16 +61,8 @@ class Keep(logging.Handler):
 logging.getLogger("landing.inbox").addHandler(Keep())
 # The production retry policy, without its 1 + 5 + 15 s of waiting.
 tasks.read_batch = tasks.read_batch.with_options(retry_delay_seconds=0)
-files = discovered(Path(sys.argv[1]), load("52").kabupaten_codes)
-
-@flow(name="uji-tanpa-izin")
-def reading():
-    unreadable = []
-    uploads = tasks.read_all(files, date(2018, 4, 1), 10, unreadable)
-    return sorted(u.source.file for u in uploads), unreadable
-
-read, unreadable = reading()
-print(json.dumps({"read": read, "unreadable": unreadable, "said": said}))
+read, unreadable = reading(discovered(Path(sys.argv[1]), load("52").kabupaten_codes))
+print(json.dumps({"read": sorted(read), "unreadable": unreadable, "said": said}))
 """
 
 
