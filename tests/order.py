@@ -1,4 +1,4 @@
-"""The order in which the test files reach the two xdist workers: the longest first, so that both
+"""The order in which the test files reach the xdist workers: the longest first, so that the
 workers finish together.
 
 xdist (`--dist loadfile`) hands out whole files, by default those with the most tests first:
