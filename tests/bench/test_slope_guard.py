@@ -10,6 +10,7 @@ cost, which the slope drops anyway).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -23,18 +24,34 @@ from bench import smoke
 PROJECT = Path(__file__).resolve().parents[2]
 
 
+# The smoke's priority over the other test processes (nice -10, inherited by its GX child). Its
+# floor runs for milliseconds and its fastest run finds a moment with a whole core; the pipeline
+# runs for seconds and gets its share of a core among the other workers' processes. Measured in
+# `make test` with three workers at normal priority: 58x (29x alone minutes later); at -10,
+# 35.5x in the next run (one run each; the recorded ratio is 36.4x, the limit 73x), and the proof
+# round still 193x. Without the right to raise a priority (not root) it runs at normal priority.
+PRIORITY = -10
+
+
 def _smoke(*args: str) -> tuple[int, dict, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EKTP_", "PREFECT_"))}
-    done = subprocess.run(
+    with subprocess.Popen(
         [sys.executable, "-m", "bench.smoke", *args],
         cwd=PROJECT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=600,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    return done.returncode, json.loads(lines[-1]) if lines else {}, done.stderr[-3000:]
+    ) as child:
+        with contextlib.suppress(PermissionError):
+            os.setpriority(os.PRIO_PROCESS, child.pid, PRIORITY)
+        try:
+            out, err = child.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            out, err = child.communicate()
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    return child.returncode, json.loads(lines[-1]) if lines else {}, err[-3000:]
 
 
 # The proof round's added cost per file. Its sleeps leave a core idle (3 ms: 8 s of this test, 4 ms
