@@ -16,6 +16,7 @@ from pathlib import Path
 from ektp import cli
 from expectations import child as validation_child
 from tests.flows.support import D2, D3, tiny_landing
+from tests.procfs import children_of
 from tests.uploads import dump, one
 
 STARTED_TIMEOUT = 300  # seconds until the run starts its validation child (a test server may be slow)
@@ -128,15 +129,7 @@ def test_a_killed_validation_child_fails_the_run_and_leaves_the_warehouse_whole(
 def _validation_child(parent: int) -> int | None:
     """The validation child of process `parent`, from any of its threads (Prefect's task threads
     start it), by its command line."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            ppid = int(text[text.rfind(")") + 2 :].split()[1])
-            if ppid == parent and b"expectations.child" in (stat.parent / "cmdline").read_bytes():
-                return int(stat.parent.name)
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-    return None
+    return next(iter(children_of(parent, b"expectations.child")), None)
 
 
 def _wait_for(found, timeout: float):

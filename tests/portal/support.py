@@ -20,6 +20,7 @@ from portal.security import Limits
 from portal.server import running
 from tests import web_client
 from tests.flows.support import free_port
+from tests.procfs import children_of
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, row, write
 
 D1, D2, D3 = date(2018, 4, 1), date(2018, 4, 2), date(2018, 4, 3)
@@ -203,13 +204,4 @@ def valid_report(day: date, codes: list[str] = LOMBOK_BARAT, base: int = 5_000, 
 
 def check_processes_of(parent: int) -> set[int]:
     """The pids of the check processes (portal/check_process.py) a process has started."""
-    found = set()
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            ppid = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("PPid:"))
-            command = (status.parent / "cmdline").read_bytes()
-        except (OSError, StopIteration):
-            continue  # ended meanwhile
-        if ppid == parent and b"portal.check_process" in command:
-            found.add(int(status.parent.name))
-    return found
+    return children_of(parent, b"portal.check_process")
