@@ -6,7 +6,7 @@ Memory is measured two ways, both reported:
 - `max_rss_mb`: the largest single process, from the kernel (`ru_maxrss` of wait4), exact;
 - `peaks_mb`: each process's own peak (VmHWM, the kernel's high-water mark, last read before it
   ended), by what it runs (`ektp.cli`, `expectations.child`, `uvicorn`, ...): the run's own process
-  apart from its children (GX's validation process, the temporary Prefect server, vl-convert).
+  apart from its children (GX's validation process, the temporary Prefect server).
 """
 
 from __future__ import annotations

@@ -1,52 +1,26 @@
-"""The report's charts: Vega-Lite specs rendered offline to inline SVG by vl-convert (in a child
-process: reports/svg.py).
+"""The report's two charts, drawn as inline SVG (reports/draw.py): the province's rest over time
+with its projection, the needed path and the target, and each district's rest coloured by its
+verdict."""
 
-The specs are plain dicts, not Altair objects: building them through Altair (its objects and the
-deep copies of `to_dict`) cost ~0.2 s of a report's ~0.4 s on the demo's warehouse, in every
-nightly. tests/reports/test_chart.py validates them against Vega-Lite's JSON schema."""
-
-import re
 from datetime import date, timedelta
 
 from contract import formats
-from contract.dates import BULAN, HARI
-from reports import fmt, svg
+from reports import draw, status
 from reports.forecast import Status
 from reports.laporan import Laporan
 from reports.status import GREEN, NAVY, ORANGE, RED, VERDICTS
 
-FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
-WIDTH = 640
-# The Vega-Lite version the specs are written against: the schema tests/reports/test_chart.py checks
-# them with (informative for vl-convert, which renders with its own version).
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
-
-# d3 locales: vl-convert ships no Indonesian one.
-NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
-TIME_LOCALE = {
-    "dateTime": "%A, %e %B %Y %X",
-    "date": "%d/%m/%Y",
-    "time": "%H.%M.%S",
-    "periods": ["AM", "PM"],
-    "days": ["Minggu", *HARI[:6]],
-    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
-    "months": list(BULAN),
-    "shortMonths": [b[:3] for b in BULAN],
-}
-
+WIDTH = 640  # the progress chart's plot; the district chart's is 200 px narrower, for the names
 SERIES = ("Realisasi", "Proyeksi laju 7 hari", "Jalur yang dibutuhkan")
-
-
-def to_svg(spec: dict, prefix: str) -> str:
-    """Render offline; ids get a prefix so two charts on one page never share a clip path."""
-    drawn = svg.vegalite_to_svg(
-        spec,
-        format_locale=NUMBER_LOCALE,
-        time_format_locale=TIME_LOCALE,
-        allowed_base_urls=[],
-    )
-    drawn = re.sub(r'(\s)id="([^"]+)"', rf'\1id="{prefix}-\2"', drawn)
-    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", drawn)
+COLOURS = (NAVY, ORANGE, GREEN)
+DASHES = (None, "7,4", "2,3")
+Y_TITLE = "Belum rekam (orang)"
+LEGEND_GAP = 18  # between a legend and the plot
+ENTRY_GAP = 12  # between two legend entries
+DOTS_UP_TO = 45  # daily dots help a short series; on months of history they only thicken the line
+NAME_LIMIT = 220  # a district's name beside its bar, cut beyond this width
+ROW = 22  # a district's row; its bar is 14 px high
+BAR = 14
 
 
 def iso(d: date) -> str:
@@ -110,180 +84,137 @@ def band_area(laporan: Laporan) -> list[dict]:
 
 
 def progress_chart(laporan: Laporan) -> str:
-    """Belum rekam over time, with the projection, the needed path and the target date."""
-    return to_svg(progress_spec(laporan), "grafik-sisa")
-
-
-def progress_spec(laporan: Laporan) -> dict:
+    """Belum rekam over time, with the projection and its range, the needed path and the target."""
     actual = [
-        {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"], "seri": SERIES[0]} for r in laporan.riwayat
+        {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"]}
+        for r in laporan.riwayat
+        if r["belum_rekam"] is not None
     ]
-    names = legend_names(laporan)
-    rename = dict(zip(SERIES, names, strict=False))
-    points = [{**p, "seri": rename[p["seri"]]} for p in actual + projection(laporan) + needed_path(laporan)]
-    start = laporan.riwayat[0]["tanggal"]
-    end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
-    x = {
-        "axis": {"format": "%-d %b", "grid": False, "labelAngle": 0, "tickCount": 8},
-        "field": "tanggal",
-        "scale": {"domain": [iso(start), iso(end)]},
-        "title": None,
-        "type": "temporal",
-    }
-    y = {
-        "axis": {"format": ",d", "tickCount": 5},
-        "field": "nilai",
-        "scale": {"zero": True},
-        "title": "Belum rekam (orang)",
-        "type": "quantitative",
-    }
-    series = {
-        "data": {"values": points},
-        "mark": {"type": "line", "point": False, "strokeWidth": 2.5},
-        "encoding": {
-            "color": {
-                "field": "seri",
-                "legend": {
-                    "direction": "horizontal",
-                    "labelLimit": 400,
-                    "orient": "top",
-                    "symbolType": "stroke",
-                },
-                "scale": {"domain": names, "range": [NAVY, ORANGE, GREEN]},
-                "title": None,
-                "type": "nominal",
-            },
-            "strokeDash": {
-                "field": "seri",
-                "legend": None,
-                "scale": {"domain": names, "range": [[1, 0], [7, 4], [2, 3]]},
-                "type": "nominal",
-            },
-            "x": x,
-            "y": y,
-        },
-    }
-    # Daily dots help a short series; on months of history they only thicken the line.
-    dots = actual if len(actual) <= 45 else []
-    marks = {
-        "data": {"values": dots},
-        "mark": {"type": "circle", "color": NAVY, "size": 28},
-        "encoding": {"x": x, "y": y},
-    }
-    target = {
-        "values": [
-            {"tanggal": iso(laporan.target), "label": f"Target {formats.tanggal_pendek(laporan.target)}"}
-        ]
-    }
-    on_target = {"field": "tanggal", "type": "temporal"}
-    rule = {
-        "data": target,
-        "mark": {"type": "rule", "color": RED, "strokeDash": [4, 3], "strokeWidth": 1.5},
-        "encoding": {"x": on_target},
-    }
-    label = {
-        "data": target,
-        "mark": {
-            "type": "text",
-            "align": "right",
-            "baseline": "top",
-            "color": RED,
-            "dx": -4,
-            "dy": 4,
-            "fontWeight": "bold",
-        },
-        "encoding": {"text": {"field": "label", "type": "nominal"}, "x": on_target, "y": {"value": 0}},
-    }
-    # The range behind the lines: between the fast and the slow end of the 28-day pace band.
+    lines = (actual, projection(laporan), needed_path(laporan))
     bands = band_area(laporan)
-    band = {
-        "data": {"values": bands},
-        "mark": {"type": "area", "color": ORANGE, "opacity": 0.18},
-        "encoding": {
-            "x": x,
-            "y": {"field": "cepat", "title": "Belum rekam (orang)", "type": "quantitative"},
-            "y2": {"field": "lambat"},
-        },
-    }
-    # A layer without data draws nothing but still leaves an empty graphic without a name, which
-    # a screen reader announces (axe: svg-img-alt): the band before 28 days, the dots after 45.
-    layers = [*([band] if bands else []), series, *([marks] if dots else []), rule, label]
-    return configure({"layer": layers, "height": 230, "width": WIDTH})
+    start = laporan.riwayat[0]["tanggal"] if laporan.riwayat else laporan.tanggal
+    end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
+    highest = max([p["nilai"] for line in lines for p in line] + [b["cepat"] for b in bands], default=0)
+    counts = draw.linear_ticks(highest)
+    width, height, span = WIDTH, 230, max((end - start).days, 1)
+
+    def at(day: str | date, value: float) -> str:
+        days = ((date.fromisoformat(day) if isinstance(day, str) else day) - start).days
+        return f"{draw.num(days / span * width)},{draw.num(height - value / counts[-1] * height)}"
+
+    y_ticks = [(height - c / counts[-1] * height, formats.angka(c)) for c in counts]
+    parts = [_grid(y_ticks, width, horizontal=True)]
+    if bands:
+        ends = [(b["tanggal"], b["cepat"]) for b in bands] + [
+            (b["tanggal"], b["lambat"]) for b in reversed(bands)
+        ]
+        area = {"points": " ".join(at(d, v) for d, v in ends), "fill": ORANGE, "opacity": 0.18}
+        parts.append(draw.element("polygon", area))
+    for line, colour, dash in zip(lines, COLOURS, DASHES, strict=True):
+        if line:
+            style = {
+                "stroke": colour,
+                "stroke-width": 2.5,
+                "stroke-dasharray": dash,
+                "stroke-linejoin": "round",
+            }
+            path = "M" + "L".join(at(p["tanggal"], p["nilai"]) for p in line)
+            parts.append(draw.element("path", {"d": path, "fill": "none", **style}))
+    if len(actual) <= DOTS_UP_TO:
+        parts.extend(_dot(at(p["tanggal"], p["nilai"]), p) for p in actual)
+    if start <= laporan.target <= end:
+        parts.append(_target(laporan.target, (laporan.target - start).days / span * width, height))
+    x_ticks = [((d - start).days / span * width, draw.short_date(d)) for d in draw.date_ticks(start, end)]
+    parts.append(draw.bottom_axis(height, width, x_ticks))
+    parts.append(draw.left_axis(height, y_ticks, Y_TITLE))
+    entries = list(zip(legend_names(laporan), COLOURS, DASHES, strict=True))
+    legend = draw.Legend(entries, stroke=True)
+    left, right = draw.bottom_axis_overhang(width, x_ticks)
+    beside = (max(left, draw.left_axis_width(y_ticks, Y_TITLE)), width + right)
+    return _drawn(progress_title(laporan, start), parts, legend, *beside, height + draw.BOTTOM_AXIS_HEIGHT)
+
+
+def progress_title(laporan: Laporan, start: date) -> str:
+    """What the progress chart shows, for a screen reader (its `<title>`)."""
+    title = (
+        f"Grafik sisa wajib KTP yang belum rekam, {formats.tanggal_pendek(start)} sampai "
+        f"{formats.tanggal_pendek(laporan.tanggal)}"
+    )
+    f = laporan.prakiraan_provinsi
+    return title if f is None else f"{title}: {formats.angka(f.belum_rekam)} orang pada tanggal laporan"
 
 
 def district_chart(laporan: Laporan) -> str:
-    """Belum rekam per district, coloured by whether it finishes by the target."""
-    return to_svg(district_spec(laporan), "grafik-kabupaten")
-
-
-def district_spec(laporan: Laporan) -> dict:
-    values = [
-        {"nama": k["nama_kabupaten"], "belum": k["belum_rekam"], "status": fmt.status(k["prakiraan"])}
+    """Belum rekam per district, coloured by whether it finishes by the target, in the report's
+    order (ranked by belum rekam)."""
+    rows = [
+        (k["nama_kabupaten"], k["belum_rekam"], status.verdict(k["prakiraan"]))
         for k in laporan.kabupaten
         if k["belum_rekam"] is not None
     ]
-    present = [v for v in VERDICTS if any(row["status"] == v.label for row in values)]
-    x = {
-        "axis": {"format": ",d", "tickCount": 5},
-        "field": "belum",
-        "title": "Belum rekam (orang)",
-        "type": "quantitative",
-    }
-    # An explicit order: layered charts drop field sorts. The rows are already ranked.
-    y = {
-        "axis": {"labelLimit": 220},
-        "field": "nama",
-        "sort": [v["nama"] for v in values],
-        "title": None,
-        "type": "nominal",
-    }
-    bars = {
-        "mark": {"type": "bar", "height": 14},
-        "encoding": {
-            "color": {
-                "field": "status",
-                "legend": {"direction": "horizontal", "orient": "top"},
-                "scale": {"domain": [v.label for v in present], "range": [v.colour for v in present]},
-                "title": "Pada laju 7 hari:",
-                "type": "nominal",
-            },
-            "x": x,
-            "y": y,
-        },
-    }
-    text = {
-        "mark": {"type": "text", "align": "left", "color": "#333", "dx": 4},
-        "encoding": {"text": {"field": "belum", "format": ",d", "type": "quantitative"}, "x": x, "y": y},
-    }
-    return configure(
-        {
-            "layer": [bars, text],
-            "data": {"values": values},
-            "height": max(60, 22 * len(values)),
-            "width": WIDTH - 200,
-        }
+    counts = draw.linear_ticks(max((value for _, value, _ in rows), default=0))
+    width, height = WIDTH - 200, max(60, ROW * len(rows))
+    row = height / max(len(rows), 1)
+
+    def across(value: float) -> float:
+        return value / counts[-1] * width
+
+    x_ticks = [(across(c), formats.angka(c)) for c in counts]
+    y_ticks = [(row * (i + 0.5), draw.truncate(name, NAME_LIMIT)) for i, (name, _, _) in enumerate(rows)]
+    parts = [_grid(x_ticks, height, horizontal=False)]
+    overhang = 0.0
+    for (middle, _), (name, value, verdict) in zip(y_ticks, rows, strict=True):
+        label = formats.angka(value)
+        tip = draw.tip(f"{name}: {label} belum rekam ({verdict.label})")
+        box = {"x": 0, "y": draw.num(middle - BAR / 2), "width": draw.num(across(value)), "height": BAR}
+        parts.append(draw.element("rect", {**box, "fill": verdict.colour}, tip))
+        parts.append(draw.text(across(value) + 4, middle + draw.FONT_SIZE * 0.35, label))
+        overhang = max(overhang, across(value) + 4 + draw.text_width(label) - width)
+    parts.append(draw.bottom_axis(height, width, x_ticks, Y_TITLE))
+    parts.append(draw.left_axis(height, y_ticks))
+    present = [v for v in VERDICTS if any(verdict == v for _, _, verdict in rows)]
+    legend = draw.Legend([(v.label, v.colour, None) for v in present], title="Pada laju 7 hari:")
+    title = f"Grafik sisa belum rekam per kabupaten/kota pada {formats.tanggal_pendek(laporan.tanggal)}"
+    below = height + draw.BOTTOM_AXIS_HEIGHT + draw.BOTTOM_TITLE_HEIGHT
+    left, right = draw.bottom_axis_overhang(width, x_ticks)
+    beside = (max(left, draw.left_axis_width(y_ticks)), width + max(overhang, right))
+    return _drawn(title, parts, legend, *beside, below)
+
+
+def _grid(ticks: list[tuple[float, str]], length: float, horizontal: bool) -> str:
+    """Light lines across the plot at each tick of the value axis."""
+    if horizontal:
+        lines = [{"x1": 0, "x2": draw.num(length), "y1": draw.num(p), "y2": draw.num(p)} for p, _ in ticks]
+    else:
+        lines = [{"x1": draw.num(p), "x2": draw.num(p), "y1": 0, "y2": draw.num(length)} for p, _ in ticks]
+    return draw.element("g", {"stroke": draw.GRID}, "".join(draw.element("line", line) for line in lines))
+
+
+def _dot(point: str, p: dict) -> str:
+    """A day's figure on the line, named on hover."""
+    x, y = point.split(",")
+    tip = (
+        f"{formats.tanggal_pendek(date.fromisoformat(p['tanggal']))}: {formats.angka(p['nilai'])} belum rekam"
     )
+    circle = {"cx": x, "cy": y, "r": 2.65, "fill": NAVY, "opacity": 0.7}
+    return draw.element("circle", circle, draw.tip(tip))
 
 
-def configure(spec: dict) -> dict:
-    """One quiet style for every chart, and the Vega-Lite version the specs are written for."""
-    return {
-        "config": {
-            # Altair's default view size, kept so the charts are drawn as they were when Altair
-            # built the specs (each chart gives its own width and height).
-            "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
-            "axis": {
-                "gridColor": "#e6e6e6",
-                "labelColor": "#333",
-                "labelFontSize": 11,
-                "titleColor": "#333",
-                "titleFontSize": 11,
-            },
-            "background": "white",
-            "font": FONT,
-            "legend": {"labelColor": "#333", "labelFontSize": 11, "titleColor": "#333", "titleFontSize": 11},
-            "padding": 6,
-        },
-        **spec,
-        "$schema": SCHEMA,
-    }
+def _target(target: date, x: float, height: float) -> str:
+    """The target date: a dashed rule across the plot, its label at the top left of it."""
+    rule = {"x1": draw.num(x), "x2": draw.num(x), "y1": 0, "y2": draw.num(height), "stroke": RED}
+    dashed = {"stroke-width": 1.5, "stroke-dasharray": "4,3"}
+    label = draw.text(
+        x - 4, 4 + draw.FONT_SIZE, f"Target {formats.tanggal_pendek(target)}", "end", bold=True, fill=RED
+    )
+    return draw.element("line", {**rule, **dashed}) + label
+
+
+def _drawn(title: str, parts: list[str], legend: draw.Legend, left: float, right: float, below: float) -> str:
+    """The chart: the legend above the plot, `left` and `right` of its origin, `below` its top."""
+    legend_height, legend_markup = legend.laid_out(right)
+    top = draw.PADDING + legend_height + LEGEND_GAP
+    plot = draw.group(
+        draw.PADDING + left, top, [*parts, draw.group(0, -legend_height - LEGEND_GAP, [legend_markup])]
+    )
+    return draw.svg(2 * draw.PADDING + left + right, top + below + draw.PADDING, title, [plot])

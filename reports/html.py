@@ -75,7 +75,7 @@ def page(laporan: Laporan) -> str:
             l=laporan,
             partials=sections.PARTIALS,
             status_data=status.DATA_STATUSES,
-            # Trusted markup: vl-convert escapes every label it draws (see test_chart_labels_are_escaped).
+            # Trusted markup: reports/draw.py escapes every word it writes (tests/reports/test_chart.py).
             grafik_sisa=Markup(chart.progress_chart(laporan)),
             grafik_kabupaten=Markup(chart.district_chart(laporan)),
         )

@@ -16,7 +16,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -131,32 +130,6 @@ def test_a_stopped_nightly_ends_whole(states, ephemeral, sig, send, monkeypatch)
     monkeypatch.setenv("EKTP_TODAY", TODAY.isoformat())
     assert cli.main(nightly(landing, warehouse, LAST)) == 0
     assert same(figures(warehouse), committed)
-
-
-@pytest.mark.slow
-def test_charts_are_drawn_outside_the_run_process():
-    # vl-convert holds the GIL for as long as it draws: 8-17 s for the national district chart
-    # here, when no signal handler and no other thread of the run could run (a stopped national
-    # run went on for that long). The run's process asks a child process to draw, and waits on a
-    # pipe, where a signal interrupts it; a chart drawn twice comes back the same.
-    probe = textwrap.dedent("""
-        import sys
-        from reports.chart import to_svg
-        bars = {
-            "data": {"values": [{"nama": "Mataram", "v": 1}]},
-            "mark": "bar",
-            "encoding": {
-                "y": {"field": "nama", "type": "nominal"},
-                "x": {"field": "v", "type": "quantitative"},
-            },
-        }
-        first, second = to_svg(bars, "a"), to_svg(bars, "a")
-        assert first == second and first.startswith("<svg") and "Mataram" in first, first[:200]
-        print("vl_convert" in sys.modules)
-    """)
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
 
 
 def _holds(pid: int, lock: Path) -> bool:

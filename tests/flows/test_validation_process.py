@@ -51,7 +51,7 @@ def test_the_run_process_never_imports_gx_and_still_writes_its_data_docs(tmp_pat
 
 def test_a_process_that_runs_one_flow_ends_its_validation_child_before_the_report(tmp_path, cli_env):
     # `ektp nightly` runs one flow: GX's child (~260 MB) is not kept for a next run, and the report
-    # (a lone run's memory peak, with its SVG child) runs without it. A process of many runs keeps it.
+    # (a lone run's memory peak) runs without it. A process of many runs keeps it.
     landing, warehouse = tiny_landing(tmp_path / "landing"), tmp_path / "gudang" / "ektp.duckdb"
     probe = textwrap.dedent(f"""
         import json

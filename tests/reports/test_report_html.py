@@ -8,7 +8,6 @@ import duckdb
 import pytest
 
 from contract.errors import EktpError, ReportError, WarehouseError
-from reports.chart import to_svg
 from reports.daily import write_report
 
 D = date(2018, 4, 12)  # the fixture's report date (conftest `story`)
@@ -165,17 +164,6 @@ def test_rejected_file_and_warnings_for_d(report, story):
 def test_footer_names_the_data_time_and_run(report, story):
     # Latest diproses_pada in WITA, and its run.
     assert "13 April 2018 02.05 WITA" in report[1] and story.last_run in report[1]
-
-
-def test_chart_labels_are_escaped():
-    # Names drawn in a chart reach the SVG as text, never as markup.
-    bars = {
-        "data": {"values": [{"nama": "<script>alert(1)</script>", "v": 1}]},
-        "mark": "bar",
-        "encoding": {"y": {"field": "nama", "type": "nominal"}, "x": {"field": "v", "type": "quantitative"}},
-    }
-    svg = to_svg(bars, "uji")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg and "<script" not in svg
 
 
 def test_page_is_self_contained(report):
