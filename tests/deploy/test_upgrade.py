@@ -6,7 +6,8 @@ A warehouse a newer release migrated is refused with one line (exit 2), and left
 
 The old tree is `git archive`d into a temporary folder (the same files `git worktree add` would
 check out, without registering a worktree in the repository) and run with this checkout's
-virtualenv (same dependencies: PREVIOUS's uv.lock differs only in tools and prometheus-client).
+virtualenv (same dependencies: PREVIOUS's uv.lock differs only in tools and prometheus-client;
+vl-convert, which PREVIOUS draws its charts with, stays in this release's dev group for it).
 Prefect's own database is not part of it: both releases pin prefect 3.9.1, which migrates its
 database itself when its server starts.
 """
