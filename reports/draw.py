@@ -27,100 +27,18 @@ LABEL_GAP = 7  # from the axis line to a label's edge
 # times `_WIDER`: the widest font of FONT's list, DejaVu Sans, runs 10-15% wider (its digits 0.636
 # of the size against 0.556), and a label estimated too narrow would overlap its neighbour or be
 # cut at the chart's edge. Other characters: a digit's width.
-_WIDTHS = dict(
-    zip(
-        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
-        (
-            278,
-            278,
-            355,
-            556,
-            556,
-            889,
-            667,
-            191,
-            333,
-            333,
-            389,
-            584,
-            278,
-            333,
-            278,
-            278,
-            *[556] * 10,
-            278,
-            278,
-            584,
-            584,
-            584,
-            556,
-            1015,
-            667,
-            667,
-            722,
-            722,
-            667,
-            611,
-            778,
-            722,
-            278,
-            500,
-            667,
-            556,
-            833,
-            722,
-            778,
-            667,
-            778,
-            722,
-            667,
-            611,
-            722,
-            667,
-            944,
-            667,
-            667,
-            611,
-            278,
-            278,
-            278,
-            469,
-            556,
-            333,
-            556,
-            556,
-            500,
-            556,
-            556,
-            278,
-            556,
-            556,
-            222,
-            222,
-            500,
-            222,
-            833,
-            556,
-            556,
-            556,
-            556,
-            333,
-            500,
-            278,
-            556,
-            500,
-            722,
-            500,
-            500,
-            500,
-            334,
-            260,
-            334,
-            584,
-        ),
-        strict=True,
-    )
+_CHARACTERS = (
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 )
+_ADVANCES = """
+278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278
+556 556 556 556 556 556 556 556 556 556 278 278 584 584 584 556
+1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778
+667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556
+333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556
+556 556 333 500 278 556 500 722 500 500 500 334 260 334 584
+"""
+_WIDTHS = dict(zip(_CHARACTERS, map(int, _ADVANCES.split()), strict=True))
 _WIDER = 1.15
 _BOLD = 1.1  # Helvetica-Bold is about a tenth wider
 
