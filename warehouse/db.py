@@ -1,6 +1,7 @@
 """The DuckDB plumbing every warehouse module shares: a transaction that rolls back on failure,
-frames registered for one block, a database attached for one block, what a catalog holds, and an
-in-memory DuckDB kept for the process."""
+frames registered for one block and a query's rows as a frame (both through Arrow's C stream
+interface), a database attached for one block, what a catalog holds, and an in-memory DuckDB kept
+for the process."""
 
 from __future__ import annotations
 
@@ -42,18 +43,35 @@ def versions(keys: Iterable[tuple[str, str]] = ()) -> pl.DataFrame:
     return pl.DataFrame(list(keys), schema=VERSION, orient="row")
 
 
+class _Stream:
+    """A frame as nothing but an Arrow C stream (`__arrow_c_stream__`), for DuckDB to scan.
+
+    DuckDB converts a Polars frame it is given with `to_arrow`, which imports pyarrow (36 MB of
+    every process that queries: the run, the portal and its check process, ~13% of an empty
+    nightly's peak); an object with only the stream interface is read through it, each query
+    asking for a new stream. Polars exports strings as Arrow string views, its own layout, so none
+    is copied (issue 18: contiguous strings cost a run's 241,645 findings 70 MB, views 38 MB)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.frame.__arrow_c_stream__(requested_schema)
+
+
+def frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """A query's rows as a Polars frame, through Arrow's C stream (DuckDB's `.pl()` imports
+    pyarrow; the types are the same, tests/warehouse/test_db.py)."""
+    return pl.DataFrame(relation)
+
+
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
-    """The frames as relations of `con` (named by the keywords) for the block.
-
-    Handed over as Arrow with string views, Polars' own layout, so that no string is copied: a
-    Polars frame given to DuckDB as it is became Arrow with contiguous strings, a copy of every
-    string column held while registered (issue 18: a run's 241,645 findings cost 70 MB that way,
-    38 MB as views)."""
+    """The frames as relations of `con` (named by the keywords) for the block (see `_Stream`)."""
     done = []
     try:
-        for name, frame in frames.items():
-            con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+        for name, data in frames.items():
+            con.register(name, _Stream(data))
             done.append(name)
         yield
     finally:

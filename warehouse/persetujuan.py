@@ -137,8 +137,7 @@ FIGURES = ["wajib_ktp", "sudah_rekam", "belum_rekam", "rekam_hari_ini", "rekam_k
 
 def _figures(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame) -> pl.DataFrame:
     with db.registered(con, kelompok_df=groups):
-        frame: pl.DataFrame = con.sql(sql("queries/angka_disetujui")).pl()
-    return frame
+        return db.frame(con.sql(sql("queries/angka_disetujui")))
 
 
 def _changed(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:

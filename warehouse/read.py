@@ -237,8 +237,7 @@ def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: str) -> pl.DataFrame:
     """A query's rows as a Polars frame."""
-    frame: pl.DataFrame = con.sql(query).pl()
-    return frame
+    return db.frame(con.sql(query))
 
 
 def _first_line(exc: Exception) -> str:

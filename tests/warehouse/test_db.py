@@ -1,7 +1,15 @@
 """The warehouse's DuckDB plumbing (warehouse.db): a transaction rolls back what a failing block did
-and the block's error is the one raised; frames and attached files are let go of in every case."""
+and the block's error is the one raised; frames and attached files are let go of in every case;
+frames cross to DuckDB and back whole, without pyarrow."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -42,6 +50,44 @@ def test_frames_are_registered_for_the_block_only():
             raise RuntimeError
         with pytest.raises(duckdb.CatalogException):
             con.execute("select * from satu")
+
+
+def test_a_frame_goes_to_duckdb_and_back_with_its_types_and_values():
+    wita = ZoneInfo("Asia/Makassar")
+    frame = pl.DataFrame(
+        {
+            "nama": ["Narmada", None, "<script>é'\"", ""],
+            "tanggal": [date(2018, 4, 30), None, date(2018, 1, 1), date(2018, 6, 1)],
+            "pada": [datetime(2018, 5, 1, 2, tzinfo=wita), None, datetime(2018, 1, 2, tzinfo=wita), None],
+            "persen": [Decimal("97.07"), None, Decimal("0.00"), Decimal("100.00")],
+            "jumlah": [3_774_830, None, 0, -1],
+            "kode": [["5201"], [], None, ["5202", "5271"]],
+        },
+        schema_overrides={"persen": pl.Decimal(5, 2)},
+    )
+    with duckdb.connect() as con, db.registered(con, masuk=frame):
+        con.execute("set timezone = 'Asia/Makassar'")
+        back = db.frame(con.sql("select * from masuk"))
+        again = db.frame(con.sql("select count(*) as n from masuk"))  # a second scan of the same frame
+        empty = db.frame(con.sql("select * from masuk where false"))
+    assert back.equals(frame) and back.schema == frame.schema
+    assert again["n"].to_list() == [4]
+    assert empty.schema == frame.schema and empty.is_empty()
+
+
+def test_frames_cross_without_importing_pyarrow():
+    # DuckDB's `.pl()` and its reading of a Polars frame go through pyarrow (~36 MB a process)
+    probe = textwrap.dedent("""
+        import sys
+        import duckdb, polars as pl
+        from warehouse import db
+        with duckdb.connect() as con, db.registered(con, t=pl.DataFrame({"a": [1, 2]})):
+            assert db.frame(con.sql("select sum(a) as s from t"))["s"].to_list() == [3]
+        print("pyarrow" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_the_catalog_helpers_name_tables_and_views_of_one_database(tmp_path):
