@@ -238,7 +238,10 @@ def record(settings: Settings, reference: Reference, rows: list[dict]) -> None:
     """Every try as a row of `pengingat` (reminders and the digest), published at once."""
     if not rows:
         return
-    frame = pl.DataFrame(rows)
+    # Typed: the digest's rows have no kode_kabupaten and kecamatan, which Polars alone types Null
+    frame = pl.DataFrame(
+        rows, schema_overrides=dict.fromkeys(("kode_kabupaten", "kecamatan", "pesan"), pl.String)
+    )
     with store.writing(settings.warehouse, reference.scope) as session:
         with db.transaction(session.con), db.registered(session.con, pengingat_df=frame):
             session.con.execute("insert into pengingat by name select * from pengingat_df")

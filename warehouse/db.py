@@ -11,9 +11,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +69,34 @@ def frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
     return pl.DataFrame(relation)
 
 
+def _scannable(frame: pl.DataFrame) -> object:
+    """What DuckDB is given to scan a frame: its C stream (`_Stream`), or, for a frame with a
+    column of Polars' Null type (every value None and no type given, as a list of rows can make),
+    Arrow through pyarrow, as before: DuckDB 2.0.1 refuses Polars' export of such a column (an Arrow
+    null array without a validity bitmap, which the Arrow format allows) and pyarrow's is taken,
+    typed NULL in DuckDB."""
+    if frame.height and any(_holds_null_type(dtype) for dtype in frame.schema.values()):
+        return frame.to_arrow(compat_level=pl.CompatLevel.newest())
+    return _Stream(frame)
+
+
+def _holds_null_type(dtype: PolarsDataType) -> bool:
+    if dtype == pl.Null:
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _holds_null_type(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_null_type(field.dtype) for field in dtype.fields)
+    return False
+
+
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
-    """The frames as relations of `con` (named by the keywords) for the block (see `_Stream`)."""
+    """The frames as relations of `con` (named by the keywords) for the block (`_scannable`)."""
     done = []
     try:
         for name, data in frames.items():
-            con.register(name, _Stream(data))
+            con.register(name, _scannable(data))
             done.append(name)
         yield
     finally:
