@@ -23,11 +23,11 @@ ROW = 22  # a district's row; its bar is 14 px high
 BAR = 14
 
 
-def iso(d: date) -> str:
-    return d.isoformat()
+# A line's points: (date, belum rekam).
+Points = list[tuple[date, float]]
 
 
-def projection(laporan: Laporan) -> list[dict]:
+def projection(laporan: Laporan) -> Points:
     """The province's path from D at its 7-day pace, up to completion or the target."""
     f = laporan.prakiraan_provinsi
     if f is None or f.pace is None or f.status is Status.SELESAI or laporan.sisa_hari <= 0:
@@ -40,74 +40,67 @@ def projection(laporan: Laporan) -> list[dict]:
         else f.belum_rekam - f.pace.per_day * laporan.sisa_hari
     )
     left = 0 if end < f.target else left
-    return [
-        {"tanggal": iso(f.tanggal), "nilai": f.belum_rekam, "seri": SERIES[1]},
-        {"tanggal": iso(end), "nilai": left, "seri": SERIES[1]},
-    ]
+    return [(f.tanggal, f.belum_rekam), (end, left)]
 
 
 def legend_names(laporan: Laporan) -> list[str]:
     """The series names, the projection's with what it leaves at the target (a label on the line
     would collide)."""
     path = projection(laporan)
-    if path and path[-1]["nilai"] > 0:
-        return [SERIES[0], f"{SERIES[1]} (sisa ± {formats.angka(path[-1]['nilai'])} pada target)", SERIES[2]]
+    if path and path[-1][1] > 0:
+        return [SERIES[0], f"{SERIES[1]} (sisa ± {formats.angka(path[-1][1])} pada target)", SERIES[2]]
     return list(SERIES)
 
 
-def needed_path(laporan: Laporan) -> list[dict]:
+def needed_path(laporan: Laporan) -> Points:
     """The straight line from D's rest to zero on the target date."""
     f = laporan.prakiraan_provinsi
     if f is None or f.status is Status.SELESAI or laporan.sisa_hari <= 0:
         return []
-    return [
-        {"tanggal": iso(f.tanggal), "nilai": f.belum_rekam, "seri": SERIES[2]},
-        {"tanggal": iso(f.target), "nilai": 0, "seri": SERIES[2]},
-    ]
+    return [(f.tanggal, f.belum_rekam), (f.target, 0)]
 
 
-def band_area(laporan: Laporan) -> list[dict]:
-    """The province's range from D to the target: belum rekam at the band's fast and slow paces, a
-    day apart."""
+def band_area(laporan: Laporan) -> list[tuple[date, float, float]]:
+    """The province's range from D to the target: (date, belum rekam at the band's fast pace, at
+    its slow pace), a day apart."""
     f = laporan.prakiraan_provinsi
     if f is None or f.band is None or laporan.sisa_hari <= 0:
         return []
     fast, slow = float(f.band.fast), max(float(f.band.slow), 0.0)
     return [
-        {
-            "tanggal": iso(f.tanggal + timedelta(days=t)),
-            "cepat": max(0.0, f.belum_rekam - fast * t),
-            "lambat": max(0.0, f.belum_rekam - slow * t),
-        }
+        (
+            f.tanggal + timedelta(days=t),
+            max(0.0, f.belum_rekam - fast * t),
+            max(0.0, f.belum_rekam - slow * t),
+        )
         for t in range(laporan.sisa_hari + 1)
     ]
 
 
 def progress_chart(laporan: Laporan) -> str:
     """Belum rekam over time, with the projection and its range, the needed path and the target."""
-    actual = [
-        {"tanggal": iso(r["tanggal"]), "nilai": r["belum_rekam"]}
-        for r in laporan.riwayat
-        if r["belum_rekam"] is not None
-    ]
+    actual = [(r["tanggal"], r["belum_rekam"]) for r in laporan.riwayat if r["belum_rekam"] is not None]
     lines = (actual, projection(laporan), needed_path(laporan))
     bands = band_area(laporan)
     start = laporan.riwayat[0]["tanggal"] if laporan.riwayat else laporan.tanggal
     end = max(laporan.target, laporan.tanggal) + timedelta(days=2)
-    highest = max([p["nilai"] for line in lines for p in line] + [b["cepat"] for b in bands], default=0)
+    highest = max([v for line in lines for _, v in line] + [fast for _, fast, _ in bands], default=0)
     counts = draw.linear_ticks(highest)
     width, height, span = WIDTH, 230, max((end - start).days, 1)
 
-    def at(day: str | date, value: float) -> str:
-        days = ((date.fromisoformat(day) if isinstance(day, str) else day) - start).days
-        return f"{draw.num(days / span * width)},{draw.num(height - value / counts[-1] * height)}"
+    def x(day: date) -> float:
+        return (day - start).days / span * width
 
-    y_ticks = [(height - c / counts[-1] * height, formats.angka(c)) for c in counts]
+    def y(value: float) -> float:
+        return height - value / counts[-1] * height
+
+    def at(day: date, value: float) -> str:
+        return f"{draw.num(x(day))},{draw.num(y(value))}"
+
+    y_ticks = [(y(c), formats.angka(c)) for c in counts]
     parts = [_grid(y_ticks, width, horizontal=True)]
     if bands:
-        ends = [(b["tanggal"], b["cepat"]) for b in bands] + [
-            (b["tanggal"], b["lambat"]) for b in reversed(bands)
-        ]
+        ends = [(d, fast) for d, fast, _ in bands] + [(d, slow) for d, _, slow in reversed(bands)]
         area = {"points": " ".join(at(d, v) for d, v in ends), "fill": ORANGE, "opacity": 0.18}
         parts.append(draw.element("polygon", area))
     for line, colour, dash in zip(lines, COLOURS, DASHES, strict=True):
@@ -118,13 +111,13 @@ def progress_chart(laporan: Laporan) -> str:
                 "stroke-dasharray": dash,
                 "stroke-linejoin": "round",
             }
-            path = "M" + "L".join(at(p["tanggal"], p["nilai"]) for p in line)
+            path = "M" + "L".join(at(d, v) for d, v in line)
             parts.append(draw.element("path", {"d": path, "fill": "none", **style}))
     if len(actual) <= DOTS_UP_TO:
-        parts.extend(_dot(at(p["tanggal"], p["nilai"]), p) for p in actual)
+        parts.extend(_dot(x(d), y(v), d, v) for d, v in actual)
     if start <= laporan.target <= end:
-        parts.append(_target(laporan.target, (laporan.target - start).days / span * width, height))
-    x_ticks = [((d - start).days / span * width, draw.short_date(d)) for d in draw.date_ticks(start, end)]
+        parts.append(_target(laporan.target, x(laporan.target), height))
+    x_ticks = [(x(d), draw.short_date(d)) for d in draw.date_ticks(start, end)]
     parts.append(draw.bottom_axis(height, width, x_ticks))
     parts.append(draw.left_axis(height, y_ticks, Y_TITLE))
     entries = list(zip(legend_names(laporan), COLOURS, DASHES, strict=True))
@@ -190,13 +183,10 @@ def _grid(ticks: list[tuple[float, str]], length: float, horizontal: bool) -> st
     return draw.element("g", {"stroke": draw.GRID}, "".join(draw.element("line", line) for line in lines))
 
 
-def _dot(point: str, p: dict) -> str:
+def _dot(x: float, y: float, day: date, value: float) -> str:
     """A day's figure on the line, named on hover."""
-    x, y = point.split(",")
-    tip = (
-        f"{formats.tanggal_pendek(date.fromisoformat(p['tanggal']))}: {formats.angka(p['nilai'])} belum rekam"
-    )
-    circle = {"cx": x, "cy": y, "r": 2.65, "fill": NAVY, "opacity": 0.7}
+    tip = f"{formats.tanggal_pendek(day)}: {formats.angka(value)} belum rekam"
+    circle = {"cx": draw.num(x), "cy": draw.num(y), "r": 2.65, "fill": NAVY, "opacity": 0.7}
     return draw.element("circle", circle, draw.tip(tip))
 
 
