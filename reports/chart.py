@@ -98,7 +98,7 @@ def progress_chart(laporan: Laporan) -> str:
         return f"{draw.num(x(day))},{draw.num(y(value))}"
 
     y_ticks = [(y(c), formats.angka(c)) for c in counts]
-    parts = [_grid(y_ticks, width, horizontal=True)]
+    parts = [draw.rules(y_ticks, (0, width), across=True, stroke=draw.GRID)]
     if bands:
         ends = [(d, fast) for d, fast, _ in bands] + [(d, slow) for d, _, slow in reversed(bands)]
         area = {"points": " ".join(at(d, v) for d, v in ends), "fill": ORANGE, "opacity": 0.18}
@@ -154,7 +154,7 @@ def district_chart(laporan: Laporan) -> str:
 
     x_ticks = [(across(c), formats.angka(c)) for c in counts]
     y_ticks = [(row * (i + 0.5), draw.truncate(name, NAME_LIMIT)) for i, (name, _, _) in enumerate(rows)]
-    parts = [_grid(x_ticks, height, horizontal=False)]
+    parts = [draw.rules(x_ticks, (0, height), across=False, stroke=draw.GRID)]
     overhang = 0.0
     for (middle, _), (name, value, verdict) in zip(y_ticks, rows, strict=True):
         label = formats.angka(value)
@@ -172,15 +172,6 @@ def district_chart(laporan: Laporan) -> str:
     left, right = draw.bottom_axis_overhang(width, x_ticks)
     beside = (max(left, draw.left_axis_width(y_ticks)), width + max(overhang, right))
     return _drawn(title, parts, legend, *beside, below)
-
-
-def _grid(ticks: list[tuple[float, str]], length: float, horizontal: bool) -> str:
-    """Light lines across the plot at each tick of the value axis."""
-    if horizontal:
-        lines = [{"x1": 0, "x2": draw.num(length), "y1": draw.num(p), "y2": draw.num(p)} for p, _ in ticks]
-    else:
-        lines = [{"x1": draw.num(p), "x2": draw.num(p), "y1": 0, "y2": draw.num(length)} for p, _ in ticks]
-    return draw.element("g", {"stroke": draw.GRID}, "".join(draw.element("line", line) for line in lines))
 
 
 def _dot(x: float, y: float, day: date, value: float) -> str:

@@ -174,13 +174,15 @@ def short_date(d: date) -> str:
     return f"{d.day} {BULAN[d.month - 1][:3]}"
 
 
-def ticks_at(positions: Iterable[tuple[float, str]], length: float, vertical: bool) -> str:
-    """Tick marks: downward from a horizontal axis, leftward from a vertical one."""
-    if vertical:
-        lines = (element("line", {"x1": 0, "x2": -length, "y1": num(p), "y2": num(p)}) for p, _ in positions)
+def rules(ticks: Iterable[tuple[float, str]], span: tuple[float, float], across: bool, stroke: str) -> str:
+    """A line at each tick, from `span[0]` to `span[1]`: across the chart (at a height) or up and
+    down (at an x). An axis's tick marks, and the grid at a value axis's ticks."""
+    a, b = num(span[0]), num(span[1])
+    if across:
+        lines = (element("line", {"x1": a, "x2": b, "y1": num(p), "y2": num(p)}) for p, _ in ticks)
     else:
-        lines = (element("line", {"x1": num(p), "x2": num(p), "y1": 0, "y2": length}) for p, _ in positions)
-    return element("g", {"stroke": AXIS}, "".join(lines))
+        lines = (element("line", {"x1": num(p), "x2": num(p), "y1": a, "y2": b}) for p, _ in ticks)
+    return element("g", {"stroke": stroke}, "".join(lines))
 
 
 def bottom_axis(at: float, width: float, ticks: list[tuple[float, str]], title: str | None = None) -> str:
@@ -188,7 +190,7 @@ def bottom_axis(at: float, width: float, ticks: list[tuple[float, str]], title: 
     under those."""
     parts = [
         element("line", {"x1": 0, "x2": num(width), "y1": 0, "y2": 0, "stroke": AXIS}),
-        ticks_at(ticks, TICK, False),
+        rules(ticks, (0, TICK), across=False, stroke=AXIS),
     ]
     parts.extend(text(position, TICK + FONT_SIZE, label, "middle") for position, label in labelled(ticks))
     if title:
@@ -201,7 +203,7 @@ def left_axis(height: float, ticks: list[tuple[float, str]], title: str | None =
     it, and a title turned upright beyond the widest label."""
     parts = [
         element("line", {"x1": 0, "x2": 0, "y1": 0, "y2": num(height), "stroke": AXIS}),
-        ticks_at(ticks, TICK, True),
+        rules(ticks, (0, -TICK), across=True, stroke=AXIS),
     ]
     parts.extend(text(-LABEL_GAP, position + FONT_SIZE * 0.35, label, "end") for position, label in ticks)
     if title:
