@@ -16,7 +16,6 @@ COLOURS = (NAVY, ORANGE, GREEN)
 DASHES = (None, "7,4", "2,3")
 Y_TITLE = "Belum rekam (orang)"
 LEGEND_GAP = 18  # between a legend and the plot
-ENTRY_GAP = 12  # between two legend entries
 DOTS_UP_TO = 45  # daily dots help a short series; on months of history they only thicken the line
 NAME_LIMIT = 220  # a district's name beside its bar, cut beyond this width
 ROW = 22  # a district's row; its bar is 14 px high

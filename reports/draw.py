@@ -40,13 +40,11 @@ _ADVANCES = """
 """
 _WIDTHS = dict(zip(_CHARACTERS, map(int, _ADVANCES.split()), strict=True))
 _WIDER = 1.15
-_BOLD = 1.1  # Helvetica-Bold is about a tenth wider
 
 
-def text_width(text: str, bold: bool = False, size: float = FONT_SIZE) -> float:
-    """The width of `text` in pixels, estimated from Helvetica's metrics."""
-    units = sum(_WIDTHS.get(c, 556) for c in text)
-    return units * size / 1000 * _WIDER * (_BOLD if bold else 1)
+def text_width(text: str) -> float:
+    """The width of a label of FONT_SIZE in pixels, estimated from Helvetica's metrics."""
+    return sum(_WIDTHS.get(c, 556) for c in text) * FONT_SIZE / 1000 * _WIDER
 
 
 def truncate(text: str, limit: float) -> str:
@@ -106,21 +104,17 @@ def svg(width: float, height: float, title: str, parts: Iterable[str]) -> str:
         "font-family": FONT,
         "font-size": f"{FONT_SIZE}px",
     }
-    body = element("title", {}, escape(title, quote=False)) + element(
-        "rect", {"width": w, "height": h, "fill": "white"}
-    )
+    body = tip(title) + element("rect", {"width": w, "height": h, "fill": "white"})
     return element("svg", attrs, body + "".join(parts))
 
 
 def linear_ticks(maximum: float, count: int = 5) -> list[int]:
     """Round ticks from 0 to `maximum` or just past it, about `count` steps of 1, 2 or 5 times a
     power of ten (d3's rule), never less than 1 (the charts count people)."""
-    top = max(float(maximum), 1.0)
-    step = _step(top, count)
-    top = math.ceil(top / step) * step
-    step = _step(top, count)  # the rounded-up top may ask for a larger step (d3's `nice`)
-    top = math.ceil(max(float(maximum), 1.0) / step) * step
-    return [i * step for i in range(round(top / step) + 1)]
+    highest = max(float(maximum), 1.0)
+    step = _step(highest, count)
+    step = _step(math.ceil(highest / step) * step, count)  # the rounded-up top may ask more (d3's `nice`)
+    return [i * step for i in range(math.ceil(highest / step) + 1)]
 
 
 def _step(top: float, count: int) -> int:
@@ -207,7 +201,7 @@ def left_axis(height: float, ticks: list[tuple[float, str]], title: str | None =
     ]
     parts.extend(text(-LABEL_GAP, position + FONT_SIZE * 0.35, label, "end") for position, label in ticks)
     if title:
-        across = -(LABEL_GAP + max(text_width(label) for _, label in ticks) + 6)
+        across = -(left_axis_width(ticks) + 6)
         parts.append(
             text(
                 0,
@@ -257,6 +251,7 @@ class Legend:
     pattern: a stroke for a series (`stroke=True`), a square for a category."""
 
     ROW = 16
+    GAP = 12  # between two entries
 
     def __init__(
         self, entries: list[tuple[str, str, str | None]], title: str | None = None, stroke: bool = False
@@ -275,7 +270,7 @@ class Legend:
             if x > 0 and x + width > room:
                 x, y = 0.0, y + self.ROW
             parts.append(group(x, y, [self._symbol(colour, dash), text(16, FONT_SIZE * 0.8, label)]))
-            x += width + 12
+            x += width + self.GAP
         height = y + FONT_SIZE if self.entries else max(y - self.ROW + FONT_SIZE, 0)
         return height, "".join(parts)
 
