@@ -111,7 +111,12 @@ def tanggal(value: date | None) -> str:
 
 def tanggal_pendek(value: date | None) -> str:
     """date(2018, 4, 12) -> '12 Apr 2018', for narrow table cells."""
-    return EMPTY if value is None else f"{value.day} {BULAN[value.month - 1][:3]} {value.year}"
+    return EMPTY if value is None else f"{hari_bulan(value)} {value.year}"
+
+
+def hari_bulan(value: date) -> str:
+    """date(2018, 5, 6) -> '6 Mei', where the year is plain (a chart's time axis)."""
+    return f"{value.day} {BULAN[value.month - 1][:3]}"
 
 
 def hari_tanggal(value: date) -> str:

@@ -116,7 +116,7 @@ def progress_chart(laporan: Laporan) -> str:
         parts.extend(_dot(x(d), y(v), d, v) for d, v in actual)
     if start <= laporan.target <= end:
         parts.append(_target(laporan.target, x(laporan.target), height))
-    x_ticks = [(x(d), draw.short_date(d)) for d in draw.date_ticks(start, end)]
+    x_ticks = [(x(d), formats.hari_bulan(d)) for d in draw.date_ticks(start, end)]
     parts.append(draw.bottom_axis(height, width, x_ticks))
     parts.append(draw.left_axis(height, y_ticks, Y_TITLE))
     entries = list(zip(legend_names(laporan), COLOURS, DASHES, strict=True))

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from html import escape
 
-from contract.dates import BULAN
-
 FONT = "Segoe UI, Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
 FONT_SIZE = 11
 INK = "#333"  # labels and titles
@@ -161,11 +159,6 @@ def _on_boundary(d: date, interval: str) -> bool:
             return d.day == 1 and d.month in (1, 4, 7, 10)
         case _:
             return d.day == 1 and d.month == 1
-
-
-def short_date(d: date) -> str:
-    """date(2018, 5, 6) -> '6 Mei' (the time axis's labels)."""
-    return f"{d.day} {BULAN[d.month - 1][:3]}"
 
 
 def rules(ticks: Iterable[tuple[float, str]], span: tuple[float, float], across: bool, stroke: str) -> str:

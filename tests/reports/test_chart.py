@@ -201,7 +201,7 @@ def test_time_axis_labels_never_touch_whatever_the_span():
     start = date(2018, 1, 1)
     for days in range(1, 1200):
         ticks = [
-            ((d - start).days / days * chart.WIDTH, draw.short_date(d))
+            ((d - start).days / days * chart.WIDTH, formats.hari_bulan(d))
             for d in draw.date_ticks(start, start + timedelta(days=days))
         ]
         shown = draw.labelled(ticks)
@@ -212,4 +212,4 @@ def test_labels_too_close_are_thinned_and_the_ticks_stay():
     ticks = [(i * 10.0, "10.000.000") for i in range(10)]
     drawn = parsed(draw.svg(100, 50, "uji", [draw.bottom_axis(40, 90, ticks)]))
     assert len(find(drawn, "text")) < 10 and len(find(drawn, "line")) == 1 + 10  # the axis and every tick
-    assert draw.short_date(date(2018, 5, 6)) == "6 Mei"
+    assert formats.hari_bulan(date(2018, 5, 6)) == "6 Mei"
