@@ -222,9 +222,10 @@ def _touch(a: tuple[float, str], b: tuple[float, str]) -> bool:
 
 
 def bottom_axis_overhang(width: float, ticks: list[tuple[float, str]]) -> tuple[float, float]:
-    """How far `bottom_axis`'s labels reach left of the plot and right of it."""
-    left = max((text_width(label) / 2 - position for position, label in ticks), default=0)
-    right = max((position + text_width(label) / 2 - width for position, label in ticks), default=0)
+    """How far `bottom_axis`'s labels (those it keeps) reach left of the plot and right of it."""
+    shown = labelled(ticks)
+    left = max((text_width(label) / 2 - position for position, label in shown), default=0)
+    right = max((position + text_width(label) / 2 - width for position, label in shown), default=0)
     return max(left, 0), max(right, 0)
 
 
