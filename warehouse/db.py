@@ -74,7 +74,7 @@ def _scannable(frame: pl.DataFrame) -> object:
     column of Polars' Null type (every value None and no type given, as a list of rows can make),
     Arrow through pyarrow, as before: DuckDB 2.0.1 refuses Polars' export of such a column (an Arrow
     null array without a validity bitmap, which the Arrow format allows) and pyarrow's is taken,
-    typed NULL in DuckDB."""
+    typed NULL in DuckDB. A frame without rows has no null to carry and streams as the others."""
     if frame.height and any(_holds_null_type(dtype) for dtype in frame.schema.values()):
         return frame.to_arrow(compat_level=pl.CompatLevel.newest())
     return _Stream(frame)
