@@ -131,10 +131,11 @@ def verbosity() -> int:
     return State.verbosity
 
 
-def console_for(settings) -> None:
+def console_for(settings, flows: bool = False) -> None:
+    """The terminal's log lines for this command (ektp.console.setup); `flows`: it runs Prefect flows."""
     from ektp import console
 
-    console.setup(verbosity(), settings.debug)
+    console.setup(verbosity(), settings.debug, flows)
 
 
 # True in the `ektp` program itself (`cli.entry`), whose process ends after its one command;
@@ -154,7 +155,7 @@ def run_flow(settings, which: str, **parameters: object) -> int:
     from flows import runner, stopping
     from reports.summary import Summary, as_text
 
-    console_for(settings)
+    console_for(settings, flows=True)
     flow: Flow[..., dict[Any, Any]]  # either flow, imported alone: each import costs start-up time
     if which == "nightly":
         from flows.nightly import nightly as flow

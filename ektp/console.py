@@ -51,8 +51,14 @@ class _Lines(logging.Formatter):
         return f"ektp: {self.WORDS.get(record.levelno, '')}{record.getMessage()}{run}"
 
 
-def setup(verbosity: int, debug: bool) -> None:
-    """Log lines for this process: our packages at the chosen level, Prefect's without tracebacks."""
+def setup(verbosity: int, debug: bool, flows: bool = False) -> None:
+    """Log lines for this process: our packages at the chosen level; with `flows` (a command that
+    runs a Prefect flow), Prefect's too, without tracebacks.
+
+    Only a command that runs flows imports Prefect here: the others (`check`, `status`, `portal`,
+    `cadangan`, ...) never need it, and its import cost each ~1 s of CPU and ~40 MB. Prefect's
+    logging configuration, applied when it is first imported, leaves our loggers as they are (it
+    names none of them and keeps existing loggers); it does set the level of its own."""
     level = LEVELS[max(-1, min(2, verbosity))]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Lines())
@@ -62,13 +68,14 @@ def setup(verbosity: int, debug: bool) -> None:
         logger.handlers[:] = [handler]
         logger.setLevel(level)
         logger.propagate = False
-    import prefect  # noqa: F401  (configures Prefect's loggers first, so that ours below stick)
-
     from flows import environment
 
-    if verbosity > 0:
-        logging.getLogger("prefect").setLevel(level)
     environment.SHOW_RUN_TRACEBACKS = debug
+    if flows:
+        import prefect  # noqa: F401  (configures Prefect's loggers first, so that the level below sticks)
+
+        if verbosity > 0:
+            logging.getLogger("prefect").setLevel(level)
 
 
 class Bars(progress.Reporter):

@@ -228,7 +228,7 @@ def demo(
     settings = settings_of(
         landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify
     )
-    console_for(settings)
+    console_for(settings, flows=True)
     return run_demo(
         settings,
         landing_given=landing is not None,

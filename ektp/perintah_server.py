@@ -102,7 +102,7 @@ def serve(
         portal_port=portal_port,
         portal_db=portal_db,
     )
-    console_for(settings)
+    console_for(settings, flows=True)
     say = lambda text: print(text, flush=True)  # noqa: E731
     beside = None
     if not tanpa_portal:

@@ -47,6 +47,10 @@ def running(
     nightly now; without it there is no button.
     """
     limits = limits or Limits()
+    # uvicorn's own lines (a warning for each malformed request a hostile client sends) stay out of
+    # the log, as in `ektp serve`, where Prefect's logging configuration quiets them: the portal's
+    # handlers log what an operator needs (portal/errors.py).
+    logging.getLogger("uvicorn").setLevel(logging.CRITICAL)
     app = build(settings, nightly_api, limits)
     sock = _bind(settings.portal_host, settings.portal_port)
     config = uvicorn.Config(

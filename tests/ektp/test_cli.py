@@ -148,3 +148,33 @@ def test_every_command_takes_landing_and_warehouse(command, capsys):
     assert cli.main([*command.split(), "--help"]) == 0
     out = capsys.readouterr().out
     assert "--landing" in out and "--warehouse" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"), [("check", "Status: DITERIMA"), ("status", "masalah: basis data portal")]
+)
+def test_a_command_that_runs_no_flow_never_imports_prefect(command, answer, tmp_path):
+    # Prefect (~1 s of CPU, ~40 MB) is imported by the commands that run flows only: `ektp check`
+    # and `ektp status`, verbose, in a fresh interpreter, answer and leave it out
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.uploads import KOTA_BIMA, day_file
+
+    args = ["-v", command, "--warehouse", str(tmp_path / "gudang" / "ektp.duckdb")]
+    if command == "check":
+        path = day_file(tmp_path / "landing", "5272", KOTA_BIMA, D3, base=5_000, step=10)
+        args += [str(path), "--kabupaten", "5272"]
+    probe = (
+        "import json, sys\n"
+        "from ektp import cli\n"
+        f"code = cli.main({args!r})\n"
+        "print(json.dumps(sorted(m for m in ('prefect', 'great_expectations') if m in sys.modules)))\n"
+    )
+    env = {**os.environ, "EKTP_TODAY": D3.isoformat(), "EKTP_LANDING": str(tmp_path / "landing")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    *said, imported = done.stdout.strip().splitlines()
+    assert answer in "\n".join(said), done.stdout + done.stderr  # the file's receipt; the health
+    assert json.loads(imported) == []

@@ -46,6 +46,9 @@ def test_ektp_portal_serves_until_sigterm(world, cli_env, tmp_path):
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
         assert web_client.get(f"http://127.0.0.1:{port}/").headers["location"] == "/masuk"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:  # a malformed request
+            sock.sendall(b"\x00GARBAGE\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 400")
         os.killpg(proc.pid, signal.SIGTERM)  # what systemd does
         assert proc.wait(30) == 0, log.read_text()
     finally:
@@ -54,6 +57,7 @@ def test_ektp_portal_serves_until_sigterm(world, cli_env, tmp_path):
             proc.wait(10)
     text = log.read_text()
     assert f"portal kabupaten: http://127.0.0.1:{port}/" in text and "ektp portal: berhenti." in text
+    assert "Invalid HTTP request" not in text  # uvicorn's warning per malformed request stays out
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0
 
