@@ -56,7 +56,7 @@ def setup(verbosity: int, debug: bool, flows: bool = False) -> None:
     runs a Prefect flow), Prefect's too, without tracebacks.
 
     Only a command that runs flows imports Prefect here: the others (`check`, `status`, `portal`,
-    `cadangan`, ...) never need it, and its import cost each ~1 s of CPU and ~40 MB. Prefect's
+    `cadangan`, ...) never need it, and it cost each of them ~1 s of CPU and ~35 MB. Prefect's
     logging configuration, applied when it is first imported, leaves our loggers as they are (it
     names none of them and keeps existing loggers); it does set the level of its own."""
     level = LEVELS[max(-1, min(2, verbosity))]
