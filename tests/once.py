@@ -3,19 +3,24 @@
 Under xdist each worker has its own session, so a session fixture runs once per worker. What is
 built here is built by the first worker to ask, in the folder the workers share (their base
 temporary folders' parent), under a lock; the others wait on the lock and use it. A build that
-failed in another worker (no mark that it finished) is started again from nothing."""
+failed in another worker (no mark that it finished) is started again from nothing.
+
+What only a new version of its inputs changes is kept across test runs too (`kept_across_runs`):
+in the user's cache folder, as uv and mypy keep theirs."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 DONE = ".selesai"
+STALE_SECONDS = 3600
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -36,3 +41,37 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
             build(folder)
             (folder / DONE).touch()  # last: what is above it is whole
     return folder
+
+
+def kept_across_runs(
+    name: str, key: str, build: Callable[[Path], None], whole: Callable[[Path], bool], elsewhere: Path
+) -> Path:
+    """The file `name`, made by `build(path)` once per `key` and kept in the user's cache folder
+    (`${XDG_CACHE_HOME:-~/.cache}/ektp/<name>/<key>`, beside uv's and mypy's), for what only a new
+    version of its inputs changes. A kept file that `whole` refuses is made again; when the cache
+    cannot be written, it is made in `elsewhere` (a folder of this run). Another run may write the
+    same key at once: each writes beside and renames, so a reader sees one whole file."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ektp" / name
+    kept = root / key
+    if kept.is_file() and whole(kept):
+        return kept
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        writable = os.access(root, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        build(elsewhere / key)
+        return elsewhere / key
+    beside = root / f".{key}.{os.getpid()}"
+    try:
+        build(beside)
+        os.replace(beside, kept)
+    finally:
+        beside.unlink(missing_ok=True)
+    # Earlier versions' entries, once no run can still be reading them (a run copies its entry
+    # within seconds of finding it).
+    for old in root.iterdir():
+        if old.name != key and time.time() - old.stat().st_mtime > STALE_SECONDS:
+            old.unlink(missing_ok=True)
+    return kept

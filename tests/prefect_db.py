@@ -7,10 +7,13 @@ server of an `ektp` run without PREFECT_API_URL, `ektp serve`'s own) started on 
 Here one server is started once on a new database; its file, made by the same Prefect, is
 copied into each new PREFECT_HOME (`prefect.db`, where Prefect's default connection URL points)
 and under the test harness's database. What a first start does on a new home is what this build
-does; the tests are about what comes after it."""
+does; the tests are about what comes after it. The file is kept across test runs too
+(tests/once.kept_across_runs), for as long as Prefect's version and the way it is made stay the
+same: remove `~/.cache/ektp/prefect-db` to make it again."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
@@ -18,23 +21,58 @@ from unittest import mock
 
 import pytest
 
-from tests.once import built_once
+from tests.once import built_once, kept_across_runs
 
 FILE = "prefect.db"  # Prefect's default: sqlite+aiosqlite:///${PREFECT_HOME}/prefect.db
 
 
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The database file a Prefect server left after its first start (built once per test run)."""
-    return built_once(tmp_path_factory, "prefect-db", _first_start) / FILE
+    """The database file a Prefect server left after its first start (built once per test run,
+    copied from the one kept across runs for this Prefect and this way of making it)."""
+    return built_once(tmp_path_factory, "prefect-db", _from_kept) / FILE
 
 
-def _first_start(folder: Path) -> None:
+def _from_kept(folder: Path) -> None:
+    """A first start costs ~12 s of CPU at the start of every test run, while the workers wait
+    for it (every test server starts on its result); a copy of the one kept costs nothing."""
+    kept = kept_across_runs(
+        "prefect-db", _key(), lambda path: _first_start(path.parent, path.name), _whole, folder
+    )
+    if kept != folder / FILE:
+        shutil.copyfile(kept, folder / FILE)
+
+
+def _key() -> str:
+    """What the database a first start leaves follows from: Prefect's version (its migrations and
+    block types), SQLite's, and how the start is made (this file, the run's Prefect environment)."""
+    import prefect
+
+    from flows import environment
+
+    made = [Path(__file__), Path(environment.__file__)]
+    parts = [prefect.__version__, sqlite3.sqlite_version, *(p.read_text(encoding="utf-8") for p in made)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20] + ".db"
+
+
+def _whole(database: Path) -> bool:
+    """The kept file is a whole SQLite database (a disk that failed under it is not read)."""
+    try:
+        con = sqlite3.connect(f"file:{database}?immutable=1", uri=True)  # no -wal or -shm beside it
+        try:
+            return con.execute("pragma quick_check").fetchone() == ("ok",)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
+def _first_start(folder: Path, name: str = FILE) -> None:
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
 
     from tests.flows.support import free_port
 
-    database = folder / FILE
+    database = folder / name
     url = f"sqlite+aiosqlite:///{database}"
     with temporary_settings(updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: url}):
         server = SubprocessASGIServer(port=free_port())
