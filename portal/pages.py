@@ -49,14 +49,16 @@ def decided(
     Every upload asks twice (its date's files; then, on its receipt, whether a run took it), and
     the answer is nearly always none: the dates and names the runs decided are kept per published
     warehouse (they change only with a publication) and the rows are read only for a date or a
-    name among them. Each read was ~2 ms of DuckDB that ten offices sending at once waited for in
-    turn; what is kept is two small sets per district, not its rows."""
+    name among them, and found by the published file without a connection (read.remembered_at).
+    Each read was ~2 ms of DuckDB that ten offices sending at once waited for in turn; what is kept
+    is two small sets per district, not its rows."""
     if not settings.warehouse.is_file():
         return []
+    kept = f"portal_berkas_kunci {kabupaten}"
+    dates, names = read.remembered_at(settings.warehouse, kept, partial(_keys, kabupaten))
+    if (tanggal is None or tanggal not in dates) and names.isdisjoint(files or ()):
+        return []
     with read.connect(settings.warehouse) as con:
-        dates, names = read.remembered(con, f"portal_berkas_kunci {kabupaten}", partial(_keys, kabupaten))
-        if (tanggal is None or tanggal not in dates) and names.isdisjoint(files or ()):
-            return []
         return read.rows(con, "portal_berkas", kabupaten=kabupaten, tanggal=tanggal, berkas=files)
 
 

@@ -128,3 +128,26 @@ def test_a_remembered_result_is_worked_out_once_per_published_file(tmp_path):
     with read.connect(path) as con:
         assert read.remembered(con, "terbaru", newest) == versions.known()
     assert len(worked) == 2
+
+
+def test_a_remembered_result_is_found_by_the_published_file_without_a_connection(tmp_path, monkeypatch):
+    path = _warehouse(tmp_path / "ektp.duckdb", versions.known() - 1)
+    worked: list[int] = []
+
+    def newest(con) -> int:
+        worked.append(1)
+        return con.execute("select max(versi) from schema_migrations").fetchone()[0]
+
+    assert read.remembered_at(path, "terbaru", newest) == versions.known() - 1
+    with monkeypatch.context() as m:
+        m.setattr(read, "connect", None)  # known for this file: no connection is made
+        assert read.remembered_at(path, "terbaru", newest) == versions.known() - 1
+    with read.connect(path) as con:  # the same result as the connection's
+        assert read.remembered(con, "terbaru", newest) == versions.known() - 1
+    assert len(worked) == 1
+    _warehouse(path, versions.known())  # a publication: a new file, worked out again
+    assert read.remembered_at(path, "terbaru", newest) == versions.known()
+    assert len(worked) == 2
+    path.unlink()
+    with pytest.raises(WarehouseError, match="belum ada"):
+        read.remembered_at(path, "terbaru", newest)
