@@ -72,6 +72,9 @@ def kept_across_runs(
     # Earlier versions' entries, once no run can still be reading them (a run copies its entry
     # within seconds of finding it).
     for old in root.iterdir():
-        if old.name != key and time.time() - old.stat().st_mtime > STALE_SECONDS:
-            old.unlink(missing_ok=True)
+        try:
+            if old.name != key and time.time() - old.stat().st_mtime > STALE_SECONDS:
+                old.unlink()
+        except FileNotFoundError:  # another run removed it first
+            pass
     return kept
