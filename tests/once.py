@@ -51,18 +51,13 @@ def kept_across_runs(
     version of its inputs changes. A kept file that `whole` refuses is made again; when the cache
     cannot be written, it is made in `elsewhere` (a folder of this run). Another run may write the
     same key at once: each writes beside and renames, so a reader sees one whole file."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ektp" / name
+    root = _cache(name)
+    if root is None:
+        build(elsewhere / key)
+        return elsewhere / key
     kept = root / key
     if kept.is_file() and whole(kept):
         return kept
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        writable = os.access(root, os.W_OK)
-    except OSError:
-        writable = False
-    if not writable:
-        build(elsewhere / key)
-        return elsewhere / key
     beside = root / f".{key}.{os.getpid()}"
     try:
         build(beside)
@@ -78,3 +73,14 @@ def kept_across_runs(
         except FileNotFoundError:  # another run removed it first
             pass
     return kept
+
+
+def _cache(name: str) -> Path | None:
+    """`${XDG_CACHE_HOME:-~/.cache}/ektp/<name>`, made if need be; None when it cannot be written
+    (or there is no home folder to find)."""
+    try:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ektp" / name
+        root.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no HOME and no password entry
+        return None
+    return root if os.access(root, os.W_OK) else None

@@ -78,3 +78,15 @@ def test_other_keys_are_removed_only_once_no_run_can_be_reading_them(cache, tmp_
     os.utime(cache / "lama", (old, old))
     once.kept_across_runs("contoh", "lain", builder(made), whole, tmp_path)
     assert sorted(p.name for p in cache.iterdir()) == ["baru", "lain"]
+
+
+def test_no_home_folder_makes_the_file_in_the_runs_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    made: list[Path] = []
+    kept = once.kept_across_runs("contoh", "k1", builder(made), whole, tmp_path)
+    assert kept == tmp_path / "k1" and kept.read_text() == "isi"
