@@ -207,8 +207,8 @@ def confirmed(first: dict, again: Callable[[], dict]) -> list[dict]:
     within its limit, else `first` and one more taken at once (`again()`). A file made dearer stays
     dearer when measured again; a neighbour's burst of load seldom comes twice (in a fresh clone's
     `make test` the guard once measured 74.3x against the limit of 72.8x beside the demo's build:
-    a pipeline slope of 1.68 s per 1,000 files, where the smoke alone took 1.03-1.40 minutes
-    later)."""
+    a pipeline slope of 1.68 s per 1,000 files, where the smoke alone measured 1.03-1.40 s
+    minutes later)."""
     return [first] if first["ok"] else [first, again()]
 
 
