@@ -263,9 +263,8 @@ def test_scans_and_reads_during_a_stream_of_renames_never_fail(tmp_path):
                 started.set()
                 # A breath between renames: as many files still vanish between a listing and its
                 # read (1,064-1,088 of ~1,200 entries in 300 listings; 960-971 of ~1,060 without
-                # it), and the thread
-                # no longer takes a core from the other tests while the reads last (4.3 -> 2.2 s
-                # of CPU alone; 13 s under a loaded `make test`'s profile).
+                # it), and the thread no longer takes a core from the other tests while the reads
+                # last (4.3 -> 2.2 s of CPU alone; 13 s under a loaded `make test`'s profile).
                 time.sleep(0.0005)
         except BaseException as exc:  # reported to the test below, never lost in the thread
             errors.append(exc)
