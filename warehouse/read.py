@@ -260,6 +260,11 @@ def ledger_rows(
 def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
     """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
     with db.registered(con, except_groups=except_groups.select("kode_kabupaten", "tanggal")):
+        latest = _frame(con, sql("queries/laporan_terakhir_lingkup"))
+        if not latest["dari_atau_sesudah"].any():
+            # Every latest report lies before the dates re-decided: what loaded_reports.sql would
+            # find without reading the history (a receipt's round: ~20 ms of ~35 on the demo's).
+            return latest.drop("dari_atau_sesudah")
         return _frame(con, sql("queries/loaded_reports"))
 
 

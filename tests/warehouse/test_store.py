@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from contract.errors import WarehouseError
 from tests.ektp.test_failures_one_line import read_only
 from tests.uploads import as_another_process, older_warehouse
-from warehouse import compaction, marts, partitions, publish, read, store, terakhir, versions
+from warehouse import compaction, db, marts, partitions, publish, read, store, terakhir, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -137,8 +138,6 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
     # and the latest one before 10 Jan; not 5201's older ones, not 5202, not the re-decided dates
     import datetime as dt
 
-    import polars as pl
-
     day = lambda d: dt.date(2018, 1, d)  # noqa: E731
     reports = (
         [("5201", "520101", d) for d in (3, 5, 10, 11, 12, 13)]
@@ -164,11 +163,28 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
         terakhir.bangun(con)  # kept by the load, which these rows bypass
         batch = pl.DataFrame({"kode_kabupaten": ["5201", "5201"], "tanggal": [day(10), day(12)]})
         got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
-    assert got.select("kode_kecamatan", "tanggal").rows() == [
-        ("520101", day(5)),
-        ("520101", day(11)),
-        ("520102", day(2)),
-    ]
+        assert got.equals(_history_query(con, batch))
+        assert got.select("kode_kecamatan", "tanggal").rows() == [
+            ("520101", day(5)),
+            ("520101", day(11)),
+            ("520102", day(2)),
+        ]
+        # a batch after every report (a day's new files): the latest reports alone, the same rows
+        # the history query finds, without it
+        batch = pl.DataFrame({"kode_kabupaten": ["5201", "5202"], "tanggal": [day(14), day(10)]})
+        got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
+        assert got.equals(_history_query(con, batch))
+        assert got.select("kode_kecamatan", "tanggal").rows() == [
+            ("520101", day(13)),
+            ("520102", day(2)),
+            ("520201", day(9)),
+        ]
+
+
+def _history_query(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> pl.DataFrame:
+    """What loaded_reports.sql itself finds for a batch."""
+    with db.registered(con, except_groups=batch):
+        return db.frame(con.sql(read.sql("queries/loaded_reports"))).sort("kode_kecamatan", "tanggal")
 
 
 def _loaded_report(con: duckdb.DuckDBPyConnection, kec: str, d: int, status: str = "loaded") -> None:
