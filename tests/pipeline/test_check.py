@@ -8,10 +8,12 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 
 from ektp.cli import main
+from tests import uploads
 from tests.corpus import corpus
 
 EXPECTED = corpus.expected()
@@ -126,6 +128,28 @@ def test_check_of_a_file_with_a_history_warning(run, capsys):
         "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834"
         " pada laporan 2018-04-06" in out
     )
+
+
+def test_check_of_a_new_day_warns_against_each_kecamatan_s_latest_report(run, capsys, tmp_path):
+    # a day after every published report of Kota Bima: compared with each kecamatan's latest one
+    # (warehouse.read.loaded_reports then reads no history); one kecamatan recorded fewer
+    with uploads.reading(run.warehouse) as con:
+        latest = con.execute(
+            "select kode_kecamatan, tanggal, wajib_ktp, sudah_rekam from laporan_kecamatan_terakhir"
+            " where kode_kabupaten = '5272' order by kode_kecamatan"
+        ).fetchall()
+    day = max(t for _, t, _, _ in latest) + timedelta(days=1)
+    assert day <= corpus.TODAY
+    (kode, tanggal, wajib, sudah), *others = latest
+    lines = [uploads.row(day, kode, wajib, sudah - 100)]
+    lines += [uploads.row(day, k, w, s) for k, _, w, s in others]
+    path = uploads.write(tmp_path, "5272", f"rekap_{day}.csv", lines)
+    code, out = check(capsys, path, "5272", run.warehouse)
+    assert code == 0, out
+    assert {a for _, a in FINDING.findall(out)} == {"rekam_menurun"}, out
+    dotted = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731
+    warning = f"rekam_menurun: baris 2 ({kode}): sudah_rekam {dotted(sudah - 100)} turun dari {dotted(sudah)}"
+    assert f"[warning] {warning} pada laporan {tanggal}" in out, out
 
 
 def test_check_under_another_kabupaten(run, capsys):
