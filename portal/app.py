@@ -40,6 +40,7 @@ def build(
     """The portal application for these settings (its database and staging folder created)."""
     limits = limits or Limits()
     path = db.create(db.path_of(settings))
+    db.keep(path)  # this process's threads keep their connections to it
     staging = deliver.staging_of(path)
     deliver.prepare(settings.landing, staging)
     reference = regions.load(settings.provinsi)

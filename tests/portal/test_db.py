@@ -1,0 +1,140 @@
+"""portal/db.py: the portal's process keeps each thread's connection; every other process opens
+one per piece of work."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+
+import pytest
+
+from portal import db
+
+
+@pytest.fixture
+def kept(tmp_path):
+    path = db.create(tmp_path / "portal.sqlite")
+    db.keep(path)
+    return path
+
+
+def _connection(path) -> sqlite3.Connection:
+    with db.connect(path) as con:
+        return con
+
+
+def _ready(con: sqlite3.Connection) -> bool:
+    try:
+        con.execute("select 1")
+    except sqlite3.ProgrammingError:  # closed
+        return False
+    return True
+
+
+def test_a_thread_keeps_its_connection_and_threads_never_share_one(kept):
+    first = _connection(kept)
+    assert _connection(kept) is first and _ready(first)
+    other: list[sqlite3.Connection] = []
+    thread = threading.Thread(target=lambda: other.append(_connection(kept)))
+    thread.start()
+    thread.join()
+    assert other[0] is not first
+
+
+def test_a_file_not_kept_gets_a_new_connection_each_time_closed_after(tmp_path):
+    path = db.create(tmp_path / "lain.sqlite")
+    first = _connection(path)
+    assert not _ready(first)
+    assert _connection(path) is not first
+
+
+def test_a_failed_piece_of_work_closes_its_connection(kept):
+    first = _connection(kept)
+    with pytest.raises(sqlite3.OperationalError), db.connect(kept) as con:
+        con.execute("select * from tidak_ada")
+    assert not _ready(first)
+    assert _ready(_connection(kept))
+
+
+def test_a_transaction_left_open_is_rolled_back_and_its_connection_closed(kept):
+    with db.connect(kept) as con:
+        con.execute("begin immediate")
+        con.execute("insert into log_admin (pada, oleh, tindakan) values ('t', 'uji', 'tertinggal')")
+    assert not _ready(con)
+    with db.connect(kept) as fresh:
+        assert fresh is not con
+        assert fresh.execute("select count(*) from log_admin").fetchone()[0] == 0
+        # and the write lock is free again
+        with db.transaction(fresh):
+            fresh.execute("insert into log_admin (pada, oleh, tindakan) values ('t', 'uji', 'ada')")
+
+
+def test_a_file_replaced_at_the_same_path_is_read_anew(kept, tmp_path):
+    with db.connect(kept) as con:
+        con.execute("insert into log_admin (pada, oleh, tindakan) values ('t', 'uji', 'lama')")
+    before = _connection(kept)
+    other = db.create(tmp_path / "pengganti.sqlite")
+    with db.connect(other) as con:
+        con.execute("insert into log_admin (pada, oleh, tindakan) values ('t', 'uji', 'baru')")
+    for suffix in ("-wal", "-shm"):
+        kept.with_name(kept.name + suffix).unlink(missing_ok=True)
+    shutil.move(other, kept)  # a rename: the path names another file
+    with db.connect(kept) as con:
+        assert con is not before
+        assert [r[0] for r in con.execute("select tindakan from log_admin")] == ["baru"]
+
+
+def test_a_thread_keeps_a_bounded_number_of_connections(tmp_path):
+    paths = [db.create(tmp_path / f"p{i}.sqlite") for i in range(db.KEPT_PER_THREAD + 2)]
+    for path in paths:
+        db.keep(path)
+    opened = [_connection(path) for path in paths]
+    assert [_ready(c) for c in opened] == [False] * 2 + [True] * db.KEPT_PER_THREAD
+
+
+def _taken_elsewhere(turn) -> bool:
+    """Whether another thread holds `turn` now."""
+    got: list[bool] = []
+
+    def look() -> None:
+        got.append(turn.acquire(blocking=False))
+        if got[0]:
+            turn.release()  # taken only to look
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    return not got[0]
+
+
+def test_the_portal_process_s_transactions_take_turns_before_sqlite_s_lock(kept, tmp_path):
+    # SQLite's own wait for a busy file sleeps 1, 2, 5 ... 100 ms between tries; the portal's
+    # threads wait for each other's turn instead, woken as soon as it ends
+    with db.connect(kept) as con:
+        assert con.turn is not None and not _taken_elsewhere(con.turn)
+        with db.transaction(con):
+            assert _taken_elsewhere(con.turn)
+        assert not _taken_elsewhere(con.turn)
+        with pytest.raises(sqlite3.OperationalError), db.transaction(con):
+            con.execute("insert into tidak_ada values (1)")
+    assert not _taken_elsewhere(con.turn)  # released by a failed transaction too
+    with db.connect(db.create(tmp_path / "lain.sqlite")) as other:
+        assert other.turn is None  # elsewhere SQLite alone decides who writes
+
+
+def test_many_threads_writing_at_once_all_commit(kept):
+    def write(i: int) -> None:
+        for j in range(20):
+            with db.connect(kept) as con, db.transaction(con):
+                con.execute(
+                    "insert into log_admin (pada, oleh, tindakan) values ('t', ?, ?)", [str(i), str(j)]
+                )
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with db.connect(kept) as con:
+        assert con.execute("select count(*) from log_admin").fetchone()[0] == 160
