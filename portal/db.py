@@ -174,7 +174,8 @@ def keep(path: Path) -> None:
 
     Only where nothing but SQLite opens the file: closing any other descriptor of it drops every
     POSIX lock this process holds on it, the kept connections' too (sqlite.org/howtocorrupt.html,
-    2.2), and a test reading the file's bytes beside them once broke the portal's next request.
+    2.2). While every process kept its connections, one run of tests/portal, whose tests also read
+    the file's bytes, failed three portal requests with "disk I/O error"; never since.
     """
     _KEEP.setdefault(os.path.abspath(path), threading.RLock())
 

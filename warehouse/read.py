@@ -263,7 +263,7 @@ def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) 
         latest = _frame(con, sql("queries/laporan_terakhir_lingkup"))
         if not latest["dari_atau_sesudah"].any():
             # Every latest report lies before the dates re-decided: what loaded_reports.sql would
-            # find without reading the history (a receipt's round: ~20 ms of ~35 on the demo's).
+            # find, without its scans of the history (~20 ms of a receipt's round on the demo's).
             return latest.drop("dari_atau_sesudah")
         return _frame(con, sql("queries/loaded_reports"))
 
