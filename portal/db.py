@@ -174,8 +174,9 @@ def keep(path: Path) -> None:
 
     Only where nothing but SQLite opens the file: closing any other descriptor of it drops every
     POSIX lock this process holds on it, the kept connections' too (sqlite.org/howtocorrupt.html,
-    2.2). While every process kept its connections, one run of tests/portal, whose tests also read
-    the file's bytes, failed three portal requests with "disk I/O error"; never since.
+    2.2). The tests run the portal in their own process: one run of tests/portal failed three
+    requests with "disk I/O error" after a test read the file's bytes there (it now reads them in a
+    child process).
     """
     _KEEP.setdefault(os.path.abspath(path), threading.RLock())
 
