@@ -4,6 +4,7 @@ portal on a loopback port, and an HTTP client that signs in and fills in CSRF to
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -205,3 +206,11 @@ def valid_report(day: date, codes: list[str] = LOMBOK_BARAT, base: int = 5_000, 
 def check_processes_of(parent: int) -> set[int]:
     """The pids of the check processes (portal/check_process.py) a process has started."""
     return children_of(parent, b"portal.check_process")
+
+
+def database_bytes(path: Path) -> bytes:
+    """The bytes of an SQLite file and its WAL, read by another process: a test process that runs
+    the portal keeps its SQLite connections, which lose their locks when any other descriptor of
+    the file closes in that process (portal/db.py `keep`)."""
+    present = [str(p) for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+    return subprocess.run(["cat", *present], capture_output=True, check=True).stdout

@@ -17,7 +17,7 @@ from portal.guards import API_THROTTLE_NAME
 from portal.routes.api import ROUTES
 from reports.receipts import FINDING_KEYS
 from tests import web_client
-from tests.portal.support import D2, LOMBOK_BARAT, Browser, csv_bytes, valid_report
+from tests.portal.support import D2, LOMBOK_BARAT, Browser, csv_bytes, database_bytes, valid_report
 from tests.uploads import KOTA_BIMA, row
 
 # Report dates no other portal test sends for (each test its own), so the answers do not
@@ -239,7 +239,7 @@ def test_ektp_akun_token_prints_it_once_and_cabut_revokes_it(world, capsys):
     printed = captured.out.strip()
     assert tokens.account(path, printed).kode_kabupaten == "5272"
     assert "tidak ditampilkan lagi" in captured.err
-    assert printed.encode() not in path.read_bytes()  # stored hashed
+    assert printed.encode() not in database_bytes(path)  # stored hashed
     assert cli.main(["akun", "token", "kobi", "--cabut", *flags]) == 0
     assert tokens.account(path, printed) is None
     assert cli.main(["akun", "token", "prov", *flags]) == 2  # no token for a province account

@@ -4,7 +4,6 @@ names and contents, and the headers every page carries."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from datetime import date
 
 import httpx
@@ -13,7 +12,7 @@ import pytest
 from contract import regions
 from portal import accounts, db
 from tests import web_client
-from tests.portal.support import CSRF, D3, Browser, portal, valid_report
+from tests.portal.support import CSRF, D3, Browser, database_bytes, portal, valid_report
 
 HOSTILE = ["../x.csv", "<img src=x onerror=alert(1)>.csv", "-rf.csv"]
 
@@ -38,14 +37,7 @@ def test_session_cookie_is_httponly_strict_and_its_token_is_stored_hashed(world,
     path = db.path_of(world.settings)
     with sqlite3.connect(path) as con:
         stored = [h for (h,) in con.execute("select token_hash from sesi")]
-    assert token not in stored and token.encode() not in _file_bytes(path, path.with_name(path.name + "-wal"))
-
-
-def _file_bytes(*paths) -> bytes:
-    """The files' bytes, read by another process: this one runs the portal, whose kept SQLite
-    connections lose their locks when any other descriptor of the file closes here (portal/db.py)."""
-    present = [str(p) for p in paths if p.exists()]
-    return subprocess.run(["cat", *present], capture_output=True, check=True).stdout
+    assert token not in stored and token.encode() not in database_bytes(path)
 
 
 def test_secure_cookies_when_served_over_https(world):
