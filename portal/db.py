@@ -146,7 +146,7 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
 
     In the portal's own process (`keep`), the calling thread's connection, kept for its next piece
     of work on the same file: a new connection reads the schema at its first statement (~0.3-0.5
-    ms of CPU), and a request opened several. Elsewhere (commands, tests) a new one each time.
+    ms of CPU), and a request opened several. Elsewhere (the commands) a new one each time.
 
     Autocommit; a change of several statements goes in `with transaction(con):`. A piece of work
     that fails, or leaves a transaction open, closes its connection: the next one starts clean.
