@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from contract.errors import UsageError
@@ -29,7 +30,7 @@ def set_contact(path: Path, nama: str, peran: str, surel: str | None, boleh_setu
         raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id", surel=surel)
     if boleh_setujui and peran != "kabupaten":
         raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
-    with sqlite3.connect(path) as con:
+    with closing(sqlite3.connect(path)) as con, con:  # closed, not only committed
         con.executescript(SCHEMA)
         con.execute(
             "insert into akun_kontak values (?, ?, ?) on conflict (nama) do update"
@@ -42,7 +43,7 @@ def addresses(path: Path) -> list[tuple[str, str, str | None, str]]:
     """(nama, peran, kode_kabupaten, surel) of every account that has an address."""
     if not path.exists():
         return []
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
         tables = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
         if not {"akun", "akun_kontak"} <= tables:
             return []
@@ -56,7 +57,7 @@ def may_sign_off(path: Path, nama: str) -> bool:
     """The account is a district head's (the portal's sign-off page asks this)."""
     if not path.exists():
         return False
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
         tables = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
         if "akun_kontak" not in tables:
             return False
