@@ -161,24 +161,20 @@ def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
                 [f, day(d), kab, kec, d],
             )
         terakhir.bangun(con)  # kept by the load, which these rows bypass
-        batch = pl.DataFrame({"kode_kabupaten": ["5201", "5201"], "tanggal": [day(10), day(12)]})
-        got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
-        assert got.equals(_history_query(con, batch))
-        assert got.select("kode_kecamatan", "tanggal").rows() == [
-            ("520101", day(5)),
-            ("520101", day(11)),
-            ("520102", day(2)),
+        cases = [
+            # (batch's districts and dates, the rows found)
+            ([("5201", 10), ("5201", 12)], [("520101", 5), ("520101", 11), ("520102", 2)]),
+            # after every report (a day's new files): the latest reports alone, the same rows the
+            # history query finds, without it
+            ([("5201", 14), ("5202", 10)], [("520101", 13), ("520102", 2), ("520201", 9)]),
         ]
-        # a batch after every report (a day's new files): the latest reports alone, the same rows
-        # the history query finds, without it
-        batch = pl.DataFrame({"kode_kabupaten": ["5201", "5202"], "tanggal": [day(14), day(10)]})
-        got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
-        assert got.equals(_history_query(con, batch))
-        assert got.select("kode_kecamatan", "tanggal").rows() == [
-            ("520101", day(13)),
-            ("520102", day(2)),
-            ("520201", day(9)),
-        ]
+        for groups, expected in cases:
+            batch = pl.DataFrame(
+                {"kode_kabupaten": [k for k, _ in groups], "tanggal": [day(d) for _, d in groups]}
+            )
+            got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
+            assert got.equals(_history_query(con, batch))
+            assert got.select("kode_kecamatan", "tanggal").rows() == [(k, day(d)) for k, d in expected]
 
 
 def _history_query(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> pl.DataFrame:
