@@ -1,7 +1,7 @@
 -- Each kecamatan's latest current report in the batch's districts, and whether it lies on or after
--- the district's first date in the batch. When none does (a day's new files: the usual night, and
--- almost every portal receipt), these rows are all the history check needs, and loaded_reports.sql,
--- whose Parquet scans cost ~20 ms however few rows they find, is not run (warehouse/read.py).
+-- the district's first date in the batch. A district where none does (a day's new files: the usual
+-- night, and almost every portal receipt) needs no more of its history; loaded_reports.sql, whose
+-- Parquet scans cost ~20 ms however few rows they find, reads the others' (warehouse/read.py).
 --
 -- key: kode_kecamatan
 -- reads: except_groups, laporan_kecamatan_terakhir
@@ -16,6 +16,7 @@ scope as (
 
 final as (
     select
+        terakhir.kode_kabupaten,
         terakhir.kode_kecamatan,
         terakhir.tanggal,
         terakhir.sudah_rekam,

@@ -1,15 +1,13 @@
--- One row per kecamatan and date: the current figures the history check of a batch needs, that
--- is, in the batch's districts, every report from the batch's first date to its last and the
--- latest one before its first date; leaving out the districts and dates being re-decided (the
--- run supplies their new current figures itself). A national nightly thus reads ~7,000 rows,
--- not every figure ever loaded.
---
--- The report before the first date is the kecamatan's latest report (laporan_kecamatan_terakhir)
--- when that lies before the first date: every date re-decided lies on or after it. Only a district
--- with a report on or after its first date (a backfill, a correction) reads its history.
+-- The history the check of a batch needs in the districts that must read it (`kabupaten_dibaca`, from
+-- queries/laporan_terakhir_lingkup.sql: a kecamatan's latest report lies on or after the district's
+-- first date in the batch, as in a backfill or a correction): every report from that first date to
+-- the batch's last, and the latest one before the first date; leaving out the districts and dates
+-- being re-decided (the run supplies their new current figures itself). The other districts' history
+-- is each kecamatan's latest report alone (warehouse/read.py loaded_reports). A national nightly
+-- thus reads ~7,000 rows, not every figure ever loaded.
 --
 -- key: kode_kecamatan, tanggal
--- reads: except_groups, laporan_kecamatan_terakhir, riwayat_kecamatan, unggahan
+-- reads: except_groups, kabupaten_dibaca, riwayat_kecamatan, unggahan
 with
 
 unggahan as (
@@ -18,10 +16,6 @@ unggahan as (
 
 riwayat as (
     select * from riwayat_kecamatan
-),
-
-terakhir as (
-    select * from laporan_kecamatan_terakhir
 ),
 
 redecided as (
@@ -35,12 +29,10 @@ scope as (
     group by kode_kabupaten
 ),
 
--- Districts with a report on or after their first date: their history is read.
 dibaca as (
-    select distinct scope.*
+    select scope.*
     from scope
-    inner join terakhir using (kode_kabupaten)
-    where terakhir.tanggal >= scope.dari
+    semi join kabupaten_dibaca using (kode_kabupaten)
 ),
 
 current_reports as (
@@ -60,20 +52,10 @@ sebelum as (
     select * from laporan_terakhir(current_reports, dari - 1)
 ),
 
--- The other districts: every kecamatan's latest report lies before the first date.
-sebelum_tanpa_riwayat as (
-    select terakhir.kode_kecamatan, terakhir.tanggal, terakhir.sudah_rekam, terakhir.wajib_ktp
-    from terakhir
-    inner join scope using (kode_kabupaten)
-    anti join dibaca using (kode_kabupaten)
-),
-
 final as (
     select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp from dalam_rentang
     union all
     select kode_kecamatan, tanggal, sudah_rekam, wajib_ktp from sebelum
-    union all
-    select * from sebelum_tanpa_riwayat
 )
 
 select * from final
