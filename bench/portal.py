@@ -113,8 +113,11 @@ def prepare(out: Path, scenario: Scenario, env: dict[str, str]) -> dict[str, lis
         landing=out / "landing", warehouse=out / "gudang" / "ektp.duckdb", provinsi=scenario.provinsi
     )
     path = db.create(db.path_of(settings))
+    hasher = accounts.hasher(settings)  # the portal's cost: what an office's login costs there
     for kab in districts:
-        accounts.add(path, f"kab{kab}", "kabupaten", kab, PASSWORD, regions.load(scenario.provinsi))
+        accounts.add(
+            path, f"kab{kab}", "kabupaten", kab, PASSWORD, regions.load(scenario.provinsi), hasher=hasher
+        )
     return districts
 
 

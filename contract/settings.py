@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     upload_daily_bytes: int = Field(100 * 1024 * 1024, ge=1)
     # The Secure flag on the portal's cookies: on when it is served over HTTPS (a proxy in front).
     secure_cookies: bool = False
+    # The cost of each password's argon2id hash: RFC 9106's low-memory choice. The portal's gate
+    # (portal/gate.py) bounds how many run at once. Lowered only by the tests (tests/conftest.py);
+    # a portal below OWASP's least (19 MiB, two passes) says so when it starts.
+    argon2_memory_kib: int = Field(64 * 1024, ge=8)
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_parallelism: int = Field(4, ge=1, le=64)
     # Reminders and the digest (`ektp pengingat`, CONTRACT §3): the mail server, the webhook, and
     # the portal address the messages link to. No host: no e-mail is tried.
     smtp_host: str | None = None

@@ -93,7 +93,13 @@ def akun_tambah(
     if surel is not None and not kontak.SUREL.match(surel):
         raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id")
     akun = accounts.add(
-        path, nama, peran, kabupaten, _password(sandi_stdin, nama), regions.load(settings.provinsi)
+        path,
+        nama,
+        peran,
+        kabupaten,
+        _password(sandi_stdin, nama),
+        regions.load(settings.provinsi),
+        hasher=accounts.hasher(settings),
     )
     if surel is not None or boleh_setujui:
         kontak.set_contact(path, akun.nama, akun.peran, surel, boleh_setujui)
@@ -137,8 +143,8 @@ def akun_sandi(
     """Ganti sandi akun portal; semua sesinya berakhir."""
     from portal import accounts, adminlog
 
-    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
-    accounts.set_password(path, nama, _password(sandi_stdin, nama))
+    settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    accounts.set_password(path, nama, _password(sandi_stdin, nama), hasher=accounts.hasher(settings))
     adminlog.add(path, _cli_admin(), "sandi_diganti", nama)
     print(f"Sandi akun {nama} diganti.")
     return 0
@@ -189,8 +195,8 @@ def akun_reset(
     """Beri akun sandi sekali pakai (dicetak sekali; wajib diganti saat pertama masuk)."""
     from portal import accounts, adminlog
 
-    _, path = _portal_db(warehouse, provinsi, portal_db, landing)
-    sandi = accounts.reset(path, nama)
+    settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    sandi = accounts.reset(path, nama, hasher=accounts.hasher(settings))
     adminlog.add(path, _cli_admin(), "sandi_direset", nama)
     print(sandi)
     print(f"Sandi sekali pakai akun {nama}: wajib diganti saat pertama masuk.", file=sys.stderr)

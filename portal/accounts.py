@@ -6,6 +6,7 @@ account sends files, and only into its own inbox: the inbox folder is the upload
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from contract.errors import UsageError
 from contract.regions import Reference
+from contract.settings import Settings
 from portal import db
 
 ROLES = ("kabupaten", "provinsi", "admin")
@@ -26,9 +28,39 @@ MIN_PASSWORD = 10
 MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable", about 10^8 guesses and more
 MAX_PASSWORD = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn CPU
 
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
-# Verified when the name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY = _hasher.hash("bukan sandi siapa pun")
+# OWASP's least argon2id cost (19 MiB, two passes): a portal set below it says so when it starts.
+OWASP_MEMORY_KIB = 19 * 1024
+OWASP_TIME_COST = 2
+
+
+def hasher(settings: Settings) -> PasswordHasher:
+    """argon2id at the settings' cost: RFC 9106's low-memory choice (64 MiB, three passes, four
+    lanes) unless lowered. Only the tests lower it: a login there cost 0.23 s of CPU, and the
+    suite signs in and sets passwords some 350 times. A hash keeps its own cost, so a password
+    set at one cost is still checked by a portal at another (and hashed anew at its next login)."""
+    if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
+        raise UsageError(
+            "EKTP_ARGON2_MEMORY_KIB harus >= 8 x EKTP_ARGON2_PARALLELISM",
+            memory_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+    return _hasher(settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism)
+
+
+def weaker_than_owasp(settings: Settings) -> bool:
+    return settings.argon2_memory_kib < OWASP_MEMORY_KIB or settings.argon2_time_cost < OWASP_TIME_COST
+
+
+@functools.cache
+def _hasher(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+
+
+@functools.cache
+def _dummy(hasher: PasswordHasher) -> str:
+    """Verified when the name is unknown, so that a wrong name costs as long as a wrong password:
+    made at the first such login, not when the module is imported (`ektp akun daftar` hashes nothing)."""
+    return hasher.hash("bukan sandi siapa pun")
 
 
 @dataclass(frozen=True)
@@ -96,7 +128,16 @@ def _score(sandi: str, nama: str) -> int:
     return int(found["score"])
 
 
-def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, reference: Reference) -> Akun:
+def add(
+    path: Path,
+    nama: str,
+    peran: str,
+    kode: str | None,
+    sandi: str,
+    reference: Reference,
+    *,
+    hasher: PasswordHasher,
+) -> Akun:
     """A new account; a UsageError naming what is wrong (name, role, code, password, taken)."""
     if not NAME.match(nama):
         raise UsageError(
@@ -113,7 +154,7 @@ def add(path: Path, nama: str, peran: str, kode: str | None, sandi: str, referen
         con.execute(
             "insert into akun (nama, peran, kode_kabupaten, sandi_hash, dibuat_pada, diubah_pada)"
             " values (?, ?, ?, ?, ?, ?)",
-            [nama, peran, kode, _hasher.hash(sandi), stamp, stamp],
+            [nama, peran, kode, hasher.hash(sandi), stamp, stamp],
         )
     return Akun(nama, peran, kode)
 
@@ -137,7 +178,13 @@ def remove(path: Path, nama: str) -> None:
 
 
 def set_password(
-    path: Path, nama: str, sandi: str, one_time: bool = False, keep_session: str | None = None
+    path: Path,
+    nama: str,
+    sandi: str,
+    one_time: bool = False,
+    keep_session: str | None = None,
+    *,
+    hasher: PasswordHasher,
 ) -> None:
     """A new password; every open session of the account ends (but `keep_session`, the token hash
     of the session that changed it). `one_time`: it must be changed at the next login."""
@@ -145,7 +192,7 @@ def set_password(
     with db.connect(path) as con, db.transaction(con):
         changed = con.execute(
             "update akun set sandi_hash = ?, diubah_pada = ?, harus_ganti = ? where nama = ?",
-            [_hasher.hash(sandi), now_iso(), int(one_time), nama],
+            [hasher.hash(sandi), now_iso(), int(one_time), nama],
         ).rowcount
         if not changed:
             raise UsageError("akun tidak ada", nama=nama)
@@ -153,7 +200,7 @@ def set_password(
         con.execute("delete from percobaan_masuk where akun = ?", [nama])
 
 
-def reset(path: Path, nama: str) -> str:
+def reset(path: Path, nama: str, *, hasher: PasswordHasher) -> str:
     """A one-time password for the account (returned once), to be changed at its next login."""
     while True:  # 12 random characters (72 bits) pass the policy but for a freak draw, like `aaaa…`
         sandi = secrets.token_urlsafe(9)
@@ -161,17 +208,19 @@ def reset(path: Path, nama: str) -> str:
             check_password(sandi, nama)
         except UsageError:
             continue
-        set_password(path, nama, sandi, one_time=True)
+        set_password(path, nama, sandi, one_time=True, hasher=hasher)
         return sandi
 
 
-def change_own(path: Path, nama: str, current: str, new: str, session: str) -> None:
+def change_own(
+    path: Path, nama: str, current: str, new: str, session: str, *, hasher: PasswordHasher
+) -> None:
     """The account's own change: the current password, then the new one (not the same)."""
-    if verify(path, nama, current) is None:
+    if verify(path, nama, current, hasher=hasher) is None:
         raise UsageError("sandi sekarang salah")
     if new == current:
         raise UsageError("sandi baru harus berbeda dari sandi sekarang")
-    set_password(path, nama, new, keep_session=session)
+    set_password(path, nama, new, keep_session=session, hasher=hasher)
 
 
 def listing(path: Path) -> list[dict]:
@@ -215,7 +264,7 @@ def set_role(path: Path, nama: str, peran: str, kode: str | None, reference: Ref
     return Akun(nama, peran, kode)
 
 
-def verify(path: Path, nama: str, sandi: str) -> Akun | None:
+def verify(path: Path, nama: str, sandi: str, *, hasher: PasswordHasher) -> Akun | None:
     """The account when the password is right, else None; as slow for an unknown name. A right
     password that fails today's policy marks the account `harus_ganti`: the portal then lets it
     do nothing but choose a new one (portal.guards)."""
@@ -227,14 +276,14 @@ def verify(path: Path, nama: str, sandi: str) -> Akun | None:
         ).fetchone()
     usable = row is not None and len(sandi) <= MAX_PASSWORD
     try:
-        _hasher.verify(row["sandi_hash"] if usable else _DUMMY, sandi if usable else "")
+        hasher.verify(row["sandi_hash"] if usable else _dummy(hasher), sandi if usable else "")
     except (VerificationError, InvalidHashError):
         return None
     if not usable:
         return None
-    if _hasher.check_needs_rehash(row["sandi_hash"]):
+    if hasher.check_needs_rehash(row["sandi_hash"]):
         with db.connect(path) as con:
-            con.execute("update akun set sandi_hash = ? where nama = ?", [_hasher.hash(sandi), nama])
+            con.execute("update akun set sandi_hash = ? where nama = ?", [hasher.hash(sandi), nama])
     must_change = bool(row["harus_ganti"]) or _weak(sandi, nama)
     if must_change and not row["harus_ganti"]:
         # a password set before today's policy: it still opens the account, once, to choose a new one

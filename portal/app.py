@@ -13,6 +13,7 @@ Where things live: routes per domain (portal.routes), guards (portal.guards), th
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from contract import regions
 from contract.settings import Settings
-from portal import db, deliver, errors, upload
+from portal import accounts, db, deliver, errors, upload
 from portal.checker import Checker
 from portal.metrics import Metrics
 from portal.routes import ROUTES
@@ -32,6 +33,7 @@ from portal.security import BodyLimit, Limits, SecurityHeaders
 from portal.state import Portal
 
 STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger(__name__)
 
 
 def build(
@@ -39,6 +41,14 @@ def build(
 ) -> SecurityHeaders:
     """The portal application for these settings (its database and staging folder created)."""
     limits = limits or Limits()
+    accounts.hasher(settings)  # a cost argon2 cannot take stops the portal here, not at a login
+    if accounts.weaker_than_owasp(settings):
+        log.warning(
+            "sandi di-hash lebih murah dari batas OWASP"
+            " (EKTP_ARGON2_MEMORY_KIB=%d, EKTP_ARGON2_TIME_COST=%d): hanya untuk pengujian",
+            settings.argon2_memory_kib,
+            settings.argon2_time_cost,
+        )
     path = db.create(db.path_of(settings))
     db.keep(path)  # this process's threads keep their connections to it
     staging = deliver.staging_of(path)

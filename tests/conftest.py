@@ -9,6 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from tests import argon2_cost
+
 # Before Prefect or GX is imported anywhere: a private PREFECT_HOME, no telemetry.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ektp-prefect-home-")
 
@@ -22,6 +24,7 @@ def _remove_home(home: str = os.environ["PREFECT_HOME"], owner: int = os.getpid(
 
 atexit.register(_remove_home)
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
+os.environ.update(argon2_cost.LEAST)  # passwords hashed at argon2id's least cost (its docstring)
 os.environ.pop("PREFECT_API_URL", None)
 
 from flows import environment  # noqa: E402

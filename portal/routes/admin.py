@@ -82,7 +82,14 @@ async def add_account(request: Request, session: auth.Session) -> Response:
             raise UsageError("alamat surel tidak sah, mis. dukcapil@lombokbaratkab.go.id")
         async with portal.gate.slot():
             akun = await run_in_threadpool(
-                accounts.add, portal.db, nama, peran, kode, sandi, regions.load(portal.settings.provinsi)
+                accounts.add,
+                portal.db,
+                nama,
+                peran,
+                kode,
+                sandi,
+                regions.load(portal.settings.provinsi),
+                hasher=accounts.hasher(portal.settings),
             )
         if surel is not None:
             await run_in_threadpool(kontak.set_contact, portal.db, akun.nama, akun.peran, surel, False)
@@ -221,7 +228,9 @@ async def reset_password(request: Request, session: auth.Session) -> Response:
     portal, nama = guards.portal_of(request), request.path_params["akun"]
     await guards.checked_form(request, session)
     try:
-        sandi = await run_in_threadpool(accounts.reset, portal.db, nama)
+        sandi = await run_in_threadpool(
+            accounts.reset, portal.db, nama, hasher=accounts.hasher(portal.settings)
+        )
     except UsageError as exc:
         raise HTTPException(404, exc.message) from None
     await run_in_threadpool(adminlog.add, portal.db, session.akun.nama, "sandi_direset", nama)

@@ -107,7 +107,9 @@ async def login(request: Request) -> Response:
         return _login_form(request, portal, 429, pesan, nama, lanjut)
     try:
         async with portal.gate.slot():
-            akun = await run_in_threadpool(accounts.verify, portal.db, nama, sandi)
+            akun = await run_in_threadpool(
+                accounts.verify, portal.db, nama, sandi, hasher=accounts.hasher(portal.settings)
+            )
     except Busy:
         await run_in_threadpool(throttle.abandoned, portal.db, attempt)
         log.warning("masuk ditolak, pemeriksa sandi penuh, dari %s", ip)
@@ -170,7 +172,13 @@ async def change_password(request: Request, session: auth.Session) -> Response:
     try:
         async with portal.gate.slot():
             await run_in_threadpool(
-                accounts.change_own, portal.db, session.akun.nama, current, new, session.token_hash
+                accounts.change_own,
+                portal.db,
+                session.akun.nama,
+                current,
+                new,
+                session.token_hash,
+                hasher=accounts.hasher(portal.settings),
             )
     except Busy:
         return _password_form(request, session, 429, BUSY, gagal=True)

@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from contract import regions
+from contract.settings import Settings
 from flows import pengingat
 from flows.nightly import nightly
 from pipeline import kontak
@@ -37,9 +38,25 @@ def world(tmp_path, prefect_server):
         ("kotabima", "5272", "bima@kotabima.go.id"),
         ("klu", "5208", "klu@lombokutara.go.id"),
     ):
-        accounts.add(path, nama, "kabupaten", kab, "sandi-panjang-sekali", reference)
+        accounts.add(
+            path,
+            nama,
+            "kabupaten",
+            kab,
+            "sandi-panjang-sekali",
+            reference,
+            hasher=accounts.hasher(Settings()),
+        )
         kontak.set_contact(path, nama, "kabupaten", surel, False)
-    accounts.add(path, "provinsi", "provinsi", None, "sandi-panjang-sekali", reference)
+    accounts.add(
+        path,
+        "provinsi",
+        "provinsi",
+        None,
+        "sandi-panjang-sekali",
+        reference,
+        hasher=accounts.hasher(Settings()),
+    )
     kontak.set_contact(path, "provinsi", "provinsi", "dukcapil@ntbprov.go.id", False)
     return land, wh, path
 

@@ -11,6 +11,7 @@ import pytest
 from prefect import get_client
 
 from contract import regions
+from contract.settings import Settings
 from flows import serve
 from flows.nightly import nightly
 from flows.pengingat_harian import pengingat
@@ -65,7 +66,15 @@ def test_the_reminder_flow_sends_the_reminders(prefect_server, tmp_path):
         ("klu", "5208", "klu@lombokutara.go.id"),
         ("bima", "5272", "bima@kotabima.go.id"),
     ):
-        accounts.add(path, nama, "kabupaten", kab, "sandi-panjang-sekali", regions.load("52"))
+        accounts.add(
+            path,
+            nama,
+            "kabupaten",
+            kab,
+            "sandi-panjang-sekali",
+            regions.load("52"),
+            hasher=accounts.hasher(Settings()),
+        )
         kontak.set_contact(path, nama, "kabupaten", surel, False)
 
     with smtp_server() as inbox:

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from contract import regions
+from contract.settings import Settings
 from flows.nightly import nightly
 from pipeline import kontak
 from portal import accounts
@@ -42,7 +43,9 @@ def world(tmp_path, prefect_server):
         ("klu", "kabupaten", "5208", "klu@lombokutara.go.id"),
         ("admin", "admin", None, "admin@ntbprov.go.id"),
     ):
-        accounts.add(path, nama, peran, kab, "sandi-panjang-sekali", reference)
+        accounts.add(
+            path, nama, peran, kab, "sandi-panjang-sekali", reference, hasher=accounts.hasher(Settings())
+        )
         kontak.set_contact(path, nama, peran, surel, False)
     return land, wh, path
 

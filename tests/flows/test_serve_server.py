@@ -104,10 +104,26 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
         ("prov", "provinsi", None, "dukcapil@ntbprov.go.id"),
         ("lobar", "kabupaten", "5201", "dukcapil@lombokbaratkab.go.id"),
     ):
-        accounts.add(portal_db, nama, peran, kab, "sandi-prov-1234", regions.load("52"))
+        accounts.add(
+            portal_db,
+            nama,
+            peran,
+            kab,
+            "sandi-prov-1234",
+            regions.load("52"),
+            hasher=accounts.hasher(Settings()),
+        )
         kontak.set_contact(portal_db, nama, peran, surel, False)
     # and the admin, whose button starts the nightly
-    accounts.add(portal_db, "adm", "admin", None, "sandi-admin-123", regions.load("52"))
+    accounts.add(
+        portal_db,
+        "adm",
+        "admin",
+        None,
+        "sandi-admin-123",
+        regions.load("52"),
+        hasher=accounts.hasher(Settings()),
+    )
     operator_env(tmp_path / "prefect" / "server")  # the home serve gives its server (flows/serve.py)
     env = operator_env(tmp_path / "prefect")  # no server given: serve starts one
     env |= {

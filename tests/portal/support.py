@@ -108,7 +108,9 @@ def build_world(root: Path, nightly: bool = True) -> World:
         run_nightly(settings)
     path = db.create(db.path_of(settings))
     for nama, (peran, kode, sandi) in ACCOUNTS.items():
-        accounts.add(path, nama, peran, kode, sandi, regions.load(settings.provinsi))
+        accounts.add(
+            path, nama, peran, kode, sandi, regions.load(settings.provinsi), hasher=accounts.hasher(settings)
+        )
     return World(settings)
 
 

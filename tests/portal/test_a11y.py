@@ -34,7 +34,15 @@ def axe_js() -> str:
 def url(tmp_path_factory, prefect_server):
     world = build_world(tmp_path_factory.mktemp("a11y"))
     path = db.path_of(world.settings)
-    accounts.add(path, KADIS[0], "kabupaten", "5201", KADIS[1], regions.load(world.settings.provinsi))
+    accounts.add(
+        path,
+        KADIS[0],
+        "kabupaten",
+        "5201",
+        KADIS[1],
+        regions.load(world.settings.provinsi),
+        hasher=accounts.hasher(world.settings),
+    )
     kontak.set_contact(path, KADIS[0], "kabupaten", None, True)
     with portal(world.settings) as found:
         yield found

@@ -4,13 +4,18 @@ passwords typed without echo or read from standard input, never printed or store
 from __future__ import annotations
 
 import io
+import logging
 import sqlite3
 
+import argon2
 import pytest
 
+from contract import regions
 from contract.errors import UsageError
+from contract.settings import Settings
 from ektp import cli
-from portal import accounts, auth
+from portal import accounts, app, auth
+from portal import db as portal_db
 
 
 @pytest.fixture
@@ -58,18 +63,22 @@ def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsy
         hashes = [h for (h,) in con.execute("select sandi_hash from akun")]
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert b"sandi-lobar-123" not in db_path.read_bytes()
-    assert accounts.verify(db_path, "lobar", "sandi-lobar-123") == accounts.Akun("lobar", "kabupaten", "5201")
-    assert accounts.verify(db_path, "lobar", "salah-sandi-99") is None
+    assert accounts.verify(
+        db_path, "lobar", "sandi-lobar-123", hasher=accounts.hasher(Settings())
+    ) == accounts.Akun("lobar", "kabupaten", "5201")
+    assert accounts.verify(db_path, "lobar", "salah-sandi-99", hasher=accounts.hasher(Settings())) is None
 
     # a new password ends the account's sessions
     token, _ = auth.start(db_path, accounts.Akun("lobar", "kabupaten", "5201"))
     assert auth.current(db_path, token) is not None
     assert akun(["sandi", "lobar", "--sandi-stdin", *flags], "sandi-baru-4567\n", monkeypatch) == 0
     assert auth.current(db_path, token) is None
-    assert accounts.verify(db_path, "lobar", "sandi-baru-4567") is not None
+    assert (
+        accounts.verify(db_path, "lobar", "sandi-baru-4567", hasher=accounts.hasher(Settings())) is not None
+    )
 
     assert akun(["hapus", "lobar", *flags], "", monkeypatch) == 0
-    assert accounts.verify(db_path, "lobar", "sandi-baru-4567") is None
+    assert accounts.verify(db_path, "lobar", "sandi-baru-4567", hasher=accounts.hasher(Settings())) is None
 
 
 @pytest.mark.parametrize(
@@ -184,4 +193,66 @@ def test_ektp_akun_refuses_a_weak_password_typed_or_piped(where, monkeypatch, ca
     monkeypatch.setattr("sys.stdin", Terminal())
     assert cli.main(["akun", "sandi", "lobar", *flags]) == 2
     assert "mudah ditebak" in capsys.readouterr().err
-    assert accounts.verify(db_path, "lobar", "sandi-lobar-123") is not None
+    assert (
+        accounts.verify(db_path, "lobar", "sandi-lobar-123", hasher=accounts.hasher(Settings())) is not None
+    )
+
+
+def default_cost() -> Settings:
+    """The settings' own argon2 cost, not the tests' least (tests/argon2_cost.py)."""
+    fields = Settings.model_fields
+    return Settings(**{name: fields[name].default for name in DEFAULT_COST_FIELDS})
+
+
+DEFAULT_COST_FIELDS = ("argon2_memory_kib", "argon2_time_cost", "argon2_parallelism")
+
+
+def test_passwords_are_hashed_at_rfc_9106_low_memory_cost_by_default():
+    hasher = accounts.hasher(default_cost())
+    profile = argon2.profiles.RFC_9106_LOW_MEMORY
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (
+        profile.memory_cost,
+        profile.time_cost,
+        profile.parallelism,
+    )
+    assert argon2.extract_parameters(hasher.hash("sandi-lobar-123")).memory_cost == 64 * 1024
+    assert not accounts.weaker_than_owasp(default_cost())
+    assert accounts.weaker_than_owasp(Settings())  # the tests' own cost
+
+
+def test_a_hash_of_one_cost_opens_the_account_at_another_and_is_hashed_anew(tmp_path):
+    path = portal_db.create(tmp_path / "portal.sqlite")
+    default, least = accounts.hasher(default_cost()), accounts.hasher(Settings())
+    accounts.add(path, "lobar", "kabupaten", "5201", "sandi-lobar-123", regions.load("52"), hasher=default)
+    assert accounts.verify(path, "lobar", "salah-sandi-99", hasher=least) is None
+    assert stored_cost(path, "lobar") == 64 * 1024  # a wrong password changes nothing
+    assert accounts.verify(path, "lobar", "sandi-lobar-123", hasher=least) is not None
+    assert stored_cost(path, "lobar") == least.memory_cost
+    assert accounts.verify(path, "lobar", "sandi-lobar-123", hasher=default) is not None
+    assert stored_cost(path, "lobar") == 64 * 1024
+
+
+def stored_cost(path, nama: str) -> int:
+    with sqlite3.connect(path) as con:
+        (hashed,) = con.execute("select sandi_hash from akun where nama = ?", [nama]).fetchone()
+    return argon2.extract_parameters(hashed).memory_cost
+
+
+def test_a_cost_argon2_cannot_take_stops_the_portal_at_its_start_in_one_line(tmp_path):
+    settings = Settings(warehouse=tmp_path / "ektp.duckdb", argon2_memory_kib=16, argon2_parallelism=4)
+    with pytest.raises(UsageError, match="EKTP_ARGON2_MEMORY_KIB harus >= 8 x EKTP_ARGON2_PARALLELISM"):
+        app.build(settings)
+    with pytest.raises(UsageError, match="EKTP_ARGON2_TIME_COST harus >= 1"):
+        Settings.load(argon2_time_cost=0)
+
+
+@pytest.mark.parametrize("cost, warned", [("least", True), ("default", False)])
+def test_a_portal_below_owasp_s_least_cost_says_so_when_it_starts(tmp_path, caplog, cost, warned):
+    (tmp_path / "landing").mkdir()
+    settings = (Settings() if cost == "least" else default_cost()).with_flags(
+        warehouse=tmp_path / "ektp.duckdb", landing=tmp_path / "landing"
+    )
+    with caplog.at_level(logging.WARNING, logger="portal.app"):
+        app.build(settings)
+    said = [r.getMessage() for r in caplog.records if "OWASP" in r.getMessage()]
+    assert bool(said) == warned, said

@@ -140,7 +140,15 @@ def path_of(route: Route, kode: str, p: dict) -> str:
 def browsers(world, base_url):
     path = db.path_of(world.settings)
     nama, kode, sandi = KADIS
-    accounts.add(path, nama, "kabupaten", kode, sandi, regions.load(world.settings.provinsi))
+    accounts.add(
+        path,
+        nama,
+        "kabupaten",
+        kode,
+        sandi,
+        regions.load(world.settings.provinsi),
+        hasher=accounts.hasher(world.settings),
+    )
     kontak.set_contact(path, nama, "kabupaten", None, True)
     opened = {}
     for role in ROLES:
@@ -276,7 +284,15 @@ def api_tokens(world):
     """A token of each office, and one made then revoked (tokens are per account: the revoked one
     belongs to an account of its own)."""
     path = db.path_of(world.settings)
-    accounts.add(path, "ktb", "kabupaten", "5208", "sandi-ktb-12345", regions.load(world.settings.provinsi))
+    accounts.add(
+        path,
+        "ktb",
+        "kabupaten",
+        "5208",
+        "sandi-ktb-12345",
+        regions.load(world.settings.provinsi),
+        hasher=accounts.hasher(world.settings),
+    )
     revoked = tokens.create(path, "ktb")
     tokens.revoke(path, "ktb")
     return {

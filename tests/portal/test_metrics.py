@@ -40,7 +40,15 @@ def test_metrics_count_the_reminders_sent_and_failed_across_restarts(prefect_ser
     settings = run_settings(land, wh, today=date(2018, 4, 3), min_age_seconds=0)
     nightly(settings=settings, tanggal=D)
     path = portal_db.create(settings.portal_database)
-    accounts.add(path, "klu", "kabupaten", "5208", "sandi-panjang-sekali", regions.load("52"))
+    accounts.add(
+        path,
+        "klu",
+        "kabupaten",
+        "5208",
+        "sandi-panjang-sekali",
+        regions.load("52"),
+        hasher=accounts.hasher(settings),
+    )
     kontak.set_contact(path, "klu", "kabupaten", "klu@lombokutara.go.id", False)
     before = scrape(settings)
     assert metric(before, 'hasil="terkirim",jenis="pengingat",saluran="surel"') is None

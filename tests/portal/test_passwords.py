@@ -19,7 +19,13 @@ def office(world):
     """An office account of this test's own, removed afterwards."""
     path = db.path_of(world.settings)
     accounts.add(
-        path, "sumbawa", "kabupaten", "5204", "sandi-sumbawa-1", regions.load(world.settings.provinsi)
+        path,
+        "sumbawa",
+        "kabupaten",
+        "5204",
+        "sandi-sumbawa-1",
+        regions.load(world.settings.provinsi),
+        hasher=accounts.hasher(world.settings),
     )
     yield path
     accounts.remove(path, "sumbawa")
@@ -47,8 +53,13 @@ def test_an_account_changes_its_own_password(world, base_url, office):
         assert done.status_code == 200 and "Sandi sudah diganti" in done.text
         assert b.get("/kabupaten/5204").status_code == 200  # this session goes on
         assert other.get("/kabupaten/5204").status_code == 303  # the other one ended
-    assert accounts.verify(office, "sumbawa", "baru-sumbawa-2") is not None
-    assert accounts.verify(office, "sumbawa", "sandi-sumbawa-1") is None
+    assert (
+        accounts.verify(office, "sumbawa", "baru-sumbawa-2", hasher=accounts.hasher(world.settings))
+        is not None
+    )
+    assert (
+        accounts.verify(office, "sumbawa", "sandi-sumbawa-1", hasher=accounts.hasher(world.settings)) is None
+    )
 
 
 def test_the_admin_resets_to_a_one_time_password_that_must_be_changed(world, base_url, office):
@@ -96,7 +107,10 @@ def test_ektp_akun_reset_and_buka(world, office, capsys):
     flags = ["--warehouse", str(world.warehouse), "--landing", str(world.landing), "--portal-db", str(office)]
     assert cli.main(["akun", "reset", "sumbawa", *flags]) == 0
     one_time = capsys.readouterr().out.strip()
-    assert accounts.verify(office, "sumbawa", one_time).harus_ganti is True
+    assert (
+        accounts.verify(office, "sumbawa", one_time, hasher=accounts.hasher(world.settings)).harus_ganti
+        is True
+    )
     for _ in range(throttle.PAIR_FAILURES):
         attempt = throttle.begin(office, "sumbawa", "10.21.6.9")
         throttle.failed(office, attempt)
@@ -120,7 +134,10 @@ def test_the_web_refuses_a_weak_new_password_with_what_to_do(world, base_url, of
             # deliberately weak passwords
             refused = b.post("/akun/sandi", {"sekarang": "sandi-sumbawa-1", "baru": weak, "ulang": weak})
             assert refused.status_code == 400 and says in refused.text
-    assert accounts.verify(office, "sumbawa", "sandi-sumbawa-1") is not None
+    assert (
+        accounts.verify(office, "sumbawa", "sandi-sumbawa-1", hasher=accounts.hasher(world.settings))
+        is not None
+    )
 
 
 def test_a_weak_password_set_before_the_policy_must_be_changed_at_login(world, base_url, office):
@@ -138,4 +155,9 @@ def test_a_weak_password_set_before_the_policy_must_be_changed_at_login(world, b
         )
         assert changed.status_code == 303 and changed.headers["location"] == "/kabupaten/5204"
         assert b.get("/kabupaten/5204").status_code == 200
-    assert accounts.verify(office, "sumbawa", "milik-sumbawa-9").harus_ganti is False
+    assert (
+        accounts.verify(
+            office, "sumbawa", "milik-sumbawa-9", hasher=accounts.hasher(world.settings)
+        ).harus_ganti
+        is False
+    )

@@ -37,7 +37,15 @@ KADIS = ("kadis-lobar", "sandi-kadis-lobar-1")  # the district head of Lombok Ba
 def signed_world(tmp_path_factory, prefect_server):
     world = build_world(tmp_path_factory.mktemp("persetujuan"))
     path = db.path_of(world.settings)
-    accounts.add(path, KADIS[0], "kabupaten", "5201", KADIS[1], regions.load(world.settings.provinsi))
+    accounts.add(
+        path,
+        KADIS[0],
+        "kabupaten",
+        "5201",
+        KADIS[1],
+        regions.load(world.settings.provinsi),
+        hasher=accounts.hasher(world.settings),
+    )
     kontak.set_contact(path, KADIS[0], "kabupaten", None, True)
     return world
 

@@ -22,7 +22,15 @@ KADIS = ("kadis-lobar", "sandi-kadis-lobar-1")
 def url(tmp_path_factory, prefect_server):
     world = build_world(tmp_path_factory.mktemp("persetujuan-browser"))
     path = db.path_of(world.settings)
-    accounts.add(path, KADIS[0], "kabupaten", "5201", KADIS[1], regions.load(world.settings.provinsi))
+    accounts.add(
+        path,
+        KADIS[0],
+        "kabupaten",
+        "5201",
+        KADIS[1],
+        regions.load(world.settings.provinsi),
+        hasher=accounts.hasher(world.settings),
+    )
     kontak.set_contact(path, KADIS[0], "kabupaten", None, True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with portal(world.settings) as found:

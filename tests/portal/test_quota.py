@@ -23,8 +23,18 @@ def office(world):
     """Two office accounts of this module's own, removed afterwards."""
     path = db.path_of(world.settings)
     reference = regions.load(world.settings.provinsi)
-    accounts.add(path, "dompu", "kabupaten", DOMPU, "sandi-dompu-321", reference)
-    accounts.add(path, "bima", "kabupaten", BIMA, "sandi-bima-4321", reference)
+    accounts.add(
+        path,
+        "dompu",
+        "kabupaten",
+        DOMPU,
+        "sandi-dompu-321",
+        reference,
+        hasher=accounts.hasher(world.settings),
+    )
+    accounts.add(
+        path, "bima", "kabupaten", BIMA, "sandi-bima-4321", reference, hasher=accounts.hasher(world.settings)
+    )
     yield path
     accounts.remove(path, "dompu")
     accounts.remove(path, "bima")

@@ -139,7 +139,15 @@ def test_signing_out_ends_the_session_and_a_new_login_gets_a_new_token(base_url)
 
 def test_wrong_passwords_lock_the_account_for_that_address_only(world, base_url):
     path = db.path_of(world.settings)
-    accounts.add(path, "korban", "kabupaten", "5208", "sandi-korban-12", regions.load("52"))
+    accounts.add(
+        path,
+        "korban",
+        "kabupaten",
+        "5208",
+        "sandi-korban-12",
+        regions.load("52"),
+        hasher=accounts.hasher(world.settings),
+    )
     with Browser(base_url) as b:
         for _ in range(5):
             response = b.login("korban", "tebakan-salah")
