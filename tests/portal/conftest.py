@@ -20,12 +20,11 @@ def base_url(world):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     """Debian's headless Chromium through Playwright (nothing downloaded), network off. One per
-    test process (a launch and Playwright's driver are ~2.3 s of CPU; six files use it); each
-    test opens a context of its own in it, so no cookie or storage passes from one test to the
-    next."""
+    test file (a launch is ~1.5 s of CPU); each test opens a context of its own in it, so no
+    cookie or storage passes from one test to the next."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
