@@ -24,7 +24,10 @@ def base_url(world):
 def chromium():
     """Debian's headless Chromium through Playwright (nothing downloaded), network off. One per
     test file (a launch is ~1.5 s of CPU); each test opens a context of its own in it, so no
-    cookie or storage passes from one test to the next."""
+    cookie or storage passes from one test to the next. Not one per test process: Playwright's
+    sync API keeps an asyncio loop running in the main thread while it is open, and Prefect's
+    sync-or-async functions called there return coroutines instead of running (a session-scoped
+    Chromium failed two later tests of the same worker: `Runner.add_flow` never awaited)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
