@@ -140,6 +140,8 @@ SLOW_FIXTURES = {
     "built",
 }
 SLOW_FOLDERS = {"hostile", "golden", "corpus", "demo", "bench", "portal"}
+# A file of a slow folder that starts nothing says so (`pytestmark = pytest.mark.fast_tier`): an
+# opt-in, so that a portal test that starts a portal without a fixture cannot land in the fast tier.
 
 
 def pytest_configure(config):
@@ -159,7 +161,8 @@ def pytest_collection_modifyitems(config, items):
     items[:] = order.ordered(items, str(config.rootpath))
     for item in items:
         folder = item.path.parent.name
-        if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        slow_folder = folder in SLOW_FOLDERS and item.get_closest_marker("fast_tier") is None
+        if slow_folder or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 

@@ -17,6 +17,8 @@ from ektp import cli
 from portal import accounts, app, auth
 from portal import db as portal_db
 
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+
 
 @pytest.fixture
 def where(tmp_path):

@@ -11,6 +11,8 @@ import pytest
 
 from portal import db
 
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+
 
 @pytest.fixture
 def kept(tmp_path):

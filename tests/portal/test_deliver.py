@@ -10,6 +10,8 @@ import pytest
 from contract.errors import UsageError
 from portal.deliver import deliver, prepare
 
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+
 
 @pytest.fixture
 def folders(tmp_path):

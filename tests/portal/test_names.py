@@ -9,6 +9,8 @@ import pytest
 
 from portal.names import numbered, refusal, safe_name
 
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+
 
 @pytest.mark.parametrize(
     ("sent", "stored"),
