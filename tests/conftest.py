@@ -51,7 +51,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 settings.register_profile("ektp", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ektp")
 
-from tests import order  # noqa: E402
+from tests import order, tiers  # noqa: E402
 from tests import prefect_db as prefect_db_files  # noqa: E402
 
 
@@ -126,24 +126,6 @@ def cli_env(prefect_server):
     return {**os.environ, "PREFECT_API_URL": prefect_server}
 
 
-# The fast tier (`make check`): tests that need neither a Prefect server, nor a portal or browser,
-# nor a whole corpus run. `make test` runs everything; `slow` is given here, from what a test
-# uses, so a new test that starts a server cannot land in the fast tier by forgetting a marker.
-SLOW_FIXTURES = {
-    "prefect_db",
-    "prefect_server",
-    "operator_env",
-    "cli_env",
-    "base_url",
-    "world",
-    "ephemeral",
-    "built",
-}
-SLOW_FOLDERS = {"hostile", "golden", "corpus", "demo", "bench", "portal"}
-# A file of a slow folder that starts nothing says so (`pytestmark = pytest.mark.fast_tier`): an
-# opt-in, so that a portal test that starts a portal without a fixture cannot land in the fast tier.
-
-
 def pytest_configure(config):
     # Python's cyclic collector, at its default of a collection per 700 allocations, and its full
     # passes over every imported module, cost tests/warehouse and tests/reports 5-7% of their CPU
@@ -161,8 +143,9 @@ def pytest_collection_modifyitems(config, items):
     items[:] = order.ordered(items, str(config.rootpath))
     for item in items:
         folder = item.path.parent.name
-        slow_folder = folder in SLOW_FOLDERS and item.get_closest_marker("fast_tier") is None
-        if slow_folder or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        # The fast tier (`make check`) leaves out what starts servers: tests/tiers.py.
+        fast_tier = item.get_closest_marker("fast_tier") is not None
+        if tiers.slow(folder, getattr(item, "fixturenames", ()), fast_tier):
             item.add_marker(pytest.mark.slow)
 
 

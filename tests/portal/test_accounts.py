@@ -17,7 +17,7 @@ from ektp import cli
 from portal import accounts, app, auth
 from portal import db as portal_db
 
-pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/tiers.py)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from portal import db
 
-pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/tiers.py)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from contract.errors import UsageError
 from portal.deliver import deliver, prepare
 
-pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/tiers.py)
 
 
 @pytest.fixture

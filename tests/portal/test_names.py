@@ -9,7 +9,7 @@ import pytest
 
 from portal.names import numbered, refusal, safe_name
 
-pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/conftest.py)
+pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/tiers.py)
 
 
 @pytest.mark.parametrize(
