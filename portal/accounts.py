@@ -57,9 +57,11 @@ def _hasher(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHasher
 
 
 @functools.cache
-def _dummy(hasher: PasswordHasher) -> str:
-    """Verified when the name is unknown, so that a wrong name costs as long as a wrong password:
-    made at the first such login, not when the module is imported (`ektp akun daftar` hashes nothing)."""
+def dummy(hasher: PasswordHasher) -> str:
+    """Verified when the name is unknown, so that a wrong name costs as long as a wrong password.
+    Made by the portal as it starts (portal.app.build), so that no login pays for it (a first
+    unknown name would cost two hashes), and not when the module is imported (`ektp akun daftar`
+    hashes nothing)."""
     return hasher.hash("bukan sandi siapa pun")
 
 
@@ -276,7 +278,7 @@ def verify(path: Path, nama: str, sandi: str, *, hasher: PasswordHasher) -> Akun
         ).fetchone()
     usable = row is not None and len(sandi) <= MAX_PASSWORD
     try:
-        hasher.verify(row["sandi_hash"] if usable else _dummy(hasher), sandi if usable else "")
+        hasher.verify(row["sandi_hash"] if usable else dummy(hasher), sandi if usable else "")
     except (VerificationError, InvalidHashError):
         return None
     if not usable:

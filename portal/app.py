@@ -41,7 +41,8 @@ def build(
 ) -> SecurityHeaders:
     """The portal application for these settings (its database and staging folder created)."""
     limits = limits or Limits()
-    accounts.hasher(settings)  # a cost argon2 cannot take stops the portal here, not at a login
+    # A cost argon2 cannot take stops the portal here, not at a login; the unknown name's hash too.
+    accounts.dummy(accounts.hasher(settings))
     if accounts.weaker_than_owasp(settings):
         log.warning(
             "sandi di-hash lebih murah dari batas OWASP"

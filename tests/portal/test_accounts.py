@@ -258,3 +258,18 @@ def test_a_portal_below_owasp_s_least_cost_says_so_when_it_starts(tmp_path, capl
         app.build(settings)
     said = [r.getMessage() for r in caplog.records if "OWASP" in r.getMessage()]
     assert bool(said) == warned, said
+
+
+def test_the_unknown_name_s_hash_is_made_as_the_portal_starts_not_at_a_login(tmp_path):
+    """Else the first wrong name after a start costs two hashes, and tells that the name is unknown."""
+    (tmp_path / "landing").mkdir()
+    # a cost of this test alone: no other test made its dummy hash in this process
+    settings = Settings().with_flags(
+        warehouse=tmp_path / "ektp.duckdb", landing=tmp_path / "landing", argon2_memory_kib=1032
+    )
+    made = accounts.dummy.cache_info().misses
+    app.build(settings)
+    assert accounts.dummy.cache_info().misses == made + 1
+    path = portal_db.path_of(settings)
+    assert accounts.verify(path, "tidak-ada", "sandi-apa-saja-1", hasher=accounts.hasher(settings)) is None
+    assert accounts.dummy.cache_info().misses == made + 1
