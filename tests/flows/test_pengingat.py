@@ -10,15 +10,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from contract import regions
 from contract.settings import Settings
 from flows import pengingat
 from flows.nightly import nightly
 from pipeline import kontak
-from portal import accounts
 from portal import db as portal_db
 from tests.flows.support import Webhook, free_port
 from tests.flows.surel import Inbox, certificate
+from tests.portal.support import add_account
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
 
 D = date(2018, 4, 2)
@@ -33,30 +32,13 @@ def world(tmp_path, prefect_server):
     nightly(tanggal=D, settings=run_settings(land, wh, today=date(2018, 4, 3)))
     day_file(land, "5208", LOMBOK_UTARA, D, base=7_000, step=20, skip=("520803",))
     path = portal_db.create(tmp_path / "portal.sqlite")
-    reference = regions.load("52")
     for nama, kab, surel in (
         ("kotabima", "5272", "bima@kotabima.go.id"),
         ("klu", "5208", "klu@lombokutara.go.id"),
     ):
-        accounts.add(
-            path,
-            nama,
-            "kabupaten",
-            kab,
-            "sandi-panjang-sekali",
-            reference,
-            hasher=accounts.hasher(Settings()),
-        )
+        add_account(path, Settings(), nama, "kabupaten", kab, "sandi-panjang-sekali")
         kontak.set_contact(path, nama, "kabupaten", surel, False)
-    accounts.add(
-        path,
-        "provinsi",
-        "provinsi",
-        None,
-        "sandi-panjang-sekali",
-        reference,
-        hasher=accounts.hasher(Settings()),
-    )
+    add_account(path, Settings(), "provinsi", "provinsi", None, "sandi-panjang-sekali")
     kontak.set_contact(path, "provinsi", "provinsi", "dukcapil@ntbprov.go.id", False)
     return land, wh, path
 

@@ -10,15 +10,14 @@ from datetime import date
 import pytest
 from prefect import get_client
 
-from contract import regions
 from contract.settings import Settings
 from flows import serve
 from flows.nightly import nightly
 from flows.pengingat_harian import pengingat
 from pipeline import kontak
-from portal import accounts
 from portal import db as portal_db
 from tests.flows.surel import smtp_server
+from tests.portal.support import add_account
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
 from warehouse import jejak
 
@@ -66,15 +65,7 @@ def test_the_reminder_flow_sends_the_reminders(prefect_server, tmp_path):
         ("klu", "5208", "klu@lombokutara.go.id"),
         ("bima", "5272", "bima@kotabima.go.id"),
     ):
-        accounts.add(
-            path,
-            nama,
-            "kabupaten",
-            kab,
-            "sandi-panjang-sekali",
-            regions.load("52"),
-            hasher=accounts.hasher(Settings()),
-        )
+        add_account(path, Settings(), nama, "kabupaten", kab, "sandi-panjang-sekali")
         kontak.set_contact(path, nama, "kabupaten", surel, False)
 
     with smtp_server() as inbox:

@@ -12,14 +12,13 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from contract import regions
 from contract.settings import Settings
 from flows.nightly import nightly
 from pipeline import kontak
-from portal import accounts
 from portal import db as portal_db
 from tests.flows.support import free_port
 from tests.flows.surel import PASSWORD, USER, smtp_server
+from tests.portal.support import add_account
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
 
 D = date(2018, 4, 2)
@@ -35,7 +34,6 @@ def world(tmp_path, prefect_server):
     day_file(land, "5272", KOTA_BIMA, D, base=5_000, step=10)
     day_file(land, "5208", LOMBOK_UTARA, D, base=7_000, step=20, skip=("520803",))
     path = portal_db.create(tmp_path / "portal.sqlite")
-    reference = regions.load("52")
     for nama, peran, kab, surel in (
         ("prov", "provinsi", None, PROVINCE[0]),
         ("kabid", "provinsi", None, PROVINCE[1]),
@@ -43,9 +41,7 @@ def world(tmp_path, prefect_server):
         ("klu", "kabupaten", "5208", "klu@lombokutara.go.id"),
         ("admin", "admin", None, "admin@ntbprov.go.id"),
     ):
-        accounts.add(
-            path, nama, peran, kab, "sandi-panjang-sekali", reference, hasher=accounts.hasher(Settings())
-        )
+        add_account(path, Settings(), nama, peran, kab, "sandi-panjang-sekali")
         kontak.set_contact(path, nama, peran, surel, False)
     return land, wh, path
 

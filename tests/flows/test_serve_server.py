@@ -89,11 +89,10 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
     from prefect.deployments import run_deployment
 
-    from contract import regions
     from pipeline import kontak
-    from portal import accounts, db
+    from portal import db
     from tests.flows.surel import PASSWORD, USER, smtp_server
-    from tests.portal.support import Browser
+    from tests.portal.support import Browser, add_account
 
     port, portal_port = free_port(), free_port()
     warehouse = tmp_path / "gudang" / "ektp.duckdb"
@@ -104,26 +103,10 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
         ("prov", "provinsi", None, "dukcapil@ntbprov.go.id"),
         ("lobar", "kabupaten", "5201", "dukcapil@lombokbaratkab.go.id"),
     ):
-        accounts.add(
-            portal_db,
-            nama,
-            peran,
-            kab,
-            "sandi-prov-1234",
-            regions.load("52"),
-            hasher=accounts.hasher(Settings()),
-        )
+        add_account(portal_db, Settings(), nama, peran, kab, "sandi-prov-1234")
         kontak.set_contact(portal_db, nama, peran, surel, False)
     # and the admin, whose button starts the nightly
-    accounts.add(
-        portal_db,
-        "adm",
-        "admin",
-        None,
-        "sandi-admin-123",
-        regions.load("52"),
-        hasher=accounts.hasher(Settings()),
-    )
+    add_account(portal_db, Settings(), "adm", "admin", None, "sandi-admin-123")
     operator_env(tmp_path / "prefect" / "server")  # the home serve gives its server (flows/serve.py)
     env = operator_env(tmp_path / "prefect")  # no server given: serve starts one
     env |= {

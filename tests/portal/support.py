@@ -108,9 +108,7 @@ def build_world(root: Path, nightly: bool = True) -> World:
         run_nightly(settings)
     path = db.create(db.path_of(settings))
     for nama, (peran, kode, sandi) in ACCOUNTS.items():
-        accounts.add(
-            path, nama, peran, kode, sandi, regions.load(settings.provinsi), hasher=accounts.hasher(settings)
-        )
+        add_account(path, settings, nama, peran, kode, sandi)
     return World(settings)
 
 
@@ -216,3 +214,11 @@ def database_bytes(path: Path) -> bytes:
     the file closes in that process (portal/db.py `keep`)."""
     present = [str(p) for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
     return subprocess.run(["cat", *present], capture_output=True, check=True).stdout
+
+
+def add_account(path: Path, settings: Settings, nama: str, peran: str, kode: str | None, sandi: str) -> None:
+    """An account in the portal database at `path`, for the scope of `settings` and its password
+    hashed at their cost (the tests' least: tests/argon2_cost.py)."""
+    accounts.add(
+        path, nama, peran, kode, sandi, regions.load(settings.provinsi), hasher=accounts.hasher(settings)
+    )

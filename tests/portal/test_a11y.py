@@ -15,11 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from contract import regions
 from pipeline import kontak
-from portal import accounts, db
+from portal import db
 from tests.portal import axe
-from tests.portal.support import D3, DESKTOP, PHONE, TODAY, build_world, fits, portal, valid_report
+from tests.portal.support import (
+    D3,
+    DESKTOP,
+    PHONE,
+    TODAY,
+    add_account,
+    build_world,
+    fits,
+    portal,
+    valid_report,
+)
 
 KADIS = ("kadis-lobar", "kepala-dinas-lombok-barat-7")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "gambar"
@@ -34,15 +43,7 @@ def axe_js() -> str:
 def url(tmp_path_factory, prefect_server):
     world = build_world(tmp_path_factory.mktemp("a11y"))
     path = db.path_of(world.settings)
-    accounts.add(
-        path,
-        KADIS[0],
-        "kabupaten",
-        "5201",
-        KADIS[1],
-        regions.load(world.settings.provinsi),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, KADIS[0], "kabupaten", "5201", KADIS[1])
     kontak.set_contact(path, KADIS[0], "kabupaten", None, True)
     with portal(world.settings) as found:
         yield found

@@ -23,11 +23,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contract import regions
-from portal import accounts, db, throttle
+from portal import db, throttle
 from portal.security import Limits
 from tests import argon2_cost, web_client
 from tests.flows.support import free_port
+from tests.portal import support
 from tests.portal.support import CSRF, D3, Browser, check_processes_of, portal, valid_report
 
 MiB = 1024 * 1024
@@ -37,15 +37,7 @@ MiB = 1024 * 1024
 
 
 def add_account(world, nama: str, kode: str = "5208", sandi: str = "sandi-rahasia-99") -> str:
-    accounts.add(
-        db.path_of(world.settings),
-        nama,
-        "kabupaten",
-        kode,
-        sandi,
-        regions.load("52"),
-        hasher=accounts.hasher(world.settings),
-    )
+    support.add_account(db.path_of(world.settings), world.settings, nama, "kabupaten", kode, sandi)
     return sandi
 
 

@@ -16,13 +16,12 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from contract import regions
 from pipeline import kontak
-from portal import accounts, db, tokens
+from portal import db, tokens
 from portal.app import build
 from portal.guards import REFUSED
 from tests import web_client
-from tests.portal.support import D3, Browser, valid_report
+from tests.portal.support import D3, Browser, add_account, valid_report
 from warehouse import read
 
 ROLES = ("tamu", "lobar", "kadis", "prov", "adm")  # tamu: not signed in; kadis: lobar's district head
@@ -140,15 +139,7 @@ def path_of(route: Route, kode: str, p: dict) -> str:
 def browsers(world, base_url):
     path = db.path_of(world.settings)
     nama, kode, sandi = KADIS
-    accounts.add(
-        path,
-        nama,
-        "kabupaten",
-        kode,
-        sandi,
-        regions.load(world.settings.provinsi),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, nama, "kabupaten", kode, sandi)
     kontak.set_contact(path, nama, "kabupaten", None, True)
     opened = {}
     for role in ROLES:
@@ -284,15 +275,7 @@ def api_tokens(world):
     """A token of each office, and one made then revoked (tokens are per account: the revoked one
     belongs to an account of its own)."""
     path = db.path_of(world.settings)
-    accounts.add(
-        path,
-        "ktb",
-        "kabupaten",
-        "5208",
-        "sandi-ktb-12345",
-        regions.load(world.settings.provinsi),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, "ktb", "kabupaten", "5208", "sandi-ktb-12345")
     revoked = tokens.create(path, "ktb")
     tokens.revoke(path, "ktb")
     return {

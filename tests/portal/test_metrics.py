@@ -6,16 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from contract import regions
 from flows import pengingat
 from flows.nightly import nightly
 from pipeline import kontak
-from portal import accounts
 from portal import db as portal_db
 from tests import web_client
 from tests.flows.support import Webhook, free_port
 from tests.flows.surel import smtp_server
-from tests.portal.support import portal
+from tests.portal.support import add_account, portal
 from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
 
 D = date(2018, 4, 2)
@@ -40,15 +38,7 @@ def test_metrics_count_the_reminders_sent_and_failed_across_restarts(prefect_ser
     settings = run_settings(land, wh, today=date(2018, 4, 3), min_age_seconds=0)
     nightly(settings=settings, tanggal=D)
     path = portal_db.create(settings.portal_database)
-    accounts.add(
-        path,
-        "klu",
-        "kabupaten",
-        "5208",
-        "sandi-panjang-sekali",
-        regions.load("52"),
-        hasher=accounts.hasher(settings),
-    )
+    add_account(path, settings, "klu", "kabupaten", "5208", "sandi-panjang-sekali")
     kontak.set_contact(path, "klu", "kabupaten", "klu@lombokutara.go.id", False)
     before = scrape(settings)
     assert metric(before, 'hasil="terkirim",jenis="pengingat",saluran="surel"') is None

@@ -8,25 +8,16 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from contract import regions
 from ektp import cli
 from portal import accounts, adminlog, db, throttle
-from tests.portal.support import Browser
+from tests.portal.support import Browser, add_account
 
 
 @pytest.fixture
 def office(world):
     """An office account of this test's own, removed afterwards."""
     path = db.path_of(world.settings)
-    accounts.add(
-        path,
-        "sumbawa",
-        "kabupaten",
-        "5204",
-        "sandi-sumbawa-1",
-        regions.load(world.settings.provinsi),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, "sumbawa", "kabupaten", "5204", "sandi-sumbawa-1")
     yield path
     accounts.remove(path, "sumbawa")
 

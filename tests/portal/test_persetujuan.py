@@ -12,9 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from contract import regions
 from pipeline import kontak
-from portal import accounts, db, views
+from portal import db, views
 from portal.guards import REFUSED
 from tests.portal.support import (
     D1,
@@ -22,6 +21,7 @@ from tests.portal.support import (
     D3,
     LOMBOK_BARAT,
     Browser,
+    add_account,
     build_world,
     portal,
     run_nightly,
@@ -37,15 +37,7 @@ KADIS = ("kadis-lobar", "sandi-kadis-lobar-1")  # the district head of Lombok Ba
 def signed_world(tmp_path_factory, prefect_server):
     world = build_world(tmp_path_factory.mktemp("persetujuan"))
     path = db.path_of(world.settings)
-    accounts.add(
-        path,
-        KADIS[0],
-        "kabupaten",
-        "5201",
-        KADIS[1],
-        regions.load(world.settings.provinsi),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, KADIS[0], "kabupaten", "5201", KADIS[1])
     kontak.set_contact(path, KADIS[0], "kabupaten", None, True)
     return world
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from contract import regions
 from pipeline import kontak
-from portal import accounts, db
-from tests.portal.support import ARTIFACTS, D2, D3, DESKTOP, PHONE, build_world, fits, portal
+from portal import db
+from tests.portal.support import ARTIFACTS, D2, D3, DESKTOP, PHONE, add_account, build_world, fits, portal
 
 KADIS = ("kadis-lobar", "sandi-kadis-lobar-1")
 
@@ -22,15 +21,7 @@ KADIS = ("kadis-lobar", "sandi-kadis-lobar-1")
 def url(tmp_path_factory, prefect_server):
     world = build_world(tmp_path_factory.mktemp("persetujuan-browser"))
     path = db.path_of(world.settings)
-    accounts.add(
-        path,
-        KADIS[0],
-        "kabupaten",
-        "5201",
-        KADIS[1],
-        regions.load(world.settings.provinsi),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, KADIS[0], "kabupaten", "5201", KADIS[1])
     kontak.set_contact(path, KADIS[0], "kabupaten", None, True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with portal(world.settings) as found:

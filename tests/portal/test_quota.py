@@ -11,7 +11,7 @@ import pytest
 from contract import regions
 from portal import accounts, db, render, tokens
 from tests import web_client
-from tests.portal.support import Browser, csv_bytes, portal
+from tests.portal.support import Browser, add_account, csv_bytes, portal
 from tests.uploads import row
 
 # Districts no other portal test sends for, one a test: each starts its day at zero.
@@ -22,19 +22,8 @@ DOMPU, BIMA = "5205", "5206"
 def office(world):
     """Two office accounts of this module's own, removed afterwards."""
     path = db.path_of(world.settings)
-    reference = regions.load(world.settings.provinsi)
-    accounts.add(
-        path,
-        "dompu",
-        "kabupaten",
-        DOMPU,
-        "sandi-dompu-321",
-        reference,
-        hasher=accounts.hasher(world.settings),
-    )
-    accounts.add(
-        path, "bima", "kabupaten", BIMA, "sandi-bima-4321", reference, hasher=accounts.hasher(world.settings)
-    )
+    add_account(path, world.settings, "dompu", "kabupaten", DOMPU, "sandi-dompu-321")
+    add_account(path, world.settings, "bima", "kabupaten", BIMA, "sandi-bima-4321")
     yield path
     accounts.remove(path, "dompu")
     accounts.remove(path, "bima")

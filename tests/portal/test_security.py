@@ -9,10 +9,9 @@ from datetime import date
 import httpx
 import pytest
 
-from contract import regions
-from portal import accounts, db
+from portal import db
 from tests import web_client
-from tests.portal.support import CSRF, D3, Browser, database_bytes, portal, valid_report
+from tests.portal.support import CSRF, D3, Browser, add_account, database_bytes, portal, valid_report
 
 HOSTILE = ["../x.csv", "<img src=x onerror=alert(1)>.csv", "-rf.csv"]
 
@@ -139,15 +138,7 @@ def test_signing_out_ends_the_session_and_a_new_login_gets_a_new_token(base_url)
 
 def test_wrong_passwords_lock_the_account_for_that_address_only(world, base_url):
     path = db.path_of(world.settings)
-    accounts.add(
-        path,
-        "korban",
-        "kabupaten",
-        "5208",
-        "sandi-korban-12",
-        regions.load("52"),
-        hasher=accounts.hasher(world.settings),
-    )
+    add_account(path, world.settings, "korban", "kabupaten", "5208", "sandi-korban-12")
     with Browser(base_url) as b:
         for _ in range(5):
             response = b.login("korban", "tebakan-salah")
