@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # The Secure flag on the portal's cookies: on when it is served over HTTPS (a proxy in front).
     secure_cookies: bool = False
     # The cost of each password's argon2id hash: RFC 9106's low-memory choice. The portal's gate
-    # (portal/gate.py) bounds how many run at once. Lowered only by the tests (tests/conftest.py);
+    # (portal/gate.py) bounds how many run at once. Lowered only by the tests (tests/argon2_cost.py);
     # a portal below OWASP's least (19 MiB, two passes) says so when it starts.
     argon2_memory_kib: int = Field(64 * 1024, ge=8)
     argon2_time_cost: int = Field(3, ge=1)
