@@ -52,6 +52,7 @@ CATALOG_TABLES = (
     "persetujuan",  # sign-offs, locks and unlocks: a few rows a month per district
     "pengingat",  # reminders tried: a few rows a day per district
     "laporan_kecamatan_terakhir",  # one row per kecamatan: the history check of `ektp check` reads it
+    "laporan_kecamatan_pertama",  # one row per kecamatan: so does the history check
     "jurnal_mart",  # since when each journaled mart's journal runs: its `_per` macro reads it
 )
 RECIPE = "katalog.resep"  # in the warehouse's folder (warehouse.publish.folder_of)

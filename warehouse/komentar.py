@@ -26,6 +26,7 @@ SAME_AS = {
     "riwayat_temuan": "kualitas_data",
     "arsip_riwayat_kecamatan": "riwayat_kecamatan",
     "laporan_kecamatan_terakhir": "riwayat_kecamatan",  # a copy of each kecamatan's latest row
+    "laporan_kecamatan_pertama": "riwayat_kecamatan",  # and of its first
 }
 KINDS = ("table", "view", "column", "macro", "macro table")
 _STATEMENT = re.compile(

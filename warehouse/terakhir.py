@@ -1,42 +1,50 @@
-"""Each kecamatan's latest current report (`laporan_kecamatan_terakhir`), kept by the load.
+"""Each kecamatan's latest and first current reports (`laporan_kecamatan_terakhir`,
+`laporan_kecamatan_pertama`), kept by the load.
 
 A run needs each kecamatan's report before the first date it changes: the history check compares
 a file with it, and the marts start their running figures from it. Found in the whole history, it
 cost a window over every figure ever loaded, growing with the years behind a night (issue 23). A
 run changes nothing before its first date, so a kecamatan whose latest report lies before that
-date has it as its report before that date; only the others (a backfill, a correction of an
-earlier date) read their history.
+date has it as its report before that date, and one whose first report lies after the batch's
+dates has none; only the others (a backfill among loaded days, a correction of an earlier date)
+read their history.
 
-The table is brought up to date in the load's transaction, after the marts (which read it as it
-stood before the load), so it never disagrees with the loaded rows; migration 010 builds it for
-a warehouse an earlier release wrote, `bangun` after a working file read back from a catalog.
+The tables are brought up to date in the load's transaction, after the marts (which read them as
+they stood before the load), so they never disagree with the loaded rows; migrations 010 and 013
+build them for a warehouse an earlier release wrote, `bangun` after a working file read back from
+a catalog.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from warehouse.read import sql
+from warehouse.read import FIRST_REPORTS, sql
 
 TABLE = "laporan_kecamatan_terakhir"
+PERTAMA = FIRST_REPORTS
+# Each table -> whether it keeps a kecamatan's first report (else its latest).
+UJUNG = {TABLE: False, PERTAMA: True}
 
 
 def perbarui(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """After the load of run `run_id` and its marts (the caller holds the transaction)."""
-    con.execute(
-        f"create or replace temp table {TABLE}_baru as " + sql("queries/laporan_terakhir_baru"),
-        {"run_id": run_id},
-    )
-    _ganti(con)
+    for table, pertama in UJUNG.items():
+        con.execute(
+            f"create or replace temp table {table}_baru as " + sql("queries/laporan_ujung_baru"),
+            {"run_id": run_id, "pertama": pertama},
+        )
+        _ganti(con, table)
 
 
 def bangun(con: duckdb.DuckDBPyConnection) -> None:
-    """The table made anew from the whole history (the caller holds the transaction)."""
-    con.execute(f"create or replace temp table {TABLE}_baru as " + sql("asof/laporan_kecamatan_terakhir"))
-    _ganti(con)
+    """The tables made anew from the whole history (the caller holds the transaction)."""
+    for table in UJUNG:
+        con.execute(f"create or replace temp table {table}_baru as " + sql(f"asof/{table}"))
+        _ganti(con, table)
 
 
-def _ganti(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"delete from {TABLE}")  # TABLE: ours
-    con.execute(f"insert into {TABLE} by name select * from {TABLE}_baru")
-    con.execute(f"drop table {TABLE}_baru")
+def _ganti(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute(f"delete from {table}")  # table: ours
+    con.execute(f"insert into {table} by name select * from {table}_baru")
+    con.execute(f"drop table {table}_baru")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,7 +16,7 @@ import pytest
 from contract.errors import WarehouseError
 from tests.ektp.test_failures_one_line import read_only
 from tests.uploads import as_another_process, older_warehouse
-from warehouse import compaction, marts, partitions, publish, read, store, terakhir, versions
+from warehouse import compaction, db, marts, partitions, publish, read, store, terakhir, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -133,52 +136,107 @@ def test_published_file_opens_in_the_duckdb_1_x_cli(tmp_path):
     assert out.stdout.split() == ["count_star()", "0"]
 
 
-def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
-    # a batch of 5201 on 10 and 12 Jan: its history needs 5201's reports from 10 Jan to before 12 Jan
-    # and the latest one before 10 Jan; not 5201's older ones, not 5202, not the re-decided dates
-    import datetime as dt
+def _day(d: int) -> date:
+    return date(2018, 1, d)
 
-    day = lambda d: dt.date(2018, 1, d)  # noqa: E731
-    reports = (
-        [("5201", "520101", d) for d in (3, 5, 10, 11, 12, 13)]
-        + [("5201", "520102", 2)]
-        + [("5202", "520201", 9)]
-    )
-    with store.writing(tmp_path / "w.duckdb") as session:
+
+# 520101 reports on 3, 5, 10, 11, 12 and 13 January, 520102 on the 2nd, 520201 (of 5202) on the 9th.
+HISTORY = [("5201", "520101", d) for d in (3, 5, 10, 11, 12, 13)] + [
+    ("5201", "520102", 2),
+    ("5202", "520201", 9),
+]
+
+
+@contextmanager
+def _with_history(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writer's connection on a warehouse holding HISTORY, each report from a loaded file."""
+    with store.writing(path) as session:
         con = session.con
-        for kab, kec, d in reports:
+        for kab, kec, d in HISTORY:
             f = f"{kab}/{kec}-{d}.csv"
             con.execute(
                 "insert into unggahan by name select ? as file, 'x' as sha256, ? as kode_kabupaten,"
                 " ? as tanggal, 'loaded' as status, now() as diproses_pada, 'r' as run_id, 1 as ukuran,"
                 " now() as diubah_pada, 1 as diubah_pada_ns",
-                [f, kab, day(d)],
+                [f, kab, _day(d)],
             )
             con.execute(
                 "insert into riwayat_kecamatan by name select ? as file, 'x' as sha256, ? as tanggal,"
                 " ? as kode_kabupaten, ? as kode_kecamatan, 100 as wajib_ktp, ? as sudah_rekam, 2 as baris,"
                 " now() as diproses_pada, 'r' as run_id",
-                [f, day(d), kab, kec, d],
+                [f, _day(d), kab, kec, d],
             )
         terakhir.bangun(con)  # kept by the load, which these rows bypass
-        cases = [
-            # (batch's districts and dates, the rows found): 5201's history read
-            ([("5201", 10), ("5201", 12)], [("520101", 5), ("520101", 11), ("520102", 2)]),
-            # after every report (a day's new files): the latest reports alone, no history read
-            ([("5201", 14), ("5202", 10)], [("520101", 13), ("520102", 2), ("520201", 9)]),
-            # both in one batch
-            (
-                [("5201", 10), ("5201", 12), ("5202", 10)],
-                [("520101", 5), ("520101", 11), ("520102", 2), ("520201", 9)],
-            ),
-        ]
-        for groups, expected in cases:
-            batch = pl.DataFrame(
-                {"kode_kabupaten": [k for k, _ in groups], "tanggal": [day(d) for _, d in groups]}
-            )
-            got = read.loaded_reports(con, batch).sort("kode_kecamatan", "tanggal")
-            assert got.select("kode_kecamatan", "tanggal").rows() == [(k, day(d)) for k, d in expected]
-            assert got["sudah_rekam"].to_list() == [d for _, d in expected]  # each its own report's
+        yield con
+
+
+def _batch(groups: list[tuple[str, int]]) -> pl.DataFrame:
+    return pl.DataFrame({"kode_kabupaten": [k for k, _ in groups], "tanggal": [_day(d) for _, d in groups]})
+
+
+def _found(con: duckdb.DuckDBPyConnection, groups: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    got = read.loaded_reports(con, _batch(groups)).sort("kode_kecamatan", "tanggal")
+    assert got["sudah_rekam"].to_list() == [t.day for t in got["tanggal"]]  # each its own report's
+    return [(k, t.day) for k, t in got.select("kode_kecamatan", "tanggal").iter_rows()]
+
+
+# (a batch's districts and dates, the reports its history check needs)
+LOADED_REPORTS_CASES = [
+    # 5201 on 10 and 12 Jan: 5201's reports from 10 Jan to before 12 Jan and the latest one before
+    # 10 Jan; not 5201's older ones, not 5202, not the re-decided dates (5201's history read)
+    ([("5201", 10), ("5201", 12)], [("520101", 5), ("520101", 11), ("520102", 2)]),
+    # after every report (a day's new files): the latest reports alone, no history read
+    ([("5201", 14), ("5202", 10)], [("520101", 13), ("520102", 2), ("520201", 9)]),
+    # both in one batch
+    (
+        [("5201", 10), ("5201", 12), ("5202", 10)],
+        [("520101", 5), ("520101", 11), ("520102", 2), ("520201", 9)],
+    ),
+    # before every kecamatan's first report (an office sending the days before it began): none
+    ([("5201", 1)], []),
+    ([("5201", 1), ("5201", 2)], []),  # 520102's first report is the batch's last date, re-decided
+    # one kecamatan's first report lies inside the batch's dates: 5201's history read
+    ([("5201", 1), ("5201", 4)], [("520101", 3), ("520102", 2)]),
+    ([("5201", 1), ("5202", 10)], [("520201", 9)]),
+]
+
+
+def test_loaded_reports_reads_only_what_the_history_check_needs(tmp_path):
+    with _with_history(tmp_path / "w.duckdb") as con:
+        for groups, expected in LOADED_REPORTS_CASES:
+            assert _found(con, groups) == expected, groups
+
+
+def test_a_batch_before_each_kecamatan_s_first_report_reads_no_history(tmp_path):
+    # with the history gone, the check of days before every first report still answers (from
+    # laporan_kecamatan_terakhir and _pertama alone), as does a day's new file; a backfill among
+    # the loaded days cannot
+    with _with_history(tmp_path / "w.duckdb") as con:
+        con.execute("alter table riwayat_kecamatan rename to riwayat_disembunyikan")
+        assert _found(con, [("5201", 1), ("5201", 2), ("5202", 10)]) == [("520201", 9)]
+        with pytest.raises(duckdb.CatalogException, match="riwayat_kecamatan"):
+            _found(con, [("5201", 1), ("5201", 4)])
+
+
+def test_a_catalog_published_before_the_first_reports_were_kept_has_its_history_read(tmp_path):
+    # a catalog an earlier release published (no laporan_kecamatan_pertama until the next run):
+    # the history check reads the history where the first reports would have spared it, and finds
+    # the same reports
+    path = tmp_path / "w.duckdb"
+    with _with_history(path) as con:
+        partitions.mark(con, ["unggahan", "riwayat_kecamatan"], ["2018-01"])
+    with store.writing(path) as session:
+        session.publish()
+    as_another_process(path, f"drop table {terakhir.PERTAMA}")
+    with read.connect(path) as con:
+        assert terakhir.PERTAMA not in db.relations(con)
+        for groups, expected in LOADED_REPORTS_CASES:
+            assert _found(con, groups) == expected, groups
+    # A copy of the catalog without the history (this process keeps the published one attached).
+    without = shutil.copy(path, tmp_path / "tanpa-riwayat.duckdb")
+    as_another_process(without, "drop view riwayat_kecamatan")
+    with read.connect(without) as con, pytest.raises(duckdb.CatalogException, match="riwayat_kecamatan"):
+        _found(con, [("5201", 1)])  # read: its first reports are unknown
 
 
 def _loaded_report(con: duckdb.DuckDBPyConnection, kec: str, d: int, status: str = "loaded") -> None:

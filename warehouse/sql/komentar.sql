@@ -88,6 +88,7 @@ comment on column riwayat_kecamatan.diproses_pada is 'Waktu proses yang memuat b
 comment on column riwayat_kecamatan.run_id is 'Id proses yang memuat baris ini.';
 
 comment on table laporan_kecamatan_terakhir is 'Laporan terakhir setiap kecamatan dari berkas yang berlaku (status loaded): satu baris per kecamatan, barisnya di riwayat_kecamatan.';
+comment on table laporan_kecamatan_pertama is 'Laporan pertama setiap kecamatan dari berkas yang berlaku (status loaded): satu baris per kecamatan, barisnya di riwayat_kecamatan.';
 comment on table jurnal_mart is 'Mart yang setiap versi barisnya disimpan dalam jurnalnya sendiri (riwayat_<mart>), dan sejak kapan: satu baris per mart.';
 comment on column jurnal_mart.mart is 'Nama mart, mis. progres_kabupaten.';
 comment on column jurnal_mart.sejak is 'Waktu keputusan proses yang memulai jurnal mart itu (timestamptz).';

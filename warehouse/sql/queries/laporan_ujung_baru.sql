@@ -1,8 +1,9 @@
--- laporan_kecamatan_terakhir after a load: each kecamatan's latest current report, from the table
--- as it stood before the load, the rows the load wrote ($run_id) and, only for a kecamatan whose
--- latest report stopped being current (its file re-decided, superseded or retired), its history.
--- Before the load the table held each kecamatan's latest current report; a report that became
--- current since is one the load wrote, so the newest of these is the latest one now.
+-- laporan_kecamatan_terakhir ($pertama false) or laporan_kecamatan_pertama ($pertama true) after a
+-- load: each kecamatan's latest (first) current report, from the table as it stood
+-- before the load, the rows the load wrote ($run_id) and, only for a kecamatan whose report there
+-- stopped being current (its file re-decided, superseded or retired), its history. Before the load
+-- the table held each kecamatan's latest (first) current report; a report that became current since
+-- is one the load wrote, so the newest (oldest) of these is the latest (first) one now.
 --
 -- Only the districts and dates the load decided are looked up in the ledger: a file changes status
 -- only when its district and date are re-decided (a retired file's date is one of them), and every
@@ -10,7 +11,7 @@
 -- the rest together (563,000 rows after three national years).
 --
 -- key: kode_kecamatan
--- reads: laporan_kecamatan_terakhir, riwayat_kecamatan, unggahan
+-- reads: laporan_kecamatan_terakhir, laporan_kecamatan_pertama, riwayat_kecamatan, unggahan
 with
 
 -- Not materialized: each use reads only the rows it filters for.
@@ -30,7 +31,9 @@ loaded_kelompok as (
 ),
 
 sebelumnya as (
-    select * from laporan_kecamatan_terakhir
+    select * from laporan_kecamatan_terakhir where not $pertama
+    union all by name
+    select * from laporan_kecamatan_pertama where $pertama
 ),
 
 -- Outside the districts and dates decided: still current.
@@ -80,9 +83,12 @@ calon as (
     select * from dibaca_ulang
 ),
 
+-- The first report: the earliest date; the latest: the earliest is null for every row, then the newest.
 final as (
     select * from calon
-    qualify row_number() over (partition by kode_kecamatan order by tanggal desc) = 1
+    qualify row_number() over (
+        partition by kode_kecamatan order by case when $pertama then tanggal end, tanggal desc
+    ) = 1
 )
 
 select * from final
