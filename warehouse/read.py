@@ -260,37 +260,55 @@ def ledger_rows(
 def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
     """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
     groups = except_groups.select("kode_kabupaten", "tanggal")
-    with db.registered(con, except_groups=groups, **_first_reports_unknown(con)):
-        latest = _frame(con, sql("queries/laporan_terakhir_lingkup"))
-        # A district's history is read (~15 ms of a receipt's round on the demo's) only when one of
-        # its kecamatan has a report on or after the district's first date re-decided and one before
-        # its last: a kecamatan whose latest report lies before the first date needs that report
-        # alone, one whose first report lies after the last date needs none.
-        dibaca = (
-            latest.filter(pl.col("dari_atau_sesudah") & pl.col("pertama_sebelum_sampai"))
-            .select("kode_kabupaten")
-            .unique()
-        )
-        found = (
-            latest.join(dibaca, on="kode_kabupaten", how="anti")
-            .filter(~pl.col("dari_atau_sesudah"))
-            .select(_REPORT_COLUMNS)
-        )
-        if dibaca.is_empty():
-            return found
-        with db.registered(con, kabupaten_dibaca=dibaca):
-            return pl.concat([found, _frame(con, sql("queries/loaded_reports"))], how="vertical_relaxed")
+    latest = _latest_in_scope(remembered(con, "laporan_ujung", _ends), groups)
+    # A district's history is read (~15 ms of a receipt's round on the demo's) only when one of its
+    # kecamatan has a report on or after the district's first date re-decided and one before its
+    # last: a kecamatan whose latest report lies before the first date needs that report alone,
+    # one whose first report lies after the last date needs none.
+    dibaca = (
+        latest.filter(pl.col("dari_atau_sesudah") & pl.col("pertama_sebelum_sampai"))
+        .select("kode_kabupaten")
+        .unique()
+    )
+    found = (
+        latest.join(dibaca, on="kode_kabupaten", how="anti")
+        .filter(~pl.col("dari_atau_sesudah"))
+        .select(_REPORT_COLUMNS)
+    )
+    if dibaca.is_empty():
+        return found
+    with db.registered(con, except_groups=groups, kabupaten_dibaca=dibaca):
+        return pl.concat([found, _frame(con, sql("queries/loaded_reports"))], how="vertical_relaxed")
+
+
+def _latest_in_scope(ends: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """Each kecamatan's latest report in the batch's districts (`ends`: queries/laporan_ujung),
+    whether it lies on or after the district's first date in the batch, and whether the
+    kecamatan's first report lies before the batch's last date (unknown: true)."""
+    scope = (
+        groups.drop_nulls()
+        .group_by("kode_kabupaten")
+        .agg(dari=pl.col("tanggal").min(), sampai=pl.col("tanggal").max())
+    )
+    return ends.join(scope, on="kode_kabupaten").with_columns(
+        dari_atau_sesudah=pl.col("tanggal") >= pl.col("dari"),
+        pertama_sebelum_sampai=(pl.col("pertama") < pl.col("sampai")).fill_null(True),
+    )
 
 
 FIRST_REPORTS = "laporan_kecamatan_pertama"  # migration 013, kept by warehouse.terakhir
 
 
-def _first_reports_unknown(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """A catalog published before migration 013 has no first reports: an empty stand-in, which the
-    history check reads as unknown (it then reads the history, as before), until the next run."""
-    if remembered(con, "laporan_pertama_ada", lambda c: FIRST_REPORTS in db.relations(c)):
-        return {}
-    return {FIRST_REPORTS: pl.DataFrame(schema={"kode_kecamatan": pl.String, "tanggal": pl.Date})}
+def _ends(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """queries/laporan_ujung; in a catalog published before migration 013, which has no first
+    reports, with an empty stand-in for them: each first report unknown (its district's history is
+    then read, as before), until the next run publishes the table."""
+    missing = {} if FIRST_REPORTS in db.relations(con) else {FIRST_REPORTS: _NO_FIRST_REPORTS}
+    with db.registered(con, **missing):
+        return _frame(con, sql("queries/laporan_ujung"))
+
+
+_NO_FIRST_REPORTS = pl.DataFrame(schema={"kode_kecamatan": pl.String, "tanggal": pl.Date})
 
 
 _REPORT_COLUMNS = ("kode_kecamatan", "tanggal", "sudah_rekam", "wajib_ktp")

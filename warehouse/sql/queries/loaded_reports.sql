@@ -1,10 +1,11 @@
--- The history the check of a batch needs in the districts that must read it (`kabupaten_dibaca`, from
--- queries/laporan_terakhir_lingkup.sql: a kecamatan's latest report lies on or after the district's
--- first date in the batch, as in a backfill or a correction): every report from that first date to
--- the batch's last, and the latest one before the first date; leaving out the districts and dates
--- being re-decided (the run supplies their new current figures itself). The other districts' history
--- is each kecamatan's latest report alone (warehouse/read.py loaded_reports). A national nightly
--- thus reads ~7,000 rows, not every figure ever loaded.
+-- The history the check of a batch needs in the districts that must read it (`kabupaten_dibaca`,
+-- warehouse/read.py loaded_reports, from queries/laporan_ujung.sql: a kecamatan's latest report
+-- lies on or after the district's first date in the batch and its first report before the batch's
+-- last, as in a backfill or a correction): every report from that first date to the batch's last,
+-- and the latest one before the first date; leaving out the districts and dates being re-decided
+-- (the run supplies their new current figures itself). The other districts' history is each
+-- kecamatan's latest report alone, or none. A national nightly thus reads ~7,000 rows, not every
+-- figure ever loaded.
 --
 -- key: kode_kecamatan, tanggal
 -- reads: except_groups, kabupaten_dibaca, riwayat_kecamatan, unggahan
