@@ -211,12 +211,17 @@ def measure(base: str, districts: dict[str, list[tuple[str, str]]], uploads: int
     lock = threading.Lock()
     gate = threading.Barrier(len(offices))
 
+    failed: list[BaseException] = []
+
     def client(office: Office) -> None:
         gate.wait()
-        for n in range(each):
-            elapsed = office.send(n)
-            with lock:
-                latencies.append(elapsed * 1000)
+        try:
+            for n in range(each):
+                elapsed = office.send(n)
+                with lock:
+                    latencies.append(elapsed * 1000)
+        except BaseException as exc:  # a thread's SystemExit would end it without a word
+            failed.append(exc)
 
     threads = [threading.Thread(target=client, args=(o,)) for o in offices]
     started = time.perf_counter()
@@ -225,6 +230,8 @@ def measure(base: str, districts: dict[str, list[tuple[str, str]]], uploads: int
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    if failed:
+        raise SystemExit(f"bench: {len(failed)} of {len(offices)} clients stopped; the first: {failed[0]}")
     assert len(latencies) == each * len(offices)
     return {
         "uploads": len(latencies),
@@ -327,7 +334,13 @@ def write_results(text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.portal", description=__doc__.splitlines()[0])
-    p.add_argument("--uploads", type=int, default=200, help="uploads in all (default 200)")
+    p.add_argument(
+        "--uploads",
+        type=int,
+        default=200,
+        help="uploads in all (default 200); each office's daily quota (EKTP_UPLOAD_DAILY_FILES,"
+        " 100 by default) bounds its share",
+    )
     p.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     p.add_argument("--port", type=int, default=28_180)
     p.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
