@@ -29,22 +29,25 @@ UJUNG = {TABLE: False, PERTAMA: True}
 
 def perbarui(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """After the load of run `run_id` and its marts (the caller holds the transaction)."""
+    # Both tables' new rows first: the query reads the tables as they stood before the load.
+    con.execute(
+        "create or replace temp table laporan_ujung_baru as " + sql("queries/laporan_ujung_baru"),
+        {"run_id": run_id},
+    )
     for table, pertama in UJUNG.items():
-        con.execute(
-            f"create or replace temp table {table}_baru as " + sql("queries/laporan_ujung_baru"),
-            {"run_id": run_id, "pertama": pertama},
+        _ganti(
+            con, table, "select * exclude (pertama) from laporan_ujung_baru where pertama = $pertama", pertama
         )
-        _ganti(con, table)
+    con.execute("drop table laporan_ujung_baru")
 
 
 def bangun(con: duckdb.DuckDBPyConnection) -> None:
     """The tables made anew from the whole history (the caller holds the transaction)."""
     for table in UJUNG:
-        con.execute(f"create or replace temp table {table}_baru as " + sql(f"asof/{table}"))
-        _ganti(con, table)
+        _ganti(con, table, sql(f"asof/{table}"))
 
 
-def _ganti(con: duckdb.DuckDBPyConnection, table: str) -> None:
+def _ganti(con: duckdb.DuckDBPyConnection, table: str, rows: str, pertama: bool | None = None) -> None:
+    """`table`'s rows replaced by those of the query `rows`, which does not read `table`."""
     con.execute(f"delete from {table}")  # table: ours
-    con.execute(f"insert into {table} by name select * from {table}_baru")
-    con.execute(f"drop table {table}_baru")
+    con.execute(f"insert into {table} by name {rows}", None if pertama is None else {"pertama": pertama})

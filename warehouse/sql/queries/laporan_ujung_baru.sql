@@ -1,16 +1,17 @@
--- laporan_kecamatan_terakhir ($pertama false) or laporan_kecamatan_pertama ($pertama true) after a
--- load: each kecamatan's latest (first) current report, from the table as it stood
--- before the load, the rows the load wrote ($run_id) and, only for a kecamatan whose report there
--- stopped being current (its file re-decided, superseded or retired), its history. Before the load
--- the table held each kecamatan's latest (first) current report; a report that became current since
--- is one the load wrote, so the newest (oldest) of these is the latest (first) one now.
+-- laporan_kecamatan_terakhir and laporan_kecamatan_pertama after a load, in one read of the
+-- ledger and the history, each row tagged with its table (`pertama`): each kecamatan's latest and
+-- first current reports, from the tables as they stood before the load, the rows the load wrote
+-- ($run_id) and, only for a kecamatan whose report there stopped being current (its file
+-- re-decided, superseded or retired), its history. Before the load each table held each
+-- kecamatan's latest (first) current report; a report that became current since is one the load
+-- wrote, so the newest (oldest) of these is the latest (first) one now.
 --
 -- Only the districts and dates the load decided are looked up in the ledger: a file changes status
 -- only when its district and date are re-decided (a retired file's date is one of them), and every
 -- file decided carries the run's id. Reading the status of every file ever loaded cost more than
 -- the rest together (563,000 rows after three national years).
 --
--- key: kode_kecamatan
+-- key: pertama, kode_kecamatan
 -- reads: laporan_kecamatan_terakhir, laporan_kecamatan_pertama, riwayat_kecamatan, unggahan
 with
 
@@ -31,9 +32,9 @@ loaded_kelompok as (
 ),
 
 sebelumnya as (
-    select * from laporan_kecamatan_terakhir where not $pertama
+    select false as pertama, * from laporan_kecamatan_terakhir
     union all by name
-    select * from laporan_kecamatan_pertama where $pertama
+    select true as pertama, * from laporan_kecamatan_pertama
 ),
 
 -- Outside the districts and dates decided: still current.
@@ -50,7 +51,7 @@ masih_berlaku as (
 ),
 
 gugur as (
-    select kode_kecamatan from di_dalam anti join loaded_kelompok using (file, sha256)
+    select pertama, kode_kecamatan from di_dalam anti join loaded_kelompok using (file, sha256)
 ),
 
 -- Read twice below: not materialized, or DuckDB would first write out the whole history.
@@ -58,18 +59,20 @@ riwayat as not materialized (
     select * from riwayat_kecamatan
 ),
 
+-- A candidate for both tables.
 ditulis as (
-    select riwayat.*
+    select tabel.pertama, riwayat.*
     from riwayat
     semi join loaded_kelompok using (file, sha256)
+    cross join (values (false), (true)) as tabel(pertama)
     where riwayat.run_id = $run_id
 ),
 
 -- Empty on most nights: then DuckDB's join finishes without reading the history.
 dibaca_ulang as (
-    select riwayat.*
+    select gugur.pertama, riwayat.*
     from riwayat
-    semi join gugur using (kode_kecamatan)
+    inner join gugur using (kode_kecamatan)
     semi join (select file, sha256 from diputuskan where status = 'loaded') as loaded using (file, sha256)
 ),
 
@@ -87,7 +90,7 @@ calon as (
 final as (
     select * from calon
     qualify row_number() over (
-        partition by kode_kecamatan order by case when $pertama then tanggal end, tanggal desc
+        partition by pertama, kode_kecamatan order by case when pertama then tanggal end, tanggal desc
     ) = 1
 )
 
