@@ -260,15 +260,20 @@ def ledger_rows(
 def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) -> pl.DataFrame:
     """Current figures per kecamatan and date, leaving out the districts and dates being re-decided."""
     groups = except_groups.select("kode_kabupaten", "tanggal")
-    latest = _latest_in_scope(remembered(con, "laporan_ujung", _ends), groups)
+    scope = (
+        groups.drop_nulls()
+        .group_by("kode_kabupaten")
+        .agg(dari=pl.col("tanggal").min(), sampai=pl.col("tanggal").max())
+    )
+    latest = _latest_in_scope(remembered(con, "laporan_ujung", _ends), scope)
     # A district's history is read (~15 ms of a receipt's round on the demo's) only when one of its
     # kecamatan has a report on or after the district's first date re-decided and one before its
     # last: a kecamatan whose latest report lies before the first date needs that report alone,
     # one whose first report lies after the last date needs none.
-    dibaca = (
-        latest.filter(pl.col("dari_atau_sesudah") & pl.col("pertama_sebelum_sampai"))
-        .select("kode_kabupaten")
-        .unique()
+    dibaca = scope.join(
+        latest.filter(pl.col("dari_atau_sesudah") & pl.col("pertama_sebelum_sampai")),
+        on="kode_kabupaten",
+        how="semi",
     )
     found = (
         latest.join(dibaca, on="kode_kabupaten", how="anti")
@@ -281,15 +286,11 @@ def loaded_reports(con: duckdb.DuckDBPyConnection, except_groups: pl.DataFrame) 
         return pl.concat([found, _frame(con, sql("queries/loaded_reports"))], how="vertical_relaxed")
 
 
-def _latest_in_scope(ends: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
-    """Each kecamatan's latest report in the batch's districts (`ends`: queries/laporan_ujung),
-    whether it lies on or after the district's first date in the batch, and whether the
-    kecamatan's first report lies before the batch's last date (unknown: true)."""
-    scope = (
-        groups.drop_nulls()
-        .group_by("kode_kabupaten")
-        .agg(dari=pl.col("tanggal").min(), sampai=pl.col("tanggal").max())
-    )
+def _latest_in_scope(ends: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+    """Each kecamatan's latest report in the batch's districts (`ends`: queries/laporan_ujung;
+    `scope`: each district's first and last date in the batch), whether it lies on or after the
+    district's first date, and whether the kecamatan's first report lies before its last (unknown:
+    true)."""
     return ends.join(scope, on="kode_kabupaten").with_columns(
         dari_atau_sesudah=pl.col("tanggal") >= pl.col("dari"),
         pertama_sebelum_sampai=(pl.col("pertama") < pl.col("sampai")).fill_null(True),

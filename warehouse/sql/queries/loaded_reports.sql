@@ -1,7 +1,8 @@
 -- The history the check of a batch needs in the districts that must read it (`kabupaten_dibaca`,
--- warehouse/read.py loaded_reports, from queries/laporan_ujung.sql: a kecamatan's latest report
--- lies on or after the district's first date in the batch and its first report before the batch's
--- last, as in a backfill or a correction): every report from that first date to the batch's last,
+-- each with its first and last date in the batch, `dari` and `sampai`; warehouse/read.py
+-- loaded_reports, from queries/laporan_ujung.sql: a kecamatan's latest report lies on or after
+-- the district's first date and its first report before its last, as in a backfill or a
+-- correction): every report from that first date to the batch's last,
 -- and the latest one before the first date; leaving out the districts and dates being re-decided
 -- (the run supplies their new current figures itself). The other districts' history is each
 -- kecamatan's latest report alone, or none. A national nightly thus reads ~7,000 rows, not every
@@ -23,17 +24,9 @@ redecided as (
     select distinct kode_kabupaten, tanggal from except_groups
 ),
 
-scope as (
-    select kode_kabupaten, min(tanggal) as dari, max(tanggal) as sampai
-    from except_groups
-    where kode_kabupaten is not null and tanggal is not null
-    group by kode_kabupaten
-),
-
+-- Each district that must read its history, with its first and last date in the batch.
 dibaca as (
-    select scope.*
-    from scope
-    semi join kabupaten_dibaca using (kode_kabupaten)
+    select kode_kabupaten, dari, sampai from kabupaten_dibaca
 ),
 
 current_reports as (
