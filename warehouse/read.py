@@ -297,19 +297,20 @@ def _latest_in_scope(ends: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-FIRST_REPORTS = "laporan_kecamatan_pertama"  # migration 013, kept by warehouse.terakhir
+# Each kecamatan's first report: migration 013, kept by warehouse.terakhir.
+PERTAMA = "laporan_kecamatan_pertama"
 
 
 def _ends(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """queries/laporan_ujung; in a catalog published before migration 013, which has no first
     reports, with an empty stand-in for them: each first report unknown (its district's history is
     then read, as before), until the next run publishes the table."""
-    missing = {} if FIRST_REPORTS in db.relations(con) else {FIRST_REPORTS: _NO_FIRST_REPORTS}
+    missing = {} if PERTAMA in db.relations(con) else {PERTAMA: _NO_PERTAMA}
     with db.registered(con, **missing):
         return _frame(con, sql("queries/laporan_ujung"))
 
 
-_NO_FIRST_REPORTS = pl.DataFrame(schema={"kode_kecamatan": pl.String, "tanggal": pl.Date})
+_NO_PERTAMA = pl.DataFrame(schema={"kode_kecamatan": pl.String, "tanggal": pl.Date})
 
 
 _REPORT_COLUMNS = ("kode_kecamatan", "tanggal", "sudah_rekam", "wajib_ktp")

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.read import FIRST_REPORTS, sql
+from warehouse.read import PERTAMA, sql
 
 TABLE = "laporan_kecamatan_terakhir"
-PERTAMA = FIRST_REPORTS
 # Each table -> whether it keeps a kecamatan's first report (else its latest).
 UJUNG = {TABLE: False, PERTAMA: True}
 
