@@ -12,9 +12,11 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from contract.errors import UsageError
 from contract.settings import Settings
@@ -279,3 +281,77 @@ def _transaction(con: sqlite3.Connection) -> Iterator[None]:
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Waiting:
+    """One thread's work waiting for a shared commit (`together`)."""
+
+    work: Callable[[sqlite3.Connection], Any]
+    done: bool = False
+    value: Any = None
+    error: BaseException | None = None
+
+
+_GROUPS: dict[str, list[_Waiting]] = {}  # kept file -> the work waiting for its next commit
+_GROUPS_LOCK = threading.Lock()
+
+
+def together(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """`work(con)` in a write transaction, committed with the work other threads of the portal's
+    process hand in at the same moment: one commit, so one wait for the disk, for all of them.
+
+    Ten offices whose files a check round decided at once log them at once; each commit waits for
+    its fsync (2-3 ms here, 17 ms at p90 under load), and ten in turn made the last office wait for
+    all. The thread whose turn comes commits every work waiting then; the others find theirs done.
+    Each work runs in its own savepoint: one that raises is undone alone and raises in its own
+    thread, the others still commit. When the commit fails, every work in it raises that error.
+    Outside a kept file (the commands) it is a transaction of its own."""
+    key = os.path.abspath(path)
+    turn = _KEEP.get(key)
+    if turn is None:
+        with connect(path) as con, transaction(con):
+            return work(con)
+    mine = _Waiting(work)
+    with _GROUPS_LOCK:
+        _GROUPS.setdefault(key, []).append(mine)
+    if not turn.acquire(timeout=BUSY_SECONDS):
+        with _GROUPS_LOCK:
+            if mine in _GROUPS[key]:
+                _GROUPS[key].remove(mine)
+                raise sqlite3.OperationalError("database is locked")
+        turn.acquire()  # another thread took it in: wait for its commit
+    try:
+        if not mine.done:
+            with _GROUPS_LOCK:
+                batch, _GROUPS[key] = _GROUPS[key], []
+            _commit(path, batch)
+    finally:
+        turn.release()
+    if mine.error is not None:
+        raise mine.error
+    return mine.value
+
+
+def _commit(path: Path, batch: list[_Waiting]) -> None:
+    """The works of `batch` in one transaction, each in a savepoint (under the file's turn)."""
+    try:
+        with connect(path) as con, transaction(con):
+            for w in batch:
+                con.execute("savepoint tiap")
+                try:
+                    w.value = w.work(con)
+                except Exception as exc:
+                    con.execute("rollback to tiap")
+                    w.error = exc
+                con.execute("release tiap")
+    except BaseException as exc:
+        for w in batch:
+            w.error = w.error or exc
+        raise
+    finally:
+        for w in batch:
+            w.done = True

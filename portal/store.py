@@ -8,6 +8,7 @@ An id is looked up only within the district of the path, so another district's u
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
@@ -61,8 +62,13 @@ def add(path: Path, rows: Iterable[Row]) -> list[int]:
     missing = [c for r in rows for c in COLUMNS if c not in r]
     if missing:
         raise ValueError(f"upload log rows lack {sorted(set(missing))}")
-    with db.connect(path) as con, db.transaction(con):
-        ids = [con.execute(sql("unggahan_tambah"), {c: r[c] for c in COLUMNS}).lastrowid for r in rows]
+
+    def insert(con: sqlite3.Connection) -> list[int | None]:
+        return [con.execute(sql("unggahan_tambah"), {c: r[c] for c in COLUMNS}).lastrowid for r in rows]
+
+    # Committed with the other submissions logged at the same moment (a round's offices): one
+    # wait for the disk for all.
+    ids = db.together(path, insert)
     return [i for i in ids if i is not None]  # an insert always has its row id
 
 

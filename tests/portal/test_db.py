@@ -140,3 +140,81 @@ def test_many_threads_writing_at_once_all_commit(kept):
         t.join()
     with db.connect(kept) as con:
         assert con.execute("select count(*) from log_admin").fetchone()[0] == 160
+
+
+def _insert(oleh: str, fail: bool = False):
+    """A piece of work for db.together: one log row; the thread that ran it."""
+
+    def work(con: sqlite3.Connection) -> int:
+        con.execute("insert into log_admin (pada, oleh, tindakan) values ('t', ?, 'x')", [oleh])
+        if fail:
+            raise ValueError(oleh)
+        return threading.get_ident()
+
+    return work
+
+
+def _together_while_the_turn_is_held(path, works) -> list:
+    """Each work handed to db.together from its own thread while this thread holds the file's
+    turn, so all of them wait for one commit; each thread's value or exception."""
+    turn = db._KEEP[str(path)]
+    results: list = [None] * len(works)
+
+    def hand_in(i: int) -> None:
+        try:
+            results[i] = db.together(path, works[i])
+        except Exception as exc:
+            results[i] = exc
+
+    with turn:
+        threads = [threading.Thread(target=hand_in, args=(i,)) for i in range(len(works))]
+        for t in threads:
+            t.start()
+        while len(db._GROUPS.get(str(path), [])) < len(works):
+            threading.Event().wait(0.005)
+    for t in threads:
+        t.join()
+    return results
+
+
+def _logged(path) -> list[str]:
+    with db.connect(path) as con:
+        return sorted(r[0] for r in con.execute("select oleh from log_admin"))
+
+
+def test_work_handed_in_at_the_same_moment_is_committed_together(kept):
+    results = _together_while_the_turn_is_held(kept, [_insert(str(i)) for i in range(6)])
+    assert len(set(results)) == 1  # one thread ran them all, in its one transaction
+    assert _logged(kept) == [str(i) for i in range(6)]
+    assert db._GROUPS[str(kept)] == []
+
+
+def test_a_work_that_fails_is_undone_alone_and_raises_in_its_own_thread(kept):
+    works = [_insert("a"), _insert("b", fail=True), _insert("c")]
+    results = _together_while_the_turn_is_held(kept, works)
+    assert isinstance(results[1], ValueError) and str(results[1]) == "b"
+    assert results[0] == results[2]
+    assert _logged(kept) == ["a", "c"]
+
+
+def test_a_commit_that_fails_fails_every_work_in_it(kept):
+    with db.connect(kept) as con:
+        con.execute("create table induk (id integer primary key)")
+        con.execute("create table anak (induk integer references induk (id) deferrable initially deferred)")
+
+    def orphan(con: sqlite3.Connection) -> None:
+        con.execute("insert into anak values (7)")  # no such parent: refused only at the commit
+
+    results = _together_while_the_turn_is_held(kept, [_insert("a"), orphan, _insert("c")])
+    assert all(isinstance(r, sqlite3.IntegrityError) for r in results), results
+    assert _logged(kept) == []
+    with db.connect(kept) as con:
+        assert con.execute("select count(*) from anak").fetchone()[0] == 0
+
+
+def test_together_outside_the_portal_process_is_a_transaction_of_its_own(tmp_path):
+    path = db.create(tmp_path / "lain.sqlite")
+    assert db.together(path, _insert("a")) == threading.get_ident()
+    with pytest.raises(ValueError):
+        db.together(path, _insert("b", fail=True))
+    assert _logged(path) == ["a"]
