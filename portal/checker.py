@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_FILES_A_ROUND = 50  # bounds a round's time when many files wait
 LINGER_SECONDS = 0.02  # once a round's expected company is there, the longest it waits for more
 GATHER_SECONDS = 0.2  # the longest a round waits for the offices the last round served
+ACTIVE_SECONDS = 1.0  # an office that sent within this long is company a round lingers for
 # A round still running after this long is ended (its process killed) and its uploads told the check
 # failed: no office waits longer for a receipt (portal/upload.py), and the rounds after it go on.
 ROUND_TIMEOUT = 300.0
@@ -51,6 +52,17 @@ class _Job:
         return self.files[0].kabupaten if self.files else ""
 
 
+def gather_wait(jobs: int, expected: int, absent: int, left: float) -> float:
+    """How long a round after a round of several jobs waits for the next arrival, with `jobs`
+    waiting, the last round having served `expected`, `absent` active offices with no job waiting
+    and `left` seconds of GATHER_SECONDS left (0: it starts now); see `Checker._next_round`."""
+    if jobs < expected:
+        return left
+    if absent > 0:
+        return min(LINGER_SECONDS, left)
+    return 0.0
+
+
 class Checker:
     """Receipts for files already in the landing folder, from one warm worker thread."""
 
@@ -62,6 +74,7 @@ class Checker:
         # office -> its waiting jobs, oldest first; the dict's order is the line (next served first)
         self._waiting: dict[str, deque[_Job]] = {}
         self._arrived = 0  # jobs submitted so far
+        self._seen: dict[str, float] = {}  # office -> when it last submitted (monotonic)
         self._stopping = False
         self._thread = threading.Thread(target=self._work, name="portal-pemeriksa", daemon=True)
         self.warm = threading.Event()
@@ -88,6 +101,7 @@ class Checker:
         with self._changed:
             self._waiting.setdefault(job.office, deque()).append(job)
             self._arrived += 1
+            self._seen[job.office] = time.monotonic()
             self._changed.notify()
         return job.future
 
@@ -103,13 +117,17 @@ class Checker:
 
         After a round of several jobs, the round waits for company before choosing: while fewer
         than `expected` jobs (as many as the last round served) wait, those arriving within
-        GATHER_SECONDS; after that, those arriving within LINGER_SECONDS of the one before, while
-        the waiting files fit. Offices sending at the same time get their receipts together and
+        GATHER_SECONDS; after that, while some office that sent within ACTIVE_SECONDS has no job
+        waiting, those arriving within LINGER_SECONDS of the one before, while the waiting files
+        fit. Offices sending at the same time get their receipts together and
         tend to send again together: waiting for them (a fraction of a round's time) keeps them
         in one round, where they would otherwise split into two that alternate, each office then
         waiting for two rounds. After a round of one job (an office alone, the usual day) it
         waits for no one: a burst's first upload is checked alone, the rest together in the next
-        round, and the rounds after that gather again.
+        round, and the rounds after that gather again. A round that every active office joined
+        starts at once: ten offices sending together waited LINGER_SECONDS in every round for an
+        eleventh that never came. One that left an active office out still lingers, which brings
+        an office out of step back into the round.
         """
         with self._changed:
             while not self._waiting and not self._stopping:
@@ -120,11 +138,18 @@ class Checker:
             while expected > 1 and not self._stopping and self._files_waiting() < MAX_FILES_A_ROUND:
                 left = deadline - time.monotonic()
                 jobs = sum(len(q) for q in self._waiting.values())
-                wait = left if jobs < expected else min(LINGER_SECONDS, left)
+                wait = gather_wait(jobs, expected, self._active() - len(self._waiting), left)
                 before = self._arrived
                 if wait <= 0 or not self._changed.wait_for(partial(self._news, before), wait):
                     break
             return self._choose()
+
+    def _active(self) -> int:
+        """Offices that sent within ACTIVE_SECONDS (under the lock); older ones are forgotten."""
+        since = time.monotonic() - ACTIVE_SECONDS
+        for office in [o for o, at in self._seen.items() if at < since]:
+            del self._seen[office]
+        return len(self._seen)
 
     def _news(self, arrived: int) -> bool:
         """A job arrived since `arrived` jobs had, or a stop was asked (under the lock)."""
