@@ -34,7 +34,7 @@ from pipeline.check import Checked
 
 log = logging.getLogger(__name__)
 MAX_FILES_A_ROUND = 50  # bounds a round's time when many files wait
-LINGER_SECONDS = 0.02  # once a round's expected company is there, the longest it waits for more
+LINGER_SECONDS = 0.02  # with its expected company there, the longest a round waits for an active office
 GATHER_SECONDS = 0.2  # the longest a round waits for the offices the last round served
 ACTIVE_SECONDS = 1.0  # an office that sent within this long is company a round lingers for
 # A round still running after this long is ended (its process killed) and its uploads told the check
@@ -138,18 +138,19 @@ class Checker:
             while expected > 1 and not self._stopping and self._files_waiting() < MAX_FILES_A_ROUND:
                 left = deadline - time.monotonic()
                 jobs = sum(len(q) for q in self._waiting.values())
-                wait = gather_wait(jobs, expected, self._active() - len(self._waiting), left)
+                wait = gather_wait(jobs, expected, self._absent(), left)
                 before = self._arrived
                 if wait <= 0 or not self._changed.wait_for(partial(self._news, before), wait):
                     break
             return self._choose()
 
-    def _active(self) -> int:
-        """Offices that sent within ACTIVE_SECONDS (under the lock); older ones are forgotten."""
+    def _absent(self) -> int:
+        """Offices that sent within ACTIVE_SECONDS and have no job waiting (under the lock); the
+        ones that sent longer ago are forgotten."""
         since = time.monotonic() - ACTIVE_SECONDS
         for office in [o for o, at in self._seen.items() if at < since]:
             del self._seen[office]
-        return len(self._seen)
+        return sum(1 for office in self._seen if office not in self._waiting)
 
     def _news(self, arrived: int) -> bool:
         """A job arrived since `arrived` jobs had, or a stop was asked (under the lock)."""

@@ -34,12 +34,17 @@ def test_a_round_every_active_office_joined_starts_at_once():
     assert gather_wait(jobs=12, expected=10, absent=0, left=0.15) == 0.0
 
 
-def test_the_active_offices_are_those_that_sent_lately(tmp_path: Path):
+def test_the_absent_offices_are_those_that_sent_lately_and_wait_for_nothing(tmp_path: Path):
     c = Checker(Settings(landing=tmp_path, warehouse=tmp_path / "w.duckdb"), tmp_path)  # not started
     for office in ("5201", "5202", "5203"):
         c.submit([Checked(tmp_path / f"{office}.csv", office)])
     with c._changed:
-        assert c._active() == 3
+        assert c._absent() == 0  # all three have a job waiting
+        c._choose()  # a round takes them: all three are now out, busy with their receipts
+        assert c._absent() == 3
         c._seen["5201"] = time.monotonic() - checker_mod.ACTIVE_SECONDS - 1  # sent a while ago
-        assert c._active() == 2
+        assert c._absent() == 2
         assert set(c._seen) == {"5202", "5203"}  # forgotten, not kept for ever
+    c.submit([Checked(tmp_path / "5202-2.csv", "5202")])
+    with c._changed:
+        assert c._absent() == 1  # 5202 is back; 5203 is still out
