@@ -28,9 +28,12 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 REPEAT = 3
+T = TypeVar("T")
 
 
 def make(landing: Path, paths: list[str]) -> None:
@@ -62,7 +65,7 @@ def measure(warehouse: Path, keep: bool = False) -> dict:
         make(landing, paths)
         made_s = time.perf_counter() - started
         try:
-            settings = Settings(landing=landing, warehouse=warehouse, provinsi="all", min_age_seconds=0)
+            settings = Settings.load(landing=landing, warehouse=warehouse, provinsi="all", min_age_seconds=0)
             reference = regions.load(settings.provinsi)
             scan_s, (found, _) = best(lambda: runs.scan(settings, reference))
             ledger_s, known = best(lambda: read.known_files(con, found["file"]))
@@ -98,10 +101,12 @@ def as_recorded(known, found):
     return known.drop("ukuran", "diubah_pada_ns", "diubah_status_ns", "inode").join(stat, on="file")
 
 
-def best(step, repeat: int = REPEAT) -> tuple[float, object]:
+def best(step: Callable[[], T], repeat: int = REPEAT) -> tuple[float, T]:
     """The fastest of `repeat` runs of `step` (other processes on a shared machine only add time)."""
-    fastest, result = float("inf"), None
-    for _ in range(repeat):
+    started = time.perf_counter()
+    result = step()
+    fastest = time.perf_counter() - started
+    for _ in range(repeat - 1):
         started = time.perf_counter()
         result = step()
         fastest = min(fastest, time.perf_counter() - started)

@@ -186,7 +186,7 @@ def table(fig: dict) -> str:
     ]
     for size in sizes:
         n, b, a = size["nightly"], size["backfill"], size["after"]
-        worst = max(
+        worst: tuple[str, dict] = max(
             size.get("queries", {}).items(), key=lambda kv: kv[1].get("first_ms", 0), default=("-", {})
         )
         lines.append(

@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         "create table uploads as select * from read_csv(?, union_by_name = true, filename = true)",
         [str(landing / "*" / "*.csv")],
     )
-    (rows,) = con.execute("select count(*) from uploads").fetchone()
-    (files,) = con.execute("select count(distinct filename) from uploads").fetchone()
+    ((rows,),) = con.execute("select count(*) from uploads").fetchall()
+    ((files,),) = con.execute("select count(distinct filename) from uploads").fetchall()
     columns = len(con.execute("describe uploads").fetchall())
     con.close()
     print(

@@ -67,7 +67,7 @@ def reflink(src: Path, dst: Path) -> dict:
         try:
             fcntl.ioctl(d.fileno(), FICLONE, s.fileno())
         except OSError as exc:
-            return {"cloned": False, "reason": os.strerror(exc.errno)}
+            return {"cloned": False, "reason": os.strerror(exc.errno) if exc.errno else str(exc)}
     return {"cloned": True}
 
 

@@ -14,6 +14,7 @@ import re
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -83,7 +84,7 @@ def time_queries(warehouse: Path, tanggal: str, kecamatan: str, repeat: int = 5)
     t = time.perf_counter()
     con = duckdb.connect(str(warehouse), read_only=True)
     opened = time.perf_counter() - t
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for name, text in {**QUERIES, **readme_queries()}.items():
         params = {k: v for k, v in (("tanggal", tanggal), ("kecamatan", kecamatan)) if f"${k}" in text}
         try:

@@ -32,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bench import gen, measure
 
@@ -634,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     for d in days:
         files = sum(1 for p_ in landings[d].rglob("*") if p_.is_file())
         log(f"N={d}: {files} files: floor, peer, pipeline")
-        size = {"days": d, "files": files}
+        size: dict[str, Any] = {"days": d, "files": files}
         # Every method runs twice and the faster run is kept (other processes on a shared machine
         # only ever add time); the pipeline's memory is the larger of its two runs.
         size["floor"] = min((floor(env, landings[d]) for _ in range(2)), key=lambda r: r["wall_s"])
