@@ -58,32 +58,19 @@ def deliver(landing: Path, staging: Path, kabupaten: str, name: str, data: bytes
     return publish(stage(staging, data), landing, kabupaten, name)
 
 
-def stage(staging: Path, data: bytes, prefix: str = STAGING_PREFIX, sync: bool = True) -> Path:
-    """`data` in a new file of the staging folder, fsynced (the nightly never looks there);
-    `sync=False`: not yet, and the caller calls `sync` before `publish` (the portal's upload
-    waits for the disk while the file is checked)."""
+def stage(staging: Path, data: bytes, prefix: str = STAGING_PREFIX) -> Path:
+    """`data` in a new file of the staging folder, fsynced (the nightly never looks there)."""
     fd, temporary = tempfile.mkstemp(dir=staging, prefix=prefix)
     try:
         _write_all(fd, data)
         os.fchmod(fd, 0o644)  # as a file copied into the inbox by hand would be
-        if sync:
-            os.fsync(fd)
+        os.fsync(fd)
     except BaseException:
         os.close(fd)
         os.unlink(temporary)
         raise
     os.close(fd)
     return Path(temporary)
-
-
-def sync(staged: Path) -> None:
-    """A file staged with `sync=False` on the disk: its bytes must be there before a link to it
-    is (`publish`), or a crash could leave an inbox entry without them."""
-    fd = os.open(staged, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def hold(staged: Path) -> str:

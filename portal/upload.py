@@ -74,13 +74,7 @@ async def submit(
     try:
         await run_in_threadpool(stage, portal, received)
         times.append(time.perf_counter())
-        # The staged files' wait for the disk overlaps their check (an fsync here: 2-3 ms, at
-        # p90 17 ms while the machine is busy), instead of adding to it.
-        synced = asyncio.ensure_future(run_in_threadpool(sync, received))
-        try:
-            found, failure = await check(portal, kode, received)
-        finally:
-            await synced
+        found, failure = await check(portal, kode, received)
         times.append(time.perf_counter())
         ids = await run_in_threadpool(
             land_and_record, portal, akun, kode, kiriman, ip, received, found, failure, ganti
@@ -125,32 +119,15 @@ def not_device(name: str) -> str:
 
 
 def stage(portal: Portal, received: list[Received]) -> None:
-    """Each file the portal takes into the staging folder, where the check reads it (not yet
-    fsynced: `sync`); one that cannot be written (a full disk) is refused with its reason, and
-    the others go on."""
+    """Each file the portal takes into the staging folder, where the check reads it; one that
+    cannot be written (a full disk) is refused with its reason, and the others go on."""
     for r in received:
         if r.alasan is None:
             try:
-                r.staged = deliver.stage(portal.staging, r.data, sync=False)
+                r.staged = deliver.stage(portal.staging, r.data)
             except OSError as exc:
-                r.alasan = _unsaved(r, exc)
-
-
-def sync(received: list[Received]) -> None:
-    """The staged files on the disk, each before it may land; one whose bytes cannot be written
-    (a full disk, an I/O error) is refused with its reason when it settles (its check's receipt
-    is dropped), and the others go on."""
-    for r in received:
-        if r.staged is not None:
-            try:
-                deliver.sync(r.staged)
-            except OSError as exc:
-                r.alasan = _unsaved(r, exc)
-
-
-def _unsaved(r: Received, exc: OSError) -> str:
-    log.error("berkas %s tidak dapat disimpan: %s", r.nama, exc)
-    return f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
+                log.error("berkas %s tidak dapat disimpan: %s", r.nama, exc)
+                r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
 
 
 async def check(portal: Portal, kode: str, received: list[Received]) -> tuple[list[dict], str | None]:
@@ -230,11 +207,6 @@ def settle(
             if r.staged is None:
                 continue
             r.receipt = None if failure else next(found)
-            if r.alasan is not None:  # its bytes did not reach the disk (`sync`): refused
-                r.receipt = None
-                r.staged.unlink(missing_ok=True)
-                r.staged = None
-                continue
             tanggal: str | None = r.receipt["tanggal"] if r.receipt else None
             if tanggal and (same := _identical(portal, kode, tanggal, r, here)):
                 r.hasil, r.alasan = store.SAME, f"{SAME_TEXT} ({same}); tidak disimpan lagi"
@@ -286,7 +258,8 @@ def _land(portal: Portal, kode: str, r: Received) -> None:
     try:
         r.berkas = deliver.publish(r.staged, portal.settings.landing, kode, r.nama)
     except OSError as exc:
-        r.alasan = _unsaved(r, exc)
+        log.error("berkas %s tidak dapat disimpan ke landing: %s", r.nama, exc)
+        r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
         r.receipt = None
         return
     finally:
