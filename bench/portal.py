@@ -301,11 +301,9 @@ def run_scenario(root: Path, scenario: Scenario, uploads: int, port: int) -> dic
 
 def rounds(log_path: Path, measured: int) -> dict:
     """The checker's rounds during the concurrent part (the last rounds of the portal's log):
-    files per round and the round's time, medians."""
-    found = [
-        (int(m[1]), float(m[2]))
-        for m in re.finditer(r"pemeriksaan (\d+) berkas dalam (\d+) ms", log_path.read_text())
-    ]
+    files per round and the round's time, medians; and each phase of the submissions, p95."""
+    text = log_path.read_text()
+    found = [(int(m[1]), float(m[2])) for m in re.finditer(r"pemeriksaan (\d+) berkas dalam (\d+) ms", text)]
     last, total = [], 0
     for files, ms in reversed(found):
         if total >= measured:
@@ -315,9 +313,7 @@ def rounds(log_path: Path, measured: int) -> dict:
     # Each submission's phases in the portal's own log (-vv), the last `measured` of them.
     phases = [
         tuple(int(x) for x in m.groups())
-        for m in re.finditer(
-            r"terima (\d+) ms, periksa (\d+) ms, simpan\+catat (\d+) ms", log_path.read_text()
-        )
+        for m in re.finditer(r"terima (\d+) ms, periksa (\d+) ms, simpan\+catat (\d+) ms", text)
     ][-measured:]
     return {
         "count": len(last),
