@@ -25,7 +25,7 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 
 def read_csv(data: bytes) -> Records:
     """One (baris, cells) per non-blank record of a CSV upload."""
-    _count_lines(data)
+    count_lines(data)
     starts, rows = csv_records(decode_text(data))
     # A filled first cell settles most records without joining the rest.
     return [
@@ -55,7 +55,7 @@ def decode_text(data: bytes) -> str:
         raise unreadable("encoding", posisi=exc.start + 1) from None
 
 
-def _count_lines(data: bytes) -> None:
+def count_lines(data: bytes) -> None:
     """A CSV of more than MAX_LINES lines is refused before it is decoded or split."""
     breaks = data.count(b"\n") or data.count(b"\r")
     if breaks + (not data.endswith((b"\n", b"\r"))) > MAX_LINES:

@@ -22,8 +22,9 @@ from expectations import history as history_suites
 from expectations import uploads as upload_suites
 from expectations.engine import Validator
 from landing import inbox
+from landing.csvbatch import PlainHeader, read_plain
 from landing.inbox import LandingFile
-from landing.records import read_records
+from landing.records import Records, read_records
 from transforms import batch as batch_transforms
 from transforms.batch import FINDINGS
 from transforms.history import with_previous
@@ -110,17 +111,28 @@ class Upload:
 
 def parse_files(files: list[tuple[str, bytes]], today: date) -> list[ParsedUpload]:
     """One parsed upload per (name, bytes), in order, parsed together (see parse_uploads);
-    bad input becomes findings, never an exception."""
-    readable: list[tuple[int, str, list]] = []
+    bad input becomes findings, never an exception. Plain CSVs are read together
+    (landing.csvbatch), the others one by one."""
+    plain = read_plain(files)
+    readable: list[tuple[int, str, Records | PlainHeader]] = []
     parsed: list[ParsedUpload | None] = []
     for name, data in files:
+        at = len(parsed)
+        parsed.append(None)
+        header = plain.headers.get(at)
+        if header is not None:
+            readable.append((at, name, header))
+            continue
         try:
-            readable.append((len(parsed), name, read_records(name, data)))
-            parsed.append(None)
+            readable.append((at, name, read_records(name, data)))
         except UnreadableFile as exc:
-            parsed.append(unreadable_upload(name, exc.message, exc.aturan))
-    together = parse_uploads([(name, records) for _, name, records in readable], today)
-    for (at, _, _), upload in zip(readable, together, strict=True):
+            parsed[at] = unreadable_upload(name, exc.message, exc.aturan)
+    cells = plain.cells
+    positions = [at for at, _, _ in readable]
+    if len(positions) < len(files):  # plain cells are keyed by position among `readable`
+        cells = cells.with_columns(pl.col("_file").replace_strict(positions, range(len(positions))))
+    together = parse_uploads([(name, records) for _, name, records in readable], today, cells)
+    for at, upload in zip(positions, together, strict=True):
         parsed[at] = upload
     done = [p for p in parsed if p is not None]
     assert len(done) == len(parsed), "a file neither parsed nor refused"

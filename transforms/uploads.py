@@ -11,21 +11,26 @@ the cells), and every cell-level expression, built once at import, runs once per
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from contract import rules
 from contract.columns import CANONICAL, COUNT_COLUMNS, FINDING_SCHEMA, MAX_TITLE_LINES, ROW_SCHEMA
+from landing.csvbatch import PlainHeader
 from landing.records import Records
 from transforms import row_rules
 from transforms.cells import (
     IS_COUNTED,
     IS_KECAMATAN,
     filled,
+    is_total_word,
     normalise_code,
     parse_count,
     row_kind,
@@ -58,14 +63,20 @@ class ParsedUpload:
         return self.rows.height if self.coded is None else self.coded
 
 
-def parse_uploads(uploads: list[tuple[str, Records]], today: date) -> list[ParsedUpload]:
+def parse_uploads(
+    uploads: Sequence[tuple[str, Records | PlainHeader]],
+    today: date,
+    plain_cells: pl.DataFrame | None = None,
+) -> list[ParsedUpload]:
     """One parsed upload per (file name, records), in order.
 
     Per file, plain Python finds the header, maps the columns and reads the title and file-name
     dates; every cell-level step then runs once over the rows of all the files (per-file sums and
     date agreement as windows over `_file`): a Polars call costs the same for 15 rows as for 15,000.
+    A plain CSV (landing.csvbatch) comes as its header alone, its body lines being rows of
+    `plain_cells` (`_file` its position in `uploads`, `baris`, `sel`).
     """
-    sink = _Sink()
+    sink = _Sink(plain_cells)
     fronts = [_front(i, name, records, sink) for i, (name, records) in enumerate(uploads)]
     body = _analyse(sink.frame())
     return [front if isinstance(front, ParsedUpload) else _finish(front, body, today) for front in fronts]
@@ -88,10 +99,14 @@ class _Front:
 class _Sink:
     """The canonical cells of every analysed row of the batch, column by column."""
 
-    def __init__(self) -> None:
+    def __init__(self, plain_cells: pl.DataFrame | None = None) -> None:
         self.columns: dict[str, list] = {
             c: [] for c in ("_file", "baris", *CANONICAL, "_label_jumlah", "_counted")
         }
+        self.plain_cells = plain_cells
+        # Per analysed plain file: _file, _counted, the cell position of each canonical column
+        # (None when absent) and the positions of the other cells, `_lain`.
+        self.plain: dict[str, list] = {c: [] for c in _PLAIN_MAP_SCHEMA}
 
     def add(self, file_id: int, body: Records, columns: dict[str, int], counted: bool) -> None:
         if not body:
@@ -115,8 +130,23 @@ class _Sink:
         self.columns["baris"] += [baris for baris, _ in body]
         self.columns["_counted"] += [counted] * n
 
+    def add_plain(self, file_id: int, width: int, columns: dict[str, int], counted: bool) -> None:
+        """A plain file's body rows (in `plain_cells`) go in as `add` would put its records."""
+        self.plain["_file"].append(file_id)
+        self.plain["_counted"].append(counted)
+        for name in CANONICAL:
+            self.plain[f"_at_{name}"].append(columns.get(name))
+        used = set(columns.values())
+        self.plain["_lain"].append([j for j in range(width) if j not in used])
+
     def frame(self) -> pl.DataFrame:
         cells = pl.DataFrame(self.columns, schema=_SINK_SCHEMA)
+        if self.plain_cells is not None and self.plain["_file"]:
+            mapping = pl.DataFrame(self.plain, schema=_PLAIN_MAP_SCHEMA)
+            rows = self.plain_cells.join(mapping, on="_file", how="inner", maintain_order="left")
+            cells = (
+                pl.concat([cells, rows.select(_PLAIN_CELLS)]) if cells.height else rows.select(_PLAIN_CELLS)
+            )
         return cells.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).name.keep() for c in CANONICAL)
 
 
@@ -129,26 +159,69 @@ _SINK_SCHEMA = {
 }
 
 
-def _front(file_id: int, file_name: str, records: Records, sink: _Sink) -> _Front | ParsedUpload:
+# A plain file's cells as `_Sink.add` lays out a file's records: the cell at each canonical
+# column's position (null beyond the line's end), and whether another cell reads JUMLAH.
+_PLAIN_MAP_SCHEMA: dict[str, pl.DataType | DataTypeClass] = {
+    "_file": pl.Int64,
+    "_counted": pl.Boolean,
+    **{f"_at_{name}": pl.Int64 for name in CANONICAL},
+    "_lain": pl.List(pl.Int64),
+}
+_PLAIN_CELLS = [
+    "_file",
+    "baris",
+    *(pl.col("sel").list.get(pl.col(f"_at_{name}"), null_on_oob=True).alias(name) for name in CANONICAL),
+    pl.col("sel")
+    .list.gather(pl.col("_lain"), null_on_oob=True)
+    .list.eval(is_total_word(pl.element()))
+    .list.any()
+    .alias("_label_jumlah"),
+    "_counted",
+]
+
+
+def _front(
+    file_id: int, file_name: str, records: Records | PlainHeader, sink: _Sink
+) -> _Front | ParsedUpload:
     """The per-file pass: header, columns, dates outside the cells; body rows go to `sink`."""
-    header_at = find_header_row(records)
-    if header_at is None:
-        reason = rules.message("berkas_tidak_terbaca", "tanpa_judul_kolom", batas=MAX_TITLE_LINES + 1)
-        return unreadable_upload(file_name, reason)
-    line, header = records[header_at]
-    columns, findings, headers = map_columns(header, line)
+    header: Sequence[str | None]
+    body: Records | None
+    if isinstance(records, PlainHeader):  # header on line 1, no title; its body is plain_cells
+        line, header, titles, body = 1, records.cells, [], None
+        columns, findings, headers = _plain_columns(records)
+    else:
+        header_at = find_header_row(records)
+        if header_at is None:
+            reason = rules.message("berkas_tidak_terbaca", "tanpa_judul_kolom", batas=MAX_TITLE_LINES + 1)
+            return unreadable_upload(file_name, reason)
+        line, header = records[header_at]
+        titles, body = records[:header_at], records[header_at + 1 :]
+        columns, findings, headers = map_columns(header, line)
     date_findings: list[dict] = []
-    title_date = single_date(dates_in_titles(records[:header_at]), "baris judul", date_findings)
+    title_date = single_date(dates_in_titles(titles), "baris judul", date_findings)
     name_date = single_date(dates_in_file_name(file_name), "nama berkas", date_findings)
     # Without a code column (or with two) no row can be told to be a kecamatan.
     analysed = "kode_kecamatan" in columns and "kolom_ganda" not in {f["aturan"] for f in findings}
     # Counts of a file missing a column would only bury the real reason.
     counted = analysed and not findings
-    if analysed:
-        sink.add(file_id, records[header_at + 1 :], columns, counted)
+    if analysed and body is None:
+        sink.add_plain(file_id, len(header), columns, counted)
+    elif analysed and body is not None:
+        sink.add(file_id, body, columns, counted)
     return _Front(
         file_id, line, findings + date_findings, title_date, name_date, bool(date_findings), counted, headers
     )
+
+
+@functools.lru_cache(maxsize=1024)  # a district sends the same template every day
+def _mapped(header: PlainHeader) -> tuple[dict[str, int], list[dict], Headers]:
+    return map_columns(header.cells, 1)
+
+
+def _plain_columns(header: PlainHeader) -> tuple[dict[str, int], list[dict], Headers]:
+    """map_columns of a plain header (on line 1), its findings copied: a file's own to keep."""
+    columns, findings, headers = _mapped(header)
+    return columns, [dict(f) for f in findings], headers
 
 
 class _Body(NamedTuple):
