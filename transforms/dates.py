@@ -3,6 +3,7 @@ reconciled into one date per file with its findings (tanggal_tidak_valid)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -53,11 +54,15 @@ def dates_in_text(text: str) -> list[date]:
 
 def dates_in_file_name(file_name: str) -> list[date]:
     """One date per date written in the file name: `2018-04-12`, `20180412`, `12-04-2018`."""
-    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    return list(_dates_in_base(file_name.replace("\\", "/").rsplit("/", 1)[-1]))
+
+
+@functools.lru_cache(maxsize=4096)  # every district's file of a day is often named alike
+def _dates_in_base(base: str) -> tuple[date, ...]:
     found: list[tuple[int, date]] = []
     for pattern, order in ((_NAME_ISO, "ymd"), (_NAME_COMPACT, "ymd"), (_NAME_DMY, "dmy")):
         found += _matches(pattern, order, base)
-    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+    return tuple(d for _, d in sorted(found, key=lambda pair: pair[0]))
 
 
 def dates_in_titles(titles: Records) -> list[date]:

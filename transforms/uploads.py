@@ -130,14 +130,14 @@ class _Sink:
         self.columns["baris"] += [baris for baris, _ in body]
         self.columns["_counted"] += [counted] * n
 
-    def add_plain(self, file_id: int, width: int, columns: dict[str, int], counted: bool) -> None:
+    def add_plain(self, file_id: int, header: PlainHeader, counted: bool) -> None:
         """A plain file's body rows (in `plain_cells`) go in as `add` would put its records."""
         self.plain["_file"].append(file_id)
         self.plain["_counted"].append(counted)
-        for name in CANONICAL:
-            self.plain[f"_at_{name}"].append(columns.get(name))
-        used = set(columns.values())
-        self.plain["_lain"].append([j for j in range(width) if j not in used])
+        positions, others = _plain_layout(header)
+        for name, position in zip(CANONICAL, positions, strict=True):
+            self.plain[f"_at_{name}"].append(position)
+        self.plain["_lain"].append(others)
 
     def frame(self) -> pl.DataFrame:
         cells = pl.DataFrame(self.columns, schema=_SINK_SCHEMA)
@@ -204,8 +204,8 @@ def _front(
     analysed = "kode_kecamatan" in columns and "kolom_ganda" not in {f["aturan"] for f in findings}
     # Counts of a file missing a column would only bury the real reason.
     counted = analysed and not findings
-    if analysed and body is None:
-        sink.add_plain(file_id, len(header), columns, counted)
+    if analysed and isinstance(records, PlainHeader):
+        sink.add_plain(file_id, records, counted)
     elif analysed and body is not None:
         sink.add(file_id, body, columns, counted)
     return _Front(
@@ -216,6 +216,17 @@ def _front(
 @functools.lru_cache(maxsize=1024)  # a district sends the same template every day
 def _mapped(header: PlainHeader) -> tuple[dict[str, int], list[dict], Headers]:
     return map_columns(header.cells, 1)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_layout(header: PlainHeader) -> tuple[tuple[int | None, ...], list[int]]:
+    """A plain header's cell position of each canonical column (None when absent), and the
+    positions of its other cells."""
+    columns = _mapped(header)[0]
+    used = set(columns.values())
+    return tuple(columns.get(name) for name in CANONICAL), [
+        j for j in range(len(header.cells)) if j not in used
+    ]
 
 
 def _plain_columns(header: PlainHeader) -> tuple[dict[str, int], list[dict], Headers]:
