@@ -252,16 +252,18 @@ def _analyse(cells: pl.DataFrame) -> _Body:
     cell_dates = {f: d for f, d, n in summary.iter_rows() if n == 1}
     odd = wide.filter((pl.col("_tanggal_beda") > 1) | pl.col("_tanggal_salah"))
     date_findings = collect_findings(odd, _DATE_FINDINGS)
-    counted = wide.filter(pl.col("_counted"))
+    # Each count cell parsed once, kept beside its text: the rules read both, the rows the number.
+    counted = wide.filter(pl.col("_counted")).with_columns(_CELL_AND_COUNT)
     long = (
         counted.unpivot(
             COUNT_COLUMNS,
             index=["_file", "baris", "_kode", "_jenis"],
             variable_name="kolom",
-            value_name="mentah",
+            value_name="_sel",
         )
+        .unnest("_sel")
         .with_columns(_RAW_COUNT)
-        .with_columns(_PARSED_COUNT)
+        .with_columns(_BAD_COUNT)
         .with_columns(_COUNT_SUMS)
         .with_columns(_COUNT_PROBLEM)
     )
@@ -340,10 +342,13 @@ _DATE_SUMMARY = [
 ]
 _COUNT_FINDINGS = row_rules.count_findings()
 _RAW_COUNT = pl.col("mentah").str.strip_chars().fill_null("")
-_PARSED_COUNT = [
-    parse_count(pl.col("mentah")).alias("nilai"),
-    ((pl.col("mentah") != "") & parse_count(pl.col("mentah")).is_null()).alias("salah"),
+# parse_count strips the cell itself, and an empty or null cell is no count: so the number of the
+# raw cell is the number of its stripped text.
+_CELL_AND_COUNT = [
+    pl.struct(pl.col(name).alias("mentah"), parse_count(pl.col(name)).alias("nilai")).alias(name)
+    for name in COUNT_COLUMNS
 ]
+_BAD_COUNT = ((pl.col("mentah") != "") & pl.col("nilai").is_null()).alias("salah")
 _COUNT_SUMS = [
     pl.col("nilai").filter(IS_COUNTED).sum().over("_file", "kolom").alias("jumlah"),
     pl.col("salah").filter(IS_COUNTED).any().over("_file", "kolom").alias("ada_salah"),
@@ -354,7 +359,9 @@ _ROW_IDENTITY = [
     pl.col("_kode").alias("kode_kecamatan"),
     stripped(pl.col("nama_kecamatan")).alias("nama_kecamatan"),
 ]
-_ROW_COUNTS = [pl.when(IS_KECAMATAN).then(parse_count(pl.col(name))).alias(name) for name in COUNT_COLUMNS]
+_ROW_COUNTS = [
+    pl.when(IS_KECAMATAN).then(pl.col(name).struct.field("nilai")).alias(name) for name in COUNT_COLUMNS
+]
 _ROW_COLUMNS = [pl.col(name).cast(dtype) for name, dtype in ROW_SCHEMA.items()]
 _DATE_FINDINGS = row_rules.date_findings()
 
