@@ -247,7 +247,14 @@ class _Body(NamedTuple):
 
 def _analyse(cells: pl.DataFrame) -> _Body:
     """Classify every row of the batch, parse its codes, dates and counts, and find what is wrong."""
-    wide = cells.with_columns(*_CLASSIFY, _PARSED_DATE).with_columns(_SAME_DATE).with_columns(_DATE_SUMMARY)
+    # A batch's date cells are a few distinct texts (a file's rows share one): each parsed once.
+    dates = cells.select(pl.col("tanggal").unique()).with_columns(_PARSED_DATE)
+    wide = (
+        cells.with_columns(*_CLASSIFY)
+        .join(dates, on="tanggal", how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(_SAME_DATE)
+        .with_columns(_DATE_SUMMARY)
+    )
     summary = wide.group_by("_file").agg(pl.col("_tanggal_umum").first(), pl.col("_tanggal_beda").first())
     cell_dates = {f: d for f, d, n in summary.iter_rows() if n == 1}
     odd = wide.filter((pl.col("_tanggal_beda") > 1) | pl.col("_tanggal_salah"))
