@@ -104,9 +104,9 @@ class _Sink:
             c: [] for c in ("_file", "baris", *CANONICAL, "_label_jumlah", "_counted")
         }
         self.plain_cells = plain_cells
-        # Per analysed plain file: _file, _counted, the cell position of each canonical column
-        # (None when absent) and the positions of the other cells, `_lain`.
-        self.plain: dict[str, list] = {c: [] for c in _PLAIN_MAP_SCHEMA}
+        # Per analysed plain file, _PLAIN_MAP_SCHEMA's columns: _file, _counted, the cell position
+        # of each canonical column (None when absent), the positions of its other cells (`_lain`).
+        self.plain: list[tuple] = []
 
     def add(self, file_id: int, body: Records, columns: dict[str, int], counted: bool) -> None:
         if not body:
@@ -132,17 +132,16 @@ class _Sink:
 
     def add_plain(self, file_id: int, header: PlainHeader, counted: bool) -> None:
         """A plain file's body rows (in `plain_cells`) go in as `add` would put its records."""
-        self.plain["_file"].append(file_id)
-        self.plain["_counted"].append(counted)
         positions, others = _plain_layout(header)
-        for name, position in zip(CANONICAL, positions, strict=True):
-            self.plain[f"_at_{name}"].append(position)
-        self.plain["_lain"].append(others)
+        self.plain.append((file_id, counted, *positions, others))
 
     def frame(self) -> pl.DataFrame:
         cells = pl.DataFrame(self.columns, schema=_SINK_SCHEMA)
-        if self.plain_cells is not None and self.plain["_file"]:
-            mapping = pl.DataFrame(self.plain, schema=_PLAIN_MAP_SCHEMA)
+        if self.plain_cells is not None and self.plain:
+            mapping = pl.DataFrame(
+                dict(zip(_PLAIN_MAP_SCHEMA, zip(*self.plain, strict=True), strict=True)),
+                schema=_PLAIN_MAP_SCHEMA,
+            )
             rows = self.plain_cells.join(mapping, on="_file", how="inner", maintain_order="left")
             cells = (
                 pl.concat([cells, rows.select(_PLAIN_CELLS)]) if cells.height else rows.select(_PLAIN_CELLS)
