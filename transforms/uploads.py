@@ -7,6 +7,7 @@ being the 1-based line or sheet row.
 Per-file overhead matters (23,000 files a national backfill), and a Polars call costs about the
 same for 15 rows as for 15,000: so per file only plain Python runs (header, columns, dates outside
 the cells), and every cell-level expression, built once at import, runs once per batch of files.
+A plain CSV's body comes already split, as rows of a frame shared by the batch (landing/csvbatch.py).
 """
 
 from __future__ import annotations
