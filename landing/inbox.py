@@ -283,7 +283,13 @@ def read_bytes(f: LandingFile) -> bytes:
     Once open, the bytes read are those of the file as it was opened, even if it is renamed or
     deleted meanwhile: what was there at the open is what this run decides."""
     with _open(f) as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+        # Sized by the file as opened: a read sized by the limit allocates its 20 MB for every
+        # file (~20 us a file). A short read is the end of the file; one that is not means the
+        # file grew since it was opened, and it is read on, to its end or past the limit.
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+        if len(data) > size:
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     if len(data) > MAX_FILE_BYTES:
         raise _too_big(len(data))
     return data

@@ -238,6 +238,37 @@ def test_an_entry_gone_between_scan_and_read_is_left_out_not_unreadable(tmp_path
         read_upload(by_name["hapus_2018-04-12.csv"], date(2018, 4, 21))
 
 
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, (1 << 20) + 7, MAX_FILE_BYTES])
+def test_a_file_is_read_whole_up_to_the_limit(tmp_path, size):
+    # the read is sized by the file as opened: every size up to the limit comes back byte for byte
+    path = tmp_path / "5272" / "a.csv"
+    path.parent.mkdir()
+    data = os.urandom(min(size, 4096)) * (size // 4096 + 1)
+    path.write_bytes(data[:size])
+    (f,) = discovered(tmp_path, INBOXES)
+    assert landing.read_bytes(f) == data[:size]
+
+
+def test_a_file_grown_past_the_limit_since_it_was_listed_is_refused(tmp_path):
+    path = put(tmp_path / "5272" / "a.csv")
+    (f,) = discovered(tmp_path, INBOXES)
+    with open(path, "r+b") as grown:
+        grown.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(landing.Refused) as refused:
+        landing.read_bytes(f)
+    assert refused.value.aturan == "berkas_terlalu_besar"
+
+
+def test_a_file_longer_than_its_stat_says_is_read_to_its_end():
+    # what a file still being written shows: more bytes than the size its open saw. A /proc file
+    # is a real regular file whose stat says 0 bytes while it holds some.
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0
+    f = landing.LandingFile("5272/status", "5272", str(status), 0, 0)
+    data = landing.read_bytes(f)
+    assert data.startswith(b"Name:") and b"\nPid:" in data
+
+
 def test_scans_and_reads_during_a_stream_of_renames_never_fail(tmp_path):
     # a real uploader thread writes temporary names and renames them, moves a folder back and
     # forth and deletes old files, while discover and the reads run again and again
