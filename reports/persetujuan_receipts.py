@@ -3,11 +3,11 @@ its figures changed after it signed them off, so it signs off again once they ar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 
 from contract.formats import tanggal
+from reports import receipts
 from reports.receipts import Document
 from warehouse.persetujuan import Ditarik
 
@@ -30,16 +30,11 @@ def told(documents: list[Document], withdrawn: Sequence[Ditarik]) -> list[Docume
         if d is None:
             out.append(doc)
             continue
-        data = json.loads(doc.json)
-        data["persetujuan_ditarik"] = {
-            "dari": d.dari.isoformat(),
-            "berkas": list(d.files),
-            "pesan": sentence(d),
-        }
+        ditarik = {"dari": d.dari.isoformat(), "berkas": list(d.files), "pesan": sentence(d)}
         out.append(
             replace(
                 doc,
-                json=json.dumps(data, ensure_ascii=False, indent=1),
+                json=receipts.with_key(doc.json, "persetujuan_ditarik", ditarik),
                 letter=sentence(d) + "\n\n" + doc.letter,
             )
         )

@@ -6,7 +6,10 @@ import json
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reports import receipts as receipt_docs
 from tests.corpus import corpus
 from tests.uploads import one
 
@@ -191,3 +194,62 @@ def test_a_hostile_header_is_escaped_and_bounded_in_the_letter_and_left_out_of_t
     assert "di berkas" not in lines["baris 3 (520102)"]  # wajib_ktp: the canonical name in the file
     assert "di berkas" not in lines["kecamatan 520103"]  # on no line of the file
     assert "kolom_berkas" not in doc.json and "Sudah" not in doc.json and "KODE" not in doc.json
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
+RECEIPTS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "berkas": TEXT,
+            "status": st.sampled_from(sorted(STATUS_TEXT)),
+            "baris_kecamatan": st.integers(0, 10**6) | st.none(),
+            "tanggal": st.dates() | st.none(),
+            "temuan": st.lists(
+                st.fixed_dictionaries({"baris": st.integers(1, 99) | st.none(), "pesan": TEXT})
+            ),
+        }
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(RECEIPTS, st.booleans())
+def test_a_document_is_the_receipts_as_json_each_file_on_a_line(files, counted):
+    # whatever the files' names and findings hold (quotes, line breaks, U+2028, ...): the document
+    # reads back as the receipts sorted by name, and each file's receipt is one line of it
+    rest = receipt_docs.Counted(9, {"loaded": 9}, ["a\nb"]) if counted else None
+    document = receipt_docs.document_json("R", "5272", files, rest, 99)
+    berkas = sorted(files, key=lambda r: r["berkas"])
+    expected = {"run_id": "R", "kode_kabupaten": "5272", "jumlah_berkas": 99}
+    expected["berkas"] = json.loads(json.dumps(berkas, default=str))
+    if counted:
+        expected["berkas_lain"] = {"jumlah": 9, "per_status": {"loaded": 9}, "contoh": ["a\nb"]}
+    assert json.loads(document) == expected
+    lines = document.split("\n")
+    assert [json.loads(line.strip().removesuffix(",")) for line in lines[5 : 5 + len(files)]] == expected[
+        "berkas"
+    ]
+    # a key added after (a withdrawn sign-off) keeps the layout and reads back beside the rest
+    told = receipt_docs.with_key(document, "persetujuan_ditarik", {"pesan": 'a "b"\nc'})
+    assert json.loads(told) == {**expected, "persetujuan_ditarik": {"pesan": 'a "b"\nc'}}
+    assert told.startswith(document.removesuffix("\n}"))
+
+
+def test_a_document_and_letter_from_receipts_made_once_equal_those_made_from_the_receipts():
+    # documents() hands each receipt's JSON and text on to the writers, made once for the budget
+    common = {"kode_kabupaten": "5272", "baris_kecamatan": 3, "peringatan": 0, "temuan": []}
+    files = [
+        {"berkas": "b.csv", "status": "loaded", "keterangan": "DITERIMA", "tanggal": "2018-04-12", **common},
+        {"berkas": "a.csv", "status": "rejected", "keterangan": "DITOLAK", "tanggal": None, **common},
+    ]
+    for r in files:
+        r["kesalahan"] = int(r["status"] == "rejected")
+    encoded = [receipt_docs._json(receipt_docs.public(r)) for r in files]
+    texts = [receipt_docs.text(r) for r in files]
+    document = receipt_docs.document_json("R", "5272", files)
+    assert receipt_docs.document_json("R", "5272", files, None, 2, encoded) == document
+    letter = receipt_docs.letter("R", "5272", files)
+    assert receipt_docs.letter("R", "5272", files, None, 2, 1, texts) == letter
+    assert document.index("a.csv") < document.index("b.csv")  # by name
+    assert letter.index("DITOLAK: a.csv") < letter.index("DITERIMA: b.csv")  # rejected first
