@@ -24,11 +24,13 @@ from contract import filetypes
 from contract.columns import count_known_columns
 from contract.errors import TooBig
 from contract.filetypes import MAX_COLUMNS
+from contract.formats import HIDDEN_IN_CELL
 from landing.csvfile import DELIMITERS, count_lines
 
-# The ASCII characters contract.formats.HIDDEN_IN_CELL holds, and a cell escapes when read (the
-# quote and the CR are handled apart): a file holding one goes the per-file way.
-_NOT_PLAIN = re.compile(rb'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f"]')
+# The ASCII characters a cell escapes when read (contract.formats.HIDDEN_IN_CELL), and the quote:
+# a file holding one goes the per-file way (the CR is handled apart).
+_HIDDEN_ASCII = bytes(b for b in range(128) if HIDDEN_IN_CELL.match(chr(b)))
+_NOT_PLAIN = re.compile(b"[" + re.escape(_HIDDEN_ASCII + b'"') + b"]")
 _BYTE_DELIMITERS = tuple(d.encode() for d in DELIMITERS)
 
 
