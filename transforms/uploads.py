@@ -131,10 +131,9 @@ class _Sink:
         self.columns["baris"] += [baris for baris, _ in body]
         self.columns["_counted"] += [counted] * n
 
-    def add_plain(self, file_id: int, header: PlainHeader, counted: bool) -> None:
+    def add_plain(self, file_id: int, mapping: _PlainMapping, counted: bool) -> None:
         """A plain file's body rows (in `plain_cells`) go in as `add` would put its records."""
-        positions, others = _plain_layout(header)
-        self.plain.append((file_id, counted, *positions, others))
+        self.plain.append((file_id, counted, *mapping.positions, mapping.others))
 
     def frame(self) -> pl.DataFrame:
         cells = pl.DataFrame(self.columns, schema=_SINK_SCHEMA)
@@ -184,11 +183,12 @@ def _front(
     file_id: int, file_name: str, records: Records | PlainHeader, sink: _Sink
 ) -> _Front | ParsedUpload:
     """The per-file pass: header, columns, dates outside the cells; body rows go to `sink`."""
-    header: Sequence[str | None]
     body: Records | None
+    plain = None
     if isinstance(records, PlainHeader):  # header on line 1, no title; its body is plain_cells
-        line, header, titles, body = 1, records.cells, [], None
-        columns, findings, headers = _plain_columns(records)
+        plain = _plain_mapping(records)
+        line, titles, body = 1, [], None
+        columns, findings, headers = plain.columns, plain.findings, plain.headers
     else:
         header_at = find_header_row(records)
         if header_at is None:
@@ -204,8 +204,8 @@ def _front(
     analysed = "kode_kecamatan" in columns and "kolom_ganda" not in {f["aturan"] for f in findings}
     # Counts of a file missing a column would only bury the real reason.
     counted = analysed and not findings
-    if analysed and isinstance(records, PlainHeader):
-        sink.add_plain(file_id, records, counted)
+    if analysed and plain is not None:
+        sink.add_plain(file_id, plain, counted)
     elif analysed and body is not None:
         sink.add(file_id, body, columns, counted)
     return _Front(
@@ -213,26 +213,25 @@ def _front(
     )
 
 
+class _PlainMapping(NamedTuple):
+    """A plain header mapped (map_columns on line 1), and its cells as `_Sink.add_plain` lays them
+    out: the position of each canonical column (None when absent) and those of its other cells."""
+
+    columns: dict[str, int]
+    findings: list[dict]  # shared by every file of this header: read, never changed
+    headers: Headers
+    positions: tuple[int | None, ...]
+    others: list[int]
+
+
 @functools.lru_cache(maxsize=1024)  # a district sends the same template every day
-def _mapped(header: PlainHeader) -> tuple[dict[str, int], list[dict], Headers]:
-    return map_columns(header.cells, 1)
-
-
-@functools.lru_cache(maxsize=1024)
-def _plain_layout(header: PlainHeader) -> tuple[tuple[int | None, ...], list[int]]:
-    """A plain header's cell position of each canonical column (None when absent), and the
-    positions of its other cells."""
-    columns = _mapped(header)[0]
+def _plain_mapping(header: PlainHeader) -> _PlainMapping:
+    columns, findings, headers = map_columns(header.cells, 1)
     used = set(columns.values())
-    return tuple(columns.get(name) for name in CANONICAL), [
-        j for j in range(len(header.cells)) if j not in used
-    ]
-
-
-def _plain_columns(header: PlainHeader) -> tuple[dict[str, int], list[dict], Headers]:
-    """map_columns of a plain header (on line 1), its findings copied: a file's own to keep."""
-    columns, findings, headers = _mapped(header)
-    return columns, [dict(f) for f in findings], headers
+    positions = tuple(columns.get(name) for name in CANONICAL)
+    return _PlainMapping(
+        columns, findings, headers, positions, [j for j in range(len(header.cells)) if j not in used]
+    )
 
 
 class _Body(NamedTuple):
