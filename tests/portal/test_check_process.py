@@ -5,6 +5,7 @@ the next round starts another."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 import time
@@ -54,6 +55,22 @@ def test_the_rounds_run_in_their_own_process_and_give_the_receipts_of_the_check(
     assert checker.process.started == 1 and checker.process.pid not in (None, os.getpid())
     assert got == receipts(world.settings, files)  # the same check, run here for comparison
     assert [r["status"] for r in got] == ["loaded", "rejected"]
+
+
+def test_the_check_process_and_every_thread_it_started_keep_to_one_core(checker, tmp_path):
+    # Polars' pool and DuckDB's threads start within the round: each must be on the one core.
+    files = [staged(tmp_path / "berkas", "5201", f"lap_{TODAY}.csv", valid_report(TODAY))]
+    checker.submit(files).result(60)
+    pid = checker.process.pid
+    threads = {
+        int(t): (Path(f"/proc/{pid}/task/{t}/comm").read_text().strip())
+        for t in os.listdir(f"/proc/{pid}/task")
+    }
+    cores = {tid: frozenset(os.sched_getaffinity(tid)) for tid in threads}
+    assert len(set(cores.values())) == 1 and len(next(iter(cores.values()))) == 1, cores
+    assert next(iter(cores.values())) <= os.sched_getaffinity(0)
+    assert [n for n in threads.values() if re.fullmatch(r"polars-\d+", n)] == ["polars-0"]  # a pool of one
+    assert len(threads) > 2  # the pool's and DuckDB's threads were looked at, not the main thread alone
 
 
 def test_a_check_process_killed_mid_round_fails_that_round_only(checker, tmp_path):
