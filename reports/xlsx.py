@@ -1,6 +1,7 @@
 """The workbook: the sheets of the report's sections (reports/sections.py), typed cells and never
 a formula."""
 
+import math
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -69,16 +70,16 @@ class Writer:
     def sheet(self, name: str, cols: list[Col], rows: list[Row]) -> None:
         """One table: header row frozen, filter on, widths fitted to the content."""
         ws = self.book.add_worksheet(name)
+        # Column by column: each value is taken from its row once, for its cell and its width.
         for c, col in enumerate(cols):
             ws.write_string(0, c, col.header, self.header)
-        for r, row in enumerate(rows, start=1):
-            for c, col in enumerate(cols):
-                kind = row["kind"] if col.kind == "auto" else col.kind
-                self.cell(ws, r, c, col.value(row), kind, col.wrap)
+            values = [col.value(row) for row in rows]
+            kinds = [row["kind"] for row in rows] if col.kind == "auto" else [col.kind] * len(rows)
+            for r, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
+                self.cell(ws, r, c, value, kind, col.wrap)
+            ws.set_column(c, c, width(col, values))
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
-        for c, col in enumerate(cols):
-            ws.set_column(c, c, width(col, rows))
 
 
 def shown(value: Any) -> str:
@@ -87,16 +88,40 @@ def shown(value: Any) -> str:
         return "00/00/0000 00:00"
     if isinstance(value, date):
         return "00/00/0000"
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+    if _number(value):
         return formats.desimal(value, 1) if isinstance(value, float) else formats.angka(value)
     return "" if value is None else str(value)
 
 
-def width(col: Col, rows: list[Row]) -> int:
+def width(col: Col, values: list[Any]) -> int:
     """Wide enough for the header words and the values, capped so reasons wrap instead."""
     longest_word = max(len(w) for w in col.header.split())
-    values = [len(line) for row in rows for line in shown(col.value(row)).splitlines() or [""]]
-    return min(MAX_WIDTH, max([longest_word + 2, min(len(col.header), 16) + 2, *(v + 2 for v in values)]))
+    return min(MAX_WIDTH, max(longest_word, min(len(col.header), 16), _longest(values)) + 2)
+
+
+def _longest(values: list[Any]) -> int:
+    """The longest line `shown` gives any of `values`. A number's text grows with its size, plus a
+    minus sign: so of the finite floats only the most negative (by sign, -0.0 too) and the largest
+    other are shown, and likewise of the other numbers; a national sheet holds ~300,000 numbers."""
+    negative: list[float] = []
+    positive: list[float] = []
+    others: list[Any] = []
+    rest: list[Any] = []
+    for v in values:
+        if isinstance(v, float) and math.isfinite(v):
+            (negative if math.copysign(1.0, v) < 0 else positive).append(v)
+        elif _number(v) and not isinstance(v, float):
+            others.append(v)
+        else:
+            rest.append(v)
+    picked = [min(negative)] if negative else []
+    picked += [max(positive)] if positive else []
+    picked += [min(others), max(others)] if others else []
+    return max((len(line) for v in picked + rest for line in shown(v).splitlines() or [""]), default=0)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def write(laporan: Laporan, path: Path) -> None:

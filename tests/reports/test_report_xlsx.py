@@ -3,7 +3,10 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from reports import xlsx
 from reports.cells import Col
 from reports.daily import write_report
 from reports.xlsx import Writer
@@ -126,3 +129,26 @@ def test_each_district_s_figures_are_marked_with_their_status(book, story):
     # CONTRACT §5: signed off, locked (and signed off: locked wins), neither
     marks = {r["Kode"]: r["Status data"] for r in records(book["Kabupaten"])}
     assert marks == story.status_data
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, places=3),
+    st.text(max_size=40),
+    st.dates(),
+    st.datetimes(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CELL_VALUES, max_size=30))
+@example([0.04, -0.0])  # "-0,0" is the longer: a minus sign on a float that rounds to nothing
+def test_a_column_s_width_is_that_of_its_longest_shown_value(values):
+    # xlsx._longest shows only the extreme numbers; the width is the one every value shown gives
+    every = max((len(line) for v in values for line in xlsx.shown(v).splitlines() or [""]), default=0)
+    assert xlsx._longest(values) == every
+    header = Col("Peringatan per laporan", lambda r: r)
+    assert xlsx.width(header, values) == min(xlsx.MAX_WIDTH, max(len("Peringatan") + 2, 16 + 2, every + 2))
