@@ -59,13 +59,24 @@ riwayat as not materialized (
     select * from riwayat_kecamatan
 ),
 
--- A candidate for both tables.
-ditulis as (
-    select tabel.pertama, riwayat.*
+-- The rows the load wrote, of its loaded files.
+ditulis_semua as (
+    select riwayat.*
     from riwayat
     semi join loaded_kelompok using (file, sha256)
-    cross join (values (false), (true)) as tabel(pertama)
     where riwayat.run_id = $run_id
+),
+
+-- Each kecamatan's newest and oldest of them, a candidate for each table: by aggregate, not in
+-- the window below, which over a backfill's every row twice cost 0.60 s of 45 national days (0.12).
+ditulis as (
+    select false as pertama, unnest(arg_max(ditulis_semua, tanggal))
+    from ditulis_semua
+    group by kode_kecamatan
+    union all
+    select true as pertama, unnest(arg_min(ditulis_semua, tanggal))
+    from ditulis_semua
+    group by kode_kecamatan
 ),
 
 -- Empty on most nights: then DuckDB's join finishes without reading the history.
