@@ -17,12 +17,15 @@ A request is (settings, files); the answer, their receipts in order (contract/pr
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contract.settings import Settings
     from pipeline.check import Checked
+
+log = logging.getLogger(__name__)
 
 
 def one_core() -> int | None:
@@ -31,8 +34,12 @@ def one_core() -> int | None:
     keeps the cores it was started with."""
     if not hasattr(os, "sched_setaffinity"):
         return None
-    core = max(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {core})  # Polars then sizes its pool to the one core
+    try:
+        core = max(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})  # Polars then sizes its pool to the one core
+    except OSError as exc:  # a sandbox that refuses it: the rounds run as before, only slower
+        log.warning("proses pemeriksaan tidak dapat dipasang pada satu inti: %s", exc.strerror or exc)
+        return None
     return core
 
 

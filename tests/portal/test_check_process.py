@@ -15,6 +15,7 @@ import pytest
 
 from contract.processes import ProcessGone
 from pipeline.check import Checked, receipts
+from portal import check_process
 from portal.checker import Checker
 from tests import web_client
 from tests.portal.support import TODAY, Browser, build_world, check_processes_of, portal, valid_report
@@ -129,3 +130,13 @@ def test_an_upload_whose_check_process_dies_lands_and_says_the_check_failed(tmp_
         again = b.upload("5201", ("lain.csv", b"bukan,laporan\n1,2\n"))
         assert web_client.get(url + "/sehat").json()["pemeriksa"] == "siap"
     assert "DITOLAK" in again.text
+
+
+def test_a_system_that_refuses_to_pin_the_check_process_still_gets_its_rounds(monkeypatch, caplog):
+    # one_core runs first in the check process: an OSError there would end every round
+    def refuse(pid, cores):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setaffinity", refuse)
+    assert check_process.one_core() is None
+    assert "tidak dapat dipasang pada satu inti" in caplog.text
