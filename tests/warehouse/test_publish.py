@@ -221,3 +221,24 @@ def test_a_folder_with_quotes_and_spaces_and_a_moved_warehouse(built, tmp_path):
     assert publish.published_number(moved) == 1  # the same publication, its catalog written anew
     assert _same(_state(moved), published)
     assert all(Path(p).is_relative_to(moved.parent) for p in _files(moved))
+
+
+def test_a_partition_is_written_in_row_groups_an_analyst_s_filter_can_skip(tmp_path):
+    # 2.5 groups of rows, ordered by the filtered column as a partition is by its table's order
+    n = publish.ROW_GROUP_ROWS * 5 // 2
+    target = tmp_path / "2018-03.1.parquet"
+    with duckdb.connect() as con:
+        query = f"select i // 100 as kode, i as nilai from range({n}) as t(i) order by kode"
+        assert publish.write_partition(con, query, target) == n
+        groups = con.execute(
+            "select row_group_id, max(row_group_num_rows) from parquet_metadata(?) group by all order by 1",
+            [str(target)],
+        ).fetchall()
+        assert [rows for _, rows in groups] == [publish.ROW_GROUP_ROWS] * 2 + [n - 2 * publish.ROW_GROUP_ROWS]
+        # one kode's rows lie in one group, and its bounds let DuckDB skip the others
+        bounds = con.execute(
+            "select row_group_id, stats_min_value::int, stats_max_value::int from parquet_metadata(?)"
+            " where path_in_schema = 'kode' order by 1",
+            [str(target)],
+        ).fetchall()
+        assert sum(low <= 300 <= high for _, low, high in bounds) == 1
