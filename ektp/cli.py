@@ -36,13 +36,57 @@ def _debug() -> bool:
 
 
 def _usage_line(exc: typer.TyperException) -> str:
-    """Click's usage error as one line.
+    """Click's usage error as one line, in the program's language.
 
-    For example `ektp: galat: Missing option '--from'. (lihat: ektp backfill --help)`.
+    For example `ektp: galat: opsi '--from' wajib diisi (lihat: ektp backfill --help)`.
     """
-    message = " ".join(exc.format_message().split())
+    try:
+        said = _usage_message(exc)
+    except (AttributeError, TypeError):  # a Typer whose click differs: its own words, still one line
+        said = exc.format_message()
+    # What the operator typed comes back in the line: its hidden characters (an escape sequence)
+    # are written out. Imported here: Polars' import is for the runs, not for every start.
+    from contract.formats import visible
+
+    message = visible(" ".join(said.split()))
     ctx = getattr(exc, "ctx", None)
     return f"ektp: galat: {message}" + (f" (lihat: {ctx.command_path} --help)" if ctx is not None else "")
+
+
+def _usage_message(exc: typer.TyperException) -> str:
+    """Click's messages are English; those an operator meets (a missing, unknown or bad option, a
+    word too many) are said in Indonesian, with the same names. Typer vendors click privately, so
+    its classes are told by name; any other keeps click's message."""
+    kind = type(exc).__name__
+    message = str(getattr(exc, "message", ""))
+    if kind == "NoSuchOption":
+        mirip = sorted(getattr(exc, "possibilities", None) or ())
+        return f"opsi tidak dikenal: {exc.option_name}" + (f" (mungkin: {', '.join(mirip)})" if mirip else "")  # type: ignore[attr-defined]
+    if kind in ("MissingParameter", "BadParameter"):
+        hint = _param_hint(exc)
+        if hint is None:
+            return exc.format_message()
+        if kind == "MissingParameter":
+            what = "argumen" if getattr(exc.param, "param_type_name", "") == "argument" else "opsi"  # type: ignore[attr-defined]
+            return f"{what} {hint} wajib diisi"
+        return f"nilai {hint} tidak sah: {message}"
+    if kind == "BadOptionUsage" and message.endswith("requires an argument."):
+        return f"opsi {exc.option_name} perlu nilai"  # type: ignore[attr-defined]
+    extra = "Got unexpected extra argument(s) ("
+    if kind == "UsageError" and message.startswith(extra) and message.endswith(")"):
+        return "argumen berlebih: " + message[len(extra) : -1]
+    return exc.format_message()
+
+
+def _param_hint(exc: typer.TyperException) -> str | None:
+    """The option or argument a parameter error is about, as click names it ('--from')."""
+    hint = getattr(exc, "param_hint", None)
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint()
+    if hint is None or isinstance(hint, str):
+        return hint
+    return " / ".join(repr(h) for h in hint)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,6 +64,51 @@ def test_a_bad_date_flag_is_a_usage_error(capsys):
     assert "bukan tanggal YYYY-MM-DD: '2018-13-01'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["kunci", "--kabupaten", "5201"], "opsi '--sampai' wajib diisi (lihat: ektp kunci --help)"),
+        (["check", "--kabupaten", "5201"], "argumen 'file' wajib diisi (lihat: ektp check --help)"),
+        (
+            ["report", "--date", "2018-13-01"],
+            "nilai '--date' tidak sah: bukan tanggal YYYY-MM-DD: '2018-13-01' (lihat: ektp report --help)",
+        ),
+        (
+            ["nightly", "--dat", "2018-04-01"],
+            "opsi tidak dikenal: --dat (mungkin: --date) (lihat: ektp nightly --help)",
+        ),
+        (["nightly", "--tanggal"], "opsi tidak dikenal: --tanggal (lihat: ektp nightly --help)"),
+        (["nightly", "--date"], "opsi --date perlu nilai"),
+        (
+            ["report", "--date", "2018-04-01", "sabtu", "(y)"],
+            "argumen berlebih: sabtu (y) (lihat: ektp report --help)",
+        ),
+    ],
+    ids=["opsi-wajib", "argumen-wajib", "nilai", "opsi-mirip", "opsi-asing", "tanpa-nilai", "berlebih"],
+)
+def test_a_usage_error_is_said_in_indonesian_on_one_line(args, line, capsys):
+    # Click's own messages are English ("Missing option '--sampai'."): a province official who
+    # locks figures with `ektp kunci` reads the program's language.
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err == f"ektp: galat: {line}\n"
+
+
+def test_a_usage_error_writes_out_what_the_terminal_would_hide(capsys):
+    assert cli.main(["nightly", "--\x1b[2Jx\u202e"]) == 2
+    err = capsys.readouterr().err
+    assert err == "ektp: galat: opsi tidak dikenal: --\\x1b[2Jx\\u202e (lihat: ektp nightly --help)\n"
+
+
+def test_a_usage_error_click_words_differently_still_gets_one_line(monkeypatch, capsys):
+    # The translation reads Typer's private click; should it change, click's own words are said
+    def changed(exc):
+        raise AttributeError("option_name")
+
+    monkeypatch.setattr(cli, "_usage_message", changed)
+    assert cli.main(["kunci", "--kabupaten", "5201"]) == 2
+    assert capsys.readouterr().err == "ektp: galat: Missing option '--sampai'. (lihat: ektp kunci --help)\n"
+
+
 def test_a_failure_inside_the_flow_run_is_one_line_without_traceback(prefect_server, tmp_path, capsys):
     # the warehouse path lies under a file: the flow run fails; the operator reads one line
     # naming the path, and Prefect's traceback stays in the flow run's log on the server

@@ -141,7 +141,7 @@ def test_another_scope(built, tmp_path, operator_env):
     ("args", "env", "says"),
     [
         (["nightly", "--date", "2018-13-01"], {}, "bukan tanggal YYYY-MM-DD"),
-        (["backfill", "--to", "2018-04-03"], {}, "Missing option '--from'"),
+        (["backfill", "--to", "2018-04-03"], {}, "opsi '--from' wajib diisi"),
         (["backfill", "--from", "2018-04-03", "--to", "2018-04-01"], {}, "lebih awal dari"),
         (["nightly", "--runner", "benang"], {}, "--runner harus"),
         (["nightly"], {"EKTP_BATCH_FILES": "-1"}, "EKTP_BATCH_FILES"),
