@@ -67,21 +67,6 @@ class Writer:
         else:
             ws.write_string(row, col, str(value), self.formats["text"])
 
-    def column(self, ws: Worksheet, col: int, values: list[Any], kind: str, wrap: bool) -> None:
-        """`cell` down a column of one kind: its commonest values (a national sheet's ~300,000
-        numbers) told by their exact type, written as `cell` writes them; the rest through `cell`."""
-        number = self.formats[kind]
-        text = self.wrapped if wrap else self.formats["text"]
-        write_number, write_string = ws.write_number, ws.write_string
-        for row, value in enumerate(values, start=1):
-            exact = type(value)
-            if exact is int or exact is float:
-                write_number(row, col, value, number)
-            elif exact is str:
-                write_string(row, col, value, text)
-            else:
-                self.cell(ws, row, col, value, kind, wrap)
-
     def sheet(self, name: str, cols: list[Col], rows: list[Row]) -> None:
         """One table: header row frozen, filter on, widths fitted to the content."""
         ws = self.book.add_worksheet(name)
@@ -89,11 +74,9 @@ class Writer:
         for c, col in enumerate(cols):
             ws.write_string(0, c, col.header, self.header)
             values = [col.value(row) for row in rows]
-            if col.kind == "auto":
-                for r, (value, row) in enumerate(zip(values, rows, strict=True), start=1):
-                    self.cell(ws, r, c, value, row["kind"], col.wrap)
-            else:
-                self.column(ws, c, values, col.kind, col.wrap)
+            kinds = [row["kind"] for row in rows] if col.kind == "auto" else [col.kind] * len(rows)
+            for r, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
+                self.cell(ws, r, c, value, kind, col.wrap)
             ws.set_column(c, c, width(col, values))
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
