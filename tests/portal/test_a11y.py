@@ -120,9 +120,8 @@ def test_an_office_on_a_phone_meets_no_serious_accessibility_violation(url, chro
     walk.check("upload page")
     page.goto(url + "/format")
     walk.check("format page")
-    assert (
-        broken_words(page, "table.sebaris th, table.sebaris td") == []
-    )  # kode_kecamatan was kode_kecamat over an
+    # The example's column names and dates stay on one line (kode_kecamatan was kode_kecamat over an)
+    assert broken_words(page, "table.sebaris th, table.sebaris td") == []
     page.goto(url + "/akun/sandi")
     walk.check("password page")
     page.click("form.keluar button")
