@@ -3,6 +3,7 @@ in scope."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from contract.errors import UsageError
+from contract.formats import visible
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
@@ -41,6 +43,15 @@ class Reference:
     @property
     def kabupaten_codes_sorted(self) -> list[str]:
         return sorted(self.kabupaten_codes)
+
+    def chosen(self, codes: Iterable[str | int]) -> list[str]:
+        """The kabupaten codes a caller named (a command's `--kabupaten`, a deployment's parameter),
+        stripped, once each, sorted; a UsageError naming those out of scope, written as typed
+        (hidden characters escaped). Nothing named: an empty list (the caller's default applies)."""
+        named = sorted({str(k).strip() for k in codes if str(k).strip()})
+        if unknown := [k for k in named if k not in self.kabupaten_codes]:
+            raise UsageError(f"kabupaten di luar cakupan: {', '.join(visible(k) for k in unknown)}")
+        return named
 
 
 def canonical(provinsi: str) -> str:

@@ -188,8 +188,7 @@ def preflight(
         settings.landing.mkdir(parents=True, exist_ok=True)  # the default inbox root, on a fresh clone
     if not settings.landing.is_dir():
         raise UsageError(f"folder landing tidak ada: {settings.landing}")
-    if unknown := sorted((kabupaten or set()) - reference.kabupaten_codes):
-        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
+    reference.chosen(kabupaten or ())
     if writer:
         from warehouse import cakupan, store
 

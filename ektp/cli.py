@@ -18,6 +18,7 @@ from contract.errors import EktpError
 # The commands register themselves on the app when imported.
 from ektp import perintah_akun, perintah_persetujuan, perintah_proses, perintah_server  # noqa: F401
 from ektp.app import State, app, one_command, settings_of
+from ektp.console import one_line
 
 
 @cache
@@ -44,13 +45,17 @@ def _usage_line(exc: typer.TyperException) -> str:
         said = _usage_message(exc)
     except (AttributeError, TypeError):  # a Typer whose click differs: its own words, still one line
         said = exc.format_message()
-    # What the operator typed comes back in the line: its hidden characters (an escape sequence)
-    # are written out. Imported here: Polars' import is for the runs, not for every start.
-    from contract.formats import visible
-
-    message = visible(" ".join(said.split()))
     ctx = getattr(exc, "ctx", None)
-    return f"ektp: galat: {message}" + (f" (lihat: {ctx.command_path} --help)" if ctx is not None else "")
+    return _error_line(" ".join(said.split())) + (
+        f" (lihat: {ctx.command_path} --help)" if ctx is not None else ""
+    )
+
+
+def _error_line(message: str, kind: str = "galat") -> str:
+    """`ektp: galat: <message>`, one line whatever the message holds: what the operator typed, a
+    file or folder name, a library's multi-line error come back in it with their hidden characters
+    (an escape sequence, a line break) written out (ektp.console.one_line)."""
+    return f"ektp: {kind}: {one_line(message)}"
 
 
 def _usage_message(exc: typer.TyperException) -> str:
@@ -115,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     except EktpError as exc:
         if _debug():
             raise
-        print(f"ektp: galat: {exc}", file=sys.stderr)
+        print(_error_line(str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ektp: dihentikan", file=sys.stderr)
@@ -124,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         if _debug():
             raise
         print(
-            f"ektp: galat internal ({type(exc).__name__}): {exc}. "
-            "Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
+            _error_line(
+                f"{exc}. Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.",
+                f"galat internal ({type(exc).__name__})",
+            ),
             file=sys.stderr,
         )
         return 3

@@ -8,6 +8,7 @@ from datetime import date
 from prefect import flow
 
 from contract.errors import UsageError
+from contract.regions import Reference
 from contract.settings import Settings
 from flows import steps, tasks
 from pipeline import runs
@@ -25,7 +26,7 @@ def backfill(
     """Reprocess the files of `kabupaten` (default: all in scope) dated from `start` to `end`."""
     with steps.started(settings, "backfill") as run:
         settings = run.settings
-        chosen_kabupaten = districts(kabupaten, run.reference.kabupaten_codes)
+        chosen_kabupaten = districts(kabupaten, run.reference)
         if end < start:
             raise UsageError(f"--to {end} lebih awal dari --from {start}")
         unreadable: list[str] = []
@@ -62,14 +63,11 @@ def backfill(
         return s.to_dict()
 
 
-def districts(kabupaten: list[str] | str | int | None, in_scope: frozenset[str]) -> set[str]:
+def districts(kabupaten: list[str] | str | int | None, reference: Reference) -> set[str]:
     """The `kabupaten` parameter as a set of codes, refused when one is out of scope.
 
     `prefect deployment run 'backfill/backfill' -p kabupaten=5201,5203` passes one string, and
     `-p kabupaten=5201` a number (the Prefect CLI reads values as JSON first)."""
     if isinstance(kabupaten, (str, int)):
-        kabupaten = [k.strip() for k in str(kabupaten).split(",") if k.strip()]
-    chosen = set(kabupaten or ())
-    if unknown := sorted(chosen - in_scope):
-        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
-    return chosen
+        kabupaten = str(kabupaten).split(",")
+    return set(reference.chosen(kabupaten or ()))

@@ -10,24 +10,27 @@ import duckdb
 
 from contract import regions
 from contract.errors import UsageError
-from contract.formats import tanggal
+from contract.formats import HIDDEN, tanggal, visible
 from contract.settings import Settings
 from warehouse import persetujuan, store
 
 
 def setujui(settings: Settings, kabupaten: str, sampai: date, oleh: str) -> str:
     """The district signs off its figures up to `sampai`."""
-    chosen = _kabupaten(settings, [kabupaten])
-    _act(settings, chosen, sampai, persetujuan.DISETUJUI, persetujuan.PERSETUJUAN, oleh)
-    return f"Angka kabupaten/kota {kabupaten} sampai {tanggal(sampai)} disetujui oleh {oleh}."
+    kode = _one(settings, kabupaten)
+    _act(settings, [kode], sampai, persetujuan.DISETUJUI, persetujuan.PERSETUJUAN, oleh)
+    return f"Angka kabupaten/kota {kode} sampai {tanggal(sampai)} disetujui oleh {oleh.strip()}."
 
 
 def kunci(settings: Settings, sampai: date, kabupaten: list[str] | None, oleh: str) -> str:
     """The province locks the figures of `kabupaten` (default: every one in scope) up to `sampai`."""
-    chosen = _kabupaten(settings, kabupaten)
+    reference = regions.load(settings.provinsi)
+    chosen = reference.chosen(kabupaten or ()) or reference.kabupaten_codes_sorted
     _act(settings, chosen, sampai, persetujuan.DIKUNCI, persetujuan.KUNCI, oleh)
     daftar = ", ".join(chosen)
-    return f"Angka {len(chosen)} kabupaten/kota ({daftar}) sampai {tanggal(sampai)} dikunci oleh {oleh}."
+    return (
+        f"Angka {len(chosen)} kabupaten/kota ({daftar}) sampai {tanggal(sampai)} dikunci oleh {oleh.strip()}."
+    )
 
 
 def buka_kunci(settings: Settings, kabupaten: str, dari: date, alasan: str, oleh: str) -> str:
@@ -35,20 +38,28 @@ def buka_kunci(settings: Settings, kabupaten: str, dari: date, alasan: str, oleh
     that waited."""
     if not alasan.strip():
         raise UsageError("--alasan wajib diisi: mengapa kunci dibuka")
-    chosen = _kabupaten(settings, [kabupaten])
-    _act(settings, chosen, dari, persetujuan.DIBUKA, persetujuan.KUNCI, oleh, alasan.strip())
+    kode = _one(settings, kabupaten)
+    _act(settings, [kode], dari, persetujuan.DIBUKA, persetujuan.KUNCI, oleh, alasan.strip())
     return (
-        f"Kunci angka kabupaten/kota {kabupaten} mulai {tanggal(dari)} dibuka oleh {oleh}; "
+        f"Kunci angka kabupaten/kota {kode} mulai {tanggal(dari)} dibuka oleh {oleh.strip()}; "
         "berkas yang menunggu diputuskan pada proses berikutnya."
     )
 
 
-def _kabupaten(settings: Settings, kabupaten: list[str] | None) -> list[str]:
-    in_scope = regions.load(settings.provinsi).kabupaten_codes
-    chosen = sorted({k.strip() for k in kabupaten or () if k.strip()}) or sorted(in_scope)
-    if unknown := [k for k in chosen if k not in in_scope]:
-        raise UsageError(f"kabupaten di luar cakupan: {', '.join(unknown)}")
-    return chosen
+def _one(settings: Settings, kabupaten: str) -> str:
+    """The one kabupaten a sign-off or an unlock is for (a list is refused: each is its own act)."""
+    chosen = regions.load(settings.provinsi).chosen(kabupaten.split(","))
+    if len(chosen) != 1:
+        raise UsageError(f"tulis satu kode kabupaten/kota, mis. 5201 (tertulis: '{visible(kabupaten)}')")
+    return chosen[0]
+
+
+def _plain(what: str, text: str | None) -> None:
+    """Who acted and why are kept for good and shown in the portal, the report's tables and the
+    analysts' terminals: one line of visible text (a control character, a line break or a
+    direction mark there would be shown as something else, or hide what follows)."""
+    if text is not None and HIDDEN.search(text.strip()):
+        raise UsageError(f"{what} memuat karakter tersembunyi: '{visible(text.strip())}'; tulis teks biasa")
 
 
 def _act(
@@ -62,6 +73,8 @@ def _act(
 ) -> None:
     if not oleh.strip():
         raise UsageError("--oleh wajib diisi: nama yang bertindak")
+    _plain("oleh", oleh)
+    _plain("alasan", alasan)
     if when > settings.hari_ini:
         raise UsageError(f"tanggal {when} sesudah hari ini ({settings.hari_ini})")
     if not settings.warehouse.exists():

@@ -99,6 +99,36 @@ def test_a_usage_error_writes_out_what_the_terminal_would_hide(capsys):
     assert err == "ektp: galat: opsi tidak dikenal: --\\x1b[2Jx\\u202e (lihat: ektp nightly --help)\n"
 
 
+def test_an_error_line_writes_out_a_name_s_line_break_and_escape_sequence(tmp_path, capsys):
+    # the warehouse path comes back in the refusal: its hidden characters are written out, so the
+    # refusal is one line and nothing reaches the terminal as a command
+    warehouse = tmp_path / "a\nektp: selesai\x1b[2J" / "w.duckdb"
+    assert cli.main(["report", "--date", "2018-04-01", "--warehouse", str(warehouse)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ektp: galat: gudang data belum ada")
+    assert "a\\nektp: selesai\\x1b[2J/w.duckdb" in err and "\x1b" not in err
+
+
+def test_a_bug_s_multi_line_message_is_one_line(monkeypatch, capsys):
+    # a library's error (DuckDB's name a line of the query under theirs) is still one line
+    class Broken:
+        def main(self, **_):
+            raise RuntimeError("Binder Error: kolom x\n\nLINE 1: select x\x1b[0m")
+
+    monkeypatch.setattr(cli, "_command", Broken)
+    assert cli.main(["nightly"]) == 3
+    assert capsys.readouterr().err == (
+        "ektp: galat internal (RuntimeError): Binder Error: kolom x\\n\\nLINE 1: select x\\x1b[0m."
+        " Jalankan ulang dengan EKTP_DEBUG=1 untuk rinciannya.\n"
+    )
+
+
+def test_a_log_line_with_a_line_break_in_a_name_cannot_forge_another(capsys):
+    console.setup(0, debug=False)
+    logging.getLogger("pipeline.runs").warning("berkas %s dilewati", "x.csv\nektp: galat: palsu")
+    assert capsys.readouterr().err == "ektp: peringatan: berkas x.csv\\nektp: galat: palsu dilewati\n"
+
+
 def test_a_usage_error_click_words_differently_still_gets_one_line(monkeypatch, capsys):
     # The translation reads Typer's private click; should it change, click's own words are said
     def changed(exc):

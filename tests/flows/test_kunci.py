@@ -141,6 +141,36 @@ def test_actions_refuse_what_is_out_of_scope_or_in_the_future(world):
         tindakan.setujui(settings, "5272", DAYS[0], " ")
 
 
+def test_one_district_acts_are_refused_a_list_and_who_and_why_hidden_characters(world):
+    land, wh = world
+    settings = run_settings(land, wh)
+    for listed in ("5272,5208", "5272, 5208", ","):
+        with pytest.raises(UsageError, match="tulis satu kode kabupaten/kota") as refused:
+            tindakan.setujui(settings, listed, DAYS[0], "Kadis")
+        assert f"'{listed}'" in refused.value.message  # as typed, not "out of scope"
+        with pytest.raises(UsageError, match="tulis satu kode kabupaten/kota"):
+            tindakan.buka_kunci(settings, listed, DAYS[0], "koreksi", "Kabid")
+    # who acted and why are kept and shown: a control character, a line break or a direction mark
+    # is refused, and written out in the refusal
+    for oleh, shown in (("Kadis\x1b[31m", "Kadis\\x1b[31m"), ("Kadis \u202eBima", "Kadis \\u202eBima")):
+        with pytest.raises(UsageError, match="oleh memuat karakter tersembunyi") as refused:
+            tindakan.setujui(settings, "5272", DAYS[0], oleh)
+        assert shown in refused.value.message and oleh not in refused.value.message
+    with pytest.raises(UsageError, match="alasan memuat karakter tersembunyi: 'salah\\\\nketik'"):
+        tindakan.buka_kunci(settings, "5272", DAYS[0], "salah\nketik", "Kabid")
+    assert one(wh, "select count(*) from persetujuan") == [(0,)]
+    # a district named twice, or with spaces, is one district: one row
+    said = tindakan.kunci(settings, DAYS[0], ["5272", " 5272 ", ""], "Kabid")
+    assert "Angka 1 kabupaten/kota (5272)" in said
+    assert tindakan.setujui(settings, " 5208 ", DAYS[0], "  Kadis KLU ").startswith(
+        "Angka kabupaten/kota 5208 sampai 1 April 2018 disetujui oleh Kadis KLU."
+    )
+    assert one(wh, "select kode_kabupaten, tindakan, oleh from persetujuan order by urutan") == [
+        ("5272", "dikunci", "Kabid"),
+        ("5208", "disetujui", "Kadis KLU"),
+    ]
+
+
 def test_the_commands_act_and_refuse_with_one_line(world, capsys):
     from ektp.cli import main
 

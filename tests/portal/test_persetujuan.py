@@ -149,6 +149,12 @@ def test_the_province_locks_and_unlocks_with_a_reason_and_the_grid_marks_it(sign
         # unlocking needs a reason
         refused = prov.post("/provinsi/buka-kunci", {"kabupaten": "5272", "dari": str(D2), "alasan": "  "})
         assert refused.status_code == 400 and "Alasan wajib" in refused.text
+        # a reason is kept and shown for good: a direction mark that would turn what follows is
+        # refused, and the refusal writes it out
+        hidden = {"kabupaten": "5272", "dari": str(D2), "alasan": "koreksi \u202eadnag atad"}
+        refused = prov.post("/provinsi/buka-kunci", hidden)
+        assert refused.status_code == 400 and "\u202e" not in refused.text
+        assert "alasan memuat karakter tersembunyi: &#39;koreksi \\u202eadnag atad&#39;" in refused.text
         opened = prov.post(
             "/provinsi/buka-kunci", {"kabupaten": "5272", "dari": str(D2), "alasan": "koreksi data ganda"}
         )
