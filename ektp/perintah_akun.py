@@ -49,11 +49,19 @@ def _password(from_stdin: bool, nama: str) -> str:
     return first
 
 
-def _portal_db(warehouse, provinsi, portal_db, landing=None):
+def _portal_db(warehouse, provinsi, portal_db, landing=None, new: bool = False):
+    """The settings and the portal database, brought up to date. Only `tambah` (`new`) makes the
+    database: any other subcommand on a path where none is (a mistyped EKTP_PORTAL_DB, a warehouse
+    folder other than the portal's) says so, instead of answering from an empty one made there."""
     from portal import db
 
     settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi, portal_db=portal_db)
-    return settings, db.create(db.path_of(settings))
+    path = db.path_of(settings)
+    if not new and not path.exists():
+        raise UsageError(
+            "basis data portal tidak ada; akun pertama dibuat dengan `ektp akun tambah`", portal_db=path
+        )
+    return settings, db.create(path)
 
 
 @akun_app.command(
@@ -87,7 +95,7 @@ def akun_tambah(
     from pipeline import kontak
     from portal import accounts, adminlog
 
-    settings, path = _portal_db(warehouse, provinsi, portal_db, landing)
+    settings, path = _portal_db(warehouse, provinsi, portal_db, landing, new=True)
     if boleh_setujui and peran != "kabupaten":
         raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
     if surel is not None and not kontak.SUREL.match(surel):

@@ -31,6 +31,30 @@ def akun(args, stdin="", monkeypatch=None):
     return cli.main(["akun", *args])
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["daftar"], ["hapus", "lobar"], ["buka", "lobar"], ["nonaktif", "lobar"], ["surel", "lobar", "a@b.id"]],
+)
+def test_only_tambah_makes_the_portal_database(where, monkeypatch, capsys, args):
+    # a mistyped EKTP_PORTAL_DB once answered "0 akun" from an empty database made there
+    flags, db_path = where
+    assert akun([*args, *flags], "", monkeypatch) == 2
+    assert capsys.readouterr().err == (
+        "ektp: galat: basis data portal tidak ada; akun pertama dibuat dengan `ektp akun tambah`"
+        f" (portal_db={db_path})\n"
+    )
+    assert not db_path.exists() and not db_path.parent.exists()
+    assert (
+        akun(
+            ["tambah", "lobar", "--peran", "provinsi", "--sandi-stdin", *flags],
+            "sandi-prov-1234\n",
+            monkeypatch,
+        )
+        == 0
+    )
+    assert akun([*args, *flags], "", monkeypatch) == 0
+
+
 def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsys):
     flags, db_path = where
     assert (
@@ -97,7 +121,8 @@ def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsy
     ],
 )
 def test_a_bad_account_command_is_one_line_and_exit_2(where, monkeypatch, capsys, args, message):
-    flags, _ = where
+    flags, db_path = where
+    portal_db.create(db_path)  # the portal's database is there (test_only_tambah_makes_... without)
     code = akun(
         [*args, "--sandi-stdin", *flags] if args[0] != "hapus" else [*args, *flags],
         "sandi-panjang-123\n",
