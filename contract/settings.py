@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     def hari_ini(self) -> date:
         return self.today or today_wita()
 
+    def not_after_today(self, tanggal: date, what: str = "tanggal") -> date:
+        """`tanggal`, refused when it is after today (WITA): no report, run or action is for a day
+        that has not come (a year mistyped, 2062 for 2026, once wrote a report "per 1 Januari 2062")."""
+        if tanggal > self.hari_ini:
+            raise UsageError(f"{what} {tanggal} sesudah hari ini ({self.hari_ini}, WITA)")
+        return tanggal
+
     @property
     def kemarin(self) -> date:
         return self.hari_ini - timedelta(days=1)

@@ -117,6 +117,8 @@ def pengingat(
     from flows import pengingat as reminders
 
     settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
+    if tanggal is not None:  # no district is reminded of a day that has not come
+        settings.not_after_today(tanggal, "--date")
     tried = reminders.remind(settings, tanggal, ulang)
     ok = sum(r["berhasil"] for r in tried)
     print(f"Pengingat: {ok} terkirim, {len(tried) - ok} gagal.")

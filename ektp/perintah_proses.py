@@ -58,6 +58,8 @@ def nightly(
     settings = settings_of(
         landing=landing, warehouse=warehouse, provinsi=provinsi, runner=runner, notify_url=notify
     )
+    if tanggal is not None:
+        settings.not_after_today(tanggal, "--date")
     preflight(settings, writer=True, ubah_cakupan=ubah_cakupan)
     return run_flow(settings, "nightly", tanggal=tanggal, ubah_cakupan=ubah_cakupan)
 
@@ -178,6 +180,7 @@ def report(
     settings = settings_of(
         landing=landing, warehouse=warehouse, provinsi=provinsi, target=target, report_dir=out
     )
+    settings.not_after_today(tanggal, "--date")
     paths = write_report(
         settings.warehouse, tanggal, settings.reports, settings.target, settings.report_provinsi, known_on
     )

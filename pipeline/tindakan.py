@@ -75,8 +75,7 @@ def _act(
         raise UsageError("--oleh wajib diisi: nama yang bertindak")
     _plain("oleh", oleh)
     _plain("alasan", alasan)
-    if when > settings.hari_ini:
-        raise UsageError(f"tanggal {when} sesudah hari ini ({settings.hari_ini})")
+    settings.not_after_today(when)
     if not settings.warehouse.exists():
         raise UsageError(f"gudang data belum ada: {settings.warehouse}; jalankan `ektp nightly` dulu")
     reference = regions.load(settings.provinsi)

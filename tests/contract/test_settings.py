@@ -74,3 +74,11 @@ def test_settings_travel_as_json_and_come_back_equal():
         landing=Path("/srv/landing"), today=date(2018, 4, 21), notify_url="http://127.0.0.1:9/x"
     )
     assert Settings.model_validate(s.model_dump(mode="json")) == s
+
+
+def test_a_date_after_today_is_refused_today_itself_is_not():
+    settings = Settings(today=date(2026, 12, 7))
+    assert settings.not_after_today(date(2026, 12, 7)) == date(2026, 12, 7)
+    with pytest.raises(UsageError) as refused:
+        settings.not_after_today(date(2062, 12, 7), "--date")
+    assert refused.value.message == "--date 2062-12-07 sesudah hari ini (2026-12-07, WITA)"

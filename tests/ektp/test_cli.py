@@ -129,6 +129,20 @@ def test_a_log_line_with_a_line_break_in_a_name_cannot_forge_another(capsys):
     assert capsys.readouterr().err == "ektp: peringatan: berkas x.csv\\nektp: galat: palsu dilewati\n"
 
 
+@pytest.mark.parametrize("command", ["nightly", "report", "pengingat"])
+def test_a_date_after_today_is_refused_before_anything_is_written_or_sent(
+    command, monkeypatch, tmp_path, capsys
+):
+    # a year mistyped (2062 for 2026) once wrote a report "per 1 Januari 2062"; a reminder for it
+    # would be mailed to every district
+    monkeypatch.setenv("EKTP_TODAY", "2018-04-04")
+    warehouse = tmp_path / "gudang" / "ektp.duckdb"
+    args = [command, "--date", "2018-04-05", "--landing", str(tmp_path), "--warehouse", str(warehouse)]
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err == "ektp: galat: --date 2018-04-05 sesudah hari ini (2018-04-04, WITA)\n"
+    assert list(tmp_path.iterdir()) == []  # no warehouse, report folder or portal database
+
+
 def test_a_usage_error_click_words_differently_still_gets_one_line(monkeypatch, capsys):
     # The translation reads Typer's private click; should it change, click's own words are said
     def changed(exc):
