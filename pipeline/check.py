@@ -72,7 +72,9 @@ def receipts(settings: Settings, files: list[Checked], validator: Validator | No
 def _source(reference: Reference, f: Checked) -> LandingFile:
     """The file as the landing folder would list it (refused when the inbox is not in scope);
     its name and inbox escaped as the landing folder's are (CONTRACT §1)."""
-    if not (f.path.exists() or f.path.is_symlink()) or f.path.is_dir():
+    if f.path.is_dir():  # a folder: say so, not that nothing is there
+        raise UsageError(f"ini folder, bukan berkas: {path_text(str(f.path))}")
+    if not (f.path.exists() or f.path.is_symlink()):
         raise UsageError(f"berkas tidak ada: {path_text(str(f.path))}")
     st = f.path.lstat()
     kode = path_text(f.kabupaten)

@@ -166,6 +166,15 @@ def test_check_of_a_missing_file_is_a_usage_error(run, capsys, tmp_path):
     )
     err = capsys.readouterr().err
     assert code == 2 and "berkas tidak ada" in err
+    # a folder is there: it is named as one
+    (tmp_path / "rekap.csv").mkdir()
+    code = main(
+        ["check", str(tmp_path / "rekap.csv"), "--kabupaten", "5272", "--warehouse", str(run.warehouse)]
+    )
+    assert (
+        code == 2
+        and capsys.readouterr().err == f"ektp: galat: ini folder, bukan berkas: {tmp_path / 'rekap.csv'}\n"
+    )
 
 
 def test_check_of_a_file_whose_name_is_not_utf8(run, capsys, tmp_path):
