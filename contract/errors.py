@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
+
+# The operating system's reasons an operator or an office meets, in the program's language; the
+# errno's name stays beside them for the server's administrator. Any other keeps the system's words.
+_OS_REASONS = {
+    errno.ENOSPC: "disk penuh",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EACCES: "izin ditolak",
+    errno.EPERM: "tidak diizinkan",
+    errno.EROFS: "sistem berkas hanya-baca",
+    errno.EEXIST: "sudah ada",
+    errno.ENOENT: "tidak ada",
+    errno.ENOTDIR: "bukan folder",
+    errno.EISDIR: "sebuah folder",
+    errno.EIO: "galat baca/tulis disk",
+    errno.EMFILE: "terlalu banyak berkas terbuka",
+    errno.ENAMETOOLONG: "nama terlalu panjang",
+    errno.EADDRINUSE: "alamat sudah dipakai",
+    errno.EADDRNOTAVAIL: "alamat tidak ada di mesin ini",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why an operation failed, for a line a person reads: `disk penuh [ENOSPC]` for the system's
+    common errors, else the system's own words, else the error's text or its class."""
+    number = getattr(exc, "errno", None)
+    if number in _OS_REASONS:
+        return f"{_OS_REASONS[number]} [{errno.errorcode[number]}]"
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 class Contextual(Exception):

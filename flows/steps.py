@@ -20,7 +20,7 @@ from typing import TypeVar
 import polars as pl
 
 from contract import progress, regions
-from contract.errors import ENVIRONMENT_FAILURES, EktpError, IncompleteRun, ReportNotWritten
+from contract.errors import ENVIRONMENT_FAILURES, EktpError, IncompleteRun, ReportNotWritten, os_reason
 from contract.logs import RUN_ID
 from contract.regions import Reference
 from contract.settings import Settings
@@ -120,7 +120,7 @@ def after_publish(run: Run, what: str, step: Callable[[], T]) -> T | None:
     except (
         ENVIRONMENT_FAILURES
     ) as exc:  # disk full, a folder that cannot be written: the data stays published
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        reason = os_reason(exc)
         log.debug("langkah %s gagal", what, exc_info=True)
         run.missing.append(f"{what} ({reason})")
         return None

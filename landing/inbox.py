@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from contract import rules
-from contract.errors import EktpError, TransientError, UsageError
+from contract.errors import EktpError, TransientError, UsageError, os_reason
 from contract.filetypes import MAX_FILE_BYTES
 from contract.formats import angka, path_texts, visible
 
@@ -199,7 +199,7 @@ def _find(starts: list[bytes]) -> Iterator[list[bytes]]:
             )
         except OSError as exc:
             raise EktpError(
-                "perintah `find` (GNU findutils) tidak dapat dijalankan", reason=exc.strerror
+                "perintah `find` (GNU findutils) tidak dapat dijalankan", reason=os_reason(exc)
             ) from exc
         with proc:
             assert proc.stdout is not None
@@ -319,7 +319,7 @@ def _open(f: LandingFile) -> tuple[int, int]:
             raise Refused("berkas_tidak_terbaca", _unreadable("tautan")) from None
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # renamed or deleted since it was listed
             raise Gone(f.file) from None
-        raise TransientError("berkas tidak dapat dibaca", file=f.file, reason=exc.strerror) from exc
+        raise TransientError("berkas tidak dapat dibaca", file=f.file, reason=os_reason(exc)) from exc
     opened = os.fstat(fd)
     mode = stat.S_IFMT(opened.st_mode)
     if mode != stat.S_IFREG:

@@ -21,6 +21,8 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
+from contract.errors import os_reason
+
 if TYPE_CHECKING:
     from contract.settings import Settings
     from pipeline.check import Checked
@@ -38,7 +40,7 @@ def one_core() -> int | None:
         core = max(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {core})  # Polars then sizes its pool to the one core
     except OSError as exc:  # a sandbox that refuses it: the rounds run as before, only slower
-        log.warning("proses pemeriksaan tidak dapat dipasang pada satu inti: %s", exc.strerror or exc)
+        log.warning("proses pemeriksaan tidak dapat dipasang pada satu inti: %s", os_reason(exc))
         return None
     return core
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from contract.errors import UsageError
+from contract.errors import UsageError, os_reason
 from contract.settings import Settings
 from portal.app import build
 from portal.security import Limits
@@ -148,7 +148,7 @@ def _bind(host: str, port: int) -> socket.socket:
                 "port portal sudah dipakai; pilih port lain (--port, EKTP_PORTAL_PORT)", port=port
             ) from None
         raise UsageError(
-            "portal tidak dapat memakai alamat ini", host=host, port=port, reason=exc.strerror
+            "portal tidak dapat memakai alamat ini", host=host, port=port, reason=os_reason(exc)
         ) from None
     sock.listen(128)
     return sock

@@ -22,7 +22,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from contract.errors import EktpError, TransientError
+from contract.errors import EktpError, TransientError, os_reason
 from pipeline.check import Checked
 from portal import checker, compare, deliver, names, quota, render, store
 from portal.accounts import Akun
@@ -127,7 +127,7 @@ def stage(portal: Portal, received: list[Received]) -> None:
                 r.staged = deliver.stage(portal.staging, r.data)
             except OSError as exc:
                 log.error("berkas %s tidak dapat disimpan: %s", r.nama, exc)
-                r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
+                r.alasan = f"berkas tidak dapat disimpan di server ({os_reason(exc)}); coba lagi nanti"
 
 
 async def check(portal: Portal, kode: str, received: list[Received]) -> tuple[list[dict], str | None]:
@@ -259,7 +259,7 @@ def _land(portal: Portal, kode: str, r: Received) -> None:
         r.berkas = deliver.publish(r.staged, portal.settings.landing, kode, r.nama)
     except OSError as exc:
         log.error("berkas %s tidak dapat disimpan ke landing: %s", r.nama, exc)
-        r.alasan = f"berkas tidak dapat disimpan di server ({exc.strerror or exc}); coba lagi nanti"
+        r.alasan = f"berkas tidak dapat disimpan di server ({os_reason(exc)}); coba lagi nanti"
         r.receipt = None
         return
     finally:

@@ -8,7 +8,7 @@ import xlsxwriter.exceptions
 
 from contract import files
 from contract.dates import DEFAULT_TARGET, WITA
-from contract.errors import ReportNotWritten
+from contract.errors import ReportNotWritten, os_reason
 from reports import data, html, xlsx
 
 
@@ -49,9 +49,7 @@ def write_report(
         write_atomically(paths.html, lambda tmp: tmp.write_text(html.page(laporan), encoding="utf-8"))
         write_atomically(paths.xlsx, lambda tmp: xlsx.write(laporan, tmp))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
-        raise ReportNotWritten(
-            f"laporan tidak dapat ditulis: {getattr(e, 'strerror', None) or e}", out_dir=out_dir
-        ) from e
+        raise ReportNotWritten(f"laporan tidak dapat ditulis: {os_reason(e)}", out_dir=out_dir) from e
     return paths
 
 

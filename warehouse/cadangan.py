@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from contract import files
-from contract.errors import UsageError, WarehouseError
+from contract.errors import UsageError, WarehouseError, os_reason
 from warehouse import db, katalog, publish, store
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,7 @@ def write(warehouse: Path, out: Path, progress: Callable[[str], None] = lambda t
         ) from exc
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise WarehouseError(
-            "cadangan tidak dapat ditulis", path=out, reason=exc.strerror or str(exc)
-        ) from exc
+        raise WarehouseError("cadangan tidak dapat ditulis", path=out, reason=os_reason(exc)) from exc
     finally:
         con.close()
     files.replace(temporary, out)

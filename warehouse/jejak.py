@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from contract import files
+from contract.errors import os_reason
 
 log = logging.getLogger(__name__)
 NAME = "jejak-proses.json"
@@ -105,7 +106,7 @@ def _quietly(step: Callable[..., None], *args: Any) -> None:
         step(*args)
     except OSError as exc:
         # the folder the run cannot write is the run's own error, named once, in its words
-        log.debug("jejak proses tidak dapat ditulis (%s)", exc.strerror or exc)
+        log.debug("jejak proses tidak dapat ditulis (%s)", os_reason(exc))
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from contract import files
+from contract.errors import os_reason
 from contract.formats import angka
 from warehouse import db, katalog
 from warehouse.katalog import named_files, opened
@@ -178,7 +179,7 @@ def flaw(path: Path) -> str:
     except FileNotFoundError:
         return "hilang"
     except OSError as exc:
-        return f"tidak terbaca ({exc.strerror or exc})"
+        return f"tidak terbaca ({os_reason(exc)})"
     footer = int.from_bytes(tail[:4], "little") if len(tail) == 8 else size
     if size < 12 or head != PARQUET_MAGIC or tail[4:] != PARQUET_MAGIC or footer > size - 12:
         return "tidak utuh"

@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 
 from contract import files
-from contract.errors import WarehouseError
+from contract.errors import WarehouseError, os_reason
 from contract.regions import Reference
 from warehouse import cakupan, compaction, db, katalog, macros, marts, partitions, publish, repair, terakhir
 from warehouse.katalog import STORAGE_VERSION
@@ -217,9 +217,7 @@ def writing(
             reason = str(exc).splitlines()[0]
             raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=reason) from exc
         except OSError as exc:
-            raise WarehouseError(
-                "gudang data tidak dapat ditulis", path=path, reason=exc.strerror or str(exc)
-            ) from exc
+            raise WarehouseError("gudang data tidak dapat ditulis", path=path, reason=os_reason(exc)) from exc
         finally:
             if session is not None:
                 with suppress(duckdb.Error):
@@ -238,14 +236,14 @@ def check_target(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(
-            "folder gudang data tidak dapat dibuat", path=path.parent, reason=exc.strerror
+            "folder gudang data tidak dapat dibuat", path=path.parent, reason=os_reason(exc)
         ) from exc
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".ektp-coba-tulis-"):
             pass
     except OSError as exc:
         raise WarehouseError(
-            "folder gudang data tidak dapat ditulis", path=path.parent, reason=exc.strerror
+            "folder gudang data tidak dapat ditulis", path=path.parent, reason=os_reason(exc)
         ) from exc
 
 

@@ -47,7 +47,7 @@ def test_a_full_disk_after_publishing_is_exit_2(prefect_server, tmp_path, monkey
     monkeypatch.setattr(steps, "write_report", failing_with(OSError(errno.ENOSPC, "No space left on device")))
     assert nightly(tmp_path) == 2
     (line,) = stderr_lines(capsys)
-    assert line.startswith("ektp: galat: ") and "laporan (No space left on device)" in line
+    assert line.startswith("ektp: galat: ") and "laporan (disk penuh [ENOSPC])" in line
 
 
 def test_gx_disagreeing_with_polars_is_a_bug(prefect_server, tmp_path, monkeypatch, capsys):

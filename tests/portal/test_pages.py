@@ -185,3 +185,28 @@ def test_a_district_s_decided_files_are_read_only_when_there_is_something_to_fin
     assert pages.decided(world.settings, "5201", files=["5201/baru sekali.csv"]) == []
     assert pages.decided(world.settings, "5201", tanggal=date(2017, 6, 1), files=["5201/baru.csv"]) == []
     assert queries == []
+
+
+def test_an_inbox_the_server_cannot_write_tells_the_office_why_in_its_words(world, base_url):
+    # the district's inbox refuses writes (root included: immutable); the office learns at once
+    # that the file was not kept, why, and to try again, in Indonesian (not "Permission denied")
+    import os
+    import subprocess
+
+    inbox = world.settings.landing / "5201"
+    before = sorted(p.name for p in inbox.iterdir())
+    root = os.geteuid() == 0
+    inbox.chmod(0o555)
+    if root:
+        subprocess.run(["chattr", "+i", str(inbox)], check=True)
+    try:
+        with Browser(base_url) as b:
+            b.login("lobar")
+            page = b.upload("5201", ("lap_hari_ini.csv", valid_report(TODAY, base=6_000))).text
+    finally:
+        if root:
+            subprocess.run(["chattr", "-i", str(inbox)], check=True)
+        inbox.chmod(0o755)
+    reason = "tidak diizinkan [EPERM]" if root else "izin ditolak [EACCES]"
+    assert f"berkas tidak dapat disimpan di server ({reason}); coba lagi nanti" in page
+    assert sorted(p.name for p in inbox.iterdir()) == before
