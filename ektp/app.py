@@ -51,17 +51,22 @@ def known_on(value: str | datetime) -> datetime | str:
 
 Landing = Annotated[
     Path | None,
-    typer.Option(help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False),
+    typer.Option(
+        metavar="FOLDER", help="Folder landing (env EKTP_LANDING; bawaan data/landing).", show_default=False
+    ),
 ]
 Warehouse = Annotated[
     Path | None,
     typer.Option(
-        help="Berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb).", show_default=False
+        metavar="BERKAS",
+        help="Berkas DuckDB (env EKTP_WAREHOUSE; bawaan data/warehouse.duckdb).",
+        show_default=False,
     ),
 ]
 Provinsi = Annotated[
     str | None,
     typer.Option(
+        metavar="KODE",
         help="Cakupan: kode provinsi, daftar berkoma, atau 'all' (env EKTP_PROVINSI; bawaan 52).",
         show_default=False,
     ),
@@ -69,6 +74,7 @@ Provinsi = Annotated[
 Runner = Annotated[
     str | None,
     typer.Option(
+        metavar="CARA",
         help="Tempat tugas berjalan: local, dask, atau dask://HOST:PORT (env EKTP_RUNNER).",
         show_default=False,
     ),
@@ -93,6 +99,7 @@ UbahCakupan = Annotated[
 PortalDb = Annotated[
     Path | None,
     typer.Option(
+        metavar="BERKAS",
         help="Basis data portal (env EKTP_PORTAL_DB; bawaan portal.sqlite di samping gudang data).",
         show_default=False,
     ),

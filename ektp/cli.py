@@ -25,7 +25,29 @@ from ektp.console import one_line
 def _command():  # typer._click.Command: Typer vendors its click privately
     """The click command Typer builds from the app (~10 ms, from every command's signature): once
     a process, which calls `main` many times when it is a test or `ektp serve`'s flow runs."""
-    return typer.main.get_command(app)
+    return _said_plainly(typer.main.get_command(app))
+
+
+HELP = "Tampilkan bantuan ini, lalu keluar."
+
+
+def _said_plainly(command, names: list[str] | None = None):
+    """The command tree with its help in the program's words: a flag shows no value (Typer shows
+    `<bool>` beside it, as if it took one), and -h/--help says what it does in Indonesian. An
+    option that takes a value names it where it is declared (`metavar`: FOLDER, BERKAS, KODE);
+    tests/ektp/test_cli.py finds any that does not. Typer's click keeps one help option a command
+    (made at the first call): made here with the program's names and words; a Typer that made it
+    anew at each call would show click's words again, nothing worse."""
+    names = names or command.context_settings["help_option_names"]
+    for param in command.params:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+    helper = command.get_help_option(command.context_class(command, help_option_names=names))
+    if helper is not None:
+        helper.help, helper.metavar = HELP, ""
+    for sub in getattr(command, "commands", {}).values():
+        _said_plainly(sub, names)
+    return command
 
 
 def _debug() -> bool:

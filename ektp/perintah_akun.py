@@ -74,9 +74,12 @@ def _portal_db(warehouse, provinsi, portal_db, landing=None, new: bool = False):
 )
 def akun_tambah(
     nama: Annotated[str, typer.Argument(help="Nama akun: huruf kecil, angka, . _ -", show_default=False)],
-    peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
+    peran: Annotated[
+        str, typer.Option(metavar="PERAN", help="kabupaten, provinsi atau admin.", show_default=False)
+    ],
     kabupaten: Annotated[
-        str | None, typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)
+        str | None,
+        typer.Option(metavar="KODE", help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False),
     ] = None,
     sandi_stdin: SandiStdin = False,
     surel: Annotated[
@@ -259,9 +262,12 @@ def akun_nonaktif(
 )
 def akun_peran(
     nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
-    peran: Annotated[str, typer.Option(help="kabupaten, provinsi atau admin.", show_default=False)],
+    peran: Annotated[
+        str, typer.Option(metavar="PERAN", help="kabupaten, provinsi atau admin.", show_default=False)
+    ],
     kabupaten: Annotated[
-        str | None, typer.Option(help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False)
+        str | None,
+        typer.Option(metavar="KODE", help="Kode kabupaten akun kabupaten, mis. 5201.", show_default=False),
     ] = None,
     landing: Landing = None,
     warehouse: Warehouse = None,

@@ -30,7 +30,7 @@ Oleh = Annotated[
     epilog=examples("ektp setujui --kabupaten 5201 --sampai 2018-04-30 --oleh 'Kadis Dukcapil Lobar'")
 )
 def setujui(
-    kabupaten: Annotated[str, typer.Option(help="Kode kabupaten/kota.", show_default=False)],
+    kabupaten: Annotated[str, typer.Option(metavar="KODE", help="Kode kabupaten/kota.", show_default=False)],
     sampai: SampaiSetujui,
     oleh: Oleh,
     landing: Landing = None,
@@ -55,7 +55,10 @@ def kunci(
     sampai: SampaiKunci,
     oleh: Oleh,
     kabupaten: Annotated[
-        str | None, typer.Option(help="Kode kabupaten/kota, berkoma (bawaan: semua).", show_default=False)
+        str | None,
+        typer.Option(
+            metavar="KODE,...", help="Kode kabupaten/kota, berkoma (bawaan: semua).", show_default=False
+        ),
     ] = None,
     landing: Landing = None,
     warehouse: Warehouse = None,
@@ -78,7 +81,7 @@ def kunci(
     ),
 )
 def buka_kunci(
-    kabupaten: Annotated[str, typer.Option(help="Kode kabupaten/kota.", show_default=False)],
+    kabupaten: Annotated[str, typer.Option(metavar="KODE", help="Kode kabupaten/kota.", show_default=False)],
     dari: DariBuka,
     alasan: Annotated[
         str, typer.Option(metavar="TEKS", help="Mengapa kunci dibuka (wajib).", show_default=False)

@@ -84,7 +84,10 @@ def backfill(
         ),
     ],
     kabupaten: Annotated[
-        str | None, typer.Option(help="Daftar kode kabupaten berkoma, mis. 5201,5203.", show_default=False)
+        str | None,
+        typer.Option(
+            metavar="KODE,...", help="Daftar kode kabupaten berkoma, mis. 5201,5203.", show_default=False
+        ),
     ] = None,
     landing: Landing = None,
     warehouse: Warehouse = None,
@@ -113,7 +116,9 @@ def backfill(
 )
 def check(
     file: Annotated[Path, typer.Argument(help="Berkas yang diuji.", show_default=False)],
-    kabupaten: Annotated[str, typer.Option(help="Kode kabupaten pengirim, mis. 5203.", show_default=False)],
+    kabupaten: Annotated[
+        str, typer.Option(metavar="KODE", help="Kode kabupaten pengirim, mis. 5203.", show_default=False)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Cetak tanda terima sebagai JSON.")] = False,
     landing: Landing = None,
     warehouse: Warehouse = None,
@@ -147,7 +152,11 @@ def report(
     ],
     out: Annotated[
         Path | None,
-        typer.Option(help="Folder keluaran (bawaan: laporan/ di samping gudang data).", show_default=False),
+        typer.Option(
+            metavar="FOLDER",
+            help="Folder keluaran (bawaan: laporan/ di samping gudang data).",
+            show_default=False,
+        ),
     ] = None,
     target: Annotated[
         date | None,

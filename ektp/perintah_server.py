@@ -80,11 +80,17 @@ def serve(
     ] = False,
     portal_host: Annotated[
         str | None,
-        typer.Option(help="Alamat portal (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False),
+        typer.Option(
+            metavar="ALAMAT",
+            help="Alamat portal (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).",
+            show_default=False,
+        ),
     ] = None,
     portal_port: Annotated[
         int | None,
-        typer.Option(help="Port portal (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False),
+        typer.Option(
+            metavar="PORT", help="Port portal (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False
+        ),
     ] = None,
     portal_db: PortalDb = None,
 ) -> int:
@@ -125,11 +131,14 @@ def portal(
     host: Annotated[
         str | None,
         typer.Option(
-            help="Alamat yang didengarkan (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).", show_default=False
+            metavar="ALAMAT",
+            help="Alamat yang didengarkan (env EKTP_PORTAL_HOST; bawaan 127.0.0.1).",
+            show_default=False,
         ),
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help="Port (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False)
+        int | None,
+        typer.Option(metavar="PORT", help="Port (env EKTP_PORTAL_PORT; bawaan 8080).", show_default=False),
     ] = None,
     landing: Landing = None,
     warehouse: Warehouse = None,

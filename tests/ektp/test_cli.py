@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 
@@ -41,6 +42,19 @@ def test_help_of_every_command_shows_examples(command, capsys):
     assert cli.main([*command.split(), "--help"]) == 0
     out = capsys.readouterr().out
     assert "Contoh" in out and f"ektp {command}" in out.split("Contoh", 1)[1]
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_every_option_names_its_value_in_the_help_s_words_and_a_flag_none(command, capsys):
+    # Typer showed `<str>`, `<path>`, `<int>` for an option's value and `<bool>` beside a flag (as
+    # if it took one): an option names its value (FOLDER, BERKAS, KODE, ...), a flag nothing, and
+    # -h says what it does in Indonesian; -h and --help both answer
+    for flag in ("-h", "--help"):
+        assert cli.main([*command.split(), flag]) == 0
+        out = capsys.readouterr().out
+        options = out.split("─ Options ─", 1)[1].split("╰", 1)[0]
+        assert not re.search(r"<[a-z|]+>", options), options
+        assert "Tampilkan bantuan ini, lalu keluar." in options and "Show this message" not in out
 
 
 def test_the_command_is_built_once_a_process_and_answers_each_call_anew(capsys):
