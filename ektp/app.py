@@ -106,6 +106,21 @@ PortalDb = Annotated[
 ]
 
 
+def named_codes(kabupaten: str | None) -> list[str] | None:
+    """`--kabupaten 5201,5203` as its codes; None when the option is not given (every district in
+    scope). Given empty (`--kabupaten "$KAB"` with KAB unset) it is refused: read as "every
+    district", `ektp kunci` would lock them all."""
+    if kabupaten is None:
+        return None
+    codes = [k.strip() for k in kabupaten.split(",") if k.strip()]
+    if not codes:
+        raise UsageError(
+            f"--kabupaten kosong ({kabupaten!r}): tulis kodenya, mis. 5201,5203,"
+            " atau tanpa --kabupaten untuk semua"
+        )
+    return codes
+
+
 def examples(*lines: str) -> str:
     return "[bold]Contoh[/bold]\n\n" + "\n\n".join(f"  [cyan]{line}[/cyan]" for line in lines)
 

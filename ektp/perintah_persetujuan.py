@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ektp.app import Landing, Provinsi, Warehouse, app, examples, parse_date, settings_of
+from ektp.app import Landing, Provinsi, Warehouse, app, examples, named_codes, parse_date, settings_of
 
 
 def _tanggal(flag: str, what: str) -> Any:
@@ -68,8 +68,7 @@ def kunci(
     from pipeline import tindakan
 
     settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
-    chosen = [k for k in (kabupaten or "").split(",") if k.strip()] or None
-    print(tindakan.kunci(settings, sampai, chosen, oleh))
+    print(tindakan.kunci(settings, sampai, named_codes(kabupaten), oleh))
     return 0
 
 

@@ -21,6 +21,7 @@ from ektp.app import (
     console_for,
     examples,
     known_on,
+    named_codes,
     parse_date,
     preflight,
     run_flow,
@@ -102,7 +103,7 @@ def backfill(
     )
     if end < start:
         raise UsageError(f"--to {end} lebih awal dari --from {start}")
-    codes = sorted({k.strip() for k in (kabupaten or "").split(",") if k.strip()})
+    codes = sorted(set(named_codes(kabupaten) or ()))
     preflight(settings, set(codes), writer=True, ubah_cakupan=ubah_cakupan)
     return run_flow(
         settings, "backfill", start=start, end=end, kabupaten=codes or None, ubah_cakupan=ubah_cakupan

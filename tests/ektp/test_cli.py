@@ -157,6 +157,13 @@ def test_a_date_after_today_is_refused_before_anything_is_written_or_sent(
     assert list(tmp_path.iterdir()) == []  # no warehouse, report folder or portal database
 
 
+def test_a_backfill_given_an_empty_kabupaten_is_refused_not_run_for_every_district(tmp_path, capsys):
+    args = ["backfill", "--from", "2018-04-01", "--to", "2018-04-02", "--kabupaten", ""]
+    assert cli.main([*args, "--landing", str(tmp_path), "--warehouse", str(tmp_path / "g" / "w.duckdb")]) == 2
+    assert capsys.readouterr().err.startswith("ektp: galat: --kabupaten kosong ('')")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_usage_error_click_words_differently_still_gets_one_line(monkeypatch, capsys):
     # The translation reads Typer's private click; should it change, click's own words are said
     def changed(exc):

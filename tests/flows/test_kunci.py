@@ -179,6 +179,12 @@ def test_the_commands_act_and_refuse_with_one_line(world, capsys):
     assert main(["kunci", "--sampai", "2018-04-01", "--kabupaten", "5208", "--oleh", "Kabid", *common]) == 0
     assert main(["setujui", "--kabupaten", "5272", "--sampai", "2018-04-03", "--oleh", "Kadis", *common]) == 0
     out = capsys.readouterr().out
+    # --kabupaten given empty (a script's unset variable) is refused, not read as every district
+    for empty in ("", " , "):
+        assert (
+            main(["kunci", "--sampai", "2018-04-01", "--kabupaten", empty, "--oleh", "Kabid", *common]) == 2
+        )
+        assert "--kabupaten kosong" in capsys.readouterr().err
     assert "dikunci oleh Kabid" in out and "disetujui oleh Kadis" in out
     assert status(wh, "5208", DAYS[0]) == "dikunci" and status(wh, "5272", DAYS[2]) == "disetujui"
     # no reason: refused by the program (usage, exit 2), nothing recorded
