@@ -82,7 +82,23 @@ def _act(
     with store.writing(settings.warehouse, reference.scope) as session:
 
         def record(con: duckdb.DuckDBPyConnection) -> None:
+            if tindakan == persetujuan.DIBUKA:
+                _locked_on(con, kabupaten, when)
             persetujuan.record(con, kabupaten, when, tindakan, atas, oleh.strip(), alasan)
 
         session.transaction(record)  # a sign-off refreshes the district's marts
         session.publish()
+
+
+def _locked_on(con: duckdb.DuckDBPyConnection, kabupaten: list[str], dari: date) -> None:
+    """An unlock opens figures that are locked on `dari`: any other is refused, and nothing is
+    recorded (`persetujuan` is the record the province shows for its locks, never changed)."""
+    until = persetujuan.batas(con, persetujuan.KUNCI)
+    for kode in kabupaten:
+        if kode not in until:
+            raise UsageError(f"angka kabupaten/kota {kode} tidak terkunci: belum pernah dikunci")
+        if until[kode] < dari:
+            raise UsageError(
+                f"angka kabupaten/kota {kode} tidak terkunci pada {tanggal(dari)}:"
+                f" terkunci sampai {tanggal(until[kode])}"
+            )

@@ -169,6 +169,15 @@ def test_one_district_acts_are_refused_a_list_and_who_and_why_hidden_characters(
         ("5272", "dikunci", "Kabid"),
         ("5208", "disetujui", "Kadis KLU"),
     ]
+    # an unlock opens what is locked on its first day; else it is refused, nothing recorded (the
+    # province's record of its locks would show an unlock of nothing)
+    with pytest.raises(UsageError, match="angka kabupaten/kota 5208 tidak terkunci: belum pernah dikunci"):
+        tindakan.buka_kunci(settings, "5208", DAYS[0], "koreksi", "Kabid")
+    with pytest.raises(
+        UsageError, match="5272 tidak terkunci pada 2 April 2018: terkunci sampai 1 April 2018"
+    ):
+        tindakan.buka_kunci(settings, "5272", DAYS[1], "koreksi", "Kabid")
+    assert one(wh, "select count(*) from persetujuan") == [(2,)]
 
 
 def test_the_commands_act_and_refuse_with_one_line(world, capsys):

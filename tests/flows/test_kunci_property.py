@@ -20,10 +20,22 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from contract.errors import UsageError
 from flows.backfill import backfill
 from flows.nightly import nightly
 from pipeline import tindakan
-from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, WITA, day_file, dumps, restore, row, run_settings, snapshot
+from tests.uploads import (
+    KOTA_BIMA,
+    LOMBOK_UTARA,
+    WITA,
+    day_file,
+    dumps,
+    one,
+    restore,
+    row,
+    run_settings,
+    snapshot,
+)
 from tests.uploads import write as write_file
 
 DAYS = [date(2018, 4, d) for d in range(1, 5)]
@@ -224,10 +236,14 @@ def test_a_locked_date_never_changes_and_opening_it_gives_the_run_that_never_loc
             tindakan.kunci(s, DAYS[step[2]], sorted(step[1]), "Kabid")
             for kab in step[1]:
                 until[kab] = max(until.get(kab, -1), step[2])
-        elif kind == "buka":
+        elif kind == "buka" and until.get(step[1], -1) >= step[2]:
             tindakan.buka_kunci(s, step[1], DAYS[step[2]], "koreksi", "Kabid")
-            if step[1] in until:
-                until[step[1]] = min(until[step[1]], step[2] - 1)
+            until[step[1]] = step[2] - 1
+        elif kind == "buka":  # nothing locked on that day: refused, nothing recorded
+            rows = one(world.warehouse, "select count(*) from persetujuan")
+            with pytest.raises(UsageError, match="tidak terkunci"):
+                tindakan.buka_kunci(s, step[1], DAYS[step[2]], "koreksi", "Kabid")
+            assert one(world.warehouse, "select count(*) from persetujuan") == rows
         else:
             backfill(start=DAYS[step[1]], end=DAYS[step[2]], settings=s)
         until = {k: v for k, v in until.items() if v >= 0}
