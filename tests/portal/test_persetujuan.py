@@ -134,9 +134,16 @@ def test_the_province_locks_and_unlocks_with_a_reason_and_the_grid_marks_it(sign
         prov.login("prov")
         page = prov.get(f"/provinsi/kunci?sampai={D3}").text
         assert 'name="kabupaten" value="5272"' in page
+        # nothing locked yet: nothing to unlock, no form
+        assert 'id="tidak-terkunci"' in page and 'action="/provinsi/buka-kunci"' not in page
         locked = prov.post("/provinsi/kunci", {"sampai": str(D2), "kabupaten": "5272"})
         assert locked.status_code == 303
         page = prov.get(locked.headers["location"]).text
+        # the unlock form offers the locked district only, with the day its lock ends
+        unlock = page.split('action="/provinsi/buka-kunci"', 1)[1].split("</select>", 1)[0]
+        assert re.findall(r'<option value="(\d+)">([^<]*)</option>', unlock) == [
+            ("5272", "Kota Bima (5272), terkunci sampai 2 April 2018")
+        ]
         row = re.search(r'<tr id="kunci-5272">(.*?)</tr>', page, re.S)[1]
         assert "2 April 2018" in row and "prov, " in row  # up to when, who and when
         grid = prov.get(f"/provinsi?sampai={D3}").text
