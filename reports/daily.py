@@ -41,6 +41,8 @@ def write_report(
     the nation at national scope); ReportError when the warehouse is missing or has no data for it.
     With `known_on` (an aware time, or a run id), the report as it would have been written with the
     files decided up to that moment (see warehouse.asof)."""
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():  # before the warehouse is read
+        raise ReportNotWritten("folder laporan adalah sebuah berkas, bukan folder", out_dir=out_dir)
     laporan = data.load(Path(warehouse), tanggal, target, provinsi, known_on)
     paths = paths_for(Path(out_dir), tanggal, laporan.diketahui_pada)
     try:

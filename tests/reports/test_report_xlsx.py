@@ -153,3 +153,15 @@ def test_a_column_s_width_is_that_of_its_longest_shown_value(values):
     assert xlsx._longest(values) == every
     header = Col("Peringatan per laporan", lambda r: r)
     assert xlsx.width(header, values) == min(xlsx.MAX_WIDTH, max(len("Peringatan") + 2, 16 + 2, every + 2))
+
+
+def test_an_output_folder_that_is_a_file_is_refused_in_words(warehouse, tmp_path):
+    # `ektp report --out FILE` said "laporan tidak dapat ditulis: File exists"; now what it is
+    from contract.errors import ReportNotWritten
+
+    taken = tmp_path / "laporan.csv"
+    taken.write_text("x")
+    with pytest.raises(ReportNotWritten) as refused:
+        write_report(warehouse, D, taken)
+    assert str(refused.value) == f"folder laporan adalah sebuah berkas, bukan folder (out_dir={taken})"
+    assert taken.read_text() == "x"
