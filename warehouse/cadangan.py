@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from contract import files
+from contract.dates import today_wita
 from contract.errors import UsageError, WarehouseError, os_reason
 from warehouse import db, katalog, publish, store
 
@@ -55,6 +56,10 @@ def write(warehouse: Path, out: Path, progress: Callable[[str], None] = lambda t
 def _check(warehouse: Path, out: Path) -> None:
     if not warehouse.is_file():
         raise UsageError(f"gudang data belum ada: {warehouse}")
+    if out.is_dir():  # the backup is one file: name it, in that folder
+        raise UsageError(
+            f"{out} adalah folder; tulis nama berkas cadangan, mis. {out / f'ektp-{today_wita()}.duckdb'}"
+        )
     if out.exists():
         raise UsageError(f"{out} sudah ada; cadangan tidak menimpa berkas (pilih nama lain)")
     if not out.parent.is_dir():

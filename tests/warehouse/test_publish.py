@@ -190,6 +190,13 @@ def test_a_backup_never_overwrites_and_needs_a_warehouse(built, tmp_path):
         cadangan.write(tmp_path / "tidak-ada.duckdb", tmp_path / "baru.duckdb")
     with pytest.raises(UsageError, match="folder milik gudang data"):
         cadangan.write(warehouse, publish.folder_of(warehouse) / "c.duckdb")
+    # a folder given: it is said to be one, with a name in it to give instead
+    (tmp_path / "arsip").mkdir()
+    with pytest.raises(
+        UsageError, match=r"arsip adalah folder; tulis nama berkas cadangan, mis\. .*/arsip/ektp-"
+    ):
+        cadangan.write(warehouse, tmp_path / "arsip")
+    assert list((tmp_path / "arsip").iterdir()) == []
 
 
 def test_the_cadangan_command_writes_the_backup_and_says_how_to_restore(built, tmp_path, capsys):
