@@ -92,7 +92,13 @@ def text(health: Health) -> str:
         lines.append(f"terbitan: nomor {publication['nomor']} ({when}, {ago})")
     free, total = disk["bebas_bytes"] / GIB, disk["total_bytes"] / GIB
     lines.append(f"disk: {free:.1f} GiB bebas dari {total:.1f} GiB ({disk['folder']})")
-    state = "terjangkau" if portal_db["terjangkau"] else "TIDAK terjangkau"
+    state = (
+        "terjangkau"
+        if portal_db["terjangkau"]
+        else "TIDAK terjangkau"
+        if Path(portal_db["path"]).exists()
+        else "belum ada"
+    )
     lines.append(f"basis data portal: {state} ({portal_db['path']})")
     lines += [f"masalah: {line}" for line in health["masalah"]]
     return "\n".join(lines) + "\n"
@@ -162,7 +168,9 @@ def _portal_db(path: Path, masalah: list[str]) -> dict:
             reachable = True
         except (EktpError, sqlite3.Error):
             reachable = False
-    if not reachable:
+    if not path.exists():  # not made yet: its remedy differs from a file that cannot be read
+        masalah.append("basis data portal belum ada; akun pertama dibuat dengan `ektp akun tambah`")
+    elif not reachable:
         masalah.append("basis data portal tidak terjangkau")
     return {"path": str(path), "terjangkau": reachable}
 

@@ -112,9 +112,15 @@ def test_a_run_killed_outright_a_missed_night_and_a_full_disk_are_problems(fresh
     total = found["disk"]["total_bytes"]
     found = health.gather(settings, batas=health.Batas(disk_bebas_min=total + 1))
     assert len(found["masalah"]) == 1 and found["masalah"][0].startswith("ruang disk tinggal ")
-    assert health.gather(settings, portal_db=tmp_path / "tidak-ada.sqlite")["masalah"] == [
-        "basis data portal tidak terjangkau"
+    missing = health.gather(settings, portal_db=tmp_path / "tidak-ada.sqlite")
+    assert missing["masalah"] == [
+        "basis data portal belum ada; akun pertama dibuat dengan `ektp akun tambah`"
     ]
+    assert f"basis data portal: belum ada ({tmp_path / 'tidak-ada.sqlite'})" in health.text(missing)
+    (tmp_path / "rusak.sqlite").write_bytes(b"bukan sqlite" * 100)
+    broken = health.gather(settings, portal_db=tmp_path / "rusak.sqlite")
+    assert broken["masalah"] == ["basis data portal tidak terjangkau"]
+    assert "basis data portal: TIDAK terjangkau" in health.text(broken)
 
 
 def test_a_fresh_install_is_healthy_before_its_first_nightly(tmp_path, prefect_server):
