@@ -144,6 +144,8 @@ def test_the_province_locks_and_unlocks_with_a_reason_and_the_grid_marks_it(sign
         assert re.findall(r'<option value="(\d+)">([^<]*)</option>', unlock) == [
             ("5272", "Kota Bima (5272), terkunci sampai 2 April 2018")
         ]
+        # its first day is chosen, not prefilled with the grid's date (after the lock: refused)
+        assert re.search(r'<input id="buka-dari" name="dari" type="date" required>', page)
         row = re.search(r'<tr id="kunci-5272">(.*?)</tr>', page, re.S)[1]
         assert "2 April 2018" in row and "prov, " in row  # up to when, who and when
         grid = prov.get(f"/provinsi?sampai={D3}").text
