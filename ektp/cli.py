@@ -29,23 +29,28 @@ def _command():  # typer._click.Command: Typer vendors its click privately
 
 
 HELP = "Tampilkan bantuan ini, lalu keluar."
+# The help's panels, by Typer's `rich_help_panel` (a parameter's and a command's own attribute).
+PANELS = {"option": "Opsi", "argument": "Argumen", "command": "Perintah"}
 
 
 def _said_plainly(command, names: list[str] | None = None):
     """The command tree with its help in the program's words: a flag shows no value (Typer shows
-    `<bool>` beside it, as if it took one), and -h/--help says what it does in Indonesian. An
-    option that takes a value names it where it is declared (`metavar`: FOLDER, BERKAS, KODE);
-    tests/ektp/test_cli.py finds any that does not. Typer's click keeps one help option a command
-    (made at the first call): made here with the program's names and words; a Typer that made it
-    anew at each call would show click's words again, nothing worse."""
+    `<bool>` beside it, as if it took one), -h/--help says what it does in Indonesian, and the
+    panels are Opsi, Argumen and Perintah. An option that takes a value names it where it is
+    declared (`metavar`: FOLDER, BERKAS, KODE); tests/ektp/test_cli.py finds any that does not.
+    Typer's click keeps one help option a command (made at the first call): made here with the
+    program's names and words; a Typer that made it anew at each call would show click's words
+    again, nothing worse. ("Usage" and the "[required]" and "[default: ...]" marks stay Typer's.)"""
     names = names or command.context_settings["help_option_names"]
-    for param in command.params:
-        if getattr(param, "is_flag", False) or getattr(param, "count", False):
-            param.metavar = ""
     helper = command.get_help_option(command.context_class(command, help_option_names=names))
     if helper is not None:
-        helper.help, helper.metavar = HELP, ""
+        helper.help = HELP
+    for param in [*command.params, *([helper] if helper is not None else [])]:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+        param.rich_help_panel = PANELS[param.param_type_name]
     for sub in getattr(command, "commands", {}).values():
+        sub.rich_help_panel = PANELS["command"]
         _said_plainly(sub, names)
     return command
 

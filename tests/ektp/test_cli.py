@@ -44,17 +44,20 @@ def test_help_of_every_command_shows_examples(command, capsys):
     assert "Contoh" in out and f"ektp {command}" in out.split("Contoh", 1)[1]
 
 
-@pytest.mark.parametrize("command", ["", *COMMANDS])
-def test_every_option_names_its_value_in_the_help_s_words_and_a_flag_none(command, capsys):
+@pytest.mark.parametrize("command", ["", "akun", *COMMANDS])
+def test_the_help_names_each_value_and_its_panels_in_the_program_s_words(command, capsys):
     # Typer showed `<str>`, `<path>`, `<int>` for an option's value and `<bool>` beside a flag (as
     # if it took one): an option names its value (FOLDER, BERKAS, KODE, ...), a flag nothing, and
     # -h says what it does in Indonesian; -h and --help both answer
     for flag in ("-h", "--help"):
         assert cli.main([*command.split(), flag]) == 0
         out = capsys.readouterr().out
-        options = out.split("─ Options ─", 1)[1].split("╰", 1)[0]
+        options = out.split("─ Opsi ─", 1)[1].split("╰", 1)[0]
         assert not re.search(r"<[a-z|]+>", options), options
         assert "Tampilkan bantuan ini, lalu keluar." in options and "Show this message" not in out
+        # the panels in the program's words, all of them
+        assert not re.search(r"─ (Options|Arguments|Commands) ─", out), out
+        assert ("─ Perintah ─" in out) == (command in ("", "akun"))
 
 
 def test_the_command_is_built_once_a_process_and_answers_each_call_anew(capsys):
