@@ -118,6 +118,11 @@ def not_device(name: str) -> str:
     return "_" + name if stem in WINDOWS_DEVICES else name
 
 
+def not_kept(exc: OSError) -> str:
+    """What the office reads when the server could not keep its file (staging or landing)."""
+    return f"berkas tidak dapat disimpan di server ({os_reason(exc)}); coba lagi nanti"
+
+
 def stage(portal: Portal, received: list[Received]) -> None:
     """Each file the portal takes into the staging folder, where the check reads it; one that
     cannot be written (a full disk) is refused with its reason, and the others go on."""
@@ -127,7 +132,7 @@ def stage(portal: Portal, received: list[Received]) -> None:
                 r.staged = deliver.stage(portal.staging, r.data)
             except OSError as exc:
                 log.error("berkas %s tidak dapat disimpan: %s", r.nama, exc)
-                r.alasan = f"berkas tidak dapat disimpan di server ({os_reason(exc)}); coba lagi nanti"
+                r.alasan = not_kept(exc)
 
 
 async def check(portal: Portal, kode: str, received: list[Received]) -> tuple[list[dict], str | None]:
@@ -259,7 +264,7 @@ def _land(portal: Portal, kode: str, r: Received) -> None:
         r.berkas = deliver.publish(r.staged, portal.settings.landing, kode, r.nama)
     except OSError as exc:
         log.error("berkas %s tidak dapat disimpan ke landing: %s", r.nama, exc)
-        r.alasan = f"berkas tidak dapat disimpan di server ({os_reason(exc)}); coba lagi nanti"
+        r.alasan = not_kept(exc)
         r.receipt = None
         return
     finally:
