@@ -92,13 +92,12 @@ def text(health: Health) -> str:
         lines.append(f"terbitan: nomor {publication['nomor']} ({when}, {ago})")
     free, total = disk["bebas_bytes"] / GIB, disk["total_bytes"] / GIB
     lines.append(f"disk: {free:.1f} GiB bebas dari {total:.1f} GiB ({disk['folder']})")
-    state = (
-        "terjangkau"
-        if portal_db["terjangkau"]
-        else "TIDAK terjangkau"
-        if Path(portal_db["path"]).exists()
-        else "belum ada"
-    )
+    if portal_db["terjangkau"]:
+        state = "terjangkau"
+    elif Path(portal_db["path"]).exists():
+        state = "TIDAK terjangkau"
+    else:  # not made yet (its own problem line says how to make it)
+        state = "belum ada"
     lines.append(f"basis data portal: {state} ({portal_db['path']})")
     lines += [f"masalah: {line}" for line in health["masalah"]]
     return "\n".join(lines) + "\n"
