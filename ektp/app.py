@@ -136,7 +136,10 @@ class State:
 def _root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Hanya galat; tanpa bilah kemajuan.")] = False,
     verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="Lebih banyak catatan (-vv: rinci).")
+        int,
+        typer.Option(
+            "--verbose", "-v", count=True, show_default=False, help="Lebih banyak catatan (-vv: rinci)."
+        ),
     ] = 0,
 ) -> None:
     """Pipeline harian perekaman e-KTP Dukcapil NTB."""

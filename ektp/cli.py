@@ -9,7 +9,8 @@ on a rejected file, 2 with one line when it could not (bad arguments, unusable w
 from __future__ import annotations
 
 import sys
-from functools import cache
+from functools import cache, partial
+from types import MethodType
 
 import typer
 
@@ -38,9 +39,11 @@ def _said_plainly(command, names: list[str] | None = None):
     `<bool>` beside it, as if it took one), -h/--help says what it does in Indonesian, and the
     panels are Opsi, Argumen and Perintah. An option that takes a value names it where it is
     declared (`metavar`: FOLDER, BERKAS, KODE); tests/ektp/test_cli.py finds any that does not.
+    An argument names its value where it is declared too (BERKAS, NAMA). The usage line reads
+    `Cara pakai: ektp check [OPSI] BERKAS`, and the marks beside an option `[wajib]`, `[bawaan: ...]`.
     Typer's click keeps one help option a command (made at the first call): made here with the
     program's names and words; a Typer that made it anew at each call would show click's words
-    again, nothing worse. ("Usage" and the "[required]" and "[default: ...]" marks stay Typer's.)"""
+    again, nothing worse."""
     names = names or command.context_settings["help_option_names"]
     helper = command.get_help_option(command.context_class(command, help_option_names=names))
     if helper is not None:
@@ -48,11 +51,47 @@ def _said_plainly(command, names: list[str] | None = None):
     for param in [*command.params, *([helper] if helper is not None else [])]:
         if getattr(param, "is_flag", False) or getattr(param, "count", False):
             param.metavar = ""
+        if param.param_type_name == "argument":  # its name says what it is: no `<path>` beside it
+            param.display_type_rich = _no_type
         param.rich_help_panel = PANELS[param.param_type_name]
+    command.options_metavar = "[OPSI]"
+    if hasattr(command, "subcommand_metavar"):
+        command.subcommand_metavar = "PERINTAH [ARGUMEN]..."
+    command.format_usage = MethodType(_usage, command)
+    command.format_help = MethodType(partial(_help, type(command).format_help), command)
     for sub in getattr(command, "commands", {}).values():
         sub.rich_help_panel = PANELS["command"]
         _said_plainly(sub, names)
     return command
+
+
+USAGE = "Cara pakai: "
+# Typer's marks beside an option (typer.rich_utils' module constants, read as each help is drawn).
+MARKS = {
+    "REQUIRED_LONG_STRING": "[wajib]",
+    "DEFAULT_STRING": "[bawaan: {}]",
+    "ENVVAR_STRING": "[env: {}]",
+    "DEPRECATED_STRING": "(usang) ",
+}
+
+
+def _no_type(ctx) -> None:
+    return None
+
+
+def _usage(command, ctx, formatter) -> None:
+    """Click's usage line (Command.format_usage) with the program's word for "Usage"."""
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=USAGE)
+
+
+def _help(draw, command, ctx, formatter) -> None:
+    """Typer's help with the program's marks; set here, when a help is drawn, because importing
+    typer.rich_utils costs ~30 ms that a command which shows no help should not pay."""
+    from typer import rich_utils
+
+    for name, said in MARKS.items():
+        setattr(rich_utils, name, said)
+    draw(command, ctx, formatter)
 
 
 def _debug() -> bool:

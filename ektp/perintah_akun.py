@@ -73,7 +73,9 @@ def _portal_db(warehouse, provinsi, portal_db, landing=None, new: bool = False):
     ),
 )
 def akun_tambah(
-    nama: Annotated[str, typer.Argument(help="Nama akun: huruf kecil, angka, . _ -", show_default=False)],
+    nama: Annotated[
+        str, typer.Argument(metavar="NAMA", help="Nama akun: huruf kecil, angka, . _ -", show_default=False)
+    ],
     peran: Annotated[
         str, typer.Option(metavar="PERAN", help="kabupaten, provinsi atau admin.", show_default=False)
     ],
@@ -123,7 +125,7 @@ def akun_tambah(
 
 @akun_app.command("hapus", epilog=examples("ektp akun hapus lombokbarat"))
 def akun_hapus(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
     landing: Landing = None,
     warehouse: Warehouse = None,
     provinsi: Provinsi = None,
@@ -144,7 +146,7 @@ def akun_hapus(
     epilog=examples("ektp akun sandi lombokbarat", "ektp akun sandi lombokbarat --sandi-stdin < sandi.txt"),
 )
 def akun_sandi(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
     sandi_stdin: SandiStdin = False,
     landing: Landing = None,
     warehouse: Warehouse = None,
@@ -172,7 +174,7 @@ def _cli_admin() -> str:
     "token", epilog=examples("ektp akun token lombokbarat", "ektp akun token lombokbarat --cabut")
 )
 def akun_token(
-    nama: Annotated[str, typer.Argument(help="Nama akun kabupaten.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun kabupaten.", show_default=False)],
     cabut: Annotated[bool, typer.Option("--cabut", help="Cabut token akun ini.")] = False,
     landing: Landing = None,
     warehouse: Warehouse = None,
@@ -197,7 +199,7 @@ def akun_token(
 
 @akun_app.command("reset", epilog=examples("ektp akun reset lombokbarat"))
 def akun_reset(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
     landing: Landing = None,
     warehouse: Warehouse = None,
     provinsi: Provinsi = None,
@@ -216,7 +218,7 @@ def akun_reset(
 
 @akun_app.command("buka", epilog=examples("ektp akun buka lombokbarat"))
 def akun_buka(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
     landing: Landing = None,
     warehouse: Warehouse = None,
     provinsi: Provinsi = None,
@@ -236,7 +238,7 @@ def akun_buka(
     "nonaktif", epilog=examples("ektp akun nonaktif lombokbarat", "ektp akun nonaktif lombokbarat --aktifkan")
 )
 def akun_nonaktif(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
     aktifkan: Annotated[bool, typer.Option("--aktifkan", help="Aktifkan kembali akun ini.")] = False,
     landing: Landing = None,
     warehouse: Warehouse = None,
@@ -261,7 +263,7 @@ def akun_nonaktif(
     ),
 )
 def akun_peran(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
     peran: Annotated[
         str, typer.Option(metavar="PERAN", help="kabupaten, provinsi atau admin.", show_default=False)
     ],
@@ -293,8 +295,10 @@ def akun_peran(
     ),
 )
 def akun_surel(
-    nama: Annotated[str, typer.Argument(help="Nama akun.", show_default=False)],
-    alamat: Annotated[str | None, typer.Argument(help="Alamat surel.", show_default=False)] = None,
+    nama: Annotated[str, typer.Argument(metavar="NAMA", help="Nama akun.", show_default=False)],
+    alamat: Annotated[
+        str | None, typer.Argument(metavar="ALAMAT", help="Alamat surel.", show_default=False)
+    ] = None,
     hapus: Annotated[bool, typer.Option("--hapus", help="Hapus alamat surel akun.")] = False,
     landing: Landing = None,
     warehouse: Warehouse = None,

@@ -116,7 +116,7 @@ def backfill(
     )
 )
 def check(
-    file: Annotated[Path, typer.Argument(help="Berkas yang diuji.", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="BERKAS", help="Berkas yang diuji.", show_default=False)],
     kabupaten: Annotated[
         str, typer.Option(metavar="KODE", help="Kode kabupaten pengirim, mis. 5203.", show_default=False)
     ],

@@ -57,7 +57,19 @@ def test_the_help_names_each_value_and_its_panels_in_the_program_s_words(command
         assert "Tampilkan bantuan ini, lalu keluar." in options and "Show this message" not in out
         # the panels in the program's words, all of them
         assert not re.search(r"─ (Options|Arguments|Commands) ─", out), out
+        # and the usage line and the marks beside an option: Typer said "Usage: ... [OPTIONS]
+        # COMMAND [ARGS]...", "[required]", "[default: 0]"; an argument named its value `<path>`
+        assert out.lstrip().startswith(f"Cara pakai: {' '.join(['ektp', *command.split()])} [OPSI]"), out
+        assert not re.search(r"Usage|OPTIONS|COMMAND|ARGS|\[required\]|\[default|\[env var", out), out
+        arguments = out.split("─ Argumen ─", 1)[1].split("╰", 1)[0] if "─ Argumen ─" in out else ""
+        assert not re.search(r"<[a-z|]+>", arguments), arguments
         assert ("─ Perintah ─" in out) == (command in ("", "akun"))
+
+
+def test_a_required_value_is_marked_in_the_program_s_words(capsys):
+    assert cli.main(["kunci", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"--sampai .*\[wajib\]", out), out
 
 
 def test_the_command_is_built_once_a_process_and_answers_each_call_anew(capsys):
@@ -85,7 +97,7 @@ def test_a_bad_date_flag_is_a_usage_error(capsys):
     ("args", "line"),
     [
         (["kunci", "--kabupaten", "5201"], "opsi '--sampai' wajib diisi (lihat: ektp kunci --help)"),
-        (["check", "--kabupaten", "5201"], "argumen 'file' wajib diisi (lihat: ektp check --help)"),
+        (["check", "--kabupaten", "5201"], "argumen 'BERKAS' wajib diisi (lihat: ektp check --help)"),
         (
             ["report", "--date", "2018-13-01"],
             "nilai '--date' tidak sah: bukan tanggal YYYY-MM-DD: '2018-13-01' (lihat: ektp report --help)",
