@@ -149,3 +149,8 @@ def waktu(value: datetime | None) -> str:
     zone = " WITA" if value.tzinfo is not None else ""
     local = waktu_wita(value)
     return f"{tanggal(local.date())} {local:%H.%M}{zone}"
+
+
+def waktu_iso(text: str | None) -> str:
+    """A time kept as ISO 8601 text (the portal database's), as `waktu` says it."""
+    return waktu(datetime.fromisoformat(text)) if text else EMPTY

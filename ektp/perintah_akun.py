@@ -329,6 +329,7 @@ def akun_daftar(
     portal_db: PortalDb = None,
 ) -> int:
     """Daftar akun portal."""
+    from contract import formats
     from portal import accounts
 
     _, path = _portal_db(warehouse, provinsi, portal_db, landing)
@@ -338,7 +339,7 @@ def akun_daftar(
         keadaan = "nonaktif" if r["nonaktif"] else "aktif"
         print(
             f"{r['nama']:<24} {r['peran']:<10} {r['kode_kabupaten'] or '-':<10} {keadaan:<9}"
-            f" {r['surel'] or '-':<32} {r['dibuat_pada']}"
+            f" {r['surel'] or '-':<32} {formats.waktu_iso(r['dibuat_pada'])}"
         )
     print(f"{len(rows)} akun di {path}")
     return 0

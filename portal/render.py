@@ -34,10 +34,6 @@ def ukuran(n: int) -> str:
     return f"{n} bita"
 
 
-def _waktu_iso(text: str | None) -> str:
-    return formats.waktu(datetime.fromisoformat(text)) if text else formats.EMPTY
-
-
 def tampak(text: str | None) -> str:
     """A name an office sent, its control and bidirectional characters written visibly escaped
     (`rekap\\u202efdp.csv` is never shown as `rekapvsc.pdf`); CONTRACT §1."""
@@ -58,7 +54,7 @@ _env.filters.update(
     tanggal_pendek=formats.tanggal_pendek,
     hari_tanggal=formats.hari_tanggal,
     waktu=formats.waktu,
-    waktu_iso=_waktu_iso,
+    waktu_iso=formats.waktu_iso,
     ukuran=ukuran,
     tampak=tampak,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import sqlite3
 
 import argon2
@@ -83,6 +84,9 @@ def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsy
         ["prov", "provinsi", "-"],
         ["lobar", "kabupaten", "5201"],
     ]
+    # when each was made, in the program's words and zone (it printed 2026-12-07T10:32:12+00:00)
+    made = [line.split("-", 1)[1].split()[-5:] for line in listed[1:3]]
+    assert all(re.fullmatch(r"\d{1,2} \w+ \d{4} \d\d\.\d\d WITA", " ".join(m)) for m in made), listed
 
     # argon2id hashes, no password anywhere in the file
     with sqlite3.connect(db_path) as con:
