@@ -121,10 +121,13 @@ def pengingat(
     settings = settings_of(landing=landing, warehouse=warehouse, provinsi=provinsi)
     if tanggal is not None:  # no district is reminded of a day that has not come
         settings.not_after_today(tanggal, "--date")
-    tried = reminders.remind(settings, tanggal, ulang)
-    ok = sum(r["berhasil"] for r in tried)
-    print(f"Pengingat: {ok} terkirim, {len(tried) - ok} gagal.")
-    for r in tried:
-        hasil = "terkirim" if r["berhasil"] else r["pesan"]
-        print(f"  {r['kode_kabupaten']} {r['saluran']} {r['tujuan']}: {hasil}")
+    hasil = reminders.remind(settings, tanggal, ulang)
+    print(hasil.ringkas())
+    for r in hasil.dicoba:
+        said = "terkirim" if r["berhasil"] else r["pesan"]
+        print(f"  {r['kode_kabupaten']} {r['saluran']} {r['tujuan']}: {said}")
+    if hasil.tanpa_tujuan:
+        print(f"Tidak diingatkan, {reminders.no_target(settings.resolved())}:")
+        for k in hasil.tanpa_tujuan:
+            print(f"  {k.kode_kabupaten} {k.nama_kabupaten}: {len(k.kecamatan)} kecamatan belum dilaporkan")
     return 0

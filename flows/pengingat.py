@@ -163,16 +163,56 @@ def payload(settings: Settings, k: Kurang, day: date) -> dict:
     }
 
 
-def remind(settings: Settings, day: date | None = None, again: bool = False) -> list[dict]:
-    """Send every reminder owed for `day` (default: today, Asia/Makassar); record every try.
-    Returns the rows recorded."""
+@dataclass(frozen=True)
+class Hasil:
+    """What a round of reminders for `tanggal` found and did."""
+
+    tanggal: date
+    kurang: list[Kurang]  # every district still missing kecamatan
+    dicoba: list[dict]  # every try, as recorded in `pengingat`
+    tanpa_tujuan: list[Kurang]  # missing kecamatan, but no address and no webhook to tell
+    sudah: int  # reminders owed that were already sent (sent again only when asked)
+
+    @property
+    def terkirim(self) -> int:
+        return sum(r["berhasil"] for r in self.dicoba)
+
+    def ringkas(self) -> str:
+        """One line: the date, how many districts are incomplete, what was sent."""
+        head = f"Pengingat laporan {tanggal_id(self.tanggal)}:"
+        if not self.kurang:
+            return f"{head} semua kabupaten/kota lengkap, tidak ada yang diingatkan."
+        return (
+            f"{head} {len(self.kurang)} kabupaten/kota belum lengkap;"
+            f" {self.terkirim} terkirim, {len(self.dicoba) - self.terkirim} gagal"
+            + (
+                f", {self.sudah} sudah terkirim sebelumnya (--ulang untuk mengirim lagi)"
+                if self.sudah
+                else ""
+            )
+            + "."
+        )
+
+
+def no_target(settings: Settings) -> str:
+    """Why a district missing kecamatan was told nothing (an operator's next step)."""
+    if not settings.smtp_host and not settings.pengingat_url:
+        return "tidak ada saluran pengingat: atur EKTP_SMTP_HOST (surel) atau EKTP_PENGINGAT_URL (webhook)"
+    return "tidak ada akun kantornya yang bersurel (ektp akun surel NAMA ALAMAT)"
+
+
+def remind(settings: Settings, day: date | None = None, again: bool = False) -> Hasil:
+    """Send every reminder owed for `day` (default: today, Asia/Makassar); record every try."""
     settings = settings.resolved()
     day = day or settings.hari_ini
     reference = regions.load(settings.provinsi)
     sent = _sent(settings, day)
     accounts = kontak.addresses(settings.portal_database)
-    tried = []
-    for k in missing(settings, reference, day):
+    kurang = missing(settings, reference, day)
+    tried: list[dict] = []
+    untold: list[Kurang] = []
+    already = 0
+    for k in kurang:
         targets = []
         if settings.smtp_host:
             targets += [
@@ -182,8 +222,11 @@ def remind(settings: Settings, day: date | None = None, again: bool = False) -> 
             ]
         if settings.pengingat_url:
             targets.append(("webhook", settings.pengingat_url))
+        if not targets:
+            untold.append(k)
         for saluran, tujuan in targets:
             if not again and (k.kode_kabupaten, saluran, tujuan, k.kode_kecamatan) in sent:
+                already += 1
                 continue
             if saluran == "surel":
                 problem = send_mail(settings, message(settings, k, day, tujuan))
@@ -206,7 +249,7 @@ def remind(settings: Settings, day: date | None = None, again: bool = False) -> 
                 }
             )
     record(settings, reference, tried)
-    return tried
+    return Hasil(day, kurang, tried, untold, already)
 
 
 def _sent(settings: Settings, day: date) -> set[tuple]:

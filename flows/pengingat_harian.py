@@ -20,11 +20,17 @@ log = logging.getLogger(__name__)
 def pengingat(settings: Settings, tanggal: date | None = None, ulang: bool = False) -> dict:
     """Remind every district still missing kecamatan for `tanggal` (default: today, WITA)."""
     with steps.started(settings, "pengingat") as run:
-        tried = reminders.remind(run.settings, tanggal, ulang)
-        sent = sum(r["berhasil"] for r in tried)
-        log.info("pengingat: %d terkirim, %d gagal", sent, len(tried) - sent)
+        hasil = reminders.remind(run.settings, tanggal, ulang)
+        log.info("%s", hasil.ringkas())
+        if hasil.tanpa_tujuan:  # a district the round could not tell is the operator's to know
+            log.warning(
+                "tidak diingatkan, %s: %s",
+                reminders.no_target(run.settings),
+                ", ".join(k.kode_kabupaten for k in hasil.tanpa_tujuan),
+            )
         return {
-            "tanggal": (tanggal or run.settings.hari_ini).isoformat(),
-            "terkirim": sent,
-            "gagal": len(tried) - sent,
+            "tanggal": hasil.tanggal.isoformat(),
+            "terkirim": hasil.terkirim,
+            "gagal": len(hasil.dicoba) - hasil.terkirim,
+            "tanpa_tujuan": [k.kode_kabupaten for k in hasil.tanpa_tujuan],
         }

@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from contract.settings import Settings
+from ektp import cli
 from flows import pengingat
 from flows.nightly import nightly
 from pipeline import kontak
@@ -22,6 +23,7 @@ from tests.uploads import KOTA_BIMA, LOMBOK_UTARA, day_file, one, run_settings
 
 D = date(2018, 4, 2)
 PORTAL = "https://portal.dukcapil.ntbprov.go.id/"
+OTHERS = ["5201", "5202", "5203", "5204", "5205", "5206", "5207"]  # no file, no account
 
 
 @pytest.fixture
@@ -57,7 +59,8 @@ def test_reminders_by_mail_name_the_missing_kecamatan_and_are_not_sent_twice(wor
     controller.start()
     try:
         settings = settings_for(land, wh, path, port)
-        tried = pengingat.remind(settings, D)
+        hasil = pengingat.remind(settings, D)
+        tried = hasil.dicoba
         # Lombok Utara: 520803 is missing from its pending file; Kota Bima reported every kecamatan
         got = {tuple(to): msg for to, msg in inbox.messages}
         assert ("klu@lombokutara.go.id",) in got and ("bima@kotabima.go.id",) not in got
@@ -68,11 +71,17 @@ def test_reminders_by_mail_name_the_missing_kecamatan_and_are_not_sent_twice(wor
         for body in (text, html):
             assert "520803" in body and PORTAL in body and "3 April 2018 02.00 WITA" in body
             assert "520801" not in body
-        # the other districts of NTB sent nothing, but have no account with an address: no mail
+        # the other districts of NTB sent nothing, but have no account with an address: no mail,
+        # and the round names them as not told, with why
         assert len(inbox.messages) == 1 and len(tried) == 1
-        # again: nothing new is sent; --ulang sends it again
-        assert pengingat.remind(settings, D) == [] and len(inbox.messages) == 1
-        assert len(pengingat.remind(settings, D, again=True)) == 1 and len(inbox.messages) == 2
+        assert [k.kode_kabupaten for k in hasil.kurang] == [*OTHERS[:7], "5208", "5271"]
+        assert [k.kode_kabupaten for k in hasil.tanpa_tujuan] == [*OTHERS[:7], "5271"]
+        assert "ektp akun surel" in pengingat.no_target(settings)
+        # again: nothing new is sent, and the round says it was sent before; --ulang sends it again
+        again = pengingat.remind(settings, D)
+        assert again.dicoba == [] and again.sudah == 1 and len(inbox.messages) == 1
+        assert "1 sudah terkirim sebelumnya (--ulang" in again.ringkas()
+        assert len(pengingat.remind(settings, D, again=True).dicoba) == 1 and len(inbox.messages) == 2
     finally:
         controller.stop()
     rows = one(
@@ -109,7 +118,7 @@ def test_starttls_and_login_with_a_self_signed_certificate(world, tmp_path, monk
         good = settings_for(
             land, wh, path, port, smtp_starttls=True, smtp_user="ektp", smtp_password="rahasia"
         )
-        assert [r["berhasil"] for r in pengingat.remind(good, D)] == [True]
+        assert [r["berhasil"] for r in pengingat.remind(good, D).dicoba] == [True]
         # After refusing AUTH PLAIN, aiosmtpd leaves smtplib's next try (AUTH LOGIN with its first
         # answer inline) unanswered: the try ends at the client's timeout, 2 s here.
         bad = settings_for(
@@ -117,7 +126,7 @@ def test_starttls_and_login_with_a_self_signed_certificate(world, tmp_path, monk
             smtp_timeout_seconds=2,
         )  # fmt: skip
         # a refused login is a failed try, recorded; the run completes
-        (row,) = pengingat.remind(bad, D, again=True)
+        (row,) = pengingat.remind(bad, D, again=True).dicoba
         assert row["berhasil"] is False and "gagal" in row["pesan"]
     finally:
         controller.stop()
@@ -130,7 +139,7 @@ def test_a_dead_server_and_a_failing_webhook_never_fail_the_run_and_a_webhook_ge
     dead = free_port()  # nothing listens there
     with Webhook(status=200).running() as ok_hook:
         settings = settings_for(land, wh, path, dead, pengingat_url=ok_hook.url)
-        tried = pengingat.remind(settings, D)
+        tried = pengingat.remind(settings, D).dicoba
     assert {(r["saluran"], r["berhasil"]) for r in tried} == {("surel", False), ("webhook", True)}
     # one POST per district that misses a kecamatan: Kota Bima reported all, the other eight none
     bodies = {r["json"]["kode_kabupaten"]: r["json"] for r in ok_hook.received}
@@ -143,6 +152,32 @@ def test_a_dead_server_and_a_failing_webhook_never_fail_the_run_and_a_webhook_ge
     )
     assert body["portal"] == PORTAL and body["batas_waktu"].startswith("2018-04-03T02:00")
     # the failed mail is tried again by the next run, the sent webhook is not
-    again = pengingat.remind(settings, D)
+    again = pengingat.remind(settings, D).dicoba
     assert [r["saluran"] for r in again] == ["surel"]
     assert one(wh, "select count(*), count(*) filter (where berhasil) from pengingat") == [(11, 9)]
+
+
+def test_the_command_names_each_district_it_could_not_tell_and_why(world, monkeypatch, capsys):
+    # no mail server and no webhook: it said "Pengingat: 0 terkirim, 0 gagal." and nothing else,
+    # as if every district had reported
+    land, wh, _ = world
+    monkeypatch.setenv("EKTP_TODAY", "2018-04-03")
+    for name in ("EKTP_SMTP_HOST", "EKTP_PENGINGAT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    flags = ["--landing", str(land), "--warehouse", str(wh)]
+    assert cli.main(["pengingat", "--date", D.isoformat(), *flags]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Pengingat laporan 2 April 2018: 9 kabupaten/kota belum lengkap; 0 terkirim, 0 gagal."
+    assert out[1] == (
+        "Tidak diingatkan, tidak ada saluran pengingat: atur EKTP_SMTP_HOST (surel) atau"
+        " EKTP_PENGINGAT_URL (webhook):"
+    )
+    assert out[2].startswith("  5201 Kabupaten Lombok Barat: ") and out[2].endswith(
+        " kecamatan belum dilaporkan"
+    )
+    assert "  5208 Kabupaten Lombok Utara: 1 kecamatan belum dilaporkan" in out
+    assert not any(line.startswith("  5272") for line in out) and len(out) == 11
+    # a day every district reported whole says so
+    assert pengingat.Hasil(D, [], [], [], 0).ringkas() == (
+        "Pengingat laporan 2 April 2018: semua kabupaten/kota lengkap, tidak ada yang diingatkan."
+    )
