@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from contract import formats
 from contract.errors import EktpError
 from contract.settings import Settings
 from portal import db
@@ -79,7 +80,7 @@ def text(health: Health) -> str:
     if nightly is None:
         lines.append("nightly: belum pernah berjalan")
     else:
-        when = nightly.get("selesai") or nightly.get("mulai")
+        when = formats.waktu_iso(nightly.get("selesai") or nightly.get("mulai"))
         lines.append(
             f"nightly: {nightly['status']} {nightly.get('run_id')} ({when}, {_ago(nightly['umur_detik'])})"
         )
@@ -88,10 +89,10 @@ def text(health: Health) -> str:
     if publication is None:
         lines.append("terbitan: belum ada gudang data")
     else:
-        when, ago = publication["diterbitkan_pada"], _ago(publication["umur_detik"])
+        when, ago = formats.waktu_iso(publication["diterbitkan_pada"]), _ago(publication["umur_detik"])
         lines.append(f"terbitan: nomor {publication['nomor']} ({when}, {ago})")
-    free, total = disk["bebas_bytes"] / GIB, disk["total_bytes"] / GIB
-    lines.append(f"disk: {free:.1f} GiB bebas dari {total:.1f} GiB ({disk['folder']})")
+    free, total = (formats.desimal(disk[k] / GIB, 1) for k in ("bebas_bytes", "total_bytes"))
+    lines.append(f"disk: {free} GiB bebas dari {total} GiB ({disk['folder']})")
     if portal_db["terjangkau"]:
         state = "terjangkau"
     elif Path(portal_db["path"]).exists():
@@ -153,7 +154,8 @@ def _disk(settings: Settings, batas: Batas, masalah: list[str]) -> dict:
     usage = shutil.disk_usage(folder)
     if usage.free < batas.disk_bebas_min:
         masalah.append(
-            f"ruang disk tinggal {usage.free / GIB:.1f} GiB (batas {batas.disk_bebas_min / GIB:.1f} GiB)"
+            f"ruang disk tinggal {formats.desimal(usage.free / GIB, 1)} GiB"
+            f" (batas {formats.desimal(batas.disk_bebas_min / GIB, 1)} GiB)"
         )
     return {"folder": str(folder), "bebas_bytes": usage.free, "total_bytes": usage.total}
 

@@ -82,7 +82,12 @@ def test_ektp_status_prints_what_sehat_tells_with_the_error_line(fresh, tmp_path
     assert done.returncode == 1 and done.stderr == ""
     lines = done.stdout.splitlines()
     assert lines[0] == "status: bermasalah"
-    assert re.fullmatch(r"nightly: gagal \S+ \(.+, \d+ menit lalu\)", lines[1])
+    # times as the rest of the program says them (it printed 2026-12-07T10:32:04+00:00), and a
+    # decimal comma
+    when = r"\d{1,2} \w+ \d{4} \d\d\.\d\d WITA"
+    assert re.fullmatch(rf"nightly: gagal \S+ \({when}, \d+ menit lalu\)", lines[1]), lines[1]
+    assert re.fullmatch(rf"terbitan: nomor \d+ \({when}, \d+ menit lalu\)", lines[3]), lines[3]
+    assert re.fullmatch(r"disk: \d+,\d GiB bebas dari \d+,\d GiB \(.+\)", lines[4]), lines[4]
     assert lines[2].startswith("  galat: UsageError: gudang data ini berisi cakupan provinsi 52")
     assert lines[-1] == f"masalah: nightly terakhir gagal ({expected['nightly']['run_id']})"
 
