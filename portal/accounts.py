@@ -147,7 +147,7 @@ def add(
             " diawali huruf/angka",
             nama=nama,
         )
-    _check_role(peran, kode, reference)
+    kode = _district(peran, kode, reference)
     check_password(sandi, nama)
     stamp = now_iso()
     with db.connect(path) as con:
@@ -161,15 +161,20 @@ def add(
     return Akun(nama, peran, kode)
 
 
-def _check_role(peran: str, kode: str | None, reference: Reference) -> None:
+def _district(peran: str, kode: str | None, reference: Reference) -> str | None:
+    """The account's district: its code stripped for a kabupaten account, None for the others; a
+    UsageError naming what is wrong (it said `kabupaten=None` for a code not given)."""
     if peran not in ROLES:
         raise UsageError(f"peran harus salah satu dari {', '.join(ROLES)}", peran=peran)
-    if peran == "kabupaten" and kode not in reference.kabupaten_codes:
-        raise UsageError(
-            "akun kabupaten perlu --kabupaten berupa kode kabupaten dalam cakupan", kabupaten=kode
-        )
-    if peran != "kabupaten" and kode is not None:
-        raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
+    kode = (kode or "").strip() or None
+    if peran != "kabupaten":
+        if kode is not None:
+            raise UsageError(f"akun {peran} tidak terikat pada kabupaten; hapus --kabupaten")
+        return None
+    if kode is None:
+        raise UsageError("akun kabupaten perlu --kabupaten, kode kabupaten/kota, mis. 5201")
+    reference.chosen([kode])  # out of scope: named as typed
+    return kode
 
 
 def remove(path: Path, nama: str) -> None:
@@ -254,7 +259,7 @@ def set_active(path: Path, nama: str, aktif: bool) -> None:
 def set_role(path: Path, nama: str, peran: str, kode: str | None, reference: Reference) -> Akun:
     """A new role (and district, for a kabupaten account); its sessions end, so that no page
     open under the old role keeps acting as it."""
-    _check_role(peran, kode, reference)
+    kode = _district(peran, kode, reference)
     with db.connect(path) as con, db.transaction(con):
         changed = con.execute(
             "update akun set peran = ?, kode_kabupaten = ?, diubah_pada = ? where nama = ?",

@@ -114,8 +114,13 @@ def test_accounts_are_added_listed_changed_and_removed(where, monkeypatch, capsy
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5301"], "kode kabupaten dalam cakupan"),
-        (["tambah", "lobar", "--peran", "kabupaten"], "kode kabupaten dalam cakupan"),
+        (
+            ["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "5301"],
+            "kabupaten di luar cakupan: 5301\n",
+        ),
+        # a code not given was said as `(kabupaten=None)`
+        (["tambah", "lobar", "--peran", "kabupaten"], "perlu --kabupaten, kode kabupaten/kota, mis. 5201\n"),
+        (["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", "52\u202e01"], "cakupan: 52\\u202e01\n"),
         (["tambah", "prov", "--peran", "provinsi", "--kabupaten", "5201"], "tidak terikat pada kabupaten"),
         (["tambah", "prov", "--peran", "raja"], "peran harus salah satu dari kabupaten, provinsi, admin"),
         (["tambah", "Lo Bar", "--peran", "provinsi"], "nama akun harus"),
@@ -135,6 +140,20 @@ def test_a_bad_account_command_is_one_line_and_exit_2(where, monkeypatch, capsys
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("ektp: galat: ") and message in err, err
     assert "sandi-panjang" not in err
+
+
+def test_a_district_code_is_taken_as_the_other_commands_take_it(where, monkeypatch, capsys):
+    # spaces around a pasted code were refused as out of scope
+    flags, db_path = where
+    portal_db.create(db_path)
+    args = ["tambah", "lobar", "--peran", "kabupaten", "--kabupaten", " 5201 ", "--sandi-stdin", *flags]
+    assert akun(args, "sandi-panjang-123\n", monkeypatch) == 0
+    assert (
+        akun(["peran", "lobar", "--peran", "kabupaten", "--kabupaten", "5202\t", *flags], "", monkeypatch)
+        == 0
+    )
+    (row,) = [r for r in accounts.listing(db_path) if r["nama"] == "lobar"]
+    assert row["kode_kabupaten"] == "5202"
 
 
 def test_short_and_repeated_passwords_and_taken_names(where, monkeypatch, capsys):
