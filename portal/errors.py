@@ -14,9 +14,9 @@ from starlette.routing import Match
 from contract.errors import EktpError
 from portal import guards
 from portal.render import render
+from portal.security import API_PREFIX
 
 log = logging.getLogger(__name__)
-API_PREFIX = "/api/"  # an office's system reads its errors as JSON
 
 
 async def refused(request: Request, exc: Exception) -> Response:

@@ -123,7 +123,13 @@ DOCUMENT = {
                         "sudah ada berkas untuk tanggal ini; tidak disimpan; kirim ulang dengan ganti=ya",
                         {"$ref": "#/components/schemas/TandaTerima"},
                     ),
-                    "413": {"description": "kiriman terlalu besar"},
+                    "408": _answer(
+                        "kiriman terlalu lambat; sambungan diputus", {"$ref": "#/components/schemas/Galat"}
+                    ),
+                    "411": _answer(
+                        "tanpa Content-Length (dan tidak chunked)", {"$ref": "#/components/schemas/Galat"}
+                    ),
+                    "413": _answer("kiriman terlalu besar", {"$ref": "#/components/schemas/Galat"}),
                     "422": _answer(
                         "ditolak portal (ukuran, jenis, isi); tidak disimpan",
                         {"$ref": "#/components/schemas/TandaTerima"},

@@ -10,6 +10,7 @@ sandboxed) keeps it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 
@@ -100,9 +101,11 @@ class BodyLimit:
         length = headers.get(b"content-length")
         chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
         if length is not None and (not length.isdigit() or int(length) > limit):
-            return await _refuse(send, 413, TOO_LARGE)
+            return await _refuse(scope, send, 413, TOO_LARGE)
         if length is None and not chunked and limit:
-            return await _refuse(send, 411, "Permintaan tanpa panjang isi (Content-Length) tidak diterima.")
+            return await _refuse(
+                scope, send, 411, "Permintaan tanpa panjang isi (Content-Length) tidak diterima."
+            )
         started = False
 
         async def tracked(message: Message) -> None:
@@ -114,11 +117,11 @@ class BodyLimit:
             await self.app(scope, self._bounded(receive, limit), tracked)
         except BodyTooLarge:
             if not started:
-                await _refuse(send, 413, TOO_LARGE)
+                await _refuse(scope, send, 413, TOO_LARGE)
         except BodyTooSlow:
             log.warning("isi permintaan terlalu lambat dari %s; diputus", _client(scope))
             if not started:
-                await _refuse(send, 408, "Kiriman terlalu lambat; sambungan diputus. Coba lagi.")
+                await _refuse(scope, send, 408, "Kiriman terlalu lambat; sambungan diputus. Coba lagi.")
         except ClientDisconnect:
             log.info("klien memutus sambungan di tengah kiriman: %s %s", scope["method"], scope["path"])
 
@@ -157,16 +160,21 @@ def _client(scope: Scope) -> str:
 
 
 TOO_LARGE = "Kiriman terlalu besar."
+API_PREFIX = "/api/"  # an office's system reads its errors as JSON (portal.errors too)
 
 
-async def _refuse(send: Send, status: int, text: str) -> None:
-    body = text.encode("utf-8")
+async def _refuse(scope: Scope, send: Send, status: int, text: str) -> None:
+    """The refusal as plain text, or to the API's clients as its JSON error (`{"galat": ...}`)."""
+    if scope["path"].startswith(API_PREFIX):
+        body, kind = json.dumps({"galat": text}).encode(), b"application/json"
+    else:
+        body, kind = text.encode("utf-8"), b"text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

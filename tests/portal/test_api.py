@@ -5,6 +5,7 @@ test_authz.py."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from datetime import date
@@ -139,7 +140,19 @@ def test_limits_are_those_of_the_form(world, base_url, token):
             + f"Authorization: Bearer {token['lobar']}\r\nContent-Length: {over}\r\n".encode()
             + b"Content-Type: multipart/form-data; boundary=b\r\n\r\n"
         )
-        assert sock.recv(4096).split(b" ", 2)[1] == b"413"
+        answer = b"".join(iter(lambda: sock.recv(4096), b""))  # the portal closes after it
+        assert answer.split(b" ", 2)[1] == b"413"
+    # an office's system reads this refusal as it reads the others: JSON (it was text/plain)
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert b"content-type: application/json" in head.lower()
+    assert json.loads(body) == {"galat": "Kiriman terlalu besar."}
+    # a POST that declares no length (and is not chunked), before any token is looked at
+    with socket.create_connection((httpx.URL(base_url).host, httpx.URL(base_url).port)) as sock:
+        sock.sendall(b"POST /api/v1/kiriman HTTP/1.1\r\nHost: portal\r\nAuthorization: Bearer x\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(4096), b""))
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert head.split(b" ", 2)[1] == b"411" and b"content-type: application/json" in head.lower()
+    assert "Content-Length" in json.loads(body)["galat"]
     assert inbox(world) == before
 
 
