@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,13 +20,32 @@ from portal.security import API_PREFIX
 log = logging.getLogger(__name__)
 
 
+# What a refusal says when whoever raised it gave no words of its own (Starlette's router's 404
+# and 405 carry the English phrase of their status).
+SAID = {
+    400: "Permintaan tidak sah.",
+    401: "Silakan masuk dahulu.",
+    403: "Akun ini tidak berhak membuka halaman ini.",
+    404: "Halaman atau data ini tidak ada di portal.",
+    405: "Alamat ini tidak menerima permintaan dengan metode itu.",
+}
+UNSERVED = "Permintaan tidak dapat dilayani."
+
+
+def said(exc: HTTPException) -> str:
+    """The refusal's words for a person: its own, or the status's in Indonesian."""
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    if not detail or detail == HTTPStatus(exc.status_code).phrase:
+        return SAID.get(exc.status_code, UNSERVED)
+    return detail
+
+
 async def refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404 and (slashless := _without_slash(request)):
         return RedirectResponse(slashless, status_code=307)
     if request.url.path.startswith(API_PREFIX):
-        pesan = exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani."
-        return JSONResponse({"galat": pesan}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"galat": said(exc)}, status_code=exc.status_code, headers=exc.headers)
     session = None
     with contextlib.suppress(EktpError):  # the error page of a database that cannot be opened
         session = await guards.session_of(request)
@@ -35,7 +55,7 @@ async def refused(request: Request, exc: Exception) -> Response:
         session,
         status=exc.status_code,
         kode=exc.status_code,
-        pesan=exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat dilayani.",
+        pesan=said(exc),
     )
     response.headers.update(exc.headers or {})  # Retry-After of a 429
     return response

@@ -164,6 +164,10 @@ def test_a_token_reads_only_its_own_district(world, base_url, token):
     with client(base_url, token["lobar"]) as lobar:
         assert lobar.get(f"/api/v1/kiriman/{sent.json()['id']}").status_code == 404
         assert lobar.get(f"/api/v1/kiriman/{2**64}").status_code == 404
+        # in the API's words, as its other errors (it said Starlette's "Not Found")
+        assert lobar.get("/api/v1/tidak-ada").json() == {
+            "galat": "Halaman atau data ini tidak ada di portal."
+        }
 
 
 def test_without_a_valid_token_401(world, base_url, token):

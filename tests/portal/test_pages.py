@@ -115,6 +115,19 @@ def test_reports_are_listed_and_served(base_url):
     assert missing.status_code == 404 and traversal.status_code == 404
 
 
+def test_a_refusal_with_no_words_of_its_own_is_said_in_indonesian(base_url):
+    # the router's 404 and 405 showed Starlette's "Not Found" / "Method Not Allowed" on the page
+    with Browser(base_url) as b:
+        b.login("prov")
+        nowhere, wrong_method = b.get("/tidak-ada-di-sini"), b.http.put("/provinsi", content=b"")
+    assert nowhere.status_code == 404 and "Halaman atau data ini tidak ada di portal." in nowhere.text
+    assert (
+        wrong_method.status_code == 405 and "tidak menerima permintaan dengan metode itu" in wrong_method.text
+    )
+    for page in (nowhere, wrong_method):
+        assert "Not Found" not in page.text and "Not Allowed" not in page.text
+
+
 def test_the_portal_never_writes_the_warehouse(world, base_url):
     # pages, uploads and checks read the published warehouse; its bytes stay what the run wrote
     import hashlib
