@@ -7,11 +7,14 @@ state in Indonesian (menunggu, berjalan, selesai, gagal), never Prefect's own wo
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from contract.errors import PrefectServerError
+from contract.errors import EktpError, PrefectServerError
+from contract.settings import Settings
+from reports.status import BY_STATUS, STATUSES
+from warehouse import jejak, read
 
 DEPLOYMENT = "nightly/nightly"
 # Prefect's state types, as the page says them.
@@ -27,6 +30,9 @@ KEADAAN = {
     "CANCELLED": "gagal",
 }
 FINISHED = ("selesai", "gagal")
+# The warehouse's trace of a nightly is written once the flow has begun, after Prefect marked the
+# run Running; it keeps whole seconds.
+TRACE_SLACK = timedelta(seconds=1)
 
 _lock = threading.Lock()
 _last: dict[str, str] = {}  # api url -> the id of the run the button started last
@@ -96,3 +102,37 @@ def _read(api_url: str, run_id: str) -> dict | None:
 
 def _moment(value: Any) -> datetime | None:
     return value if isinstance(value, datetime) else None  # Prefect's times are aware datetimes
+
+
+def outcome(settings: Settings, run: dict | None) -> dict | None:
+    """What the run the button started did, as the warehouse's trace of the last nightly and the
+    published `unggahan` tell it: its end (berhasil, gagal, ...), its error line, and the files it
+    decided by status, in the receipts' words. None while the run is unfinished, or when the last
+    nightly traced began before it (a run that failed before it began, or another one's trace)."""
+    if run is None or run["keadaan"] not in FINISHED or run["mulai"] is None:
+        return None
+    traced = jejak.last(settings.warehouse, "nightly")
+    began = _parse(traced.get("mulai")) if traced else None
+    if traced is None or began is None or began < run["mulai"] - TRACE_SLACK:
+        return None
+    try:
+        with read.connect(settings.warehouse) as con:
+            counted = {
+                r["status"]: r["berkas"] for r in read.rows(con, "portal_proses", run_id=traced["run_id"])
+            }
+    except EktpError:  # no warehouse published yet: the trace alone
+        counted = {}
+    return {
+        "status": traced.get("status"),
+        "run_id": traced.get("run_id"),
+        "galat": traced.get("galat"),
+        "berkas": sum(counted.values()),
+        "per_status": [(BY_STATUS[s].kolom, counted[s]) for s in STATUSES if counted.get(s)],
+    }
+
+
+def _parse(text: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

@@ -260,8 +260,9 @@ async def nightly_page(request: Request, session: auth.Session) -> Response:
     form (while no run is unfinished). The POST below starts it (issue #21 item 11)."""
     portal = guards.portal_of(request)
     if portal.nightly_api is None:  # the page says so; only a press (the POST) is not found
-        return render("nightly.html.j2", request, session, tanpa_serve=NO_NIGHTLY, run=None)
+        return render("nightly.html.j2", request, session, tanpa_serve=NO_NIGHTLY, run=None, hasil=None)
     run = await run_in_threadpool(nightly.last, portal.nightly_api)
+    hasil = await run_in_threadpool(nightly.outcome, portal.settings, run)
     mulai = request.query_params.get("mulai")
     return render(
         "nightly.html.j2",
@@ -269,6 +270,7 @@ async def nightly_page(request: Request, session: auth.Session) -> Response:
         session,
         tanpa_serve=None,  # the template asks; undefined is an error (StrictUndefined)
         run=run,
+        hasil=hasil,
         mulai=mulai if mulai in STARTED else None,
         selesai=nightly.FINISHED,
     )

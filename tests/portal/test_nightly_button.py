@@ -14,7 +14,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.states import Completed, Failed, Running
 
-from tests.portal.support import Browser, portal
+from tests.portal.support import Browser, build_world, portal, run_nightly
 
 
 @pytest.fixture
@@ -81,3 +81,42 @@ def test_two_presses_start_one_run_and_the_second_shows_it_in_progress(world, pr
             assert ">gagal</strong>" in adm.get("/admin/nightly").text
             # the admin's log: two runs started, not three presses
             assert adm.get("/admin").text.count("proses malam dimulai") == 2
+
+
+def test_a_finished_run_says_what_it_decided(tmp_path, prefect_server, deployment):
+    # "selesai" was all the page said: not whether the run succeeded, nor what it decided
+    client, deployment_id = deployment
+    world = build_world(tmp_path, nightly=False)
+    with portal(world.settings, nightly_api=prefect_server, warm=False) as url, Browser(url) as adm:
+        adm.login("adm")
+        adm.post("/admin/nightly")
+        (run,) = runs(client, deployment_id)
+        client.set_flow_run_state(run.id, state=Running(), force=True)
+        assert 'id="hasil"' not in adm.get("/admin/nightly").text  # unfinished: nothing to say yet
+        summary = run_nightly(world.settings)  # the run the deployment's runner would make
+        client.set_flow_run_state(run.id, state=Completed(), force=True)
+        done = adm.get("/admin/nightly").text
+    decided = summary["berkas_diproses"]
+    assert decided > 0
+    said = re.search(
+        r'<p id="hasil">Hasil: <strong>berhasil</strong>;\s*(\d+) berkas diputuskan \(([^)]*)\)', done
+    )
+    assert said is not None, main_text(done)
+    assert int(said[1]) == decided
+    counts = dict(part.rsplit(" ", 1) for part in said[2].split(", "))
+    assert sum(map(int, counts.values())) == decided and {"dimuat", "ditolak"} <= set(counts)
+    assert 'href="/provinsi/laporan"' in done
+
+
+def test_a_run_that_left_no_trace_of_its_own_says_nothing_of_another(world, prefect_server, deployment):
+    # the warehouse's last nightly began before the button's run (the run failed before its flow
+    # began): that older run's result is not shown as this one's
+    client, deployment_id = deployment
+    with portal(world.settings, nightly_api=prefect_server, warm=False) as url, Browser(url) as adm:
+        adm.login("adm")
+        adm.post("/admin/nightly")
+        (run,) = runs(client, deployment_id)
+        client.set_flow_run_state(run.id, state=Running(), force=True)
+        client.set_flow_run_state(run.id, state=Failed(), force=True)
+        page = adm.get("/admin/nightly").text
+    assert ">gagal</strong>" in page and 'id="hasil"' not in page
