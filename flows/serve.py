@@ -234,13 +234,17 @@ def _api_url(url: str) -> Iterator[None]:
 
 
 def announcement(url: str, settings: Settings) -> str:
+    """What `ektp serve` prints at its start. The backfill's command names the server: from another
+    shell, without PREFECT_API_URL, Prefect's program would ask a temporary server of its own,
+    which has no deployment."""
     ui = url.removesuffix("/api")
+    prefect = Path(sys.executable).with_name("prefect")
     return (
         f"ektp serve: server Prefect {ui} (UI di alamat yang sama)\n"
         f"  deployment 'nightly/nightly': setiap hari 02:00 WITA ({TIMEZONE})\n"
         f"  deployment 'pengingat/pengingat': setiap hari {settings.jam_pengingat} WITA\n"
-        "  deployment 'backfill/backfill': prefect deployment run 'backfill/backfill'"
-        " -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
+        f"  deployment 'backfill/backfill': PREFECT_API_URL={url} {prefect} deployment run"
+        " 'backfill/backfill' -p start=YYYY-MM-DD -p end=YYYY-MM-DD\n"
         f"  landing {settings.landing}, gudang data {settings.warehouse}, runner {settings.runner}\n"
         f"  Ctrl-C untuk berhenti."
     )

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -230,6 +231,17 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
 
         state = wait_until(finished, 120, proc, log_path, "the nightly started from the portal")
         assert state.is_completed() and client.read_flow_run(run_id).deployment_id == nightly.id
+        # and once it has ended, its page says what it did (the files were decided by the first run)
+        with Browser(f"http://127.0.0.1:{portal_port}") as office:
+            office.login("adm")
+            done = office.get("/admin/nightly").text
+        assert "Hasil: <strong>berhasil</strong>;\ntidak ada berkas baru yang diputuskan" in done, done
+
+        # the backfill's command, as serve printed it, names this server (a shell without
+        # PREFECT_API_URL would otherwise ask a temporary server that has no deployment)
+        (line,) = [x for x in log_path.read_text().splitlines() if "deployment 'backfill/backfill':" in x]
+        command = line.split(": ", 1)[1]
+        assert command.startswith(f"PREFECT_API_URL={url} ") and Path(command.split()[1]).is_file()
 
         os.killpg(proc.pid, signal.SIGTERM)  # what systemd or Ctrl-C does
         assert proc.wait(40) == 0
