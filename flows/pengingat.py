@@ -29,7 +29,7 @@ from flows import notify
 from landing import inbox
 from pipeline import kontak, runs
 from pipeline.batch import read_uploads
-from warehouse import db, read, store
+from warehouse import db, persetujuan, read, store
 
 log = logging.getLogger(__name__)
 
@@ -168,30 +168,30 @@ class Hasil:
     """What a round of reminders for `tanggal` found and did."""
 
     tanggal: date
-    kurang: list[Kurang]  # every district still missing kecamatan
+    kurang: list[Kurang]  # every district still missing kecamatan, its figures of the date open
     dicoba: list[dict]  # every try, as recorded in `pengingat`
     tanpa_tujuan: list[Kurang]  # missing kecamatan, but no address and no webhook to tell
     sudah: int  # reminders owed that were already sent (sent again only when asked)
+    dikunci: list[Kurang]  # missing kecamatan, but the province locked the date: a file would be refused
 
     @property
     def terkirim(self) -> int:
         return sum(r["berhasil"] for r in self.dicoba)
 
     def ringkas(self) -> str:
-        """One line: the date, how many districts are incomplete, what was sent."""
+        """One line: the date, how many districts are incomplete (how many of them locked), what
+        was sent."""
         head = f"Pengingat laporan {tanggal_id(self.tanggal)}:"
-        if not self.kurang:
+        incomplete = len(self.kurang) + len(self.dikunci)
+        if not incomplete:
             return f"{head} semua kabupaten/kota lengkap, tidak ada yang diingatkan."
-        return (
-            f"{head} {len(self.kurang)} kabupaten/kota belum lengkap;"
-            f" {self.terkirim} terkirim, {len(self.dicoba) - self.terkirim} gagal"
-            + (
-                f", {self.sudah} sudah terkirim sebelumnya (--ulang untuk mengirim lagi)"
-                if self.sudah
-                else ""
-            )
-            + "."
+        locked = f" ({len(self.dikunci)} dikunci)" if self.dikunci else ""
+        again = (
+            f", {self.sudah} sudah terkirim sebelumnya (--ulang untuk mengirim lagi)" if self.sudah else ""
         )
+        failed = len(self.dicoba) - self.terkirim
+        sent = f"{self.terkirim} terkirim, {failed} gagal{again}"
+        return f"{head} {incomplete} kabupaten/kota belum lengkap{locked}; {sent}."
 
 
 def no_target(settings: Settings) -> str:
@@ -208,7 +208,9 @@ def remind(settings: Settings, day: date | None = None, again: bool = False) -> 
     reference = regions.load(settings.provinsi)
     sent = _sent(settings, day)
     accounts = kontak.addresses(settings.portal_database)
-    kurang = missing(settings, reference, day)
+    locked = _locked(settings, day)
+    incomplete = missing(settings, reference, day)
+    kurang = [k for k in incomplete if k.kode_kabupaten not in locked]
     tried: list[dict] = []
     untold: list[Kurang] = []
     already = 0
@@ -249,7 +251,16 @@ def remind(settings: Settings, day: date | None = None, again: bool = False) -> 
                 }
             )
     record(settings, reference, tried)
-    return Hasil(day, kurang, tried, untold, already)
+    return Hasil(day, kurang, tried, untold, already, [k for k in incomplete if k.kode_kabupaten in locked])
+
+
+def _locked(settings: Settings, day: date) -> set[str]:
+    """The districts whose figures of `day` the province has locked: no file of that date would
+    be taken (periode_terkunci), so none is asked for."""
+    if not settings.warehouse.exists():
+        return set()
+    with read.connect(settings.warehouse) as con:
+        return {k for k, until in persetujuan.batas(con, persetujuan.KUNCI).items() if day <= until}
 
 
 def _sent(settings: Settings, day: date) -> set[tuple]:

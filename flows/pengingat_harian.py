@@ -33,4 +33,5 @@ def pengingat(settings: Settings, tanggal: date | None = None, ulang: bool = Fal
             "terkirim": hasil.terkirim,
             "gagal": len(hasil.dicoba) - hasil.terkirim,
             "tanpa_tujuan": [k.kode_kabupaten for k in hasil.tanpa_tujuan],
+            "dikunci": [k.kode_kabupaten for k in hasil.dikunci],
         }

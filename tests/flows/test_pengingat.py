@@ -4,7 +4,7 @@ the message says, nothing sent twice unless asked, a failing server never fails 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,7 +14,7 @@ from contract.settings import Settings
 from ektp import cli
 from flows import pengingat
 from flows.nightly import nightly
-from pipeline import kontak
+from pipeline import kontak, tindakan
 from portal import db as portal_db
 from tests.flows.support import Webhook, free_port
 from tests.flows.surel import Inbox, certificate
@@ -178,6 +178,36 @@ def test_the_command_names_each_district_it_could_not_tell_and_why(world, monkey
     assert "  5208 Kabupaten Lombok Utara: 1 kecamatan belum dilaporkan" in out
     assert not any(line.startswith("  5272") for line in out) and len(out) == 11
     # a day every district reported whole says so
-    assert pengingat.Hasil(D, [], [], [], 0).ringkas() == (
+    assert pengingat.Hasil(D, [], [], [], 0, []).ringkas() == (
         "Pengingat laporan 2 April 2018: semua kabupaten/kota lengkap, tidak ada yang diingatkan."
     )
+
+
+def test_a_district_whose_date_is_locked_is_not_asked_for_a_file(world, monkeypatch, capsys):
+    # the province locked Lombok Barat's figures through D: a file for D would be refused as
+    # periode_terkunci, so no reminder asks for one, and the command says why it was left out
+    land, wh, path = world
+    with Webhook(status=200).running() as hook:
+        settings = run_settings(land, wh, today=date(2018, 4, 3), portal_db=path, pengingat_url=hook.url)
+        tindakan.kunci(settings, D, ["5201"], "Kabid Dafduk")
+        hasil = pengingat.remind(settings, D)
+        told = {r["json"]["kode_kabupaten"] for r in hook.received}
+    assert "5201" not in told and "5202" in told and "5208" in told
+    assert [k.kode_kabupaten for k in hasil.dikunci] == ["5201"]
+    assert "5201" not in [k.kode_kabupaten for k in hasil.kurang]
+    assert hasil.ringkas().startswith(
+        "Pengingat laporan 2 April 2018: 9 kabupaten/kota belum lengkap (1 dikunci);"
+    )
+    # the day after the lock's end is asked for as before
+    later = pengingat.remind(settings, D + timedelta(days=1))
+    assert "5201" in [k.kode_kabupaten for k in later.kurang] and later.dikunci == []
+
+    monkeypatch.setenv("EKTP_TODAY", "2018-04-03")
+    monkeypatch.delenv("EKTP_PENGINGAT_URL", raising=False)
+    monkeypatch.delenv("EKTP_SMTP_HOST", raising=False)
+    assert (
+        cli.main(["pengingat", "--date", D.isoformat(), "--landing", str(land), "--warehouse", str(wh)]) == 0
+    )
+    out = capsys.readouterr().out.splitlines()
+    at = out.index("Tidak diingatkan, angka tanggal itu dikunci provinsi (berkas baru akan ditolak):")
+    assert out[at + 1].startswith("  5201 Kabupaten Lombok Barat: ")

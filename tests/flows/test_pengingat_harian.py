@@ -79,6 +79,7 @@ def test_the_reminder_flow_sends_the_reminders(prefect_server, tmp_path):
             "terkirim": 1,
             "gagal": 0,
             "tanpa_tujuan": ["5201", "5202", "5203", "5204", "5205", "5206", "5207", "5271"],
+            "dikunci": [],
         }
         # its deployment runs it again every evening: nothing is sent twice, unless asked
         assert pengingat(settings=settings, tanggal=D)["terkirim"] == 0
