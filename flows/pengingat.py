@@ -259,8 +259,7 @@ def _locked(settings: Settings, day: date) -> set[str]:
     be taken (periode_terkunci), so none is asked for."""
     if not settings.warehouse.exists():
         return set()
-    with read.connect(settings.warehouse) as con:
-        return {k for k, until in persetujuan.batas(con, persetujuan.KUNCI).items() if day <= until}
+    return {k for k, until in persetujuan.published_locks_at(settings.warehouse).items() if day <= until}
 
 
 def _sent(settings: Settings, day: date) -> set[tuple]:

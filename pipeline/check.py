@@ -162,9 +162,7 @@ def _locks(published: _Published, uploads: list[batches.Upload]) -> dict[tuple[s
     none without a warehouse)."""
     if not (groups := runs.groups(uploads)) or (con := published.con()) is None:
         return {}
-    # The locks' limits change only with a publication: worked out once per published file.
-    until = read.remembered(con, "batas_kunci", lambda c: persetujuan.batas(c, persetujuan.KUNCI))
-    return persetujuan.terkunci(con, groups, until)
+    return persetujuan.terkunci(con, groups, persetujuan.published_locks(con))
 
 
 def _history(

@@ -1,6 +1,7 @@
 """An office's "today" (issue #21 item 3): the date it reports for now (WITA), the time left until
 the 02:00 nightly takes that date, and per kecamatan whether its figure is loaded by a nightly,
-waiting for the nightly (sent through the portal and passed the check), or missing."""
+waiting for the nightly (sent through the portal and passed the check), or missing; and whether
+the province has locked that date (a file of it would be refused as `periode_terkunci`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from contract.dates import report_day
 from portal import compare, pages
 from portal.state import Portal
+from warehouse import persetujuan
 
 # A kecamatan's state today, and its word.
 STATES = {
@@ -41,8 +43,13 @@ def today(portal: Portal, kode: str, now: datetime) -> dict:
             else "tidak_ada"
         )
         rows.append({"kode": k["kode_kecamatan"], "nama": k["nama_kecamatan"], "keadaan": state})
+    until = (
+        persetujuan.published_locks_at(portal.settings.warehouse).get(kode) if kecamatan is not None else None
+    )
     return {
         "tanggal": tanggal,
+        # the province locked this date: a file of it is kept but refused until the lock is opened
+        "dikunci_sampai": until if until is not None and tanggal <= until else None,
         "sisa": time_left(left),
         "kecamatan": rows,
         "jumlah": {s: sum(r["keadaan"] == s for r in rows) for s in STATES},

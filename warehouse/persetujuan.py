@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from warehouse import db, marts
+from warehouse import db, marts, read
 from warehouse.read import sql
 
 DISETUJUI, DIKUNCI, DIBUKA = "disetujui", "dikunci", "dibuka"
@@ -73,6 +74,20 @@ def batas(con: duckdb.DuckDBPyConnection, atas: str) -> dict[str, date]:
     """Per kabupaten, the last date its locks (KUNCI) or sign-offs (PERSETUJUAN) cover."""
     found = con.execute(sql("queries/batas_persetujuan")).fetchall()
     return {kode: until for kind, kode, until in found if kind == atas}
+
+
+def published_locks(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
+    """`batas(con, KUNCI)` of a published warehouse, worked out once per published file (the
+    locks change only with a publication; every receipt check reads them)."""
+    return read.remembered(con, _LOCKS, lambda c: batas(c, KUNCI))
+
+
+def published_locks_at(path: Path) -> dict[str, date]:
+    """`published_locks` of the warehouse published at `path`, without a connection once known."""
+    return read.remembered_at(path, _LOCKS, lambda c: batas(c, KUNCI))
+
+
+_LOCKS = "batas_kunci"
 
 
 def terkunci(

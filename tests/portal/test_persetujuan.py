@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from contract.formats import tanggal
 from pipeline import kontak
 from portal import db, views
 from portal.guards import REFUSED
@@ -20,6 +21,7 @@ from tests.portal.support import (
     D2,
     D3,
     LOMBOK_BARAT,
+    TODAY,
     Browser,
     add_account,
     build_world,
@@ -203,3 +205,27 @@ def test_an_upload_for_a_locked_date_is_told_at_once_who_locked_it(signed_world,
         r'<span class="status ([a-z]+)"', home.split('id="status-angka"', 1)[1].split("</ul>")[0]
     )
     assert marks[-14:][-1] == "kosong" and "dikunci" in marks
+
+
+def test_an_office_s_today_says_when_the_province_has_locked_it(signed_world, url):
+    # the home's "today" said nothing of a lock: the office learnt it only from a refused upload
+    with Browser(url) as prov:
+        prov.login("prov")
+        prov.get("/provinsi/kunci")
+        assert prov.post("/provinsi/kunci", {"sampai": str(TODAY), "kabupaten": "5272"}).status_code == 303
+    with Browser(url) as kobi, Browser(url) as lobar:
+        kobi.login("kobi")
+        lobar.login("lobar")
+        locked, open_ = kobi.get("/kabupaten/5272").text, lobar.get("/kabupaten/5201").text
+    notice = re.search(r'<p class="pesan galat" id="dikunci" role="status">(.*?)</p>', locked, re.S)
+    assert notice is not None and f"dikunci provinsi (sampai {tanggal(TODAY)})" in notice[1]
+    assert 'id="dikunci"' not in open_
+    # opened again from D2 (the lock through D1 of the test above stays as it was)
+    with Browser(url) as prov:
+        prov.login("prov")
+        prov.get("/provinsi/kunci")
+        opened = prov.post("/provinsi/buka-kunci", {"kabupaten": "5272", "dari": str(D2), "alasan": "uji"})
+        assert opened.status_code == 303
+    with Browser(url) as kobi:
+        kobi.login("kobi")
+        assert 'id="dikunci"' not in kobi.get("/kabupaten/5272").text
