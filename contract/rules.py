@@ -166,6 +166,10 @@ RULES: dict[str, Rule] = _rules(
             "setelah_hari_ini": "tanggal {tanggal} melewati hari ini ({hari_ini})",
             "beberapa": "{sumber} memuat beberapa tanggal berbeda: {daftar}",
             "sel": '{where}: tanggal "{nilai}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12',
+            "sel_kalender": '{where}: tanggal "{nilai}" tidak ada di kalender; periksa hari dan bulannya',
+            "sel_tahun_pendek": (
+                '{where}: tanggal "{nilai}": tulis tahunnya dengan empat angka, mis. 12/04/2018'
+            ),
             "baris_berbeda": "{where}: tanggal {tanggal} berbeda dengan tanggal baris lain {tanggal_umum}",
         },
     ),

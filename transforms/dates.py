@@ -26,6 +26,7 @@ _NAME_DMY = re.compile(rf"(?<![0-9])([0-9]{{2}})-([0-9]{{2}})-({_YEAR})(?![0-9])
 _CELL_ISO = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 _CELL_DMY = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})$"
 _CELL_NAMED = r"^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})$"
+_CELL_SHORT_YEAR = r"^[0-9]{1,2}[/-][0-9]{1,2}[/-][0-9]{2}$"
 
 
 def parse_date(cell: pl.Expr) -> pl.Expr:
@@ -42,6 +43,23 @@ def parse_date(cell: pl.Expr) -> pl.Expr:
     day = pl.coalesce(iso.struct.field("3"), dmy.struct.field("1"), named.struct.field("1"))
     iso_text = pl.format("{}-{}-{}", year, month.str.zfill(2), day.str.zfill(2))
     return iso_text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def unreadable_case(cell: pl.Expr) -> pl.Expr:
+    """Why a date cell that `parse_date` could not read is unreadable, as a case of
+    `tanggal_tidak_valid`: written in a known form but not on the calendar (31/04/2018), a year of
+    two digits (12/04/18), or anything else."""
+    text = cell.str.strip_chars()
+    named = text.str.extract_groups(_CELL_NAMED)
+    known_month = named.struct.field("2").str.to_lowercase().is_in(list(MONTHS))
+    in_form = text.str.contains(_CELL_ISO) | text.str.contains(_CELL_DMY) | known_month.fill_null(False)
+    return (
+        pl.when(in_form)
+        .then(pl.lit("sel_kalender"))
+        .when(text.str.contains(_CELL_SHORT_YEAR))
+        .then(pl.lit("sel_tahun_pendek"))
+        .otherwise(pl.lit("sel"))
+    )
 
 
 def dates_in_text(text: str) -> list[date]:

@@ -11,6 +11,7 @@ import polars as pl
 from contract import rules
 from contract.columns import MAX_COUNT, REQUIRED_COUNTS
 from contract.formats import angka
+from transforms import dates
 from transforms.cells import COUNT, IS_KECAMATAN, IS_TOTAL, SIX_DIGITS, format_count_expr, shown
 
 
@@ -137,11 +138,20 @@ def count_findings() -> list[RowRule]:
 def date_findings() -> list[RowRule]:
     """Over the wide table: tanggal_tidak_valid for an unreadable date cell or an odd one out."""
     raw = pl.col("tanggal").str.strip_chars().fill_null("")
+    case = dates.unreadable_case(raw)
+    said = {
+        name: rules.message_expr("tanggal_tidak_valid", name, where=where_phrase(), nilai=shown(raw))
+        for name in ("sel_kalender", "sel_tahun_pendek")
+    }
     unreadable = row_rule(
         IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
-        rules.message_expr("tanggal_tidak_valid", "sel", where=where_phrase(), nilai=shown(raw)),
+        pl.when(case == "sel_kalender")
+        .then(said["sel_kalender"])
+        .when(case == "sel_tahun_pendek")
+        .then(said["sel_tahun_pendek"])
+        .otherwise(rules.message_expr("tanggal_tidak_valid", "sel", where=where_phrase(), nilai=shown(raw))),
         raw,
     )
     usual = pl.col("_tanggal_umum")

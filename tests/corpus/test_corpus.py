@@ -201,8 +201,8 @@ ALASAN = {
     "5272/rekap_2018-04-18.csv": "tanggal 2018-04-19 di isi berkas berbeda dengan nama berkas 2018-04-18",
     "5272/rekap_campur.csv": "baris 6 (527205): tanggal 2018-04-17 berbeda dengan"
     " tanggal baris lain 2018-04-18",
-    "5272/tgl_salah_2018-04-17.csv": 'baris 4 (527203): tanggal "17/04/18" tidak terbaca,'
-    " tulis seperti 12/04/2018 atau 2018-04-12",
+    "5272/tgl_salah_2018-04-17.csv": 'baris 4 (527203): tanggal "17/04/18": tulis tahunnya dengan empat'
+    " angka, mis. 12/04/2018",
     "5272/rekap_lama.csv": "tanggal 2010-12-31 sebelum 2011-01-01 (awal program e-KTP)",
     "5272/rekap_depan.csv": "tanggal 2018-04-25 melewati hari ini (2018-04-21)",
     "5208/kutip_2018-04-18.csv": "format CSV rusak mulai baris 3:"

@@ -479,17 +479,40 @@ def test_indonesian_and_english_month_names(cell, month):
     assert parsed.findings.height == 0 and parsed.tanggal == date(2017, month, 1)
 
 
+UNREADABLE = "tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12"
+# It said UNREADABLE, "write it like 12/04/2018", to an office that had written 31/04/2018 so.
+NOT_ON_CALENDAR = "tidak ada di kalender; periksa hari dan bulannya"
+
+
 @pytest.mark.parametrize(
-    "cell", ["31/02/2018", "2018/04/12", "12 Foo 2018", "kemarin", "04/2018", "12.04.2018"]
+    ("cell", "said"),
+    [
+        ("2018/04/12", UNREADABLE),
+        ("12 Foo 2018", UNREADABLE),
+        ("kemarin", UNREADABLE),
+        ("04/2018", UNREADABLE),
+        ("12.04.2018", UNREADABLE),
+        ("31/02/2018", NOT_ON_CALENDAR),
+        ("31/04/2018", NOT_ON_CALENDAR),
+        ("29-02-2018", NOT_ON_CALENDAR),
+        ("2018-02-29", NOT_ON_CALENDAR),
+        ("12/25/2018", NOT_ON_CALENDAR),  # month first: the day-first reading has no 25th month
+        ("31 April 2018", NOT_ON_CALENDAR),
+        ("12/04/18", "tulis tahunnya dengan empat angka, mis. 12/04/2018"),
+    ],
 )
-def test_unparseable_date_cell(cell):
-    # a date cell that cannot be read is a finding on its row
+def test_unparseable_date_cell(cell, said):
+    # a date cell that cannot be read is a finding on its row, saying what to fix
     parsed = parse(f"tanggal;{HEADER}\n{cell};520301;Praya;10;5", name="2018-04-12.csv")
     assert rules(parsed) == [(2, "520301", "tanggal", cell, "tanggal_tidak_valid")]
-    assert messages(parsed) == [
-        f'baris 2 (520301): tanggal "{cell}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12'
-    ]
+    separator = ": " if said.startswith("tulis") else " "
+    assert messages(parsed) == [f'baris 2 (520301): tanggal "{cell}"{separator}{said}']
     assert parsed.tanggal == date(2018, 4, 12)  # from the name: the file is rejected anyway
+
+
+def test_a_leap_day_is_on_the_calendar():
+    parsed = parse(f"tanggal;{HEADER}\n29/02/2016;520301;Praya;10;5")
+    assert parsed.findings.height == 0 and parsed.tanggal == date(2016, 2, 29)
 
 
 def test_rows_carrying_different_dates():
