@@ -167,6 +167,10 @@ RULES: dict[str, Rule] = _rules(
             "beberapa": "{sumber} memuat beberapa tanggal berbeda: {daftar}",
             "sel": '{where}: tanggal "{nilai}" tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12',
             "sel_kalender": '{where}: tanggal "{nilai}" tidak ada di kalender; periksa hari dan bulannya',
+            "sel_angka": (
+                '{where}: tanggal "{nilai}" berupa angka (nomor tanggal Excel?); di Excel, format'
+                " kolom tanggal sebagai tanggal, mis. 12/04/2018"
+            ),
             "sel_tahun_pendek": (
                 '{where}: tanggal "{nilai}": tulis tahunnya dengan empat angka, mis. 12/04/2018'
             ),

@@ -27,6 +27,9 @@ _CELL_ISO = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 _CELL_DMY = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})$"
 _CELL_NAMED = r"^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})$"
 _CELL_SHORT_YEAR = r"^[0-9]{1,2}[/-][0-9]{1,2}[/-][0-9]{2}$"
+# What Excel keeps for a date (days since 1900: 40544 is 1 January 2011), shown as a number when
+# the cell lost its date format.
+_CELL_SERIAL = r"^[1-9][0-9]{4}([.,][0-9]+)?$"
 
 
 def parse_date(cell: pl.Expr) -> pl.Expr:
@@ -48,7 +51,7 @@ def parse_date(cell: pl.Expr) -> pl.Expr:
 def unreadable_case(cell: pl.Expr) -> pl.Expr:
     """Why a date cell that `parse_date` could not read is unreadable, as a case of
     `tanggal_tidak_valid`: written in a known form but not on the calendar (31/04/2018), a year of
-    two digits (12/04/18), or anything else."""
+    two digits (12/04/18), Excel's number for a date (43221), or anything else."""
     text = cell.str.strip_chars()
     named = text.str.extract_groups(_CELL_NAMED)
     known_month = named.struct.field("2").str.to_lowercase().is_in(list(MONTHS))
@@ -58,6 +61,8 @@ def unreadable_case(cell: pl.Expr) -> pl.Expr:
         .then(pl.lit("sel_kalender"))
         .when(text.str.contains(_CELL_SHORT_YEAR))
         .then(pl.lit("sel_tahun_pendek"))
+        .when(text.str.contains(_CELL_SERIAL))
+        .then(pl.lit("sel_angka"))
         .otherwise(pl.lit("sel"))
     )
 

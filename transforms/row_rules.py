@@ -141,7 +141,7 @@ def date_findings() -> list[RowRule]:
     case = dates.unreadable_case(raw)
     said = {
         name: rules.message_expr("tanggal_tidak_valid", name, where=where_phrase(), nilai=shown(raw))
-        for name in ("sel_kalender", "sel_tahun_pendek")
+        for name in ("sel_kalender", "sel_tahun_pendek", "sel_angka")
     }
     unreadable = row_rule(
         IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
@@ -151,6 +151,8 @@ def date_findings() -> list[RowRule]:
         .then(said["sel_kalender"])
         .when(case == "sel_tahun_pendek")
         .then(said["sel_tahun_pendek"])
+        .when(case == "sel_angka")
+        .then(said["sel_angka"])
         .otherwise(rules.message_expr("tanggal_tidak_valid", "sel", where=where_phrase(), nilai=shown(raw))),
         raw,
     )

@@ -482,6 +482,9 @@ def test_indonesian_and_english_month_names(cell, month):
 UNREADABLE = "tidak terbaca, tulis seperti 12/04/2018 atau 2018-04-12"
 # It said UNREADABLE, "write it like 12/04/2018", to an office that had written 31/04/2018 so.
 NOT_ON_CALENDAR = "tidak ada di kalender; periksa hari dan bulannya"
+EXCEL_NUMBER = (
+    "berupa angka (nomor tanggal Excel?); di Excel, format kolom tanggal sebagai tanggal, mis. 12/04/2018"
+)
 
 
 @pytest.mark.parametrize(
@@ -499,6 +502,9 @@ NOT_ON_CALENDAR = "tidak ada di kalender; periksa hari dan bulannya"
         ("12/25/2018", NOT_ON_CALENDAR),  # month first: the day-first reading has no 25th month
         ("31 April 2018", NOT_ON_CALENDAR),
         ("12/04/18", "tulis tahunnya dengan empat angka, mis. 12/04/2018"),
+        ("43202", EXCEL_NUMBER),  # 12 April 2018 as Excel keeps it, the cell's date format lost
+        ("43202,5", EXCEL_NUMBER),
+        ("520301", UNREADABLE),
     ],
 )
 def test_unparseable_date_cell(cell, said):
