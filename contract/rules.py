@@ -219,6 +219,7 @@ RULES: dict[str, Rule] = _rules(
             # What is wrong with the cell (the {masalah} above).
             "kosong": "kosong, harus diisi bilangan bulat",
             "negatif": '"{nilai}" negatif, harus bilangan bulat >= 0',
+            "strip": '"{nilai}" bukan angka; tulis 0 bila nilainya nol',
             "bukan_bulat": '"{nilai}" bukan bilangan bulat',
             "terlalu_besar": '"{nilai}" melebihi {batas}; tidak ada kecamatan sebesar itu (NIK tertempel?)',
             "sel_galat": '"{nilai}" adalah sel galat Excel, bukan angka',

@@ -79,6 +79,8 @@ def count_problem() -> pl.Expr:
     return (
         pl.when(raw == "")
         .then(rules.message_expr("angka_tidak_valid", "kosong"))
+        .when(raw.str.contains(r"^[-\u2013\u2014]+$"))  # a dash, as Excel shows a zero or a sheet "none"
+        .then(rules.message_expr("angka_tidak_valid", "strip", nilai=shown(raw)))
         .when(raw.str.starts_with("-"))
         .then(rules.message_expr("angka_tidak_valid", "negatif", nilai=shown(raw)))
         .when(raw.str.contains(COUNT))

@@ -286,6 +286,10 @@ def test_accepted_number_spellings(cell, value):
         ("12.41O", '"12.41O" bukan bilangan bulat'),
         ("sepuluh", '"sepuluh" bukan bilangan bulat'),
         ("-5", '"-5" negatif, harus bilangan bulat >= 0'),
+        # a dash, as a sheet shows nothing or Excel a zero: it was said to be negative
+        ("-", '"-" bukan angka; tulis 0 bila nilainya nol'),
+        ("\u2013", '"\u2013" bukan angka; tulis 0 bila nilainya nol'),
+        ("--", '"--" bukan angka; tulis 0 bila nilainya nol'),
         (
             "99999999999999999999",
             '"99999999999999999999" melebihi 10.000.000; tidak ada kecamatan sebesar itu (NIK tertempel?)',
