@@ -184,6 +184,7 @@ RULES: dict[str, Rule] = _rules(
         "kode kecamatan tidak ada dalam daftar Kemendagri",
         {
             "kode": '{where}: kode kecamatan "{kode}" tidak ada dalam daftar Kemendagri',
+            "bentuk": '{where}: kode kecamatan "{kode}" tidak berbentuk 520101 atau 52.01.01',
             "tanpa_kode": "{where}: baris berisi angka tetapi kode_kecamatan kosong",
             "tanpa_kode_bernama": '{where}: baris berisi angka tetapi kode_kecamatan kosong (nama "{nama}")',
         },

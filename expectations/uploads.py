@@ -28,11 +28,11 @@ def _pair_greater(aturan: str, a: str, b: str) -> Expectation:
 
 
 def _unknown(r: dict) -> str:
-    """An unknown code, or a row with figures and no code at all (named when it has a name)."""
-    if r["kode_kecamatan"] is not None:
-        return rules.message(
-            "kecamatan_tidak_dikenal", "kode", where=where(r), kode=visible(r["kode_kecamatan"])
-        )
+    """An unknown code (one not even written as a code: 520101.0, 5201.01), or a row with figures
+    and no code at all (named when it has a name)."""
+    if (code := r["kode_kecamatan"]) is not None:
+        case = "kode" if code.isascii() and code.isdigit() and len(code) == 6 else "bentuk"
+        return rules.message("kecamatan_tidak_dikenal", case, where=where(r), kode=visible(code))
     if r["nama_kecamatan"] is not None:
         return rules.message(
             "kecamatan_tidak_dikenal", "tanpa_kode_bernama", where=where(r), nama=visible(r["nama_kecamatan"])

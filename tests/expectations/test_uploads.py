@@ -95,17 +95,20 @@ def test_kecamatan_tidak_dikenal(validator):
     ]
 
 
-def test_unreadable_code_is_named_in_the_message_not_in_the_code_column(validator):
-    # `5272O1` (letter O) is not a code: kode_kecamatan stays null, the value and message show it
-    assert findings(validator, ok("5272O1")) == [
+@pytest.mark.parametrize("code", ["5272O1", "527201.0", "5272.01", "'527201", "52 72 01"])
+def test_unreadable_code_is_named_in_the_message_not_in_the_code_column(validator, code):
+    # `5272O1` (letter O) is not a code: kode_kecamatan stays null, the value and message show it,
+    # and the message says what a code looks like (it said "not in the Kemendagri list", as of a
+    # code that was merely unknown)
+    assert findings(validator, ok(code)) == [
         (
             "kecamatan_tidak_dikenal",
             "error",
             2,
             None,
             "kode_kecamatan",
-            "5272O1",
-            'baris 2: kode kecamatan "5272O1" tidak ada dalam daftar Kemendagri',
+            code,
+            f'baris 2: kode kecamatan "{code}" tidak berbentuk 520101 atau 52.01.01',
         ),
     ]
 

@@ -250,7 +250,7 @@ def test_check_shows_hidden_characters_of_values_escaped(capsys, tmp_path):
         (
             "kecamatan_tidak_dikenal",
             "520102\\u200b",
-            'baris 3: kode kecamatan "520102\\u200b" tidak ada dalam daftar Kemendagri',
+            'baris 3: kode kecamatan "520102\\u200b" tidak berbentuk 520101 atau 52.01.01',
         ),
         (
             "nama_tidak_sesuai",
