@@ -3,6 +3,7 @@ the frames every stage passes on (kecamatan rows, findings)."""
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -95,6 +96,16 @@ def canonical_column(text: object) -> str | None:
 @functools.lru_cache(maxsize=65536)  # the same few header cells in every file; 7,285 kecamatan names
 def _canonical_name(text: str) -> str | None:
     return HEADER_LOOKUP.get(normalise_name(text))
+
+
+def resembling(canonical: str, headers: Iterable[str]) -> str | None:
+    """Of the header cells no column is known by, the one that looks like a misspelling of
+    `canonical` or of one of its names (`Wajib KPT` for wajib_ktp), if any."""
+    names = {normalise_name(h): h for h in headers if h.strip() and not canonical_column(h)}
+    close = difflib.get_close_matches(canonical, list(names), n=1, cutoff=0.8)
+    for alias in ALIASES[canonical]:
+        close = close or difflib.get_close_matches(alias, list(names), n=1, cutoff=0.8)
+    return names[close[0]] if close else None
 
 
 def count_known_columns(cells: Iterable[object]) -> int:

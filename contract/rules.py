@@ -140,6 +140,7 @@ RULES: dict[str, Rule] = _rules(
         "kolom wajib tidak ada",
         {
             "kolom": "kolom {kolom} tidak ada",
+            "mirip": 'kolom {kolom} tidak ada; kolom "{nama}" tidak dikenali: salah ketik? tulis {kolom}',
         },
     ),
     Rule(

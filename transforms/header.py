@@ -8,7 +8,13 @@ import functools
 from collections.abc import Sequence
 
 from contract import rules
-from contract.columns import MAX_TITLE_LINES, REQUIRED_COLUMNS, canonical_column, count_known_columns
+from contract.columns import (
+    MAX_TITLE_LINES,
+    REQUIRED_COLUMNS,
+    canonical_column,
+    count_known_columns,
+    resembling,
+)
 from contract.formats import visible
 from landing.records import Records
 
@@ -51,7 +57,12 @@ def map_columns(header: Sequence[str | None], line: int) -> tuple[dict[str, int]
             findings.append(rules.finding("kolom_ganda", pesan, line, kolom=canonical, nilai=names))
     for canonical in REQUIRED_COLUMNS:
         if canonical not in seen:
-            pesan = rules.message("kolom_hilang", "kolom", kolom=canonical)
+            near = resembling(canonical, [str(text) for text in header if text is not None])
+            pesan = (
+                rules.message("kolom_hilang", "mirip", kolom=canonical, nama=header_text(near))
+                if near is not None
+                else rules.message("kolom_hilang", "kolom", kolom=canonical)
+            )
             findings.append(rules.finding("kolom_hilang", pesan, line, kolom=canonical))
     # A doubled column is used by no row (the file is rejected); its finding names both headers.
     own = tuple(

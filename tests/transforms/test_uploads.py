@@ -166,6 +166,30 @@ def test_required_column_missing(missing):
     assert parsed.rows.height == 0
 
 
+@pytest.mark.parametrize(
+    ("typed", "missing"),
+    [
+        ("Wajib KPT", "wajib_ktp"),
+        ("sudah rekm", "sudah_rekam"),
+        ("Kode Kecamtan", "kode_kecamatan"),
+        ("wajib ktpp", "wajib_ktp"),
+    ],
+)
+def test_a_misspelt_required_column_is_named_beside_the_missing_one(typed, missing):
+    # it said only "kolom wajib_ktp tidak ada" to an office whose header read `Wajib KPT`
+    header = ";".join(typed if c == missing else c for c in HEADER.split(";"))
+    parsed = parse(f"{header}\n520301;Praya;10;5", name="2018-04-12.csv")
+    assert messages(parsed) == [
+        f'kolom {missing} tidak ada; kolom "{typed}" tidak dikenali: salah ketik? tulis {missing}'
+    ]
+
+
+def test_a_header_nothing_like_a_missing_column_names_none():
+    header = ";".join("jumlah penduduk" if c == "wajib_ktp" else c for c in HEADER.split(";"))
+    parsed = parse(f"{header}\n520301;Praya;10;5", name="2018-04-12.csv")
+    assert messages(parsed) == ["kolom wajib_ktp tidak ada"]
+
+
 def test_duplicate_column_meaning():
     # `Rekam` and `Sudah Rekam` mean the same column: the file is invalid
     parsed = parse("kode;wajib_ktp;Rekam;Sudah Rekam\n520301;10;5;5", name="2018-04-12.csv")
