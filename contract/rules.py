@@ -83,6 +83,11 @@ RULES: dict[str, Rule] = _rules(
                 "baris judul kolom tidak ditemukan di {batas} baris pertama yang terisi; "
                 "harus ada kolom kode_kecamatan, wajib_ktp dan sudah_rekam"
             ),
+            "tanpa_judul_kolom_lembar": (
+                "baris judul kolom tidak ditemukan di {batas} baris pertama yang terisi pada lembar "
+                "pertama yang tampak (hanya lembar itu yang dibaca); harus ada kolom kode_kecamatan, "
+                "wajib_ktp dan sudah_rekam"
+            ),
             "tanpa_kecamatan": "tidak ada baris kecamatan di bawah baris judul kolom (baris {baris})",
             "tautan": "tautan simbolik tidak diikuti",
             "bukan_berkas": "bukan berkas biasa ({jenis}); kirim berkas " + ACCEPTED,

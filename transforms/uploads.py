@@ -192,7 +192,9 @@ def _front(
     else:
         header_at = find_header_row(records)
         if header_at is None:
-            reason = rules.message("berkas_tidak_terbaca", "tanpa_judul_kolom", batas=MAX_TITLE_LINES + 1)
+            # a workbook's other sheets are never read (CONTRACT §1): the table may be on one of them
+            case = "tanpa_judul_kolom_lembar" if file_name.lower().endswith(".xlsx") else "tanpa_judul_kolom"
+            reason = rules.message("berkas_tidak_terbaca", case, batas=MAX_TITLE_LINES + 1)
             return unreadable_upload(file_name, reason)
         line, header = records[header_at]
         titles, body = records[:header_at], records[header_at + 1 :]

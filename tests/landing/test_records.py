@@ -290,6 +290,19 @@ def test_xlsx_only_first_sheet(tmp_path):
     assert cells(read_cells("two.xlsx", path.read_bytes())) == [(1, "satu")]
 
 
+def test_a_workbook_whose_table_is_not_on_its_first_sheet_is_told_so(tmp_path):
+    # an instructions sheet first, the table second: the reason says which sheet was read (it
+    # said only that no header was found, as of a file with no table at all)
+    path = tmp_path / "petunjuk.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet("Petunjuk").write("A1", "Isi tabel di lembar Data")
+    workbook.add_worksheet("Data").write_row("A1", HEADER.split(";"))
+    workbook.close()
+    parsed = parse_file("petunjuk.xlsx", path.read_bytes(), TODAY)
+    (reason,) = parsed.findings["pesan"].to_list()
+    assert "pada lembar pertama yang tampak (hanya lembar itu yang dibaca)" in reason
+
+
 def test_xlsx_empty_first_sheet_is_refused(tmp_path):
     # nothing on the first sheet (only formatting or spaces), even if the second has data
     path = tmp_path / "empty.xlsx"
