@@ -103,8 +103,7 @@ def akun_tambah(
     settings, path = _portal_db(warehouse, provinsi, portal_db, landing, new=True)
     if boleh_setujui and peran != "kabupaten":
         raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
-    if surel is not None and not kontak.SUREL.match(surel):
-        raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id")
+    kontak.check_address(surel)  # before the account is made
     akun = accounts.add(
         path,
         nama,
@@ -339,7 +338,7 @@ def akun_daftar(
         keadaan = "nonaktif" if r["nonaktif"] else "aktif"
         print(
             f"{r['nama']:<24} {r['peran']:<10} {r['kode_kabupaten'] or '-':<10} {keadaan:<9}"
-            f" {r['surel'] or '-':<32} {formats.waktu_iso(r['dibuat_pada'])}"
+            f" {formats.visible(r['surel'] or '-'):<32} {formats.waktu_iso(r['dibuat_pada'])}"
         )
     print(f"{len(rows)} akun di {path}")
     return 0

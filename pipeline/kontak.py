@@ -24,10 +24,24 @@ create table if not exists akun_kontak (
 SUREL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
+def check_address(surel: str | None) -> None:
+    """A UsageError unless `surel` is None or one e-mail address; what was written is shown with
+    its hidden characters escaped (the same words for `--surel`, `ektp akun surel` and /admin)."""
+    # A control or direction character (an escape sequence, U+202E) is never part of an address:
+    # it would reach a terminal, a page or a mail header as it is.
+    if surel is not None and not (surel.isprintable() and SUREL.match(surel)):
+        if not surel.isprintable():  # contract.formats imports Polars: only when it has work
+            from contract.formats import visible
+
+            surel = visible(surel)
+        raise UsageError(
+            f"alamat surel harus satu alamat, mis. dukcapil@lombokbaratkab.go.id (tertulis: '{surel}')"
+        )
+
+
 def set_contact(path: Path, nama: str, peran: str, surel: str | None, boleh_setujui: bool) -> None:
     """Record the account's address and sign-off right (after the account was made)."""
-    if surel is not None and not SUREL.match(surel):
-        raise UsageError("--surel harus satu alamat surel, mis. dukcapil@lombokbaratkab.go.id", surel=surel)
+    check_address(surel)
     if boleh_setujui and peran != "kabupaten":
         raise UsageError("--boleh-setujui hanya untuk akun kabupaten (kepala dinas kabupaten/kota)")
     with closing(sqlite3.connect(path)) as con, con:  # closed, not only committed

@@ -48,3 +48,26 @@ def test_a_province_account_may_not_sign_off(tmp_path):
     path = db.create(tmp_path / "portal.sqlite")
     with pytest.raises(UsageError, match="hanya untuk akun kabupaten"):
         kontak.set_contact(path, "prov", "provinsi", None, True)
+
+
+@pytest.mark.parametrize(
+    ("surel", "shown"),
+    [
+        # an escape sequence or a direction mark was taken as part of an address, and printed as
+        # it was by `ektp akun surel` and `daftar`
+        ("kadis\x1b[2J@lombokbaratkab.go.id", "kadis\\x1b[2J@lombokbaratkab.go.id"),
+        ("kadis\u202e@lombokbaratkab.go.id", "kadis\\u202e@lombokbaratkab.go.id"),
+        ("kadis\u200b@lombokbaratkab.go.id", "kadis\\u200b@lombokbaratkab.go.id"),
+        ("kadis@lombokbaratkab", "kadis@lombokbaratkab"),
+        ("a@b.id,c@d.id", "a@b.id,c@d.id"),
+        ("", ""),
+    ],
+)
+def test_an_address_is_one_plain_address(tmp_path, surel, shown):
+    path = db.create(tmp_path / "portal.sqlite")
+    with pytest.raises(UsageError) as refused:
+        kontak.set_contact(path, "lobar", "kabupaten", surel, False)
+    assert refused.value.message == (
+        f"alamat surel harus satu alamat, mis. dukcapil@lombokbaratkab.go.id (tertulis: '{shown}')"
+    )
+    assert kontak.addresses(path) == []
