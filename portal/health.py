@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from contract.settings import Settings
 from portal import db
 from portal.state import Portal
 from warehouse import jejak, read
+from warehouse.db import relations as db_relations
 
 Health = dict[str, Any]
 GIB = 1024**3
@@ -48,6 +49,7 @@ def gather(settings: Settings, portal_db: Path | None = None, batas: Batas = Bat
         "terbitan": _publication(settings, now, masalah),
         "disk": _disk(settings, batas, masalah),
         "basis_data_portal": _portal_db(portal_db or settings.portal_database, masalah),
+        "pengingat": _messages(settings),
     }
     return {"status": "bermasalah" if masalah else "ok", "masalah": masalah, "waktu": _iso(now), **found}
 
@@ -100,6 +102,12 @@ def text(health: Health) -> str:
     else:  # not made yet (its own problem line says how to make it)
         state = "belum ada"
     lines.append(f"basis data portal: {state} ({portal_db['path']})")
+    for m in health["pengingat"]:
+        when = formats.waktu_iso(m["terakhir_pada"])
+        lines.append(
+            f"{m['jenis']} {formats.tanggal(date.fromisoformat(m['tanggal']))}: {m['terkirim']} terkirim,"
+            f" {m['gagal']} gagal (terakhir {when})"
+        )
     lines += [f"masalah: {line}" for line in health["masalah"]]
     return "\n".join(lines) + "\n"
 
@@ -145,6 +153,29 @@ def _publication(settings: Settings, now: datetime, masalah: list[str]) -> dict 
         "diterbitkan_pada": _iso(published),
         "umur_detik": int((now - published).total_seconds()),
     }
+
+
+def _messages(settings: Settings) -> list[dict]:
+    """The latest round of reminders and of the province's digest: what reached its recipients.
+    Information, not a problem: a mail server that fails never fails a run (CONTRACT §3), and the
+    portal must not answer 503 for it; `ektp status` shows it, /metrics counts every try."""
+    if not settings.warehouse.exists():
+        return []
+    try:
+        with read.connect(settings.warehouse) as con:
+            rows = read.rows(con, "sehat_pengingat") if "pengingat" in db_relations(con) else []
+    except EktpError:
+        return []  # the warehouse's own problem is told by _publication
+    return [
+        {
+            "jenis": r["jenis"],
+            "tanggal": r["tanggal"].isoformat(),
+            "terkirim": int(r["terkirim"]),
+            "gagal": int(r["gagal"]),
+            "terakhir_pada": _iso(r["terakhir_pada"]),
+        }
+        for r in rows
+    ]
 
 
 def _disk(settings: Settings, batas: Batas, masalah: list[str]) -> dict:

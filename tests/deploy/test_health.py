@@ -164,3 +164,54 @@ def test_metrics_on_loopback_count_runs_files_and_receipts(fresh):
         # Not for anyone a proxy forwarded, whatever the address.
         assert web_client.get(url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
         assert web_client.get(url + "/metrics", headers={"Forwarded": "for=127.0.0.1"}).status_code == 404
+
+
+def test_the_latest_reminders_and_digest_are_told_without_making_a_problem(tmp_path, prefect_server):
+    # a mail server that fails was told nowhere but in logs and /metrics: `ektp status` shows the
+    # latest round of each kind, each recipient by its last try, and the answer stays ok
+    from contract import regions
+    from flows import pengingat
+
+    world = build_world(tmp_path)
+    settings = world.settings
+    day, later = datetime(2018, 4, 4, 12, tzinfo=UTC), datetime(2018, 4, 4, 13, tzinfo=UTC)
+
+    def tried(kode, tujuan, ok, when, jenis="pengingat", tanggal=TODAY):
+        return {
+            "dikirim_pada": when, "tanggal": tanggal, "kode_kabupaten": kode, "saluran": "surel",
+            "tujuan": tujuan, "berhasil": ok, "pesan": "x", "jenis": jenis, "kecamatan": "520101",
+        }  # fmt: skip
+
+    pengingat.record(
+        settings,
+        regions.load("52"),
+        [
+            tried("5201", "a@lobar.go.id", False, day, tanggal=TODAY - timedelta(days=1)),  # an older round
+            tried("5201", "a@lobar.go.id", False, day),
+            tried("5201", "a@lobar.go.id", True, later),  # sent again later: reached
+            tried("5272", "b@bima.go.id", False, later),
+            tried("5208", "c@klu.go.id", True, later),
+            tried(None, "prov@ntb.go.id", True, later, jenis="ringkasan"),
+        ],
+    )
+    found = health.gather(settings)
+    assert found["status"] == "ok" and found["masalah"] == []
+    assert found["pengingat"] == [
+        {
+            "jenis": "pengingat",
+            "tanggal": str(TODAY),
+            "terkirim": 2,
+            "gagal": 1,
+            "terakhir_pada": later.isoformat(),
+        },
+        {
+            "jenis": "ringkasan",
+            "tanggal": str(TODAY),
+            "terkirim": 1,
+            "gagal": 0,
+            "terakhir_pada": later.isoformat(),
+        },
+    ]
+    lines = health.text(found).splitlines()
+    assert "pengingat 4 April 2018: 2 terkirim, 1 gagal (terakhir 4 April 2018 21.00 WITA)" in lines
+    assert "ringkasan 4 April 2018: 1 terkirim, 0 gagal (terakhir 4 April 2018 21.00 WITA)" in lines
