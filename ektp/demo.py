@@ -4,6 +4,7 @@ simulated 02:00 WITA (demo/nights.py); then the sign-off and lock, and the story
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from datetime import date
 
 from contract.errors import UsageError
@@ -101,8 +102,23 @@ def sign_off_and_lock(settings: Settings, kabupaten: list[str]) -> str:
     return (
         f"Kepala dinas {len(kabupaten)} kabupaten/kota menyetujui angka sampai {tanggal(LAST_DAY)};"
         f" {PENGUNCI} mengunci angka sampai {tanggal(KUNCI_SAMPAI)} ({ALASAN_KUNCI}).\n"
-        "Laporan menandai angka Maret `dikunci` dan angka April `disetujui`."
+        "Laporan menandai angka Maret `dikunci` dan angka April `disetujui`.\n" + _statuses_now(settings)
     )
+
+
+def _statuses_now(settings: Settings) -> str:
+    """The figures' status on the two days the story ends, as published now: the last night's
+    summary above was printed before the sign-offs and still says `sementara`."""
+    from warehouse import read
+
+    with read.connect(settings.warehouse) as con:
+        rows = read.rows(con, "portal_status", dari=KUNCI_SAMPAI, sampai=LAST_DAY, kabupaten=None)
+    lines = []
+    for day in (KUNCI_SAMPAI, LAST_DAY):
+        counted = Counter(r["status"] for r in rows if r["tanggal"] == day)
+        said = ", ".join(f"{status} {n}" for status, n in sorted(counted.items()))
+        lines.append(f"Status data {tanggal(day)} sekarang: {said} kabupaten/kota")
+    return "\n".join(lines)
 
 
 def fresh(settings: Settings) -> None:

@@ -54,3 +54,7 @@ def test_the_story_says_so(demo):
     assert "mengunci angka sampai 31 Maret 2018" in out
     assert "menyetujui angka sampai 30 April 2018" in out
     assert "Laporan menandai angka Maret `dikunci` dan angka April `disetujui`." in out
+    # the last night's summary says `sementara` (it ran before the sign-offs): what is published
+    # after them is said too, read from the warehouse
+    assert "Status data 31 Maret 2018 sekarang: dikunci 10 kabupaten/kota" in out
+    assert "Status data 30 April 2018 sekarang: disetujui 10 kabupaten/kota" in out
