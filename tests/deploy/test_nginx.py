@@ -135,3 +135,15 @@ def test_plain_http_is_sent_to_https_and_metrics_stay_inside(behind_nginx):
     outside = httpx.get(proxy.url + "/metrics", verify=False)
     assert outside.status_code == 404
     assert web_client.get(direct + "/metrics").status_code == 200  # the monitor on this machine
+
+
+def test_a_portal_that_does_not_answer_is_said_in_the_office_s_language(tmp_path):
+    # nginx answered "502 Bad Gateway" in English when the portal was stopped or restarting
+    dead = free_port()  # nothing listens there
+    with nginx.running(tmp_path / "nginx", dead, free_port(), free_port()) as proxy:
+        answer = httpx.get(proxy.url + "/kabupaten/5201", verify=False)
+    assert answer.status_code == 503 and answer.headers["content-type"].startswith("text/html")
+    assert '<html lang="id">' in answer.text and "Portal sedang tidak menjawab" in answer.text
+    assert "Bad Gateway" not in answer.text and "<center>nginx</center>" not in answer.text
+    # the HTTPS-only header of the server level still reaches this page
+    assert answer.headers["strict-transport-security"].startswith("max-age=")
