@@ -5,6 +5,7 @@ passes; plain HTTP is sent to HTTPS; the client's own forwarding headers never r
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -119,8 +120,20 @@ def test_a_body_over_the_limit_is_refused_by_nginx_and_one_at_the_limit_passes(b
 
     status, headers, content = post(limit + 1, 0)  # refused from the header alone
     assert status == 413
-    assert headers["server"] == "nginx" and b"nginx" in content  # nginx's page, not the portal's
+    assert headers["server"] == "nginx"  # nginx's answer, not the portal's
+    # in the portal's words (it was nginx's English "413 Request Entity Too Large")
+    assert b'<html lang="id">' in content and b"Kiriman terlalu besar" in content
+    assert b"Request Entity" not in content
     assert headers["strict-transport-security"].startswith("max-age=")  # `always`: errors too
+    # an office's system reads it as the API's other errors
+    api = (
+        "POST /api/v1/kiriman HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer x\r\n"
+        f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {limit + 1}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    status, headers, content = nginx.raw_request(proxy.https, api, 0)
+    assert status == 413 and headers["content-type"] == "application/json"
+    assert json.loads(content) == {"galat": "Kiriman terlalu besar."}
 
     status, headers, content = post(limit, limit)  # the whole body, sent and passed on
     assert status != 413 and status < 500
