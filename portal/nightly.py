@@ -31,7 +31,8 @@ KEADAAN = {
 }
 FINISHED = ("selesai", "gagal")
 # The warehouse's trace of a nightly is written once the flow has begun, after Prefect marked the
-# run Running; it keeps whole seconds.
+# run Running and before it ends; it keeps whole seconds (cut, never rounded up), so it may read up
+# to a second before the run's start.
 TRACE_SLACK = timedelta(seconds=1)
 
 _lock = threading.Lock()
@@ -108,12 +109,15 @@ def outcome(settings: Settings, run: dict | None) -> dict | None:
     """What the run the button started did, as the warehouse's trace of the last nightly and the
     published `unggahan` tell it: its end (berhasil, gagal, ...), its error line, and the files it
     decided by status, in the receipts' words. None while the run is unfinished, or when the last
-    nightly traced began before it (a run that failed before it began, or another one's trace)."""
-    if run is None or run["keadaan"] not in FINISHED or run["mulai"] is None:
+    nightly traced did not begin while it ran (a run that failed before its flow began, or a later
+    run's trace: the 02:00 nightly after the button's)."""
+    if run is None or run["keadaan"] not in FINISHED or run["mulai"] is None or run["selesai"] is None:
         return None
     traced = jejak.last(settings.warehouse, "nightly")
     began = _parse(traced.get("mulai")) if traced else None
-    if traced is None or began is None or began < run["mulai"] - TRACE_SLACK:
+    if traced is None or began is None:
+        return None
+    if not run["mulai"] - TRACE_SLACK <= began <= run["selesai"]:
         return None
     try:
         with read.connect(settings.warehouse) as con:
