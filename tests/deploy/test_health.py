@@ -166,13 +166,13 @@ def test_metrics_on_loopback_count_runs_files_and_receipts(fresh):
         assert web_client.get(url + "/metrics", headers={"Forwarded": "for=127.0.0.1"}).status_code == 404
 
 
-def test_the_latest_reminders_and_digest_are_told_without_making_a_problem(tmp_path, prefect_server):
+def test_the_latest_reminders_and_digest_are_told_without_making_a_problem(tmp_path):
     # a mail server that fails was told nowhere but in logs and /metrics: `ektp status` shows the
     # latest round of each kind, each recipient by its last try, and the answer stays ok
     from contract import regions
     from flows import pengingat
 
-    world = build_world(tmp_path)
+    world = build_world(tmp_path, nightly=False)  # the rows are written as a round writes them
     settings = world.settings
     day, later = datetime(2018, 4, 4, 12, tzinfo=UTC), datetime(2018, 4, 4, 13, tzinfo=UTC)
 
