@@ -87,7 +87,8 @@ def text(health: Health) -> str:
             f"nightly: {nightly['status']} {nightly.get('run_id')} ({when}, {_ago(nightly['umur_detik'])})"
         )
         if nightly.get("galat"):
-            lines.append(f"  galat: {nightly['galat']}")
+            # an error line may name a landing file, whose name a district chose: never raw to a terminal
+            lines.append(f"  galat: {formats.visible(nightly['galat'])}")
     if publication is None:
         lines.append("terbitan: belum ada gudang data")
     else:

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from contract.errors import EktpError, PrefectServerError
+from contract.formats import visible
 from contract.settings import Settings
 from reports.status import BY_STATUS, STATUSES
 from warehouse import jejak, read
@@ -129,7 +130,7 @@ def outcome(settings: Settings, run: dict | None) -> dict | None:
     return {
         "status": traced.get("status"),
         "run_id": traced.get("run_id"),
-        "galat": traced.get("galat"),
+        "galat": visible(traced["galat"]) if traced.get("galat") else None,  # may name a landing file
         "berkas": sum(counted.values()),
         "per_status": [(BY_STATUS[s].kolom, counted[s]) for s in STATUSES if counted.get(s)],
     }

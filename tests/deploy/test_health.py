@@ -215,3 +215,20 @@ def test_the_latest_reminders_and_digest_are_told_without_making_a_problem(tmp_p
     lines = health.text(found).splitlines()
     assert "pengingat 4 April 2018: 2 terkirim, 1 gagal (terakhir 4 April 2018 21.00 WITA)" in lines
     assert "ringkasan 4 April 2018: 1 terkirim, 0 gagal (terakhir 4 April 2018 21.00 WITA)" in lines
+
+
+def test_a_failed_run_s_error_line_reaches_the_terminal_with_its_hidden_characters_written_out():
+    # the line may name a landing file, whose name a district chose: it was printed raw
+    found = {
+        "status": "bermasalah",
+        "masalah": ["nightly terakhir gagal (r-1)"],
+        "nightly": {"status": "gagal", "run_id": "r-1", "selesai": None, "mulai": None, "umur_detik": None,
+                    "galat": "PermissionError: izin ditolak: '/srv/landing/5201/\x1b[2Jx\u202e.csv'"},
+        "terbitan": None,
+        "disk": {"bebas_bytes": 0, "total_bytes": 0, "folder": "/srv"},
+        "basis_data_portal": {"terjangkau": True, "path": "/srv/portal.sqlite"},
+        "pengingat": [],
+    }  # fmt: skip
+    (line,) = [x for x in health.text(found).splitlines() if x.startswith("  galat:")]
+    assert line == "  galat: PermissionError: izin ditolak: '/srv/landing/5201/\\x1b[2Jx\\u202e.csv'"
+    assert line.isprintable()
