@@ -6,11 +6,12 @@ import os
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import overload
-
-import polars as pl
+from typing import TYPE_CHECKING, overload
 
 from contract.dates import BULAN, HARI, WITA
+
+if TYPE_CHECKING:
+    import polars as pl
 
 EMPTY = "–"
 # Characters that must never reach a person raw, because they are invisible, pass for an ordinary
@@ -74,6 +75,10 @@ def path_text(name: str | bytes) -> str:
 def path_texts(names: pl.Series) -> pl.Series:
     """`path_text` of a column of names (bytes) at once: a landing listing's 575,000 names are
     decoded together, and only those with a hidden character escaped one by one."""
+    # Imported here: the rest of this module (visible, the dates) serves every command and log
+    # line, which should not load Polars for it.
+    import polars as pl
+
     try:
         texts = names.cast(pl.String)
     except pl.exceptions.ComputeError:  # a name that is not UTF-8 (Polars has no lossy decode)

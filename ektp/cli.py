@@ -15,11 +15,11 @@ from types import MethodType
 import typer
 
 from contract.errors import EktpError
+from contract.formats import visible
 
 # The commands register themselves on the app when imported.
 from ektp import perintah_akun, perintah_persetujuan, perintah_proses, perintah_server  # noqa: F401
 from ektp.app import State, app, one_command, settings_of
-from ektp.console import one_line
 
 
 @cache
@@ -120,8 +120,8 @@ def _usage_line(exc: typer.TyperException) -> str:
 def _error_line(message: str, kind: str = "galat") -> str:
     """`ektp: galat: <message>`, one line whatever the message holds: what the operator typed, a
     file or folder name, a library's multi-line error come back in it with their hidden characters
-    (an escape sequence, a line break) written out (ektp.console.one_line)."""
-    return f"ektp: {kind}: {one_line(message)}"
+    (an escape sequence, a line break) written out (contract.formats.visible)."""
+    return f"ektp: {kind}: {visible(message)}"
 
 
 def _usage_message(exc: typer.TyperException) -> str:

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from contract import progress
+from contract.formats import visible
 from contract.logs import NO_RUN, RunId
 
 # The project's top-level packages: their loggers write through our handler.
@@ -48,19 +49,7 @@ class _Lines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         run_id = getattr(record, "run_id", NO_RUN)
         run = f" [{run_id}]" if run_id != NO_RUN else ""
-        return f"ektp: {self.WORDS.get(record.levelno, '')}{one_line(record.getMessage())}{run}"
-
-
-def one_line(text: str) -> str:
-    """`text` with its hidden characters written out (contract.formats.visible): a line break in a
-    name cannot start a line that looks like another record, nor an escape sequence reach the
-    terminal. Most text is printable and needs no work: then Polars, which contract.formats
-    imports, is not loaded for a command that has no other use for it (`status`, `akun`)."""
-    if text.isprintable():
-        return text
-    from contract.formats import visible
-
-    return visible(text)
+        return f"ektp: {self.WORDS.get(record.levelno, '')}{visible(record.getMessage())}{run}"
 
 
 def setup(verbosity: int, debug: bool, flows: bool = False) -> None:

@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 from contract.errors import UsageError
+from contract.formats import visible
 
 SCHEMA = """
 create table if not exists akun_kontak (
@@ -30,12 +31,9 @@ def check_address(surel: str | None) -> None:
     # A control or direction character (an escape sequence, U+202E) is never part of an address:
     # it would reach a terminal, a page or a mail header as it is.
     if surel is not None and not (surel.isprintable() and SUREL.match(surel)):
-        if not surel.isprintable():  # contract.formats imports Polars: only when it has work
-            from contract.formats import visible
-
-            surel = visible(surel)
         raise UsageError(
-            f"alamat surel harus satu alamat, mis. dukcapil@lombokbaratkab.go.id (tertulis: '{surel}')"
+            "alamat surel harus satu alamat, mis. dukcapil@lombokbaratkab.go.id"
+            f" (tertulis: '{visible(surel)}')"
         )
 
 
