@@ -126,12 +126,14 @@ def pengingat(
     for r in hasil.dicoba:
         said = "terkirim" if r["berhasil"] else r["pesan"]
         print(f"  {r['kode_kabupaten']} {r['saluran']} {r['tujuan']}: {said}")
-    if hasil.dikunci:
-        print("Tidak diingatkan, angka tanggal itu dikunci provinsi (berkas baru akan ditolak):")
-        for k in hasil.dikunci:
-            print(f"  {k.kode_kabupaten} {k.nama_kabupaten}: {len(k.kecamatan)} kecamatan belum dilaporkan")
-    if hasil.tanpa_tujuan:
-        print(f"Tidak diingatkan, {reminders.no_target(settings.resolved())}:")
-        for k in hasil.tanpa_tujuan:
-            print(f"  {k.kode_kabupaten} {k.nama_kabupaten}: {len(k.kecamatan)} kecamatan belum dilaporkan")
+    for why, untold in (
+        ("angka tanggal itu dikunci provinsi (berkas baru akan ditolak)", hasil.dikunci),
+        (reminders.no_target(settings.resolved()), hasil.tanpa_tujuan),
+    ):
+        if untold:
+            print(f"Tidak diingatkan, {why}:")
+            for k in untold:
+                print(
+                    f"  {k.kode_kabupaten} {k.nama_kabupaten}: {len(k.kecamatan)} kecamatan belum dilaporkan"
+                )
     return 0
