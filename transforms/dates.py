@@ -48,22 +48,27 @@ def parse_date(cell: pl.Expr) -> pl.Expr:
     return iso_text.str.to_date("%Y-%m-%d", strict=False)
 
 
-def unreadable_case(cell: pl.Expr) -> pl.Expr:
-    """Why a date cell that `parse_date` could not read is unreadable, as a case of
-    `tanggal_tidak_valid`: written in a known form but not on the calendar (31/04/2018), a year of
-    two digits (12/04/18), Excel's number for a date (43221), or anything else."""
+def unreadable_message(cell: pl.Expr, **fields: pl.Expr) -> pl.Expr:
+    """The finding's sentence for a date cell that `parse_date` could not read (`fields`: the
+    message's `where` and `nilai`), saying why: written in a known form but not on the calendar
+    (31/04/2018), a year of two digits (12/04/18), Excel's number for a date (43221), or else
+    unreadable."""
     text = cell.str.strip_chars()
     named = text.str.extract_groups(_CELL_NAMED)
     known_month = named.struct.field("2").str.to_lowercase().is_in(list(MONTHS))
     in_form = text.str.contains(_CELL_ISO) | text.str.contains(_CELL_DMY) | known_month.fill_null(False)
+
+    def said(case: str) -> pl.Expr:
+        return rules.message_expr("tanggal_tidak_valid", case, **fields)
+
     return (
         pl.when(in_form)
-        .then(pl.lit("sel_kalender"))
+        .then(said("sel_kalender"))
         .when(text.str.contains(_CELL_SHORT_YEAR))
-        .then(pl.lit("sel_tahun_pendek"))
+        .then(said("sel_tahun_pendek"))
         .when(text.str.contains(_CELL_SERIAL))
-        .then(pl.lit("sel_angka"))
-        .otherwise(pl.lit("sel"))
+        .then(said("sel_angka"))
+        .otherwise(said("sel"))
     )
 
 

@@ -140,22 +140,11 @@ def count_findings() -> list[RowRule]:
 def date_findings() -> list[RowRule]:
     """Over the wide table: tanggal_tidak_valid for an unreadable date cell or an odd one out."""
     raw = pl.col("tanggal").str.strip_chars().fill_null("")
-    case = dates.unreadable_case(raw)
-    said = {
-        name: rules.message_expr("tanggal_tidak_valid", name, where=where_phrase(), nilai=shown(raw))
-        for name in ("sel_kalender", "sel_tahun_pendek", "sel_angka")
-    }
     unreadable = row_rule(
         IS_KECAMATAN & (raw != "") & pl.col("_tanggal").is_null(),
         "tanggal_tidak_valid",
         pl.lit("tanggal"),
-        pl.when(case == "sel_kalender")
-        .then(said["sel_kalender"])
-        .when(case == "sel_tahun_pendek")
-        .then(said["sel_tahun_pendek"])
-        .when(case == "sel_angka")
-        .then(said["sel_angka"])
-        .otherwise(rules.message_expr("tanggal_tidak_valid", "sel", where=where_phrase(), nilai=shown(raw))),
+        dates.unreadable_message(raw, where=where_phrase(), nilai=shown(raw)),
         raw,
     )
     usual = pl.col("_tanggal_umum")
