@@ -126,7 +126,7 @@ def _nightly(settings: Settings, now: datetime, batas: Batas, masalah: list[str]
     if run is None:
         return None
     status = run.get("status")
-    moment = _parse(run.get("selesai") or run.get("mulai"))
+    moment = jejak.moment(run.get("selesai") or run.get("mulai"))
     age = (now - moment) if moment else None
     if status in ("gagal", "dihentikan", "terputus"):
         masalah.append(f"nightly terakhir {status} ({run.get('run_id')})")
@@ -206,16 +206,6 @@ def _portal_db(path: Path, masalah: list[str]) -> dict:
     elif not reachable:
         masalah.append("basis data portal tidak terjangkau")
     return {"path": str(path), "terjangkau": reachable}
-
-
-def _parse(text: object) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _iso(moment: datetime) -> str:

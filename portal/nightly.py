@@ -115,7 +115,7 @@ def outcome(settings: Settings, run: dict | None) -> dict | None:
     if run is None or run["keadaan"] not in FINISHED or run["mulai"] is None or run["selesai"] is None:
         return None
     traced = jejak.last(settings.warehouse, "nightly")
-    began = _parse(traced.get("mulai")) if traced else None
+    began = jejak.moment(traced.get("mulai")) if traced else None
     if traced is None or began is None:
         return None
     if not run["mulai"] - TRACE_SLACK <= began <= run["selesai"]:
@@ -134,10 +134,3 @@ def outcome(settings: Settings, run: dict | None) -> dict | None:
         "berkas": sum(counted.values()),
         "per_status": [(BY_STATUS[s].kolom, counted[s]) for s in STATUSES if counted.get(s)],
     }
-
-
-def _parse(text: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None

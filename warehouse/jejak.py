@@ -53,6 +53,18 @@ def last(warehouse: Path, kind: str) -> Trace | None:
     return run
 
 
+def moment(text: object) -> datetime | None:
+    """A time the trace holds (`mulai`, `selesai`) as an aware datetime (UTC when it names no
+    zone); None when it is missing or not a time (a trace edited by hand)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
 def counts(warehouse: Path) -> dict[str, dict[str, int]]:
     """kind -> end -> how many runs ended so (kept since the trace was first written)."""
     found = read(warehouse).get("jumlah", {})
