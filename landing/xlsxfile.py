@@ -48,11 +48,15 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
     if sheet.hidden_values:
         frame = _with_hidden_values(frame, sheet.hidden_values, sheet.first_column or 0)
-    # Rare: control characters in a column are escaped cell by cell, once, at the door.
-    hidden = [c for c in frame.columns if frame[c].str.contains(_CONTROLS.pattern).any()]
-    frame = frame.with_columns(
-        pl.col(c).map_elements(lambda t: visible(t, whitespace=False), return_dtype=pl.String) for c in hidden
-    )
+    # Rare: control characters in a column are escaped cell by cell, once, at the door. Which
+    # columns hold one is asked in one query (a query per column was a third of reading a file).
+    found = frame.select(pl.all().str.contains(_CONTROLS.pattern).any()).row(0) if frame.width else ()
+    hidden = [c for c, control in zip(frame.columns, found, strict=True) if control]
+    if hidden:
+        frame = frame.with_columns(
+            pl.col(c).map_elements(lambda t: visible(t, whitespace=False), return_dtype=pl.String)
+            for c in hidden
+        )
     dates = [pl.col(c).str.replace(_EXCEL_DATETIME, "${1}") for c in frame.columns]
     return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("baris"), *dates)
 

@@ -439,3 +439,23 @@ def test_parse_file_never_raises_on_random_tables_under_a_valid_header(rows):
     lines = ["kode_kecamatan;nama_kecamatan;tanggal;wajib_ktp;sudah_rekam;belum_rekam"]
     lines += [";".join(cell.replace("\n", " ").replace('"', "") for cell in row) for row in rows]
     _assert_parsed(parse_file("a.csv", "\n".join(lines).encode(), TODAY))
+
+
+# --- Hidden characters: written out at the door, a CSV and a workbook alike --------------
+
+
+def test_a_control_or_direction_character_in_a_cell_is_written_out_in_csv_and_xlsx(tmp_path):
+    # An operator later reads the name in a receipt or a report: an escape sequence or a
+    # right-to-left mark must show as what it is. Only the column holding one is rewritten.
+    named = ("Ger\x1bung", "Kediri\u202e")
+
+    def fill(_workbook, sheet):
+        sheet.write_row(0, 0, ["kode_kecamatan", "nama_kecamatan", "wajib_ktp"])
+        for r, nama in enumerate(named, start=1):
+            sheet.write_row(r, 0, [f"52010{r}", nama, "10"])
+
+    text = "kode_kecamatan;nama_kecamatan;wajib_ktp\n" + "".join(
+        f"52010{r};{nama};10\n" for r, nama in enumerate(named, start=1)
+    )
+    for frame in (read_cells("a.csv", text.encode()), read_cells("a.xlsx", xlsx(tmp_path, fill))):
+        assert cells(frame)[1:] == [(2, "520101", "Ger\\x1bung", "10"), (3, "520102", "Kediri\\u202e", "10")]
