@@ -6,9 +6,10 @@ the longest files, one test of ~40 s each (the soak, the lock property, the slop
 last, and one worker ran them while the other idled. `make test` turns that reordering off
 (`--no-loadscope-reorder`) and this order is the collection's.
 
-Seconds are a fresh clone's (2026-12-05, summed test time per file; `python -m tests.order
-JUNIT.xml` lists them from a `pytest --junitxml` file). A file not listed runs after these, in
-collection order: a stale figure costs minutes at worst, never a result.
+Seconds are the mean of two full runs on a slow day of this machine (2026-12-07, summed test
+time per file; `python -m tests.order JUNIT.xml` lists them from a `pytest --junitxml` file). A
+file not listed runs after these, in collection order: a stale figure costs minutes at worst,
+never a result.
 """
 
 from __future__ import annotations
@@ -21,48 +22,52 @@ import pytest
 
 FIRST = (
     # Builds Prefect's migrated database (tests/prefect_db.py), then the demo (tests/demo).
-    "tests/demo/test_demo_history.py",  # 42 s
+    "tests/demo/test_demo_history.py",  # 77 s
     # Needs no Prefect server until its last test: the other worker does not wait for the first's
     # database build.
-    "tests/warehouse/test_incremental.py",  # 33 s
+    "tests/warehouse/test_incremental.py",  # 64 s
     # Builds the corpus's nightly (tests/corpus/corpus.py) that test_receipts and test_corpus read.
-    "tests/pipeline/test_check.py",  # 33 s
-    "tests/hostile/test_soak.py",  # 43 s
-    "tests/flows/test_kunci_property.py",  # 42 s
-    "tests/bench/test_slope_guard.py",  # 40 s
-    "tests/ektp/test_failures_one_line.py",  # 35 s
-    "tests/warehouse/test_concurrency.py",  # 35 s
-    "tests/hostile/test_memory.py",  # 32 s
-    "tests/deploy/test_upgrade.py",  # 30 s
-    "tests/portal/test_attacks.py",  # 30 s
-    "tests/flows/test_serve_server.py",  # 29 s
-    "tests/ektp/test_signals.py",  # 24 s
-    "tests/flows/test_validation_process.py",  # 24 s
-    "tests/flows/test_backfill.py",  # 20 s
-    "tests/reports/test_receipts.py",  # 20 s
-    "tests/portal/test_a11y.py",  # 17 s
-    "tests/flows/test_receipts_owed.py",  # 17 s
-    "tests/flows/test_arrival.py",  # 17 s
-    "tests/flows/test_kunci.py",  # 17 s
-    "tests/flows/test_failures.py",  # 16 s
-    "tests/warehouse/test_publish.py",  # 16 s
-    "tests/hostile/test_hostile.py",  # 15 s
-    "tests/flows/test_nightly.py",  # 15 s
-    "tests/warehouse/test_store.py",  # 15 s
-    "tests/flows/test_many_files.py",  # 15 s
-    "tests/warehouse/test_repair.py",  # 14 s
-    "tests/hostile/test_inert.py",  # 14 s
-    "tests/flows/test_dask_runner.py",  # 13 s
-    "tests/deploy/test_nginx.py",  # 12 s
-    "tests/portal/test_persetujuan_browser.py",  # 12 s
-    "tests/portal/test_persetujuan.py",  # 12 s
-    "tests/warehouse/test_asof.py",  # 11 s
-    "tests/warehouse/test_compaction.py",  # 11 s
-    "tests/flows/test_pengingat.py",  # 11 s
-    "tests/deploy/test_health.py",  # 10 s
-    "tests/portal/test_security.py",  # 10 s
-    "tests/warehouse/test_katalog.py",  # 10 s
-    "tests/golden/test_golden.py",  # 10 s
+    "tests/pipeline/test_check.py",  # 40 s
+    "tests/warehouse/test_concurrency.py",  # 55 s
+    "tests/deploy/test_upgrade.py",  # 48 s
+    "tests/ektp/test_signals.py",  # 45 s
+    "tests/flows/test_serve_server.py",  # 45 s
+    "tests/flows/test_kunci_property.py",  # 43 s
+    "tests/hostile/test_soak.py",  # 42 s
+    "tests/hostile/test_memory.py",  # 42 s
+    "tests/flows/test_validation_process.py",  # 41 s
+    "tests/warehouse/test_store.py",  # 40 s
+    "tests/bench/test_slope_guard.py",  # 39 s
+    "tests/warehouse/test_repair.py",  # 38 s
+    "tests/flows/test_dask_runner.py",  # 34 s
+    "tests/ektp/test_failures_one_line.py",  # 32 s
+    "tests/flows/test_backfill.py",  # 32 s
+    "tests/portal/test_a11y.py",  # 30 s
+    "tests/flows/test_kunci.py",  # 30 s
+    "tests/flows/test_nightly.py",  # 29 s
+    "tests/flows/test_failures.py",  # 26 s
+    "tests/flows/test_receipts_owed.py",  # 26 s
+    "tests/flows/test_arrival.py",  # 26 s
+    "tests/portal/test_check_process.py",  # 25 s
+    "tests/hostile/test_inert.py",  # 24 s
+    "tests/flows/test_many_files.py",  # 24 s
+    "tests/warehouse/test_publish.py",  # 22 s
+    "tests/deploy/test_nginx.py",  # 22 s
+    "tests/portal/test_attacks.py",  # 22 s
+    "tests/warehouse/test_katalog.py",  # 21 s
+    "tests/hostile/test_hostile.py",  # 20 s
+    "tests/warehouse/test_asof.py",  # 20 s
+    "tests/flows/test_pengingat.py",  # 19 s
+    "tests/portal/test_persetujuan_browser.py",  # 18 s
+    "tests/landing/test_csvbatch.py",  # 17 s
+    "tests/reports/test_forecast_property.py",  # 17 s
+    "tests/portal/test_persetujuan.py",  # 16 s
+    "tests/portal/test_riwayat.py",  # 15 s
+    "tests/warehouse/test_compaction.py",  # 13 s
+    "tests/portal/test_browser.py",  # 13 s
+    "tests/golden/test_golden.py",  # 13 s
+    "tests/portal/test_laporan_sesuai.py",  # 13 s
+    "tests/portal/test_concurrency.py",  # 13 s
 )
 
 
