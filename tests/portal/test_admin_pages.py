@@ -25,8 +25,8 @@ def site(tmp_path_factory):
 
 def log_rows(page: str) -> list[list[str]]:
     table = page.split('id="catatan-admin"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr><td>.*?</tr>", table, re.S)
-    return [re.findall(r"<td>(.*?)</td>", r, re.S) for r in rows]
+    rows = re.findall(r"<tr><td.*?</tr>", table, re.S)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S) for r in rows]
 
 
 def test_the_admin_adds_an_account_on_the_web_and_it_signs_in(site):
