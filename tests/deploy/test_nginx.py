@@ -160,3 +160,20 @@ def test_a_portal_that_does_not_answer_is_said_in_the_office_s_language(tmp_path
     assert "Bad Gateway" not in answer.text and "<center>nginx</center>" not in answer.text
     # the HTTPS-only header of the server level still reaches this page
     assert answer.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_a_request_nginx_cannot_read_is_refused_in_the_office_s_language(tmp_path):
+    # nginx answered "400 Bad Request" in English; and to a request line it could not read, once
+    # given a page of its own, a 500 (a named location cannot be reached without a URI).
+    with nginx.running(tmp_path / "nginx", free_port(), free_port(), free_port()) as proxy:
+        for head in (
+            "GET /kabupaten/5201 HTTP/1.1\r\nHost: localhost\r\nbukan judul\r\nConnection: close\r\n\r\n",
+            "GET /kabupaten 5201 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            "GET /kabupaten/5201 HTTP/1.1\r\nConnection: close\r\n\r\n",  # no Host
+        ):
+            status, headers, content = nginx.raw_request(proxy.https, head)
+            assert status == 400 and headers["server"] == "nginx", head
+            assert headers["content-type"] == "text/html; charset=utf-8"
+            assert b'<html lang="id">' in content and b"Permintaan tidak dapat dibaca" in content
+            assert b"Bad Request" not in content and b"<center>nginx</center>" not in content
+            assert headers["strict-transport-security"].startswith("max-age=")
