@@ -9,13 +9,13 @@ district (`ektp akun tambah --boleh-setujui`, kept by pipeline.kontak), provinsi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
 from contract.settings import Settings
 from pipeline import kontak, tindakan
-from portal import pages
+from portal import pages, store
 from portal.accounts import Akun
 from portal.state import Portal
 from warehouse import db, persetujuan, read
@@ -127,10 +127,10 @@ def locks(portal: Portal, sampai: date) -> dict:
         "kabupaten": portal.kabupaten,
     }
     if grid is None:
-        return {**page, "daftar": [], "riwayat": []}
+        return {**page, "daftar": [], "riwayat": [], "tertahan": []}
     with read.connect(portal.settings.warehouse) as con:
         if not _approvals_known(con):
-            return {**page, "daftar": [], "riwayat": []}
+            return {**page, "daftar": [], "riwayat": [], "tertahan": []}
         locked = persetujuan.batas(con, persetujuan.KUNCI)
         signed = persetujuan.batas(con, persetujuan.PERSETUJUAN)
         who = persetujuan.terkunci(con, {(k, d) for k, d in locked.items()})
@@ -148,7 +148,37 @@ def locks(portal: Portal, sampai: date) -> dict:
                 "disetujui_sampai": signed.get(kode),
             }
         )
-    return {**page, "daftar": rows, "riwayat": history}
+    return {**page, "daftar": rows, "riwayat": history, "tertahan": held_by_locks(portal, locked)}
+
+
+# A file the portal took waits at most until the next nightly; a week covers any gap in the runs.
+WAITING_WINDOW = timedelta(days=7)
+
+
+def held_by_locks(portal: Portal, locked: dict[str, date]) -> list[dict]:
+    """Files the portal took for a date that is now locked and that no run has decided yet: the
+    nightly will refuse them (`periode_terkunci`) unless the lock is opened. Oldest first."""
+    since = datetime.now(UTC) - WAITING_WINDOW
+    recent = [
+        r
+        for r in store.recent_valid(portal.db, since)
+        if r["kode_kabupaten"] in locked and date.fromisoformat(r["tanggal"]) <= locked[r["kode_kabupaten"]]
+    ]
+    held = []
+    for kode in sorted({r["kode_kabupaten"] for r in recent}):
+        mine = [r for r in recent if r["kode_kabupaten"] == kode]
+        taken = {d["file"] for d in pages.decided(portal.settings, kode, files=[r["berkas"] for r in mine])}
+        held += [
+            {
+                "kode_kabupaten": kode,
+                "nama": portal.kabupaten.get(kode, kode),
+                "tanggal": date.fromisoformat(r["tanggal"]),
+                "nama_asli": r["nama_asli"],
+            }
+            for r in mine
+            if r["berkas"] not in taken and (portal.settings.landing / r["berkas"]).is_file()
+        ]
+    return held
 
 
 # --- acting (the commands' own functions) ------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,11 @@ def waiting(path: Path, kode: str, tanggal: date) -> list[Row]:
     """The district's valid uploads of `tanggal` that landed, newest first (portal.compare leaves
     out those a run decided)."""
     return _rows(path, "unggahan_menunggu", kode=kode, tanggal=tanggal.isoformat())
+
+
+def recent_valid(path: Path, sejak: datetime) -> list[Row]:
+    """The valid uploads that landed since `sejak`, oldest first (some may be decided already)."""
+    return _rows(path, "unggahan_sah_terbaru", sejak=sejak.astimezone(UTC).isoformat(timespec="seconds"))
 
 
 def same_bytes(path: Path, kode: str, tanggal: date, sha256: str) -> Row | None:

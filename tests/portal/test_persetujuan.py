@@ -229,3 +229,42 @@ def test_an_office_s_today_says_when_the_province_has_locked_it(signed_world, ur
     with Browser(url) as kobi:
         kobi.login("kobi")
         assert 'id="dikunci"' not in kobi.get("/kabupaten/5272").text
+
+
+def test_the_lock_page_names_the_waiting_files_a_lock_will_refuse(signed_world, url):
+    # A district's correction waits for the nightly; the province locks its date. The lock page
+    # said nothing: the office learnt it the next morning from a refused file, the province never.
+    with Browser(url) as office:
+        office.login("lobar")
+        sent = office.upload("5201", ("koreksi 2 april.csv", valid_report(D2, base=5_120)), ganti=True)
+        assert "akan dimuat" in sent.text
+    with Browser(url) as prov:
+        prov.login("prov")
+        prov.get("/provinsi/kunci")
+        before = prov.get("/provinsi/kunci").text
+        assert 'id="berkas-tertahan"' not in before  # waiting, but its date is open
+        locked = prov.post("/provinsi/kunci", {"sampai": str(D2), "kabupaten": "5201"})
+        page = prov.get(locked.headers["location"]).text
+        held = page.split('id="berkas-tertahan"', 1)[1].split("</section>", 1)[0]
+        items = [re.sub(r"<[^>]+>", "", i).split() for i in re.findall(r"<li>(.*?)</li>", held, re.S)]
+        assert items == [
+            [
+                "Kabupaten",
+                "Lombok",
+                "Barat",
+                "5201:",
+                "koreksi",
+                "2",
+                "april.csv,",
+                "laporan",
+                "2",
+                "April",
+                "2018",
+            ]
+        ]
+        assert "periode_terkunci" in held
+        # once the nightly has decided it (refused: its date is locked), nothing waits
+        run_nightly(signed_world.settings)
+        assert 'id="berkas-tertahan"' not in prov.get("/provinsi/kunci").text
+        opened = prov.post("/provinsi/buka-kunci", {"kabupaten": "5201", "dari": str(D2), "alasan": "uji"})
+        assert opened.status_code == 303

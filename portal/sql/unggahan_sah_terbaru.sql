@@ -1,0 +1,6 @@
+-- Files the portal took since :sejak that the check found valid and that landed, oldest first:
+-- the ones a nightly may not have decided yet (portal.persetujuan leaves out those a run decided).
+select kode_kabupaten, tanggal, berkas, nama_asli, diunggah_pada
+from unggahan
+where diunggah_pada >= :sejak and berkas is not null and hasil = 'loaded' and tanggal is not null
+order by id
