@@ -179,3 +179,9 @@ def test_a_request_nginx_cannot_read_is_refused_in_the_office_s_language(tmp_pat
             assert b'<html lang="id">' in content and b"Permintaan tidak dapat dibaca" in content
             assert b"Bad Request" not in content and b"<center>nginx</center>" not in content
             assert headers["strict-transport-security"].startswith("max-age=")
+        # its page asked for by name is the same page, not nginx's English 404
+        status, _, content = nginx.raw_request(
+            proxy.https,
+            "GET /_ektp/permintaan-rusak HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
+        assert status == 400 and b"Permintaan tidak dapat dibaca" in content
