@@ -37,13 +37,17 @@ def colour(f: Forecast) -> str:
 
 @cache
 def environment() -> Environment:
-    """Autoescaping everywhere: names and reasons come from district files."""
+    """Autoescaping everywhere: names and reasons come from district files. Every template is
+    compiled at the first report and never read again (as the portal's, portal/render.py): a
+    portal left running while a release replaces the files keeps its own code's report pages."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
+        cache_size=-1,
     )
     env.filters.update(
         angka=formats.angka,
@@ -63,6 +67,8 @@ def environment() -> Environment:
         status_data=data_badge,
         warna=colour,
     )
+    for name in env.list_templates():
+        env.get_template(name)
     return env
 
 

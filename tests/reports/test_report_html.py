@@ -253,3 +253,13 @@ def test_each_district_s_figures_are_marked_with_their_status(report, story, que
     for kab, mark in story.status_data.items():
         (row,) = [r for r in page.rows_of["kabupaten"] if names[kab] in r]
         assert row.endswith(f" {mark}"), kab
+
+
+def test_the_report_templates_are_compiled_once_and_not_read_again():
+    # A portal builds reports on demand for as long as it runs: a release replacing the template
+    # files under it must not pair the new templates with the old code (portal/render.py).
+    from reports import html
+
+    env = html.environment()
+    assert env.auto_reload is False
+    assert set(env.list_templates()) <= {t.name for t in env.cache.values()}
