@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from contract import formats
 from contract.dates import WITA
 from portal.auth import Session
+from reports import jinja
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -41,33 +42,13 @@ def tampak(text: str | None) -> str:
 
 
 def environment(folder: Path) -> jinja2.Environment:
-    """The templates of `folder`, every one compiled now and never read again: a portal left
-    running while a release replaces the files renders its own code's pages, not the new
-    templates with the old code's data (a page whose template gained a variable was a 500 until
-    the portal restarted)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        autoescape=True,  # every template, whatever its name
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        cache_size=-1,  # keep them all
-    )
-    env.filters.update(
-        angka=formats.angka,
-        persen=formats.persen,
-        tanggal=formats.tanggal,
-        tanggal_pendek=formats.tanggal_pendek,
-        hari_tanggal=formats.hari_tanggal,
-        waktu=formats.waktu,
+    """The portal's templates of `folder` with their filters, compiled once (reports.jinja)."""
+    return jinja.environment(
+        folder,
         waktu_iso=formats.waktu_iso,
         ukuran=ukuran,
         tampak=tampak,
     )
-    for name in env.list_templates():
-        env.get_template(name)
-    return env
 
 
 _env = environment(TEMPLATES)

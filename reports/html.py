@@ -5,11 +5,11 @@ report as `l`, its headline figures as `p` and forecast as `f`, and the charts."
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from contract import formats
-from reports import chart, fmt, sections, status
+from reports import chart, fmt, jinja, sections, status
 from reports.forecast import Forecast
 from reports.laporan import Laporan
 
@@ -37,26 +37,10 @@ def colour(f: Forecast) -> str:
 
 @cache
 def environment() -> Environment:
-    """Autoescaping everywhere: names and reasons come from district files. Every template is
-    compiled at the first report and never read again (as the portal's, portal/render.py): a
-    portal left running while a release replaces the files keeps its own code's report pages."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        cache_size=-1,
-    )
-    env.filters.update(
-        angka=formats.angka,
+    """The report's templates with their filters, compiled at the first report (reports.jinja)."""
+    return jinja.environment(
+        TEMPLATES,
         desimal=formats.desimal,
-        persen=formats.persen,
-        tanggal=formats.tanggal,
-        tanggal_pendek=formats.tanggal_pendek,
-        hari_tanggal=formats.hari_tanggal,
-        waktu=formats.waktu,
         laju=fmt.laju,
         selesai=fmt.selesai,
         dibutuhkan=fmt.dibutuhkan,
@@ -67,9 +51,6 @@ def environment() -> Environment:
         status_data=data_badge,
         warna=colour,
     )
-    for name in env.list_templates():
-        env.get_template(name)
-    return env
 
 
 def page(laporan: Laporan) -> str:

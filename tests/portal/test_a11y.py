@@ -73,6 +73,16 @@ class Walk:
         self.page.click("main button[type=submit]")
 
 
+def signed_in(chromium, url: str, js: str, viewport: dict, home: str, nama: str, sandi: str) -> Walk:
+    """A walk on a new page of `viewport`, signed in as `nama` from `home`, where it lands."""
+    page = chromium.new_page(viewport=viewport, is_mobile=viewport == PHONE)
+    walk = Walk(page, url, js)
+    page.goto(url + home)
+    walk.sign_in(nama, sandi)
+    page.wait_for_url(url + home)
+    return walk
+
+
 def small_targets(page, selector: str) -> list[str]:
     """Visible links and buttons under `selector` less than 44 px high."""
     return page.eval_on_selector_all(
@@ -169,11 +179,8 @@ def test_the_province_at_a_desk_meets_no_serious_accessibility_violation(url, ch
 def test_the_province_on_a_phone_scrolls_the_grid_in_its_box_not_the_page(url, chromium, axe_js):
     # Each grid cell's words for a screen reader are positioned out of sight: placed against the
     # page, the far columns' ones made the whole page 885 px wide on a 390 px phone.
-    page = chromium.new_page(viewport=PHONE, is_mobile=True)
-    walk = Walk(page, url, axe_js)
-    page.goto(url + "/provinsi")
-    walk.sign_in("prov", "sandi-prov-1234")
-    page.wait_for_url(url + "/provinsi")
+    walk = signed_in(chromium, url, axe_js, PHONE, "/provinsi", "prov", "sandi-prov-1234")
+    page = walk.page
     for path in ("/provinsi", "/provinsi/kunci"):
         page.goto(url + path)
         walk.check(path)  # fits the phone
@@ -209,11 +216,8 @@ def test_the_admin_on_a_phone_reads_dates_names_and_actions_whole(url, chromium,
     # The admin's tables squeezed every word into a phone's width: "cli:r / oot", "Ole / h",
     # "lomb / okbar / at". Now only typed and uploaded text wraps anywhere; a table wider than
     # the phone scrolls in its own box, which a keyboard reaches.
-    page = chromium.new_page(viewport=PHONE, is_mobile=True)
-    walk = Walk(page, url, axe_js)
-    page.goto(url + "/admin")
-    walk.sign_in("adm", "sandi-admin-123")
-    page.wait_for_url(url + "/admin")
+    walk = signed_in(chromium, url, axe_js, PHONE, "/admin", "adm", "sandi-admin-123")
+    page = walk.page
     page.fill("#baru-nama", "ksb")  # an action of its own: the log has a row whatever ran before
     page.select_option("#baru-kabupaten", "5207")
     page.fill("#baru-sandi", "kabut-pagi-senggigi-41")
