@@ -37,17 +37,10 @@ def existing(portal: Portal, kode: str, tanggal: date) -> Figures | None:
     """The file whose figures a new valid file for `tanggal` would replace: the latest one sent
     through the portal that waits for the nightly, else the one loaded; None when there is none."""
     waiting = store.waiting(portal.db, kode, tanggal)
-    if waiting:
-        taken = {
-            d["file"] for d in pages.decided(portal.settings, kode, files=[w["berkas"] for w in waiting])
-        }
-        for w in waiting:
-            if w["berkas"] not in taken:
-                path = portal.settings.landing / w["berkas"]
-                if path.is_file():
-                    return Figures(
-                        w["berkas"], "menunggu", figures_of(w["berkas"], path.read_bytes(), tanggal)
-                    )
+    if waiting and (pending := pages.undecided(portal.settings, kode, waiting)):
+        latest = pending[0]["berkas"]  # store.waiting is newest first
+        data = (portal.settings.landing / latest).read_bytes()
+        return Figures(latest, "menunggu", figures_of(latest, data, tanggal))
     if not any(d["status"] == "loaded" for d in pages.decided(portal.settings, kode, tanggal=tanggal)):
         # No file of the date is loaded, so no kecamatan has its figures from one: a file holds
         # one date (CONTRACT §1 `tanggal_tidak_valid`). The common upload, a new day, stops here

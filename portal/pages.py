@@ -62,6 +62,13 @@ def decided(
         return read.rows(con, "portal_berkas", kabupaten=kabupaten, tanggal=tanggal, berkas=files)
 
 
+def undecided(settings: Settings, kabupaten: str, uploads: list[dict]) -> list[dict]:
+    """Of the district's portal uploads that landed (rows with `berkas`), in their order, those no
+    run has decided yet and whose file is still in the landing folder: what waits for the nightly."""
+    taken = {d["file"] for d in decided(settings, kabupaten, files=[u["berkas"] for u in uploads])}
+    return [u for u in uploads if u["berkas"] not in taken and (settings.landing / u["berkas"]).is_file()]
+
+
 def _keys(kabupaten: str, con: duckdb.DuckDBPyConnection) -> tuple[frozenset[date], frozenset[str]]:
     """The dates and the names of the district's decided files."""
     rows = read.rows(con, "portal_berkas_kunci", kabupaten=kabupaten)

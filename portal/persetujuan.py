@@ -164,21 +164,19 @@ def held_by_locks(portal: Portal, locked: dict[str, date]) -> list[dict]:
         for r in store.recent_valid(portal.db, since)
         if r["kode_kabupaten"] in locked and date.fromisoformat(r["tanggal"]) <= locked[r["kode_kabupaten"]]
     ]
-    held = []
-    for kode in sorted({r["kode_kabupaten"] for r in recent}):
-        mine = [r for r in recent if r["kode_kabupaten"] == kode]
-        taken = {d["file"] for d in pages.decided(portal.settings, kode, files=[r["berkas"] for r in mine])}
-        held += [
-            {
-                "kode_kabupaten": kode,
-                "nama": portal.kabupaten.get(kode, kode),
-                "tanggal": date.fromisoformat(r["tanggal"]),
-                "nama_asli": r["nama_asli"],
-            }
-            for r in mine
-            if r["berkas"] not in taken and (portal.settings.landing / r["berkas"]).is_file()
-        ]
-    return held
+    by_district: dict[str, list[dict]] = {}
+    for r in recent:
+        by_district.setdefault(r["kode_kabupaten"], []).append(r)
+    return [
+        {
+            "kode_kabupaten": kode,
+            "nama": portal.kabupaten.get(kode, kode),
+            "tanggal": date.fromisoformat(r["tanggal"]),
+            "nama_asli": r["nama_asli"],
+        }
+        for kode, mine in sorted(by_district.items())
+        for r in pages.undecided(portal.settings, kode, mine)
+    ]
 
 
 # --- acting (the commands' own functions) ------------------------------------------------------------
