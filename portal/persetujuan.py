@@ -116,7 +116,8 @@ def signoff(portal: Portal, kode: str, sampai: date) -> dict:
 
 def locks(portal: Portal, sampai: date) -> dict:
     """The province's lock page: the grid with its marks, each district's lock (who, when, up to
-    what) and sign-off, and the latest actions of every district."""
+    what) and sign-off, the latest actions of every district, and the waiting files a lock will
+    refuse (`tertahan`, none until a district is locked)."""
     grid = pages.grid(portal.settings, sampai)
     page: dict = {
         "sampai": sampai,
@@ -125,12 +126,13 @@ def locks(portal: Portal, sampai: date) -> dict:
         "keadaan": pages.STATES,
         "tanda_status": STATUS,
         "kabupaten": portal.kabupaten,
+        "tertahan": [],
     }
     if grid is None:
-        return {**page, "daftar": [], "riwayat": [], "tertahan": []}
+        return {**page, "daftar": [], "riwayat": []}
     with read.connect(portal.settings.warehouse) as con:
         if not _approvals_known(con):
-            return {**page, "daftar": [], "riwayat": [], "tertahan": []}
+            return {**page, "daftar": [], "riwayat": []}
         locked = persetujuan.batas(con, persetujuan.KUNCI)
         signed = persetujuan.batas(con, persetujuan.PERSETUJUAN)
         who = persetujuan.terkunci(con, {(k, d) for k, d in locked.items()})
