@@ -104,7 +104,12 @@ def _defer_scipy_stats() -> None:
 
 
 @cache
-def _context(data_docs: str | None):
+def _context():
+    """The process's one GX context: its suites, validation definitions and checkpoints serve
+    every warehouse the process validates for; its Data Docs site is pointed at a run's folder when
+    that run's docs are built (`_site`). A context per folder built GX's suites and checkpoints
+    again for each warehouse: a quarter of the validation children's CPU over a test run, whose
+    workers validate for hundreds of warehouses each."""
     import logging
 
     gx = _gx()
@@ -115,24 +120,28 @@ def _context(data_docs: str | None):
         logging.getLogger(name).setLevel(logging.WARNING)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    if data_docs:
-        ctx.add_data_docs_site(
-            "ektp",
-            {
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": data_docs},
-                "site_index_builder": {
-                    "class_name": "DefaultSiteIndexBuilder",
-                    "view": _view("IndexPageView"),
-                },
-                "site_section_builders": {
-                    section: {"view": _view("PageView")}
-                    for section in ("expectations", "validations", "profiling")
-                },
-            },
-        )
     asset = ctx.data_sources.add_pandas("unggahan").add_dataframe_asset("baris")
     return ctx, asset.add_batch_definition_whole_dataframe("batch")
+
+
+SITE = "ektp"
+
+
+def _site(ctx, data_docs: Path) -> None:
+    """Point the context's Data Docs site at `data_docs` (GX makes its site builder from this
+    configuration at every build)."""
+    config = {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("IndexPageView")},
+        "site_section_builders": {
+            section: {"view": _view("PageView")} for section in ("expectations", "validations", "profiling")
+        },
+    }
+    if SITE in (ctx.variables.data_docs_sites or {}):
+        ctx.update_data_docs_site(SITE, config)
+    else:
+        ctx.add_data_docs_site(SITE, config)
 
 
 def _view(name: str) -> dict[str, str]:
@@ -149,7 +158,7 @@ class Validations:
     results: dict[Any, Any]  # ValidationResultIdentifier -> ExpectationSuiteValidationResult (picklable)
 
 
-# GX checkpoints by Data Docs folder, name and rules: built once per process, shared by its Validators.
+# GX checkpoints by name and rules: built once per process, shared by its Validators.
 _CHECKPOINTS: dict[tuple, Any] = {}
 # GX contexts, checkpoints and execution engines are not made to be shared between threads: one
 # validation at a time per process (a run validates one batch at a time anyway; the portal's
@@ -181,11 +190,10 @@ class Validator:
         return self.record() if self.arrived else None
 
     def _context(self):
-        return _context(str(self.data_docs) if self.data_docs else None)
+        return _context()
 
     def _checkpoint(self, name: str, suites: tuple[Suite, ...]):
-        rules = tuple((s.name, tuple(r.key for r in s.rules)) for s in suites)
-        key = (str(self.data_docs) if self.data_docs else None, name, rules)
+        key = (name, tuple((s.name, tuple(r.key for r in s.rules)) for s in suites))
         if key not in _CHECKPOINTS:
             _CHECKPOINTS[key] = self._new_checkpoint(name, suites)
         return _CHECKPOINTS[key]
@@ -270,7 +278,9 @@ class Validator:
         if not self.data_docs or not self._results:
             return None
         ctx, _ = self._context()
-        ctx.build_data_docs(site_names=["ektp"], resource_identifiers=self._results)
+        with _GX_LOCK:  # the site's folder is the context's, for this build
+            _site(ctx, self.data_docs)
+            ctx.build_data_docs(site_names=[SITE], resource_identifiers=self._results)
         datadocs.localise(self.data_docs)
         return self.data_docs / "index.html"
 

@@ -46,6 +46,23 @@ def test_a_data_docs_folder_named_relatively_is_built(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+def test_two_warehouses_in_one_process_share_its_checkpoints_and_keep_their_own_data_docs(tmp_path):
+    # A test worker, or a process that runs flows for several warehouses: GX's suites and
+    # checkpoints are built once, each run's Data Docs go to its own folder with its own pages.
+    first, second = Validator(tmp_path / "a" / "docs"), Validator(tmp_path / "b" / "docs")
+    first.validate("unggahan", uploads.SUITES, batch(ok("527201")))
+    second.validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))
+    assert second._checkpoint("unggahan", uploads.SUITES) is first._checkpoint("unggahan", uploads.SUITES)
+    for run, folder in ((first, tmp_path / "a" / "docs"), (second, tmp_path / "b" / "docs")):
+        assert run.build_docs() == folder / "index.html"
+    for run, folder in ((first, tmp_path / "a" / "docs"), (second, tmp_path / "b" / "docs")):
+        pages = {p.relative_to(folder / "validations") for p in folder.rglob("validations/*/*/*/*.html")}
+        own = {Path(*key.to_tuple()).with_suffix(".html") for key in run.record().results}
+        assert pages == own and len(own) == len(uploads.SUITES)
+        assert all(str(p.parent) in (folder / "index.html").read_text(encoding="utf-8") for p in own)
+
+
+@pytest.mark.slow
 def test_a_failed_expectation_keeps_its_count_and_sampled_values_not_their_counts(tmp_path):
     # BASIC results: the count the findings are checked against and the Data Docs' sample of
     # failing values; SUMMARY's count of each sampled value cost a quarter of every checkpoint run
