@@ -280,9 +280,18 @@ class Validator:
         ctx, _ = self._context()
         with _GX_LOCK:  # the site's folder is the context's, for this build
             _site(ctx, self.data_docs)
-            ctx.build_data_docs(site_names=[SITE], resource_identifiers=self._results)
+            ctx.build_data_docs(site_names=[SITE], resource_identifiers=self._pages())
         datadocs.localise(self.data_docs)
         return self.data_docs / "index.html"
+
+    def _pages(self) -> list[Any]:
+        """What the site renders: this run's validations, and the suite of each (a validation's
+        page and the index link to their suite's page, which GX renders only when asked)."""
+        suites = {
+            key.expectation_suite_identifier.to_tuple(): key.expectation_suite_identifier
+            for key in self._results
+        }
+        return [*self._results, *suites.values()]
 
 
 class PredicateValidator(Validator):

@@ -31,6 +31,19 @@ def test_data_docs_list_their_validations_offline(docs, tmp_path):
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page), "a page still loads from a CDN"
 
 
+def test_every_link_between_data_docs_pages_leads_to_a_page(docs):
+    # A validation's page and the index's list name each validation's suite, linked to the suite's
+    # own page: GX renders it only when asked, and every such link led nowhere.
+    pages = list(docs.rglob("*.html"))
+    linked = {
+        (page.parent / href).resolve()
+        for page in pages
+        for href in re.findall(r'href="([^"#:?]+\.html)"', page.read_text(encoding="utf-8"))
+    }
+    assert {p.name for p in linked} >= {f"{suite}.html" for suite in SUITES}
+    assert sorted(str(p) for p in linked if not p.is_file()) == []
+
+
 @pytest.mark.parametrize("suite", SUITES)
 def test_each_validation_page_renders_and_no_payload_runs(docs, tmp_path, suite):
     (page,) = [p for p in docs.rglob(f"validations/{suite}/**/*.html")][:1] or [None]
