@@ -16,6 +16,7 @@ import pytest
 from contract.settings import Settings
 from portal import db
 from portal.app import upload_limit
+from portal.upload import CHECK_TIMEOUT
 from tests import web_client
 from tests.deploy import nginx
 from tests.flows.support import free_port
@@ -44,6 +45,14 @@ def shipped_body_limit() -> int:
 def test_nginx_refuses_what_the_portal_would_refuse_and_not_less():
     """The shipped size is the portal's own upload limit under the default settings."""
     assert shipped_body_limit() == upload_limit(Settings.load()) == 51 * 1024 * 1024
+
+
+def test_nginx_waits_for_the_portal_s_own_answer_to_a_slow_check():
+    # At 120 s nginx told an office "tidak menjawab" while the portal, which ends a check at
+    # 300 s, still landed its files: the portal's own answer (receipts or "pemeriksaan gagal") comes first.
+    found = re.search(r"proxy_read_timeout (\d+)s;", nginx.SITE.read_text())
+    assert found, "proxy_read_timeout in seconds"
+    assert CHECK_TIMEOUT < int(found[1]) <= CHECK_TIMEOUT + 30
 
 
 @pytest.fixture
