@@ -16,12 +16,10 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from contract import regions
 from contract.settings import Settings
@@ -31,8 +29,8 @@ from portal.metrics import Metrics
 from portal.routes import ROUTES
 from portal.security import BodyLimit, Limits, SecurityHeaders
 from portal.state import Portal
+from portal.static import Static
 
-STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
 
 
@@ -73,7 +71,7 @@ def build(
             portal.checker.stop()
 
     app = Starlette(
-        routes=[*ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        routes=[*ROUTES, Mount("/static", Static(), name="static")],
         exception_handlers=errors.HANDLERS,
         lifespan=lifespan,
     )

@@ -14,12 +14,12 @@ from datetime import date
 
 import pytest
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from pipeline import kontak
 from portal import db, tokens
 from portal.app import build
 from portal.guards import REFUSED
+from portal.static import Static
 from tests import web_client
 from tests.portal.support import D3, Browser, add_account, valid_report
 from warehouse import read
@@ -102,7 +102,7 @@ def app_routes(world) -> list[tuple[str, Route]]:
     found = []
     for route in app.routes:
         if isinstance(route, Mount):
-            assert route.path == "/static" and isinstance(route.app, StaticFiles), route.path
+            assert route.path == "/static" and isinstance(route.app, Static), route.path
             continue
         assert isinstance(route, Route), route
         found += [(method, route) for method in sorted(route.methods or ()) if method != "HEAD"]
