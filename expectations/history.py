@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from contract import rules
+from contract.formats import tanggal
 from expectations.engine import Expectation, Suite, n, where
 
 
@@ -18,8 +19,9 @@ def _persen(r: dict) -> str:
 
 
 def _earlier(r: dict) -> dict:
-    """The fields every history message names: where, and the previous report."""
-    return {"where": where(r), "tanggal_sebelumnya": r["prev_tanggal"]}
+    """The fields every history message names: where, and the previous report's date, written as
+    the portal and the report write dates (`30 April 2018`)."""
+    return {"where": where(r), "tanggal_sebelumnya": tanggal(r["prev_tanggal"])}
 
 
 RIWAYAT = Suite(

@@ -214,11 +214,11 @@ ALASAN = {
     corpus.SYMLINK: "tautan simbolik tidak diikuti",
     # loaded with warnings: the warnings, marked as such
     "5272/rekap_2018-04-07.csv": "peringatan: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834"
-    " pada laporan 2018-04-06",
+    " pada laporan 6 April 2018",
     "5208/rekap_2018-04-06.csv": "peringatan: baris 3 (520802): rekam_hari_ini 53 tidak sama dengan"
-    " kenaikan sudah_rekam sejak laporan 2018-04-05: 7.922 menjadi 7.960 = 38",
+    " kenaikan sudah_rekam sejak laporan 5 April 2018: 7.922 menjadi 7.960 = 38",
     "5271/rekap_2018-04-05.csv": "peringatan: baris 5 (527104): wajib_ktp 13.755 berubah +6,18 %"
-    " dari 12.955 pada laporan 2018-04-04",
+    " dari 12.955 pada laporan 4 April 2018",
     "5205/dompu_2018-04-02.csv": "peringatan: kecamatan 520508 (Pajo) tidak ada dalam berkas",
     "5205/dompu_2018-04-03.csv": 'peringatan: baris 6 (520505): nama kecamatan "Woja Dompu"'
     ' berbeda dengan nama Kemendagri "Woja"',

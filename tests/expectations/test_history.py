@@ -94,7 +94,7 @@ def test_rekam_menurun(validator):
             "520801",
             "sudah_rekam",
             "6950",
-            "baris 4 (520801): sudah_rekam 6.950 turun dari 7.000 pada laporan 2018-04-01",
+            "baris 4 (520801): sudah_rekam 6.950 turun dari 7.000 pada laporan 1 April 2018",
         ),
     ]
 
@@ -111,7 +111,7 @@ def test_rekam_harian_tidak_sesuai(validator):
             "rekam_hari_ini",
             "53",
             "baris 3 (520802): rekam_hari_ini 53 tidak sama dengan kenaikan sudah_rekam"
-            " sejak laporan 2018-04-01: 7.922 menjadi 7.960 = 38",
+            " sejak laporan 1 April 2018: 7.922 menjadi 7.960 = 38",
         ),
     ]
 
@@ -134,7 +134,7 @@ def test_wajib_ktp_melonjak(validator):
             "520803",
             "wajib_ktp",
             "10501",
-            "baris 4 (520803): wajib_ktp 10.501 berubah +5,01 % dari 10.000 pada laporan 2018-04-01",
+            "baris 4 (520803): wajib_ktp 10.501 berubah +5,01 % dari 10.000 pada laporan 1 April 2018",
         ),
         (
             "wajib_ktp_melonjak",
@@ -143,7 +143,7 @@ def test_wajib_ktp_melonjak(validator):
             "520804",
             "wajib_ktp",
             "9400",
-            "baris 5 (520804): wajib_ktp 9.400 berubah -6,00 % dari 10.000 pada laporan 2018-04-01",
+            "baris 5 (520804): wajib_ktp 9.400 berubah -6,00 % dari 10.000 pada laporan 1 April 2018",
         ),
     ]
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from contract import formats
 from ektp.cli import main
 from tests import uploads
 from tests.corpus import corpus
@@ -99,7 +100,7 @@ def test_check_prints_every_finding_with_its_place(run, capsys):
     assert code == 1
     assert out.splitlines() == [
         "Tanda terima berkas: 5208/angka_salah_2018-04-11.csv",
-        "Kabupaten/kota: 5208   Tanggal laporan: 2018-04-11",
+        "Kabupaten/kota: 5208   Tanggal laporan: 11 April 2018",
         "Status: DITOLAK",
         "Baris kecamatan: 5   Kesalahan: 3   Peringatan: 0",
         "Temuan:",
@@ -126,7 +127,7 @@ def test_check_of_a_file_with_a_history_warning(run, capsys):
     assert "Status: DITERIMA (dimuat)" in out
     assert (
         "[warning] rekam_menurun: baris 4 (527203): sudah_rekam 9.734 turun dari 9.834"
-        " pada laporan 2018-04-06" in out
+        " pada laporan 6 April 2018" in out
     )
 
 
@@ -149,7 +150,7 @@ def test_check_of_a_new_day_warns_against_each_kecamatan_s_latest_report(run, ca
     assert {a for _, a in FINDING.findall(out)} == {"rekam_menurun"}, out
     dotted = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731
     warning = f"rekam_menurun: baris 2 ({kode}): sudah_rekam {dotted(sudah - 100)} turun dari {dotted(sudah)}"
-    assert f"[warning] {warning} pada laporan {tanggal}" in out, out
+    assert f"[warning] {warning} pada laporan {formats.tanggal(tanggal)}" in out, out  # `7 April 2018`
 
 
 def test_check_under_another_kabupaten(run, capsys):

@@ -95,7 +95,7 @@ def test_history_warnings_come_from_the_published_warehouse(base_url):
     with Browser(base_url) as b:
         b.login("lobar")
         page = b.upload("5201", ("turun.csv", valid_report(TODAY, base=4_000))).text
-    assert "LOLOS pemeriksaan" in page and "rekam_menurun" in page and "pada laporan 2018-04-03" in page
+    assert "LOLOS pemeriksaan" in page and "rekam_menurun" in page and "pada laporan 3 April 2018" in page
 
 
 def test_reports_are_listed_and_served(base_url):
