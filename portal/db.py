@@ -74,6 +74,8 @@ create table if not exists unggahan (
 );
 create index if not exists unggahan_kabupaten on unggahan (kode_kabupaten, id);
 create index if not exists unggahan_kiriman on unggahan (kiriman);
+-- The lock page's files sent in the last week (unggahan_sah_terbaru.sql).
+create index if not exists unggahan_diunggah on unggahan (diunggah_pada);
 
 -- An office's token for the API (portal.tokens): one per account, stored only as its SHA-256.
 create table if not exists token_api (
@@ -113,6 +115,11 @@ ADDED = (
 )
 
 
+# Indexes over columns of ADDED, made after them: the province's grid reads the uploads of a range
+# of report dates, a search rather than a read of every upload the portal ever took.
+ADDED_INDEXES = ("create index if not exists unggahan_tanggal on unggahan (tanggal, kode_kabupaten)",)
+
+
 def path_of(settings: Settings) -> Path:
     """The portal database of these settings; refused when it would be the warehouse."""
     path = settings.portal_database
@@ -135,11 +142,14 @@ def create(path: Path) -> Path:
 
 
 def _add_columns(con: sqlite3.Connection) -> None:
-    """Bring a portal database made by an older version up to date (ADDED: our own names)."""
+    """Bring a portal database made by an older version up to date (ADDED: our own names), and
+    index what needs those columns."""
     for table, column, declaration in ADDED:
         present = {r["name"] for r in con.execute(f"pragma table_info({table})")}
         if column not in present:
             con.execute(f"alter table {table} add column {column} {declaration}")
+    for statement in ADDED_INDEXES:
+        con.execute(statement)
 
 
 @contextmanager

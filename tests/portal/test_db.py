@@ -3,13 +3,14 @@ one per piece of work."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import threading
 
 import pytest
 
-from portal import db
+from portal import db, store
 
 pytestmark = pytest.mark.fast_tier  # starts no server: in `make check` (tests/tiers.py)
 
@@ -218,3 +219,36 @@ def test_together_outside_the_portal_process_is_a_transaction_of_its_own(tmp_pat
     with pytest.raises(ValueError):
         db.together(path, _insert("b", fail=True))
     assert _logged(path) == ["a"]
+
+
+# Queries that read the upload or admin log newest first, up to a limit: bounded however long the
+# portal has run. Every other query searches by an index.
+NEWEST_FIRST = {"log_admin_terbaru", "unggahan_terbaru"}
+
+
+def test_no_portal_query_reads_a_whole_table_that_grows_with_its_history(tmp_path):
+    # The province's grid scanned every upload for its range of dates, the lock page every
+    # upload for its last week: pages that slowed as the portal's history grew.
+    path = db.create(tmp_path / "portal.sqlite")
+    with db.connect(path) as con:
+        for query in sorted(store.SQL.glob("*.sql")):
+            text = query.read_text(encoding="utf-8")
+            params = {name: "x" for name in re.findall(r":(\w+)", text)}
+            plan = [row[3] for row in con.execute("explain query plan " + text, params)]
+            scans = [step for step in plan if step.startswith("SCAN")]
+            if query.stem in NEWEST_FIRST:
+                assert re.search(r"order by id desc limit :\w+\s*$", text), query.name
+            else:
+                assert scans == [], (query.name, plan)
+
+
+def test_an_older_portal_database_gets_its_columns_and_their_indexes(tmp_path):
+    path = tmp_path / "portal.sqlite"
+    with sqlite3.connect(path) as old:
+        old.executescript(db.SCHEMA)  # what the first portals made: none of db.ADDED's columns
+    db.create(path)
+    with sqlite3.connect(path) as con:
+        columns = {r[1] for r in con.execute("pragma table_info(unggahan)")}
+        indexes = {r[1] for r in con.execute("pragma index_list(unggahan)")}
+    assert {"tanggal", "perbandingan", "tunda"} <= columns
+    assert {"unggahan_tanggal", "unggahan_diunggah"} <= indexes
