@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
+from prefect.context import FlowRunContext
 
 from contract import progress, regions
 from contract.errors import ENVIRONMENT_FAILURES, EktpError, IncompleteRun, ReportNotWritten, os_reason
@@ -60,12 +61,18 @@ def started(settings: Settings, kind: str | None = None) -> Iterator[Run]:
     # GX runs in a child process: the run's own process never imports it (expectations/child.py).
     validator = ChildValidator(settings.data_docs)
     try:
-        with jejak.recorded(settings.warehouse, kind, run_id) if kind else nullcontext():
+        with jejak.recorded(settings.warehouse, kind, run_id, flow_run_id()) if kind else nullcontext():
             reference = regions.load(settings.provinsi)
             yield Run(settings, reference, run_id, validator)
     finally:
         validator.close()
         RUN_ID.reset(token)  # a later run, or the portal, in this process is not this run
+
+
+def flow_run_id() -> str | None:
+    """The Prefect flow run this code runs in (a run the portal's button started has its id), or None."""
+    context = FlowRunContext.get()
+    return str(context.flow_run.id) if context is not None and context.flow_run is not None else None
 
 
 def load(

@@ -102,6 +102,15 @@ def _read(api_url: str, run_id: str) -> dict | None:
     }
 
 
+def _its_own(traced: dict, run: dict) -> bool:
+    """Whether the trace is the button's run's: by its Prefect flow run; a trace written by an
+    older release names none, and is taken for it when it began while the run ran."""
+    if traced.get("flow_run") is not None:
+        return traced["flow_run"] == run["id"]
+    began = jejak.moment(traced.get("mulai"))
+    return began is not None and run["mulai"] - TRACE_SLACK <= began <= run["selesai"]
+
+
 def _moment(value: Any) -> datetime | None:
     return value if isinstance(value, datetime) else None  # Prefect's times are aware datetimes
 
@@ -110,15 +119,12 @@ def outcome(settings: Settings, run: dict | None) -> dict | None:
     """What the run the button started did, as the warehouse's trace of the last nightly and the
     published `unggahan` tell it: its end (berhasil, gagal, ...), its error line, and the files it
     decided by status, in the receipts' words. None while the run is unfinished, or when the last
-    nightly traced did not begin while it ran (a run that failed before its flow began, or a later
-    run's trace: the 02:00 nightly after the button's)."""
+    nightly traced is another run's (the button's failed before its flow began, or a later run
+    traced after it: the 02:00 nightly, or an operator's `ektp nightly` begun the second it ended)."""
     if run is None or run["keadaan"] not in FINISHED or run["mulai"] is None or run["selesai"] is None:
         return None
     traced = jejak.last(settings.warehouse, "nightly")
-    began = jejak.moment(traced.get("mulai")) if traced else None
-    if traced is None or began is None:
-        return None
-    if not run["mulai"] - TRACE_SLACK <= began <= run["selesai"]:
+    if traced is None or not _its_own(traced, run):
         return None
     try:
         with read.connect(settings.warehouse) as con:

@@ -71,11 +71,15 @@ def counts(warehouse: Path) -> dict[str, dict[str, int]]:
     return found if isinstance(found, dict) else {}
 
 
-def started(warehouse: Path, kind: str, run_id: str) -> None:
+def started(warehouse: Path, kind: str, run_id: str, flow_run: str | None = None) -> None:
+    """Record the start of the run `run_id`; `flow_run`: the Prefect flow run it is, if any (the
+    portal's button tells its own run's trace by it, not by the time, which the trace keeps to the
+    second)."""
     with _updating(warehouse) as trace:
         trace.setdefault("terakhir", {})[kind] = {
             "status": "berjalan",
             "run_id": run_id,
+            "flow_run": flow_run,
             "mulai": _now(),
             "selesai": None,
             "galat": None,
@@ -98,10 +102,10 @@ def ended(warehouse: Path, kind: str, run_id: str, status: str, galat: str | Non
 
 
 @contextmanager
-def recorded(warehouse: Path, kind: str, run_id: str) -> Iterator[None]:
+def recorded(warehouse: Path, kind: str, run_id: str, flow_run: str | None = None) -> Iterator[None]:
     """The block is a run: its start and its end are recorded (an exception passes on). The trace
     never fails a run: a folder it cannot write is the run's own error to name, in its words."""
-    _quietly(started, warehouse, kind, run_id)
+    _quietly(started, warehouse, kind, run_id, flow_run)
     try:
         yield
     except Exception as exc:
