@@ -10,7 +10,8 @@ from datetime import date
 import polars as pl
 
 from contract import rules
-from contract.dates import EARLIEST_DATE, MONTHS
+from contract.dates import BULAN, EARLIEST_DATE, MONTHS
+from contract.formats import tanggal as tanggal_id
 from landing.records import Records
 
 # Dates inside free text (title lines, file names). The year is limited to 19xx/20xx so that
@@ -30,6 +31,12 @@ _CELL_SHORT_YEAR = r"^[0-9]{1,2}[/-][0-9]{1,2}[/-][0-9]{2}$"
 # What Excel keeps for a date (days since 1900: 40544 is 1 January 2011), shown as a number when
 # the cell lost its date format.
 _CELL_SERIAL = r"^[1-9][0-9]{4}([.,][0-9]+)?$"
+
+
+def written(day: pl.Expr) -> pl.Expr:
+    """A date column as messages write dates (contract.formats.tanggal): `12 April 2018`."""
+    month = day.dt.month().replace_strict(list(range(1, 13)), list(BULAN), return_dtype=pl.String)
+    return pl.format("{} {} {}", day.dt.day(), month, day.dt.year())
 
 
 def parse_date(cell: pl.Expr) -> pl.Expr:
@@ -122,17 +129,24 @@ def resolve_date(
             pesan = rules.message(
                 "tanggal_tidak_valid",
                 "sumber_berbeda",
-                tanggal=tanggal,
+                tanggal=tanggal_id(tanggal),
                 sumber=first_where,
                 sumber_lain=where,
-                tanggal_lain=other,
+                tanggal_lain=tanggal_id(other),
             )
             findings.append(date_finding(pesan, other))
     if tanggal < EARLIEST_DATE:
-        pesan = rules.message("tanggal_tidak_valid", "sebelum_program", tanggal=tanggal, awal=EARLIEST_DATE)
+        pesan = rules.message(
+            "tanggal_tidak_valid",
+            "sebelum_program",
+            tanggal=tanggal_id(tanggal),
+            awal=tanggal_id(EARLIEST_DATE),
+        )
         findings.append(date_finding(pesan, tanggal))
     if tanggal > today:
-        pesan = rules.message("tanggal_tidak_valid", "setelah_hari_ini", tanggal=tanggal, hari_ini=today)
+        pesan = rules.message(
+            "tanggal_tidak_valid", "setelah_hari_ini", tanggal=tanggal_id(tanggal), hari_ini=tanggal_id(today)
+        )
         findings.append(date_finding(pesan, tanggal))
     return tanggal, findings
 
@@ -142,7 +156,9 @@ def single_date(dates: list[date], where: str, findings: list[dict]) -> date | N
     distinct = sorted(set(dates))
     if len(distinct) > 1:
         listed = ", ".join(d.isoformat() for d in distinct)
-        pesan = rules.message("tanggal_tidak_valid", "beberapa", sumber=where, daftar=listed)
+        pesan = rules.message(
+            "tanggal_tidak_valid", "beberapa", sumber=where, daftar=", ".join(map(tanggal_id, distinct))
+        )
         findings.append(date_finding(pesan, listed))
         return None
     return distinct[0] if distinct else None

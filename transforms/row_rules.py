@@ -157,8 +157,8 @@ def date_findings() -> list[RowRule]:
             "tanggal_tidak_valid",
             "baris_berbeda",
             where=where_phrase(),
-            tanggal=pl.col("_tanggal").cast(pl.String),
-            tanggal_umum=usual.cast(pl.String),
+            tanggal=dates.written(pl.col("_tanggal")),
+            tanggal_umum=dates.written(usual),
         ),
         raw,
     )

@@ -198,13 +198,14 @@ ALASAN = {
     "5272/rekam_ganda_2018-04-12.csv": 'kolom "Rekam" dan "Sudah Rekam" sama-sama berarti sudah_rekam;'
     " hapus salah satu",
     "5272/tanpa_wajib_2018-04-11.csv": "kolom wajib_ktp tidak ada",
-    "5272/rekap_2018-04-18.csv": "tanggal 2018-04-19 di isi berkas berbeda dengan nama berkas 2018-04-18",
-    "5272/rekap_campur.csv": "baris 6 (527205): tanggal 2018-04-17 berbeda dengan"
-    " tanggal baris lain 2018-04-18",
+    "5272/rekap_2018-04-18.csv": "tanggal 19 April 2018 di isi berkas berbeda dengan nama berkas"
+    " 18 April 2018",
+    "5272/rekap_campur.csv": "baris 6 (527205): tanggal 17 April 2018 berbeda dengan"
+    " tanggal baris lain 18 April 2018",
     "5272/tgl_salah_2018-04-17.csv": 'baris 4 (527203): tanggal "17/04/18": tulis tahunnya dengan empat'
     " angka, mis. 12/04/2018",
-    "5272/rekap_lama.csv": "tanggal 2010-12-31 sebelum 2011-01-01 (awal program e-KTP)",
-    "5272/rekap_depan.csv": "tanggal 2018-04-25 melewati hari ini (2018-04-21)",
+    "5272/rekap_lama.csv": "tanggal 31 Desember 2010 sebelum 1 Januari 2011 (awal program e-KTP)",
+    "5272/rekap_depan.csv": "tanggal 25 April 2018 melewati hari ini (21 April 2018)",
     "5208/kutip_2018-04-18.csv": "format CSV rusak mulai baris 3:"
     ' tanda kutip (") dibuka tetapi tidak pernah ditutup',
     "5208/kosong_2018-04-17.csv": "berkas kosong (0 byte)",

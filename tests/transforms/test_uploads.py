@@ -556,7 +556,7 @@ def test_rows_carrying_different_dates():
     )
     assert rules(parsed) == [(3, "520302", "tanggal", "13/04/2018", "tanggal_tidak_valid")]
     assert messages(parsed) == [
-        "baris 3 (520302): tanggal 2018-04-13 berbeda dengan tanggal baris lain 2018-04-12"
+        "baris 3 (520302): tanggal 13 April 2018 berbeda dengan tanggal baris lain 12 April 2018"
     ]
     assert parsed.tanggal is None  # no title, no name date: nothing trustworthy
 
@@ -581,21 +581,27 @@ def test_date_cell_disagrees_with_file_name():
     # the example from the brief: contents' date is returned, the file is rejected
     parsed = parse(f"tanggal;{HEADER}\n2018-04-13;520301;Praya;10;5", name="rekap 2018-04-12.csv")
     assert rules(parsed) == [(None, None, "tanggal", "2018-04-12", "tanggal_tidak_valid")]
-    assert messages(parsed) == ["tanggal 2018-04-13 di isi berkas berbeda dengan nama berkas 2018-04-12"]
+    assert messages(parsed) == [
+        "tanggal 13 April 2018 di isi berkas berbeda dengan nama berkas 12 April 2018"
+    ]
     assert parsed.tanggal == date(2018, 4, 13)
 
 
 def test_date_cell_disagrees_with_title():
     # a title date is a source too
     parsed = parse(f"Laporan tanggal 12-04-2018\ntanggal;{HEADER}\n2018-04-13;520301;Praya;10;5")
-    assert messages(parsed) == ["tanggal 2018-04-13 di isi berkas berbeda dengan baris judul 2018-04-12"]
+    assert messages(parsed) == [
+        "tanggal 13 April 2018 di isi berkas berbeda dengan baris judul 12 April 2018"
+    ]
     assert parsed.tanggal == date(2018, 4, 13)
 
 
 def test_title_disagrees_with_file_name():
     # with no date column, the title is the contents' date
     parsed = parse(f"Per tanggal 11 April 2018\n{HEADER}\n520301;Praya;10;5", name="20180412.csv")
-    assert messages(parsed) == ["tanggal 2018-04-11 di baris judul berbeda dengan nama berkas 2018-04-12"]
+    assert messages(parsed) == [
+        "tanggal 11 April 2018 di baris judul berbeda dengan nama berkas 12 April 2018"
+    ]
     assert parsed.tanggal == date(2018, 4, 11)
 
 
@@ -611,7 +617,7 @@ def test_all_sources_agree():
 def test_title_with_two_dates_is_ambiguous():
     # a period "01-04-2018 s/d 12-04-2018" does not say which day the counts are as of
     parsed = parse(f"Periode 01-04-2018 s/d 12-04-2018\n{HEADER}\n520301;Praya;10;5")
-    assert messages(parsed) == ["baris judul memuat beberapa tanggal berbeda: 2018-04-01, 2018-04-12"]
+    assert messages(parsed) == ["baris judul memuat beberapa tanggal berbeda: 1 April 2018, 12 April 2018"]
     assert parsed.tanggal is None
 
 
@@ -634,7 +640,7 @@ def test_dates_in_file_names(name, expected):
 def test_file_name_with_two_dates_is_ambiguous():
     # "revisi" names with two different dates cannot date the file
     parsed = parse(f"{HEADER}\n520301;Praya;10;5", name="2018-04-12 revisi 2018-04-13.csv")
-    assert messages(parsed) == ["nama berkas memuat beberapa tanggal berbeda: 2018-04-12, 2018-04-13"]
+    assert messages(parsed) == ["nama berkas memuat beberapa tanggal berbeda: 12 April 2018, 13 April 2018"]
 
 
 def test_date_missing_everywhere():
@@ -648,13 +654,13 @@ def test_date_missing_everywhere():
 def test_date_before_the_programme():
     # before 2011-01-01, the start of e-KTP
     parsed = parse(f"tanggal;{HEADER}\n31/12/2010;520301;Praya;10;5")
-    assert messages(parsed) == ["tanggal 2010-12-31 sebelum 2011-01-01 (awal program e-KTP)"]
+    assert messages(parsed) == ["tanggal 31 Desember 2010 sebelum 1 Januari 2011 (awal program e-KTP)"]
 
 
 def test_date_after_today():
     # a report cannot be dated in the future
     parsed = parse(f"tanggal;{HEADER}\n21/04/2018;520301;Praya;10;5")
-    assert messages(parsed) == ["tanggal 2018-04-21 melewati hari ini (2018-04-20)"]
+    assert messages(parsed) == ["tanggal 21 April 2018 melewati hari ini (20 April 2018)"]
     assert (
         parse(f"tanggal;{HEADER}\n20/04/2018;520301;Praya;10;5").findings.height == 0
     )  # today itself is fine
