@@ -109,7 +109,7 @@ def _context():
     every warehouse the process validates for; its Data Docs site is pointed at a run's folder when
     that run's docs are built (`_site`). A context per folder built GX's suites and checkpoints
     again for each warehouse: a quarter of the validation children's CPU over a test run, whose
-    workers validate for hundreds of warehouses each."""
+    workers each validate for dozens of warehouses."""
     import logging
 
     gx = _gx()
