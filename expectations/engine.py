@@ -11,11 +11,9 @@ expectation are located by the rule's own Polars predicate, and the two counts m
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ from contract import rules
 from contract.columns import FINDING_SCHEMA
 from contract.errors import Bug
 from contract.formats import angka
-from expectations import datadocs
+from expectations import datadocs, gx_context
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class Expectation:
 
     def expectation(self):
         """The GX expectation, tagged with the rule so results map back without guessing."""
-        return getattr(_gx().expectations, self.kind)(meta={"rule": self.key}, **self.kwargs)
+        return getattr(gx_context.imported().expectations, self.kind)(meta={"rule": self.key}, **self.kwargs)
 
 
 @dataclass(frozen=True)
@@ -68,86 +66,6 @@ class Suite:
 
 class ValidationMismatch(Bug):
     """GX and the Polars predicate of a rule disagree: a bug in the rule, never in the data."""
-
-
-def _gx() -> Any:
-    """The `great_expectations` package, imported the one way this module imports it: telemetry
-    off, and SciPy's statistics left until used."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    _defer_scipy_stats()
-    import great_expectations
-
-    return great_expectations
-
-
-def _defer_scipy_stats() -> None:
-    """Import `scipy.stats` only when something uses it. GX imports it with every expectation
-    class (two of them compute with it; none of ours does): ~0.85 s of the ~2.6 s each process
-    that validates spends importing GX. `scipy.stats` is made a lazy module (the standard
-    library's LazyLoader), set on `scipy` too so that GX's `from scipy import stats` finds it
-    without touching it; its first attribute read imports it for real."""
-    import importlib.util
-    import sys
-
-    if "scipy.stats" in sys.modules:
-        return
-    import scipy
-
-    spec = importlib.util.find_spec("scipy.stats")
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["scipy.stats"] = module
-    spec.loader.exec_module(module)
-    scipy.stats = module
-
-
-@cache
-def _context():
-    """The process's one GX context: its suites, validation definitions and checkpoints serve
-    every warehouse the process validates for; its Data Docs site is pointed at a run's folder when
-    that run's docs are built (`_site`). A context per folder built GX's suites and checkpoints
-    again for each warehouse: a quarter of the validation children's CPU over a test run, whose
-    workers each validate for dozens of warehouses."""
-    import logging
-
-    gx = _gx()
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    # GX pins this module's logger to INFO, which announces a temporary docs folder on every run.
-    for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    asset = ctx.data_sources.add_pandas("unggahan").add_dataframe_asset("baris")
-    return ctx, asset.add_batch_definition_whole_dataframe("batch")
-
-
-SITE = "ektp"
-
-
-def _site(ctx, data_docs: Path) -> None:
-    """Point the context's Data Docs site at `data_docs` (GX makes its site builder from this
-    configuration at every build)."""
-    config = {
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("IndexPageView")},
-        "site_section_builders": {
-            section: {"view": _view("PageView")} for section in ("expectations", "validations", "profiling")
-        },
-    }
-    if SITE in (ctx.variables.data_docs_sites or {}):
-        ctx.update_data_docs_site(SITE, config)
-    else:
-        ctx.add_data_docs_site(SITE, config)
-
-
-def _view(name: str) -> dict[str, str]:
-    """A Data Docs view of expectations/gx_views.py (GX's, compiling its templates once a process),
-    named for GX to import: importing it here would load GX into the run's process."""
-    return {"module_name": "expectations.gx_views", "class_name": name}
 
 
 @dataclass(frozen=True)
@@ -189,9 +107,6 @@ class Validator:
         of a copy made in another process; None for the run's own (it holds its results)."""
         return self.record() if self.arrived else None
 
-    def _context(self):
-        return _context()
-
     def _checkpoint(self, name: str, suites: tuple[Suite, ...]):
         key = (name, tuple((s.name, tuple(r.key for r in s.rules)) for s in suites))
         if key not in _CHECKPOINTS:
@@ -199,8 +114,8 @@ class Validator:
         return _CHECKPOINTS[key]
 
     def _new_checkpoint(self, name: str, suites: tuple[Suite, ...]):
-        gx = _gx()
-        ctx, batch = self._context()
+        gx = gx_context.imported()
+        ctx, batch = gx_context.context()
         definitions = []
         for suite in suites:
             gx_suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=suite.name))
@@ -248,7 +163,7 @@ class Validator:
         GX caches both on the data source's execution engine until the next run replaces them;
         at national scale that is ~150 MB held through the history check and the DuckDB load.
         """
-        engine = self._context()[0].data_sources.get("unggahan").get_execution_engine()
+        engine = gx_context.context()[0].data_sources.get("unggahan").get_execution_engine()
         engine.batch_manager.reset_batch_cache()
         engine.batch_manager.batch_data_cache.clear()
         cache = getattr(engine, "_metric_cache", None)  # private; a plain dict in GX 1.x
@@ -261,12 +176,12 @@ class Validator:
 
     def record(self) -> Validations:
         """This validator's runs and results, to ship back to the run's own Validator."""
-        store = self._context()[0].validation_results_store
+        store = gx_context.context()[0].validation_results_store
         return Validations(self.runs, {key: store.get(key) for key in self._results})
 
     def absorb(self, other: Validations) -> None:
         """Count runs made elsewhere and keep their results for this run's Data Docs."""
-        store = self._context()[0].validation_results_store
+        store = gx_context.context()[0].validation_results_store
         for key, result in other.results.items():
             store.set(key, result)
         self.runs += other.runs
@@ -277,10 +192,10 @@ class Validator:
         itself (expectations/datadocs.py); returns its index page."""
         if not self.data_docs or not self._results:
             return None
-        ctx, _ = self._context()
+        ctx, _ = gx_context.context()
         with _GX_LOCK:  # the site's folder is the context's, for this build
-            _site(ctx, self.data_docs)
-            ctx.build_data_docs(site_names=[SITE], resource_identifiers=self._pages())
+            gx_context.point_site(ctx, self.data_docs)
+            ctx.build_data_docs(site_names=[gx_context.SITE], resource_identifiers=self._pages())
         datadocs.localise(self.data_docs)
         return self.data_docs / "index.html"
 
