@@ -156,6 +156,11 @@ def waktu(value: datetime | None) -> str:
     return f"{tanggal(local.date())} {local:%H.%M}{zone}"
 
 
+def tanggal_iso(text: str | None, empty: str = EMPTY) -> str:
+    """A date kept as ISO 8601 text (a receipt's, the portal database's), as `tanggal` says it."""
+    return tanggal(date.fromisoformat(text)) if text else empty
+
+
 def waktu_iso(text: str | None) -> str:
     """A time kept as ISO 8601 text (the portal database's), as `waktu` says it."""
     return waktu(datetime.fromisoformat(text)) if text else EMPTY

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ def text(health: Health) -> str:
     for m in health["pengingat"]:
         when = formats.waktu_iso(m["terakhir_pada"])
         lines.append(
-            f"{m['jenis']} {formats.tanggal(date.fromisoformat(m['tanggal']))}: {m['terkirim']} terkirim,"
+            f"{m['jenis']} {formats.tanggal_iso(m['tanggal'])}: {m['terkirim']} terkirim,"
             f" {m['gagal']} gagal (terakhir {when})"
         )
     lines += [f"masalah: {line}" for line in health["masalah"]]

@@ -8,7 +8,7 @@ Read-only on the warehouse (portal.pages); the last visit is the portal database
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 
 from contract import formats, regions
@@ -149,4 +149,4 @@ def plain(findings: list[dict], names: dict[str, str], receipt: Mapping | None =
 
 def report_date(text: str | None) -> str | None:
     """A receipt's ISO date as '1 Mei 2018' (None: unreadable)."""
-    return formats.tanggal(date.fromisoformat(text)) if text else None
+    return formats.tanggal_iso(text) if text else None

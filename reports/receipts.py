@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,8 +27,7 @@ import polars as pl
 
 from contract.dates import WITA
 from contract.files import write_atomic
-from contract.formats import tanggal as tanggal_id
-from contract.formats import waktu
+from contract.formats import tanggal_iso, waktu
 from reports import status
 from transforms.header import header_text
 
@@ -131,17 +130,13 @@ def in_file(f: Mapping, headers: Mapping[str, str]) -> str:
     return f' (kolom {f["kolom"]}; di berkas: "{judul}")' if judul else ""
 
 
-def _tanggal(iso: str | None) -> str:
-    """The receipt's report date (ISO in its JSON) as the letter writes dates: `11 April 2018`."""
-    return tanggal_id(date.fromisoformat(iso)) if iso else "tidak terbaca"
-
-
 def text(r: dict) -> str:
     """The same receipt as a short Indonesian letter an operator reads."""
     arrived = datetime.fromisoformat(r["tiba_pada"]) if r.get("tiba_pada") else None
+    tanggal = tanggal_iso(r["tanggal"], "tidak terbaca")
     lines = [
         f"Tanda terima berkas: {r['berkas']}",
-        f"Kabupaten/kota: {r['kode_kabupaten']}   Tanggal laporan: {_tanggal(r['tanggal'])}",
+        f"Kabupaten/kota: {r['kode_kabupaten']}   Tanggal laporan: {tanggal}",
         f"Status: {r['keterangan']}",
     ]
     if arrived is not None:
