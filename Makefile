@@ -80,8 +80,9 @@ endef
 # `ektp` runs, Chromium, the demo) and a waiting worker runs nothing: with one worker a core, the
 # cores sat idle 7.4-8% of `make test`; with one more, 2.4-2.6%, at the same CPU (vmstat over six
 # fresh clones in three alternated pairs on this 2-core machine: 534/431, 477/419, 509/487 s).
-# At most 8, a bound not measured on a larger machine: each worker keeps its own Prefect test
-# server and GX child (the child alone ~250 MB), and the demo's file alone takes 60-80 s.
+# At most 8, a bound not measured on a larger machine: each worker keeps its own GX child (~250
+# MB), all of them send their flows to one Prefect test server (tests/prefect_server.py), and the
+# demo's file alone takes 60-80 s.
 WORKERS ?= $(shell n=$$(( $$(nproc) + 1 )); echo $$(( n < 8 ? n : 8 )))
 
 # Everything, for CI. Whole files to each worker (a file's tests share its fixtures).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import fcntl
 import gc
 import os
 import shutil
@@ -53,6 +54,8 @@ settings.load_profile("ektp")
 
 from tests import order, tiers  # noqa: E402
 from tests import prefect_db as prefect_db_files  # noqa: E402
+from tests import prefect_server as prefect_server_files  # noqa: E402
+from tests.once import shared_folder  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +69,9 @@ def prefect_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def prefect_server(prefect_db, tmp_path_factory):
-    """One Prefect test server for the session (≈5 s once); flows in tests report to it.
+def prefect_server(prefect_db, tmp_path_factory, request):
+    """One Prefect test server; flows in tests report to it. Under xdist the controller's, shared
+    by every worker (tests/prefect_server.py); alone, the session's own (Prefect's test harness).
 
     The settings `flows.runner.shared_api` gives every run of the program (no flow-run heartbeats):
     tests that call a flow directly then wait for the same things its runs wait for.
@@ -76,6 +80,20 @@ def prefect_server(prefect_db, tmp_path_factory):
     runs, the event feed, triggers): no test reads them, and they were a quarter of this server's
     CPU. Flow runs, their states, logs and artifacts are the API's own. The servers the program
     starts (a run's temporary one, `ektp serve`'s: tests/flows/test_serve_server.py) run them all."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.runner import run_settings
+
+    shared = getattr(request.config, "workerinput", {}).get(prefect_server_files.KEY)
+    if shared:
+        url = prefect_server_files.url(Path(shared))
+        with temporary_settings(updates={PREFECT_API_URL: url, **run_settings()}):
+            yield url
+        return
+    yield from _own_prefect_server(prefect_db, tmp_path_factory)
+
+
+def _own_prefect_server(prefect_db, tmp_path_factory):
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
@@ -100,6 +118,15 @@ def prefect_server(prefect_db, tmp_path_factory):
         temporary_settings(updates=run_settings()),
     ):
         yield PREFECT_API_URL.value()
+
+
+@pytest.fixture
+def server_deployments(prefect_server, tmp_path_factory):
+    """For a test that makes deployments on the test server: every worker's tests share it, and
+    two of them would make and remove the same `nightly/nightly` (tests/prefect_server.py)."""
+    with open(shared_folder(tmp_path_factory) / prefect_server_files.DEPLOYMENTS, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield prefect_server
 
 
 @pytest.fixture(scope="session")
@@ -127,6 +154,10 @@ def cli_env(prefect_server):
 
 
 def pytest_configure(config):
+    # With xdist, outside its workers: under `pytest -n` this process is the controller, which
+    # keeps one Prefect test server for all its workers (started when one first asks for it).
+    if hasattr(config.hook, "pytest_configure_node") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(prefect_server_files.Shared(config))
     # Python's cyclic collector, at its default of a collection per 700 allocations, and its full
     # passes over every imported module, cost tests/warehouse and tests/reports 5-7% of their CPU
     # (four runs each way). Only the test processes: the programs they start keep the defaults.

@@ -2,7 +2,7 @@
 
 A Prefect server on a new database runs every migration and registers its block types first:
 ~10 s of CPU here, against ~4 s on a database that has them (measured with the same server,
-started twice on one file). Each test that starts one (the workers' test servers, the temporary
+started twice on one file). Each test that starts one (the workers' shared test server, the temporary
 server of an `ektp` run without PREFECT_API_URL, `ektp serve`'s own) started on a new database.
 Here one server is started once on a new database; its file, made by the same Prefect, is
 copied into each new PREFECT_HOME (`prefect.db`, where Prefect's default connection URL points)

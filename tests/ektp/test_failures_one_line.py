@@ -224,9 +224,15 @@ def _run_log(warehouse: Path) -> list[str]:
     """The log messages, on the test server, of the nightly run that was given `warehouse`."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName, LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import FlowRunSort
 
+    # The newest first: every worker's runs are on the shared server (tests/prefect_server.py).
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["nightly"])), limit=200)
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["nightly"])),
+            sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+            limit=200,
+        )
         [run] = [r for r in runs if r.parameters.get("settings", {}).get("warehouse") == str(warehouse)]
         logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
     return [log.message for log in logs]

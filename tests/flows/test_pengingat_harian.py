@@ -27,7 +27,7 @@ PORTAL = "https://portal.dukcapil.ntbprov.go.id/"
 
 @pytest.mark.parametrize(("jam", "cron"), [("20:00", "0 20 * * *"), ("19:30", "30 19 * * *")])
 def test_serve_declares_the_reminders_every_day_at_the_hour_in_wita(
-    prefect_server, tmp_path, monkeypatch, jam, cron
+    server_deployments, tmp_path, monkeypatch, jam, cron
 ):
     monkeypatch.setenv("EKTP_JAM_PENGINGAT", jam)
     monkeypatch.setenv("EKTP_SMTP_PASSWORD", "rahasia")

@@ -23,7 +23,7 @@ from warehouse import jejak
 
 
 @pytest.fixture
-def deployment(prefect_server):
+def deployment(server_deployments):
     """A `nightly/nightly` deployment on the test server (nothing runs it), removed afterwards."""
     with get_client(sync_client=True) as client:
         flow_id = client.create_flow_from_name("nightly")
