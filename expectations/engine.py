@@ -23,7 +23,7 @@ from contract import rules
 from contract.columns import FINDING_SCHEMA
 from contract.errors import Bug
 from contract.formats import angka
-from expectations import datadocs, gx_context
+from expectations import datadocs, gx_context, hasil
 
 
 @dataclass(frozen=True)
@@ -189,13 +189,21 @@ class Validator:
 
     def build_docs(self) -> Path | None:
         """Render this run's validations into the Data Docs site, its assets served from the site
-        itself (expectations/datadocs.py); returns its index page."""
+        itself (expectations/datadocs.py), its index listing the last runs' too (expectations/
+        hasil.py); returns its index page."""
         if not self.data_docs or not self._results:
             return None
         ctx, _ = gx_context.context()
         with _GX_LOCK:  # the site's folder is the context's, for this build
-            gx_context.point_site(ctx, self.data_docs)
-            ctx.build_data_docs(site_names=[gx_context.SITE], resource_identifiers=self._pages())
+            # The last runs' results, kept by their builds: the index lists their pages too.
+            store = ctx.validation_results_store
+            restored = hasil.restore(store, self.data_docs)
+            try:
+                gx_context.point_site(ctx, self.data_docs)
+                ctx.build_data_docs(site_names=[gx_context.SITE], resource_identifiers=self._pages())
+                hasil.keep(store, self.data_docs, self._results)
+            finally:
+                hasil.forget(store, restored)
         datadocs.localise(self.data_docs)
         return self.data_docs / "index.html"
 
