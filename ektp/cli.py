@@ -8,6 +8,7 @@ on a rejected file, 2 with one line when it could not (bad arguments, unusable w
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import cache, partial
 from types import MethodType
@@ -80,8 +81,14 @@ def _no_type(ctx) -> None:
 
 
 def _usage(command, ctx, formatter) -> None:
-    """Click's usage line (Command.format_usage) with the program's word for "Usage"."""
-    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=USAGE)
+    """Click's usage line (Command.format_usage) with the program's word for "Usage", and a required
+    argument named bare, as usage lines name it: Typer writes `{BERKAS}`, braces an operator could
+    take for part of what to type (an optional one stays `[NAMA]`)."""
+    pieces = [_REQUIRED.sub(r"\1\2", piece) for piece in command.collect_usage_pieces(ctx)]
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
+
+
+_REQUIRED = re.compile(r"^\{([^{}]+)\}(\.\.\.)?$")  # Typer's mark of a required argument
 
 
 def _help(draw, command, ctx, formatter) -> None:

@@ -66,6 +66,21 @@ def test_the_help_names_each_value_and_its_panels_in_the_program_s_words(command
         assert ("─ Perintah ─" in out) == (command in ("", "akun"))
 
 
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("check", "ektp check [OPSI] BERKAS"),
+        ("cadangan", "ektp cadangan [OPSI] BERKAS"),
+        ("akun tambah", "ektp akun tambah [OPSI] NAMA"),
+    ],
+)
+def test_the_usage_line_names_a_required_argument_bare(command, usage, capsys):
+    # Typer wrote `{BERKAS}`: braces an operator could take for part of what to type
+    assert cli.main([*command.split(), "--help"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[0].strip()
+    assert line == f"Cara pakai: {usage}"
+
+
 def test_a_required_value_is_marked_in_the_program_s_words(capsys):
     assert cli.main(["kunci", "--help"]) == 0
     out = capsys.readouterr().out
