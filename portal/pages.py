@@ -121,18 +121,27 @@ def grid(settings: Settings, until: date, days: int = GRID_DAYS) -> Grid | None:
     return Grid([start + timedelta(days=i) for i in range(days)], list(by_kabupaten.values()))
 
 
-def reports(settings: Settings) -> list[dict]:
-    """The daily reports written so far, newest first: date and which of HTML and XLSX exist."""
+# The nightly's reports the list shows: a month of them. It wrote one a night for years: a page
+# of every one grew by a line a day (a thousand after three years, on a phone). Older ones are
+# still served at their address, and the form above the list builds any date's.
+REPORTS_SHOWN = 31
+
+
+def reports(settings: Settings, shown: int = REPORTS_SHOWN) -> tuple[list[dict], int]:
+    """The newest `shown` daily reports written so far, newest first (date, and which of HTML and
+    XLSX exist), and how many older ones there are."""
     folder = settings.reports
     found: dict[str, set[str]] = {}
     if folder.is_dir():
         for path in folder.iterdir():
             if (m := REPORT_FILE.match(path.name)) and path.is_file():
                 found.setdefault(m[1], set()).add(m[2])
-    return [
+    newest = sorted(found.items(), reverse=True)
+    listed = [
         {"tanggal": d, "hari": _day(d), "html": "html" in kinds, "xlsx": "xlsx" in kinds}
-        for d, kinds in sorted(found.items(), reverse=True)
+        for d, kinds in newest[:shown]
     ]
+    return listed, max(0, len(newest) - shown)
 
 
 def _day(text: str) -> date | None:

@@ -65,12 +65,14 @@ async def report_list(request: Request, session: auth.Session) -> Response:
             return RedirectResponse(asked_report(request, terbitan), status_code=303)
         except HTTPException as exc:
             status, pesan = exc.status_code, exc.detail
+    laporan, lebih_lama = pages.reports(portal.settings)
     return render(
         "laporan.html.j2",
         request,
         session,
         status=status,
-        laporan=pages.reports(portal.settings),
+        laporan=laporan,
+        lebih_lama=lebih_lama,
         terbitan=terbitan,
         pesan=pesan,
         diminta=request.query_params.get("tanggal", ""),

@@ -255,6 +255,27 @@ def test_before_the_first_nightly_the_list_and_the_report_say_there_is_no_data(t
     assert asked.status_code == 404 and "Belum ada data" in asked.text
 
 
+def test_the_list_shows_a_month_of_the_nightly_s_reports_and_says_how_many_older_ones(tmp_path):
+    # a page of every report the nightly ever wrote grew by a line a night, for years
+    world = build_world(tmp_path, nightly=False)
+    folder = world.settings.reports
+    folder.mkdir(parents=True, exist_ok=True)
+    days = [date(2018, 1, 1) + timedelta(days=i) for i in range(40)]
+    for day in days:
+        for suffix in ("html", "xlsx"):
+            (folder / f"laporan-ektp-{day}.{suffix}").write_text(f"laporan {day}", encoding="utf-8")
+    with portal(world.settings, warm=False) as url, Browser(url) as b:
+        b.login("prov")
+        page = b.get("/provinsi/laporan").text
+        oldest = b.get(f"/provinsi/laporan/laporan-ektp-{days[0]}.html")
+    listed = re.findall(r'href="/provinsi/laporan/laporan-ektp-([0-9-]+)\.html"', page)
+    assert listed == [str(d) for d in sorted(days, reverse=True)[:31]]
+    said = re.search(r'<p class="catatan" id="laporan-lama">(.*?)</p>', page, re.S)
+    assert said is not None and said[1].split()[:5] == ["9", "laporan", "proses", "malam", "yang"]
+    assert "formulir di atas" in said[1]
+    assert oldest.status_code == 200 and oldest.text == f"laporan {days[0]}"  # still at its address
+
+
 def test_on_a_phone_the_reports_do_not_scroll_sideways(world, base_url, chromium):
     source = axe.script()
     page = chromium.new_page(viewport=PHONE, is_mobile=True)
