@@ -67,8 +67,8 @@ class ChildValidator(engine.Validator):
     child forgets this validator's results (the child itself stays for the next run of the
     process, GX already imported)."""
 
-    def __init__(self, data_docs: Path | None = None) -> None:
-        super().__init__(data_docs)
+    def __init__(self, data_docs: Path | None = None, run_name: str | None = None) -> None:
+        super().__init__(data_docs, run_name)
         self.key = uuid.uuid4().hex
         self._child: int | None = None  # which child holds this validator's results
 
@@ -107,7 +107,7 @@ class ChildValidator(engine.Validator):
         self._child = None
 
     def _ask(self, what: str, *args: Any, frame: pl.DataFrame | None = None) -> Any:
-        return _CHILD.ask(self, what, (self.key, self.data_docs, *args), frame)
+        return _CHILD.ask(self, what, (self.key, self.data_docs, self.run_name, *args), frame)
 
 
 class _Child:
@@ -146,7 +146,9 @@ class _Child:
             return
         try:
             if validator._child == self.generation and self.running():
-                self._exchange(validator, "forget", (validator.key, validator.data_docs), None)
+                self._exchange(
+                    validator, "forget", (validator.key, validator.data_docs, validator.run_name), None
+                )
         except ValidationProcessGone:
             pass  # gone with the child anyway
         finally:
@@ -231,11 +233,11 @@ def _serve(folder: Path) -> None:
 
 def _answer(validators: dict[str, engine.Validator], request: tuple[str, tuple, Path | None]) -> Any:
     what, args, path = request
-    key, data_docs, *rest = args
+    key, data_docs, run_name, *rest = args
     if what == "forget":
         validators.pop(key, None)
         return None
-    validator = validators.setdefault(key, engine.Validator(data_docs))
+    validator = validators.setdefault(key, engine.Validator(data_docs, run_name))
     if what == "validate":
         assert path is not None  # a frame comes with every validation
         name, suites = rest

@@ -93,14 +93,17 @@ class Validator:
 
     arrived = False  # a copy made in another process from the run's Validator (pickled)
 
-    def __init__(self, data_docs: Path | None = None) -> None:
+    def __init__(self, data_docs: Path | None = None, run_name: str | None = None) -> None:
         # Absolute: GX's filesystem store refuses a relative folder (`--warehouse gudang/x.duckdb`).
         self.data_docs = Path(data_docs).absolute() if data_docs else None
+        # The run's id: the Data Docs list each validation under it ("Run Name"), so that one of
+        # the last runs' is told apart and found in the warehouse and the receipts.
+        self.run_name = run_name
         self.runs = 0
         self._results: list[Any] = []
 
-    def __reduce__(self) -> tuple[Callable[[Path | None], Validator], tuple[Path | None]]:
-        return (_arrived, (self.data_docs,))
+    def __reduce__(self) -> tuple[Callable[..., Validator], tuple[Path | None, str | None]]:
+        return (_arrived, (self.data_docs, self.run_name))
 
     def returned(self) -> Validations | None:
         """What the run's Validator must absorb after a task validated with this one: the record
@@ -143,7 +146,9 @@ class Validator:
         columns = sorted({"row_id", *(c for s in suites for r in s.rules for c in r.columns)})
         pdf = _inert(frame.select(columns)).to_pandas(use_pyarrow_extension_array=True)
         with _GX_LOCK:
-            result = self._checkpoint(name, suites).run(batch_parameters={"dataframe": pdf})
+            result = self._checkpoint(name, suites).run(
+                batch_parameters={"dataframe": pdf}, run_id=self._run_id()
+            )
             del pdf
             self._release()
         self.runs += 1
@@ -156,6 +161,14 @@ class Validator:
             if counts[(suite.name, rule.key)]
         ]
         return pl.concat(found) if found else no_findings()
+
+    def _run_id(self) -> Any:
+        """GX's identifier of a checkpoint run: named after the run, timed now; None lets GX name it."""
+        if self.run_name is None:
+            return None
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        return RunIdentifier(run_name=self.run_name)
 
     def _release(self) -> None:
         """Drop what GX keeps of the last run: the batch (a pandas copy of every row) and its metrics.
@@ -240,8 +253,8 @@ class PredicateValidator(Validator):
         return pl.concat(found) if found else no_findings()
 
 
-def _arrived(data_docs: Path | None) -> Validator:
-    copy = Validator(data_docs)
+def _arrived(data_docs: Path | None, run_name: str | None = None) -> Validator:
+    copy = Validator(data_docs, run_name)
     copy.arrived = True
     return copy
 

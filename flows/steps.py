@@ -59,7 +59,7 @@ def started(settings: Settings, kind: str | None = None) -> Iterator[Run]:
     run_id = runs.new_run_id(settings.now)
     token = RUN_ID.set(run_id)
     # GX runs in a child process: the run's own process never imports it (expectations/child.py).
-    validator = ChildValidator(settings.data_docs)
+    validator = ChildValidator(settings.data_docs, run_id)
     try:
         with jejak.recorded(settings.warehouse, kind, run_id, flow_run_id()) if kind else nullcontext():
             reference = regions.load(settings.provinsi)

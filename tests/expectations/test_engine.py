@@ -19,18 +19,22 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_results_travel_to_the_run_validator(tmp_path):
-    # a worker's validator (no Data Docs) runs once; its record survives pickling (what Dask does)
-    worker = Validator()
+    # a worker's validator (no Data Docs) is a pickled copy of the run's, named after the run; it
+    # runs once; its record survives pickling (what Dask does)
+    run = Validator(tmp_path / "docs", "20180403T180000Z-abc123")
+    worker = pickle.loads(pickle.dumps(run))
+    assert worker.arrived and worker.run_name == run.run_name
     worker.validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))
     record = pickle.loads(pickle.dumps(worker.record()))
     assert record.runs == 1 and len(record.results) == len(uploads.SUITES)
-    # the run's validator counts that run and renders its results into its own site
-    run = Validator(tmp_path / "docs")
+    # the run's validator counts that run and renders its results into its own site, under the
+    # run's name
     run.absorb(record)
     assert run.runs == 1
     assert run.build_docs() == tmp_path / "docs" / "index.html"
-    pages = {p.parent.parent.parent.name for p in (tmp_path / "docs").rglob("validations/*/*/*/*.html")}
-    assert pages == {s.name for s in uploads.SUITES}
+    found = list((tmp_path / "docs").rglob("validations/*/*/*/*.html"))
+    assert {p.parent.parent.parent.name for p in found} == {s.name for s in uploads.SUITES}
+    assert {p.parent.parent.name for p in found} == {"20180403T180000Z-abc123"}
 
 
 @pytest.mark.slow

@@ -37,17 +37,22 @@ def test_the_run_process_imports_neither_gx_nor_pyarrow_and_still_writes_its_dat
         settings = run_settings({str(landing)!r}, {str(warehouse)!r})
         s = nightly(tanggal=date.fromisoformat({D3.isoformat()!r}), settings=settings)
         imported = sorted(m for m in ("great_expectations", "pandas", "pyarrow") if m in sys.modules)
-        print(json.dumps([s["gx_runs"], imported]))
+        print(json.dumps([s["gx_runs"], imported, s["run_id"]]))
     """)
     done = subprocess.run(
         [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr
     # both GX runs (the uploads' and the history's) were made, in the child
-    assert done.stdout.strip().splitlines()[-1] == "[2, []]"
+    gx_runs, imported, run_id = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (gx_runs, imported) == (2, [])
     docs = tmp_path / "gudang" / "data_docs"
-    pages = {p.parent.parent.parent.name for p in docs.rglob("validations/*/*/*/*.html")}
+    found = list(docs.rglob("validations/*/*/*/*.html"))
+    pages = {p.parent.parent.parent.name for p in found}
     assert {"unggahan_wilayah", "unggahan_angka", "unggahan_nama", "unggahan_riwayat"} <= pages, pages
+    # each under the run's id, which the Data Docs list as its "Run Name"
+    assert {p.parent.parent.name for p in found} == {run_id}
+    assert run_id in (docs / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_process_that_runs_one_flow_ends_its_validation_child_before_the_report(tmp_path, cli_env):
