@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from reports.summary import Summary, markdown
+from reports.summary import Summary, hari_laporan, markdown
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def publish(s: Summary, kind: str) -> bool:
 
     try:
         create_markdown_artifact(
-            markdown(s, kind), key=key_for(kind), description=f"Ringkasan {kind} {s.tanggal_laporan}"
+            markdown(s, kind), key=key_for(kind), description=f"Ringkasan {kind} {hari_laporan(s)}"
         )
     except Exception as exc:  # the run's data is loaded; a lost artifact must not fail it
         note = f"artefak Prefect tidak dibuat: {type(exc).__name__}: {exc}"

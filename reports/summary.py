@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from contract.formats import angka
+from contract.formats import angka, tanggal
 from contract.regions import Reference
 from reports import status
 from warehouse import read
@@ -141,18 +141,24 @@ def by_data_status(s: Summary) -> list[tuple[str, list[str]]]:
     ]
 
 
+def hari_laporan(s: Summary) -> str:
+    """The report's date as the program writes dates for people ("30 April 2018"): the text and the
+    markdown are read; `tanggal_laporan` stays ISO in the JSON (the webhook, the e-mail's builder)."""
+    return tanggal(date.fromisoformat(s.tanggal_laporan))
+
+
 def data_status_line(s: Summary) -> str:
-    """`Status data 2018-04-30: dikunci 5201, 5203; sementara 5202, ...` (up to 20 codes a status)."""
+    """`Status data 30 April 2018: dikunci 5201, 5203; sementara 5202, ...` (up to 20 codes a status)."""
     parts = [
         f"{word} {', '.join(codes[:20])}" + (f" dan {len(codes) - 20} lainnya" if len(codes) > 20 else "")
         for word, codes in by_data_status(s)
     ]
-    return f"Status data {s.tanggal_laporan}: " + "; ".join(parts)
+    return f"Status data {hari_laporan(s)}: " + "; ".join(parts)
 
 
 def as_text(s: Summary) -> str:
     """Plain text for the terminal: fits one screen for NTB's 10 districts."""
-    lines = [f"Proses {s.run_id} — laporan tanggal {s.tanggal_laporan}"]
+    lines = [f"Proses {s.run_id} — laporan tanggal {hari_laporan(s)}"]
     lines.append(f"Berkas diputuskan: {s.berkas_diproses} (validasi GX: {s.gx_runs} kali jalan)")
     if s.per_kabupaten:
         columns = " ".join(f.kolom for f in status.FILE_STATUSES)
@@ -164,7 +170,7 @@ def as_text(s: Summary) -> str:
             )
     for p in s.provinsi:
         lines.append(
-            f"Provinsi {p['kode_provinsi']} per {s.tanggal_laporan}: wajib KTP {n(p['wajib_ktp'])},"
+            f"Provinsi {p['kode_provinsi']} per {hari_laporan(s)}: wajib KTP {n(p['wajib_ktp'])},"
             f" sudah rekam {n(p['sudah_rekam'])} ({str(p['persen_rekam']).replace('.', ',')} %),"
             f" belum rekam {n(p['belum_rekam'])}, rekam hari itu {n(p['rekam_hari_ini'])},"
             f" kabupaten lapor {p['kabupaten_lapor']}"
@@ -172,9 +178,7 @@ def as_text(s: Summary) -> str:
     if s.kabupaten_tidak_lapor:
         names = ", ".join(f"{k['kode_kabupaten']} {k['nama']}" for k in s.kabupaten_tidak_lapor[:20])
         more = len(s.kabupaten_tidak_lapor) - 20  # at national scope, hundreds: the report lists them all
-        lines.append(
-            f"Tidak lapor {s.tanggal_laporan}: {names}" + (f" dan {more} lainnya" if more > 0 else "")
-        )
+        lines.append(f"Tidak lapor {hari_laporan(s)}: {names}" + (f" dan {more} lainnya" if more > 0 else ""))
     if s.kecamatan_tidak_lapor:
         codes = ", ".join(k["kode_kecamatan"] for k in s.kecamatan_tidak_lapor[:12])
         more = len(s.kecamatan_tidak_lapor) - 12
@@ -211,7 +215,7 @@ _MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
 def markdown(s: Summary, kind: str) -> str:
     """The summary as markdown: per district, who did not report, the province, where things are."""
     parts = [
-        f"# Ringkasan {kind}: laporan tanggal {s.tanggal_laporan}",
+        f"# Ringkasan {kind}: laporan tanggal {hari_laporan(s)}",
         f"Proses `{s.run_id}`: {s.berkas_diproses} berkas diputuskan (validasi GX {s.gx_runs} kali jalan).",
         _md_districts(s),
         _md_missing(s),
@@ -236,7 +240,7 @@ def _md_districts(s: Summary) -> str:
 
 
 def _md_missing(s: Summary) -> str:
-    lines = [f"## Tidak lapor {s.tanggal_laporan}"]
+    lines = [f"## Tidak lapor {hari_laporan(s)}"]
     if s.kabupaten_tidak_lapor:
         lines.append(
             "Kabupaten/kota: "
@@ -271,14 +275,14 @@ def _md_province(s: Summary) -> str:
         ]
         for p in s.provinsi
     ]
-    return f"## Provinsi per {s.tanggal_laporan}\n\n" + _md_table(head, rows)
+    return f"## Provinsi per {hari_laporan(s)}\n\n" + _md_table(head, rows)
 
 
 def _md_data_status(s: Summary) -> str:
     if not s.status_data:
         return ""
     lines = [f"- {word}: {', '.join(codes)}" for word, codes in by_data_status(s)]
-    return f"## Status data {s.tanggal_laporan}\n\n" + "\n".join(lines)
+    return f"## Status data {hari_laporan(s)}\n\n" + "\n".join(lines)
 
 
 def _md_waiting(s: Summary) -> str:

@@ -53,9 +53,9 @@ def test_nightly_command_on_part_of_the_corpus(tmp_path, cli_env):
     assert "  5205  Kabupaten Dompu                   3       0       0       0          2" in lines
     assert "  5208  Kabupaten Lombok Utara            0       1       0       0          0" in lines
     assert "  5272  Kota Bima                         0       1       0       0          0" in lines
-    (province,) = [line for line in lines if line.startswith("Provinsi 52 per 2018-04-03:")]
+    (province,) = [line for line in lines if line.startswith("Provinsi 52 per 3 April 2018:")]
     assert province.endswith("kabupaten lapor 1")
-    (missing,) = [line for line in lines if line.startswith("Tidak lapor 2018-04-03:")]
+    (missing,) = [line for line in lines if line.startswith("Tidak lapor 3 April 2018:")]
     assert "5208 Kabupaten Lombok Utara" in missing and "5205" not in missing
     assert "Menunggu tanggalnya: 1 berkas (5208/kutip_2018-04-18.csv)" in lines
     assert "Traceback" not in done.stdout + done.stderr

@@ -43,7 +43,7 @@ def hostile() -> Summary:
 
 def test_markdown_has_every_part_and_no_markup_from_data():
     text = artifacts.markdown(hostile(), "nightly")
-    assert text.startswith("# Ringkasan nightly: laporan tanggal 2018-04-12")
+    assert text.startswith("# Ringkasan nightly: laporan tanggal 12 April 2018")
     assert "| 5208 | Lombok \\| \\<b\\>Utara\\</b\\> | 1 | 1 | 0 | 0 | 2 |" in text
     assert "Kabupaten/kota: 5201 Kabupaten Lombok Barat" in text
     assert "Kecamatan (45): 520800 K0" in text and "dan 5 lainnya" in text
@@ -87,7 +87,7 @@ def test_nightly_and_backfill_attach_their_summary(prefect_server, tmp_path):
     art = artifact_of(state, "ringkasan-nightly")
     assert art.type == "markdown"
     assert "| 5208 | Kabupaten Lombok Utara | 3 | 1 | 0 | 0 |" in art.data
-    assert "## Provinsi per 2018-04-03" in art.data and warehouse in art.data
+    assert "## Provinsi per 3 April 2018" in art.data and warehouse in art.data
     state = backfill(
         start=D1, end=D3, kabupaten="5272", settings=run_settings(landing, warehouse), return_state=True
     )

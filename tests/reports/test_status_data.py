@@ -83,14 +83,14 @@ def test_the_workbook_marks_each_district(story):
 def test_the_run_summary_text_marks_each_district(story):
     _, first, _, second, _, _ = story
     assert (
-        "Status data 2018-04-02: dikunci 5208; disetujui 5272; sementara 5271"
+        "Status data 2 April 2018: dikunci 5208; disetujui 5272; sementara 5271"
         in as_text(Summary(**second)).splitlines()
     )
-    assert "## Status data 2018-04-02\n\n- dikunci: 5208\n- disetujui: 5272\n- sementara: 5271" in markdown(
+    assert "## Status data 2 April 2018\n\n- dikunci: 5208\n- disetujui: 5272\n- sementara: 5271" in markdown(
         Summary(**second), "nightly"
     )
     # before any sign-off, every district's figures are provisional
-    assert "Status data 2018-04-02: sementara 5208, 5271, 5272" in as_text(Summary(**first)).splitlines()
+    assert "Status data 2 April 2018: sementara 5208, 5271, 5272" in as_text(Summary(**first)).splitlines()
 
 
 def test_as_known_on_before_the_sign_off_every_district_is_sementara(story, tmp_path):
