@@ -74,12 +74,8 @@ def prefect_server(prefect_db, tmp_path_factory, request):
     by every worker (tests/prefect_server.py); alone, the session's own (Prefect's test harness).
 
     The settings `flows.runner.shared_api` gives every run of the program (no flow-run heartbeats):
-    tests that call a flow directly then wait for the same things its runs wait for.
-
-    Without the server's services that turn events into records for its UI and automations (task
-    runs, the event feed, triggers): no test reads them, and they were a quarter of this server's
-    CPU. Flow runs, their states, logs and artifacts are the API's own. The servers the program
-    starts (a run's temporary one, `ektp serve`'s: tests/flows/test_serve_server.py) run them all."""
+    tests that call a flow directly then wait for the same things its runs wait for. Either server
+    runs without the services no test reads (`prefect_server.unread_services`)."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.runner import run_settings
@@ -94,26 +90,15 @@ def prefect_server(prefect_db, tmp_path_factory, request):
 
 
 def _own_prefect_server(prefect_db, tmp_path_factory):
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
-        PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED,
-        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED,
-        temporary_settings,
-    )
+    from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.runner import run_settings
 
-    unread = {
-        PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED: False,
-        PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED: False,
-        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED: False,
-    }
     folder = tmp_path_factory.mktemp("prefect-test-server")
     with (
         prefect_db_files.harness_on(prefect_db, folder),
-        temporary_settings(updates=unread),
+        temporary_settings(updates=prefect_server_files.unread_services()),
         prefect_test_harness(server_startup_timeout=120),
         temporary_settings(updates=run_settings()),
     ):

@@ -5,8 +5,7 @@ start and ~1.2 % of a core while idle, over a run that is CPU-bound on this 2-co
 the controller (the pytest process that starts the workers) starts one server, the first time a
 worker asks for it, and stops it when the run ends. It is the program's own temporary server
 (flows.runner.TemporaryServer: it dies with the controller, even by SIGKILL), on a copy of the
-migrated database (tests/prefect_db.py), without the services no test reads (see conftest's
-`prefect_server`).
+migrated database (tests/prefect_db.py), without the services no test reads (`unread_services`).
 
 The workers find it through files in the folder they share (tests/once.shared_folder): a worker
 writes WANTED and waits for URL (or FAILED, the reason the server did not start). A test that
@@ -80,14 +79,30 @@ class Shared:
             self.server.stop()
 
 
+def unread_services() -> dict:
+    """A test server's settings without the services that turn events into records for Prefect's
+    UI and automations (task runs, the event feed, triggers): no test reads them, and they were a
+    quarter of a test server's CPU. Flow runs, their states, logs and artifacts are the API's own.
+    The servers the program starts (a run's temporary one, `ektp serve`'s:
+    tests/flows/test_serve_server.py) run them all."""
+    from prefect.settings import (
+        PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
+        PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED,
+        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED,
+    )
+
+    return {
+        PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED: False,
+        PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED: False,
+        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED: False,
+    }
+
+
 def _start(factory: pytest.TempPathFactory, folder: Path):
     from prefect.settings import (
         PREFECT_HOME,
         PREFECT_SERVER_DATABASE_CONNECTION_URL,
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-        PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
-        PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED,
-        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED,
         temporary_settings,
     )
 
@@ -99,9 +114,7 @@ def _start(factory: pytest.TempPathFactory, folder: Path):
         PREFECT_HOME: str(folder),  # its log: server-sementara.log
         PREFECT_SERVER_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{database}",
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 120,
-        PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED: False,
-        PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED: False,
-        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED: False,
+        **unread_services(),
     }
     with temporary_settings(updates=updates):
         server = TemporaryServer()
