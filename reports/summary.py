@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from contract.formats import angka, tanggal
+from contract.formats import angka, tanggal_iso
 from contract.regions import Reference
 from reports import status
 from warehouse import read
@@ -144,7 +144,7 @@ def by_data_status(s: Summary) -> list[tuple[str, list[str]]]:
 def hari_laporan(s: Summary) -> str:
     """The report's date as the program writes dates for people ("30 April 2018"): the text and the
     markdown are read; `tanggal_laporan` stays ISO in the JSON (the webhook, the e-mail's builder)."""
-    return tanggal(date.fromisoformat(s.tanggal_laporan))
+    return tanggal_iso(s.tanggal_laporan)
 
 
 def data_status_line(s: Summary) -> str:
