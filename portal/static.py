@@ -36,9 +36,6 @@ class Static:
     def __init__(self, folder: Path = FOLDER) -> None:
         self._files = {p.name: _read(p) for p in sorted(folder.iterdir()) if p.is_file()}
 
-    def names(self) -> list[str]:
-        return list(self._files)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = self._files.get(scope["path"].removeprefix(scope.get("root_path", "")).lstrip("/"))
         if scope["method"] not in ("GET", "HEAD"):
