@@ -6,9 +6,11 @@ import pickle
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from dateutil.parser import parse
 
 from expectations import uploads
 from expectations.engine import Validator
@@ -20,8 +22,10 @@ PROJECT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_results_travel_to_the_run_validator(tmp_path):
     # a worker's validator (no Data Docs) is a pickled copy of the run's, named after the run; it
-    # runs once; its record survives pickling (what Dask does)
-    run = Validator(tmp_path / "docs", "20180403T180000Z-abc123")
+    # runs once; its record survives pickling (what Dask does). The run id's random tail reads, to
+    # GX's date parser, as a zone offset of +80:04 ("7964" and the era "ad"), which fails if GX is
+    # left to time the run itself.
+    run = Validator(tmp_path / "docs", "20180403T180000Z-7964ad")
     worker = pickle.loads(pickle.dumps(run))
     assert worker.arrived and worker.run_name == run.run_name
     worker.validate("unggahan", uploads.SUITES, batch(ok("527201"), ok("527206")))
@@ -34,7 +38,22 @@ def test_results_travel_to_the_run_validator(tmp_path):
     assert run.build_docs() == tmp_path / "docs" / "index.html"
     found = list((tmp_path / "docs").rglob("validations/*/*/*/*.html"))
     assert {p.parent.parent.parent.name for p in found} == {s.name for s in uploads.SUITES}
-    assert {p.parent.parent.name for p in found} == {"20180403T180000Z-abc123"}
+    assert {p.parent.parent.name for p in found} == {"proses-20180403T180000Z-7964ad"}
+
+
+@pytest.mark.parametrize("tail", ["7964ad", "2253ad", "abc123"])
+def test_a_run_is_named_and_timed_for_gx_whatever_its_id_looks_like(tail):
+    # GX reads a run name as a date with dateutil (to time the run, to title its pages): about one
+    # random tail in 2,000 parses. "Z-7964ad" reads as the offset +80:04 (GX fails storing the
+    # results, as a CI run met), "Z-2253ad" as +22:53 (a day off); "abc123" not at all.
+    before = datetime.now(UTC)
+    run_id = Validator(None, f"20180403T180000Z-{tail}")._run_id()
+    after = datetime.now(UTC)
+    name, time = run_id.to_tuple()
+    assert name == f"proses-20180403T180000Z-{tail}"
+    with pytest.raises(ValueError):
+        parse(name)
+    assert before <= datetime.strptime(time, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC) <= after
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ektp import cli
 from expectations import child as validation_child
+from expectations.engine import gx_run_name
 from tests.flows.support import D2, D3, tiny_landing
 from tests.procfs import children_of
 from tests.uploads import dump, one
@@ -51,8 +52,8 @@ def test_the_run_process_imports_neither_gx_nor_pyarrow_and_still_writes_its_dat
     pages = {p.parent.parent.parent.name for p in found}
     assert {"unggahan_wilayah", "unggahan_angka", "unggahan_nama", "unggahan_riwayat"} <= pages, pages
     # each under the run's id, which the Data Docs list as its "Run Name"
-    assert {p.parent.parent.name for p in found} == {run_id}
-    assert run_id in (docs / "index.html").read_text(encoding="utf-8")
+    assert {p.parent.parent.name for p in found} == {gx_run_name(run_id)}
+    assert gx_run_name(run_id) in (docs / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_process_that_runs_one_flow_ends_its_validation_child_before_the_report(tmp_path, cli_env):
