@@ -178,6 +178,7 @@ def run_flow(settings, which: str, **parameters: object) -> int:
     SIGTERM or Ctrl-C ends it within seconds, with one line (exit 143 or 130)."""
     from ektp import console
     from flows import runner, stopping
+    from flows.outcome import RunNotRecorded
     from reports.summary import Summary, as_text
 
     console_for(settings, flows=True)
@@ -191,8 +192,13 @@ def run_flow(settings, which: str, **parameters: object) -> int:
 
         child.one_run()
     with stopping.on_signals(final=State.program):
-        with console.bars(verbosity() >= 0):
-            result = runner.run(flow, settings, **parameters)
+        try:
+            with console.bars(verbosity() >= 0):
+                result = runner.run(flow, settings, **parameters)
+        except RunNotRecorded as exc:  # the run ended; Prefect did not record it: both are told
+            if exc.summary is not None:
+                print(as_text(Summary(**exc.summary)), flush=True)
+            raise
         print(as_text(Summary(**result)))
     return 0
 

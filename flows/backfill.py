@@ -59,8 +59,7 @@ def backfill(
         }
         s = steps.summarise(run, outcome, end, reports, extra)
         steps.tell(run, s, "backfill")
-        steps.finish(run)
-        return s.to_dict()
+        return steps.finish(run, s)
 
 
 def districts(kabupaten: list[str] | str | int | None, reference: Reference) -> set[str]:

@@ -34,17 +34,34 @@ SHOW_RUN_TRACEBACKS = False
 
 class RunTracebacks(logging.Filter):
     """Keeps Prefect's records of a failed run, and any record with a traceback, off the terminal:
-    the program names the failure in one line; the run's log on the Prefect server keeps them."""
+    the program names the failure in one line; the run's log on the Prefect server keeps them.
+
+    A server that stops answering during a run makes Prefect's event sender log, for every event
+    it holds, a warning that it cannot connect and an error that repeats the whole event (a few
+    KB each, dozens of them). The terminal shows the first warning, which names the server, and
+    drops the rest; the run's own line says what it means for the run (flows/outcome.py)."""
+
+    unreachable_told = False
 
     def filter(self, record: logging.LogRecord) -> bool:
         if SHOW_RUN_TRACEBACKS or not record.name.startswith("prefect"):
             return True
         if record.exc_info:
             return False
+        if record.name == "prefect._internal.concurrency" and record.msg == _UNSENT_ITEM:
+            return False
+        if record.name == "prefect.events.clients" and str(record.msg).startswith(_UNREACHABLE):
+            told, RunTracebacks.unreachable_told = RunTracebacks.unreachable_told, True
+            return not told
         return not (
             record.levelno >= logging.ERROR
             and record.name.startswith(("prefect.flow_runs", "prefect.task_runs"))
         )
+
+
+# Prefect 3.9's words (prefect/_internal/concurrency/services.py, prefect/events/clients.py).
+_UNSENT_ITEM = "Service %r failed to process item %r"
+_UNREACHABLE = "Unable to connect to %r"
 
 
 def configure() -> None:
@@ -55,6 +72,10 @@ def configure() -> None:
     # for them to send what they hold (flows/runner.py): a wait, not a problem for the operator.
     for name in ("APILogWorker", "EventsWorker"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    # A log record that cannot be sent or written is dropped, as the standard library advises for
+    # production, not printed: Prefect's log sender wrote "--- Error logging to API ---" and the
+    # error's text, with no line end, to the terminal for each batch a gone server did not take.
+    logging.raiseExceptions = False
     # Libraries' deprecation notices are for us, not for the operator reading the summary.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)

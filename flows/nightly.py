@@ -51,5 +51,4 @@ def nightly(settings: Settings, tanggal: date | None = None, ubah_cakupan: bool 
         s = steps.summarise(run, outcome, report_date, reports, extra)
         steps.tell(run, s, "nightly")
         steps.tell_province(run, s, reports)
-        steps.finish(run)
-        return s.to_dict()
+        return steps.finish(run, s)

@@ -27,7 +27,7 @@ from typing import Any
 
 from contract.errors import PrefectServerError, UsageError
 from contract.settings import Settings
-from flows import stopping
+from flows import outcome, stopping
 from flows.prefect_client import settings_with, share_tls_context
 
 LOCAL = "local"
@@ -108,10 +108,17 @@ def with_runner(flow, spec: str | None):
 
 
 def run(flow, settings: Settings, **parameters: Any):
-    """Run `flow` once with the settings' runner; Dask workers report to the same Prefect API."""
+    """Run `flow` once with the settings' runner; Dask workers report to the same Prefect API.
+    A server that stops answering before the run's end is recorded is what the body ended with
+    (flows/outcome.py): its summary in a RunNotRecorded, or its own error."""
     runner = with_runner(flow, settings.runner)
-    with shared_api(settings.prefect_timeout_seconds):
-        return runner(settings=settings, **parameters)
+    with shared_api(settings.prefect_timeout_seconds) as url, outcome.kept() as ended:
+        try:
+            return runner(settings=settings, **parameters)
+        except Exception as exc:
+            if not outcome.api_failure(exc):
+                raise
+            raise ended.unrecorded(url, exc) from exc
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from contract.regions import Reference
 from contract.settings import Settings
 from expectations.child import ChildValidator
 from expectations.engine import Validator
-from flows import artifacts, notify, ringkasan_surel, tasks
+from flows import artifacts, notify, outcome, ringkasan_surel, tasks
 from pipeline import muat, runs
 from pipeline.batch import Upload
 from reports import summary
@@ -64,6 +64,9 @@ def started(settings: Settings, kind: str | None = None) -> Iterator[Run]:
         with jejak.recorded(settings.warehouse, kind, run_id, flow_run_id()) if kind else nullcontext():
             reference = regions.load(settings.provinsi)
             yield Run(settings, reference, run_id, validator)
+    except BaseException as exc:  # kept for the command, in case Prefect cannot record it
+        outcome.record_error(exc)
+        raise
     finally:
         validator.close()
         RUN_ID.reset(token)  # a later run, or the portal, in this process is not this run
@@ -206,13 +209,15 @@ def tell_province(run: Run, s: summary.Summary, reports: list[Path]) -> None:
     after_publish(run, "ringkasan surel", lambda: ringkasan_surel.send(run.settings, run.reference, s, xlsx))
 
 
-def finish(run: Run) -> None:
-    """End the run: one line naming what is missing when a step after publishing failed."""
+def finish(run: Run, s: summary.Summary) -> dict:
+    """End the run: its summary, the flow's result (kept for the command too: flows/outcome.py);
+    one line naming what is missing instead when a step after publishing failed."""
     if run.missing:
         done = "data sudah diterbitkan" if run.published else "tidak ada data baru yang diterbitkan"
         raise IncompleteRun(
             f"{done} di {run.settings.warehouse}, tetapi belum dibuat: {'; '.join(run.missing)}"
         )
+    return outcome.record_summary(s.to_dict())
 
 
 def opened(run: Run, session: store.WriteSession) -> None:

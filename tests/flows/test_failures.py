@@ -235,3 +235,66 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+# The program, with one change: the Prefect server is killed just before the run attaches its
+# summary (after the warehouse is published), as a server that crashes or is stopped mid-run.
+_SERVER_DIES = """
+import os, signal, sys
+from flows import artifacts
+publish = artifacts.publish
+def killed_first(*args):
+    os.kill(int(os.environ["SERVER_PID"]), signal.SIGKILL)
+    return publish(*args)
+artifacts.publish = killed_first
+from ektp import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow
+def test_a_server_that_stops_answering_mid_run_gets_the_summary_and_one_line(tmp_path, prefect_db):
+    # Prefect records the run's end on its server after the body returns: with the server gone,
+    # that call failed and the run said `galat internal (ConnectError)` (exit 3), no summary, and
+    # dozens of lines each repeating an event Prefect could not send.
+    from prefect.settings import PREFECT_HOME, temporary_settings
+
+    from flows.runner import TemporaryServer
+    from tests import prefect_db as prefect_db_files
+
+    landing, warehouse, home = tiny_landing(tmp_path / "landing"), tmp_path / "w.duckdb", tmp_path / "prefect"
+    prefect_db_files.into_home(prefect_db, home)
+    with temporary_settings(updates={PREFECT_HOME: home}):
+        server = TemporaryServer()
+        url = server.start()
+    assert server.process is not None
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": url,
+        "SERVER_PID": str(server.process.pid),
+        # Prefect's client retries a lost connection for about a minute (2 + 4 + ... + 32 s) per
+        # call, in case the server comes back: the test need not wait for it to give up.
+        "PREFECT_CLIENT_MAX_RETRIES": "0",
+    }
+    args = ["nightly", "--date", D3.isoformat(), "--landing", str(landing), "--warehouse", str(warehouse)]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _SERVER_DIES, *args], env=env, capture_output=True, text=True, timeout=300
+        )
+    finally:
+        server.stop()
+    # the summary, then one line that says the run ended and Prefect did not record it (exit 2)
+    assert done.returncode == 2, done.stderr
+    run_id, files = done.stdout.split()[1], sum(1 for p in landing.rglob("*") if p.is_file())
+    assert done.stdout.startswith(f"Proses {run_id} — laporan tanggal")
+    assert f"Berkas diputuskan: {files} " in done.stdout
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        f"ektp: galat: run selesai (ringkasan di atas), tetapi server Prefect {url} tidak menjawab lagi"
+    )
+    # Prefect's own news of the gone server: one line, not one per event it held
+    assert "failed to process item" not in done.stderr and "Error logging to API" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 3, done.stderr
+    # nothing of the run is lost: its decisions are published
+    assert one(warehouse, "select count(*) from unggahan where run_id = ?", [run_id]) == [(files,)]
