@@ -103,6 +103,11 @@ class TooBig(UnreadableFile):
     aturan = "berkas_terlalu_besar"
 
 
+class ClockBehind(WarehouseError):
+    """This machine's clock is behind the warehouse's last decision: a run would stamp decisions
+    before ones already made."""
+
+
 class PrefectServerError(EktpError):
     """The Prefect server `ektp serve` needs could not be started or reached."""
 

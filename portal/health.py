@@ -149,6 +149,12 @@ def _publication(settings: Settings, now: datetime, masalah: list[str]) -> dict 
     if not rows:
         return None
     published = rows[0]["diterbitkan_pada"]
+    read_at = datetime.now(UTC)  # after the read: a publication made meanwhile is not from the future
+    if published > read_at:
+        masalah.append(
+            f"jam mesin ini ({formats.waktu_iso(_iso(read_at))}) lebih awal dari terbitan terakhir"
+            f" ({formats.waktu_iso(_iso(published))}): periksa jam sistem (timedatectl)"
+        )
     return {
         "nomor": int(rows[0]["nomor"]),
         "diterbitkan_pada": _iso(published),

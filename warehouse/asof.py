@@ -260,8 +260,7 @@ def journal_start(con: duckdb.DuckDBPyConnection) -> datetime | None:
 def _journal_end(con: duckdb.DuckDBPyConnection) -> datetime:
     """The latest decision the journal holds (a writer whose clock runs ahead stamps moments a
     reader's clock has not reached yet: they still happened)."""
-    ((newest,),) = con.execute("select max(berlaku_sejak) from gudang.riwayat_unggahan").fetchall()
-    return newest or datetime.min.replace(tzinfo=UTC)
+    return journal.end(con) or datetime.min.replace(tzinfo=UTC)
 
 
 def run_time(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime | None:

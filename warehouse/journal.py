@@ -26,6 +26,22 @@ _RANGE = (
 )
 
 
+def end(con: duckdb.DuckDBPyConnection, after: datetime | None = None) -> datetime | None:
+    """The latest decision the journal holds: when its newest version came into force (None while
+    it is empty). Versions are in force in the order of these moments (warehouse.asof).
+
+    With `after`, only a decision after that moment is looked for (None when there is none): DuckDB
+    skips each row group whose moments all come before it, so a writer's check of its clock
+    (warehouse.store) reads no history."""
+    newest = "select max(berlaku_sejak) from gudang.riwayat_unggahan"
+    if after is None:
+        ((found,),) = con.execute(newest).fetchall()
+    else:
+        ((found,),) = con.execute(newest + " where berlaku_sejak > ?", [after]).fetchall()
+    when: datetime | None = found
+    return when
+
+
 def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:
     """Archive the figures of the decided files that stop being valid, before they are replaced."""
     gone = files.filter(~pl.col("status").is_in(VALID)).select("file", "sha256")

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,9 +24,22 @@ import duckdb
 import polars as pl
 
 from contract import files
-from contract.errors import WarehouseError, os_reason
+from contract.errors import ClockBehind, WarehouseError, os_reason
 from contract.regions import Reference
-from warehouse import cakupan, compaction, db, katalog, macros, marts, partitions, publish, repair, terakhir
+from warehouse import (
+    asof,
+    cakupan,
+    compaction,
+    db,
+    journal,
+    katalog,
+    macros,
+    marts,
+    partitions,
+    publish,
+    repair,
+    terakhir,
+)
 from warehouse.katalog import STORAGE_VERSION
 from warehouse.read import sql
 from warehouse.versions import migrations, refuse_newer
@@ -205,6 +218,7 @@ def writing(
             found = publish.inspect(path)  # before the working file: a damaged catalog may need it
             con, origin, limit_mb = _open_work(path, folder, spill, found, at)
             session = WriteSession(path, con, limit_mb)
+            clock_not_behind(session.con, path, at)
             if scope is not None:
                 session.cakupan_diubah = cakupan.bind(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
@@ -223,6 +237,22 @@ def writing(
                 with suppress(duckdb.Error):
                     session.con.close()
             shutil.rmtree(spill, ignore_errors=True)
+
+
+def clock_not_behind(con: duckdb.DuckDBPyConnection, path: Path, at: datetime | None = None) -> None:
+    """Refuse a writer whose clock (`at`, or now) is behind the journal's last decision, before it
+    changes anything. A run stamps its decisions with its clock, and the journal's versions are in
+    force in the order of those moments: a server booted with a wrong clock, or a clock set back,
+    would file new decisions before old ones (every "as known on" after it wrong), and would
+    reject each file dated after its "today" as a date that has not come."""
+    now = at or datetime.now(UTC)
+    last = journal.end(con, after=now)
+    if last is not None:
+        raise ClockBehind(
+            f"jam mesin ini ({asof.shown(now)}) lebih awal dari keputusan terakhir gudang data "
+            f"({asof.shown(last)}): periksa jam sistem (timedatectl); tidak ada yang diubah",
+            path=path,
+        )
 
 
 def check_target(path: Path) -> None:

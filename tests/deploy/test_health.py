@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from contract.errors import EktpError
@@ -20,7 +22,7 @@ from portal import health
 from tests import web_client
 from tests.portal.support import TODAY, Browser, build_world, portal, run_nightly, valid_report
 from tests.uploads import one
-from warehouse import jejak
+from warehouse import jejak, publish
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -126,6 +128,25 @@ def test_a_run_killed_outright_a_missed_night_and_a_full_disk_are_problems(fresh
     broken = health.gather(settings, portal_db=tmp_path / "rusak.sqlite")
     assert broken["masalah"] == ["basis data portal tidak terjangkau"]
     assert "basis data portal: TIDAK terjangkau" in health.text(broken)
+
+
+def test_a_clock_behind_the_last_publication_is_a_problem(fresh, tmp_path):
+    # The server's clock set back after a publication, or wrong at boot: the next nightly would be
+    # refused (warehouse/store.py). The monitor says so first. The state is a publication stamped
+    # two hours after the clock's now, as a clock set back two hours leaves it.
+    source = fresh.settings.warehouse
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
+    shutil.copytree(publish.folder_of(source), publish.folder_of(copy))
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update terbitan set diterbitkan_pada = now() + interval 2 hour")
+    found = health.gather(fresh.settings.with_flags(warehouse=copy), portal_db=fresh.settings.portal_database)
+    (problem,) = found["masalah"]
+    assert problem.startswith("jam mesin ini (") and " lebih awal dari terbitan terakhir (" in problem
+    assert problem.endswith("): periksa jam sistem (timedatectl)")
+    assert f"masalah: {problem}" in health.text(found)
+    # the warehouse it was copied from, published by this clock, is not
+    assert health.gather(fresh.settings)["masalah"] == []
 
 
 def test_a_fresh_install_is_healthy_before_its_first_nightly(tmp_path, prefect_server):

@@ -12,10 +12,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from contract.dates import WITA
 from ektp import cli
 from tests.flows.support import D3, tiny_landing
 from tests.uploads import KOTA_BIMA, day_file, dump, dumps, one
@@ -183,6 +185,28 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_decided_again(loaded):
     import hashlib
 
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_clock_behind_the_last_run_is_one_line_and_changes_nothing(loaded, monkeypatch):
+    # the server's clock set back a day (a wrong clock at boot): the nightly refuses to decide
+    landing, warehouse = loaded
+    day_file(landing, "5272", KOTA_BIMA, D3, base=4_990, step=10, name="koreksi_2018-04-03.csv")
+    before = dumps(warehouse, ["unggahan", "riwayat_unggahan"])
+    yesterday = datetime.now(WITA) - timedelta(days=1)
+    monkeypatch.setenv("EKTP_NOW", yesterday.isoformat())
+    monkeypatch.setenv("EKTP_TODAY", yesterday.date().isoformat())
+    code, _, err = nightly(landing, warehouse)
+    assert code == 2
+    assert one_line(err).startswith("ektp: galat: jam mesin ini (") and "periksa jam sistem" in err
+    after = dumps(warehouse, ["unggahan", "riwayat_unggahan"])
+    assert all(after[t].equals(frame) for t, frame in before.items())
+    # with the clock right again, the new file is decided
+    monkeypatch.delenv("EKTP_NOW")
+    monkeypatch.delenv("EKTP_TODAY")
+    assert nightly(landing, warehouse)[0] == 0
+    assert one(warehouse, "select count(*) from unggahan where file = '5272/koreksi_2018-04-03.csv'") == [
+        (1,)
+    ]
 
 
 @pytest.mark.slow

@@ -61,10 +61,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _apply(path: Path, decided, rows, findings, run: int) -> None:
-    """One run's decisions, decided now (the journal starts now: moments before it are refused)."""
-    with store.writing(path) as session:
+    """One run's decisions, decided now (the journal starts now: moments before it are refused),
+    a second apart from the last run's: the run's clock, which the writer checks too."""
+    now = datetime.now(UTC) + timedelta(seconds=run)
+    with store.writing(path, at=now) as session:
         with db.transaction(session.con):
-            now = datetime.now(UTC) + timedelta(seconds=run)
             muat.store_decisions(
                 session.con, decided, findings, rows, REFERENCE, f"run-{run}", now, rebuild=False
             )

@@ -6,17 +6,17 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from contract.errors import WarehouseError
+from contract.errors import ClockBehind, WarehouseError
 from tests.ektp.test_failures_one_line import read_only
 from tests.uploads import as_another_process, older_warehouse
-from warehouse import compaction, db, marts, partitions, publish, read, store, terakhir, versions
+from warehouse import compaction, db, journal, marts, partitions, publish, read, store, terakhir, versions
 
 
 def test_new_warehouse_records_every_migration(tmp_path):
@@ -465,7 +465,7 @@ def test_the_migration_journals_a_re_stat_an_earlier_release_left_for_its_next_d
             " run_id as dicatat_oleh, true as ada from unggahan"
         )
         con.execute("update unggahan set ukuran = 2, diubah_pada_ns = 2 where file like '%520101-%'")
-    at = datetime(2026, 12, 5, 8, tzinfo=UTC)
+    at = datetime.now(UTC)  # the migrating run's moment, after the older release's decisions
     with store.writing(path, at=at) as session:
         caught_up = session.con.execute(
             "select file, ukuran, berlaku_sejak from riwayat_unggahan"
@@ -475,3 +475,28 @@ def test_the_migration_journals_a_re_stat_an_earlier_release_left_for_its_next_d
     assert caught_up == [("5201/520101-3.csv", 2, at)]
     with duckdb.connect(str(path), read_only=True) as con:  # published with the catalog
         assert con.execute("select count(*) from riwayat_unggahan where ukuran = 2").fetchone() == (1,)
+
+
+def test_a_writer_whose_clock_is_behind_the_journal_is_refused_before_it_changes_anything(tmp_path):
+    # A server booted with a wrong clock, or a clock set back: its decisions would come before the
+    # ones already made (the journal's versions are in force in the order of their moments), and
+    # every file dated after its "today" would be rejected as from the future.
+    path = tmp_path / "w.duckdb"
+    last = datetime(2026, 12, 7, 18, tzinfo=UTC)  # 8 December, 02.00 WITA
+    with store.writing(path, at=last) as session:
+        _decide(session.con, "5201/a.csv", "loaded")
+        journal.record(session.con, "r", last, db.versions([("5201/a.csv", "x")]))
+        session.publish()
+    before = path.read_bytes()
+    with pytest.raises(ClockBehind) as refused:
+        with store.writing(path, at=last - timedelta(hours=11)):
+            pytest.fail("the writer opened the warehouse")
+    assert str(refused.value) == (
+        "jam mesin ini (7 Desember 2026 15.00.00 WITA) lebih awal dari keputusan terakhir gudang data "
+        "(8 Desember 2026 02.00.00 WITA): periksa jam sistem (timedatectl); tidak ada yang diubah "
+        f"(path={path})"
+    )
+    assert path.read_bytes() == before
+    # the same moment, and any later one, write as before
+    with store.writing(path, at=last) as session:
+        assert journal.end(session.con) == last
