@@ -133,7 +133,8 @@ def shared_api(timeout: float) -> Iterator[str]:
 
     Before the block ends, what Prefect's log handler and event client still hold is sent while
     the server is up: sent later, to a server that is gone, each failed run added `--- Error
-    logging to API ---` to its one line; with a configured server the logs still reach it.
+    logging to API ---` to its one line; with a configured server the logs still reach it. A run
+    that found the server gone (PrefectServerError) does not wait to send them.
 
     Flow-run heartbeats are off in the block: nothing here reads them (they feed a Prefect
     automation that marks crashed runs, which this project does not set up), and the engine's heartbeat
@@ -156,7 +157,12 @@ def shared_api(timeout: float) -> Iterator[str]:
         ):
             try:
                 yield url
-            finally:
+            except PrefectServerError:
+                raise  # the server does not answer (flows/outcome.py): nothing held can reach it
+            except BaseException:
+                flush_to_api()
+                raise
+            else:
                 flush_to_api()
     finally:
         if server is not None:

@@ -218,7 +218,7 @@ def writing(
             found = publish.inspect(path)  # before the working file: a damaged catalog may need it
             con, origin, limit_mb = _open_work(path, folder, spill, found, at)
             session = WriteSession(path, con, limit_mb)
-            clock_not_behind(session.con, path, at)
+            clock_not_behind(session.con, path, at)  # a working file copied in or read back, too
             if scope is not None:
                 session.cakupan_diubah = cakupan.bind(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
@@ -313,6 +313,8 @@ def _open_work(
         con.execute("attach ? as gudang (storage_version ?)", [str(work), STORAGE_VERSION])
         con.execute("use gudang")
         macros.install(con)
+        if not fresh and db.has_table(con, "riwayat_unggahan"):  # before a migration stamps `at`
+            clock_not_behind(con, path, at)
         migrate(con, path=path, at=at)
         if fresh and kind == "katalog":
             _restore(con, path)
@@ -327,7 +329,7 @@ def _open_work(
                 partitions.mark_all(con)
         elif kind in (None, "rusak") and not fresh:
             publish.continue_numbering(con, folder)
-    except duckdb.Error:
+    except BaseException:  # a DuckDB error, or a clock behind the journal (clock_not_behind)
         con.close()
         if fresh:
             compaction.remove(work)  # half made: the next run must not take it for the warehouse

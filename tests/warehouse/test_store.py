@@ -500,3 +500,23 @@ def test_a_writer_whose_clock_is_behind_the_journal_is_refused_before_it_changes
     # the same moment, and any later one, write as before
     with store.writing(path, at=last) as session:
         assert journal.end(session.con) == last
+
+
+def test_a_clock_behind_the_journal_is_refused_before_a_migration_stamps_its_moment(tmp_path):
+    # an older release's warehouse, its journal written now: a writer an hour behind would journal
+    # migration 011's rows at its own moment, before the older release's decisions
+    path = tmp_path / "w.duckdb"
+    with older_warehouse(path, upto=10) as con:
+        _loaded_report(con, "520101", 3)
+        con.execute(
+            "insert into riwayat_unggahan by name select *, diproses_pada as berlaku_sejak,"
+            " run_id as dicatat_oleh, true as ada from unggahan"
+        )
+    before = path.read_bytes()
+    with pytest.raises(ClockBehind):
+        with store.writing(path, at=datetime.now(UTC) - timedelta(hours=1)):
+            pytest.fail("the writer opened the warehouse")
+    assert path.read_bytes() == before
+    # the working file the writer copied it to holds no migration after the older release's
+    with duckdb.connect(str(publish.folder_of(path) / "kerja.duckdb"), read_only=True) as con:
+        assert con.execute("select max(versi) from schema_migrations").fetchone() == (10,)
