@@ -15,11 +15,13 @@ them through its environment (SECRETS).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
@@ -27,8 +29,10 @@ from pathlib import Path
 from contract.dates import NIGHTLY_CRON, TIMEZONE
 from contract.errors import PrefectServerError
 from contract.settings import DATA_DIR, Settings
+from flows.outcome import api_failure
 from flows.runner import check, die_with_parent, wait_healthy, with_runner
 
+log = logging.getLogger(__name__)
 TAGS = ["ektp"]
 # A fresh server home runs its SQLite migrations first (~20 s here); leave room on a slow disk.
 STARTUP_TIMEOUT = 120.0
@@ -159,9 +163,52 @@ def local_server(home: Path, port: int) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/api"
     try:
         wait_healthy(url, STARTUP_TIMEOUT, process, log_path)
-        yield url
+        with watched(process, log_path):
+            yield url
     finally:
         stop(process)
+
+
+@contextmanager
+def watched(process: subprocess.Popen, log_path: Path) -> Iterator[None]:
+    """While the block runs, a server that ends stops serve as a Ctrl-C would. Before, serve went
+    on without it, printing nothing, and no nightly ran again until someone looked.
+
+    Ended by SIGTERM (`systemctl stop` signals every process of the service) or on its own with
+    status 0, it was asked to: serve stops quietly. Killed otherwise (out of memory, SIGKILL) or
+    failed, the block's end is one line (PrefectServerError, exit 2), what the runner met trying to
+    reach it included, and systemd starts serve again with a new server (deploy/systemd, Restart)."""
+    closing = threading.Event()
+
+    def watch() -> None:
+        process.wait()
+        if not closing.is_set():
+            os.kill(os.getpid(), signal.SIGINT)  # the main thread stops the runner, as on Ctrl-C
+
+    threading.Thread(target=watch, name="ektp-server-watch", daemon=True).start()
+    try:
+        yield
+    except Exception as exc:
+        closing.set()
+        if process.poll() is None or not api_failure(exc):
+            raise
+        _stopped(process, log_path, cause=exc)  # the runner could not reach the server gone
+    else:
+        closing.set()
+        if process.poll() is not None:
+            _stopped(process, log_path)
+
+
+def _stopped(process: subprocess.Popen, log_path: Path, cause: BaseException | None = None) -> None:
+    """Nothing when the server was asked to stop; else why serve stops."""
+    if process.returncode in (0, -signal.SIGTERM):
+        return
+    log.debug("server Prefect berhenti sendiri (kode keluar %s)", process.returncode)
+    raise PrefectServerError(
+        "server Prefect ektp serve berhenti sendiri; ektp serve ikut berhenti (systemd menyalakannya lagi)",
+        kode_keluar=process.returncode,
+        log=str(log_path),
+    ) from cause
 
 
 def _start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
