@@ -265,8 +265,10 @@ def test_serve_stops_when_its_server_ends(tmp_path, operator_env, sig, code):
         "EKTP_PREFECT_PORT": str(port),
         "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")),
         "EKTP_WAREHOUSE": str(tmp_path / "gudang" / "ektp.duckdb"),
-        # the runner's last calls (pausing the schedules) retry a gone server for a minute each
+        # the runner's last calls (pausing the schedules) retry a gone server for a minute each,
+        # and wait up to 60 s for one in the middle of stopping: the test need not wait them out
         "PREFECT_CLIENT_MAX_RETRIES": "0",
+        "PREFECT_API_REQUEST_TIMEOUT": "5",
     }
     log_path = tmp_path / "serve.log"
     with serving(env, log_path, "--tanpa-portal") as proc:
