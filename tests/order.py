@@ -32,6 +32,7 @@ FIRST = (
     "tests/deploy/test_upgrade.py",  # 48 s
     "tests/ektp/test_signals.py",  # 45 s
     "tests/flows/test_serve_server.py",  # 45 s
+    "tests/flows/test_serve_stops.py",  # 20 s alone, 40-90 s under the suite's load
     "tests/flows/test_kunci_property.py",  # 43 s
     "tests/hostile/test_soak.py",  # 42 s
     "tests/hostile/test_memory.py",  # 42 s

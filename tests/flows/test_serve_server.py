@@ -21,7 +21,6 @@ from contract.errors import PrefectServerError
 from contract.settings import Settings
 from flows import serve as serve_mod
 from tests.flows.support import D3, Webhook, free_port, table, tiny_landing
-from tests.procfs import children_of
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: left out of `make check`
 
@@ -248,39 +247,3 @@ def test_serve_runs_the_nightly_deployment_on_its_own_server(tmp_path, operator_
         assert proc.wait(40) == 0
     assert not listening(port), "the server serve started must stop with it"
     assert not listening(portal_port), "and so must the portal"
-
-
-@pytest.mark.parametrize(
-    ("sig", "code"),
-    [
-        (signal.SIGKILL, 2),  # killed (out of memory): serve stops with one line, for systemd to restart
-        (signal.SIGTERM, 0),  # asked to stop (as `systemctl stop` asks every process): serve stops quietly
-    ],
-)
-def test_serve_stops_when_its_server_ends(tmp_path, operator_env, sig, code):
-    # Before, serve went on running without its server, silent, with no nightly to come.
-    port = free_port()
-    operator_env(tmp_path / "prefect" / "server")  # the home serve gives its server (flows/serve.py)
-    env = operator_env(tmp_path / "prefect") | {
-        "EKTP_PREFECT_PORT": str(port),
-        "EKTP_LANDING": str(tiny_landing(tmp_path / "landing")),
-        "EKTP_WAREHOUSE": str(tmp_path / "gudang" / "ektp.duckdb"),
-        # the runner's last calls (pausing the schedules) retry a gone server for a minute each,
-        # and wait up to 60 s for one in the middle of stopping: the test need not wait them out
-        "PREFECT_CLIENT_MAX_RETRIES": "0",
-        "PREFECT_API_REQUEST_TIMEOUT": "5",
-    }
-    log_path = tmp_path / "serve.log"
-    with serving(env, log_path, "--tanpa-portal") as proc:
-        wait_until(lambda: "Ctrl-C untuk berhenti" in log_path.read_text(), STARTUP, proc, log_path, "serve")
-        (server,) = children_of(proc.pid, b"prefect\x00server\x00start")
-        os.kill(server, sig)
-        assert proc.wait(120) == code, log_path.read_text()[-3000:]
-    last = log_path.read_text().strip().splitlines()[-1]
-    if code:
-        assert last.startswith(
-            "ektp: galat: server Prefect ektp serve berhenti sendiri; ektp serve ikut berhenti (systemd"
-            " menyalakannya lagi) (kode_keluar=-9, log="
-        ), log_path.read_text()[-3000:]
-    else:
-        assert last == "ektp serve: berhenti." and "galat" not in log_path.read_text()
