@@ -156,6 +156,13 @@ def waktu(value: datetime | None) -> str:
     return f"{tanggal(local.date())} {local:%H.%M}{zone}"
 
 
+def waktu_detik(value: datetime) -> str:
+    """An aware moment to the second in WITA, '13 April 2018 02.05.09 WITA', for a refusal: two
+    moments a minute apart look different."""
+    local = waktu_wita(value)
+    return f"{tanggal(local.date())} {local:%H.%M.%S} WITA"
+
+
 def tanggal_iso(text: str | None, empty: str = EMPTY) -> str:
     """A date kept as ISO 8601 text (a receipt's, the portal database's), as `tanggal` says it."""
     return tanggal(date.fromisoformat(text)) if text else empty

@@ -32,7 +32,7 @@ import duckdb
 
 from contract.dates import WITA
 from contract.errors import ReportError, WarehouseError
-from contract.formats import tanggal as tanggal_id
+from contract.formats import waktu_detik
 from warehouse import db, journal, macros, marts, models
 
 JOURNAL_MIGRATION = 4  # 004_riwayat_keputusan: the journal starts when it was applied
@@ -314,13 +314,13 @@ def resolve(
     now = datetime.now(UTC) if now is None else now
     if when < start:
         raise ReportError(
-            f"riwayat keputusan gudang data ini baru dicatat sejak {shown(start)}; angka sebagaimana "
-            f"diketahui pada {shown(when)} ({span(start - when)} sebelumnya) tidak dapat disusun ulang",
+            f"riwayat keputusan gudang data ini baru dicatat sejak {waktu_detik(start)}; angka sebagaimana "
+            f"diketahui pada {waktu_detik(when)} ({span(start - when)} sebelumnya) tidak dapat disusun ulang",
             warehouse=path,
         )
     if when > now and when > _journal_end(con):  # the journal's own moments have happened
         raise ReportError(
-            f"{shown(when)} belum terjadi ({span(when - now)} lagi; sekarang {shown(now)}): "
+            f"{waktu_detik(when)} belum terjadi ({span(when - now)} lagi; sekarang {waktu_detik(now)}): "
             "angka hanya dapat disusun ulang sebagaimana diketahui pada waktu yang sudah lewat",
             warehouse=path,
         )
@@ -334,12 +334,6 @@ def _run_start(run_id: str, path: Path) -> datetime:
         raise ReportError(f"run {run_id} tidak ada dalam riwayat keputusan gudang data", warehouse=path)
     began = datetime.strptime(found.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
     return began + timedelta(seconds=1, microseconds=-1)
-
-
-def shown(t: datetime) -> str:
-    """A moment to the second in WITA, for a refusal: two moments a minute apart look different."""
-    local = t.astimezone(WITA)
-    return f"{tanggal_id(local.date())} {local:%H.%M.%S} WITA"
 
 
 def span(d: timedelta) -> str:

@@ -5,11 +5,14 @@ same writer."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from contract.errors import ClockBehind
+from contract.formats import waktu_detik
 from warehouse import db, models, partitions
 from warehouse.read import sql
 
@@ -40,6 +43,22 @@ def end(con: duckdb.DuckDBPyConnection, after: datetime | None = None) -> dateti
         ((found,),) = con.execute(newest + " where berlaku_sejak > ?", [after]).fetchall()
     when: datetime | None = found
     return when
+
+
+def clock_not_behind(con: duckdb.DuckDBPyConnection, path: Path, at: datetime | None = None) -> None:
+    """Refuse a writer whose clock (`at`, or now) is behind the journal's last decision, before it
+    changes anything. A run stamps its decisions with its clock, and the journal's versions are in
+    force in the order of those moments: a server booted with a wrong clock, or a clock set back,
+    would file new decisions before old ones (every "as known on" after it wrong), and would
+    reject each file dated after its "today" as a date that has not come."""
+    now = at or datetime.now(UTC)
+    last = end(con, after=now)
+    if last is not None:
+        raise ClockBehind(
+            f"jam mesin ini ({waktu_detik(now)}) lebih awal dari keputusan terakhir gudang data "
+            f"({waktu_detik(last)}): periksa jam sistem (timedatectl); tidak ada yang diubah",
+            path=path,
+        )
 
 
 def keep_figures(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> None:

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,10 +24,9 @@ import duckdb
 import polars as pl
 
 from contract import files
-from contract.errors import ClockBehind, WarehouseError, os_reason
+from contract.errors import WarehouseError, os_reason
 from contract.regions import Reference
 from warehouse import (
-    asof,
     cakupan,
     compaction,
     db,
@@ -218,7 +217,7 @@ def writing(
             found = publish.inspect(path)  # before the working file: a damaged catalog may need it
             con, origin, limit_mb = _open_work(path, folder, spill, found, at)
             session = WriteSession(path, con, limit_mb)
-            clock_not_behind(session.con, path, at)  # a working file copied in or read back, too
+            journal.clock_not_behind(session.con, path, at)  # a working file copied in or read back, too
             if scope is not None:
                 session.cakupan_diubah = cakupan.bind(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
@@ -237,22 +236,6 @@ def writing(
                 with suppress(duckdb.Error):
                     session.con.close()
             shutil.rmtree(spill, ignore_errors=True)
-
-
-def clock_not_behind(con: duckdb.DuckDBPyConnection, path: Path, at: datetime | None = None) -> None:
-    """Refuse a writer whose clock (`at`, or now) is behind the journal's last decision, before it
-    changes anything. A run stamps its decisions with its clock, and the journal's versions are in
-    force in the order of those moments: a server booted with a wrong clock, or a clock set back,
-    would file new decisions before old ones (every "as known on" after it wrong), and would
-    reject each file dated after its "today" as a date that has not come."""
-    now = at or datetime.now(UTC)
-    last = journal.end(con, after=now)
-    if last is not None:
-        raise ClockBehind(
-            f"jam mesin ini ({asof.shown(now)}) lebih awal dari keputusan terakhir gudang data "
-            f"({asof.shown(last)}): periksa jam sistem (timedatectl); tidak ada yang diubah",
-            path=path,
-        )
 
 
 def check_target(path: Path) -> None:
@@ -314,7 +297,7 @@ def _open_work(
         con.execute("use gudang")
         macros.install(con)
         if not fresh and db.has_table(con, "riwayat_unggahan"):  # before a migration stamps `at`
-            clock_not_behind(con, path, at)
+            journal.clock_not_behind(con, path, at)
         migrate(con, path=path, at=at)
         if fresh and kind == "katalog":
             _restore(con, path)
@@ -329,7 +312,7 @@ def _open_work(
                 partitions.mark_all(con)
         elif kind in (None, "rusak") and not fresh:
             publish.continue_numbering(con, folder)
-    except BaseException:  # a DuckDB error, or a clock behind the journal (clock_not_behind)
+    except BaseException:  # a DuckDB error, or a clock behind the journal (journal.clock_not_behind)
         con.close()
         if fresh:
             compaction.remove(work)  # half made: the next run must not take it for the warehouse

@@ -24,6 +24,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from contract.errors import ReportError, WarehouseError
+from contract.formats import waktu_detik
 from ektp import cli
 from flows.nightly import nightly
 from tests.uploads import (
@@ -251,9 +252,9 @@ def test_a_refusal_before_the_history_shows_how_far_before(story):
     with pytest.raises(ReportError) as refused:
         rebuilt(wh, start - timedelta(seconds=12))
     message = str(refused.value)
-    assert f"sejak {asof.shown(start)}" in message
-    assert f"pada {asof.shown(start - timedelta(seconds=12))}" in message
-    assert asof.shown(start) != asof.shown(start - timedelta(seconds=12))  # to the second
+    assert f"sejak {waktu_detik(start)}" in message
+    assert f"pada {waktu_detik(start - timedelta(seconds=12))}" in message
+    assert waktu_detik(start) != waktu_detik(start - timedelta(seconds=12))  # to the second
     assert "(12 detik sebelumnya)" in message
     assert asof.span(timedelta(days=2, hours=4, minutes=3)) == "2 hari 4 jam"
 
