@@ -152,8 +152,8 @@ def _publication(settings: Settings, now: datetime, masalah: list[str]) -> dict 
     read_at = datetime.now(UTC)  # after the read: a publication made meanwhile is not from the future
     if published > read_at:
         masalah.append(
-            f"jam mesin ini ({formats.waktu_iso(_iso(read_at))}) lebih awal dari terbitan terakhir"
-            f" ({formats.waktu_iso(_iso(published))}): periksa jam sistem (timedatectl)"
+            f"jam mesin ini ({formats.waktu(read_at)}) lebih awal dari terbitan terakhir"
+            f" ({formats.waktu(published)}): periksa jam sistem (timedatectl)"
         )
     return {
         "nomor": int(rows[0]["nomor"]),
