@@ -1,9 +1,19 @@
-"""flows/serve.py without a server: the secrets its runs inherit through the environment."""
+"""flows/serve.py without a Prefect server: the secrets its runs inherit through the environment,
+and how serve takes the end of its server (`watched`), with a plain process standing for it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 
+import pytest
+
+from contract.errors import PrefectServerError
 from contract.settings import Settings
 from flows import serve
 
@@ -19,3 +29,60 @@ def test_each_secret_is_handed_down_under_the_variable_the_settings_read(monkeyp
     assert "EKTP_PENGINGAT_URL" not in os.environ  # not given: nothing handed down
     inherited = Settings()  # what a run's process reads from the environment it inherits
     assert {f: getattr(inherited, f) for f in serve.SECRETS} == {f: getattr(given, f) for f in serve.SECRETS}
+
+
+class _Interrupted(Exception):
+    """What the test's SIGINT handler raises: serve's runner takes a Ctrl-C and returns."""
+
+
+def _on_sigint(signum, frame):
+    raise _Interrupted
+
+
+@pytest.mark.parametrize(
+    ("end", "quiet"),
+    [
+        ("SIGTERM", True),  # asked to stop: `systemctl stop` signals every process of the service
+        ("exit 0", True),  # stopped on its own, cleanly
+        ("SIGKILL", False),  # killed (out of memory): one line, exit 2, for systemd to restart serve
+        ("exit 1", False),  # failed
+    ],
+)
+def test_a_server_that_ends_stops_the_block_as_a_ctrl_c_would(tmp_path, end, quiet):
+    # A real process stands for the server: `watched` only waits for it to end and reads its status.
+    script = "import sys, time; time.sleep(0.3 if sys.argv[1] == 'exit' else 60); sys.exit(int(sys.argv[2]))"
+    argv = [sys.executable, "-c", script, *(end.split() if end.startswith("exit") else ("wait", "0"))]
+    server = subprocess.Popen(argv)
+    interrupted = threading.Event()
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        with contextlib.ExitStack() as stack:
+            if not quiet:
+                raised = stack.enter_context(pytest.raises(PrefectServerError))
+            with serve.watched(server, tmp_path / "prefect.log"):
+                try:
+                    if end.startswith("SIG"):
+                        os.kill(server.pid, getattr(signal, end))
+                    time.sleep(30)  # the watcher's SIGINT ends this at once
+                except _Interrupted:
+                    interrupted.set()  # the runner stops its work and returns, as on Ctrl-C
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        server.kill()
+        server.wait()
+    assert interrupted.is_set()
+    if not quiet:
+        assert "ektp serve ikut berhenti (systemd menyalakannya lagi)" in str(raised.value)
+        assert raised.value.context["kode_keluar"] == server.returncode
+
+
+def test_a_block_that_ends_with_the_server_running_leaves_it_be(tmp_path):
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with serve.watched(server, tmp_path / "prefect.log"):
+            pass
+        time.sleep(0.2)
+        assert server.poll() is None  # serve stops its server itself, after the block
+    finally:
+        server.kill()
+        server.wait()
