@@ -260,6 +260,7 @@ def _answer(validators: dict[str, engine.Validator], request: tuple[str, tuple, 
 if __name__ == "__main__":
     # Through the module's own name, not __main__'s: the run's process unpickles an answer's class
     # (_Frame) by its module's name.
-    from expectations import child
+    from expectations import child, gx_context
 
+    gx_context.without_sqlalchemy()
     child._serve(Path(sys.argv[1]))

@@ -1,10 +1,12 @@
-"""Great Expectations in this process: imported one way (telemetry off, SciPy's statistics left
-until used), and one context whose suites, validation definitions and checkpoints serve every
-warehouse the process validates for (expectations/engine.py runs them)."""
+"""Great Expectations in this process: imported one way (telemetry off, what GX imports for
+expectations we do not use left until used), and one context whose suites, validation definitions
+and checkpoints serve every warehouse the process validates for (expectations/engine.py runs
+them)."""
 
 from __future__ import annotations
 
 import os
+import types
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,35 +14,65 @@ from typing import Any
 
 def imported() -> Any:
     """The `great_expectations` package, imported the one way the project imports it: telemetry
-    off, and SciPy's statistics left until used."""
+    off, and what GX imports for expectations and plots we never use left until used."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    _defer_scipy_stats()
+    for name in DEFERRED:
+        _defer(name)
     import great_expectations
 
     return great_expectations
 
 
-def _defer_scipy_stats() -> None:
-    """Import `scipy.stats` only when something uses it. GX imports it with every expectation
-    class (two of them compute with it; none of ours does): ~0.85 s of the ~2.6 s each process
-    that validates spends importing GX. `scipy.stats` is made a lazy module (the standard
-    library's LazyLoader), set on `scipy` too so that GX's `from scipy import stats` finds it
-    without touching it; its first attribute read imports it for real."""
+# Imported by GX with every expectation class and used by none of ours: stand-ins until first use.
+# Over a process that validates (~2.7 s of CPU before its first answer): `scipy.stats` ~0.85 s (two
+# expectations compute with it), Altair ~0.25 s (one expectation draws a chart with it).
+DEFERRED = ("scipy.stats", "altair")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in `sys.modules` for a module until something reads an attribute it lacks: then the
+    real module is imported, takes its place, and answers this read and every later one. Not the
+    standard library's LazyLoader: `import altair as alt` reads a lazy module's `__spec__`, which
+    executes it; a stand-in's is None."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+        import sys
+
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            parent, _, child = self.__name__.rpartition(".")
+            if parent:
+                setattr(sys.modules[parent], child, real)
+        return getattr(sys.modules[self.__name__], attribute)
+
+
+def _defer(name: str) -> None:
+    """Put a stand-in for `name` in `sys.modules`, and on its parent package, so that GX's
+    `import altair as alt` or `from scipy import stats` finds it without executing the module."""
+    import importlib
     import importlib.util
     import sys
 
-    if "scipy.stats" in sys.modules:
+    if name in sys.modules or importlib.util.find_spec(name) is None:
         return
-    import scipy
+    stand_in = _Deferred(name)
+    stand_in.__spec__ = None
+    sys.modules[name] = stand_in
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(importlib.import_module(parent), child, stand_in)
 
-    spec = importlib.util.find_spec("scipy.stats")
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["scipy.stats"] = module
-    spec.loader.exec_module(module)
-    scipy.stats = module
+
+def without_sqlalchemy() -> None:
+    """Keep SQLAlchemy out of a process that only validates frames (the validation child): GX
+    imports it whole when it is installed (Prefect's server needs it) for SQL data sources we do
+    not use, ~0.3 s of the child's start, and treats it as absent when the import fails, as it is
+    written to. Not for a process that may import it later (a test worker, the portal)."""
+    import sys
+
+    sys.modules.setdefault("sqlalchemy", None)  # type: ignore[arg-type]  # None: "import sqlalchemy" fails
 
 
 @cache

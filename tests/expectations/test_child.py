@@ -161,3 +161,25 @@ def _validation_children() -> list[int]:
         except FileNotFoundError:
             continue
     return found
+
+
+def test_the_child_executes_neither_sqlalchemy_nor_altair(tmp_path, monkeypatch):
+    # GX imports both at its import (SQL data sources, one expectation's chart), ~0.55 s of each
+    # child's start, and we use neither. Stand-ins that leave a mark when executed come first on
+    # the child's path: none may be executed while the child validates and renders the Data Docs.
+    marks = tmp_path / "marks"
+    for name in ("sqlalchemy", "altair"):
+        package = tmp_path / "path" / name
+        package.mkdir(parents=True)
+        # executed: a mark, and as if not installed (GX imports SQLAlchemy only if it can)
+        (package / "__init__.py").write_text(f"open({str(marks / name)!r}, 'w').close()\nraise ImportError\n")
+    marks.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "path"))  # the child inherits it
+    child = ChildValidator(tmp_path / "docs")
+    try:
+        found = child.validate("unggahan", uploads.SUITES, batch(*ROWS))
+        assert child.build_docs() == tmp_path / "docs" / "index.html"
+    finally:
+        child.close()
+    assert set(found["aturan"]) >= {"kecamatan_tidak_dikenal", "rekam_melebihi_wajib"}
+    assert sorted(p.name for p in marks.iterdir()) == []
