@@ -32,7 +32,6 @@ FIRST = (
     "tests/deploy/test_upgrade.py",  # 48 s
     "tests/ektp/test_signals.py",  # 45 s
     "tests/flows/test_serve_server.py",  # 45 s
-    "tests/flows/test_serve_stops.py",  # 20 s alone, 40-90 s under the suite's load
     "tests/flows/test_kunci_property.py",  # 43 s
     "tests/hostile/test_soak.py",  # 42 s
     "tests/hostile/test_memory.py",  # 42 s
@@ -66,6 +65,7 @@ FIRST = (
     "tests/portal/test_riwayat.py",  # 15 s
     "tests/warehouse/test_compaction.py",  # 13 s
     "tests/portal/test_browser.py",  # 13 s
+    "tests/flows/test_serve_stops.py",  # one serve since 2026-12-08: 11-14 s under the suite's load
     "tests/golden/test_golden.py",  # 13 s
     "tests/portal/test_laporan_sesuai.py",  # 13 s
     "tests/portal/test_concurrency.py",  # 13 s
