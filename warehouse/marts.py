@@ -61,6 +61,16 @@ def order() -> list[str]:
     return models.order(models.every("marts"))
 
 
+def downstream(table: str) -> set[str]:
+    """The marts that read `table`, directly or through another mart: the only ones a change of
+    `table` alone can change."""
+    found: set[str] = set()
+    for name in order():  # a mart after the marts it reads
+        if table in (read := models.model("marts", name).reads) or read & found:
+            found.add(name)
+    return found
+
+
 @dataclass(frozen=True)
 class Bounds:
     """Where the marts' spines run: the first and latest loaded report, the latest valid-dated file."""
@@ -128,12 +138,15 @@ def refresh(
     perubahan: pl.DataFrame | None = None,
     waktu: datetime | None = None,
     rentang: Bounds | None = None,
+    only: set[str] | None = None,
 ) -> None:
     """Bring every mart up to date for `perubahan` (kode_kabupaten, dari), or rebuild every one
     (None), journaling what changed in the marts that keep a journal as known from `waktu` (the
     run's decision time, which its journal of decisions carries; None: the transaction's start);
     then store the analysts' macros over them (the caller holds the transaction). `rentang`: the
-    spines' dates as the stored tables give them now, when the caller has them (`bounds`)."""
+    spines' dates as the stored tables give them now, when the caller has them (`bounds`). `only`:
+    the marts the change can reach (`downstream`), when it is not the decisions' tables; every
+    mart when they are not all built yet."""
     macros.install(con)
     keep_bounds(con, rentang)
     full = perubahan is None or not _built(con)
@@ -147,6 +160,8 @@ def refresh(
         first = perubahan["dari"].min()
         since = first if isinstance(first, date) else None  # None: no kabupaten named
     for name in order():
+        if only is not None and not full and name not in only:
+            continue
         mart = models.model("marts", name)
         _refresh(con, mart, full, since)
         if mart.journal is not None:

@@ -67,7 +67,9 @@ def record(
         frame = pl.DataFrame(
             {"kode_kabupaten": sorted(set(kabupaten)), "dari": [marts.FIRST_DAY] * len(set(kabupaten))}
         )
-        marts.refresh(con, frame)
+        # status_data alone reads persetujuan: the other marts would recompute the kabupaten's
+        # whole history to the same rows, and publish them again.
+        marts.refresh(con, frame, only=marts.downstream("persetujuan"))
 
 
 def batas(con: duckdb.DuckDBPyConnection, atas: str) -> dict[str, date]:
