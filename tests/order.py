@@ -65,7 +65,7 @@ FIRST = (
     "tests/portal/test_riwayat.py",  # 15 s
     "tests/warehouse/test_compaction.py",  # 13 s
     "tests/portal/test_browser.py",  # 13 s
-    "tests/flows/test_serve_stops.py",  # one serve since 2026-12-08: 11-48 s under the suite's load (its start)
+    "tests/flows/test_serve_stops.py",  # one serve since 2026-12-08: 11-48 s under load (its start)
     "tests/golden/test_golden.py",  # 13 s
     "tests/portal/test_laporan_sesuai.py",  # 13 s
     "tests/portal/test_concurrency.py",  # 13 s
