@@ -33,7 +33,8 @@ class _Deferred(types.ModuleType):
     """Stands in `sys.modules` for a module until something reads an attribute it lacks: then the
     real module is imported, takes its place, and answers this read and every later one. Not the
     standard library's LazyLoader: `import altair as alt` reads a lazy module's `__spec__`, which
-    executes it; a stand-in's is None."""
+    executes it; a stand-in holds the module's spec as a plain attribute (so that
+    `importlib.util.find_spec` still answers for it)."""
 
     def __getattr__(self, attribute: str) -> Any:
         import importlib
@@ -55,10 +56,10 @@ def _defer(name: str) -> None:
     import importlib.util
     import sys
 
-    if name in sys.modules or importlib.util.find_spec(name) is None:
+    if name in sys.modules or (spec := importlib.util.find_spec(name)) is None:
         return
     stand_in = _Deferred(name)
-    stand_in.__spec__ = None
+    stand_in.__spec__ = spec
     sys.modules[name] = stand_in
     parent, _, child = name.rpartition(".")
     if parent:
