@@ -217,7 +217,6 @@ def writing(
             found = publish.inspect(path)  # before the working file: a damaged catalog may need it
             con, origin, limit_mb = _open_work(path, folder, spill, found, at)
             session = WriteSession(path, con, limit_mb)
-            journal.clock_not_behind(session.con, path, at)  # a working file copied in or read back, too
             if scope is not None:
                 session.cakupan_diubah = cakupan.bind(session.con, scope, ubah_cakupan)
             line = repair.repair(session.con, path, found, origin)
@@ -301,6 +300,7 @@ def _open_work(
         migrate(con, path=path, at=at)
         if fresh and kind == "katalog":
             _restore(con, path)
+            journal.clock_not_behind(con, path, at)  # the journal read back with it
         _build_new_marts(con)
         # The working file and the catalog do not come from each other (a whole warehouse copied
         # in, a working file read back from the catalog): publish everything anew. A catalog gone

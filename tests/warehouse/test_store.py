@@ -502,6 +502,28 @@ def test_a_writer_whose_clock_is_behind_the_journal_is_refused_before_it_changes
         assert journal.end(session.con) == last
 
 
+def test_a_clock_behind_the_journal_read_back_from_the_catalog_is_refused_and_leaves_no_working_file(
+    tmp_path,
+):
+    # the working file lost: the journal comes back with the catalog, after the migrations
+    path = tmp_path / "w.duckdb"
+    last = datetime(2026, 12, 7, 18, tzinfo=UTC)
+    with store.writing(path, at=last) as session:
+        _decide(session.con, "5201/a.csv", "loaded")
+        journal.record(session.con, "r", last, db.versions([("5201/a.csv", "x")]))
+        session.publish()
+    work = publish.folder_of(path) / "kerja.duckdb"
+    work.unlink()
+    before = path.read_bytes()
+    with pytest.raises(ClockBehind):
+        with store.writing(path, at=last - timedelta(hours=11)):
+            pytest.fail("the writer opened the warehouse")
+    assert path.read_bytes() == before
+    assert not work.exists()  # half made: not taken for the warehouse by the next run
+    with store.writing(path, at=last) as session:  # read back again, with the clock right
+        assert journal.end(session.con) == last
+
+
 def test_a_clock_behind_the_journal_is_refused_before_a_migration_stamps_its_moment(tmp_path):
     # an older release's warehouse, its journal written now: a writer an hour behind would journal
     # migration 011's rows at its own moment, before the older release's decisions
