@@ -145,8 +145,8 @@ def refresh(
     run's decision time, which its journal of decisions carries; None: the transaction's start);
     then store the analysts' macros over them (the caller holds the transaction). `rentang`: the
     spines' dates as the stored tables give them now, when the caller has them (`bounds`). `only`:
-    the marts the change can reach (`downstream`), when it is not the decisions' tables; every
-    mart when they are not all built yet."""
+    just these marts (a change of one table: `downstream`); ignored while the marts are not all
+    built, which builds every one whole."""
     macros.install(con)
     keep_bounds(con, rentang)
     full = perubahan is None or not _built(con)
