@@ -1,11 +1,13 @@
 """One typed settings object: defaults, then the environment (EKTP_*), then command-line flags.
 
 Built once by the CLI (or the portal) and passed on as a parameter: to the flows, to the served
-deployments as their default parameters. Nothing reads EKTP_* anywhere else.
+deployments as their default parameters. Nothing reads EKTP_* anywhere else. One variable is the
+process's rather than a run's, and is read where it applies: EKTP_DUCKDB_THREADS (`duckdb_threads`).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -86,6 +88,7 @@ class Settings(BaseSettings):
     @classmethod
     def load(cls, **flags: Any) -> Settings:
         """Defaults, then EKTP_* of the environment, then the flags that were given (None: not given)."""
+        duckdb_threads()  # the process's own setting: refused at a command's start, not mid-run
         try:
             return cls(**{k: v for k, v in flags.items() if v is not None})
         except ValidationError as exc:
@@ -152,6 +155,27 @@ _WHAT = {
     "date_parsing": "harus tanggal YYYY-MM-DD",
     "bool_parsing": "harus 1/0, true/false",
 }
+
+
+DUCKDB_THREADS = "EKTP_DUCKDB_THREADS"
+
+
+def duckdb_threads() -> int | None:
+    """EKTP_DUCKDB_THREADS: the threads of each DuckDB this process makes (warehouse.db.connect);
+    None, unset: DuckDB's own choice, every core. A property of the process, not of a run: the
+    readers' and the catalog's DuckDBs are made once per process, so it is read where a DuckDB is
+    made, not passed. Worth setting where processes share few cores (the test suite's workers): a
+    statement over a small table then spends less on coordinating threads than it would gain."""
+    value = os.environ.get(DUCKDB_THREADS, "").strip()
+    if not value:
+        return None
+    try:
+        threads = int(value)
+    except ValueError:
+        raise UsageError(f"{DUCKDB_THREADS} harus bilangan bulat, bukan {value!r}") from None
+    if threads < 1:
+        raise UsageError(f"{DUCKDB_THREADS} harus >= 1, bukan {value!r}")
+    return threads
 
 
 def _one_line(exc: ValidationError) -> str:

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from contract import settings
 from tests import argon2_cost
 
 # Before Prefect or GX is imported anywhere: a private PREFECT_HOME, no telemetry.
@@ -26,6 +27,10 @@ def _remove_home(home: str = os.environ["PREFECT_HOME"], owner: int = os.getpid(
 atexit.register(_remove_home)
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
 os.environ.update(argon2_cost.LEAST)  # passwords hashed at argon2id's least cost (its docstring)
+# Three workers share two cores: a DuckDB thread each. A nightly's statements are over small tables,
+# where DuckDB's second thread costs more CPU than it saves (a small nightly: 0.67 s of CPU instead
+# of 0.78 s, bench/RESULTS.md). The demo keeps DuckDB's own default (tests/demo/conftest.py).
+os.environ.setdefault(settings.DUCKDB_THREADS, "1")
 os.environ.pop("PREFECT_API_URL", None)
 
 from flows import environment  # noqa: E402

@@ -234,7 +234,7 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.is_file():
         raise WarehouseError("gudang data belum ada; jalankan `ektp nightly` dulu", warehouse=path)
-    con = duckdb.connect()
+    con = db.connect()
     try:
         con.execute("attach ? as gudang (read_only)", [str(path)])
         # Unqualified names: this connection's own tables (the state at T) first, then the warehouse.

@@ -28,7 +28,7 @@ def write(warehouse: Path, out: Path, progress: Callable[[str], None] = lambda t
     _check(warehouse, out)
     temporary = out.with_name(f".{out.name}.sementara")
     temporary.unlink(missing_ok=True)
-    con = duckdb.connect(config={"memory_limit": store.WRITER_MEMORY_LIMIT})
+    con = db.connect(memory_limit=store.WRITER_MEMORY_LIMIT)
     try:
         con.execute("set enable_progress_bar = false")
         con.execute("attach ? as terbit (read_only)", [str(warehouse)])

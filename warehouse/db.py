@@ -16,10 +16,24 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from contract.settings import duckdb_threads
+
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
 
 log = logging.getLogger(__name__)
+
+
+Config = str | bool | int | float | list[str]  # a DuckDB setting's value
+
+
+def connect(database: str = ":memory:", **config: Config) -> duckdb.DuckDBPyConnection:
+    """A new DuckDB: the program makes every one here, so that each has the process's threads
+    (contract.settings.duckdb_threads) as well as its own `config`."""
+    threads = duckdb_threads()
+    if threads is not None:
+        config = {"threads": threads, **config}
+    return duckdb.connect(database, config=config)
 
 
 @contextmanager
@@ -135,14 +149,14 @@ class ProcessInstance:
         self, prepare: Callable[[duckdb.DuckDBPyConnection], None] = lambda con: None, **config: str
     ) -> None:
         self._prepare = prepare
-        self._config: dict[str, str | bool | int | float | list[str]] = dict(config)
+        self._config: dict[str, Config] = dict(config)
         self._lock = threading.Lock()
         self._made: tuple[int, duckdb.DuckDBPyConnection] | None = None
 
     def get(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
             if self._made is None or self._made[0] != os.getpid():
-                con = duckdb.connect(":memory:", config=self._config)
+                con = connect(":memory:", **self._config)
                 self._prepare(con)
                 self._made = (os.getpid(), con)
             return self._made[1]

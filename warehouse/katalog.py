@@ -292,7 +292,7 @@ def opened(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The file at the warehouse path, attached read-only as `katalog` (not `duckdb.connect(path)`,
     which hands back an instance this process may hold open, and stale); detached after the block."""
     if getattr(_within, "look", False):  # a look within a look: a DuckDB of its own
-        with duckdb.connect() as con:
+        with db.connect() as con:
             con.execute("attach ? as katalog (read_only)", [str(warehouse)])
             yield con
         return

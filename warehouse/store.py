@@ -288,7 +288,7 @@ def _open_work(
     # beside the warehouse if needed.
     fresh = not work.exists()
     limit_mb = writer_limit_mb(work, whole=fresh and kind == "katalog")
-    con = duckdb.connect(config={"memory_limit": f"{limit_mb}MB", "temp_directory": str(spill)})
+    con = db.connect(memory_limit=f"{limit_mb}MB", temp_directory=str(spill))
     try:
         # A year of national figures takes seconds to rebuild: no progress bar in the run's output.
         con.execute("set enable_progress_bar = false")

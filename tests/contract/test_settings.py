@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contract.errors import UsageError
-from contract.settings import DATA_DIR, Settings
+from contract.settings import DATA_DIR, DUCKDB_THREADS, Settings, duckdb_threads
 
 
 def test_defaults_live_under_the_project_data_folder(monkeypatch):
@@ -41,6 +41,8 @@ def test_environment_then_flags(monkeypatch):
         ("EKTP_TARGET", "1 Juni", "EKTP_TARGET harus tanggal YYYY-MM-DD, bukan '1 Juni'"),
         ("EKTP_MIN_AGE_SECONDS", "-5", "EKTP_MIN_AGE_SECONDS harus >= 0, bukan '-5'"),
         ("EKTP_PREFECT_PORT", "70000", "EKTP_PREFECT_PORT harus <= 65535, bukan '70000'"),
+        ("EKTP_DUCKDB_THREADS", "0", "EKTP_DUCKDB_THREADS harus >= 1, bukan '0'"),
+        ("EKTP_DUCKDB_THREADS", "dua", "EKTP_DUCKDB_THREADS harus bilangan bulat, bukan 'dua'"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, key, value, line):
@@ -82,3 +84,10 @@ def test_a_date_after_today_is_refused_today_itself_is_not():
     with pytest.raises(UsageError) as refused:
         settings.not_after_today(date(2062, 12, 7), "--date")
     assert refused.value.message == "--date 2062-12-07 sesudah hari ini (2026-12-07, WITA)"
+
+
+@pytest.mark.parametrize(("value", "threads"), [("2", 2), (" 3 ", 3), ("", None)])
+def test_duckdb_threads_are_the_process_s_setting(monkeypatch, value, threads):
+    # Read where a DuckDB is made (warehouse.db.connect); unset or empty: DuckDB's own choice.
+    monkeypatch.setenv(DUCKDB_THREADS, value)
+    assert duckdb_threads() == threads

@@ -4,6 +4,8 @@ frames cross to DuckDB and back whole, without pyarrow."""
 
 from __future__ import annotations
 
+import ast
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,6 +17,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from contract import settings
+from tests import test_layers as layers
 from warehouse import db
 
 
@@ -118,3 +122,69 @@ def test_the_catalog_helpers_name_tables_and_views_of_one_database(tmp_path):
         assert db.relations(con, "lain") == {"u"}
         assert db.has_table(con, "u", "lain") and not db.has_table(con, "u")
         assert db.view_sql(con, "memory")["v"].lower().startswith("create view v")
+
+
+# Each DuckDB the program makes: the writer's, the readers' (kept for the process), a look at the
+# published file, an as-of connection. Run in a new process: the kept ones are made once per process.
+THREADS_PROBE = textwrap.dedent("""
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from warehouse import asof, katalog, read, store
+    path = Path(sys.argv[1])
+    ask = "select current_setting('threads')"
+    with store.writing(path) as session:
+        print("writer", session.con.execute(ask).fetchone()[0])
+        session.publish()
+    with read.connect(path) as con:
+        print("readers", con.execute(ask).fetchone()[0])
+    with katalog.opened(path) as con:
+        print("look", con.execute(ask).fetchone()[0])
+        with katalog.opened(path) as inner:
+            print("look within a look", inner.execute(ask).fetchone()[0])
+    with asof.connect_at(path, datetime.now(timezone.utc)) as con:
+        print("as of", con.execute(ask).fetchone()[0])
+""")
+MADE = ("writer", "readers", "look", "look within a look", "as of")
+
+
+def threads_of_each_duckdb(tmp_path, cap: str | None) -> dict[str, int]:
+    env = {k: v for k, v in os.environ.items() if k != settings.DUCKDB_THREADS}
+    if cap is not None:
+        env[settings.DUCKDB_THREADS] = cap
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS_PROBE, str(tmp_path / "gudang.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {name: int(n) for name, _, n in (line.rpartition(" ") for line in done.stdout.splitlines())}
+
+
+def test_every_duckdb_the_program_makes_has_the_process_threads(tmp_path):
+    # 3: not this machine's default (its cores), nor the test suite's 1.
+    assert threads_of_each_duckdb(tmp_path / "capped", "3") == dict.fromkeys(MADE, 3)
+    assert threads_of_each_duckdb(tmp_path / "own", None) == dict.fromkeys(MADE, duckdb_default_threads())
+
+
+def duckdb_default_threads() -> int:
+    with duckdb.connect() as con:
+        return int(con.execute("select current_setting('threads')").fetchone()[0])
+
+
+def test_only_db_connect_makes_a_duckdb():
+    # The threads reach a DuckDB only through db.connect: the program calls `duckdb.connect` nowhere else.
+    found = [
+        f"{name}:{node.lineno}"
+        for name, path in sorted(layers.modules().items())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "connect"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "duckdb"
+    ]
+    assert [f.split(":")[0] for f in found] == ["warehouse.db"], found
