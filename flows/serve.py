@@ -54,16 +54,23 @@ def serve(
     that runs alongside for as long as the deployments are served (the district portal)."""
     check(settings.runner)  # a bad --runner fails now, not after a server has started
     hand_down(settings)
+    # The schedules are paused as serve stops on a configured server only, which goes on without
+    # it. Serve's own server stops with it, and the next start registers the deployments unpaused;
+    # and `systemctl stop` signals that server at the same moment as serve (KillMode=control-group):
+    # each pause waited on a server that was going, a minute a call with the client's retries,
+    # until systemd killed them all.
+    pause = configured_api() is not None
     with prefect_api(settings) as url, beside(url) if beside else nullcontext():
-        runner = build_runner(settings)
+        runner = build_runner(settings, pause_on_shutdown=pause)
         say(announcement(url, settings))
         with suppress(KeyboardInterrupt):
             asyncio.run(runner.start())
     say("ektp serve: berhenti.")
 
 
-def build_runner(settings: Settings):
-    """A Prefect Runner holding the deployments (registered on the server as it adds them)."""
+def build_runner(settings: Settings, pause_on_shutdown: bool = True):
+    """A Prefect Runner holding the deployments (registered on the server as it adds them);
+    `pause_on_shutdown`: pause their schedules as it stops."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.runner import Runner
     from prefect.schedules import Cron
@@ -74,7 +81,7 @@ def build_runner(settings: Settings):
 
     # One run per deployment at a time; a second one waits its turn (ENQUEUE), never cancelled.
     one = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
-    runner = Runner(name="ektp", pause_on_shutdown=True)
+    runner = Runner(name="ektp", pause_on_shutdown=pause_on_shutdown)
     parameters = {"settings": settings.model_dump(mode="json", exclude=set(SECRETS))}
     runner.add_flow(
         with_runner(nightly, settings.runner),
@@ -130,12 +137,17 @@ def daily_cron(jam: str) -> str:
     return f"{minute} {hour} * * *"
 
 
+def configured_api() -> str | None:
+    """The Prefect server PREFECT_API_URL names, if any."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() or None
+
+
 @contextmanager
 def prefect_api(settings: Settings) -> Iterator[str]:
     """The API URL of a persistent Prefect server: the configured one, or one we start and stop."""
-    from prefect.settings import PREFECT_API_URL
-
-    if url := PREFECT_API_URL.value():
+    if url := configured_api():
         wait_healthy(url, timeout=settings.prefect_timeout_seconds)
         yield url
         return
