@@ -90,10 +90,13 @@ def record_error(error: BaseException) -> None:
 
 def api_failure(exc: BaseException) -> bool:
     """Whether `exc` is Prefect's client failing to reach its server: no connection, a broken or
-    timed-out one, or a server error it kept answering after the client's retries."""
+    timed-out one, or a server error it kept answering after the client's retries. A group of
+    errors (a task group of Prefect's runner: its polls of a server gone) is one when all are."""
     import httpx
     from prefect.exceptions import PrefectHTTPStatusError
 
+    if isinstance(exc, BaseExceptionGroup):
+        return all(api_failure(e) for e in exc.exceptions)
     if isinstance(exc, httpx.TransportError):
         return True
     return isinstance(exc, PrefectHTTPStatusError) and exc.response.status_code >= 500

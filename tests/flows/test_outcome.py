@@ -65,6 +65,9 @@ def _status(code: int) -> PrefectHTTPStatusError:
         (_status(422), False),  # the server answered: a request of ours it refused is a bug
         (OSError("disk"), False),
         (ValueError("bug"), False),
+        # Prefect's runner raises its task group's errors together (a serve whose server was killed)
+        (ExceptionGroup("polls", [GONE, ExceptionGroup("inner", [_status(502)])]), True),
+        (ExceptionGroup("polls", [GONE, ValueError("bug")]), False),
     ],
 )
 def test_which_errors_are_the_server_not_answering(exc, from_api):
