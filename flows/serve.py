@@ -202,13 +202,24 @@ def watched(process: subprocess.Popen, log_path: Path) -> Iterator[None]:
         yield
     except Exception as exc:
         closing.set()
-        if process.poll() is None or not api_failure(exc):
+        if not api_failure(exc) or not _ended(process):
             raise
         _stopped(process, log_path, cause=exc)  # the runner could not reach the server gone
     else:
         closing.set()
         if process.poll() is not None:
             _stopped(process, log_path)
+
+
+def _ended(process: subprocess.Popen, grace: float = 5.0) -> bool:
+    """Whether the server has ended, given `grace` seconds to be reaped: the runner can meet a
+    server just killed before the watcher has reaped it, and `poll()` answers None while the
+    watcher's `wait()` holds the process."""
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def _stopped(process: subprocess.Popen, log_path: Path, cause: BaseException | None = None) -> None:

@@ -19,14 +19,3 @@ def children_of(parent: int, marker: bytes) -> set[int]:
         except (OSError, ValueError):
             continue  # ended meanwhile
     return found
-
-
-def descendants(root: int) -> set[int]:
-    """Every process started under `root`, at any depth: what a systemd service's control group
-    holds when `root` is its main process."""
-    found: set[int] = set()
-    frontier = {root}
-    while frontier:
-        frontier = {child for parent in frontier for child in children_of(parent, b"")} - found
-        found |= frontier
-    return found

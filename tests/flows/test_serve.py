@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 
+import httpx
 import pytest
 
 from contract.errors import PrefectServerError
@@ -83,6 +84,32 @@ def test_a_block_that_ends_with_the_server_running_leaves_it_be(tmp_path):
             pass
         time.sleep(0.2)
         assert server.poll() is None  # serve stops its server itself, after the block
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_the_runner_meeting_a_dying_server_first_is_still_one_line(tmp_path):
+    # Prefect's runner can meet the server's death (its polls' errors, as a group) before the
+    # watcher has reaped it: serve used to take that for a bug (exit 3), the server still there.
+    dies = "import os, signal, time; time.sleep(0.5); os.kill(os.getpid(), signal.SIGKILL)"
+    server = subprocess.Popen([sys.executable, "-c", dies])
+    gone = httpx.ConnectError("All connection attempts failed")
+    try:
+        with pytest.raises(PrefectServerError) as raised, serve.watched(server, tmp_path / "prefect.log"):
+            raise ExceptionGroup("unhandled errors in a TaskGroup", [gone])
+    finally:
+        server.kill()
+        server.wait()
+    assert raised.value.context["kode_keluar"] == -signal.SIGKILL
+    assert raised.value.__cause__.exceptions == (gone,)
+
+
+def test_an_api_failure_with_the_server_alive_is_raised_as_it_is(tmp_path):
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with pytest.raises(httpx.ReadTimeout), serve.watched(server, tmp_path / "prefect.log"):
+            raise httpx.ReadTimeout("a slow answer")  # the server is there: not its end
     finally:
         server.kill()
         server.wait()
