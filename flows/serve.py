@@ -181,6 +181,12 @@ def local_server(home: Path, port: int) -> Iterator[str]:
         stop(process)
 
 
+# How a server that was asked to stop ends; and how long serve waits to see the server's end once
+# the runner has met it (seconds).
+ASKED = (0, -signal.SIGTERM)
+END_GRACE = 5.0
+
+
 @contextmanager
 def watched(process: subprocess.Popen, log_path: Path) -> Iterator[None]:
     """While the block runs, a server that ends stops serve as a Ctrl-C would. Before, serve went
@@ -190,10 +196,11 @@ def watched(process: subprocess.Popen, log_path: Path) -> Iterator[None]:
     status 0, it was asked to: serve stops quietly. Killed otherwise (out of memory, SIGKILL) or
     failed, the block's end is one line (PrefectServerError, exit 2), what the runner met trying to
     reach it included, and systemd starts serve again with a new server (deploy/systemd, Restart)."""
-    closing = threading.Event()
+    closing, ended = threading.Event(), threading.Event()
 
     def watch() -> None:
         process.wait()
+        ended.set()
         if not closing.is_set():
             os.kill(os.getpid(), signal.SIGINT)  # the main thread stops the runner, as on Ctrl-C
 
@@ -202,8 +209,13 @@ def watched(process: subprocess.Popen, log_path: Path) -> Iterator[None]:
         yield
     except Exception as exc:
         closing.set()
-        if not api_failure(exc) or not _ended(process):
+        from_api = api_failure(exc)
+        # The runner can meet the server's end before the watcher has seen it (its calls failing,
+        # or its loops giving up on them: "Service exceeded error threshold"): a moment's grace.
+        if not ended.wait(END_GRACE if from_api else 1.0):
             raise
+        if not from_api and process.returncode in ASKED:
+            raise  # the server was asked to stop: the block's error is its own
         _stopped(process, log_path, cause=exc)  # the runner could not reach the server gone
     else:
         closing.set()
@@ -211,20 +223,9 @@ def watched(process: subprocess.Popen, log_path: Path) -> Iterator[None]:
             _stopped(process, log_path)
 
 
-def _ended(process: subprocess.Popen, grace: float = 5.0) -> bool:
-    """Whether the server has ended, given `grace` seconds to be reaped: the runner can meet a
-    server just killed before the watcher has reaped it, and `poll()` answers None while the
-    watcher's `wait()` holds the process."""
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        return False
-    return True
-
-
 def _stopped(process: subprocess.Popen, log_path: Path, cause: BaseException | None = None) -> None:
     """Nothing when the server was asked to stop; else why serve stops."""
-    if process.returncode in (0, -signal.SIGTERM):
+    if process.returncode in ASKED:
         return
     log.debug("server Prefect berhenti sendiri (kode keluar %s)", process.returncode)
     raise PrefectServerError(

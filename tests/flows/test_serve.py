@@ -89,12 +89,18 @@ def test_a_block_that_ends_with_the_server_running_leaves_it_be(tmp_path):
         server.wait()
 
 
-def test_the_runner_meeting_a_dying_server_first_is_still_one_line(tmp_path):
+@pytest.mark.parametrize(
+    "gone",
+    [
+        httpx.ConnectError("All connection attempts failed"),  # its calls failing
+        RuntimeError("Service exceeded error threshold."),  # its loops giving up on them
+    ],
+)
+def test_the_runner_meeting_a_dying_server_first_is_still_one_line(tmp_path, gone):
     # Prefect's runner can meet the server's death (its polls' errors, as a group) before the
     # watcher has reaped it: serve used to take that for a bug (exit 3), the server still there.
     dies = "import os, signal, time; time.sleep(0.5); os.kill(os.getpid(), signal.SIGKILL)"
     server = subprocess.Popen([sys.executable, "-c", dies])
-    gone = httpx.ConnectError("All connection attempts failed")
     try:
         with pytest.raises(PrefectServerError) as raised, serve.watched(server, tmp_path / "prefect.log"):
             raise ExceptionGroup("unhandled errors in a TaskGroup", [gone])
@@ -111,5 +117,21 @@ def test_an_api_failure_with_the_server_alive_is_raised_as_it_is(tmp_path):
         with pytest.raises(httpx.ReadTimeout), serve.watched(server, tmp_path / "prefect.log"):
             raise httpx.ReadTimeout("a slow answer")  # the server is there: not its end
     finally:
+        server.kill()
+        server.wait()
+
+
+def test_a_bug_while_the_server_stops_as_asked_is_raised_as_it_is(tmp_path):
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        with pytest.raises(ValueError), serve.watched(server, tmp_path / "prefect.log"):
+            server.terminate()  # asked to stop (SIGTERM)
+            try:
+                time.sleep(30)  # the watcher's SIGINT ends this at once
+            except _Interrupted:
+                raise ValueError("a bug of ours, met while stopping") from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
         server.kill()
         server.wait()
