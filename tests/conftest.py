@@ -28,8 +28,8 @@ atexit.register(_remove_home)
 os.environ["EKTP_MIN_AGE_SECONDS"] = "0"  # test files are written a moment before the run
 os.environ.update(argon2_cost.LEAST)  # passwords hashed at argon2id's least cost (its docstring)
 # Three workers share two cores: a DuckDB thread each. A nightly's statements are over small tables,
-# where DuckDB's second thread costs more CPU than it saves (a small nightly: 0.67 s of CPU instead
-# of 0.78 s, bench/RESULTS.md). The demo keeps DuckDB's own default (tests/demo/conftest.py).
+# where DuckDB's second thread costs more CPU than it saves (a small nightly: 0.75-0.81 s of CPU
+# instead of 0.88 s, bench/RESULTS.md). The demo keeps DuckDB's own default (tests/demo/conftest.py).
 os.environ.setdefault(settings.DUCKDB_THREADS, "1")
 os.environ.pop("PREFECT_API_URL", None)
 
